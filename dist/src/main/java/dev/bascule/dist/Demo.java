@@ -1,0 +1,96 @@
+package dev.bascule.dist;
+
+import dev.bascule.config.ConfigParser;
+import dev.bascule.config.Diagnostic;
+import dev.bascule.config.ParseResult;
+import dev.bascule.config.model.Server;
+import dev.bascule.core.Runtime;
+import dev.bascule.core.StartupException;
+import dev.bascule.core.Transport;
+import io.netty.channel.EventLoopGroup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/** {@code bascule demo}: three local web servers and the proxy in front of them, to try things out. */
+@Command(name = "demo", description = "Start three local web servers and Bascule in front of them "
+        + "(conf/demo.cfg), print what to try, run until Ctrl-C.")
+final class Demo implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(Demo.class);
+
+    @Option(names = "-f", paramLabel = "<cfgfile>", description = "Demo configuration (default: conf/demo.cfg).")
+    Path configFile;
+
+    @Override
+    public Integer call() throws Exception {
+        Path cfg = configFile != null ? configFile
+                : Path.of(System.getProperty("bascule.home", "."), "conf", "demo.cfg");
+        if (!Files.isReadable(cfg)) {
+            log.error("cannot read the demo configuration {}; run from the distribution or pass -f", cfg);
+            return 1;
+        }
+        Transport transport = Transport.select(false);
+        ParseResult parsed = new ConfigParser(System::getenv, Set.of()).parse(List.of(cfg));
+        parsed.diagnostics().forEach(d -> {
+            if (d.severity() == Diagnostic.Severity.ALERT) {
+                log.error(d.text());
+            } else {
+                log.warn(d.text());
+            }
+        });
+        if (!parsed.valid()) {
+            return 1;
+        }
+        Signals.Stop stop = Signals.awaitStop();
+        EventLoopGroup backendLoops = transport.newEventLoops(1, "demo-backends");
+        List<DemoBackend> backends = new ArrayList<>();
+        Runtime runtime = null;
+        try {
+            for (var backend : parsed.config().backends()) {
+                for (Server s : backend.servers()) {
+                    backends.add(DemoBackend.start(s.name(), new InetSocketAddress(s.host(), s.port()), backendLoops,
+                            transport.serverChannel()));
+                }
+            }
+            runtime = Runtime.start(parsed.config(), transport);
+            printWhatToTry(parsed);
+            stop.await();
+            return 0;
+        } catch (StartupException e) {
+            log.error(e.getMessage());
+            return 1;
+        } finally {
+            if (runtime != null) {
+                runtime.close();
+            }
+            backends.forEach(DemoBackend::close);
+            backendLoops.shutdownGracefully().syncUninterruptibly();
+        }
+    }
+
+    private static void printWhatToTry(ParseResult parsed) {
+        var frontend = parsed.config().frontends().get(0);
+        String url = "http://127.0.0.1:" + frontend.binds().get(0).port() + "/";
+        StringBuilder servers = new StringBuilder();
+        parsed.config().backends().forEach(b -> b.servers().forEach(s ->
+                servers.append("  ").append(s.name()).append(" on ").append(s.address()).append('\n')));
+        System.out.println();
+        System.out.println("Bascule demo is running: proxy '" + frontend.name() + "' on " + url
+                + ", balancing round robin over\n" + servers);
+        System.out.println("Try:");
+        System.out.println("  for i in 1 2 3 4 5 6; do curl -s " + url + "; done");
+        System.out.println("  -> each new connection goes to the next server: web1, web2, web3, web1, ...");
+        System.out.println("  open " + url + " in a browser and reload.");
+        System.out.println("Stop with Ctrl-C.");
+        System.out.flush();
+    }
+}

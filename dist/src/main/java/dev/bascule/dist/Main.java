@@ -1,0 +1,227 @@
+package dev.bascule.dist;
+
+import dev.bascule.config.Condition;
+import dev.bascule.config.ConfigParser;
+import dev.bascule.config.Diagnostic;
+import dev.bascule.config.ParseResult;
+import dev.bascule.config.model.Config;
+import dev.bascule.core.Runtime;
+import dev.bascule.core.StartupException;
+import dev.bascule.core.Transport;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** The {@code bascule} command: HAProxy's command line, so existing scripts and units work unchanged. */
+@Command(name = "bascule", sortOptions = false, usageHelpAutoWidth = true,
+        description = "A TCP/HTTP load balancer that runs HAProxy configurations.%n"
+                + "Usage as HAProxy's: bascule -f <cfgfile|cfgdir> [-f ...] [-c] [-D] [-p <pidfile>] [-sf <pid>...]",
+        subcommands = {Demo.class})
+public final class Main implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+    @Option(names = "-f", paramLabel = "<cfgfile|cfgdir>",
+            description = "Configuration file, or directory whose *.cfg files are read in lexical order. Repeatable.")
+    List<Path> configs = new ArrayList<>();
+
+    @Option(names = "-c", description = "Check the configuration and exit: 0 when valid, 1 on errors.")
+    boolean check;
+
+    @Option(names = "-cc", paramLabel = "<condition>",
+            description = "Evaluate a .if condition, e.g. 'version_atleast(2.4)': exit 0 if true, 1 if false, "
+                    + "2 on error.")
+    String condition;
+
+    @Option(names = "-p", paramLabel = "<pidfile>",
+            description = "Write the process id there (foreground and daemon alike); removed on exit.")
+    Path pidFile;
+
+    @Option(names = "-D", description = "Daemon mode: detach from the terminal once listening.")
+    boolean daemon;
+
+    @Option(names = "-db", description = "Stay in the foreground even if the configuration says 'daemon'.")
+    boolean foreground;
+
+    @Option(names = "-d", description = "Debug mode: foreground, with debug messages.")
+    boolean debug;
+
+    @Option(names = "-V", description = "Verbose mode: also show notices when quiet.")
+    boolean verbose;
+
+    @Option(names = "-q", description = "Quiet mode: only warnings and alerts.")
+    boolean quiet;
+
+    @Option(names = "-sf", arity = "1..*", paramLabel = "<pid>",
+            description = "After starting, ask these old processes to finish their sessions and exit (soft stop).")
+    List<Long> softStopPids = new ArrayList<>();
+
+    @Option(names = "-st", arity = "1..*", paramLabel = "<pid>",
+            description = "After starting, terminate these old processes (hard stop).")
+    List<Long> hardStopPids = new ArrayList<>();
+
+    @Option(names = "-v", description = "Show the version.")
+    boolean version;
+
+    @Option(names = "-vv", description = "Show the version, build features and polling systems.")
+    boolean buildOptions;
+
+    @Option(names = "-de", description = "Disable epoll: use Java NIO.")
+    boolean noEpoll;
+
+    @Option(names = "-L", paramLabel = "<name>", description = "Local peer name (accepted; peers come later).")
+    String localPeer;
+
+    @Option(names = "-dM", description = "Memory poisoning (accepted; the JVM zeroes memory already).")
+    boolean memoryPoisoning;
+
+    @Option(names = {"-W", "-Ws"}, description = "Master-worker mode (accepted; Bascule runs one process).")
+    boolean masterWorker;
+
+    @Option(names = "-S", paramLabel = "<socket>", description = "Master CLI socket (accepted; not served yet).")
+    String masterSocket;
+
+    @Option(names = "--daemon-child", hidden = true, paramLabel = "<readyfile>")
+    Path daemonReadyFile;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
+    boolean help;
+
+    @Parameters(paramLabel = "<cfgfile>", description = "Configuration files given after '--', as HAProxy accepts.")
+    List<Path> trailingConfigs = new ArrayList<>();
+
+    /** The command line as given, for the daemon to start itself again. */
+    private static String[] ARGS = new String[0];
+
+    public static void main(String[] args) {
+        ARGS = args.clone();
+        CommandLine cli = new CommandLine(new Main());
+        cli.setTrimQuotes(false);
+        System.exit(cli.execute(normalize(args)));
+    }
+
+    /** HAProxy glues values to a few flags ({@code -dM0x55}); reduce them to the flag picocli knows. */
+    private static String[] normalize(String[] args) {
+        String[] out = args.clone();
+        for (int i = 0; i < out.length; i++) {
+            if (out[i].startsWith("-dM")) {
+                out[i] = "-dM";
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        setLogLevel();
+        if (version || buildOptions) {
+            System.out.print(VersionInfo.text(buildOptions, Transport.select(noEpoll)));
+            return 0;
+        }
+        if (condition != null) {
+            return evaluateCondition();
+        }
+        List<Path> files = new ArrayList<>(configs);
+        files.addAll(trailingConfigs);
+        if (files.isEmpty()) {
+            log.error("No configuration file specified: use '-f <cfgfile|cfgdir>' (see 'bascule --help').");
+            return 1;
+        }
+        Config config = load(files);
+        if (config == null) {
+            return 1;
+        }
+        if (check) {
+            System.out.println("Configuration file is valid");
+            return 0;
+        }
+        noteAcceptedOnly();
+        boolean detach = (daemon || config.global().daemon()) && !foreground && !debug && daemonReadyFile == null;
+        Path pid = pidFile != null ? pidFile : config.global().pidfile() == null ? null : Path.of(config.global().pidfile());
+        if (detach) {
+            return Daemon.spawn(ARGS);
+        }
+        return serve(config, pid);
+    }
+
+    private void setLogLevel() {
+        if (debug) {
+            Configurator.setRootLevel(Level.DEBUG);
+        } else if (quiet && !verbose) {
+            Configurator.setRootLevel(Level.WARN);
+        }
+    }
+
+    private int evaluateCondition() {
+        try {
+            boolean value = new Condition(System::getenv, VersionInfo.features(Transport.select(noEpoll)))
+                    .evaluate(condition);
+            return value ? 0 : 1;
+        } catch (IllegalArgumentException e) {
+            log.error("Failed to evaluate condition: {}", e.getMessage());
+            return 2;
+        }
+    }
+
+    private Config load(List<Path> files) {
+        ParseResult result = new ConfigParser(System::getenv, VersionInfo.features(Transport.select(noEpoll)))
+                .parse(files);
+        for (Diagnostic d : result.diagnostics()) {
+            if (d.severity() == Diagnostic.Severity.ALERT) {
+                log.error(d.text());
+            } else {
+                log.warn(d.text());
+            }
+        }
+        if (!result.valid()) {
+            for (Path f : files) {
+                log.error("Error(s) found in configuration file : {}", f);
+            }
+            log.error("Fatal errors found in configuration.");
+        }
+        return result.config();
+    }
+
+    private void noteAcceptedOnly() {
+        if (!softStopPids.isEmpty() || !hardStopPids.isEmpty()) {
+            log.warn("-sf/-st: handing over from an old process is not supported yet; old process(es) {} are "
+                    + "left running", softStopPids.isEmpty() ? hardStopPids : softStopPids);
+        }
+        if (masterWorker || masterSocket != null) {
+            log.info("-W/-S: master-worker mode is not supported yet; running as a single process");
+        }
+    }
+
+    private int serve(Config config, Path pid) throws InterruptedException {
+        Signals.Stop stop = Signals.awaitStop();
+        Transport transport = Transport.select(noEpoll);
+        log.debug("Using {} polling system.", transport.name());
+        Runtime runtime;
+        try {
+            runtime = Runtime.start(config, transport);
+        } catch (StartupException e) {
+            log.error(e.getMessage());
+            return 1;
+        }
+        PidFile pidfile = pid == null ? null : PidFile.write(pid);
+        if (daemonReadyFile != null) {
+            Daemon.ready(daemonReadyFile);
+        }
+        String signal = stop.await();
+        log.info("Received {}: closing listeners and exiting.", signal);
+        runtime.close();
+        if (pidfile != null) {
+            pidfile.remove();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,319 @@
+package dev.bascule.config;
+
+import dev.bascule.config.model.Backend;
+import dev.bascule.config.model.Config;
+import dev.bascule.config.model.Frontend;
+import dev.bascule.config.model.Source;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * Reads HAProxy configuration files into an immutable {@link Config}. Files are read in the order given, a
+ * directory contributes its {@code *.cfg} files in lexical order, and every problem is collected so that
+ * one run reports all of them.
+ */
+public final class ConfigParser {
+    private static final Set<String> PROXY_SECTIONS = Set.of("defaults", "frontend", "backend", "listen");
+
+    private final Tokenizer tokenizer;
+    private final Condition condition;
+    private final Diagnostics diag = new Diagnostics();
+    private final GlobalSection global = new GlobalSection(diag);
+    private final Map<String, ProxySection> namedDefaults = new HashMap<>();
+    private final List<ProxySection> proxies = new ArrayList<>();
+    private ProxySection lastDefaults;
+    private Section current;
+
+    /** One open {@code .if} block: whether its enclosing text is active, and whether a branch was taken. */
+    private record Block(Source source, boolean parentActive, boolean taken, boolean active) {
+    }
+
+    private final Deque<Block> blocks = new ArrayDeque<>();
+
+    /**
+     * @param env      environment lookup for {@code ${VAR}} and {@code defined()}
+     * @param features build features for {@code feature()}
+     */
+    public ConfigParser(Function<String, String> env, Set<String> features) {
+        this.tokenizer = new Tokenizer(env);
+        this.condition = new Condition(env, features);
+    }
+
+    /** Parses files and directories, in order. */
+    public ParseResult parse(List<Path> paths) {
+        for (Path path : paths) {
+            if (Files.isDirectory(path)) {
+                try (Stream<Path> files = Files.list(path)) {
+                    files.filter(f -> f.getFileName().toString().endsWith(".cfg") && Files.isRegularFile(f))
+                            .sorted()
+                            .forEach(this::readFile);
+                } catch (IOException e) {
+                    diag.alert(null, "Could not open configuration directory " + path + " : " + e.getMessage());
+                }
+            } else {
+                readFile(path);
+            }
+        }
+        return finish();
+    }
+
+    /** Parses text as if it were a file of that name (for tests and tools). */
+    public ParseResult parse(String fileName, String text) {
+        read(fileName, text);
+        return finish();
+    }
+
+    private void readFile(Path path) {
+        String text;
+        try {
+            text = Files.readString(path, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            diag.alert(null, "Could not open configuration file " + path + " : " + e.getMessage());
+            return;
+        }
+        read(path.toString(), text);
+    }
+
+    private void read(String file, String text) {
+        current = null;
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            Source source = new Source(file, i + 1);
+            Tokenizer.Result r = tokenizer.split(lines[i]);
+            if (r.error() != null) {
+                diag.alert(source, r.error());
+                continue;
+            }
+            if (r.words().isEmpty()) {
+                continue;
+            }
+            Line line = new Line(source, r.words());
+            if (line.keyword().startsWith(".")) {
+                directive(line);
+                continue;
+            }
+            if (!active()) {
+                continue;
+            }
+            r.warnings().forEach(w -> diag.warning(source, w));
+            dispatch(line);
+        }
+        endSection();
+        for (Block b : blocks) {
+            diag.alert(b.source(), "unterminated '.if' block: add '.endif' before the end of the file");
+        }
+        blocks.clear();
+    }
+
+    private boolean active() {
+        return blocks.isEmpty() || blocks.peek().active();
+    }
+
+    private void directive(Line line) {
+        String kw = line.keyword();
+        String rest = String.join(" ", line.words().subList(1, line.size()));
+        switch (kw) {
+            case ".if" -> {
+                boolean parent = active();
+                boolean value = parent && evaluate(line, rest);
+                blocks.push(new Block(line.source(), parent, value, value));
+            }
+            case ".elif" -> {
+                Block b = requireBlock(line);
+                if (b != null) {
+                    boolean value = b.parentActive() && !b.taken() && evaluate(line, rest);
+                    blocks.push(new Block(b.source(), b.parentActive(), b.taken() || value, value));
+                }
+            }
+            case ".else" -> {
+                Block b = requireBlock(line);
+                if (b != null) {
+                    boolean value = b.parentActive() && !b.taken();
+                    blocks.push(new Block(b.source(), b.parentActive(), true, value));
+                }
+            }
+            case ".endif" -> requireBlock(line);
+            case ".diag", ".notice" -> {
+            }
+            case ".warning" -> {
+                if (active()) {
+                    diag.warning(line.source(), rest);
+                }
+            }
+            case ".alert" -> {
+                if (active()) {
+                    diag.alert(line.source(), rest);
+                }
+            }
+            default -> diag.alert(line.source(), "unknown directive '" + kw + "'; known: .if, .elif, .else, "
+                    + ".endif, .diag, .notice, .warning, .alert");
+        }
+    }
+
+    private Block requireBlock(Line line) {
+        if (blocks.isEmpty()) {
+            diag.alert(line.source(), "'" + line.keyword() + "' without a matching '.if'");
+            return null;
+        }
+        return blocks.pop();
+    }
+
+    private boolean evaluate(Line line, String expression) {
+        try {
+            return condition.evaluate(expression);
+        } catch (IllegalArgumentException e) {
+            diag.alert(line.source(), e.getMessage());
+            return false;
+        }
+    }
+
+    private void dispatch(Line line) {
+        String kw = line.keyword();
+        if (kw.equals("global")) {
+            endSection();
+            current = global;
+        } else if (PROXY_SECTIONS.contains(kw)) {
+            endSection();
+            current = openProxy(line);
+        } else if (Keywords.OTHER_SECTIONS.contains(kw)) {
+            endSection();
+            diag.warning(line.source(), "'" + kw + "' section is not supported yet; its keywords are ignored");
+            current = ignored -> {
+            };
+        } else if (current == null) {
+            diag.alert(line.source(), "unknown keyword '" + kw + "' out of section; a config starts with a "
+                    + "section such as 'global', 'defaults', 'frontend', 'backend' or 'listen'");
+        } else {
+            current.keyword(line);
+        }
+    }
+
+    private void endSection() {
+        if (current != null) {
+            current.end();
+        }
+        current = null;
+    }
+
+    private Section openProxy(Line line) {
+        ProxySection.Kind kind = ProxySection.Kind.valueOf(line.keyword().toUpperCase(java.util.Locale.ROOT));
+        List<String> args = new ArrayList<>(line.words().subList(1, line.size()));
+        ProxySection defaults = lastDefaults;
+        int from = args.indexOf("from");
+        if (from >= 0) {
+            String name = from + 1 < args.size() ? args.get(from + 1) : null;
+            defaults = name == null ? null : namedDefaults.get(name);
+            if (defaults == null) {
+                diag.alert(line.source(), "'from' : defaults section '" + name + "' not found; name a 'defaults "
+                        + "NAME' section declared above");
+            }
+            args.subList(from, Math.min(from + 2, args.size())).clear();
+        }
+        String name = args.isEmpty() ? null : args.get(0);
+        if (name == null && kind != ProxySection.Kind.DEFAULTS) {
+            diag.alert(line.source(), "'" + line.keyword() + "' expects <name> as an argument");
+            name = "";
+        }
+        ProxySection section = new ProxySection(diag, kind, name, line.source(), defaults);
+        if (kind == ProxySection.Kind.DEFAULTS) {
+            lastDefaults = section;
+            if (name != null) {
+                namedDefaults.put(name, section);
+            }
+        } else {
+            proxies.add(section);
+        }
+        if (args.size() > 1) {
+            if (kind == ProxySection.Kind.LISTEN || kind == ProxySection.Kind.FRONTEND) {
+                diag.warning(line.source(), "the '" + line.keyword() + " NAME ADDR' form is deprecated; "
+                        + "write 'bind " + args.get(1) + "' inside the section instead");
+                section.addBinds(line, args.get(1));
+            } else {
+                diag.alert(line.source(), "'" + line.keyword() + " " + name + "' : unexpected argument '"
+                        + args.get(1) + "'");
+            }
+        }
+        return section;
+    }
+
+    private ParseResult finish() {
+        Map<String, Frontend> frontends = new LinkedHashMap<>();
+        Map<String, Backend> backends = new LinkedHashMap<>();
+        Map<String, ProxySection> sections = new HashMap<>();
+        for (ProxySection p : proxies) {
+            if (p.kind.frontend()) {
+                unique(p, frontends.containsKey(p.name), "frontend", sections.get("f:" + p.name));
+                frontends.put(p.name, p.frontend());
+                sections.put("f:" + p.name, p);
+            }
+            if (p.kind.backend()) {
+                unique(p, backends.containsKey(p.name), "backend", sections.get("b:" + p.name));
+                backends.put(p.name, p.backend());
+                sections.put("b:" + p.name, p);
+            }
+        }
+        for (Frontend f : frontends.values()) {
+            checkFrontend(f, backends, sections.get("f:" + f.name()));
+        }
+        for (Backend b : backends.values()) {
+            if (b.timeouts().connectMs() == 0 || b.timeouts().serverMs() == 0) {
+                missingTimeouts(b.source(), "backend", b.name());
+            }
+        }
+        if (diag.hasAlerts()) {
+            return new ParseResult(null, diag.all());
+        }
+        Config config = new Config(global.build(), List.copyOf(frontends.values()), List.copyOf(backends.values()));
+        return new ParseResult(config, diag.all());
+    }
+
+    private void unique(ProxySection p, boolean duplicate, String capability, ProxySection first) {
+        if (duplicate) {
+            diag.alert(p.source, p.kind.word() + " '" + p.name + "' has the same name as " + first.kind.word()
+                    + " '" + first.name + "' declared at " + first.source + "; two proxies with " + capability
+                    + " capability need different names");
+        }
+    }
+
+    private void checkFrontend(Frontend f, Map<String, Backend> backends, ProxySection section) {
+        if (f.binds().isEmpty()) {
+            diag.warning(f.source(), "Proxy '" + f.name() + "' has no 'bind' directive. Please declare it as a "
+                    + "backend if this was intended.");
+        }
+        if (f.timeouts().clientMs() == 0) {
+            missingTimeouts(f.source(), "frontend", f.name());
+        }
+        if (f.defaultBackend() == null) {
+            return;
+        }
+        Backend b = backends.get(f.defaultBackend());
+        Source where = section.defaultBackendSource() != null ? section.defaultBackendSource() : f.source();
+        if (b == null) {
+            String near = Keywords.nearest(f.defaultBackend(), backends.keySet());
+            diag.alert(where, "Proxy '" + f.name() + "': unable to find required default_backend: '"
+                    + f.defaultBackend() + "'" + (near == null ? "" : "; did you mean '" + near + "' maybe ?"));
+        } else if (b.mode() != f.mode()) {
+            diag.alert(where, "Proxy '" + f.name() + "': unable to use backend '" + b.name() + "' with wrong mode, "
+                    + "required: " + f.mode().keyword() + ", has: " + b.mode().keyword());
+        }
+    }
+
+    private void missingTimeouts(Source source, String what, String name) {
+        diag.warning(source, "missing timeouts for " + what + " '" + name + "'. While not properly invalid, you "
+                + "will certainly encounter various problems with such a configuration. To fix this, please "
+                + "ensure that all following timeouts are set to a non-zero value: 'client', 'connect', 'server'.");
+    }
+}

@@ -1,0 +1,19 @@
+package dev.bascule.config.model;
+
+import java.util.List;
+
+/**
+ * The server side of a {@code backend} or {@code listen} section, defaults already applied.
+ *
+ * @param redispatchInterval HAProxy's {@code option redispatch <interval>}: 0 when off; a positive P
+ *                           redispatches every P-th retry, a negative N on the N-th retry before the last
+ *                           (the default, -1, on the last one)
+ */
+public record Backend(String name, Source source, Mode mode, Balance balance, List<Server> servers,
+                      Timeouts timeouts, int retries, int redispatchInterval) {
+    public static final int DEFAULT_RETRIES = 3;
+
+    public Backend {
+        servers = List.copyOf(servers);
+    }
+}

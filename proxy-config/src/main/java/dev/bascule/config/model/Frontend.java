@@ -1,0 +1,14 @@
+package dev.bascule.config.model;
+
+import java.util.List;
+
+/**
+ * The accepting side of a {@code frontend} or {@code listen} section, defaults already applied.
+ * {@code maxconn} 0 means no frontend limit (the global one still applies).
+ */
+public record Frontend(String name, Source source, Mode mode, List<Bind> binds, int maxconn,
+                       Timeouts timeouts, String defaultBackend) {
+    public Frontend {
+        binds = List.copyOf(binds);
+    }
+}

@@ -1,0 +1,10 @@
+package dev.bascule.config.model;
+
+/** A proxy's {@code mode}. */
+public enum Mode {
+    TCP, HTTP;
+
+    public String keyword() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

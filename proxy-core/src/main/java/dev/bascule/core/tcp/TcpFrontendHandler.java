@@ -1,0 +1,163 @@
+package dev.bascule.core.tcp;
+
+import dev.bascule.config.model.Backend;
+import dev.bascule.core.BackendState;
+import dev.bascule.core.ServerState;
+import dev.bascule.core.Transport;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The client side of a TCP-mode session before it is relayed: picks a server with the backend's balancer,
+ * connects to it on the client's own event loop, retries a failed connect up to {@code retries} times
+ * (redispatching to another server when {@code option redispatch} says so), then hands both channels to
+ * {@link Relay}. The client is not read until the server connection is up.
+ */
+public final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(TcpFrontendHandler.class);
+    /** HAProxy's turn-around timer before retrying the same server: min(timeout connect, 1s). */
+    private static final long MAX_RETRY_DELAY_MS = 1000;
+
+    private final BackendState backend;
+    private final Transport transport;
+    private ServerState server;
+    private int retriesLeft;
+
+    /** @param backend where sessions go, or null when the frontend has no default backend */
+    public TcpFrontendHandler(BackendState backend, Transport transport) {
+        this.backend = backend;
+        this.transport = transport;
+    }
+
+    /** The idle timeout of one side, or null when it is not set (infinite, as in HAProxy). */
+    public static IdleStateHandler idleTimeout(long ms) {
+        return ms > 0 ? new IdleStateHandler(0, 0, ms, TimeUnit.MILLISECONDS) : null;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        if (backend == null) {
+            ctx.close();
+            return;
+        }
+        server = backend.balancer().pick(null);
+        if (server == null) {
+            log.debug("backend {} has no server available for {}", backend.name(), ctx.channel().remoteAddress());
+            ctx.close();
+            return;
+        }
+        retriesLeft = backend.config().retries();
+        connect(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            ctx.close();
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+
+    private void connect(ChannelHandlerContext ctx) {
+        Channel client = ctx.channel();
+        Backend config = backend.config();
+        InetSocketAddress local = (InetSocketAddress) client.localAddress();
+        ChannelFuture connect = new Bootstrap()
+                .group(client.eventLoop())
+                .channel(transport.socketChannel())
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.timeouts().connectMs())
+                .handler(new ChannelInboundHandlerAdapter())
+                .connect(server.socketAddress(local.getPort()));
+        ServerState target = server;
+        connect.addListener(f -> {
+            if (f.isSuccess()) {
+                relay(ctx, connect.channel(), target);
+            } else {
+                target.connectionFailed();
+                log.debug("connection to server {} failed: {}", target.id(), f.cause().getMessage());
+                retry(ctx);
+            }
+        });
+    }
+
+    private void relay(ChannelHandlerContext ctx, Channel serverChannel, ServerState target) {
+        Channel client = ctx.channel();
+        if (!client.isActive()) {
+            serverChannel.close();
+            return;
+        }
+        target.sessionStarted();
+        serverChannel.closeFuture().addListener(f -> target.sessionEnded());
+        IdleStateHandler serverIdle = idleTimeout(backend.config().timeouts().serverMs());
+        if (serverIdle != null) {
+            serverChannel.pipeline().addLast(serverIdle);
+        }
+        serverChannel.pipeline().addLast(new Relay(client));
+        ctx.pipeline().replace(this, "relay", new Relay(serverChannel));
+        client.config().setAutoRead(true);
+        serverChannel.config().setAutoRead(true);
+    }
+
+    private void retry(ChannelHandlerContext ctx) {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        if (retriesLeft == 0) {
+            ctx.close();
+            return;
+        }
+        retriesLeft--;
+        if (redispatchNow()) {
+            ServerState other = backend.balancer().pick(server);
+            if (other != null && other != server) {
+                server.redispatched();
+                server = other;
+                connect(ctx);
+                return;
+            }
+        }
+        server.retried();
+        long connectTimeout = backend.config().timeouts().connectMs();
+        long delay = connectTimeout > 0 ? Math.min(connectTimeout, MAX_RETRY_DELAY_MS) : MAX_RETRY_DELAY_MS;
+        ctx.executor().schedule(() -> {
+            if (ctx.channel().isActive()) {
+                connect(ctx);
+            }
+        }, delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** HAProxy's rule for {@code option redispatch <interval>}, counted over the retries done so far. */
+    private boolean redispatchNow() {
+        int interval = backend.config().redispatchInterval();
+        int retries = backend.config().retries();
+        int done = retries - retriesLeft;
+        if (interval > 0) {
+            return done % interval == 0;
+        }
+        if (interval < 0) {
+            int period = retries + 1 + interval;
+            return period > 0 && done % period == 0;
+        }
+        return false;
+    }
+}
