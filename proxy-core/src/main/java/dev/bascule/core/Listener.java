@@ -39,6 +39,7 @@ final class Listener {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        transport.prepare(ch);
                         IdleStateHandler idle = TcpFrontendHandler.idleTimeout(clientTimeout);
                         if (idle != null) {
                             ch.pipeline().addLast(idle);

@@ -1,5 +1,6 @@
 package dev.bascule.core;
 
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -38,6 +39,13 @@ public record Transport(String name, IoHandlerFactory ioHandlers, Class<? extend
     public static String epollUnavailability() {
         Throwable cause = Epoll.unavailabilityCause();
         return cause == null ? null : String.valueOf(cause.getMessage());
+    }
+
+    /** Readies a new connection's channel (accepted or outbound) before it carries data. */
+    public void prepare(Channel channel) {
+        if (channel instanceof EpollSocketChannel) {
+            EpollInterestWorkaround.apply(channel);
+        }
     }
 
     public EventLoopGroup newEventLoops(int threads, String poolName) {

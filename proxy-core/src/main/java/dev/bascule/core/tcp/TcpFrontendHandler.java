@@ -9,20 +9,26 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The client side of a TCP-mode session before it is relayed: picks a server with the backend's balancer,
  * connects to it on the client's own event loop, retries a failed connect up to {@code retries} times
  * (redispatching to another server when {@code option redispatch} says so), then hands both channels to
- * {@link Relay}. The client is not read until the server connection is up.
+ * {@link Relay}. The client is not read until the server connection is up, except that a client FIN makes
+ * epoll read what came before it: that data and the FIN are kept and passed on once connected.
  */
 public final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(TcpFrontendHandler.class);
@@ -33,6 +39,8 @@ public final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
     private final Transport transport;
     private ServerState server;
     private int retriesLeft;
+    private final List<Object> early = new ArrayList<>();
+    private boolean clientFinished;
 
     /** @param backend where sessions go, or null when the frontend has no default backend */
     public TcpFrontendHandler(BackendState backend, Transport transport) {
@@ -62,9 +70,23 @@ public final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        early.add(msg);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        early.forEach(ReferenceCountUtil::release);
+        early.clear();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent) {
             ctx.close();
+        } else if (evt instanceof ChannelInputShutdownEvent) {
+            clientFinished = true;
         } else {
             ctx.fireUserEventTriggered(evt);
         }
@@ -86,7 +108,12 @@ public final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.timeouts().connectMs())
-                .handler(new ChannelInboundHandlerAdapter())
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        transport.prepare(ch);
+                    }
+                })
                 .connect(server.socketAddress(local.getPort()));
         ServerState target = server;
         connect.addListener(f -> {
@@ -114,6 +141,14 @@ public final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
         }
         serverChannel.pipeline().addLast(new Relay(client));
         ctx.pipeline().replace(this, "relay", new Relay(serverChannel));
+        if (!early.isEmpty()) {
+            early.forEach(serverChannel::write);
+            early.clear();
+            serverChannel.flush();
+        }
+        if (clientFinished) {
+            client.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        }
         client.config().setAutoRead(true);
         serverChannel.config().setAutoRead(true);
     }

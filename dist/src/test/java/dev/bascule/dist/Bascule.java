@@ -1,0 +1,151 @@
+package dev.bascule.dist;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged {@code bin/bascule} run as a real process, the way an operator runs it: a config file on
+ * disk, HAProxy's flags, output captured to files under {@code target/e2e/}, stopped by its PID.
+ */
+final class Bascule implements AutoCloseable {
+    static final Path HOME = Path.of(System.getProperty("bascule.home", "target/bascule"));
+    private static final Path WORK = Path.of("target", "e2e");
+
+    final Process process;
+    final Path dir;
+    final Path stdout;
+    final Path stderr;
+
+    private Bascule(Process process, Path dir, Path stdout, Path stderr) {
+        this.process = process;
+        this.dir = dir;
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    /** A fresh directory for one test's files. */
+    static Path workDir(String name) throws IOException {
+        Files.createDirectories(WORK);
+        return Files.createTempDirectory(WORK, name + "-");
+    }
+
+    /** Writes {@code config} to {@code haproxy.cfg} in a new work directory. */
+    static Path writeConfig(String name, String config) throws IOException {
+        Path cfg = workDir(name).resolve("haproxy.cfg");
+        Files.writeString(cfg, config);
+        return cfg;
+    }
+
+    /** Starts {@code bin/bascule args...} in {@code dir}, with extra environment such as JAVA_OPTS. */
+    static Bascule start(Path dir, Map<String, String> env, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(HOME.resolve("bin/bascule").toAbsolutePath().toString());
+        command.addAll(List.of(args));
+        Path out = dir.resolve("stdout.txt");
+        Path err = dir.resolve("stderr.txt");
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().putIfAbsent("JAVA_OPTS", "-Xmx256m");
+        pb.environment().putAll(env);
+        return new Bascule(pb.start(), dir, out, err);
+    }
+
+    /** Runs {@code bin/bascule args...} to completion (for -c, -v, ...). */
+    static Result run(String... args) throws IOException, InterruptedException {
+        Path dir = workDir("run");
+        try (Bascule b = start(dir, Map.of(), args)) {
+            if (!b.process.waitFor(60, TimeUnit.SECONDS)) {
+                throw new AssertionError("bascule " + String.join(" ", args) + " did not finish in 60 s");
+            }
+            return new Result(b.process.exitValue(), b.stdout(), b.stderr());
+        }
+    }
+
+    record Result(int exitCode, String stdout, String stderr) {
+    }
+
+    /** Starts the proxy in the foreground on {@code config} and waits until {@code port} accepts. */
+    static Bascule serve(Path config, int port, String... extraArgs) throws Exception {
+        return serve(config, port, Map.of(), extraArgs);
+    }
+
+    static Bascule serve(Path config, int port, Map<String, String> env, String... extraArgs) throws Exception {
+        List<String> args = new ArrayList<>(List.of("-db", "-f", config.toAbsolutePath().toString()));
+        args.addAll(List.of(extraArgs));
+        Bascule b = start(config.getParent(), env, args.toArray(new String[0]));
+        b.awaitPort(port);
+        return b;
+    }
+
+    /**
+     * Waits until {@code port} is in LISTEN state. It looks at the kernel's socket table instead of connecting,
+     * so readiness checks open no session and take no turn from the balancer.
+     */
+    void awaitPort(int port) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("bascule exited with " + process.exitValue() + " before listening on "
+                        + port + ":\n" + stderr());
+            }
+            if (isListening(port)) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("bascule did not listen on " + port + " within 30 s:\n" + stderr());
+    }
+
+    /** Whether some socket listens on {@code port}, from /proc/net/tcp and tcp6 (state 0A is LISTEN). */
+    static boolean isListening(int port) throws IOException {
+        String suffix = String.format(":%04X", port);
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            Path p = Path.of(table);
+            if (!Files.exists(p)) {
+                continue;
+            }
+            for (String line : Files.readAllLines(p)) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length > 3 && f[1].endsWith(suffix) && f[3].equals("0A")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Sends SIGTERM and returns the exit status. */
+    int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("bascule did not exit within 30 s of SIGTERM");
+        }
+        return process.exitValue();
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    String stdout() throws IOException {
+        return Files.readString(stdout);
+    }
+
+    String stderr() throws IOException {
+        return Files.readString(stderr);
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+        }
+    }
+}

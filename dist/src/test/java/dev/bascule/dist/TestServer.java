@@ -1,0 +1,129 @@
+package dev.bascule.dist;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** An in-test TCP backend on loopback with a chosen behaviour per connection; a thread per connection. */
+final class TestServer implements AutoCloseable {
+    interface Behaviour {
+        void serve(Socket socket, TestServer server) throws IOException;
+    }
+
+    private final ServerSocket listener;
+    private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "test-server");
+        t.setDaemon(true);
+        return t;
+    });
+    final AtomicInteger connections = new AtomicInteger();
+    final AtomicLong bytesSent = new AtomicLong();
+
+    private TestServer(Behaviour behaviour) throws IOException {
+        listener = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
+        threads.execute(() -> {
+            while (!listener.isClosed()) {
+                try {
+                    Socket s = listener.accept();
+                    connections.incrementAndGet();
+                    threads.execute(() -> {
+                        try (s) {
+                            behaviour.serve(s, this);
+                        } catch (IOException ignored) {
+                            // the client went away: nothing to serve
+                        }
+                    });
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        });
+    }
+
+    static TestServer start(Behaviour behaviour) {
+        try {
+            return new TestServer(behaviour);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    int port() {
+        return listener.getLocalPort();
+    }
+
+    /** Echoes everything; when the client half-closes, reports what it got and closes. */
+    static Behaviour echo() {
+        return (s, server) -> {
+            InputStream in = s.getInputStream();
+            OutputStream out = s.getOutputStream();
+            byte[] buf = new byte[64 * 1024];
+            long total = 0;
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                out.write(buf, 0, n);
+                total += n;
+            }
+            out.write(("[eof after " + total + " bytes]\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        };
+    }
+
+    /** Says its name on a line, then echoes. */
+    static Behaviour named(String name) {
+        return (s, server) -> {
+            s.getOutputStream().write((name + "\n").getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            echo().serve(s, server);
+        };
+    }
+
+    /** Sends {@code total} bytes of {@link #pattern} as fast as the connection takes them, then closes. */
+    static Behaviour source(long total) {
+        return (s, server) -> {
+            OutputStream out = s.getOutputStream();
+            byte[] chunk = new byte[64 * 1024];
+            long sent = 0;
+            while (sent < total) {
+                int n = (int) Math.min(chunk.length, total - sent);
+                for (int i = 0; i < n; i++) {
+                    chunk[i] = pattern(sent + i);
+                }
+                out.write(chunk, 0, n);
+                sent += n;
+                server.bytesSent.addAndGet(n);
+            }
+            out.flush();
+        };
+    }
+
+    /** Reads and never answers. */
+    static Behaviour silent() {
+        return (s, server) -> {
+            byte[] buf = new byte[4096];
+            while (s.getInputStream().read(buf) > 0) {
+                // swallow
+            }
+        };
+    }
+
+    /** The byte at {@code offset} of the reference stream: not periodic at any power of two. */
+    static byte pattern(long offset) {
+        return (byte) ((offset * 31 + (offset >>> 13)) % 251);
+    }
+
+    @Override
+    public void close() throws IOException {
+        listener.close();
+        threads.shutdownNow();
+    }
+}
