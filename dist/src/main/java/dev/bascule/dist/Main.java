@@ -62,11 +62,11 @@ public final class Main implements Callable<Integer> {
     boolean quiet;
 
     @Option(names = "-sf", arity = "1..*", paramLabel = "<pid>",
-            description = "After starting, ask these old processes to finish their sessions and exit (soft stop).")
+            description = "Old processes to soft-stop once started (parsed; the handover comes with hot reload).")
     List<Long> softStopPids = new ArrayList<>();
 
     @Option(names = "-st", arity = "1..*", paramLabel = "<pid>",
-            description = "After starting, terminate these old processes (hard stop).")
+            description = "Old processes to hard-stop once started (parsed; the handover comes with hot reload).")
     List<Long> hardStopPids = new ArrayList<>();
 
     @Option(names = "-v", description = "Show the version.")
@@ -106,6 +106,7 @@ public final class Main implements Callable<Integer> {
         ARGS = args.clone();
         CommandLine cli = new CommandLine(new Main());
         cli.setTrimQuotes(false);
+        cli.setSeparator(" ");
         System.exit(cli.execute(normalize(args)));
     }
 

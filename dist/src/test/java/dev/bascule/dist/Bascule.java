@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class Bascule implements AutoCloseable {
     static final Path HOME = Path.of(System.getProperty("bascule.home", "target/bascule"));
-    private static final Path WORK = Path.of("target", "e2e");
+    private static final Path WORK = Path.of("target", "e2e").toAbsolutePath();
 
     final Process process;
     final Path dir;

@@ -1,0 +1,238 @@
+package dev.bascule.dist;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** An operator's scripts call bin/bascule exactly as they call haproxy. */
+class LauncherIT {
+    private static final String VALID = TcpProxyIT.config("""
+            listen svc
+                bind 127.0.0.1:%d
+                server s1 127.0.0.1:%d
+            """);
+
+    @Test
+    void check_mode_says_a_valid_config_is_valid() throws Exception {
+        Path cfg = Bascule.writeConfig("check-ok", VALID.formatted(Ports.free(), Ports.free()));
+        Bascule.Result r = Bascule.run("-c", "-f", cfg.toString());
+        assertEquals(0, r.exitCode(), r.stderr());
+        assertEquals("Configuration file is valid\n", r.stdout());
+    }
+
+    @Test
+    void check_mode_reports_every_error_with_file_line_and_a_fix() throws Exception {
+        Path cfg = Bascule.writeConfig("check-bad", """
+                global
+                    maxconn 100
+                defaults
+                    mode tcp
+                    timeout connect 1s
+                    timeout client 1s
+                    timeout server 1s
+                    timout queue 1s
+                frontend in
+                    bind 127.0.0.1:8000
+                    default_backend poool
+                backend pool
+                    server a 127.0.0.1:9000
+                    server a 127.0.0.1:9001
+                    timeout server
+                """);
+        Bascule.Result r = Bascule.run("-c", "-f", cfg.toString());
+        assertEquals(1, r.exitCode());
+        String err = r.stderr();
+        assertTrue(err.contains("[ALERT]    ("), err);
+        assertTrue(err.contains("parsing [" + cfg + ":8] : unknown keyword 'timout' in 'defaults' section; "
+                + "did you mean 'timeout' maybe ?"), err);
+        assertTrue(err.contains("parsing [" + cfg + ":14] : backend 'pool' has the same server name 'a' declared at "
+                + cfg + ":13"), err);
+        assertTrue(err.contains("parsing [" + cfg + ":15] : 'timeout server' expects an integer value"), err);
+        assertTrue(err.contains("parsing [" + cfg + ":11] : Proxy 'in': unable to find required default_backend: "
+                + "'poool'; did you mean 'pool' maybe ?"), err);
+        assertTrue(err.contains("Fatal errors found in configuration."), err);
+    }
+
+    @Test
+    void check_mode_warns_about_keywords_not_supported_yet() throws Exception {
+        Path cfg = Bascule.writeConfig("check-warn", VALID.formatted(Ports.free(), Ports.free())
+                + "    compression algo gzip\n");
+        Bascule.Result r = Bascule.run("-c", "-f", cfg.toString());
+        assertEquals(0, r.exitCode(), r.stderr());
+        assertTrue(r.stderr().contains("[WARNING]  (") && r.stderr().contains(
+                "parsing [" + cfg + ":11] : 'compression' is not supported yet"), r.stderr());
+    }
+
+    @Test
+    void a_directory_of_configs_is_read_in_lexical_order() throws Exception {
+        Path dir = Bascule.workDir("confdir");
+        Files.writeString(dir.resolve("10-frontend.cfg"), """
+                defaults
+                    mode tcp
+                    timeout connect 1s
+                    timeout client 1s
+                    timeout server 1s
+                frontend in
+                    bind 127.0.0.1:8000
+                    default_backend pool
+                """);
+        Files.writeString(dir.resolve("20-backend.cfg"), """
+                backend pool
+                    server a 127.0.0.1:9000
+                """);
+        Files.writeString(dir.resolve("README.txt"), "not a config: ignored\n");
+        Bascule.Result r = Bascule.run("-c", "-f", dir.toString());
+        assertEquals(0, r.exitCode(), r.stderr());
+    }
+
+    @Test
+    void cc_evaluates_a_condition_like_haproxy() throws Exception {
+        assertEquals(0, Bascule.run("-cc", "version_atleast(2.4)").exitCode());
+        assertEquals(1, Bascule.run("-cc", "version_before(2.0)").exitCode());
+        assertEquals(0, Bascule.run("-cc", "version_atleast(2.2) && !defined(BASCULE_SURELY_UNSET)").exitCode());
+        assertEquals(2, Bascule.run("-cc", "versionatleast(2.4)").exitCode());
+    }
+
+    @Test
+    void version_and_build_options_show_the_polling_system() throws Exception {
+        Bascule.Result v = Bascule.run("-v");
+        assertEquals(0, v.exitCode());
+        assertTrue(v.stdout().startsWith("Bascule version "), v.stdout());
+        Bascule.Result vv = Bascule.run("-vv");
+        assertTrue(vv.stdout().contains("Available polling systems :"), vv.stdout());
+        String arch = System.getProperty("os.arch");
+        if (System.getProperty("os.name").equals("Linux") && (arch.equals("amd64") || arch.equals("aarch64"))) {
+            assertTrue(vv.stdout().contains("will use epoll."), vv.stdout());
+            assertTrue(vv.stdout().contains("+EPOLL"), vv.stdout());
+        }
+        assertTrue(Bascule.run("-vv", "-de").stdout().contains("will use nio."));
+    }
+
+    @Test
+    void help_documents_haproxys_flags() throws Exception {
+        Bascule.Result r = Bascule.run("--help");
+        assertEquals(0, r.exitCode());
+        for (String flag : List.of("-f", "-c", "-cc", "-p", "-D", "-db", "-d", "-sf", "-st", "-v", "-vv", "-L", "-dM",
+                "-W", "-S", "demo")) {
+            assertTrue(r.stdout().contains(flag + " ") || r.stdout().contains(flag + ","), flag + " in\n" + r.stdout());
+        }
+    }
+
+    @Test
+    void no_config_file_is_an_error() throws Exception {
+        Bascule.Result r = Bascule.run();
+        assertEquals(1, r.exitCode());
+        assertTrue(r.stderr().contains("No configuration file specified"), r.stderr());
+    }
+
+    @Test
+    void sigterm_stops_it_with_status_0_and_removes_the_pid_file() throws Exception {
+        int port = Ports.free();
+        Path cfg = Bascule.writeConfig("sigterm", VALID.formatted(port, Ports.free()));
+        Path pidFile = cfg.getParent().resolve("bascule.pid");
+        long started = System.nanoTime();
+        try (Bascule proxy = Bascule.serve(cfg, port, "-p", pidFile.toString())) {
+            System.out.printf("[measure] bin/bascule start to listening socket: %d ms%n",
+                    (System.nanoTime() - started) / 1_000_000);
+            awaitFile(pidFile);
+            assertEquals(proxy.pid() + "\n", Files.readString(pidFile), "the pid file holds the JVM's own pid");
+            assertEquals(0, proxy.stop());
+            assertFalse(Files.exists(pidFile), "pid file removed on exit");
+            assertTrue(proxy.stderr().contains("Received SIGTERM"), proxy.stderr());
+        }
+    }
+
+    @Test
+    void sigint_stops_it_with_status_0() throws Exception {
+        int port = Ports.free();
+        Path cfg = Bascule.writeConfig("sigint", VALID.formatted(port, Ports.free()));
+        try (Bascule proxy = Bascule.serve(cfg, port)) {
+            new ProcessBuilder("kill", "-INT", String.valueOf(proxy.pid())).start().waitFor();
+            assertTrue(proxy.process.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(0, proxy.process.exitValue());
+            assertFalse(Bascule.isListening(port), "listener closed");
+        }
+    }
+
+    @Test
+    void daemon_mode_detaches_and_the_daemon_writes_the_pid_file() throws Exception {
+        int port = Ports.free();
+        Path cfg = Bascule.writeConfig("daemon", VALID.formatted(port, Ports.free()));
+        Path pidFile = cfg.getParent().resolve("daemon.pid");
+        Bascule.Result launcher = Bascule.run("-D", "-f", cfg.toString(), "-p", pidFile.toString());
+        assertEquals(0, launcher.exitCode(), launcher.stderr());
+        assertTrue(Bascule.isListening(port), "the daemon listens once the launcher returns");
+        long pid = Long.parseLong(Files.readString(pidFile).trim());
+        ProcessHandle daemon = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no process " + pid));
+        try {
+            assertTrue(daemon.isAlive());
+            assertTrue(daemon.destroy(), "SIGTERM sent to the daemon");
+            daemon.onExit().get(30, TimeUnit.SECONDS);
+            assertFalse(Files.exists(pidFile), "the daemon removes its pid file on exit");
+        } finally {
+            daemon.destroyForcibly();
+        }
+    }
+
+    @Test
+    void the_global_daemon_keyword_is_overridden_by_db() throws Exception {
+        int port = Ports.free();
+        Path cfg = Bascule.writeConfig("daemon-db", "global\n    daemon\n" + VALID.formatted(port, Ports.free()));
+        try (Bascule proxy = Bascule.serve(cfg, port)) {
+            assertTrue(proxy.process.isAlive(), "-db keeps it in the foreground");
+            assertEquals(0, proxy.stop());
+        }
+    }
+
+    @Test
+    void a_port_in_use_stops_startup_with_an_alert() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            Path cfg = Bascule.writeConfig("inuse", VALID.formatted(port, Ports.free()));
+            Bascule.Result r = Bascule.run("-db", "-f", cfg.toString());
+            assertEquals(1, r.exitCode());
+            assertTrue(r.stderr().contains("[ALERT]    (") && r.stderr().contains(
+                    "Starting frontend svc: cannot bind socket (Address already in use) [127.0.0.1:" + port + "]"),
+                    r.stderr());
+        }
+    }
+
+    @Test
+    void bin_script_honours_java_home_and_java_opts() throws Exception {
+        Path dir = Bascule.workDir("javaenv");
+        Bascule.Result badOption = runWith(dir, Map.of("JAVA_OPTS", "-XX:+BasculeNoSuchVmOption"), "-v");
+        assertNotEquals(0, badOption.exitCode(), "an unknown JVM option given in JAVA_OPTS reaches the JVM");
+        assertTrue(badOption.stderr().contains("BasculeNoSuchVmOption"), badOption.stderr());
+
+        String javaHome = System.getProperty("java.home");
+        Bascule.Result home = runWith(dir, Map.of("JAVA_HOME", javaHome), "-v");
+        assertEquals(0, home.exitCode(), home.stderr());
+        assertTrue(home.stdout().contains("Java " + System.getProperty("java.version")), home.stdout());
+        assertNotEquals(0, runWith(dir, Map.of("JAVA_HOME", dir.resolve("no-such-jdk").toString()), "-v").exitCode());
+    }
+
+    private static Bascule.Result runWith(Path dir, Map<String, String> env, String... args) throws Exception {
+        try (Bascule b = Bascule.start(dir, env, args)) {
+            assertTrue(b.process.waitFor(30, TimeUnit.SECONDS));
+            return new Bascule.Result(b.process.exitValue(), b.stdout(), b.stderr());
+        }
+    }
+
+    private static void awaitFile(Path file) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!Files.exists(file) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+    }
+}
