@@ -211,7 +211,8 @@ public final class ConfigParser {
     private Section openProxy(Line line) {
         ProxySection.Kind kind = ProxySection.Kind.valueOf(line.keyword().toUpperCase(java.util.Locale.ROOT));
         List<String> args = new ArrayList<>(line.words().subList(1, line.size()));
-        ProxySection defaults = lastDefaults;
+        // A proxy inherits the last defaults section; a new defaults section starts afresh unless it says 'from'.
+        ProxySection defaults = kind == ProxySection.Kind.DEFAULTS ? null : lastDefaults;
         int from = args.indexOf("from");
         if (from >= 0) {
             String name = from + 1 < args.size() ? args.get(from + 1) : null;

@@ -1,0 +1,371 @@
+package dev.bascule.config;
+
+import dev.bascule.config.model.Backend;
+import dev.bascule.config.model.Bind;
+import dev.bascule.config.model.Config;
+import dev.bascule.config.model.Frontend;
+import dev.bascule.config.model.Mode;
+import dev.bascule.config.model.Server;
+import dev.bascule.config.model.Source;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConfigParserTest {
+    private static ParseResult parse(String text) {
+        return new ConfigParser(Map.of("BACKEND_PORT", "9100")::get, Set.of("EPOLL")).parse("test.cfg", text);
+    }
+
+    private static Config valid(String text) {
+        ParseResult r = parse(text);
+        assertTrue(r.valid(), () -> "expected a valid config, got " + r.diagnostics());
+        return r.config();
+    }
+
+    private static List<String> alerts(String text) {
+        ParseResult r = parse(text);
+        assertFalse(r.valid(), "expected alerts");
+        return r.diagnostics().stream().filter(d -> d.severity() == Diagnostic.Severity.ALERT)
+                .map(Diagnostic::text).toList();
+    }
+
+    private static List<String> warnings(ParseResult r) {
+        return r.diagnostics().stream().filter(d -> d.severity() == Diagnostic.Severity.WARNING)
+                .map(Diagnostic::text).toList();
+    }
+
+    private static final String TIMEOUTS = """
+            defaults
+                mode tcp
+                timeout connect 5s
+                timeout client 1m
+                timeout server 1m
+            """;
+
+    @Test
+    void the_flume_seed_shape_parses_into_a_frontend_and_a_backend() {
+        Config c = valid("""
+                global
+                    maxconn 51200
+                    nbthread 2
+                defaults
+                    mode tcp
+                    retries 3
+                    option redispatch
+                    timeout connect 5000ms
+                    timeout client 30000ms
+                    timeout server 30000ms
+                listen logservers
+                    bind *:18888
+                    timeout client 5m
+                    server t1 127.168.1.7:8888 weight 2
+                    server t2 127.168.1.118:8888
+                """);
+        assertEquals(51200, c.global().maxconn());
+        assertEquals(2, c.global().nbthread());
+        Frontend f = c.frontends().get(0);
+        assertEquals("logservers", f.name());
+        assertEquals(List.of(new Bind(new Source("test.cfg", 12), null, 18888)), f.binds());
+        assertEquals(300_000, f.timeouts().clientMs());
+        assertEquals("logservers", f.defaultBackend());
+        Backend b = c.backend("logservers").orElseThrow();
+        assertEquals(Mode.TCP, b.mode());
+        assertEquals(3, b.retries());
+        assertEquals(-1, b.redispatchInterval());
+        assertEquals(5000, b.timeouts().connectMs());
+        assertEquals(List.of("t1", "t2"), b.servers().stream().map(Server::name).toList());
+        assertEquals(2, b.servers().get(0).weight());
+        assertEquals(1, b.servers().get(1).weight());
+        assertEquals(8888, b.servers().get(0).port());
+    }
+
+    @Test
+    void defaults_are_resolved_into_each_proxy_and_a_later_defaults_applies_to_later_proxies() {
+        Config c = valid(TIMEOUTS + """
+                    retries 5
+                backend a
+                    server s 127.0.0.1:1
+                defaults
+                    mode tcp
+                    timeout connect 1s
+                    timeout server 2s
+                backend b
+                    server s 127.0.0.1:1
+                """);
+        assertEquals(5, c.backend("a").orElseThrow().retries());
+        assertEquals(60_000, c.backend("a").orElseThrow().timeouts().serverMs());
+        assertEquals(Backend.DEFAULT_RETRIES, c.backend("b").orElseThrow().retries());
+        assertEquals(2000, c.backend("b").orElseThrow().timeouts().serverMs());
+    }
+
+    @Test
+    void named_defaults_with_from() {
+        Config c = valid("""
+                defaults tcp_long
+                    mode tcp
+                    timeout connect 1s
+                    timeout client 1h
+                    timeout server 1h
+                defaults short
+                    mode tcp
+                    timeout connect 1s
+                    timeout client 1s
+                    timeout server 1s
+                listen redis from tcp_long
+                    bind 127.0.0.1:6390
+                    server r1 127.0.0.1:6379
+                """);
+        assertEquals(3_600_000, c.frontends().get(0).timeouts().clientMs());
+    }
+
+    @Test
+    void bind_forms() {
+        Config c = valid(TIMEOUTS + """
+                frontend f
+                    bind *:80,:81 
+                    bind [::]:82
+                    bind 127.0.0.1:8000-8002
+                    bind ipv4@10.0.0.1:90
+                """);
+        List<String> addresses = c.frontends().get(0).binds().stream().map(Bind::address).toList();
+        assertEquals(List.of("*:80", "*:81", "[::]:82", "127.0.0.1:8000", "127.0.0.1:8001", "127.0.0.1:8002",
+                "10.0.0.1:90"), addresses);
+    }
+
+    @Test
+    void a_server_without_port_uses_the_clients_port_and_env_vars_expand() {
+        Config c = valid(TIMEOUTS + """
+                backend b
+                    server s1 127.0.0.1
+                    server s2 127.0.0.1:"${BACKEND_PORT}"
+                """);
+        assertEquals(Server.SAME_PORT, c.backend("b").orElseThrow().servers().get(0).port());
+        assertEquals(9100, c.backend("b").orElseThrow().servers().get(1).port());
+    }
+
+    @Test
+    void legacy_keywords_are_accepted_with_the_modern_form_named() {
+        ParseResult r = parse("""
+                global
+                    nbproc 4
+                defaults
+                    mode tcp
+                    contimeout 5000
+                    clitimeout 50000
+                    srvtimeout 50000
+                    redispatch
+                listen xy102 0.0.0.0:80
+                    server rs01 127.0.0.1:80
+                """);
+        assertTrue(r.valid(), r.diagnostics().toString());
+        Backend b = r.config().backend("xy102").orElseThrow();
+        assertEquals(5000, b.timeouts().connectMs());
+        assertEquals(50_000, b.timeouts().serverMs());
+        assertEquals(-1, b.redispatchInterval());
+        assertEquals(80, r.config().frontends().get(0).binds().get(0).port());
+        List<String> w = warnings(r);
+        assertTrue(w.contains("parsing [test.cfg:2] : 'nbproc' was removed in HAProxy 2.5 and is ignored: Bascule "
+                + "runs one process with one event loop per thread; use 'nbthread' instead"), w.toString());
+        assertTrue(w.stream().anyMatch(s -> s.startsWith("parsing [test.cfg:5] : the 'contimeout' keyword is "
+                + "deprecated") && s.endsWith("use 'timeout connect' instead")), w.toString());
+        assertTrue(w.stream().anyMatch(s -> s.startsWith("parsing [test.cfg:8] : keyword 'redispatch' is "
+                + "deprecated")), w.toString());
+        assertTrue(w.stream().anyMatch(s -> s.startsWith("parsing [test.cfg:9] : the 'listen NAME ADDR' form")),
+                w.toString());
+    }
+
+    @Test
+    void keywords_not_supported_yet_warn_with_file_and_line() {
+        ParseResult r = parse(TIMEOUTS + """
+                    option httplog
+                listen l
+                    bind :80
+                    compression algo gzip
+                    server s 127.0.0.1:80 check inter 2s
+                """);
+        assertTrue(r.valid());
+        List<String> w = warnings(r);
+        assertTrue(w.contains("parsing [test.cfg:6] : 'option httplog' is not supported yet"), w.toString());
+        assertTrue(w.contains("parsing [test.cfg:9] : 'compression' is not supported yet"), w.toString());
+        assertTrue(w.contains("parsing [test.cfg:10] : 'check' is not supported yet"), w.toString());
+        assertTrue(w.contains("parsing [test.cfg:10] : 'inter' is not supported yet"), w.toString());
+    }
+
+    @Test
+    void typos_are_alerts_with_a_suggestion() {
+        List<String> a = alerts(TIMEOUTS + """
+                listen l
+                    bind :80
+                    balanse roundrobin
+                    option redispach
+                    server s 127.0.0.1:80 wieght 3
+                    timeout conect 1s
+                """);
+        assertTrue(a.contains("parsing [test.cfg:8] : unknown keyword 'balanse' in 'listen' section; did you mean "
+                + "'balance' maybe ?"), a.toString());
+        assertTrue(a.contains("parsing [test.cfg:9] : unknown option 'redispach'; did you mean 'option redispatch' "
+                + "maybe ?"), a.toString());
+        assertTrue(a.contains("parsing [test.cfg:10] : 'server l/s' unknown keyword 'wieght'; did you mean "
+                + "'weight' maybe ?"), a.toString());
+        assertTrue(a.stream().anyMatch(s -> s.startsWith("parsing [test.cfg:11] : 'timeout' supports")
+                && s.endsWith("did you mean 'timeout connect' maybe ?")), a.toString());
+    }
+
+    @Test
+    void real_mistakes_are_rejected_with_the_reason() {
+        List<String> a = alerts(TIMEOUTS + """
+                frontend f
+                    bind :99999
+                    default_backend missing
+                    maxconn lots
+                backend b
+                    server s 127.0.0.1:80 weight 300
+                    server t 127.0.0.1:80
+                    server t 127.0.0.1:81
+                    timeout connect
+                backend b
+                """);
+        assertTrue(a.contains("parsing [test.cfg:7] : port 99999 in ':99999' is out of range; a port is a number "
+                + "from 1 to 65535"), a.toString());
+        assertTrue(a.contains("parsing [test.cfg:9] : 'maxconn' expects an integer argument between 0 and "
+                + "2147483647, got 'lots'"), a.toString());
+        assertTrue(a.contains("parsing [test.cfg:11] : 'weight' expects an integer argument between 0 and 256, "
+                + "got '300'"), a.toString());
+        assertTrue(a.stream().anyMatch(s -> s.startsWith("parsing [test.cfg:13] : backend 'b' has the same server "
+                + "name 't' declared at test.cfg:12")), a.toString());
+        assertTrue(a.contains("parsing [test.cfg:14] : 'timeout connect' expects an integer value (in "
+                + "milliseconds)"), a.toString());
+        assertTrue(a.stream().anyMatch(s -> s.startsWith("parsing [test.cfg:15] : backend 'b' has the same name as "
+                + "backend 'b' declared at test.cfg:10")), a.toString());
+        assertTrue(a.contains("parsing [test.cfg:8] : Proxy 'f': unable to find required default_backend: "
+                + "'missing'"), a.toString());
+    }
+
+    @Test
+    void a_frontend_and_a_backend_may_share_a_name() {
+        Config c = valid(TIMEOUTS + """
+                frontend web
+                    bind :80
+                    default_backend web
+                backend web
+                    server s 127.0.0.1:80
+                """);
+        assertEquals("web", c.frontends().get(0).defaultBackend());
+    }
+
+    @Test
+    void modes_must_match_between_frontend_and_backend() {
+        List<String> a = alerts(TIMEOUTS + """
+                frontend f
+                    mode http
+                    bind :80
+                    default_backend b
+                backend b
+                    server s 127.0.0.1:80
+                """);
+        assertTrue(a.contains("parsing [test.cfg:9] : Proxy 'f': unable to use backend 'b' with wrong mode, "
+                + "required: http, has: tcp"), a.toString());
+    }
+
+    @Test
+    void keywords_in_the_wrong_section_are_ignored_with_haproxys_warning() {
+        ParseResult r = parse(TIMEOUTS + """
+                backend b
+                    bind :80
+                    server s 127.0.0.1:80
+                """);
+        assertTrue(r.valid());
+        assertTrue(warnings(r).contains("parsing [test.cfg:7] : 'bind' ignored because backend 'b' has no frontend "
+                + "capability"), warnings(r).toString());
+    }
+
+    @Test
+    void missing_timeouts_warn_like_haproxy() {
+        ParseResult r = parse("""
+                listen l
+                    bind :80
+                    server s 127.0.0.1:80
+                """);
+        assertTrue(r.valid());
+        assertTrue(warnings(r).stream().anyMatch(w -> w.startsWith("parsing [test.cfg:1] : missing timeouts for "
+                + "frontend 'l'")), warnings(r).toString());
+    }
+
+    @Test
+    void conditional_blocks() {
+        Config c = valid(TIMEOUTS + """
+                .if version_atleast(2.4)
+                listen new
+                    bind :80
+                    server s 127.0.0.1:80
+                .elif defined(BACKEND_PORT)
+                listen never
+                    bind :81
+                .else
+                listen neither
+                    bind :82
+                .endif
+                .if !feature(EPOLL)
+                listen no_epoll
+                    bind :83
+                .endif
+                """);
+        assertEquals(List.of("new"), c.frontends().stream().map(Frontend::name).toList());
+    }
+
+    @Test
+    void unbalanced_conditions_are_alerts() {
+        assertTrue(alerts(".endif\n").contains("parsing [test.cfg:1] : '.endif' without a matching '.if'"));
+        assertTrue(alerts(".if 1\n").contains("parsing [test.cfg:1] : unterminated '.if' block: add '.endif' before "
+                + "the end of the file"));
+        assertTrue(alerts(".alert stop here\n").contains("parsing [test.cfg:1] : stop here"));
+    }
+
+    @Test
+    void a_keyword_outside_any_section_is_an_alert() {
+        assertTrue(alerts("maxconn 10\n").get(0).startsWith("parsing [test.cfg:1] : unknown keyword 'maxconn' out "
+                + "of section"));
+    }
+
+    @Test
+    void a_bare_balance_means_roundrobin() {
+        Config c = valid(TIMEOUTS + """
+                backend b
+                    balance
+                    server s 127.0.0.1:80
+                """);
+        assertEquals("roundrobin", c.backend("b").orElseThrow().balance().algorithm());
+    }
+
+    @Test
+    void files_and_directories_in_order(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("20-backend.cfg"), "backend b\n    server s 127.0.0.1:80\n");
+        Files.writeString(dir.resolve("10-frontend.cfg"), TIMEOUTS + "frontend f\n    bind :80\n"
+                + "    default_backend b");
+        Files.writeString(dir.resolve("notes.txt"), "this is not a config\n");
+        ParseResult r = new ConfigParser(k -> null, Set.of()).parse(List.of(dir));
+        assertTrue(r.valid(), r.diagnostics().toString());
+        assertEquals("b", r.config().frontends().get(0).defaultBackend());
+        assertEquals(60_000, r.config().backend("b").orElseThrow().timeouts().serverMs(),
+                "the defaults of the first file apply to the second");
+    }
+
+    @Test
+    void a_missing_file_is_an_alert() {
+        ParseResult r = new ConfigParser(k -> null, Set.of()).parse(List.of(Path.of("/nonexistent/haproxy.cfg")));
+        assertNull(r.config());
+        assertTrue(r.diagnostics().get(0).text().startsWith("Could not open configuration file "
+                + "/nonexistent/haproxy.cfg"));
+    }
+}
