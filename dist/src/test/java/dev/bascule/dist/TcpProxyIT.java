@@ -118,33 +118,27 @@ class TcpProxyIT {
 
     @Test
     void closes_a_client_that_stays_idle_past_timeout_client() throws Exception {
-        try (TestServer silent = TestServer.start(TestServer.silent())) {
-            int port = Ports.free();
-            Path cfg = Bascule.writeConfig("clientidle", config("""
-                    listen quiet
-                        bind 127.0.0.1:%d
-                        timeout client 500ms
-                        server s1 127.0.0.1:%d
-                    """.formatted(port, silent.port())));
-            try (Bascule proxy = Bascule.serve(cfg, port)) {
-                long ms = millisUntilClosed(port, false);
-                assertTrue(ms >= 400 && ms < 5000, "closed after " + ms + " ms, expected about 500 ms");
-            }
-        }
+        assertIdleSessionClosedAfterHalfASecond("timeout client 500ms", false);
     }
 
     @Test
     void closes_a_session_whose_server_stays_idle_past_timeout_server() throws Exception {
+        assertIdleSessionClosedAfterHalfASecond("timeout server 500ms", true);
+    }
+
+    /** A session to a server that never answers is closed by the given 500 ms timeout, not earlier. */
+    private static void assertIdleSessionClosedAfterHalfASecond(String timeout, boolean clientSendsFirst)
+            throws Exception {
         try (TestServer silent = TestServer.start(TestServer.silent())) {
             int port = Ports.free();
-            Path cfg = Bascule.writeConfig("serveridle", config("""
+            Path cfg = Bascule.writeConfig("idle", config("""
                     listen quiet
                         bind 127.0.0.1:%d
-                        timeout server 500ms
+                        %s
                         server s1 127.0.0.1:%d
-                    """.formatted(port, silent.port())));
+                    """.formatted(port, timeout, silent.port())));
             try (Bascule proxy = Bascule.serve(cfg, port)) {
-                long ms = millisUntilClosed(port, true);
+                long ms = millisUntilClosed(port, clientSendsFirst);
                 assertTrue(ms >= 400 && ms < 5000, "closed after " + ms + " ms, expected about 500 ms");
             }
         }
