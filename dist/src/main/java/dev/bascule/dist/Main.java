@@ -204,7 +204,7 @@ public final class Main implements Callable<Integer> {
 
     private int serve(Config config, Path pid) throws InterruptedException {
         Signals.Stop stop = Signals.awaitStop();
-        Transport transport = Transport.select(noEpoll);
+        Transport transport = Transport.select(noEpoll || config.global().noepoll());
         log.debug("Using {} polling system.", transport.name());
         Runtime runtime;
         try {

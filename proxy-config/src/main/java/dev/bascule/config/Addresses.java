@@ -46,7 +46,8 @@ final class Addresses {
     }
 
     /** Parses a server address; returns null after an alert. A missing port means "the client's port". */
-    static Server server(Diagnostics diag, Source source, String name, String text, int weight) {
+    static Server server(Diagnostics diag, Source source, String name, String text, int weight,
+                         List<String> unimplemented) {
         String addr = stripPlainPrefix(text);
         if (addr.startsWith("/") || addr.contains("@")) {
             diag.alert(source, "server '" + name + "': address '" + text + "' is not supported yet "
@@ -59,7 +60,7 @@ final class Addresses {
             return null;
         }
         if (hp.port == null) {
-            return new Server(name, source, hp.host, Server.SAME_PORT, weight);
+            return new Server(name, source, hp.host, Server.SAME_PORT, weight, unimplemented);
         }
         if (hp.port.startsWith("+") || hp.port.startsWith("-")) {
             diag.alert(source, "server '" + name + "': port offsets such as '" + hp.port
@@ -75,7 +76,7 @@ final class Addresses {
                     + text + "')");
             return null;
         }
-        return new Server(name, source, hp.host, range[0], weight);
+        return new Server(name, source, hp.host, range[0], weight, unimplemented);
     }
 
     private record HostPort(String host, String port) {

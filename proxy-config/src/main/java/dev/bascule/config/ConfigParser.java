@@ -2,6 +2,7 @@ package dev.bascule.config;
 
 import dev.bascule.config.model.Backend;
 import dev.bascule.config.model.Config;
+import dev.bascule.config.model.Directive;
 import dev.bascule.config.model.Frontend;
 import dev.bascule.config.model.Source;
 
@@ -34,6 +35,7 @@ public final class ConfigParser {
     private final GlobalSection global = new GlobalSection(diag);
     private final Map<String, ProxySection> namedDefaults = new HashMap<>();
     private final List<ProxySection> proxies = new ArrayList<>();
+    private final List<NamedSection> otherSections = new ArrayList<>();
     private ProxySection lastDefaults;
     private Section current;
 
@@ -188,11 +190,11 @@ public final class ConfigParser {
         } else if (PROXY_SECTIONS.contains(kw)) {
             endSection();
             current = openProxy(line);
-        } else if (Keywords.OTHER_SECTIONS.contains(kw)) {
+        } else if (NamedSection.TABLES.containsKey(kw)) {
             endSection();
-            diag.warning(line.source(), "'" + kw + "' section is not supported yet; its keywords are ignored");
-            current = ignored -> {
-            };
+            NamedSection section = new NamedSection(diag, line);
+            otherSections.add(section);
+            current = section;
         } else if (current == null) {
             diag.alert(line.source(), "unknown keyword '" + kw + "' out of section; a config starts with a "
                     + "section such as 'global', 'defaults', 'frontend', 'backend' or 'listen'");
@@ -265,19 +267,16 @@ public final class ConfigParser {
                 backends.put(p.name, p.backend());
                 sections.put("b:" + p.name, p);
             }
+            missingTimeouts(p);
         }
         for (Frontend f : frontends.values()) {
             checkFrontend(f, backends, sections.get("f:" + f.name()));
         }
-        for (Backend b : backends.values()) {
-            if (b.timeouts().connectMs() == 0 || b.timeouts().serverMs() == 0) {
-                missingTimeouts(b.source(), "backend", b.name());
-            }
-        }
         if (diag.hasAlerts()) {
             return new ParseResult(null, diag.all());
         }
-        Config config = new Config(global.build(), List.copyOf(frontends.values()), List.copyOf(backends.values()));
+        Config config = new Config(global.build(), List.copyOf(frontends.values()), List.copyOf(backends.values()),
+                otherSections.stream().map(NamedSection::build).toList());
         return new ParseResult(config, diag.all());
     }
 
@@ -294,27 +293,41 @@ public final class ConfigParser {
             diag.warning(f.source(), "Proxy '" + f.name() + "' has no 'bind' directive. Please declare it as a "
                     + "backend if this was intended.");
         }
-        if (f.timeouts().clientMs() == 0) {
-            missingTimeouts(f.source(), "frontend", f.name());
+        if (f.defaultBackend() != null) {
+            Source where = section.defaultBackendSource() != null ? section.defaultBackendSource() : f.source();
+            checkTarget(f, backends, f.defaultBackend(), "default_backend", where);
         }
-        if (f.defaultBackend() == null) {
-            return;
+        for (Directive use : section.useBackends) {
+            // A name built at run time ("%[...]") can only be checked then.
+            if (!use.keyword().contains("%[")) {
+                checkTarget(f, backends, use.keyword(), "use_backend", use.source());
+            }
         }
-        Backend b = backends.get(f.defaultBackend());
-        Source where = section.defaultBackendSource() != null ? section.defaultBackendSource() : f.source();
+    }
+
+    private void checkTarget(Frontend f, Map<String, Backend> backends, String target, String keyword, Source where) {
+        Backend b = backends.get(target);
         if (b == null) {
-            String near = Keywords.nearest(f.defaultBackend(), backends.keySet());
-            diag.alert(where, "Proxy '" + f.name() + "': unable to find required default_backend: '"
-                    + f.defaultBackend() + "'" + (near == null ? "" : "; did you mean '" + near + "' maybe ?"));
+            String near = KeywordTable.nearest(target, backends.keySet());
+            diag.alert(where, "Proxy '" + f.name() + "': unable to find required " + keyword + ": '" + target + "'"
+                    + (near == null ? "" : "; did you mean '" + near + "' maybe ?"));
         } else if (b.mode() != f.mode()) {
             diag.alert(where, "Proxy '" + f.name() + "': unable to use backend '" + b.name() + "' with wrong mode, "
                     + "required: " + f.mode().keyword() + ", has: " + b.mode().keyword());
         }
     }
 
-    private void missingTimeouts(Source source, String what, String name) {
-        diag.warning(source, "missing timeouts for " + what + " '" + name + "'. While not properly invalid, you "
-                + "will certainly encounter various problems with such a configuration. To fix this, please "
-                + "ensure that all following timeouts are set to a non-zero value: 'client', 'connect', 'server'.");
+    /** HAProxy's warning, once per proxy, for the timeouts its sides need. */
+    private void missingTimeouts(ProxySection p) {
+        Frontend f = p.kind.frontend() ? p.frontend() : null;
+        Backend b = p.kind.backend() ? p.backend() : null;
+        boolean missing = f != null && f.timeouts().clientMs() == 0
+                || b != null && (b.timeouts().connectMs() == 0 || b.timeouts().serverMs() == 0);
+        if (missing) {
+            diag.warning(p.source, "missing timeouts for " + p.kind.word() + " '" + p.name + "'. While not properly "
+                    + "invalid, you will certainly encounter various problems with such a configuration. To fix "
+                    + "this, please ensure that all following timeouts are set to a non-zero value: 'client', "
+                    + "'connect', 'server'.");
+        }
     }
 }

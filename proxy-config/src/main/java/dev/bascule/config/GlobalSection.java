@@ -1,59 +1,180 @@
 package dev.bascule.config;
 
+import dev.bascule.config.model.Directive;
 import dev.bascule.config.model.Global;
 
-/** The {@code global} section; several of them add up, as in HAProxy. */
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
+
+/** The {@code global} section (doc section 3); several of them add up, as in HAProxy. */
 final class GlobalSection implements Section {
+    /** Keyword families named by a prefix; their members are not listed one by one. */
+    private static final List<String> PREFIXES = List.of("tune.", "51degrees-", "deviceatlas-", "wurfl-");
+
+    static final KeywordTable<GlobalSection> TABLE = new KeywordTable<>("global", List.of(
+            supported("daemon", "3.1", 0, "", (g, l) -> g.daemon = true),
+            supported("maxconn", "3.2", 1, "<number>", (g, l) -> g.maxconn = g.integer(l, 1, Integer.MAX_VALUE,
+                    g.maxconn)),
+            supported("nbthread", "3.1", 1, "<number>", (g, l) -> g.nbthread = g.integer(l, 1, 4096, g.nbthread)),
+            supported("noepoll", "3.2", 0, "", (g, l) -> g.noepoll = true),
+            supported("pidfile", "3.1", 1, "<pidfile>", (g, l) -> g.pidfile = l.word(1)),
+            new Keyword<>("nbproc", "", Support.LEGACY, "3.1", 1, "<number>", (g, l) -> g.diag.warning(l.source(),
+                    "'nbproc' was removed in HAProxy 2.5 and is ignored: Bascule runs one process with one event "
+                            + "loop per thread; use 'nbthread' instead")),
+            pending("user", "3.1", 1, "<user name>", GlobalSection::user),
+            pending("group", "3.1", 1, "<group name>", GlobalSection::group),
+            pending("51degrees-*", "3.1", 1, "<value>"), pending("busy-polling", "3.2", 0, ""),
+            pending("ca-base", "3.1", 1, "<dir>"), pending("chroot", "3.1", 1, "<jail dir>"),
+            pending("cluster-secret", "3.1", 1, "<secret>"), pending("cpu-map", "3.1", 2, "<thread> <cpu-set>"),
+            pending("crt-base", "3.1", 1, "<dir>"), pending("debug", "3.3", 0, ""),
+            pending("default-path", "3.1", 1, "{ current | config | parent | origin <path> }"),
+            pending("description", "3.1", 1, "<text>"), pending("deviceatlas-*", "3.1", 1, "<value>"),
+            pending("expose-experimental-directives", "3.1", 0, ""), pending("external-check", "3.1", 0, ""),
+            pending("fd-hard-limit", "3.2", 1, "<number>"), pending("gid", "3.1", 1, "<number>"),
+            pending("grace", "3.1", 1, "<time>"), pending("h1-accept-payload-with-any-method", "3.1", 0, ""),
+            pending("h1-case-adjust", "3.1", 2, "<from> <to>"), pending("h1-case-adjust-file", "3.1", 1, "<file>"),
+            pending("h2-workaround-bogus-websocket-clients", "3.1", 0, ""),
+            pending("hard-stop-after", "3.1", 1, "<time>"),
+            pending("httpclient.resolvers.disabled", "3.1", 1, "on|off"),
+            pending("httpclient.resolvers.id", "3.1", 1, "<resolvers id>"),
+            pending("httpclient.resolvers.prefer", "3.1", 1, "ipv4|ipv6"),
+            pending("httpclient.ssl.ca-file", "3.1", 1, "<cafile>"),
+            pending("httpclient.ssl.verify", "3.1", 1, "none|required"),
+            pending("insecure-fork-wanted", "3.1", 0, ""), pending("insecure-setuid-wanted", "3.1", 0, ""),
+            pending("issuers-chain-path", "3.1", 1, "<dir>"), pending("localpeer", "3.1", 1, "<name>"),
+            pending("log", "3.1", 1, "<target> [len <length>] [format <format>] <facility> [<level>]"),
+            pending("log-send-hostname", "3.1", 0, ""), pending("log-tag", "3.1", 1, "<string>"),
+            pending("lua-load", "3.1", 1, "<file>"), pending("lua-load-per-thread", "3.1", 1, "<file>"),
+            pending("lua-prepend-path", "3.1", 1, "<string>"), pending("master-worker", "3.1", 0, ""),
+            pending("max-spread-checks", "3.2", 1, "<time>"), pending("maxcompcpuusage", "3.2", 1, "<number>"),
+            pending("maxcomprate", "3.2", 1, "<number>"), pending("maxconnrate", "3.2", 1, "<number>"),
+            pending("maxpipes", "3.2", 1, "<number>"), pending("maxsessrate", "3.2", 1, "<number>"),
+            pending("maxsslconn", "3.2", 1, "<number>"), pending("maxsslrate", "3.2", 1, "<number>"),
+            pending("maxzlibmem", "3.2", 1, "<number>"), pending("mworker-max-reloads", "3.1", 1, "<number>"),
+            pending("no-memory-trimming", "3.2", 0, ""), pending("node", "3.1", 1, "<name>"),
+            pending("noevports", "3.2", 0, ""), pending("nogetaddrinfo", "3.2", 0, ""),
+            pending("nokqueue", "3.2", 0, ""), pending("nopoll", "3.2", 0, ""),
+            pending("noreuseport", "3.2", 0, ""), pending("nosplice", "3.2", 0, ""),
+            pending("numa-cpu-mapping", "3.1", 0, ""), pending("pp2-never-send-local", "3.1", 0, ""),
+            pending("presetenv", "3.1", 2, "<name> <value>"), pending("profiling.memory", "3.2", 1, "on|off"),
+            pending("profiling.tasks", "3.2", 1, "auto|on|off"), pending("quiet", "3.3", 0, ""),
+            pending("resetenv", "3.1", 0, ""), pending("server-state-base", "3.2", 1, "<dir>"),
+            pending("server-state-file", "3.2", 1, "<file>"), pending("set-dumpable", "3.1", 0, ""),
+            pending("set-var", "3.1", 2, "<var-name> <expr>"), pending("setenv", "3.1", 2, "<name> <value>"),
+            pending("spread-checks", "3.2", 1, "<0..50, in percent>"),
+            pending("ssl-default-bind-ciphers", "3.1", 1, "<ciphers>"),
+            pending("ssl-default-bind-ciphersuites", "3.1", 1, "<ciphersuites>"),
+            pending("ssl-default-bind-client-sigalgs", "3.1", 1, "<sigalgs>"),
+            pending("ssl-default-bind-curves", "3.1", 1, "<curves>"),
+            pending("ssl-default-bind-options", "3.1", 1, "[<option>]..."),
+            pending("ssl-default-bind-sigalgs", "3.1", 1, "<sigalgs>"),
+            pending("ssl-default-server-ciphers", "3.1", 1, "<ciphers>"),
+            pending("ssl-default-server-ciphersuites", "3.1", 1, "<ciphersuites>"),
+            pending("ssl-default-server-client-sigalgs", "3.1", 1, "<sigalgs>"),
+            pending("ssl-default-server-curves", "3.1", 1, "<curves>"),
+            pending("ssl-default-server-options", "3.1", 1, "[<option>]..."),
+            pending("ssl-default-server-sigalgs", "3.1", 1, "<sigalgs>"),
+            pending("ssl-dh-param-file", "3.1", 1, "<file>"), pending("ssl-engine", "3.2", 1, "<name>"),
+            pending("ssl-load-extra-del-ext", "3.1", 0, ""), pending("ssl-load-extra-files", "3.1", 1, "<value>"),
+            pending("ssl-mode-async", "3.2", 0, ""), pending("ssl-server-verify", "3.1", 1, "none|required"),
+            pending("ssl-skip-self-issued-ca", "3.1", 0, ""),
+            pending("stats socket", "3.1", 1, "<address:port>|<path> [param*]"),
+            pending("stats timeout", "3.1", 1, "<timeout>"), pending("stats maxconn", "3.1", 1, "<connections>"),
+            pending("strict-limits", "3.1", 0, ""), pending("thread-group", "3.1", 2, "<group> <threads>"),
+            pending("thread-groups", "3.1", 1, "<number>"), pending("trace", "3.1", 1, "<args...>"),
+            pending("tune.*", "3.2", 1, "<value>"), pending("uid", "3.1", 1, "<number>"),
+            pending("ulimit-n", "3.1", 1, "<number>"), pending("unix-bind", "3.1", 1, "[prefix <prefix>] ..."),
+            pending("unsetenv", "3.1", 1, "[<name> ...]"), pending("wurfl-*", "3.1", 1, "<value>"),
+            pending("zero-warning", "3.3", 0, "")));
+
     private final Diagnostics diag;
     private int maxconn;
     private int nbthread;
     private boolean daemon;
+    private boolean noepoll;
     private String pidfile;
+    private final List<Directive> unimplemented = new ArrayList<>();
 
     GlobalSection(Diagnostics diag) {
         this.diag = diag;
     }
 
+    private static Keyword<GlobalSection> supported(String name, String doc, int minArgs, String usage,
+                                                    BiConsumer<GlobalSection, Line> handler) {
+        return new Keyword<>(name, "", Support.SUPPORTED, doc, minArgs, usage, handler);
+    }
+
+    private static Keyword<GlobalSection> pending(String name, String doc, int minArgs, String usage) {
+        return pending(name, doc, minArgs, usage, (g, l) -> {
+        });
+    }
+
+    /** A keyword parsed but not implemented: checked, kept in the model, announced with a warning. */
+    private static Keyword<GlobalSection> pending(String name, String doc, int minArgs, String usage,
+                                                  BiConsumer<GlobalSection, Line> check) {
+        return new Keyword<>(name, "", Support.NOT_IMPLEMENTED, doc, minArgs, usage, check);
+    }
+
     @Override
     public void keyword(Line line) {
-        String kw = line.keyword();
-        switch (kw) {
-            case "maxconn" -> {
-                Integer v = Numbers.parse(diag, line, kw, line.word(1), 1, Integer.MAX_VALUE);
-                if (v != null) {
-                    maxconn = v;
-                }
+        Keyword<GlobalSection> k = TABLE.find(line);
+        if (k == null) {
+            k = PREFIXES.stream().filter(line.keyword()::startsWith).findFirst()
+                    .map(p -> TABLE.find(new Line(line.source(), List.of(p + "*")))).orElse(null);
+        }
+        if (k == null) {
+            diag.alert(line.source(), TABLE.unknown(line, "global"));
+            return;
+        }
+        String name = k.name().endsWith("*") ? line.keyword() : k.name();
+        String missing = k.missingArguments(line, name);
+        if (missing != null) {
+            diag.alert(line.source(), missing);
+            return;
+        }
+        k.handler().accept(this, line);
+        if (k.support() == Support.NOT_IMPLEMENTED) {
+            unimplemented.add(new Directive(name, line.words().subList(k.nameWords(), line.size()), line.source()));
+            diag.warning(line.source(), "'" + name + "' is parsed but not implemented yet; it has no effect");
+        }
+    }
+
+    private int integer(Line line, int min, int max, int current) {
+        Integer v = Numbers.parse(diag, line, line.keyword(), line.word(1), min, max);
+        return v == null ? current : v;
+    }
+
+    /** HAProxy only fails on a missing user when it has to switch to it; here that never happens yet. */
+    private static void user(GlobalSection g, Line line) {
+        g.checkExists(line, "/etc/passwd", "user");
+    }
+
+    private static void group(GlobalSection g, Line line) {
+        g.checkExists(line, "/etc/group", "group");
+    }
+
+    private void checkExists(Line line, String database, String what) {
+        String name = line.word(1);
+        Path db = Path.of(database);
+        if (!Files.isReadable(db)) {
+            return;
+        }
+        try {
+            boolean found = Files.readAllLines(db).stream().anyMatch(l -> l.startsWith(name + ":"));
+            if (!found) {
+                diag.warning(line.source(), "'" + what + " " + name + "' : no such " + what + " on this system ("
+                        + database + "); HAProxy would refuse to start as root with it");
             }
-            case "nbthread" -> {
-                Integer v = Numbers.parse(diag, line, kw, line.word(1), 1, 4096);
-                if (v != null) {
-                    nbthread = v;
-                }
-            }
-            case "daemon" -> daemon = true;
-            case "pidfile" -> {
-                if (line.word(1) == null) {
-                    diag.alert(line.source(), "'pidfile' expects a file name as an argument");
-                } else {
-                    pidfile = line.word(1);
-                }
-            }
-            case "nbproc" -> diag.warning(line.source(), "'nbproc' was removed in HAProxy 2.5 and is ignored: "
-                    + "Bascule runs one process with one event loop per thread; use 'nbthread' instead");
-            default -> {
-                if (Keywords.GLOBAL.contains(kw) || Keywords.GLOBAL_PREFIXES.stream().anyMatch(kw::startsWith)) {
-                    String name = kw.equals("stats") && line.word(1) != null ? kw + " " + line.word(1) : kw;
-                    diag.warning(line.source(), "'" + name + "' is not supported yet");
-                } else {
-                    String near = Keywords.nearest(kw, Keywords.GLOBAL);
-                    diag.alert(line.source(), "unknown keyword '" + kw + "' in 'global' section"
-                            + (near == null ? "" : "; did you mean '" + near + "' maybe ?"));
-                }
-            }
+        } catch (IOException e) {
+            // Unreadable account database: nothing to tell the operator that the system would not tell first.
         }
     }
 
     Global build() {
-        return new Global(maxconn, nbthread, daemon, pidfile);
+        return new Global(maxconn, nbthread, daemon, pidfile, noepoll, unimplemented);
     }
 }

@@ -3,26 +3,37 @@ package dev.bascule.config;
 import dev.bascule.config.model.Backend;
 import dev.bascule.config.model.Balance;
 import dev.bascule.config.model.Bind;
+import dev.bascule.config.model.Directive;
 import dev.bascule.config.model.Frontend;
 import dev.bascule.config.model.Mode;
 import dev.bascule.config.model.Server;
 import dev.bascule.config.model.Source;
 import dev.bascule.config.model.Timeouts;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
  * A {@code defaults}, {@code frontend}, {@code backend} or {@code listen} section. It starts as a copy of
- * its defaults section, so the model it builds has inheritance already resolved.
+ * its defaults section, so the model it builds has inheritance already resolved. Its keywords are those of
+ * {@link ProxyKeywords}; the handlers below are the ones that do more than keep the line.
  */
 final class ProxySection implements Section {
     enum Kind {
-        DEFAULTS, FRONTEND, BACKEND, LISTEN;
+        DEFAULTS('D'), FRONTEND('F'), BACKEND('B'), LISTEN('L');
+
+        final char letter;
+
+        Kind(char letter) {
+            this.letter = letter;
+        }
 
         String word() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
 
         boolean frontend() {
@@ -34,11 +45,11 @@ final class ProxySection implements Section {
         }
     }
 
-    /** Keyword families whose second word names the feature, for "not supported yet" messages. */
-    private static final Set<String> TWO_WORD_FAMILIES = Set.of(
-            "stats", "http-check", "tcp-check", "capture", "tcp-request", "tcp-response", "stick", "monitor",
-            "email-alert", "rate-limit", "declare", "persist", "http-request", "http-response",
-            "http-after-response", "external-check");
+    private static final Set<String> ALGORITHMS = Set.of("roundrobin", "static-rr", "leastconn", "first", "source",
+            "uri", "url_param", "hdr", "random", "rdp-cookie", "hash");
+    /** The status codes HAProxy 2.6 lets {@code errorfile} replace. */
+    private static final Set<String> ERRORFILE_CODES = Set.of("200", "400", "401", "403", "404", "405", "407",
+            "408", "410", "413", "425", "429", "500", "501", "502", "503", "504");
 
     private final Diagnostics diag;
     final Kind kind;
@@ -54,6 +65,10 @@ final class ProxySection implements Section {
     private final List<Server> servers = new ArrayList<>();
     private int retries = Backend.DEFAULT_RETRIES;
     private int redispatchInterval;
+    private final List<Directive> frontendDirectives = new ArrayList<>();
+    private final List<Directive> backendDirectives = new ArrayList<>();
+    /** use_backend targets with where they were written, for the cross-check. */
+    final List<Directive> useBackends = new ArrayList<>();
 
     ProxySection(Diagnostics diag, Kind kind, String name, Source source, ProxySection defaults) {
         this.diag = diag;
@@ -69,6 +84,80 @@ final class ProxySection implements Section {
             balance = defaults.balance;
             retries = defaults.retries;
             redispatchInterval = defaults.redispatchInterval;
+            frontendDirectives.addAll(defaults.frontendDirectives);
+            backendDirectives.addAll(defaults.backendDirectives);
+        }
+    }
+
+    @Override
+    public void keyword(Line line) {
+        boolean negated = line.keyword().equals("no");
+        Line l = negated || line.keyword().equals("default")
+                ? new Line(line.source(), line.words().subList(1, line.size())) : line;
+        if (l.size() == 0) {
+            diag.alert(line.source(), "'" + line.keyword() + "' expects an option, e.g. 'no option httplog'");
+            return;
+        }
+        Keyword<ProxySection> k = ProxyKeywords.TABLE.find(l);
+        if (k == null) {
+            diag.alert(line.source(), ProxyKeywords.TABLE.unknown(l, kind.word()));
+            return;
+        }
+        if (!permitted(k, line.source())) {
+            return;
+        }
+        if (negated && !k.name().startsWith("option ") && !k.name().equals("log")) {
+            diag.alert(line.source(), "'no' applies to 'option' and 'log' lines, not to '" + k.name() + "'");
+            return;
+        }
+        String missing = negated ? null : k.missingArguments(l, k.name());
+        if (missing != null) {
+            diag.alert(line.source(), missing);
+            return;
+        }
+        if (negated && k.name().equals("option redispatch")) {
+            redispatchInterval = 0;
+            return;
+        }
+        k.handler().accept(this, l);
+        if (k.support() == Support.NOT_IMPLEMENTED) {
+            String named = negated ? "no " + k.name() : k.name();
+            keep(k, new Directive(named, l.words().subList(k.nameWords(), l.size()), line.source()));
+            diag.warning(line.source(), "'" + named + "' is parsed but not implemented yet; it has no effect");
+        }
+    }
+
+    /** HAProxy's section rules: an error where a keyword is never valid, a warning where it is only useless. */
+    private boolean permitted(Keyword<ProxySection> k, Source at) {
+        if (k.allows(kind.letter)) {
+            return true;
+        }
+        if (kind == Kind.BACKEND && k.frontendOnly() || kind == Kind.FRONTEND && k.backendOnly()) {
+            diag.warning(at, "'" + k.name() + "' ignored because " + kind.word() + " '" + name + "' has no "
+                    + (kind == Kind.BACKEND ? "frontend" : "backend") + " capability");
+        } else {
+            diag.alert(at, "'" + k.name() + "' not allowed in '" + kind.word() + "' section; it belongs in "
+                    + sectionsOf(k));
+        }
+        return false;
+    }
+
+    private static String sectionsOf(Keyword<?> k) {
+        List<String> names = new ArrayList<>();
+        for (Kind kind : Kind.values()) {
+            if (k.allows(kind.letter)) {
+                names.add(kind.word());
+            }
+        }
+        return String.join(", ", names);
+    }
+
+    private void keep(Keyword<ProxySection> k, Directive d) {
+        if (k.allows('F')) {
+            frontendDirectives.add(d);
+        }
+        if (k.allows('B') || !k.allows('F')) {
+            backendDirectives.add(d);
         }
     }
 
@@ -76,152 +165,71 @@ final class ProxySection implements Section {
         binds.addAll(Addresses.binds(diag, line.source(), list));
     }
 
-    @Override
-    public void keyword(Line line) {
-        String kw = line.keyword();
-        switch (kw) {
-            case "bind" -> bind(line);
-            case "mode" -> mode(line);
-            case "default_backend" -> {
-                if (requireFrontend(line, kw) && requireArgument(line, kw, "a backend name")) {
-                    defaultBackend = line.word(1);
-                    defaultBackendSource = line.source();
-                }
-            }
-            case "server" -> server(line);
-            case "balance" -> balance(line);
-            case "maxconn" -> {
-                if (requireFrontend(line, kw)) {
-                    Integer v = Numbers.parse(diag, line, kw, line.word(1), 0, Integer.MAX_VALUE);
-                    if (v != null) {
-                        maxconn = v;
-                    }
-                }
-            }
-            case "retries" -> {
-                if (requireBackend(line, kw)) {
-                    Integer v = Numbers.parse(diag, line, kw, line.word(1), 0, Integer.MAX_VALUE);
-                    if (v != null) {
-                        retries = v;
-                    }
-                }
-            }
-            case "timeout" -> timeout(line, line.word(1), line.word(2));
-            case "option" -> option(line, line.word(1), true);
-            case "no" -> {
-                if ("option".equals(line.word(1))) {
-                    option(line, line.word(2), false);
-                } else {
-                    diag.alert(line.source(), "'no' must be followed by 'option'");
-                }
-            }
-            case "contimeout", "clitimeout", "srvtimeout" -> {
-                String modern = switch (kw) {
-                    case "contimeout" -> "connect";
-                    case "clitimeout" -> "client";
-                    default -> "server";
-                };
-                diag.warning(line.source(), "the '" + kw + "' keyword is deprecated since HAProxy 1.5 and "
-                        + "removed in 2.1; use 'timeout " + modern + "' instead");
-                timeout(line, modern, line.word(1));
-            }
-            case "redispatch" -> {
-                diag.warning(line.source(), "keyword 'redispatch' is deprecated since HAProxy 1.4; "
-                        + "use 'option redispatch' instead");
-                option(line, "redispatch", true);
-            }
-            default -> notImplemented(line, kw);
-        }
-    }
-
-    private void notImplemented(Line line, String kw) {
-        if (Keywords.PROXY.contains(kw)) {
-            String name = TWO_WORD_FAMILIES.contains(kw) && line.word(1) != null ? kw + " " + line.word(1) : kw;
-            diag.warning(line.source(), "'" + name + "' is not supported yet");
-        } else {
-            String near = Keywords.nearest(kw, Keywords.PROXY);
-            diag.alert(line.source(), "unknown keyword '" + kw + "' in '" + kind.word() + "' section"
-                    + (near == null ? "" : "; did you mean '" + near + "' maybe ?"));
-        }
-    }
-
-    private void bind(Line line) {
-        if (kind == Kind.DEFAULTS) {
-            diag.alert(line.source(), "'bind' not allowed in 'defaults' section; it belongs in frontend or listen");
-            return;
-        }
-        if (!requireFrontend(line, "bind") || !requireArgument(line, "bind", "an address such as '*:80'")) {
-            return;
-        }
+    void bind(Line line) {
         addBinds(line, line.word(1));
-        for (int i = 2; i < line.size(); i++) {
-            String opt = line.word(i);
-            Integer argc = Keywords.BIND_OPTIONS.get(opt);
-            if (argc == null) {
-                String near = Keywords.nearest(opt, Keywords.BIND_OPTIONS.keySet());
-                diag.alert(line.source(), "'bind " + line.word(1) + "' unknown keyword '" + opt + "'"
-                        + (near == null ? "" : "; did you mean '" + near + "' maybe ?"));
-                return;
-            }
-            if (argc > 0 && i + argc >= line.size()) {
-                diag.alert(line.source(), "'bind " + line.word(1) + "' : '" + opt + "' expects an argument");
-                return;
-            }
-            diag.warning(line.source(), "bind option '" + opt + "' is not supported yet");
-            i += argc;
+        List<ServerOptions.Parsed> options = ServerOptions.parse(diag, line, 2, ServerOptions.BIND,
+                "bind " + line.word(1));
+        if (options != null) {
+            options.forEach(o -> diag.warning(line.source(), "bind option '" + o.option().name()
+                    + "' is parsed but not implemented yet; it has no effect"));
         }
     }
 
-    private void mode(Line line) {
+    void mode(Line line) {
         String m = line.word(1);
         if ("tcp".equals(m)) {
             mode = Mode.TCP;
         } else if ("http".equals(m)) {
             mode = Mode.HTTP;
             diag.warning(line.source(), "'mode http' is not supported yet; the proxy relays bytes as in 'mode tcp'");
+        } else if ("health".equals(m)) {
+            diag.alert(line.source(), "'mode health' was removed in HAProxy 2.4; use 'http-request return' or "
+                    + "'monitor-uri' instead");
         } else {
             diag.alert(line.source(), "unknown proxy mode '" + m + "'; expected 'tcp' or 'http'");
         }
     }
 
-    private void server(Line line) {
-        if (kind == Kind.DEFAULTS) {
-            diag.alert(line.source(), "'server' not allowed in 'defaults' section; use 'default-server' there");
-            return;
+    void defaultBackend(Line line) {
+        defaultBackend = line.word(1);
+        defaultBackendSource = line.source();
+    }
+
+    void maxconn(Line line) {
+        Integer v = Numbers.parse(diag, line, "maxconn", line.word(1), 0, Integer.MAX_VALUE);
+        if (v != null) {
+            maxconn = v;
         }
-        if (!requireBackend(line, "server")) {
-            return;
+    }
+
+    void retries(Line line) {
+        Integer v = Numbers.parse(diag, line, "retries", line.word(1), 0, Integer.MAX_VALUE);
+        if (v != null) {
+            retries = v;
         }
+    }
+
+    void server(Line line) {
         String serverName = line.word(1);
-        if (serverName == null || line.word(2) == null) {
-            diag.alert(line.source(), "'server' expects <name> and <addr>[:<port>] as arguments");
+        List<ServerOptions.Parsed> options = ServerOptions.parse(diag, line, 3, ServerOptions.SERVER,
+                "server " + name + "/" + serverName);
+        if (options == null) {
             return;
         }
         int weight = Server.DEFAULT_WEIGHT;
-        for (int i = 3; i < line.size(); i++) {
-            String opt = line.word(i);
-            Integer argc = Keywords.SERVER_OPTIONS.get(opt);
-            if (argc == null) {
-                String near = Keywords.nearest(opt, Keywords.SERVER_OPTIONS.keySet());
-                diag.alert(line.source(), "'server " + name + "/" + serverName + "' unknown keyword '" + opt + "'"
-                        + (near == null ? "" : "; did you mean '" + near + "' maybe ?"));
-                return;
-            }
-            if (argc > 0 && i + argc >= line.size()) {
-                diag.alert(line.source(), "'server " + name + "/" + serverName + "' : '" + opt
-                        + "' expects an argument");
-                return;
-            }
-            if (opt.equals("weight")) {
-                Integer w = Numbers.parse(diag, line, "weight", line.word(i + 1), 0, 256);
+        List<String> unimplemented = new ArrayList<>();
+        for (ServerOptions.Parsed o : options) {
+            if (o.option().name().equals("weight")) {
+                Integer w = Numbers.parse(diag, line, "weight", o.value(), 0, 256);
                 if (w == null) {
                     return;
                 }
                 weight = w;
             } else {
-                diag.warning(line.source(), "'" + opt + "' is not supported yet");
+                unimplemented.add(o.written());
+                diag.warning(line.source(), "'" + o.option().name() + "' is parsed but not implemented yet; "
+                        + "it has no effect");
             }
-            i += argc;
         }
         for (Server s : servers) {
             if (s.name().equals(serverName)) {
@@ -230,138 +238,171 @@ final class ProxySection implements Section {
                 return;
             }
         }
-        Server server = Addresses.server(diag, line.source(), serverName, line.word(2), weight);
+        Server server = Addresses.server(diag, line.source(), serverName, line.word(2), weight, unimplemented);
         if (server != null) {
             servers.add(server);
         }
     }
 
-    private void balance(Line line) {
-        if (!requireBackend(line, "balance")) {
+    void defaultServer(Line line) {
+        ServerOptions.parse(diag, line, 1, ServerOptions.SERVER, "default-server");
+    }
+
+    void serverTemplate(Line line) {
+        if (!line.word(2).matches("\\d+(-\\d+)?")) {
+            diag.alert(line.source(), "'server-template " + line.word(1) + "' : '" + line.word(2)
+                    + "' is not a number of servers or a range such as 1-5");
             return;
         }
+        ServerOptions.parse(diag, line, 4, ServerOptions.SERVER, "server-template " + line.word(1));
+    }
+
+    void balance(Line line) {
         if (line.word(1) == null) {
             // HAProxy reads a bare 'balance' as roundrobin.
             balance = Balance.ROUNDROBIN;
             return;
         }
         String algo = line.word(1);
-        List<String> args = line.words().subList(2, line.size());
-        if (!algo.equals("roundrobin")) {
-            String base = algo.replaceAll("\\(.*", "");
-            if (Set.of("static-rr", "leastconn", "first", "source", "uri", "url_param", "hdr", "random",
-                    "rdp-cookie", "hash").contains(base)) {
-                diag.warning(line.source(), "'balance " + base + "' is not supported yet; "
-                        + "'roundrobin' is used instead");
-            } else {
-                diag.alert(line.source(), "'balance' : unknown algorithm '" + algo + "'; expected one of "
-                        + "roundrobin, static-rr, leastconn, first, source, uri, url_param, hdr(name), random, "
-                        + "rdp-cookie, hash");
-                return;
-            }
+        String base = algo.replaceAll("\\(.*", "");
+        if (!ALGORITHMS.contains(base)) {
+            String near = KeywordTable.nearest(base, ALGORITHMS);
+            diag.alert(line.source(), "'balance' : unknown algorithm '" + algo + "'; expected one of roundrobin, "
+                    + "static-rr, leastconn, first, source, uri, url_param, hdr(<name>), random, rdp-cookie, hash"
+                    + (near == null ? "" : "; did you mean '" + near + "' maybe ?"));
+            return;
         }
-        balance = new Balance(algo, args);
+        if (!base.equals("roundrobin")) {
+            diag.warning(line.source(), "'balance " + base + "' is parsed but not implemented yet; "
+                    + "'roundrobin' is used instead");
+        }
+        balance = new Balance(algo, line.words().subList(2, line.size()));
     }
 
-    private void timeout(Line line, String which, String value) {
-        if (which == null || !Keywords.TIMEOUTS.contains(which)) {
-            String near = which == null ? null : Keywords.nearest(which, Keywords.TIMEOUTS);
-            diag.alert(line.source(), "'timeout' supports 'client', 'server', 'connect', 'check', 'queue', "
-                    + "'http-keep-alive', 'http-request', 'tunnel', 'tarpit', 'client-fin' and 'server-fin' "
-                    + "(got '" + which + "')" + (near == null ? "" : "; did you mean 'timeout " + near + "' maybe ?"));
-            return;
-        }
-        String kw = "timeout " + which;
-        if (value == null) {
-            diag.alert(line.source(), "'" + kw + "' expects an integer value (in milliseconds)");
-            return;
-        }
+    void timeout(Line line) {
+        setTimeout(line, line.word(1), line.word(2));
+    }
+
+    private void setTimeout(Line line, String which, String value) {
         long ms;
         try {
             ms = TimeValue.parseMillis(value);
         } catch (IllegalArgumentException e) {
-            diag.alert(line.source(), "'" + kw + "' : " + e.getMessage());
+            diag.alert(line.source(), "'timeout " + which + "' : " + e.getMessage());
             return;
         }
-        switch (which) {
-            case "connect" -> {
-                if (requireBackend(line, kw)) {
-                    timeouts = timeouts.withConnect(ms);
-                }
-            }
-            case "server" -> {
-                if (requireBackend(line, kw)) {
-                    timeouts = timeouts.withServer(ms);
-                }
-            }
-            case "client" -> {
-                if (requireFrontend(line, kw)) {
-                    timeouts = timeouts.withClient(ms);
-                }
-            }
-            default -> diag.warning(line.source(), "'" + kw + "' is not supported yet");
+        timeouts = switch (which) {
+            case "connect" -> timeouts.withConnect(ms);
+            case "client" -> timeouts.withClient(ms);
+            case "server" -> timeouts.withServer(ms);
+            default -> throw new IllegalArgumentException(which);
+        };
+    }
+
+    void checkTime(Line line) {
+        try {
+            TimeValue.parseMillis(line.word(2));
+        } catch (IllegalArgumentException e) {
+            diag.alert(line.source(), "'timeout " + line.word(1) + "' : " + e.getMessage());
         }
     }
 
-    private void option(Line line, String opt, boolean enable) {
-        if (opt == null) {
-            diag.alert(line.source(), "'option' expects an option name");
+    void redispatch(Line line) {
+        String interval = line.word(2);
+        if (interval == null) {
+            redispatchInterval = -1;
             return;
         }
-        if (opt.equals("redispatch")) {
-            if (!requireBackend(line, "option redispatch")) {
-                return;
-            }
-            if (!enable) {
-                redispatchInterval = 0;
-                return;
-            }
-            String interval = line.word(2);
-            if (interval == null) {
-                redispatchInterval = -1;
-            } else {
-                Integer v = Numbers.parse(diag, line, "option redispatch", interval, Integer.MIN_VALUE,
-                        Integer.MAX_VALUE);
-                if (v != null) {
-                    redispatchInterval = v;
-                }
-            }
-        } else if (opt.equals("forceclose")) {
-            diag.warning(line.source(), "option 'forceclose' is deprecated since HAProxy 1.8 and removed in 2.0; "
-                    + "use 'option httpclose' instead; 'option httpclose' is not supported yet");
-        } else if (Keywords.OPTIONS.contains(opt)) {
-            diag.warning(line.source(), "'option " + opt + "' is not supported yet");
-        } else {
-            String near = Keywords.nearest(opt, Keywords.OPTIONS);
-            diag.alert(line.source(), "unknown option '" + opt + "'"
-                    + (near == null ? "" : "; did you mean 'option " + near + "' maybe ?"));
+        Integer v = Numbers.parse(diag, line, "option redispatch", interval, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        if (v != null) {
+            redispatchInterval = v;
         }
     }
 
-    private boolean requireArgument(Line line, String kw, String what) {
-        if (line.word(1) == null) {
-            diag.alert(line.source(), "'" + kw + "' expects " + what + " as an argument");
-            return false;
+    void errorfile(Line line) {
+        String code = line.word(1);
+        if (!ERRORFILE_CODES.contains(code)) {
+            diag.warning(line.source(), "status code " + code + " not handled by 'errorfile', error customization "
+                    + "will be ignored; handled codes: " + String.join(" ", ERRORFILE_CODES.stream().sorted().toList()));
+        } else if (!Files.isReadable(Path.of(line.word(2)))) {
+            diag.warning(line.source(), "'errorfile " + code + "' : cannot read '" + line.word(2) + "'; HAProxy "
+                    + "refuses to start without it");
         }
-        return true;
     }
 
-    private boolean requireFrontend(Line line, String kw) {
-        if (!kind.frontend()) {
-            diag.warning(line.source(), "'" + kw + "' ignored because " + kind.word() + " '" + name
-                    + "' has no frontend capability");
-            return false;
-        }
-        return true;
+    void useBackend(Line line) {
+        useBackends.add(new Directive(line.word(1), List.of(), line.source()));
     }
 
-    private boolean requireBackend(Line line, String kw) {
-        if (!kind.backend()) {
-            diag.warning(line.source(), "'" + kw + "' ignored because " + kind.word() + " '" + name
-                    + "' has no backend capability");
-            return false;
+    void legacyTimeout(Line line) {
+        String modern = switch (line.keyword()) {
+            case "contimeout" -> "connect";
+            case "clitimeout" -> "client";
+            default -> "server";
+        };
+        diag.warning(line.source(), "the '" + line.keyword() + "' keyword is deprecated since HAProxy 1.5 and "
+                + "removed in 2.1; use 'timeout " + modern + "' instead");
+        setTimeout(line, modern, line.word(1));
+    }
+
+    void legacyRedispatch(Line line) {
+        diag.warning(line.source(), "keyword 'redispatch' is deprecated since HAProxy 1.4; "
+                + "use 'option redispatch' instead");
+        redispatchInterval = -1;
+    }
+
+    void legacyForceClose(Line line) {
+        diag.warning(line.source(), "'option forceclose' is deprecated since HAProxy 1.8 and removed in 2.0; "
+                + "read as 'option httpclose', which is parsed but not implemented yet");
+        keep(ProxyKeywords.TABLE.find(new Line(line.source(), List.of("option", "httpclose"))),
+                new Directive("option httpclose", List.of(), line.source()));
+    }
+
+    void legacyTransparent(Line line) {
+        diag.warning(line.source(), "the 'transparent' keyword is deprecated; read as 'option transparent', which "
+                + "is parsed but not implemented yet");
+        keep(ProxyKeywords.TABLE.find(new Line(line.source(), List.of("option", "transparent"))),
+                new Directive("option transparent", List.of(), line.source()));
+    }
+
+    /** {@code reqadd "Name: value"} is exactly {@code http-request add-header Name value}; rspadd likewise. */
+    void legacyHeaderAdd(Line line) {
+        String header = line.word(1);
+        int colon = header.indexOf(':');
+        String rule = line.keyword().equals("reqadd") ? "http-request" : "http-response";
+        if (colon <= 0) {
+            diag.alert(line.source(), "'" + line.keyword() + "' was removed in HAProxy 2.1 and '" + header
+                    + "' is not a 'Name: value' header; write '" + rule + " add-header <name> <value>'");
+            return;
         }
-        return true;
+        List<String> args = new ArrayList<>(List.of("add-header", header.substring(0, colon).trim(),
+                header.substring(colon + 1).trim()));
+        args.addAll(line.words().subList(2, line.size()));
+        diag.warning(line.source(), "'" + line.keyword() + "' was removed in HAProxy 2.1; read as '" + rule + " "
+                + String.join(" ", args) + "', which is parsed but not implemented yet");
+        keep(ProxyKeywords.TABLE.find(new Line(line.source(), List.of(rule))), new Directive(rule, args,
+                line.source()));
+    }
+
+    /** {@code block if COND} is exactly {@code http-request deny if COND}. */
+    void legacyBlock(Line line) {
+        List<String> args = new ArrayList<>(List.of("deny"));
+        args.addAll(line.words().subList(1, line.size()));
+        diag.warning(line.source(), "'block' was removed in HAProxy 2.1; read as 'http-request "
+                + String.join(" ", args) + "', which is parsed but not implemented yet");
+        keep(ProxyKeywords.TABLE.find(new Line(line.source(), List.of("http-request"))),
+                new Directive("http-request", args, line.source()));
+    }
+
+    void legacyRemoved(Line line) {
+        String kw = line.keyword();
+        String modern = kw.equals("monitor-net") ? "'http-request return status 200 if { src <net> }' or "
+                + "'tcp-request connection accept if { src <net> }'"
+                : kw.startsWith("req") ? "'http-request' rules (set-header, replace-header, del-header, "
+                + "replace-path, deny, allow, tarpit, or 'use_backend' for reqsetbe)"
+                : "'http-response' rules (set-header, replace-header, del-header, deny)";
+        diag.alert(line.source(), "'" + kw + "' was removed in HAProxy " + (kw.equals("monitor-net") ? "2.0" : "2.1")
+                + " and has no exact modern form; rewrite it with " + modern);
     }
 
     Source defaultBackendSource() {
@@ -371,10 +412,11 @@ final class ProxySection implements Section {
     Frontend frontend() {
         // A listen section serves its own servers unless it routes elsewhere with default_backend.
         String target = kind == Kind.LISTEN && defaultBackend == null ? name : defaultBackend;
-        return new Frontend(name, source, mode, binds, maxconn, timeouts, target);
+        return new Frontend(name, source, mode, binds, maxconn, timeouts, target, frontendDirectives);
     }
 
     Backend backend() {
-        return new Backend(name, source, mode, balance, servers, timeouts, retries, redispatchInterval);
+        return new Backend(name, source, mode, balance, servers, timeouts, retries, redispatchInterval,
+                backendDirectives);
     }
 }

@@ -10,10 +10,11 @@ import java.util.List;
  *                           (the default, -1, on the last one)
  */
 public record Backend(String name, Source source, Mode mode, Balance balance, List<Server> servers,
-                      Timeouts timeouts, int retries, int redispatchInterval) {
+                      Timeouts timeouts, int retries, int redispatchInterval, List<Directive> unimplemented) {
     public static final int DEFAULT_RETRIES = 3;
 
     public Backend {
         servers = List.copyOf(servers);
+        unimplemented = List.copyOf(unimplemented);
     }
 }

@@ -7,8 +7,9 @@ import java.util.List;
  * {@code maxconn} 0 means no frontend limit (the global one still applies).
  */
 public record Frontend(String name, Source source, Mode mode, List<Bind> binds, int maxconn,
-                       Timeouts timeouts, String defaultBackend) {
+                       Timeouts timeouts, String defaultBackend, List<Directive> unimplemented) {
     public Frontend {
         binds = List.copyOf(binds);
+        unimplemented = List.copyOf(unimplemented);
     }
 }

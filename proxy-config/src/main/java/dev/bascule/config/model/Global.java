@@ -1,9 +1,14 @@
 package dev.bascule.config.model;
 
+import java.util.List;
+
 /**
  * The {@code global} section. {@code maxconn} and {@code nbthread} are 0 when not set ("no limit" and
- * "one thread per core"); {@code pidfile} is null when not set.
+ * "one thread per core"); {@code pidfile} is null when not set; {@code noepoll} asks for Java NIO.
  */
-public record Global(int maxconn, int nbthread, boolean daemon, String pidfile) {
-    public static final Global DEFAULT = new Global(0, 0, false, null);
+public record Global(int maxconn, int nbthread, boolean daemon, String pidfile, boolean noepoll,
+                     List<Directive> unimplemented) {
+    public Global {
+        unimplemented = List.copyOf(unimplemented);
+    }
 }

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 class RoundRobinTest {
     private static ServerState server(String name, int weight) {
-        return new ServerState("b", new Server(name, new Source("t.cfg", 1), "127.0.0.1", 80, weight),
+        return new ServerState("b", new Server(name, new Source("t.cfg", 1), "127.0.0.1", 80, weight, List.of()),
                 InetAddress.getLoopbackAddress());
     }
 

@@ -1,0 +1,106 @@
+package dev.bascule.config;
+
+import dev.bascule.config.model.Directive;
+import dev.bascule.config.model.OtherSection;
+import dev.bascule.config.model.Source;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The sections besides global and the proxies ({@code userlist}, {@code peers}, {@code resolvers}, ...).
+ * Bascule checks their lines against HAProxy's keywords and keeps them, but does not run them yet: one
+ * warning at the section line says so.
+ */
+final class NamedSection implements Section {
+    static final Map<String, KeywordTable<NamedSection>> TABLES = Map.of(
+            "userlist", table("userlist", "3.4",
+                    k("group", 1, "<groupname> [users <user>,<user>,(...)]"),
+                    k("user", 1, "<username> [password|insecure-password <password>] [groups <group>,...]")),
+            "peers", table("peers", "3.5",
+                    k("bind", 1, "[<address>]:<port_range> [, ...] [param*]"), k("default-bind", 0, "[param*]"),
+                    k("default-server", 0, "[param*]"), k("disabled", 0, ""), k("enabled", 0, ""),
+                    k("log", 1, "<target> [len <length>] ..."),
+                    k("peer", 2, "<peername> <address>:<port> [param*]"),
+                    k("server", 1, "<peername> [<address>:<port>] [param*]"), k("shards", 1, "<shards>"),
+                    k("table", 3, "<tablename> type <type> size <size> ...")),
+            "mailers", table("mailers", "3.6",
+                    k("mailer", 2, "<mailername> <address>:<port>"), k("timeout mail", 1, "<time>")),
+            "program", table("program", "3.7",
+                    k("command", 1, "<command> [arguments*]"), k("user", 1, "<user name>"),
+                    k("group", 1, "<group name>"), k("option start-on-reload", 0, "")),
+            "http-errors", table("http-errors", "3.8", k("errorfile", 2, "<code> <file>")),
+            "ring", table("ring", "3.9",
+                    k("description", 1, "<text>"), k("format", 1, "<format>"), k("maxlen", 1, "<length>"),
+                    k("size", 1, "<size>"), k("timeout connect", 1, "<timeout>"),
+                    k("timeout server", 1, "<timeout>"), k("server", 2, "<name> <address> [param*]")),
+            "log-forward", table("log-forward", "3.10",
+                    k("backlog", 1, "<conns>"), k("bind", 1, "<addr> [param*]"), k("dgram-bind", 1, "<addr>"),
+                    k("log", 1, "<target> ..."), k("maxconn", 1, "<conns>"), k("timeout client", 1, "<timeout>")),
+            "resolvers", table("resolvers", "5.3.2",
+                    k("accepted_payload_size", 1, "<nb>"), k("hold", 2, "<status> <period>"),
+                    k("nameserver", 2, "<name> <address>[:port]"), k("parse-resolv-conf", 0, ""),
+                    k("resolve_retries", 1, "<nb>"), k("timeout resolve", 1, "<time>"),
+                    k("timeout retry", 1, "<time>")),
+            "cache", table("cache", "6.2.1",
+                    k("total-max-size", 1, "<megabytes>"), k("max-object-size", 1, "<bytes>"),
+                    k("max-age", 1, "<seconds>"), k("process-vary", 1, "<on/off>"),
+                    k("max-secondary-entries", 1, "<number>")),
+            "fcgi-app", table("fcgi-app", "10.1.1",
+                    k("docroot", 1, "<path>"), k("index", 1, "<script-name>"), k("log-stderr", 1, "global | ..."),
+                    k("option get-values", 0, ""), k("option keep-conn", 0, ""), k("option max-reqs", 1, "<reqs>"),
+                    k("option mpxs-conns", 0, ""), k("path-info", 1, "<regex>"), k("pass-header", 1, "<name>"),
+                    k("set-param", 2, "<name> <fmt>")));
+
+    private final Diagnostics diag;
+    private final KeywordTable<NamedSection> table;
+    private final String name;
+    private final Source source;
+    private final List<Directive> lines = new ArrayList<>();
+
+    NamedSection(Diagnostics diag, Line header) {
+        this.diag = diag;
+        this.table = TABLES.get(header.keyword());
+        this.name = header.word(1);
+        this.source = header.source();
+        if (name == null) {
+            diag.alert(header.source(), "'" + header.keyword() + "' expects <name> as an argument");
+        }
+        diag.warning(header.source(), "'" + header.keyword() + (name == null ? "" : " " + name)
+                + "' section is parsed but not implemented yet; it has no effect");
+    }
+
+    @SafeVarargs
+    private static KeywordTable<NamedSection> table(String section, String doc, Keyword<NamedSection>... ks) {
+        List<Keyword<NamedSection>> documented = new ArrayList<>();
+        for (Keyword<NamedSection> k : ks) {
+            documented.add(new Keyword<>(k.name(), "", k.support(), doc, k.minArgs(), k.usage(), k.handler()));
+        }
+        return new KeywordTable<>(section, documented);
+    }
+
+    private static Keyword<NamedSection> k(String name, int minArgs, String usage) {
+        return new Keyword<>(name, "", Support.NOT_IMPLEMENTED, "", minArgs, usage, (s, l) -> {
+        });
+    }
+
+    @Override
+    public void keyword(Line line) {
+        Keyword<NamedSection> k = table.find(line);
+        if (k == null) {
+            diag.alert(line.source(), table.unknown(line, table.section()));
+            return;
+        }
+        String missing = k.missingArguments(line, k.name());
+        if (missing != null) {
+            diag.alert(line.source(), missing);
+            return;
+        }
+        lines.add(new Directive(k.name(), line.words().subList(k.nameWords(), line.size()), line.source()));
+    }
+
+    OtherSection build() {
+        return new OtherSection(table.section(), name, source, lines);
+    }
+}

@@ -1,0 +1,202 @@
+package dev.bascule.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
+
+/**
+ * The keywords of {@code defaults}, {@code frontend}, {@code listen} and {@code backend} sections (doc
+ * section 4), with the sections HAProxy's keyword matrix (4.1) allows each in: D F L B.
+ */
+final class ProxyKeywords {
+    private ProxyKeywords() {
+    }
+
+    private static final List<Keyword<ProxySection>> ALL = new ArrayList<>();
+    /** How HAProxy words a missing timeout value. */
+    private static final String TIME = "an integer value (in milliseconds, or with a unit: us ms s m h d)";
+
+    static {
+        supported("bind", "FL", "4.2", 1, "<address>[,<address>...] [param*]", ProxySection::bind);
+        supported("mode", "DFLB", "4.2", 1, "tcp|http", ProxySection::mode);
+        supported("default_backend", "DFL", "4.2", 1, "<backend>", ProxySection::defaultBackend);
+        supported("server", "LB", "4.2", 2, "<name> <address>[:<port>] [param*]", ProxySection::server);
+        supported("balance", "DLB", "4.2", 0, "<algorithm> [<arguments>]", ProxySection::balance);
+        supported("maxconn", "DFL", "4.2", 1, "<conns>", ProxySection::maxconn);
+        supported("retries", "DLB", "4.2", 1, "<value>", ProxySection::retries);
+        supported("timeout connect", "DLB", "4.2", 1, TIME, ProxySection::timeout);
+        supported("timeout client", "DFL", "4.2", 1, TIME, ProxySection::timeout);
+        supported("timeout server", "DLB", "4.2", 1, TIME, ProxySection::timeout);
+        supported("option redispatch", "DLB", "4.2", 0, "[<interval>]", ProxySection::redispatch);
+
+        legacy("contimeout", "DLB", 1, "<timeout>", ProxySection::legacyTimeout);
+        legacy("clitimeout", "DFL", 1, "<timeout>", ProxySection::legacyTimeout);
+        legacy("srvtimeout", "DLB", 1, "<timeout>", ProxySection::legacyTimeout);
+        legacy("redispatch", "DLB", 0, "", ProxySection::legacyRedispatch);
+        legacy("option forceclose", "DFLB", 0, "", ProxySection::legacyForceClose);
+        legacy("transparent", "DLB", 0, "", ProxySection::legacyTransparent);
+        legacy("reqadd", "FLB", 1, "<string> [{if | unless} <cond>]", ProxySection::legacyHeaderAdd);
+        legacy("rspadd", "FLB", 1, "<string> [{if | unless} <cond>]", ProxySection::legacyHeaderAdd);
+        legacy("block", "FLB", 2, "{if | unless} <condition>", ProxySection::legacyBlock);
+        for (String removed : List.of("reqrep", "reqirep", "reqdel", "reqidel", "reqdeny", "reqideny", "reqallow",
+                "reqiallow", "reqpass", "reqipass", "reqtarpit", "reqitarpit", "reqsetbe", "reqisetbe", "rsprep",
+                "rspirep", "rspdel", "rspidel", "rspdeny", "rspideny", "monitor-net")) {
+            legacy(removed, "DFLB", 0, "", ProxySection::legacyRemoved);
+        }
+
+        pending("acl", "FLB", "7", 2, "<aclname> <criterion> [flags] [operator] <value> ...");
+        pending("backlog", "DFL", "4.2", 1, "<conns>");
+        pending("capture cookie", "FL", "4.2", 3, "<name> len <length>");
+        pending("capture request", "FL", "4.2", 4, "header <name> len <length>");
+        pending("capture response", "FL", "4.2", 4, "header <name> len <length>");
+        pending("clitcpka-cnt", "DFL", "4.2", 1, "<count>");
+        pending("clitcpka-idle", "DFL", "4.2", 1, "<timeout>");
+        pending("clitcpka-intvl", "DFL", "4.2", 1, "<timeout>");
+        pending("compression", "DFLB", "4.2", 1, "algo|type|offload <value>...");
+        pending("cookie", "DLB", "4.2", 1, "<name> [ rewrite | insert | prefix ] ...");
+        pending("declare capture", "FL", "4.2", 3, "[ request | response ] len <length>");
+        pending("default-server", "DLB", "5.2", 1, "[param*]", ProxySection::defaultServer);
+        pending("description", "FLB", "4.2", 1, "<string>");
+        pending("disabled", "DFLB", "4.2", 0, "");
+        pending("dispatch", "LB", "4.2", 1, "<address>:<port>");
+        pending("email-alert from", "DFLB", "4.2", 1, "<emailaddr>");
+        pending("email-alert level", "DFLB", "4.2", 1, "<level>");
+        pending("email-alert mailers", "DFLB", "4.2", 1, "<mailersect>");
+        pending("email-alert myhostname", "DFLB", "4.2", 1, "<hostname>");
+        pending("email-alert to", "DFLB", "4.2", 1, "<emailaddr>");
+        pending("enabled", "DFLB", "4.2", 0, "");
+        pending("errorfile", "DFLB", "4.2", 2, "<code> <file>", ProxySection::errorfile);
+        pending("errorfiles", "DFLB", "4.2", 1, "<name> [<code> ...]");
+        pending("errorloc", "DFLB", "4.2", 2, "<code> <url>");
+        pending("errorloc302", "DFLB", "4.2", 2, "<code> <url>");
+        pending("errorloc303", "DFLB", "4.2", 2, "<code> <url>");
+        pending("error-log-format", "DFL", "4.2", 1, "<string>");
+        pending("external-check command", "DLB", "4.2", 1, "<command>");
+        pending("external-check path", "DLB", "4.2", 1, "<path>");
+        pending("filter", "FLB", "9", 1, "<name> [param*]");
+        pending("force-persist", "LB", "4.2", 2, "{ if | unless } <condition>");
+        pending("fullconn", "DLB", "4.2", 1, "<conns>");
+        pending("hash-balance-factor", "DLB", "4.2", 1, "<factor>");
+        pending("hash-type", "DLB", "4.2", 1, "<method> <function> <modifier>");
+        pending("http-after-response", "DFLB", "4.2", 1, "<action> <options...> [ { if | unless } <condition> ]");
+        pending("http-check comment", "DLB", "4.2", 1, "<string>");
+        pending("http-check connect", "DLB", "4.2", 0, "[default] [port <expr>] ...");
+        pending("http-check disable-on-404", "DLB", "4.2", 0, "");
+        pending("http-check expect", "DLB", "4.2", 2, "[min-recv <int>] ... [!] <match> <pattern>");
+        pending("http-check send", "DLB", "4.2", 0, "[meth <method>] [uri <uri>] [ver <version>] ...");
+        pending("http-check send-state", "DLB", "4.2", 0, "");
+        pending("http-check set-var", "DLB", "4.2", 1, "(<var-name>[,<cond>...]) <expr>");
+        pending("http-check unset-var", "DLB", "4.2", 1, "(<var-name>)");
+        pending("http-error", "DFLB", "4.2", 2, "status <code> [content-type <type>] ...");
+        pending("http-request", "DFLB", "4.2", 1, "<action> [options...] [ { if | unless } <condition> ]");
+        pending("http-response", "DFLB", "4.2", 1, "<action> <options...> [ { if | unless } <condition> ]");
+        pending("http-reuse", "DLB", "4.2", 1, "{ never | safe | aggressive | always }");
+        pending("http-send-name-header", "DLB", "4.2", 0, "[<header>]");
+        pending("id", "FLB", "4.2", 1, "<value>");
+        pending("ignore-persist", "LB", "4.2", 2, "{ if | unless } <condition>");
+        pending("load-server-state-from-file", "DLB", "4.2", 1, "{ global | local | none }");
+        pending("log", "DFLB", "4.2", 1, "global | <target> [len <length>] [format <format>] <facility> ...");
+        pending("log-format", "DFL", "8.2.4", 1, "<string>");
+        pending("log-format-sd", "DFL", "8.2.4", 1, "<string>");
+        pending("log-tag", "DFLB", "4.2", 1, "<string>");
+        pending("max-keep-alive-queue", "DLB", "4.2", 1, "<value>");
+        pending("max-session-srv-conns", "DFL", "4.2", 1, "<nb>");
+        pending("monitor fail", "FL", "4.2", 2, "{ if | unless } <condition>");
+        pending("monitor-uri", "DFL", "4.2", 1, "<uri>");
+        pending("persist rdp-cookie", "DLB", "4.2", 0, "[(<name>)]");
+        pending("rate-limit sessions", "DFL", "4.2", 1, "<rate>");
+        pending("redirect", "FLB", "4.2", 2, "location | prefix | scheme <to> [code <code>] <option> ...");
+        pending("retry-on", "DLB", "4.2", 1, "[list of keywords]");
+        pending("server-state-file-name", "DLB", "4.2", 0, "[ { use-backend-name | <file> } ]");
+        pending("server-template", "LB", "4.2", 3, "<prefix> <num | range> <fqdn>[:<port>] [params*]",
+                ProxySection::serverTemplate);
+        pending("source", "DLB", "4.2", 1, "<addr>[:<port>] [usesrc ...]");
+        pending("srvtcpka-cnt", "DLB", "4.2", 1, "<count>");
+        pending("srvtcpka-idle", "DLB", "4.2", 1, "<timeout>");
+        pending("srvtcpka-intvl", "DLB", "4.2", 1, "<timeout>");
+        pending("stats admin", "FLB", "4.2", 2, "{ if | unless } <cond>");
+        pending("stats auth", "DFLB", "4.2", 1, "<user>:<passwd>");
+        pending("stats enable", "DFLB", "4.2", 0, "");
+        pending("stats hide-version", "DFLB", "4.2", 0, "");
+        pending("stats http-request", "FLB", "4.2", 1, "{ allow | deny | auth [realm <realm>] } ...");
+        pending("stats realm", "DFLB", "4.2", 1, "<realm>");
+        pending("stats refresh", "DFLB", "4.2", 1, "<delay>");
+        pending("stats scope", "DFLB", "4.2", 1, "{ <name> | \".\" }");
+        pending("stats show-desc", "DFLB", "4.2", 0, "[ <desc> ]");
+        pending("stats show-legends", "DFLB", "4.2", 0, "");
+        pending("stats show-modules", "DFLB", "4.2", 0, "");
+        pending("stats show-node", "DFLB", "4.2", 0, "[ <name> ]");
+        pending("stats uri", "DFLB", "4.2", 1, "<prefix>");
+        pending("stick match", "LB", "4.2", 1, "<pattern> [table <table>] [{if | unless} <cond>]");
+        pending("stick on", "LB", "4.2", 1, "<pattern> [table <table>] [{if | unless} <condition>]");
+        pending("stick store-request", "LB", "4.2", 1, "<pattern> [table <table>] [{if | unless} <condition>]");
+        pending("stick store-response", "LB", "4.2", 1, "<pattern> [table <table>] [{if | unless} <condition>]");
+        pending("stick-table", "FLB", "4.2", 4, "type <type> size <size> [expire <expire>] ...");
+        pending("tcp-check comment", "DLB", "4.2", 1, "<string>");
+        pending("tcp-check connect", "DLB", "4.2", 0, "[default] [port <expr>] ...");
+        pending("tcp-check expect", "DLB", "4.2", 2, "[min-recv <int>] ... [!] <match> <pattern>");
+        pending("tcp-check send", "DLB", "4.2", 1, "<data> [comment <msg>]");
+        pending("tcp-check send-binary", "DLB", "4.2", 1, "<hexstring> [comment <msg>]");
+        pending("tcp-check send-binary-lf", "DLB", "4.2", 1, "<hexfmt> [comment <msg>]");
+        pending("tcp-check send-lf", "DLB", "4.2", 1, "<fmt> [comment <msg>]");
+        pending("tcp-check set-var", "DLB", "4.2", 1, "(<var-name>[,<cond>...]) <expr>");
+        pending("tcp-check unset-var", "DLB", "4.2", 1, "(<var-name>)");
+        pending("tcp-request connection", "DFL", "4.2", 1, "<action> [{if | unless} <condition>]");
+        pending("tcp-request content", "DFLB", "4.2", 1, "<action> [{if | unless} <condition>]");
+        pending("tcp-request inspect-delay", "DFLB", "4.2", 1, "<timeout>");
+        pending("tcp-request session", "DFL", "4.2", 1, "<action> [{if | unless} <condition>]");
+        pending("tcp-response content", "DLB", "4.2", 1, "<action> [{if | unless} <condition>]");
+        pending("tcp-response inspect-delay", "DLB", "4.2", 1, "<timeout>");
+        for (String t : List.of("check:DLB", "client-fin:DFL", "http-keep-alive:DFLB", "http-request:DFLB",
+                "queue:DLB", "server-fin:DLB", "tarpit:DFLB", "tunnel:DLB")) {
+            String[] p = t.split(":");
+            pending("timeout " + p[0], p[1], "4.2", 1, TIME, ProxySection::checkTime);
+        }
+        pending("unique-id-format", "DFL", "4.2", 1, "<string>");
+        pending("unique-id-header", "DFL", "4.2", 1, "<name>");
+        pending("use-fcgi-app", "LB", "4.2", 1, "<name>");
+        pending("use-server", "LB", "4.2", 3, "<server> { if | unless } <condition>");
+        pending("use_backend", "FL", "4.2", 1, "<backend> [{if | unless} <condition>]", ProxySection::useBackend);
+
+        for (String o : List.of("abortonclose:DLB", "accept-invalid-http-request:DFL",
+                "accept-invalid-http-response:DLB", "allbackups:DLB", "checkcache:DLB", "clitcpka:DFL",
+                "contstats:DFL", "disable-h2-upgrade:DFL", "dontlog-normal:DFL", "dontlognull:DFL",
+                "external-check:DLB", "forwardfor:DFLB", "h1-case-adjust-bogus-client:DFL",
+                "h1-case-adjust-bogus-server:DLB", "http-buffer-request:DFLB", "http-ignore-probes:DFL",
+                "http-keep-alive:DFLB", "http-no-delay:DFLB", "http-pretend-keepalive:DFLB",
+                "http-restrict-req-hdr-names:DFLB", "http-server-close:DFLB", "http-use-proxy-header:DFL",
+                "httpchk:DLB", "httpclose:DFLB", "httplog:DFL", "httpslog:DFL", "idle-close-on-response:DFL",
+                "independent-streams:DFLB", "ldap-check:DLB", "log-health-checks:DLB", "log-separate-errors:DFL",
+                "logasap:DFL", "mysql-check:DLB", "nolinger:DFLB", "originalto:DFLB", "persist:DLB",
+                "pgsql-check:DLB", "prefer-last-server:DLB", "redis-check:DLB", "smtpchk:DLB",
+                "socket-stats:DFL", "splice-auto:DFLB", "splice-request:DFLB", "splice-response:DFLB",
+                "spop-check:DLB", "srvtcpka:DLB", "ssl-hello-chk:DLB", "tcp-check:DLB", "tcp-smart-accept:DFL",
+                "tcp-smart-connect:DLB", "tcpka:DFLB", "tcplog:DFL", "transparent:DLB")) {
+            String[] p = o.split(":");
+            pending("option " + p[0], p[1], "4.2", 0, "");
+        }
+    }
+
+    static final KeywordTable<ProxySection> TABLE = new KeywordTable<>("proxy", ALL);
+
+    private static void supported(String name, String sections, String doc, int minArgs, String usage,
+                                  BiConsumer<ProxySection, Line> handler) {
+        ALL.add(new Keyword<>(name, sections, Support.SUPPORTED, doc, minArgs, usage, handler));
+    }
+
+    private static void legacy(String name, String sections, int minArgs, String usage,
+                               BiConsumer<ProxySection, Line> handler) {
+        ALL.add(new Keyword<>(name, sections, Support.LEGACY, "4.2", minArgs, usage, handler));
+    }
+
+    private static void pending(String name, String sections, String doc, int minArgs, String usage) {
+        pending(name, sections, doc, minArgs, usage, (p, l) -> {
+        });
+    }
+
+    /** Parsed but not implemented: the handler only checks what it can; the section keeps the line. */
+    private static void pending(String name, String sections, String doc, int minArgs, String usage,
+                                BiConsumer<ProxySection, Line> check) {
+        ALL.add(new Keyword<>(name, sections, Support.NOT_IMPLEMENTED, doc, minArgs, usage, check));
+    }
+}

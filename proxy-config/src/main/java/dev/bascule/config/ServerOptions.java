@@ -1,0 +1,136 @@
+package dev.bascule.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The options of {@code server}/{@code default-server} lines (doc section 5.2) and of {@code bind} lines
+ * (5.1): how many arguments each takes and what kind, so a value is checked even before the option is
+ * implemented.
+ */
+final class ServerOptions {
+    /** What an option's argument must look like. */
+    enum Arg { NONE, WORD, INT, TIME }
+
+    record Option(String name, Arg arg, Support support) {
+    }
+
+    static final Map<String, Option> SERVER = table(Support.NOT_IMPLEMENTED,
+            "addr:WORD agent-addr:WORD agent-check agent-inter:TIME agent-port:INT agent-send:WORD allow-0rtt "
+                    + "alpn:WORD backup ca-file:WORD check check-alpn:WORD check-proto:WORD check-send-proxy "
+                    + "check-sni:WORD check-ssl check-via-socks4 ciphers:WORD ciphersuites:WORD "
+                    + "client-sigalgs:WORD cookie:WORD crl-file:WORD crt:WORD curves:WORD disabled "
+                    + "downinter:TIME enabled error-limit:INT fall:INT fastinter:TIME force-sslv3 force-tlsv10 "
+                    + "force-tlsv11 force-tlsv12 force-tlsv13 id:INT init-addr:WORD inter:TIME log-proto:WORD "
+                    + "maxconn:INT maxqueue:INT max-reuse:INT minconn:INT namespace:WORD no-agent-check no-backup "
+                    + "no-check no-check-ssl no-send-proxy no-send-proxy-v2 no-send-proxy-v2-ssl "
+                    + "no-send-proxy-v2-ssl-cn no-ssl no-ssl-reuse no-sslv3 no-tfo no-tls-tickets no-tlsv10 "
+                    + "no-tlsv11 no-tlsv12 no-tlsv13 no-verifyhost non-stick npn:WORD observe:WORD on-error:WORD "
+                    + "on-marked-down:WORD on-marked-up:WORD pool-low-conn:INT pool-max-conn:INT "
+                    + "pool-purge-delay:TIME port:INT proto:WORD redir:WORD resolve-net:WORD resolve-opts:WORD "
+                    + "resolve-prefer:WORD resolvers:WORD rise:INT send-proxy send-proxy-v2 send-proxy-v2-ssl "
+                    + "send-proxy-v2-ssl-cn set-proxy-v2-tlv-fmt:WORD shard:INT sigalgs:WORD slowstart:TIME "
+                    + "sni:WORD socks4:WORD source:WORD ssl ssl-max-ver:WORD ssl-min-ver:WORD ssl-reuse stick "
+                    + "tcp-ut:TIME tfo track:WORD verify:WORD verifyhost:WORD ws:WORD",
+            "weight:INT");
+
+    static final Map<String, Option> BIND = table(Support.NOT_IMPLEMENTED,
+            "accept-netscaler-cip:INT accept-proxy allow-0rtt alpn:WORD backlog:INT ca-file:WORD "
+                    + "ca-ignore-err:WORD ca-sign-file:WORD ca-sign-pass:WORD ca-verify-file:WORD ciphers:WORD "
+                    + "ciphersuites:WORD client-sigalgs:WORD crl-file:WORD crt:WORD crt-ignore-err:WORD "
+                    + "crt-list:WORD curves:WORD defer-accept ecdhe:WORD expose-fd:WORD force-sslv3 force-tlsv10 "
+                    + "force-tlsv11 force-tlsv12 force-tlsv13 generate-certificates gid:INT group:WORD id:INT "
+                    + "interface:WORD level:WORD maxconn:INT mode:WORD mss:INT name:WORD namespace:WORD nice:INT "
+                    + "no-ca-names no-sslv3 no-tls-tickets no-tlsv10 no-tlsv11 no-tlsv12 no-tlsv13 npn:WORD "
+                    + "prefer-client-ciphers process:WORD proto:WORD severity-output:WORD shards:WORD "
+                    + "sigalgs:WORD ssl ssl-max-ver:WORD ssl-min-ver:WORD strict-sni tcp-ut:TIME tfo "
+                    + "thread:WORD tls-ticket-keys:WORD transparent uid:INT user:WORD v4v6 v6only verify:WORD",
+            "");
+
+    private ServerOptions() {
+    }
+
+    private static Map<String, Option> table(Support rest, String notImplemented, String supported) {
+        Map<String, Option> t = new TreeMap<>();
+        add(t, notImplemented, rest);
+        add(t, supported, Support.SUPPORTED);
+        return t;
+    }
+
+    private static void add(Map<String, Option> t, String spec, Support support) {
+        for (String s : spec.split(" ")) {
+            if (s.isEmpty()) {
+                continue;
+            }
+            int colon = s.indexOf(':');
+            String name = colon < 0 ? s : s.substring(0, colon);
+            Arg arg = colon < 0 ? Arg.NONE : Arg.valueOf(s.substring(colon + 1));
+            t.put(name, new Option(name, arg, support));
+        }
+    }
+
+    /** The options of a line from word {@code from} on, checked; null after an alert. */
+    static List<Parsed> parse(Diagnostics diag, Line line, int from, Map<String, Option> table, String owner) {
+        List<Parsed> out = new ArrayList<>();
+        for (int i = from; i < line.size(); i++) {
+            String name = line.word(i);
+            Option opt = table.get(name);
+            if (opt == null) {
+                String near = KeywordTable.nearest(name, table.keySet());
+                diag.alert(line.source(), "'" + owner + "' unknown keyword '" + name + "'"
+                        + (near == null ? "" : "; did you mean '" + near + "' maybe ?"));
+                return null;
+            }
+            String value = null;
+            if (opt.arg() != Arg.NONE) {
+                value = line.word(++i);
+                if (value == null) {
+                    diag.alert(line.source(), "'" + owner + "' : '" + name + "' expects " + describe(opt.arg())
+                            + " as an argument");
+                    return null;
+                }
+                if (!valid(diag, line, owner, name, opt.arg(), value)) {
+                    return null;
+                }
+            }
+            out.add(new Parsed(opt, value));
+        }
+        return out;
+    }
+
+    /** An option as written on a line. */
+    record Parsed(Option option, String value) {
+        String written() {
+            return value == null ? option.name() : option.name() + " " + value;
+        }
+    }
+
+    private static boolean valid(Diagnostics diag, Line line, String owner, String name, Arg arg, String value) {
+        if (arg == Arg.INT) {
+            try {
+                Integer.parseInt(value);
+            } catch (NumberFormatException e) {
+                diag.alert(line.source(), "'" + owner + "' : '" + name + "' expects an integer, got '" + value + "'");
+                return false;
+            }
+        } else if (arg == Arg.TIME) {
+            try {
+                TimeValue.parseMillis(value);
+            } catch (IllegalArgumentException e) {
+                diag.alert(line.source(), "'" + owner + "' : '" + name + "' : " + e.getMessage());
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String describe(Arg arg) {
+        return switch (arg) {
+            case INT -> "an integer";
+            case TIME -> "a time";
+            default -> "a value";
+        };
+    }
+}
