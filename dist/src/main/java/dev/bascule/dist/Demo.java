@@ -13,7 +13,6 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,8 +56,7 @@ final class Demo implements Callable<Integer> {
         try {
             for (var backend : parsed.config().backends()) {
                 for (Server s : backend.servers()) {
-                    backends.add(DemoBackend.start(s.name(), new InetSocketAddress(s.host(), s.port()), backendLoops,
-                            transport.serverChannel()));
+                    backends.add(DemoBackend.start(s.name(), s.address(), backendLoops, transport));
                 }
             }
             runtime = Runtime.start(parsed.config(), transport);

@@ -1,5 +1,8 @@
 package dev.bascule.dist;
 
+import dev.bascule.config.model.Address;
+import dev.bascule.core.StartupException;
+import dev.bascule.core.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -31,12 +34,12 @@ final class DemoBackend {
         this.channel = channel;
     }
 
-    static DemoBackend start(String name, InetSocketAddress address, EventLoopGroup loops,
-                             Class<? extends io.netty.channel.ServerChannel> channelType) {
+    static DemoBackend start(String name, Address address, EventLoopGroup loops, Transport transport)
+            throws StartupException {
         byte[] body = ("Hello from " + name + "\n").getBytes(StandardCharsets.UTF_8);
         Channel ch = new ServerBootstrap()
                 .group(loops)
-                .channel(channelType)
+                .channelFactory(transport.listener(address))
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel c) {
@@ -44,7 +47,7 @@ final class DemoBackend {
                                 new Responder(name, body));
                     }
                 })
-                .bind(address).syncUninterruptibly().channel();
+                .bind(new InetSocketAddress(address.host(), address.port())).syncUninterruptibly().channel();
         return new DemoBackend(ch);
     }
 

@@ -1,5 +1,6 @@
 package dev.bascule.config;
 
+import dev.bascule.config.model.Address;
 import dev.bascule.config.model.Bind;
 import dev.bascule.config.model.Server;
 import dev.bascule.config.model.Source;
@@ -7,30 +8,35 @@ import dev.bascule.config.model.Source;
 import java.util.ArrayList;
 import java.util.List;
 
-/** HAProxy address syntax for {@code bind} and {@code server}: {@code [ipv4@|ipv6@]HOST:PORT} and friends. */
+/**
+ * HAProxy's address syntax (doc section 11) for {@code bind} and {@code server}: {@code [ipv4@|ipv6@]HOST:PORT},
+ * {@code *:PORT}, {@code :PORT}, {@code [V6]:PORT}, port ranges on binds, {@code unix@PATH} or {@code /PATH},
+ * {@code abns@NAME} and {@code fd@N}.
+ */
 final class Addresses {
-    private static final List<String> PLAIN_PREFIXES = List.of("ipv4@", "ipv6@", "tcp@", "tcp4@", "tcp6@");
+    private static final List<String> INET_PREFIXES = List.of("ipv4@", "ipv6@", "tcp@", "tcp4@", "tcp6@");
+    /** Families HAProxy has that Bascule does not handle yet. */
+    private static final List<String> OTHER_PREFIXES = List.of("udp@", "udp4@", "udp6@", "quic4@", "quic6@",
+            "sockpair@", "uxst@", "uxdg@", "abnsz@", "rhttp@");
 
     private Addresses() {
     }
 
-    /**
-     * Parses a comma-separated bind list ({@code *:80,:81,[::]:82}, port ranges {@code 8000-8002}).
-     * Addresses families not supported yet give a warning and are skipped.
-     */
+    /** Parses a comma-separated bind list; returns what it could read, after alerts for the rest. */
     static List<Bind> binds(Diagnostics diag, Source source, String list) {
         List<Bind> binds = new ArrayList<>();
-        for (String one : list.split(",")) {
-            String addr = stripPlainPrefix(one);
-            if (addr.startsWith("/") || addr.contains("@")) {
-                diag.warning(source, "address '" + one + "' is not supported yet (only TCP over IPv4/IPv6 is); "
-                        + "it is not bound");
+        for (String one : list.split(",", -1)) {
+            Address special = special(diag, source, one, "bind");
+            if (special != null) {
+                if (special.family() != null) {
+                    binds.add(new Bind(source, special));
+                }
                 continue;
             }
-            HostPort hp = split(addr);
+            HostPort hp = split(stripInetPrefix(one));
             if (hp == null || hp.port == null || hp.port.isEmpty()) {
-                diag.alert(source, "missing port number in bind address '" + one + "'; write HOST:PORT, "
-                        + "*:PORT or :PORT");
+                diag.alert(source, "missing port number in bind address '" + one + "'; write HOST:PORT, *:PORT, "
+                        + ":PORT, unix@PATH, abns@NAME or fd@N");
                 continue;
             }
             int[] range = portRange(diag, source, one, hp.port);
@@ -39,32 +45,37 @@ final class Addresses {
             }
             String host = hp.host.isEmpty() || hp.host.equals("*") ? null : hp.host;
             for (int p = range[0]; p <= range[1]; p++) {
-                binds.add(new Bind(source, host, p));
+                binds.add(new Bind(source, Address.inet(host, p)));
             }
         }
         return binds;
     }
 
-    /** Parses a server address; returns null after an alert. A missing port means "the client's port". */
+    /** Parses a server address; returns null after an alert. A TCP address without port keeps the client's. */
     static Server server(Diagnostics diag, Source source, String name, String text, int weight,
                          List<String> unimplemented) {
-        String addr = stripPlainPrefix(text);
-        if (addr.startsWith("/") || addr.contains("@")) {
-            diag.alert(source, "server '" + name + "': address '" + text + "' is not supported yet "
-                    + "(only TCP over IPv4/IPv6 or a host name is)");
-            return null;
+        String owner = "server " + name;
+        Address special = special(diag, source, text, owner);
+        if (special != null) {
+            if (special.family() == Address.Family.FD) {
+                diag.alert(source, "'" + owner + "' : 'fd@' addresses are for listeners; a server needs an address "
+                        + "to connect to");
+                return null;
+            }
+            return special.family() == null ? null : new Server(name, source, special, weight, unimplemented);
         }
-        HostPort hp = split(addr);
+        HostPort hp = split(stripInetPrefix(text));
         if (hp == null || hp.host.isEmpty()) {
-            diag.alert(source, "server '" + name + "': invalid address '" + text + "'; write HOST[:PORT]");
+            diag.alert(source, "'" + owner + "' : invalid address '" + text + "'; write HOST[:PORT], unix@PATH or "
+                    + "abns@NAME");
             return null;
         }
         if (hp.port == null) {
-            return new Server(name, source, hp.host, Server.SAME_PORT, weight, unimplemented);
+            return new Server(name, source, Address.inet(hp.host, Server.SAME_PORT), weight, unimplemented);
         }
         if (hp.port.startsWith("+") || hp.port.startsWith("-")) {
-            diag.alert(source, "server '" + name + "': port offsets such as '" + hp.port
-                    + "' are not supported yet; give an absolute port");
+            diag.alert(source, "'" + owner + "' : port offsets such as '" + hp.port + "' are not supported yet; "
+                    + "give an absolute port");
             return null;
         }
         int[] range = portRange(diag, source, text, hp.port);
@@ -72,18 +83,59 @@ final class Addresses {
             return null;
         }
         if (range[0] != range[1]) {
-            diag.alert(source, "server '" + name + "': port ranges are not allowed in a server address ('"
-                    + text + "')");
+            diag.alert(source, "'" + owner + "' : port ranges are not allowed in a server address ('" + text + "')");
             return null;
         }
-        return new Server(name, source, hp.host, range[0], weight, unimplemented);
+        return new Server(name, source, Address.inet(hp.host, range[0]), weight, unimplemented);
+    }
+
+    /**
+     * A Unix, abstract or fd address; null when {@code text} is a TCP address. After an alert it returns an
+     * address with a null family, meaning "handled, nothing to add".
+     */
+    private static Address special(Diagnostics diag, Source source, String text, String owner) {
+        if (text.startsWith("unix@") || text.startsWith("/")) {
+            String path = text.startsWith("/") ? text : text.substring("unix@".length());
+            return path.isEmpty() ? failed(diag, source, "'" + owner + "' : 'unix@' needs a socket path")
+                    : new Address(Address.Family.UNIX, null, -1, path, -1);
+        }
+        if (text.startsWith("abns@")) {
+            String name = text.substring("abns@".length());
+            return name.isEmpty() ? failed(diag, source, "'" + owner + "' : 'abns@' needs a socket name")
+                    : new Address(Address.Family.ABNS, null, -1, name, -1);
+        }
+        if (text.startsWith("fd@")) {
+            String n = text.substring("fd@".length());
+            try {
+                int fd = Integer.parseInt(n);
+                if (fd >= 0) {
+                    return new Address(Address.Family.FD, null, -1, null, fd);
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            return failed(diag, source, "'" + owner + "' : 'fd@" + n + "' : a file descriptor is a number >= 0 "
+                    + "(write \"fd@${NAME}\" to take it from the environment)");
+        }
+        for (String prefix : OTHER_PREFIXES) {
+            if (text.startsWith(prefix)) {
+                return failed(diag, source, "'" + owner + "' : address family '" + prefix + "' in '" + text
+                        + "' is not supported yet; use TCP (HOST:PORT), unix@, abns@ or fd@");
+            }
+        }
+        return null;
+    }
+
+    private static Address failed(Diagnostics diag, Source source, String message) {
+        diag.alert(source, message);
+        return new Address(null, null, -1, null, -1);
     }
 
     private record HostPort(String host, String port) {
     }
 
-    private static String stripPlainPrefix(String addr) {
-        for (String p : PLAIN_PREFIXES) {
+    private static String stripInetPrefix(String addr) {
+        for (String p : INET_PREFIXES) {
             if (addr.startsWith(p)) {
                 return addr.substring(p.length());
             }

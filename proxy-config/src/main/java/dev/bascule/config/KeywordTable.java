@@ -39,7 +39,9 @@ final class KeywordTable<S> {
                 return two;
             }
         }
-        return byName.get(first);
+        Keyword<S> one = byName.get(first);
+        // A quoted "timeout connect" is one word, which no keyword is.
+        return one != null && one.nameWords() == 1 ? one : null;
     }
 
     boolean isFamily(String word) {

@@ -27,7 +27,21 @@ public final class TimeValue {
             throw new IllegalArgumentException("time value '" + text + "' is too large");
         }
         String unit = text.substring(i).toLowerCase(Locale.ROOT);
-        long ms = switch (unit) {
+        long ms;
+        try {
+            ms = toMillis(n, unit, text, i);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("time value '" + text + "' is too large");
+        }
+        if (ms > Integer.MAX_VALUE) {
+            // HAProxy stores timeouts in a signed 32-bit count of milliseconds (about 24.8 days).
+            throw new IllegalArgumentException("time value '" + text + "' is over the maximum of 2147483647 ms");
+        }
+        return ms;
+    }
+
+    private static long toMillis(long n, String unit, String text, int i) {
+        return switch (unit) {
             case "", "ms" -> n;
             case "us" -> (n + 999) / 1000;
             case "s" -> Math.multiplyExact(n, 1000L);
@@ -37,10 +51,5 @@ public final class TimeValue {
             default -> throw new IllegalArgumentException("unexpected character '" + text.charAt(i)
                     + "' in time value '" + text + "': units are us, ms, s, m, h, d");
         };
-        if (ms > Integer.MAX_VALUE) {
-            // HAProxy stores timeouts in a signed 32-bit count of milliseconds (about 24.8 days).
-            throw new IllegalArgumentException("time value '" + text + "' is over the maximum of 2147483647 ms");
-        }
-        return ms;
     }
 }

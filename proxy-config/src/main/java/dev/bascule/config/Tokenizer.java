@@ -93,6 +93,10 @@ public final class Tokenizer {
         if (inWord) {
             words.add(word.toString());
         }
+        if (words.stream().anyMatch(w -> w.indexOf('\0') >= 0)) {
+            return new Result(words, warnings, "NUL character (raw or as \\x00) in a word; it is not allowed "
+                    + "in a configuration");
+        }
         return new Result(List.copyOf(words), List.copyOf(warnings), null);
     }
 

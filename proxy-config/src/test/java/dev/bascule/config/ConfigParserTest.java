@@ -1,5 +1,6 @@
 package dev.bascule.config;
 
+import dev.bascule.config.model.Address;
 import dev.bascule.config.model.Backend;
 import dev.bascule.config.model.Bind;
 import dev.bascule.config.model.Config;
@@ -76,7 +77,7 @@ class ConfigParserTest {
         assertEquals(2, c.global().nbthread());
         Frontend f = c.frontends().get(0);
         assertEquals("logservers", f.name());
-        assertEquals(List.of(new Bind(new Source("test.cfg", 12), null, 18888)), f.binds());
+        assertEquals(List.of(new Bind(new Source("test.cfg", 12), Address.inet(null, 18888))), f.binds());
         assertEquals(300_000, f.timeouts().clientMs());
         assertEquals("logservers", f.defaultBackend());
         Backend b = c.backend("logservers").orElseThrow();
@@ -87,7 +88,7 @@ class ConfigParserTest {
         assertEquals(List.of("t1", "t2"), b.servers().stream().map(Server::name).toList());
         assertEquals(2, b.servers().get(0).weight());
         assertEquals(1, b.servers().get(1).weight());
-        assertEquals(8888, b.servers().get(0).port());
+        assertEquals(8888, b.servers().get(0).address().port());
     }
 
     @Test
@@ -138,7 +139,7 @@ class ConfigParserTest {
                     bind 127.0.0.1:8000-8002
                     bind ipv4@10.0.0.1:90
                 """);
-        List<String> addresses = c.frontends().get(0).binds().stream().map(Bind::address).toList();
+        List<String> addresses = c.frontends().get(0).binds().stream().map(b -> b.address().toString()).toList();
         assertEquals(List.of("*:80", "*:81", "[::]:82", "127.0.0.1:8000", "127.0.0.1:8001", "127.0.0.1:8002",
                 "10.0.0.1:90"), addresses);
     }
@@ -150,8 +151,8 @@ class ConfigParserTest {
                     server s1 127.0.0.1
                     server s2 127.0.0.1:"${BACKEND_PORT}"
                 """);
-        assertEquals(Server.SAME_PORT, c.backend("b").orElseThrow().servers().get(0).port());
-        assertEquals(9100, c.backend("b").orElseThrow().servers().get(1).port());
+        assertEquals(Server.SAME_PORT, c.backend("b").orElseThrow().servers().get(0).address().port());
+        assertEquals(9100, c.backend("b").orElseThrow().servers().get(1).address().port());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.bascule.core;
 
+import dev.bascule.config.model.Address;
 import dev.bascule.config.model.Bind;
 import dev.bascule.config.model.Frontend;
 import dev.bascule.core.tcp.TcpFrontendHandler;
@@ -11,7 +12,11 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.timeout.IdleStateHandler;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /** One bound address of a frontend: accepts within {@code maxconn} and starts a session per connection. */
 final class Listener {
@@ -19,23 +24,25 @@ final class Listener {
     private static final int DEFAULT_BACKLOG = 1024;
 
     private final Channel channel;
+    private final Path socketFile;
 
-    private Listener(Channel channel) {
+    private Listener(Channel channel, Path socketFile) {
         this.channel = channel;
+        this.socketFile = socketFile;
     }
 
     static Listener bind(Frontend frontend, Bind bind, BackendState backend, ConnectionLimiter limiter,
                          EventLoopGroup loops, Transport transport) throws StartupException {
+        Address address = bind.address();
+        boolean tcp = address.family() == Address.Family.INET || address.family() == Address.Family.FD;
         long clientTimeout = frontend.timeouts().clientMs();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops)
-                .channel(transport.serverChannel())
+                .channelFactory(transport.listener(address))
                 .option(ChannelOption.SO_BACKLOG, frontend.maxconn() > 0 ? frontend.maxconn() : DEFAULT_BACKLOG)
-                .option(ChannelOption.SO_REUSEADDR, true)
                 .handler(new AcceptGate(limiter))
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -47,14 +54,44 @@ final class Listener {
                         ch.pipeline().addLast(new TcpFrontendHandler(backend, transport));
                     }
                 });
-        InetSocketAddress address = new InetSocketAddress(bind.host() == null ? "0.0.0.0" : bind.host(), bind.port());
-        ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
-        if (!bound.isSuccess()) {
-            Throwable cause = bound.cause();
-            throw new StartupException("Starting frontend " + frontend.name() + ": cannot bind socket ("
-                    + reason(cause) + ") [" + bind.address() + "]");
+        if (tcp) {
+            bootstrap.option(ChannelOption.SO_REUSEADDR, true).childOption(ChannelOption.TCP_NODELAY, true);
         }
-        return new Listener(bound.channel());
+        Path socketFile = address.family() == Address.Family.UNIX ? Path.of(address.path()) : null;
+        ChannelFuture bound;
+        if (address.family() == Address.Family.FD) {
+            // Already bound and listening: only start accepting on it.
+            bound = bootstrap.register().awaitUninterruptibly();
+        } else {
+            removeStaleSocket(socketFile);
+            bound = bootstrap.bind(socketAddress(address, transport)).awaitUninterruptibly();
+        }
+        if (!bound.isSuccess()) {
+            throw new StartupException("Starting frontend " + frontend.name() + ": cannot bind socket ("
+                    + reason(bound.cause()) + ") [" + address + "]");
+        }
+        return new Listener(bound.channel(), socketFile);
+    }
+
+    private static SocketAddress socketAddress(Address address, Transport transport) {
+        if (address.family() == Address.Family.INET) {
+            return new InetSocketAddress(address.host() == null ? "0.0.0.0" : address.host(), address.port());
+        }
+        return transport.socketAddress(address, null);
+    }
+
+    /** A Unix socket left by an earlier run would make bind fail; HAProxy replaces it too. */
+    private static void removeStaleSocket(Path socketFile) throws StartupException {
+        if (socketFile == null) {
+            return;
+        }
+        try {
+            if (Files.exists(socketFile) && !Files.isRegularFile(socketFile) && !Files.isDirectory(socketFile)) {
+                Files.delete(socketFile);
+            }
+        } catch (IOException e) {
+            throw new StartupException("cannot replace the old socket " + socketFile + ": " + e.getMessage());
+        }
     }
 
     private static String reason(Throwable cause) {
@@ -68,6 +105,10 @@ final class Listener {
     }
 
     ChannelFuture close() {
-        return channel.close();
+        return channel.close().addListener(f -> {
+            if (socketFile != null) {
+                Files.deleteIfExists(socketFile);
+            }
+        });
     }
 }

@@ -1,5 +1,6 @@
 package dev.bascule.core;
 
+import dev.bascule.config.model.Address;
 import dev.bascule.config.model.Backend;
 import dev.bascule.config.model.Bind;
 import dev.bascule.config.model.Config;
@@ -11,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
+import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,7 +39,7 @@ public final class Runtime implements AutoCloseable {
         Runtime runtime = new Runtime(transport.newEventLoops(threads, "bascule"));
         try {
             for (Backend b : config.backends()) {
-                runtime.backends.put(b.name(), backendState(b));
+                runtime.backends.put(b.name(), backendState(b, transport));
             }
             ConnectionLimiter global = new ConnectionLimiter(config.global().maxconn(), null);
             for (Frontend f : config.frontends()) {
@@ -55,15 +57,22 @@ public final class Runtime implements AutoCloseable {
         return runtime;
     }
 
-    private static BackendState backendState(Backend backend) throws StartupException {
+    private static BackendState backendState(Backend backend, Transport transport) throws StartupException {
         List<ServerState> servers = new ArrayList<>();
         for (Server s : backend.servers()) {
-            try {
-                servers.add(new ServerState(backend.name(), s, InetAddress.getByName(s.host())));
-            } catch (UnknownHostException e) {
-                throw new StartupException("parsing [" + s.source() + "] : 'server " + backend.name() + "/" + s.name()
-                        + "' : could not resolve address '" + s.host() + "'.");
+            Address a = s.address();
+            InetAddress host = null;
+            if (a.family() == Address.Family.INET) {
+                try {
+                    host = InetAddress.getByName(a.host());
+                } catch (UnknownHostException e) {
+                    throw new StartupException("parsing [" + s.source() + "] : 'server " + backend.name() + "/"
+                            + s.name() + "' : could not resolve address '" + a.host() + "'.");
+                }
             }
+            SocketAddress fixed = a.family() == Address.Family.INET && a.port() == Server.SAME_PORT ? null
+                    : transport.socketAddress(a, host);
+            servers.add(new ServerState(backend.name(), s, host, fixed, transport.connector(a)));
         }
         return new BackendState(backend, servers, new RoundRobin(servers));
     }

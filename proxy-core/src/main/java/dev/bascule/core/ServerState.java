@@ -1,27 +1,44 @@
 package dev.bascule.core;
 
+import dev.bascule.config.model.Address;
 import dev.bascule.config.model.Server;
+import io.netty.channel.Channel;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A server's live side: its resolved address and counters, next to its immutable config. */
+/** A server's live side: where to connect and its counters, next to its immutable config. */
 public final class ServerState {
     private final String backendName;
     private final Server config;
-    private final InetAddress address;
+    private final InetAddress host;
+    private final SocketAddress fixed;
+    private final Class<? extends Channel> connector;
     private final AtomicInteger currentSessions = new AtomicInteger();
     private final AtomicLong totalSessions = new AtomicLong();
     private final AtomicLong connectionErrors = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
     private final AtomicLong redispatches = new AtomicLong();
 
-    public ServerState(String backendName, Server config, InetAddress address) {
+    /**
+     * @param host  the resolved host of a TCP server, else null
+     * @param fixed where to connect, or null for a TCP server without port (it takes the client's)
+     * @param connector the channel type that connects to it
+     */
+    public ServerState(String backendName, Server config, InetAddress host, SocketAddress fixed,
+                       Class<? extends Channel> connector) {
         this.backendName = backendName;
         this.config = config;
-        this.address = address;
+        this.host = host;
+        this.fixed = fixed;
+        this.connector = connector;
+    }
+
+    public Class<? extends Channel> connector() {
+        return connector;
     }
 
     public Server config() {
@@ -41,9 +58,20 @@ public final class ServerState {
         return config.weight();
     }
 
-    /** Where to connect for a client that connected to {@code clientPort} (used when the server has no port). */
-    public InetSocketAddress socketAddress(int clientPort) {
-        return new InetSocketAddress(address, config.port() == Server.SAME_PORT ? clientPort : config.port());
+    /**
+     * Where to connect for a client that reached {@code clientLocal}; null when the server takes the client's
+     * port but the client did not come over TCP.
+     */
+    public SocketAddress socketAddress(SocketAddress clientLocal) {
+        if (fixed != null) {
+            return fixed;
+        }
+        return clientLocal instanceof InetSocketAddress local
+                ? new InetSocketAddress(host, local.getPort()) : null;
+    }
+
+    public Address address() {
+        return config.address();
     }
 
     public void sessionStarted() {

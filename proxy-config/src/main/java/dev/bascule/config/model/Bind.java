@@ -1,12 +1,9 @@
 package dev.bascule.config.model;
 
-/**
- * One listening address of a frontend. {@code host} is null for a wildcard ({@code *:80}, {@code :80}),
- * {@code "::"} for {@code [::]:80}.
- */
-public record Bind(Source source, String host, int port) {
-    public String address() {
-        String h = host == null ? "*" : host.indexOf(':') >= 0 ? "[" + host + "]" : host;
-        return h + ":" + port;
+/** One listening address of a frontend. */
+public record Bind(Source source, Address address) {
+    /** The TCP port, or -1 for a Unix socket or an inherited descriptor. */
+    public int port() {
+        return address.family() == Address.Family.INET ? address.port() : -1;
     }
 }

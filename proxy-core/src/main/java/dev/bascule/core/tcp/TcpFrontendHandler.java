@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -100,22 +101,30 @@ public final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
     private void connect(ChannelHandlerContext ctx) {
         Channel client = ctx.channel();
         Backend config = backend.config();
-        InetSocketAddress local = (InetSocketAddress) client.localAddress();
-        ChannelFuture connect = new Bootstrap()
+        ServerState target = server;
+        SocketAddress remote = target.socketAddress(client.localAddress());
+        if (remote == null) {
+            log.warn("server {} has no port and takes the client's, but the client came over {}: closing",
+                    target.id(), client.localAddress());
+            ctx.close();
+            return;
+        }
+        Bootstrap bootstrap = new Bootstrap()
                 .group(client.eventLoop())
-                .channel(transport.socketChannel())
+                .channel(target.connector())
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.timeouts().connectMs())
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         transport.prepare(ch);
                     }
-                })
-                .connect(server.socketAddress(local.getPort()));
-        ServerState target = server;
+                });
+        if (remote instanceof InetSocketAddress) {
+            bootstrap.option(ChannelOption.TCP_NODELAY, true);
+        }
+        ChannelFuture connect = bootstrap.connect(remote);
         connect.addListener(f -> {
             if (f.isSuccess()) {
                 relay(ctx, connect.channel(), target);

@@ -1,11 +1,14 @@
 package dev.bascule.core.balance;
 
+import dev.bascule.config.model.Address;
 import dev.bascule.config.model.Server;
 import dev.bascule.config.model.Source;
 import dev.bascule.core.ServerState;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,8 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 class RoundRobinTest {
     private static ServerState server(String name, int weight) {
-        return new ServerState("b", new Server(name, new Source("t.cfg", 1), "127.0.0.1", 80, weight, List.of()),
-                InetAddress.getLoopbackAddress());
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        return new ServerState("b", new Server(name, new Source("t.cfg", 1), Address.inet("127.0.0.1", 80), weight,
+                List.of()), loopback, new InetSocketAddress(loopback, 80), NioSocketChannel.class);
     }
 
     private static List<String> picks(Balancer balancer, int n) {

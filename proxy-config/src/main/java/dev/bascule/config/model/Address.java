@@ -1,0 +1,29 @@
+package dev.bascule.config.model;
+
+/**
+ * A socket address as HAProxy writes it (doc section 11): a host and port ({@code INET}, with or without
+ * {@code ipv4@}/{@code ipv6@}), a Unix socket path ({@code unix@PATH} or a plain {@code /path}), a Linux
+ * abstract-namespace socket ({@code abns@NAME}) or an inherited, already listening file descriptor
+ * ({@code fd@N}). {@code host} is null for a wildcard bind; {@code port} is {@link Server#SAME_PORT} for a
+ * server without port.
+ */
+public record Address(Family family, String host, int port, String path, int fd) {
+    public enum Family { INET, UNIX, ABNS, FD }
+
+    public static Address inet(String host, int port) {
+        return new Address(Family.INET, host, port, null, -1);
+    }
+
+    @Override
+    public String toString() {
+        return switch (family) {
+            case INET -> {
+                String h = host == null ? "*" : host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+                yield port == Server.SAME_PORT ? h : h + ":" + port;
+            }
+            case UNIX -> "unix@" + path;
+            case ABNS -> "abns@" + path;
+            case FD -> "fd@" + fd;
+        };
+    }
+}
