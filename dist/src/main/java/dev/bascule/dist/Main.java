@@ -37,6 +37,11 @@ public final class Main implements Callable<Integer> {
     @Option(names = "-c", description = "Check the configuration and exit: 0 when valid, 1 on errors.")
     boolean check;
 
+    @Option(names = "--dump-config", paramLabel = "json",
+            description = "With -c: print the parsed configuration as JSON (see docs/config-model.md) instead of "
+                    + "the verdict.")
+    String dumpFormat;
+
     @Option(names = "-cc", paramLabel = "<condition>",
             description = "Evaluate a .if condition, e.g. 'version_atleast(2.4)': exit 0 if true, 1 if false, "
                     + "2 on error.")
@@ -131,6 +136,10 @@ public final class Main implements Callable<Integer> {
         if (condition != null) {
             return evaluateCondition();
         }
+        if (dumpFormat != null && (!dumpFormat.equals("json") || !check)) {
+            log.error("--dump-config takes 'json' and goes with -c: bascule -c --dump-config json -f <cfg>");
+            return 1;
+        }
         List<Path> files = new ArrayList<>(configs);
         files.addAll(trailingConfigs);
         if (files.isEmpty()) {
@@ -142,7 +151,11 @@ public final class Main implements Callable<Integer> {
             return 1;
         }
         if (check) {
-            System.out.println("Configuration file is valid");
+            if (dumpFormat != null) {
+                System.out.print(ConfigDump.json(config));
+            } else {
+                System.out.println("Configuration file is valid");
+            }
             return 0;
         }
         noteAcceptedOnly();

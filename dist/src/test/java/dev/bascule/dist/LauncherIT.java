@@ -1,5 +1,7 @@
 package dev.bascule.dist;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
@@ -72,6 +74,31 @@ class LauncherIT {
         assertEquals(0, r.exitCode(), r.stderr());
         assertTrue(r.stderr().contains("[WARNING]  (") && r.stderr().contains(
                 "parsing [" + cfg + ":11] : 'compression' is parsed but not implemented yet; it has no effect"), r.stderr());
+    }
+
+    @Test
+    void dump_config_prints_the_model_as_json() throws Exception {
+        int port = Ports.free();
+        int serverPort = Ports.free();
+        Path cfg = Bascule.writeConfig("dump", VALID.formatted(port, serverPort)
+                + "    server s2 unix@/run/app.sock weight 5 check inter 2s\n    option httplog\n");
+        Bascule.Result r = Bascule.run("-c", "--dump-config", "json", "-f", cfg.toString());
+        assertEquals(0, r.exitCode(), r.stderr());
+        JsonNode root = new ObjectMapper().readTree(r.stdout());
+        assertEquals(1, root.get("formatVersion").asInt());
+        JsonNode frontend = root.get("frontends").get(0);
+        assertEquals("svc", frontend.get("name").asText());
+        assertEquals(port, frontend.get("binds").get(0).get("address").get("port").asInt());
+        assertEquals("tcp", frontend.get("mode").asText());
+        assertEquals(30_000, frontend.get("timeouts").get("clientMs").asLong());
+        assertEquals("option httplog", frontend.get("unimplemented").get(0).get("keyword").asText());
+        JsonNode servers = root.get("backends").get(0).get("servers");
+        assertEquals(serverPort, servers.get(0).get("address").get("port").asInt());
+        assertEquals("unix", servers.get(1).get("address").get("family").asText());
+        assertEquals("/run/app.sock", servers.get(1).get("address").get("path").asText());
+        assertEquals(5, servers.get(1).get("weight").asInt());
+        assertEquals("[\"check\",\"inter 2s\"]", servers.get(1).get("unimplemented").toString());
+        assertEquals(11, servers.get(1).get("source").get("line").asInt());
     }
 
     @Test

@@ -53,7 +53,7 @@ final class KeywordTable<S> {
         String first = line.keyword();
         if (families.contains(first) && line.word(1) == null) {
             return "'" + first + "' expects one of: " + String.join(", ", byName.keySet().stream()
-                    .filter(n -> n.startsWith(first + " ")).map(n -> n.substring(first.length() + 1)).toList());
+                    .filter(n -> n.startsWith(first + " ")).map(n -> n.substring(first.length() + 1)).sorted().toList());
         }
         String written = families.contains(first) && line.word(1) != null ? first + " " + line.word(1) : first;
         Collection<String> candidates = families.contains(first)

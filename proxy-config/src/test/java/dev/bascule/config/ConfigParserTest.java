@@ -374,4 +374,141 @@ class ConfigParserTest {
         assertTrue(r.diagnostics().get(0).text().startsWith("Could not open configuration file "
                 + "/nonexistent/haproxy.cfg"));
     }
+
+    @Test
+    void other_sections_are_checked_and_kept() {
+        ParseResult r = parse(TIMEOUTS + """
+                resolvers dns
+                    nameserver ns1 127.0.0.1:53
+                    hold valid 10s
+                userlist admins
+                    user admin insecure-password secret
+                """);
+        assertTrue(r.valid(), r.diagnostics().toString());
+        assertEquals(List.of("resolvers", "userlist"), r.config().otherSections().stream().map(o -> o.kind()).toList());
+        assertEquals(List.of("ns1", "127.0.0.1:53"), r.config().otherSections().get(0).lines().get(0).args());
+        assertTrue(warnings(r).contains("parsing [test.cfg:6] : 'resolvers dns' section is parsed but not "
+                + "implemented yet; it has no effect"), warnings(r).toString());
+    }
+
+    @Test
+    void a_nameserver_without_a_name_is_rejected_as_haproxy_does() {
+        List<String> a = alerts("""
+                resolvers dns
+                    nameserver 127.0.0.1:53
+                    nameservr ns2 127.0.0.1:53
+                """);
+        assertTrue(a.contains("parsing [test.cfg:2] : 'nameserver' expects <name> <address>[:port] as arguments"),
+                a.toString());
+        assertTrue(a.contains("parsing [test.cfg:3] : unknown keyword 'nameservr' in 'resolvers' section; did you "
+                + "mean 'nameserver' maybe ?"), a.toString());
+    }
+
+    @Test
+    void unix_abstract_and_fd_addresses() {
+        Config c = valid(TIMEOUTS + """
+                frontend f
+                    bind unix@/run/haproxy/front.sock
+                    bind /run/plain.sock
+                    bind abns@inner
+                    bind fd@3
+                    default_backend b
+                backend b
+                    server u unix@/run/app.sock
+                    server a abns@app
+                """);
+        assertEquals(List.of("unix@/run/haproxy/front.sock", "unix@/run/plain.sock", "abns@inner", "fd@3"),
+                c.frontends().get(0).binds().stream().map(b -> b.address().toString()).toList());
+        assertEquals(List.of("unix@/run/app.sock", "abns@app"), c.backend("b").orElseThrow().servers().stream()
+                .map(s -> s.address().toString()).toList());
+        List<String> a = alerts(TIMEOUTS + """
+                frontend f
+                    bind udp@:53
+                    bind fd@x
+                backend b
+                    server s fd@3
+                """);
+        assertTrue(a.get(0).contains("address family 'udp@' in 'udp@:53' is not supported yet"), a.toString());
+        assertTrue(a.get(1).contains("'fd@x' : a file descriptor is a number >= 0"), a.toString());
+        assertTrue(a.get(2).contains("'fd@' addresses are for listeners"), a.toString());
+    }
+
+    @Test
+    void legacy_header_rules_map_to_their_exact_modern_form_or_are_rejected_with_it() {
+        ParseResult r = parse(TIMEOUTS + """
+                frontend f
+                    bind :80
+                    reqadd X-Forwarded-Proto:\\ https if { ssl_fc }
+                    block if { src 10.0.0.0/8 }
+                    default_backend b
+                backend b
+                    server s 127.0.0.1:80
+                """);
+        assertTrue(r.valid(), r.diagnostics().toString());
+        assertEquals(List.of("http-request add-header X-Forwarded-Proto https if { ssl_fc }",
+                        "http-request deny if { src 10.0.0.0/8 }"),
+                r.config().frontends().get(0).unimplemented().stream()
+                        .map(d -> d.keyword() + " " + String.join(" ", d.args())).toList());
+        List<String> a = alerts(TIMEOUTS + """
+                backend b
+                    reqrep ^Host:\\ foo Host:\\ bar
+                """);
+        assertTrue(a.get(0).startsWith("parsing [test.cfg:7] : 'reqrep' was removed in HAProxy 2.1 and has no "
+                + "exact modern form; rewrite it with 'http-request' rules"), a.toString());
+    }
+
+    @Test
+    void a_user_that_does_not_exist_is_only_a_warning() {
+        ParseResult r = parse("global\n    user bascule-no-such-user\n" + TIMEOUTS);
+        assertTrue(r.valid());
+        assertTrue(warnings(r).stream().anyMatch(w -> w.startsWith("parsing [test.cfg:2] : 'user "
+                + "bascule-no-such-user' : no such user on this system")), warnings(r).toString());
+    }
+
+    @Test
+    void keywords_in_a_section_that_never_takes_them_are_errors() {
+        List<String> a = alerts(TIMEOUTS + """
+                    use_backend b
+                frontend f
+                    bind :80
+                    server s 127.0.0.1:80
+                """);
+        assertTrue(a.contains("parsing [test.cfg:6] : 'use_backend' not allowed in 'defaults' section; it belongs in "
+                + "frontend, listen"), a.toString());
+    }
+
+    @Test
+    void use_backend_targets_must_exist() {
+        List<String> a = alerts(TIMEOUTS + """
+                frontend f
+                    bind :80
+                    use_backend api if { path_beg /api }
+                    use_backend %[req.hdr(host),lower]
+                    default_backend web
+                backend web
+                    server s 127.0.0.1:80
+                """);
+        assertEquals(List.of("parsing [test.cfg:8] : Proxy 'f': unable to find required use_backend: 'api'"), a);
+    }
+
+    @Test
+    void option_values_are_checked_before_they_are_implemented() {
+        List<String> a = alerts(TIMEOUTS + """
+                backend b
+                    server s 127.0.0.1:80 check inter 2x rise two
+                """);
+        assertTrue(a.get(0).contains("'server b/s' : 'inter' : unexpected character 'x'"), a.toString());
+    }
+
+    @Test
+    void no_option_and_family_keywords_without_their_second_word() {
+        ParseResult r = parse(TIMEOUTS + """
+                    no option httplog
+                backend b
+                    server s 127.0.0.1:80
+                """);
+        assertTrue(r.valid(), r.diagnostics().toString());
+        assertTrue(alerts(TIMEOUTS + "    timeout\n").get(0).startsWith("parsing [test.cfg:6] : 'timeout' expects "
+                + "one of: check, client, client-fin, connect"));
+    }
 }

@@ -8,7 +8,14 @@ package dev.bascule.config.model;
  * server without port.
  */
 public record Address(Family family, String host, int port, String path, int fd) {
-    public enum Family { INET, UNIX, ABNS, FD }
+    public enum Family {
+        INET, UNIX, ABNS, FD;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     public static Address inet(String host, int port) {
         return new Address(Family.INET, host, port, null, -1);

@@ -7,4 +7,9 @@ public enum Mode {
     public String keyword() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
+
+    @Override
+    public String toString() {
+        return keyword();
+    }
 }
