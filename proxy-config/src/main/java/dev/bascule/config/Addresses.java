@@ -52,9 +52,7 @@ final class Addresses {
     }
 
     /** Parses a server address; returns null after an alert. A TCP address without port keeps the client's. */
-    static Server server(Diagnostics diag, Source source, String name, String text, int weight,
-                         List<String> unimplemented) {
-        String owner = "server " + name;
+    static Address server(Diagnostics diag, Source source, String owner, String text) {
         Address special = special(diag, source, text, owner);
         if (special != null) {
             if (special.family() == Address.Family.FD) {
@@ -62,7 +60,7 @@ final class Addresses {
                         + "to connect to");
                 return null;
             }
-            return special.family() == null ? null : new Server(name, source, special, weight, unimplemented);
+            return special.family() == null ? null : special;
         }
         HostPort hp = split(stripInetPrefix(text));
         if (hp == null || hp.host.isEmpty()) {
@@ -71,7 +69,7 @@ final class Addresses {
             return null;
         }
         if (hp.port == null) {
-            return new Server(name, source, Address.inet(hp.host, Server.SAME_PORT), weight, unimplemented);
+            return Address.inet(hp.host, Server.SAME_PORT);
         }
         if (hp.port.startsWith("+") || hp.port.startsWith("-")) {
             diag.alert(source, "'" + owner + "' : port offsets such as '" + hp.port + "' are not supported yet; "
@@ -86,7 +84,7 @@ final class Addresses {
             diag.alert(source, "'" + owner + "' : port ranges are not allowed in a server address ('" + text + "')");
             return null;
         }
-        return new Server(name, source, Address.inet(hp.host, range[0]), weight, unimplemented);
+        return Address.inet(hp.host, range[0]);
     }
 
     /**

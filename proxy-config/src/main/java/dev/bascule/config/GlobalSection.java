@@ -22,6 +22,8 @@ final class GlobalSection implements Section {
             supported("nbthread", "3.1", 1, "<number>", (g, l) -> g.nbthread = g.integer(l, 1, 4096, g.nbthread)),
             supported("noepoll", "3.2", 0, "", (g, l) -> g.noepoll = true),
             supported("pidfile", "3.1", 1, "<pidfile>", (g, l) -> g.pidfile = l.word(1)),
+            supported("spread-checks", "3.2", 1, "<0..50, in percent>", (g, l) -> g.spreadChecks = g.integer(l, 0,
+                    50, g.spreadChecks)),
             new Keyword<>("nbproc", "", Support.LEGACY, "3.1", 1, "<number>", (g, l) -> g.diag.warning(l.source(),
                     "'nbproc' was removed in HAProxy 2.5 and is ignored: Bascule runs one process with one event "
                             + "loop per thread; use 'nbthread' instead")),
@@ -65,7 +67,6 @@ final class GlobalSection implements Section {
             pending("resetenv", "3.1", 0, ""), pending("server-state-base", "3.2", 1, "<dir>"),
             pending("server-state-file", "3.2", 1, "<file>"), pending("set-dumpable", "3.1", 0, ""),
             pending("set-var", "3.1", 2, "<var-name> <expr>"), pending("setenv", "3.1", 2, "<name> <value>"),
-            pending("spread-checks", "3.2", 1, "<0..50, in percent>"),
             pending("ssl-default-bind-ciphers", "3.1", 1, "<ciphers>"),
             pending("ssl-default-bind-ciphersuites", "3.1", 1, "<ciphersuites>"),
             pending("ssl-default-bind-client-sigalgs", "3.1", 1, "<sigalgs>"),
@@ -97,6 +98,7 @@ final class GlobalSection implements Section {
     private boolean daemon;
     private boolean noepoll;
     private String pidfile;
+    private int spreadChecks;
     private final List<Directive> unimplemented = new ArrayList<>();
 
     GlobalSection(Diagnostics diag) {
@@ -175,6 +177,6 @@ final class GlobalSection implements Section {
     }
 
     Global build() {
-        return new Global(maxconn, nbthread, daemon, pidfile, noepoll, unimplemented);
+        return new Global(maxconn, nbthread, daemon, pidfile, noepoll, spreadChecks, unimplemented);
     }
 }

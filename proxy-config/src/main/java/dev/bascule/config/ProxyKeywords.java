@@ -28,6 +28,25 @@ final class ProxyKeywords {
         supported("timeout client", "DFL", "4.2", 1, TIME, ProxySection::timeout);
         supported("timeout server", "DLB", "4.2", 1, TIME, ProxySection::timeout);
         supported("option redispatch", "DLB", "4.2", 0, "[<interval>]", ProxySection::redispatch);
+        supported("default-server", "DLB", "5.2", 1, "[param*]", ProxySection::defaultServer);
+        supported("option httpchk", "DLB", "4.2", 0, "[<method>] [<uri>] [<version>]", (p, l) -> p.checks.httpchk(l));
+        for (String o : List.of("tcp-check", "redis-check", "mysql-check", "pgsql-check", "ssl-hello-chk",
+                "ldap-check", "smtpchk", "log-health-checks", "allbackups")) {
+            supported("option " + o, "DLB", "4.2", 0, "", (p, l) -> p.checks.protocol(l));
+        }
+        supported("timeout check", "DLB", "4.2", 1, TIME, (p, l) -> p.checks.timeoutCheck(l));
+        supported("http-check send", "DLB", "4.2", 0, "[meth <method>] [uri <uri>] [ver <version>] [hdr <name> "
+                + "<value>]* [body <string>]", (p, l) -> p.checks.httpSend(l));
+        supported("http-check expect", "DLB", "4.2", 2, "[!] status|rstatus|string|rstring <pattern>",
+                (p, l) -> p.checks.httpExpect(l));
+        supported("http-check disable-on-404", "DLB", "4.2", 0, "", (p, l) -> p.checks.httpFlag(l));
+        supported("http-check send-state", "DLB", "4.2", 0, "", (p, l) -> p.checks.httpFlag(l));
+        supported("tcp-check connect", "DLB", "4.2", 0, "[port <port>] [send-proxy]", (p, l) -> p.checks.tcpCheck(l));
+        supported("tcp-check send", "DLB", "4.2", 1, "<data>", (p, l) -> p.checks.tcpCheck(l));
+        supported("tcp-check send-binary", "DLB", "4.2", 1, "<hexstring>", (p, l) -> p.checks.tcpCheck(l));
+        supported("tcp-check expect", "DLB", "4.2", 2, "[!] string|rstring|binary|rbinary <pattern>",
+                (p, l) -> p.checks.tcpCheck(l));
+        supported("tcp-check comment", "DLB", "4.2", 1, "<string>", (p, l) -> p.checks.tcpCheck(l));
 
         legacy("contimeout", "DLB", 1, "<timeout>", ProxySection::legacyTimeout);
         legacy("clitimeout", "DFL", 1, "<timeout>", ProxySection::legacyTimeout);
@@ -55,7 +74,6 @@ final class ProxyKeywords {
         pending("compression", "DFLB", "4.2", 1, "algo|type|offload <value>...");
         pending("cookie", "DLB", "4.2", 1, "<name> [ rewrite | insert | prefix ] ...");
         pending("declare capture", "FL", "4.2", 3, "[ request | response ] len <length>");
-        pending("default-server", "DLB", "5.2", 1, "[param*]", ProxySection::defaultServer);
         pending("description", "FLB", "4.2", 1, "<string>");
         pending("disabled", "DFLB", "4.2", 0, "");
         pending("dispatch", "LB", "4.2", 1, "<address>:<port>");
@@ -81,10 +99,6 @@ final class ProxyKeywords {
         pending("http-after-response", "DFLB", "4.2", 1, "<action> <options...> [ { if | unless } <condition> ]");
         pending("http-check comment", "DLB", "4.2", 1, "<string>");
         pending("http-check connect", "DLB", "4.2", 0, "[default] [port <expr>] ...");
-        pending("http-check disable-on-404", "DLB", "4.2", 0, "");
-        pending("http-check expect", "DLB", "4.2", 2, "[min-recv <int>] ... [!] <match> <pattern>");
-        pending("http-check send", "DLB", "4.2", 0, "[meth <method>] [uri <uri>] [ver <version>] ...");
-        pending("http-check send-state", "DLB", "4.2", 0, "");
         pending("http-check set-var", "DLB", "4.2", 1, "(<var-name>[,<cond>...]) <expr>");
         pending("http-check unset-var", "DLB", "4.2", 1, "(<var-name>)");
         pending("http-error", "DFLB", "4.2", 2, "status <code> [content-type <type>] ...");
@@ -132,11 +146,6 @@ final class ProxyKeywords {
         pending("stick store-request", "LB", "4.2", 1, "<pattern> [table <table>] [{if | unless} <condition>]");
         pending("stick store-response", "LB", "4.2", 1, "<pattern> [table <table>] [{if | unless} <condition>]");
         pending("stick-table", "FLB", "4.2", 4, "type <type> size <size> [expire <expire>] ...");
-        pending("tcp-check comment", "DLB", "4.2", 1, "<string>");
-        pending("tcp-check connect", "DLB", "4.2", 0, "[default] [port <expr>] ...");
-        pending("tcp-check expect", "DLB", "4.2", 2, "[min-recv <int>] ... [!] <match> <pattern>");
-        pending("tcp-check send", "DLB", "4.2", 1, "<data> [comment <msg>]");
-        pending("tcp-check send-binary", "DLB", "4.2", 1, "<hexstring> [comment <msg>]");
         pending("tcp-check send-binary-lf", "DLB", "4.2", 1, "<hexfmt> [comment <msg>]");
         pending("tcp-check send-lf", "DLB", "4.2", 1, "<fmt> [comment <msg>]");
         pending("tcp-check set-var", "DLB", "4.2", 1, "(<var-name>[,<cond>...]) <expr>");
@@ -147,7 +156,7 @@ final class ProxyKeywords {
         pending("tcp-request session", "DFL", "4.2", 1, "<action> [{if | unless} <condition>]");
         pending("tcp-response content", "DLB", "4.2", 1, "<action> [{if | unless} <condition>]");
         pending("tcp-response inspect-delay", "DLB", "4.2", 1, "<timeout>");
-        for (String t : List.of("check:DLB", "client-fin:DFL", "http-keep-alive:DFLB", "http-request:DFLB",
+        for (String t : List.of("client-fin:DFL", "http-keep-alive:DFLB", "http-request:DFLB",
                 "queue:DLB", "server-fin:DLB", "tarpit:DFLB", "tunnel:DLB")) {
             String[] p = t.split(":");
             pending("timeout " + p[0], p[1], "4.2", 1, TIME, ProxySection::checkTime);
@@ -159,18 +168,18 @@ final class ProxyKeywords {
         pending("use_backend", "FL", "4.2", 1, "<backend> [{if | unless} <condition>]", ProxySection::useBackend);
 
         for (String o : List.of("abortonclose:DLB", "accept-invalid-http-request:DFL",
-                "accept-invalid-http-response:DLB", "allbackups:DLB", "checkcache:DLB", "clitcpka:DFL",
+                "accept-invalid-http-response:DLB", "checkcache:DLB", "clitcpka:DFL",
                 "contstats:DFL", "disable-h2-upgrade:DFL", "dontlog-normal:DFL", "dontlognull:DFL",
                 "external-check:DLB", "forwardfor:DFLB", "h1-case-adjust-bogus-client:DFL",
                 "h1-case-adjust-bogus-server:DLB", "http-buffer-request:DFLB", "http-ignore-probes:DFL",
                 "http-keep-alive:DFLB", "http-no-delay:DFLB", "http-pretend-keepalive:DFLB",
                 "http-restrict-req-hdr-names:DFLB", "http-server-close:DFLB", "http-use-proxy-header:DFL",
-                "httpchk:DLB", "httpclose:DFLB", "httplog:DFL", "httpslog:DFL", "idle-close-on-response:DFL",
-                "independent-streams:DFLB", "ldap-check:DLB", "log-health-checks:DLB", "log-separate-errors:DFL",
-                "logasap:DFL", "mysql-check:DLB", "nolinger:DFLB", "originalto:DFLB", "persist:DLB",
-                "pgsql-check:DLB", "prefer-last-server:DLB", "redis-check:DLB", "smtpchk:DLB",
+                "httpclose:DFLB", "httplog:DFL", "httpslog:DFL", "idle-close-on-response:DFL",
+                "independent-streams:DFLB", "log-separate-errors:DFL",
+                "logasap:DFL", "nolinger:DFLB", "originalto:DFLB", "persist:DLB",
+                "prefer-last-server:DLB", 
                 "socket-stats:DFL", "splice-auto:DFLB", "splice-request:DFLB", "splice-response:DFLB",
-                "spop-check:DLB", "srvtcpka:DLB", "ssl-hello-chk:DLB", "tcp-check:DLB", "tcp-smart-accept:DFL",
+                "spop-check:DLB", "srvtcpka:DLB", "tcp-smart-accept:DFL",
                 "tcp-smart-connect:DLB", "tcpka:DFLB", "tcplog:DFL", "transparent:DLB")) {
             String[] p = o.split(":");
             pending("option " + p[0], p[1], "4.2", 0, "");

@@ -1,5 +1,6 @@
 package dev.bascule.config;
 
+import dev.bascule.config.model.Address;
 import dev.bascule.config.model.Backend;
 import dev.bascule.config.model.Balance;
 import dev.bascule.config.model.Bind;
@@ -7,6 +8,7 @@ import dev.bascule.config.model.Directive;
 import dev.bascule.config.model.Frontend;
 import dev.bascule.config.model.Mode;
 import dev.bascule.config.model.Server;
+import dev.bascule.config.model.ServerCheck;
 import dev.bascule.config.model.Source;
 import dev.bascule.config.model.Timeouts;
 
@@ -69,12 +71,16 @@ final class ProxySection implements Section {
     private final List<Directive> backendDirectives = new ArrayList<>();
     /** use_backend targets with where they were written, for the cross-check. */
     final List<Directive> useBackends = new ArrayList<>();
+    final CheckConfig checks;
+    private final ServerSettings defaultServer;
 
     ProxySection(Diagnostics diag, Kind kind, String name, Source source, ProxySection defaults) {
         this.diag = diag;
         this.kind = kind;
         this.name = name;
         this.source = source;
+        this.checks = new CheckConfig(diag, defaults == null ? null : defaults.checks);
+        this.defaultServer = defaults == null ? new ServerSettings() : defaults.defaultServer.copy();
         if (defaults != null) {
             mode = defaults.mode;
             maxconn = defaults.maxconn;
@@ -115,8 +121,8 @@ final class ProxySection implements Section {
             diag.alert(line.source(), missing);
             return;
         }
-        if (negated && k.name().equals("option redispatch")) {
-            redispatchInterval = 0;
+        if (negated && k.support() == Support.SUPPORTED) {
+            negate(k.name());
             return;
         }
         k.handler().accept(this, l);
@@ -124,6 +130,15 @@ final class ProxySection implements Section {
             String named = negated ? "no " + k.name() : k.name();
             keep(k, new Directive(named, l.words().subList(k.nameWords(), l.size()), line.source()));
             diag.warning(line.source(), "'" + named + "' is parsed but not implemented yet; it has no effect");
+        }
+    }
+
+    /** {@code no option X} for the options Bascule acts upon. */
+    private void negate(String option) {
+        if (option.equals("option redispatch")) {
+            redispatchInterval = 0;
+        } else {
+            checks.negate(option);
         }
     }
 
@@ -211,25 +226,14 @@ final class ProxySection implements Section {
 
     void server(Line line) {
         String serverName = line.word(1);
-        List<ServerOptions.Parsed> options = ServerOptions.parse(diag, line, 3, ServerOptions.SERVER,
-                "server " + name + "/" + serverName);
-        if (options == null) {
+        String owner = "server " + name + "/" + serverName;
+        ServerSettings settings = defaultServer.copy();
+        if (!settings.apply(diag, line, 3, owner)) {
             return;
         }
-        int weight = Server.DEFAULT_WEIGHT;
-        List<String> unimplemented = new ArrayList<>();
-        for (ServerOptions.Parsed o : options) {
-            if (o.option().name().equals("weight")) {
-                Integer w = Numbers.parse(diag, line, "weight", o.value(), 0, 256);
-                if (w == null) {
-                    return;
-                }
-                weight = w;
-            } else {
-                unimplemented.add(o.written());
-                diag.warning(line.source(), "'" + o.option().name() + "' is parsed but not implemented yet; "
-                        + "it has no effect");
-            }
+        ServerCheck check = settings.check(diag, line, owner);
+        if (check == null) {
+            return;
         }
         for (Server s : servers) {
             if (s.name().equals(serverName)) {
@@ -238,14 +242,15 @@ final class ProxySection implements Section {
                 return;
             }
         }
-        Server server = Addresses.server(diag, line.source(), serverName, line.word(2), weight, unimplemented);
-        if (server != null) {
-            servers.add(server);
+        Address address = Addresses.server(diag, line.source(), owner, line.word(2));
+        if (address != null) {
+            servers.add(new Server(serverName, line.source(), address, settings.weight, settings.backup,
+                    settings.disabled, check, settings.unimplemented));
         }
     }
 
     void defaultServer(Line line) {
-        ServerOptions.parse(diag, line, 1, ServerOptions.SERVER, "default-server");
+        defaultServer.apply(diag, line, 1, "default-server");
     }
 
     void serverTemplate(Line line) {
@@ -417,6 +422,6 @@ final class ProxySection implements Section {
 
     Backend backend() {
         return new Backend(name, source, mode, balance, servers, timeouts, retries, redispatchInterval,
-                backendDirectives);
+                checks.build(), backendDirectives);
     }
 }

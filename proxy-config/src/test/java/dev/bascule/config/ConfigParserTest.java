@@ -193,16 +193,16 @@ class ConfigParserTest {
                 listen l
                     bind :80
                     compression algo gzip
-                    server s 127.0.0.1:80 check inter 2s
+                    server s 127.0.0.1:80 check maxconn 100 ssl
                 """);
         assertTrue(r.valid());
         List<String> w = warnings(r);
         String notYet = " is parsed but not implemented yet; it has no effect";
         assertTrue(w.contains("parsing [test.cfg:6] : 'option httplog'" + notYet), w.toString());
         assertTrue(w.contains("parsing [test.cfg:9] : 'compression'" + notYet), w.toString());
-        assertTrue(w.contains("parsing [test.cfg:10] : 'check'" + notYet), w.toString());
-        assertTrue(w.contains("parsing [test.cfg:10] : 'inter'" + notYet), w.toString());
-        assertEquals("[check, inter 2s]", r.config().backend("l").orElseThrow().servers().get(0).unimplemented()
+        assertTrue(w.contains("parsing [test.cfg:10] : 'maxconn'" + notYet), w.toString());
+        assertTrue(w.contains("parsing [test.cfg:10] : 'ssl'" + notYet), w.toString());
+        assertEquals("[maxconn 100, ssl]", r.config().backend("l").orElseThrow().servers().get(0).unimplemented()
                 .toString());
         assertEquals(List.of("option httplog", "compression"), r.config().frontends().get(0).unimplemented().stream()
                 .map(d -> d.keyword()).toList());
@@ -246,8 +246,8 @@ class ConfigParserTest {
                 + "from 1 to 65535"), a.toString());
         assertTrue(a.contains("parsing [test.cfg:9] : 'maxconn' expects an integer argument between 0 and "
                 + "2147483647, got 'lots'"), a.toString());
-        assertTrue(a.contains("parsing [test.cfg:11] : 'weight' expects an integer argument between 0 and 256, "
-                + "got '300'"), a.toString());
+        assertTrue(a.contains("parsing [test.cfg:11] : 'server b/s' : 'weight' expects an integer argument between 0 "
+                + "and 256, got '300'"), a.toString());
         assertTrue(a.stream().anyMatch(s -> s.startsWith("parsing [test.cfg:13] : backend 'b' has the same server "
                 + "name 't' declared at test.cfg:12")), a.toString());
         assertTrue(a.contains("parsing [test.cfg:14] : 'timeout connect' expects an integer value (in "
@@ -510,5 +510,104 @@ class ConfigParserTest {
         assertTrue(r.valid(), r.diagnostics().toString());
         assertTrue(alerts(TIMEOUTS + "    timeout\n").get(0).startsWith("parsing [test.cfg:6] : 'timeout' expects "
                 + "one of: check, client, client-fin, connect"));
+    }
+
+    @Test
+    void server_check_settings_take_default_server_and_haproxy_defaults() {
+        Config c = valid(TIMEOUTS + """
+                    default-server inter 3s fall 5 on-marked-down shutdown-sessions
+                backend b
+                    default-server rise 4
+                    server s1 127.0.0.1:80 check
+                    server s2 127.0.0.1:81 check fastinter 500 downinter 10s port 8081 backup slowstart 30s
+                    server s3 127.0.0.1:82 disabled
+                backend plain
+                    server p 127.0.0.1:80 check
+                """);
+        var servers = c.backend("b").orElseThrow().servers();
+        var s1 = servers.get(0).check();
+        assertTrue(s1.enabled());
+        assertEquals(3000, s1.interMs());
+        assertEquals(3000, s1.fastinterMs(), "fastinter defaults to inter");
+        assertEquals(4, s1.rise());
+        assertEquals(5, s1.fall());
+        assertEquals("shutdown-sessions", s1.onMarkedDown());
+        var s2 = servers.get(1).check();
+        assertEquals(500, s2.fastinterMs());
+        assertEquals(10_000, s2.downinterMs());
+        assertEquals(8081, s2.port());
+        assertEquals(30_000, s2.slowstartMs());
+        assertTrue(servers.get(1).backup());
+        assertTrue(servers.get(2).disabled());
+        assertFalse(servers.get(2).check().enabled());
+        var p = c.backend("plain").orElseThrow().servers().get(0).check();
+        assertEquals(2, p.rise(), "HAProxy's default rise");
+        assertEquals(5, p.fall(), "the defaults section's default-server");
+    }
+
+    @Test
+    void check_types_and_their_settings() {
+        Config c = valid(TIMEOUTS + """
+                    timeout check 2s
+                backend legacy
+                    option httpchk HEAD / HTTP/1.0
+                    server s 127.0.0.1:80 check
+                backend bare
+                    option httpchk
+                    server s 127.0.0.1:80 check
+                backend modern
+                    option httpchk
+                    http-check send meth GET uri /health ver HTTP/1.1 hdr Host www.example.com
+                    http-check expect status 200-299
+                    http-check expect ! string maintenance
+                    server s 127.0.0.1:80 check
+                backend redis
+                    option tcp-check
+                    tcp-check connect port 6379
+                    tcp-check send "PING\\r\\n"
+                    tcp-check expect string +PONG
+                    server r 127.0.0.1:6379 check
+                backend mysql
+                    option mysql-check user haproxy post-41
+                    option log-health-checks
+                    server m 127.0.0.1:3306 check
+                """);
+        var legacy = c.backend("legacy").orElseThrow().checks();
+        assertEquals("http", legacy.type().toString());
+        assertEquals("HEAD / HTTP/1.0", legacy.http().method() + " " + legacy.http().uri() + " " + legacy.http().version());
+        assertEquals(2000, legacy.timeoutCheckMs());
+        assertEquals("OPTIONS / HTTP/1.0", String.join(" ", c.backend("bare").orElseThrow().checks().http().method(),
+                c.backend("bare").orElseThrow().checks().http().uri(), c.backend("bare").orElseThrow().checks().http()
+                        .version()));
+        var modern = c.backend("modern").orElseThrow().checks();
+        assertEquals("GET", modern.http().method());
+        assertEquals(List.of("Host: www.example.com"), modern.http().headers());
+        assertEquals(2, modern.httpExpect().size());
+        assertTrue(modern.httpExpect().get(1).negate());
+        var redis = c.backend("redis").orElseThrow().checks();
+        assertEquals(List.of("connect", "send", "expect"), redis.tcpRules().stream().map(r -> r.action()).toList());
+        assertEquals(6379, redis.tcpRules().get(0).port());
+        assertEquals("PING\r\n", redis.tcpRules().get(1).data());
+        var mysql = c.backend("mysql").orElseThrow().checks();
+        assertEquals("haproxy", mysql.user());
+        assertTrue(mysql.mysqlPost41());
+        assertTrue(mysql.logHealthChecks());
+    }
+
+    @Test
+    void check_mistakes_are_caught() {
+        List<String> a = alerts(TIMEOUTS + """
+                backend b
+                    option pgsql-check
+                    http-check expect statuss 200
+                    tcp-check send-binary 0g
+                    server s 127.0.0.1:80 check rise 0 observe layer5 agent-check
+                """);
+        assertTrue(a.get(0).contains("'option pgsql-check' expects 'user <name>'"), a.toString());
+        assertTrue(a.get(1).contains("'http-check expect' : expects one of rstatus, rstring, status, string"),
+                a.toString());
+        assertTrue(a.get(2).contains("'tcp-check send-binary' expects an even number of hexadecimal digits"),
+                a.toString());
+        assertTrue(a.get(3).contains("'server b/s' : 'rise' expects an integer argument between 1"), a.toString());
     }
 }

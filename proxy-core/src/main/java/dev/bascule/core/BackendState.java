@@ -2,16 +2,105 @@ package dev.bascule.core;
 
 import dev.bascule.config.model.Backend;
 import dev.bascule.core.balance.Balancer;
+import dev.bascule.config.model.ServerCheck;
+import dev.bascule.core.check.CheckResult;
+import dev.bascule.core.check.CheckStatus;
+import dev.bascule.core.check.HealthChecker;
+import dev.bascule.core.check.ServerHealth;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.List;
 
-/** A backend's live side: its servers and the balancer that picks among them. */
-public record BackendState(Backend config, List<ServerState> servers, Balancer balancer) {
-    public BackendState {
-        servers = List.copyOf(servers);
+/**
+ * A backend's live side: its servers, the balancer that picks among them, and what happens when a server
+ * changes state (HAProxy's log lines, {@code on-marked-down} / {@code on-marked-up}).
+ */
+public final class BackendState {
+    private static final Logger log = LoggerFactory.getLogger(BackendState.class);
+
+    private final Backend config;
+    private final List<ServerState> servers;
+    private final Balancer balancer;
+
+    public BackendState(Backend config, List<ServerState> servers, Balancer balancer) {
+        this.config = config;
+        this.servers = List.copyOf(servers);
+        this.balancer = balancer;
+    }
+
+    public Backend config() {
+        return config;
+    }
+
+    public List<ServerState> servers() {
+        return servers;
+    }
+
+    public Balancer balancer() {
+        return balancer;
     }
 
     public String name() {
         return config.name();
+    }
+
+    /** Records a check result for {@code server}, logging and acting on a change of state as HAProxy does. */
+    public void checked(ServerState server, CheckResult result) {
+        boolean wasUp = server.health().up();
+        ServerHealth.Transition t = server.health().record(result);
+        if (t == ServerHealth.Transition.NONE && config.checks().logHealthChecks()
+                && !server.health().settled() || wasUp != server.health().up() && t == ServerHealth.Transition.NONE) {
+            log.info("Health check for server {} {}, {}, status: {}.", server.id(),
+                    result.status().passed() ? "succeeded" : "failed", result.reason(), server.health().progress());
+        }
+        changed(server, t, result);
+    }
+
+    /** Applies a transition decided elsewhere (an agent, {@code on-error mark-down}). */
+    public void changed(ServerState server, ServerHealth.Transition t, CheckResult why) {
+        if (t == ServerHealth.Transition.WENT_DOWN) {
+            int active = server.currentSessions();
+            if ("shutdown-sessions".equals(server.config().check().onMarkedDown())) {
+                server.shutdownSessions();
+            }
+            log.warn("Server {} is DOWN, {}. {} active and {} backup servers left. {} sessions active, 0 requeued, "
+                    + "0 remaining in queue.", server.id(), why.reason(), count(false), count(true), active);
+            if (servers.stream().noneMatch(ServerState::usable)) {
+                log.error("backend {} has no server available!", name());
+            }
+        } else if (t == ServerHealth.Transition.WENT_UP) {
+            if (!server.backup() && "shutdown-backup-sessions".equals(server.config().check().onMarkedUp())) {
+                servers.stream().filter(ServerState::backup).forEach(ServerState::shutdownSessions);
+            }
+            log.warn("Server {} is UP, {}. {} active and {} backup servers online. 0 sessions requeued, 0 total in "
+                    + "queue.", server.id(), why.reason(), count(false), count(true));
+        }
+    }
+
+    /**
+     * {@code observe layer4}: {@code error-limit} connection errors in a row on real traffic trigger
+     * {@code on-error}: check again soon, count a failed check, leave one check before DOWN, or mark DOWN.
+     */
+    public void observedErrors(ServerState server, int errors, String last) {
+        ServerCheck c = server.config().check();
+        server.resetObservedErrors();
+        CheckResult why = new CheckResult(CheckStatus.HANA, 0, "Detected " + errors + " consecutive errors, last one "
+                + "was: " + last, 0);
+        switch (c.onError()) {
+            case "fail-check" -> checked(server, why);
+            case "sudden-death" -> server.health().suddenDeath();
+            case "mark-down" -> changed(server, server.health().markDown(why), why);
+            default -> {
+            }
+        }
+        HealthChecker checker = server.checker();
+        if (checker != null) {
+            checker.checkSoon();
+        }
+    }
+
+    private long count(boolean backup) {
+        return servers.stream().filter(s -> s.backup() == backup && s.usable()).count();
     }
 }

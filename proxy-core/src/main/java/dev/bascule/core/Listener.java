@@ -68,7 +68,7 @@ final class Listener {
         }
         if (!bound.isSuccess()) {
             throw new StartupException("Starting frontend " + frontend.name() + ": cannot bind socket ("
-                    + reason(bound.cause()) + ") [" + address + "]");
+                    + SocketErrors.describe(bound.cause()) + ") [" + address + "]");
         }
         return new Listener(bound.channel(), socketFile);
     }
@@ -92,16 +92,6 @@ final class Listener {
         } catch (IOException e) {
             throw new StartupException("cannot replace the old socket " + socketFile + ": " + e.getMessage());
         }
-    }
-
-    private static String reason(Throwable cause) {
-        String m = cause.getMessage();
-        if (m == null) {
-            return cause.getClass().getSimpleName();
-        }
-        // Netty's native errors read "bind(..) failed: Address already in use"; keep the errno text.
-        int colon = m.lastIndexOf(": ");
-        return colon >= 0 ? m.substring(colon + 2) : m;
     }
 
     ChannelFuture close() {

@@ -7,11 +7,13 @@ import dev.bascule.config.model.Config;
 import dev.bascule.config.model.Frontend;
 import dev.bascule.config.model.Server;
 import dev.bascule.core.balance.RoundRobin;
+import dev.bascule.core.check.HealthChecker;
 import io.netty.channel.EventLoopGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -27,6 +29,7 @@ public final class Runtime implements AutoCloseable {
     private final EventLoopGroup loops;
     private final List<Listener> listeners = new ArrayList<>();
     private final Map<String, BackendState> backends = new HashMap<>();
+    private final List<HealthChecker> checkers = new ArrayList<>();
 
     private Runtime(EventLoopGroup loops) {
         this.loops = loops;
@@ -39,7 +42,7 @@ public final class Runtime implements AutoCloseable {
         Runtime runtime = new Runtime(transport.newEventLoops(threads, "bascule"));
         try {
             for (Backend b : config.backends()) {
-                runtime.backends.put(b.name(), backendState(b, transport));
+                runtime.backends.put(b.name(), runtime.backendState(b, transport, config.global().spreadChecks()));
             }
             ConnectionLimiter global = new ConnectionLimiter(config.global().maxconn(), null);
             for (Frontend f : config.frontends()) {
@@ -50,6 +53,7 @@ public final class Runtime implements AutoCloseable {
                 }
                 log.info("Proxy {} started.", f.name());
             }
+            runtime.startChecks();
         } catch (StartupException | RuntimeException e) {
             runtime.close();
             throw e;
@@ -57,24 +61,66 @@ public final class Runtime implements AutoCloseable {
         return runtime;
     }
 
-    private static BackendState backendState(Backend backend, Transport transport) throws StartupException {
+    private BackendState backendState(Backend backend, Transport transport, int spreadChecks)
+            throws StartupException {
         List<ServerState> servers = new ArrayList<>();
+        List<SocketAddress> checkTargets = new ArrayList<>();
         for (Server s : backend.servers()) {
             Address a = s.address();
-            InetAddress host = null;
-            if (a.family() == Address.Family.INET) {
-                try {
-                    host = InetAddress.getByName(a.host());
-                } catch (UnknownHostException e) {
-                    throw new StartupException("parsing [" + s.source() + "] : 'server " + backend.name() + "/"
-                            + s.name() + "' : could not resolve address '" + a.host() + "'.");
-                }
-            }
+            InetAddress host = a.family() == Address.Family.INET ? resolve(backend, s, a.host()) : null;
             SocketAddress fixed = a.family() == Address.Family.INET && a.port() == Server.SAME_PORT ? null
                     : transport.socketAddress(a, host);
             servers.add(new ServerState(backend.name(), s, host, fixed, transport.connector(a)));
+            checkTargets.add(s.check().enabled() ? checkTarget(backend, s, host, fixed) : null);
         }
-        return new BackendState(backend, servers, new RoundRobin(servers));
+        BackendState state = new BackendState(backend, servers, new RoundRobin(backend.checks().allBackups(), servers));
+        for (int i = 0; i < servers.size(); i++) {
+            if (checkTargets.get(i) != null) {
+                HealthChecker checker = new HealthChecker(state, servers.get(i), loops.next(), transport,
+                        checkTargets.get(i), spreadChecks);
+                servers.get(i).checker(checker);
+                checkers.add(checker);
+            }
+        }
+        return state;
+    }
+
+    /**
+     * Where a server's checks connect: its {@code addr} and {@code port} (or a leading
+     * {@code tcp-check connect port}) over its own address. Null, with a warning, when no port is known.
+     */
+    private static SocketAddress checkTarget(Backend backend, Server s, InetAddress host, SocketAddress fixed)
+            throws StartupException {
+        if (s.address().family() != Address.Family.INET) {
+            return fixed;
+        }
+        var rules = backend.checks().tcpRules();
+        int port = !rules.isEmpty() && rules.get(0).action().equals("connect") && rules.get(0).port() > 0
+                ? rules.get(0).port() : s.check().port() > 0 ? s.check().port() : s.address().port();
+        if (port == Server.SAME_PORT) {
+            log.warn("parsing [{}] : 'server {}/{}' has no port and no check port: its checks are disabled; add "
+                    + "'port <port>'", s.source(), backend.name(), s.name());
+            return null;
+        }
+        InetAddress checkHost = s.check().addr() != null ? resolve(backend, s, s.check().addr()) : host;
+        return new InetSocketAddress(checkHost, port);
+    }
+
+    private static InetAddress resolve(Backend backend, Server s, String name) throws StartupException {
+        try {
+            return InetAddress.getByName(name);
+        } catch (UnknownHostException e) {
+            throw new StartupException("parsing [" + s.source() + "] : 'server " + backend.name() + "/" + s.name()
+                    + "' : could not resolve address '" + name + "'.");
+        }
+    }
+
+    /** Spreads the first checks over the check interval, as HAProxy does, so they do not all fire at once. */
+    private void startChecks() {
+        for (int i = 0; i < checkers.size(); i++) {
+            HealthChecker c = checkers.get(i);
+            c.start(c.interMs() * i / checkers.size());
+        }
     }
 
     public BackendState backend(String name) {
@@ -84,6 +130,7 @@ public final class Runtime implements AutoCloseable {
     /** Stops accepting first, then ends every session and the event loops. */
     @Override
     public void close() {
+        checkers.forEach(HealthChecker::stop);
         for (Listener l : listeners) {
             l.close().awaitUninterruptibly();
         }

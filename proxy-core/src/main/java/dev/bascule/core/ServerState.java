@@ -2,21 +2,38 @@ package dev.bascule.core;
 
 import dev.bascule.config.model.Address;
 import dev.bascule.config.model.Server;
+import dev.bascule.core.check.HealthChecker;
+import dev.bascule.core.check.ServerHealth;
 import io.netty.channel.Channel;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A server's live side: where to connect and its counters, next to its immutable config. */
+/**
+ * A server's live side next to its immutable config: where to connect, its health, its administrative state,
+ * its open sessions and counters.
+ */
 public final class ServerState {
+    /** HAProxy's administrative states: READY takes traffic, DRAIN only persistent traffic, MAINT none. */
+    public enum Admin { READY, DRAIN, MAINT }
+
     private final String backendName;
     private final Server config;
     private final InetAddress host;
     private final SocketAddress fixed;
     private final Class<? extends Channel> connector;
+    private final ServerHealth health;
+    private volatile HealthChecker checker;
+    private volatile Admin admin;
+    /** Weight set at run time (agent percentages); starts at the configured one. */
+    private volatile int weight;
+    private final Set<Channel> sessions = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger consecutiveErrors = new AtomicInteger();
     private final AtomicInteger currentSessions = new AtomicInteger();
     private final AtomicLong totalSessions = new AtomicLong();
     private final AtomicLong connectionErrors = new AtomicLong();
@@ -35,6 +52,44 @@ public final class ServerState {
         this.host = host;
         this.fixed = fixed;
         this.connector = connector;
+        this.health = new ServerHealth(config.check());
+        this.admin = config.disabled() ? Admin.MAINT : Admin.READY;
+        this.weight = config.weight();
+    }
+
+    public ServerHealth health() {
+        return health;
+    }
+
+    /** The active checker, or null when the server is not checked. */
+    public HealthChecker checker() {
+        return checker;
+    }
+
+    public void checker(HealthChecker c) {
+        checker = c;
+    }
+
+    public Admin admin() {
+        return admin;
+    }
+
+    public void admin(Admin state) {
+        admin = state;
+    }
+
+    public boolean backup() {
+        return config.backup();
+    }
+
+    /** Can take new connections: UP, READY, with a weight. */
+    public boolean usable() {
+        return admin == Admin.READY && health.up() && weight() > 0;
+    }
+
+    /** Sets the run-time weight (0 to 256), as an agent or the runtime API does. */
+    public void weight(int w) {
+        weight = Math.max(0, Math.min(256, w));
     }
 
     public Class<? extends Channel> connector() {
@@ -54,8 +109,21 @@ public final class ServerState {
         return backendName + "/" + config.name();
     }
 
+    /**
+     * The weight the balancer uses: the run-time weight, ramped up over {@code slowstart} after the server
+     * came back UP (never below 1, as in HAProxy, so it does get its first connections).
+     */
     public int weight() {
-        return config.weight();
+        int w = weight;
+        long slowstart = config.check().slowstartMs();
+        long wentUp = health.wentUpNanos();
+        if (slowstart > 0 && w > 0 && wentUp != Long.MIN_VALUE) {
+            long sinceUp = (System.nanoTime() - wentUp) / 1_000_000;
+            if (sinceUp < slowstart) {
+                return (int) Math.max(1, (long) w * sinceUp / slowstart);
+            }
+        }
+        return w;
     }
 
     /**
@@ -74,17 +142,38 @@ public final class ServerState {
         return config.address();
     }
 
-    public void sessionStarted() {
+    /** A session to this server began; {@code client} is closed if the server is shut down. */
+    public void sessionStarted(Channel client) {
         currentSessions.incrementAndGet();
         totalSessions.incrementAndGet();
+        sessions.add(client);
+        consecutiveErrors.set(0);
     }
 
-    public void sessionEnded() {
-        currentSessions.decrementAndGet();
+    public void sessionEnded(Channel client) {
+        if (sessions.remove(client)) {
+            currentSessions.decrementAndGet();
+        }
     }
 
-    public void connectionFailed() {
+    /** {@code on-marked-down shutdown-sessions} and friends: ends every session on this server. */
+    public int shutdownSessions() {
+        int n = 0;
+        for (Channel c : sessions) {
+            c.close();
+            n++;
+        }
+        return n;
+    }
+
+    /** @return the number of connection errors in a row, for {@code observe layer4} */
+    public int connectionFailed() {
         connectionErrors.incrementAndGet();
+        return consecutiveErrors.incrementAndGet();
+    }
+
+    public void resetObservedErrors() {
+        consecutiveErrors.set(0);
     }
 
     public void retried() {

@@ -10,7 +10,8 @@ import java.util.List;
  *                           (the default, -1, on the last one)
  */
 public record Backend(String name, Source source, Mode mode, Balance balance, List<Server> servers,
-                      Timeouts timeouts, int retries, int redispatchInterval, List<Directive> unimplemented) {
+                      Timeouts timeouts, int retries, int redispatchInterval, CheckSettings checks,
+                      List<Directive> unimplemented) {
     public static final int DEFAULT_RETRIES = 3;
 
     public Backend {

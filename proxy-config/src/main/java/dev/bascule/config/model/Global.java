@@ -4,10 +4,11 @@ import java.util.List;
 
 /**
  * The {@code global} section. {@code maxconn} and {@code nbthread} are 0 when not set ("no limit" and
- * "one thread per core"); {@code pidfile} is null when not set; {@code noepoll} asks for Java NIO.
+ * "one thread per core"); {@code pidfile} is null when not set; {@code noepoll} asks for Java NIO;
+ * {@code spreadChecks} is {@code spread-checks} in percent (0 when not set).
  */
 public record Global(int maxconn, int nbthread, boolean daemon, String pidfile, boolean noepoll,
-                     List<Directive> unimplemented) {
+                     int spreadChecks, List<Directive> unimplemented) {
     public Global {
         unimplemented = List.copyOf(unimplemented);
     }

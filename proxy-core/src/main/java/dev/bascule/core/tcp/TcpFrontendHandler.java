@@ -1,6 +1,7 @@
 package dev.bascule.core.tcp;
 
 import dev.bascule.config.model.Backend;
+import dev.bascule.config.model.ServerCheck;
 import dev.bascule.core.BackendState;
 import dev.bascule.core.ServerState;
 import dev.bascule.core.Transport;
@@ -129,7 +130,11 @@ public final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
             if (f.isSuccess()) {
                 relay(ctx, connect.channel(), target);
             } else {
-                target.connectionFailed();
+                int errors = target.connectionFailed();
+                ServerCheck check = target.config().check();
+                if ("layer4".equals(check.observe()) && errors >= check.errorLimit()) {
+                    backend.observedErrors(target, errors, "L4 unsuccessful connection");
+                }
                 log.debug("connection to server {} failed: {}", target.id(), f.cause().getMessage());
                 retry(ctx);
             }
@@ -142,8 +147,8 @@ public final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
             serverChannel.close();
             return;
         }
-        target.sessionStarted();
-        serverChannel.closeFuture().addListener(f -> target.sessionEnded());
+        target.sessionStarted(client);
+        serverChannel.closeFuture().addListener(f -> target.sessionEnded(client));
         IdleStateHandler serverIdle = idleTimeout(backend.config().timeouts().serverMs());
         if (serverIdle != null) {
             serverChannel.pipeline().addLast(serverIdle);

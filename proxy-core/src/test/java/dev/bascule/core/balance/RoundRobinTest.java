@@ -2,8 +2,11 @@ package dev.bascule.core.balance;
 
 import dev.bascule.config.model.Address;
 import dev.bascule.config.model.Server;
+import dev.bascule.config.model.ServerCheck;
 import dev.bascule.config.model.Source;
 import dev.bascule.core.ServerState;
+import dev.bascule.core.check.CheckResult;
+import dev.bascule.core.check.CheckStatus;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import org.junit.jupiter.api.Test;
 
@@ -19,9 +22,18 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 class RoundRobinTest {
     private static ServerState server(String name, int weight) {
+        return server(name, weight, false);
+    }
+
+    static ServerState server(String name, int weight, boolean backup) {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         return new ServerState("b", new Server(name, new Source("t.cfg", 1), Address.inet("127.0.0.1", 80), weight,
-                List.of()), loopback, new InetSocketAddress(loopback, 80), NioSocketChannel.class);
+                backup, false, ServerCheck.NONE, List.of()), loopback, new InetSocketAddress(loopback, 80),
+                NioSocketChannel.class);
+    }
+
+    private static void down(ServerState s) {
+        s.health().markDown(new CheckResult(CheckStatus.L4CON, 0, "Connection refused", 0));
     }
 
     private static List<String> picks(Balancer balancer, int n) {
@@ -34,19 +46,19 @@ class RoundRobinTest {
 
     @Test
     void equal_weights_take_turns() {
-        RoundRobin rr = new RoundRobin(List.of(server("a", 1), server("b", 1), server("c", 1)));
+        RoundRobin rr = new RoundRobin(false, List.of(server("a", 1), server("b", 1), server("c", 1)));
         assertEquals(List.of("a", "b", "c", "a", "b", "c"), picks(rr, 6));
     }
 
     @Test
     void weights_3_2_1_interleave_smoothly() {
-        RoundRobin rr = new RoundRobin(List.of(server("a", 3), server("b", 2), server("c", 1)));
+        RoundRobin rr = new RoundRobin(false, List.of(server("a", 3), server("b", 2), server("c", 1)));
         assertEquals(List.of("a", "b", "a", "c", "b", "a", "a", "b", "a", "c", "b", "a"), picks(rr, 12));
     }
 
     @Test
     void shares_follow_weights_over_many_picks() {
-        RoundRobin rr = new RoundRobin(List.of(server("a", 256), server("b", 10), server("c", 1)));
+        RoundRobin rr = new RoundRobin(false, List.of(server("a", 256), server("b", 10), server("c", 1)));
         Map<String, Integer> counts = new HashMap<>();
         picks(rr, 267 * 100).forEach(n -> counts.merge(n, 1, Integer::sum));
         assertEquals(Map.of("a", 25600, "b", 1000, "c", 100), counts);
@@ -54,21 +66,48 @@ class RoundRobinTest {
 
     @Test
     void weight_zero_gets_no_traffic() {
-        RoundRobin rr = new RoundRobin(List.of(server("a", 0), server("b", 1)));
+        RoundRobin rr = new RoundRobin(false, List.of(server("a", 0), server("b", 1)));
         assertEquals(List.of("b", "b", "b"), picks(rr, 3));
-        assertNull(new RoundRobin(List.of(server("a", 0))).pick(null));
-        assertNull(new RoundRobin(List.of()).pick(null));
+        assertNull(new RoundRobin(false, List.of(server("a", 0))).pick(null));
+        assertNull(new RoundRobin(false, List.of()).pick(null));
+    }
+
+    @Test
+    void down_servers_are_skipped_and_backups_only_serve_when_no_active_server_can() {
+        ServerState a = server("a", 1);
+        ServerState b = server("b", 1);
+        ServerState bk1 = server("bk1", 1, true);
+        ServerState bk2 = server("bk2", 1, true);
+        RoundRobin rr = new RoundRobin(false, List.of(a, b, bk1, bk2));
+        assertEquals(List.of("a", "b", "a", "b"), picks(rr, 4));
+        down(a);
+        assertEquals(List.of("b", "b"), picks(rr, 2));
+        down(b);
+        assertEquals(List.of("bk1", "bk1", "bk1"), picks(rr, 3), "the first backup takes it all");
+        RoundRobin all = new RoundRobin(true, List.of(a, b, bk1, bk2));
+        assertEquals(List.of("bk1", "bk2", "bk1", "bk2"), picks(all, 4), "option allbackups");
+        down(bk1);
+        down(bk2);
+        assertNull(rr.pick(null));
+    }
+
+    @Test
+    void a_server_in_maintenance_gets_nothing() {
+        ServerState a = server("a", 1);
+        ServerState b = server("b", 1);
+        a.admin(ServerState.Admin.MAINT);
+        assertEquals(List.of("b", "b"), picks(new RoundRobin(false, List.of(a, b)), 2));
     }
 
     @Test
     void a_redispatch_avoids_the_failed_server_unless_it_is_the_only_one() {
         ServerState a = server("a", 1);
         ServerState b = server("b", 1);
-        RoundRobin rr = new RoundRobin(List.of(a, b));
+        RoundRobin rr = new RoundRobin(false, List.of(a, b));
         for (int i = 0; i < 4; i++) {
             assertEquals(b, rr.pick(a));
         }
-        RoundRobin alone = new RoundRobin(List.of(a));
+        RoundRobin alone = new RoundRobin(false, List.of(a));
         assertEquals(a, alone.pick(a));
     }
 }

@@ -1,0 +1,169 @@
+package dev.bascule.config;
+
+import dev.bascule.config.model.ServerCheck;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The options of a {@code server} line on top of its section's {@code default-server} (doc section 5.2).
+ * A section keeps one of these for {@code default-server}; each server line starts from a copy of it.
+ */
+final class ServerSettings {
+    private static final Set<String> OBSERVE = Set.of("none", "layer4", "layer7");
+    private static final Set<String> ON_ERROR = Set.of("fastinter", "fail-check", "sudden-death", "mark-down");
+
+    int weight = 1;
+    boolean backup;
+    boolean disabled;
+    private boolean check;
+    private long interMs = ServerCheck.DEFAULT_INTER_MS;
+    private long fastinterMs;
+    private long downinterMs;
+    private int rise = ServerCheck.DEFAULT_RISE;
+    private int fall = ServerCheck.DEFAULT_FALL;
+    private int port;
+    private String addr;
+    private boolean sendProxy;
+    private long slowstartMs;
+    private String onMarkedDown;
+    private String onMarkedUp;
+    private String observe;
+    private int errorLimit = ServerCheck.DEFAULT_ERROR_LIMIT;
+    private String onError = "fastinter";
+    private boolean agent;
+    private int agentPort;
+    private String agentAddr;
+    private long agentInterMs;
+    private String agentSend;
+    final List<String> unimplemented = new ArrayList<>();
+    /** Set when an option's value was refused, so the line is dropped. */
+    private boolean failed;
+
+    ServerSettings copy() {
+        ServerSettings c = new ServerSettings();
+        c.weight = weight;
+        c.backup = backup;
+        c.disabled = disabled;
+        c.check = check;
+        c.interMs = interMs;
+        c.fastinterMs = fastinterMs;
+        c.downinterMs = downinterMs;
+        c.rise = rise;
+        c.fall = fall;
+        c.port = port;
+        c.addr = addr;
+        c.sendProxy = sendProxy;
+        c.slowstartMs = slowstartMs;
+        c.onMarkedDown = onMarkedDown;
+        c.onMarkedUp = onMarkedUp;
+        c.observe = observe;
+        c.errorLimit = errorLimit;
+        c.onError = onError;
+        c.agent = agent;
+        c.agentPort = agentPort;
+        c.agentAddr = agentAddr;
+        c.agentInterMs = agentInterMs;
+        c.agentSend = agentSend;
+        c.unimplemented.addAll(unimplemented);
+        return c;
+    }
+
+    /** Applies the options of {@code line} from word {@code from} on; false after an alert. */
+    boolean apply(Diagnostics diag, Line line, int from, String owner) {
+        failed = false;
+        List<ServerOptions.Parsed> options = ServerOptions.parse(diag, line, from, ServerOptions.SERVER, owner);
+        if (options == null) {
+            return false;
+        }
+        for (ServerOptions.Parsed o : options) {
+            if (o.option().support() != Support.SUPPORTED) {
+                unimplemented.add(o.written());
+                diag.warning(line.source(), "'" + o.option().name() + "' is parsed but not implemented yet; "
+                        + "it has no effect");
+            } else if (!set(diag, line, owner, o.option().name(), o.value())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean set(Diagnostics diag, Line line, String owner, String name, String value) {
+        String what = owner + "' : '" + name;
+        switch (name) {
+            case "weight" -> weight = number(diag, line, what, value, 0, 256, weight);
+            case "backup" -> backup = true;
+            case "no-backup" -> backup = false;
+            case "disabled" -> disabled = true;
+            case "enabled" -> disabled = false;
+            case "check" -> check = true;
+            case "no-check" -> check = false;
+            case "inter" -> interMs = time(diag, line, what, value, interMs);
+            case "fastinter" -> fastinterMs = time(diag, line, what, value, fastinterMs);
+            case "downinter" -> downinterMs = time(diag, line, what, value, downinterMs);
+            case "rise" -> rise = number(diag, line, what, value, 1, Integer.MAX_VALUE, rise);
+            case "fall" -> fall = number(diag, line, what, value, 1, Integer.MAX_VALUE, fall);
+            case "port" -> port = number(diag, line, what, value, 1, 65535, port);
+            case "addr" -> addr = value;
+            case "check-send-proxy" -> sendProxy = true;
+            case "slowstart" -> slowstartMs = time(diag, line, what, value, slowstartMs);
+            case "on-marked-down" -> onMarkedDown = oneOf(diag, line, what, value, Set.of("shutdown-sessions"));
+            case "on-marked-up" -> onMarkedUp = oneOf(diag, line, what, value, Set.of("shutdown-backup-sessions"));
+            case "observe" -> observe = oneOf(diag, line, what, value, OBSERVE);
+            case "error-limit" -> errorLimit = number(diag, line, what, value, 1, Integer.MAX_VALUE, errorLimit);
+            case "on-error" -> onError = oneOf(diag, line, what, value, ON_ERROR);
+            case "agent-check" -> agent = true;
+            case "no-agent-check" -> agent = false;
+            case "agent-port" -> agentPort = number(diag, line, what, value, 1, 65535, agentPort);
+            case "agent-addr" -> agentAddr = value;
+            case "agent-inter" -> agentInterMs = time(diag, line, what, value, agentInterMs);
+            case "agent-send" -> agentSend = value;
+            default -> throw new IllegalStateException("supported server option without a setter: " + name);
+        }
+        return !failed;
+    }
+
+    private int number(Diagnostics diag, Line line, String what, String value, int min, int max, int current) {
+        Integer v = Numbers.parse(diag, line, what, value, min, max);
+        failed |= v == null;
+        return v == null ? current : v;
+    }
+
+    private long time(Diagnostics diag, Line line, String what, String value, long current) {
+        try {
+            long ms = TimeValue.parseMillis(value);
+            if (ms > 0) {
+                return ms;
+            }
+            diag.alert(line.source(), "'" + what + "' expects a time above 0");
+        } catch (IllegalArgumentException e) {
+            diag.alert(line.source(), "'" + what + "' : " + e.getMessage());
+        }
+        failed = true;
+        return current;
+    }
+
+    private String oneOf(Diagnostics diag, Line line, String what, String value, Set<String> allowed) {
+        if (allowed.contains(value)) {
+            return value;
+        }
+        diag.alert(line.source(), "'" + what + "' expects one of " + String.join(", ", allowed.stream().sorted()
+                .toList()) + ", got '" + value + "'");
+        failed = true;
+        return null;
+    }
+
+    /** The check settings, or null after an alert about the combination. */
+    ServerCheck check(Diagnostics diag, Line line, String owner) {
+        if (agent && agentPort == 0) {
+            diag.alert(line.source(), "'" + owner + "' : 'agent-check' needs 'agent-port <port>'");
+            return null;
+        }
+        ServerCheck.Agent a = agent ? new ServerCheck.Agent(agentPort, agentAddr,
+                agentInterMs > 0 ? agentInterMs : interMs, agentSend) : null;
+        return new ServerCheck(check, interMs, fastinterMs > 0 ? fastinterMs : interMs,
+                downinterMs > 0 ? downinterMs : interMs, rise, fall, port, addr, sendProxy, slowstartMs, onMarkedDown,
+                onMarkedUp, "none".equals(observe) ? null : observe, errorLimit, onError, a);
+    }
+}

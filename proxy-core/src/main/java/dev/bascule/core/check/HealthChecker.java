@@ -1,0 +1,256 @@
+package dev.bascule.core.check;
+
+import dev.bascule.config.model.Backend;
+import dev.bascule.config.model.CheckSettings;
+import dev.bascule.config.model.ServerCheck;
+import dev.bascule.core.BackendState;
+import dev.bascule.core.ServerState;
+import dev.bascule.core.SocketErrors;
+import dev.bascule.core.Transport;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one server's health checks on one event loop, at HAProxy's pace: {@code inter} while settled UP,
+ * {@code fastinter} between states, {@code downinter} while DOWN, each spread by {@code spread-checks}.
+ * With {@code timeout check} the connection gets min({@code timeout connect}, {@code inter}) and the
+ * exchange {@code timeout check}; without it the whole check gets {@code inter}. Nothing here blocks.
+ */
+public final class HealthChecker {
+    private final BackendState backend;
+    private final ServerState server;
+    private final EventLoop loop;
+    private final Transport transport;
+    private final SocketAddress target;
+    private final int spreadPercent;
+    private volatile boolean stopped;
+    private ScheduledFuture<?> next;
+
+    /** @param target where to connect: the server, or its {@code addr}/{@code port} overrides */
+    public HealthChecker(BackendState backend, ServerState server, EventLoop loop, Transport transport,
+                         SocketAddress target, int spreadPercent) {
+        this.backend = backend;
+        this.server = server;
+        this.loop = loop;
+        this.transport = transport;
+        this.target = target;
+        this.spreadPercent = spreadPercent;
+    }
+
+    public void start(long initialDelayMs) {
+        next = loop.schedule(this::run, initialDelayMs, TimeUnit.MILLISECONDS);
+    }
+
+    public long interMs() {
+        return server.config().check().interMs();
+    }
+
+    public void stop() {
+        stopped = true;
+        ScheduledFuture<?> n = next;
+        if (n != null) {
+            n.cancel(false);
+        }
+    }
+
+    /** {@code on-error fastinter} and friends: check again soon instead of waiting for {@code inter}. */
+    public void checkSoon() {
+        loop.execute(() -> {
+            if (next != null && next.cancel(false)) {
+                schedule(server.config().check().fastinterMs());
+            }
+        });
+    }
+
+    private void run() {
+        if (stopped) {
+            return;
+        }
+        new Attempt().begin();
+    }
+
+    private void done(CheckResult result) {
+        if (stopped) {
+            return;
+        }
+        backend.checked(server, result);
+        ServerCheck c = server.config().check();
+        long interval = server.health().settled()
+                ? server.health().up() ? c.interMs() : c.downinterMs()
+                : c.fastinterMs();
+        schedule(interval);
+    }
+
+    private void schedule(long intervalMs) {
+        long delay = intervalMs;
+        if (spreadPercent > 0) {
+            long r = intervalMs * spreadPercent / 100;
+            delay = intervalMs - r + ThreadLocalRandom.current().nextLong(2 * r + 1);
+        }
+        next = loop.schedule(this::run, delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** One check: connect, talk, judge, then report exactly once. */
+    private final class Attempt extends ChannelInboundHandlerAdapter {
+        private final long start = System.nanoTime();
+        private final Dialogue dialogue = dialogue(backend.config().checks());
+        private final ByteBuf received = Unpooled.buffer();
+        private ScheduledFuture<?> timeout;
+        private Channel channel;
+        private boolean finished;
+
+        void begin() {
+            Backend b = backend.config();
+            ServerCheck c = server.config().check();
+            long checkTimeout = b.checks().timeoutCheckMs();
+            long connectTimeout = checkTimeout > 0 && b.timeouts().connectMs() > 0
+                    ? Math.min(b.timeouts().connectMs(), c.interMs()) : c.interMs();
+            ChannelFuture f = new Bootstrap()
+                    .group(loop)
+                    .channel(server.connector())
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout))
+                    .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                    .handler(new ChannelInitializer<>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            transport.prepare(ch);
+                            ch.pipeline().addLast(Attempt.this);
+                        }
+                    })
+                    .connect(target);
+            channel = f.channel();
+            f.addListener(cf -> {
+                if (!cf.isSuccess()) {
+                    Throwable cause = cf.cause();
+                    boolean timedOut = cause instanceof ConnectTimeoutException;
+                    finish(new CheckResult(timedOut ? CheckStatus.L4TOUT : CheckStatus.L4CON, 0,
+                            timedOut ? null : SocketErrors.describe(cause), elapsed()));
+                    return;
+                }
+                long remaining = checkTimeout > 0 ? checkTimeout : Math.max(1, c.interMs() - elapsed());
+                timeout = loop.schedule(() -> finish(new CheckResult(dialogue.timeoutStatus(), 0, null, elapsed())),
+                        remaining, TimeUnit.MILLISECONDS);
+                if (c.sendProxy() || sendProxyRule(b.checks())) {
+                    channel.write(Unpooled.copiedBuffer(proxyLine(channel), StandardCharsets.US_ASCII));
+                }
+                judge(dialogue.connected(channel));
+                channel.flush();
+            });
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf data = (ByteBuf) msg;
+            try {
+                if (!finished && received.readableBytes() < HttpDialogue.MAX_RESPONSE * 4) {
+                    received.writeBytes(data);
+                    judge(dialogue.received(channel, received, false));
+                }
+            } finally {
+                data.release();
+            }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof ChannelInputShutdownEvent && !finished) {
+                Dialogue.Verdict v = dialogue.received(channel, received, true);
+                judge(v != null ? v : Dialogue.Verdict.of(CheckStatus.L7RSP, "connection closed by the server"));
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (!finished) {
+                Dialogue.Verdict v = dialogue.received(channel, received, true);
+                judge(v != null ? v : Dialogue.Verdict.of(CheckStatus.L7RSP, "connection closed by the server"));
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            finish(new CheckResult(CheckStatus.SOCKERR, 0, SocketErrors.describe(cause), elapsed()));
+        }
+
+        private void judge(Dialogue.Verdict v) {
+            if (v != null) {
+                finish(new CheckResult(v.status(), v.code(), v.info(), elapsed()));
+            }
+        }
+
+        private void finish(CheckResult result) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            if (timeout != null) {
+                timeout.cancel(false);
+            }
+            received.release();
+            if (channel != null) {
+                channel.close();
+            }
+            done(result);
+        }
+
+        private long elapsed() {
+            return (System.nanoTime() - start) / 1_000_000;
+        }
+    }
+
+    private static boolean sendProxyRule(CheckSettings s) {
+        return s.type() == CheckSettings.Type.TCP_CHECK && !s.tcpRules().isEmpty()
+                && s.tcpRules().get(0).action().equals("connect") && s.tcpRules().get(0).sendProxy();
+    }
+
+    /** A PROXY protocol v1 header naming this check connection's own ends, as HAProxy's check-send-proxy. */
+    private static String proxyLine(Channel ch) {
+        if (ch.localAddress() instanceof InetSocketAddress l && ch.remoteAddress() instanceof InetSocketAddress r) {
+            String family = l.getAddress() instanceof java.net.Inet6Address ? "TCP6" : "TCP4";
+            return "PROXY " + family + " " + l.getAddress().getHostAddress() + " " + r.getAddress().getHostAddress()
+                    + " " + l.getPort() + " " + r.getPort() + "\r\n";
+        }
+        return "PROXY UNKNOWN\r\n";
+    }
+
+    static Dialogue dialogue(CheckSettings s) {
+        return switch (s.type()) {
+            case TCP -> new Dialogue() {
+                @Override
+                public Verdict connected(Channel channel) {
+                    return Verdict.of(CheckStatus.L4OK, null);
+                }
+
+                @Override
+                public Verdict received(Channel channel, ByteBuf in, boolean closed) {
+                    return null;
+                }
+            };
+            case HTTP -> new HttpDialogue(s);
+            case TCP_CHECK -> new TcpRulesDialogue(s.tcpRules());
+            case REDIS -> TcpRulesDialogue.redis();
+            case MYSQL -> new MysqlDialogue(s.user(), s.mysqlPost41());
+            case PGSQL -> new PgsqlDialogue(s.user());
+            case SSL_HELLO -> SimpleBinaryDialogue.sslHello();
+            case LDAP -> SimpleBinaryDialogue.ldap();
+            case SMTP -> new SmtpDialogue();
+        };
+    }
+}
