@@ -120,6 +120,24 @@ final class Bascule implements AutoCloseable {
         return false;
     }
 
+    /** Waits for a line of stderr matching {@code regex} and returns it. */
+    String awaitLog(String regex, long timeoutMs) throws Exception {
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile(regex);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (true) {
+            for (String line : stderr().split("\n")) {
+                if (p.matcher(line).find()) {
+                    return line;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no log line matching /" + regex + "/ within " + timeoutMs + " ms:\n"
+                        + stderr());
+            }
+            Thread.sleep(20);
+        }
+    }
+
     /** Sends SIGTERM and returns the exit status. */
     int stop() throws InterruptedException {
         process.destroy();

@@ -26,14 +26,18 @@ final class TestServer implements AutoCloseable {
         return t;
     });
     final AtomicInteger connections = new AtomicInteger();
+    private final java.util.Set<Socket> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
     final AtomicLong bytesSent = new AtomicLong();
 
-    private TestServer(Behaviour behaviour) throws IOException {
-        listener = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
+    private TestServer(Behaviour behaviour, int port) throws IOException {
+        listener = new ServerSocket();
+        listener.setReuseAddress(true);
+        listener.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
         threads.execute(() -> {
             while (!listener.isClosed()) {
                 try {
                     Socket s = listener.accept();
+                    open.add(s);
                     connections.incrementAndGet();
                     threads.execute(() -> {
                         try (s) {
@@ -50,11 +54,24 @@ final class TestServer implements AutoCloseable {
     }
 
     static TestServer start(Behaviour behaviour) {
+        return start(behaviour, 0);
+    }
+
+    /** On a given port, e.g. to bring a stopped server back where the proxy expects it. */
+    static TestServer start(Behaviour behaviour, int port) {
         try {
-            return new TestServer(behaviour);
+            return new TestServer(behaviour, port);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Answers every connection with one line, then closes: an agent for {@code agent-check}. */
+    static Behaviour reply(java.util.function.Supplier<String> line) {
+        return (s, server) -> {
+            s.getOutputStream().write((line.get() + "\n").getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+        };
     }
 
     int port() {
@@ -121,9 +138,17 @@ final class TestServer implements AutoCloseable {
         return (byte) ((offset * 31 + (offset >>> 13)) % 251);
     }
 
+    /** Stops listening and ends the open connections, as a crashed server would. */
     @Override
     public void close() throws IOException {
         listener.close();
         threads.shutdownNow();
+        open.forEach(s -> {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // already gone
+            }
+        });
     }
 }

@@ -47,10 +47,11 @@ public final class BackendState {
 
     /** Records a check result for {@code server}, logging and acting on a change of state as HAProxy does. */
     public void checked(ServerState server, CheckResult result) {
-        boolean wasUp = server.health().up();
+        String before = server.health().status();
         ServerHealth.Transition t = server.health().record(result);
+        // option log-health-checks: every step of the health counter, not only the changes of state.
         if (t == ServerHealth.Transition.NONE && config.checks().logHealthChecks()
-                && !server.health().settled() || wasUp != server.health().up() && t == ServerHealth.Transition.NONE) {
+                && !before.equals(server.health().status())) {
             log.info("Health check for server {} {}, {}, status: {}.", server.id(),
                     result.status().passed() ? "succeeded" : "failed", result.reason(), server.health().progress());
         }
@@ -75,6 +76,30 @@ public final class BackendState {
             }
             log.warn("Server {} is UP, {}. {} active and {} backup servers online. 0 sessions requeued, 0 total in "
                     + "queue.", server.id(), why.reason(), count(false), count(true));
+        }
+    }
+
+    /**
+     * An {@code agent-check} reply, words separated by blanks or commas: {@code up}, {@code down}/{@code fail}/
+     * {@code stopped}, {@code ready}/{@code drain}/{@code maint}, or a weight such as {@code 75%} of the
+     * configured one. Unknown words are ignored, as HAProxy does.
+     */
+    public void agentSaid(ServerState server, CheckResult reply) {
+        for (String word : reply.info().toLowerCase(java.util.Locale.ROOT).split("[\\s,]+")) {
+            CheckResult why = new CheckResult(CheckStatus.L7STS, 0, "agent reports " + word, reply.durationMs());
+            switch (word) {
+                case "up" -> changed(server, server.health().markUp(why), why);
+                case "down", "fail", "stopped" -> changed(server, server.health().markDown(why), why);
+                case "ready" -> server.admin(ServerState.Admin.READY);
+                case "drain" -> server.admin(ServerState.Admin.DRAIN);
+                case "maint" -> server.admin(ServerState.Admin.MAINT);
+                default -> {
+                    if (word.matches("\\d+%")) {
+                        int percent = Integer.parseInt(word.substring(0, word.length() - 1));
+                        server.weight(server.config().weight() * percent / 100);
+                    }
+                }
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import dev.bascule.config.model.Bind;
 import dev.bascule.config.model.Config;
 import dev.bascule.config.model.Frontend;
 import dev.bascule.config.model.Server;
+import dev.bascule.config.model.ServerCheck;
 import dev.bascule.core.balance.RoundRobin;
 import dev.bascule.core.check.HealthChecker;
 import io.netty.channel.EventLoopGroup;
@@ -75,11 +76,19 @@ public final class Runtime implements AutoCloseable {
         }
         BackendState state = new BackendState(backend, servers, new RoundRobin(backend.checks().allBackups(), servers));
         for (int i = 0; i < servers.size(); i++) {
+            ServerState server = servers.get(i);
             if (checkTargets.get(i) != null) {
-                HealthChecker checker = new HealthChecker(state, servers.get(i), loops.next(), transport,
-                        checkTargets.get(i), spreadChecks);
-                servers.get(i).checker(checker);
+                HealthChecker checker = new HealthChecker(state, server, loops.next(), transport,
+                        checkTargets.get(i), spreadChecks, false);
+                server.checker(checker);
                 checkers.add(checker);
+            }
+            ServerCheck.Agent agent = server.config().check().agent();
+            if (agent != null) {
+                InetAddress agentHost = agent.addr() != null ? resolve(backend, server.config(), agent.addr())
+                        : hostOf(server.config(), backend);
+                checkers.add(new HealthChecker(state, server, loops.next(), transport,
+                        new InetSocketAddress(agentHost, agent.port()), spreadChecks, true));
             }
         }
         return state;
@@ -104,6 +113,15 @@ public final class Runtime implements AutoCloseable {
         }
         InetAddress checkHost = s.check().addr() != null ? resolve(backend, s, s.check().addr()) : host;
         return new InetSocketAddress(checkHost, port);
+    }
+
+    /** The host an agent of a server without {@code agent-addr} listens on: the server's own. */
+    private static InetAddress hostOf(Server s, Backend backend) throws StartupException {
+        if (s.address().family() != Address.Family.INET) {
+            throw new StartupException("parsing [" + s.source() + "] : 'server " + backend.name() + "/" + s.name()
+                    + "' : 'agent-check' on a Unix socket server needs 'agent-addr'");
+        }
+        return resolve(backend, s, s.address().host());
     }
 
     private static InetAddress resolve(Backend backend, Server s, String name) throws StartupException {

@@ -22,6 +22,11 @@ interface Dialogue {
         return CheckStatus.L7TOUT;
     }
 
+    /** HAProxy's info for a timeout: where the exchange was when time ran out, or null. */
+    default String timeoutInfo() {
+        return null;
+    }
+
     /** A verdict before its duration is known. */
     record Verdict(CheckStatus status, int code, String info) {
         static Verdict of(CheckStatus status, String info) {

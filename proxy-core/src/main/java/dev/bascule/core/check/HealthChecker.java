@@ -40,12 +40,18 @@ public final class HealthChecker {
     private final Transport transport;
     private final SocketAddress target;
     private final int spreadPercent;
+    private final boolean agent;
     private volatile boolean stopped;
     private ScheduledFuture<?> next;
 
-    /** @param target where to connect: the server, or its {@code addr}/{@code port} overrides */
+    /**
+     * @param target where to connect: the server, or its {@code addr}/{@code port} overrides (the agent's
+     *               address for an agent checker)
+     * @param agent  runs the {@code agent-check} of the server rather than its health check
+     */
     public HealthChecker(BackendState backend, ServerState server, EventLoop loop, Transport transport,
-                         SocketAddress target, int spreadPercent) {
+                         SocketAddress target, int spreadPercent, boolean agent) {
+        this.agent = agent;
         this.backend = backend;
         this.server = server;
         this.loop = loop;
@@ -59,7 +65,7 @@ public final class HealthChecker {
     }
 
     public long interMs() {
-        return server.config().check().interMs();
+        return agent ? server.config().check().agent().interMs() : server.config().check().interMs();
     }
 
     public void stop() {
@@ -90,6 +96,13 @@ public final class HealthChecker {
         if (stopped) {
             return;
         }
+        if (agent) {
+            if (result.status() == CheckStatus.L7OK) {
+                backend.agentSaid(server, result);
+            }
+            schedule(interMs());
+            return;
+        }
         backend.checked(server, result);
         ServerCheck c = server.config().check();
         long interval = server.health().settled()
@@ -110,7 +123,8 @@ public final class HealthChecker {
     /** One check: connect, talk, judge, then report exactly once. */
     private final class Attempt extends ChannelInboundHandlerAdapter {
         private final long start = System.nanoTime();
-        private final Dialogue dialogue = dialogue(backend.config().checks());
+        private final Dialogue dialogue = agent ? new AgentDialogue(server.config().check().agent().send())
+                : dialogue(backend.config().checks());
         private final ByteBuf received = Unpooled.buffer();
         private ScheduledFuture<?> timeout;
         private Channel channel;
@@ -121,7 +135,7 @@ public final class HealthChecker {
             ServerCheck c = server.config().check();
             long checkTimeout = b.checks().timeoutCheckMs();
             long connectTimeout = checkTimeout > 0 && b.timeouts().connectMs() > 0
-                    ? Math.min(b.timeouts().connectMs(), c.interMs()) : c.interMs();
+                    ? Math.min(b.timeouts().connectMs(), interMs()) : interMs();
             ChannelFuture f = new Bootstrap()
                     .group(loop)
                     .channel(server.connector())
@@ -144,10 +158,10 @@ public final class HealthChecker {
                             timedOut ? null : SocketErrors.describe(cause), elapsed()));
                     return;
                 }
-                long remaining = checkTimeout > 0 ? checkTimeout : Math.max(1, c.interMs() - elapsed());
-                timeout = loop.schedule(() -> finish(new CheckResult(dialogue.timeoutStatus(), 0, null, elapsed())),
-                        remaining, TimeUnit.MILLISECONDS);
-                if (c.sendProxy() || sendProxyRule(b.checks())) {
+                long remaining = checkTimeout > 0 ? checkTimeout : Math.max(1, interMs() - elapsed());
+                timeout = loop.schedule(() -> finish(new CheckResult(dialogue.timeoutStatus(), 0,
+                        dialogue.timeoutInfo(), elapsed())), remaining, TimeUnit.MILLISECONDS);
+                if (!agent && (c.sendProxy() || sendProxyRule(b.checks()))) {
                     channel.write(Unpooled.copiedBuffer(proxyLine(channel), StandardCharsets.US_ASCII));
                 }
                 judge(dialogue.connected(channel));

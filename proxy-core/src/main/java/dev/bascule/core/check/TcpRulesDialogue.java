@@ -83,6 +83,16 @@ final class TcpRulesDialogue implements Dialogue {
         return null;
     }
 
+    @Override
+    public String timeoutInfo() {
+        if (next >= rules.size()) {
+            return null;
+        }
+        Expect e = rules.get(next).expect();
+        return "at step " + (next + 1) + " of tcp-check" + (e == null ? "" : " (expect " + e.kind() + " '"
+                + e.pattern() + "')");
+    }
+
     private static Verdict failure(Expect e, int step) {
         return Verdict.of(CheckStatus.L7RSP, "TCPCHK " + (e.negate() ? "matched unwanted" : "did not match")
                 + " content '" + e.pattern() + "' at step " + step);

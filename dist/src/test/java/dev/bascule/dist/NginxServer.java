@@ -1,0 +1,87 @@
+package dev.bascule.dist;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real nginx on its own loopback port, from its own config and prefix directory, stopped by PID.
+ * {@code /health} answers 200 "healthy", or 503 while the file {@link #downFlag()} exists; every other path
+ * answers with the server's name.
+ */
+final class NginxServer implements AutoCloseable {
+    final int port;
+    private final Path dir;
+    private final Process process;
+
+    private NginxServer(int port, Path dir, Process process) {
+        this.port = port;
+        this.dir = dir;
+        this.process = process;
+    }
+
+    static NginxServer start(String name) throws Exception {
+        String nginx = Tools.require("nginx");
+        int port = Ports.free();
+        Path dir = Bascule.workDir("nginx-" + name);
+        Files.createDirectories(dir.resolve("logs"));
+        Path conf = dir.resolve("nginx.conf");
+        Files.writeString(conf, """
+                daemon off;
+                master_process off;
+                worker_processes 1;
+                pid %1$s/nginx.pid;
+                error_log %1$s/logs/error.log warn;
+                events { worker_connections 256; }
+                http {
+                    access_log off;
+                    client_body_temp_path %1$s/tmp_body;
+                    proxy_temp_path %1$s/tmp_proxy;
+                    fastcgi_temp_path %1$s/tmp_fastcgi;
+                    uwsgi_temp_path %1$s/tmp_uwsgi;
+                    scgi_temp_path %1$s/tmp_scgi;
+                    server {
+                        listen 127.0.0.1:%2$d;
+                        location = /health {
+                            if (-f %1$s/down) { return 503; }
+                            return 200 "healthy\\n";
+                        }
+                        location / { return 200 "%3$s\\n"; }
+                    }
+                }
+                """.formatted(dir.toAbsolutePath(), port, name));
+        Process p = new ProcessBuilder(List.of(nginx, "-c", conf.toAbsolutePath().toString(), "-p",
+                dir.toAbsolutePath().toString()))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("logs/stdout.txt").toFile()).start();
+        NginxServer server = new NginxServer(port, dir, p);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!Bascule.isListening(port)) {
+            if (!p.isAlive() || System.nanoTime() > deadline) {
+                server.close();
+                throw new AssertionError("nginx did not start on " + port + ": "
+                        + Files.readString(dir.resolve("logs/stdout.txt")));
+            }
+            Thread.sleep(20);
+        }
+        return server;
+    }
+
+    /** While this file exists, /health answers 503. */
+    Path downFlag() {
+        return dir.resolve("down");
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
