@@ -241,6 +241,61 @@ class HealthChecksIT {
         }
     }
 
+    @Test
+    void mysql_and_pgsql_checks_against_real_servers() throws Exception {
+        try (DatabaseServer mysql = DatabaseServer.mariadb(); DatabaseServer pg = DatabaseServer.postgres()) {
+            int port = Ports.free();
+            Path cfg = Bascule.writeConfig("dbchecks", TcpProxyIT.config("""
+                    backend galera
+                        option mysql-check user haproxy post-41
+                        option log-health-checks
+                        server m1 127.0.0.1:%2$d check inter 200
+                    backend galera_greeting
+                        option mysql-check
+                        option log-health-checks
+                        server m1 127.0.0.1:%2$d check inter 200
+                    backend galera_denied
+                        option mysql-check user nobody post-41
+                        server m1 127.0.0.1:%2$d check inter 200
+                    backend patroni
+                        option pgsql-check user postgres
+                        option log-health-checks
+                        server p1 127.0.0.1:%3$d check inter 200
+                    listen front
+                        bind 127.0.0.1:%1$d
+                        server m1 127.0.0.1:%2$d
+                    """.formatted(port, mysql.port, pg.port)));
+            try (Bascule proxy = Bascule.serve(cfg, port)) {
+                proxy.awaitLog("Health check for server galera/m1 succeeded, reason: Layer7 check passed, check "
+                        + "duration", 10_000);
+                proxy.awaitLog("Health check for server galera_greeting/m1 succeeded, reason: Layer7 check passed, "
+                        + "info: \"5\\.5\\.5-10", 10_000);
+                proxy.awaitLog("Server galera_denied/m1 is DOWN, reason: Layer7 wrong status, code: 1045, info: "
+                        + "\"Access denied for user 'nobody'", 10_000);
+                proxy.awaitLog("Health check for server patroni/p1 succeeded, reason: Layer7 check passed, info: "
+                        + "\"PostgreSQL server is ok\"", 10_000);
+            }
+        }
+    }
+
+    @Test
+    void check_send_proxy_introduces_the_check_with_a_proxy_header() throws Exception {
+        try (TestServer echo = TestServer.start(TestServer.echo())) {
+            int port = Ports.free();
+            Path cfg = Bascule.writeConfig("sendproxy", TcpProxyIT.config("""
+                    listen svc
+                        bind 127.0.0.1:%1$d
+                        option tcp-check
+                        option log-health-checks
+                        tcp-check expect rstring ^PROXY\\ TCP4\\ 127\\.0\\.0\\.1\\ 127\\.0\\.0\\.1\\ [0-9]+\\ %2$d\\r
+                        server s1 127.0.0.1:%2$d check inter 200 check-send-proxy
+                    """.formatted(port, echo.port())));
+            try (Bascule proxy = Bascule.serve(cfg, port)) {
+                proxy.awaitLog("Health check for server svc/s1 succeeded, reason: Layer7 check passed", 5000);
+            }
+        }
+    }
+
     private static String closedWithoutAnswer(int port) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(5000);
