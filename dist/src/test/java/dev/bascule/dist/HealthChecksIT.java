@@ -296,6 +296,63 @@ class HealthChecksIT {
         }
     }
 
+    @Test
+    void ssl_hello_and_smtp_checks_against_real_servers() throws Exception {
+        String openssl = Tools.require("openssl");
+        String python = Tools.require("python3");
+        Path dir = Bascule.workDir("tls-smtp");
+        Process keygen = new ProcessBuilder(openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                "-subj", "/CN=localhost", "-keyout", dir.resolve("key.pem").toString(), "-out",
+                dir.resolve("cert.pem").toString()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("keygen.log").toFile()).start();
+        assertTrue(keygen.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && keygen.exitValue() == 0);
+        int tls = Ports.free();
+        int smtp = Ports.free();
+        Process tlsServer = new ProcessBuilder(openssl, "s_server", "-accept", "127.0.0.1:" + tls, "-cert",
+                dir.resolve("cert.pem").toString(), "-key", dir.resolve("key.pem").toString(), "-quiet")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("s_server.log").toFile()).start();
+        // Python 3.11's own SMTP server (the smtpd module): a real SMTP dialogue, banner first.
+        Process smtpServer = new ProcessBuilder(python, "-W", "ignore", "-m", "smtpd", "-n", "-c", "DebuggingServer",
+                "127.0.0.1:" + smtp).redirectErrorStream(true).redirectOutput(dir.resolve("smtpd.log").toFile())
+                .start();
+        try {
+            awaitListening(tls, tlsServer);
+            awaitListening(smtp, smtpServer);
+            int port = Ports.free();
+            Path cfg = Bascule.writeConfig("tls-smtp", TcpProxyIT.config("""
+                    backend tls
+                        option ssl-hello-chk
+                        option log-health-checks
+                        server t1 127.0.0.1:%2$d check inter 500
+                    backend mail
+                        option smtpchk
+                        option log-health-checks
+                        server m1 127.0.0.1:%3$d check inter 500
+                    listen front
+                        bind 127.0.0.1:%1$d
+                        server t1 127.0.0.1:%2$d
+                    """.formatted(port, tls, smtp)));
+            try (Bascule proxy = Bascule.serve(cfg, port)) {
+                proxy.awaitLog("Health check for server tls/t1 succeeded, reason: Layer6 check passed", 10_000);
+                proxy.awaitLog("Health check for server mail/m1 succeeded, reason: Layer7 check passed, code: 250",
+                        10_000);
+            }
+        } finally {
+            tlsServer.destroy();
+            smtpServer.destroy();
+        }
+    }
+
+    private static void awaitListening(int port, Process p) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (!Bascule.isListening(port)) {
+            if (!p.isAlive() || System.nanoTime() > deadline) {
+                throw new AssertionError("server on " + port + " did not start");
+            }
+            Thread.sleep(20);
+        }
+    }
+
     private static String closedWithoutAnswer(int port) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(5000);

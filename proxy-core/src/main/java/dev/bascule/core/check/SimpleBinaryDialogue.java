@@ -13,9 +13,12 @@ import java.util.function.Function;
  * anonymous LDAPv3 bind; result code 0 passes).
  */
 final class SimpleBinaryDialogue implements Dialogue {
-    /** SSLv3-framed ClientHello offering common TLS ciphers, as HAProxy's check sends one. */
-    private static final String CLIENT_HELLO = "16030000310100002d0300" + "00".repeat(32)
-            + "0006002f0035000a" + "0100";
+    /**
+     * A TLS 1.2 ClientHello offering common ciphers and no extensions. HAProxy sends an SSLv3 one, which
+     * today's TLS-only servers may drop without an answer; any TLS stack answers this one.
+     */
+    private static final String CLIENT_HELLO = "1603010033" + "0100002f" + "0303" + "00".repeat(32) + "00"
+            + "0008c02f009c002f0035" + "0100";
     private static final String LDAP_BIND = "300c020101600702010304008000";
 
     private final byte[] request;
