@@ -91,7 +91,8 @@ class TcpProxyIT {
                 for (int i = 0; i < 12; i++) {
                     order.add(firstLine(port));
                 }
-                assertEquals(List.of("a", "b", "a", "c", "b", "a", "a", "b", "a", "c", "b", "a"), order);
+                // HAProxy 2.6 serves 3:2:1 in this order too (bench/haproxy-ground-truth.py).
+                assertEquals(List.of("a", "b", "a", "c", "a", "b", "a", "b", "a", "c", "a", "b"), order);
                 assertEquals(0, proxy.stop());
             }
         }

@@ -22,6 +22,7 @@ final class ProxyKeywords {
         supported("default_backend", "DFL", "4.2", 1, "<backend>", ProxySection::defaultBackend);
         supported("server", "LB", "4.2", 2, "<name> <address>[:<port>] [param*]", ProxySection::server);
         supported("balance", "DLB", "4.2", 0, "<algorithm> [<arguments>]", ProxySection::balance);
+        supported("hash-type", "DLB", "4.2", 1, "<method> [<function>] [<modifier>]", ProxySection::hashType);
         supported("maxconn", "DFL", "4.2", 1, "<conns>", ProxySection::maxconn);
         supported("retries", "DLB", "4.2", 1, "<value>", ProxySection::retries);
         supported("timeout connect", "DLB", "4.2", 1, TIME, ProxySection::timeout);
@@ -95,7 +96,6 @@ final class ProxyKeywords {
         pending("force-persist", "LB", "4.2", 2, "{ if | unless } <condition>");
         pending("fullconn", "DLB", "4.2", 1, "<conns>");
         pending("hash-balance-factor", "DLB", "4.2", 1, "<factor>");
-        pending("hash-type", "DLB", "4.2", 1, "<method> <function> <modifier>");
         pending("http-after-response", "DFLB", "4.2", 1, "<action> <options...> [ { if | unless } <condition> ]");
         pending("http-check comment", "DLB", "4.2", 1, "<string>");
         pending("http-check connect", "DLB", "4.2", 0, "[default] [port <expr>] ...");

@@ -47,6 +47,7 @@ final class ProxySection implements Section {
         }
     }
 
+    private static final Set<String> LAYER7_ALGORITHMS = Set.of("uri", "url_param", "hdr", "rdp-cookie", "hash");
     private static final Set<String> ALGORITHMS = Set.of("roundrobin", "static-rr", "leastconn", "first", "source",
             "uri", "url_param", "hdr", "random", "rdp-cookie", "hash");
     /** The status codes HAProxy 2.6 lets {@code errorfile} replace. */
@@ -277,11 +278,39 @@ final class ProxySection implements Section {
                     + (near == null ? "" : "; did you mean '" + near + "' maybe ?"));
             return;
         }
-        if (!base.equals("roundrobin")) {
-            diag.warning(line.source(), "'balance " + base + "' is parsed but not implemented yet; "
-                    + "'roundrobin' is used instead");
+        if (LAYER7_ALGORITHMS.contains(base)) {
+            diag.warning(line.source(), "'balance " + base + "' is parsed but not implemented yet (it needs mode "
+                    + "http); 'roundrobin' is used instead");
         }
-        balance = new Balance(algo, line.words().subList(2, line.size()));
+        if (base.equals("random") && algo.contains("(") && !algo.matches("random\\(\\d+\\)")) {
+            diag.alert(line.source(), "'balance random' expects a number of draws, as in 'random(2)'");
+            return;
+        }
+        balance = new Balance(algo, line.words().subList(2, line.size()), balance.hashType(), balance.hashFunction(),
+                balance.avalanche());
+    }
+
+    /** {@code hash-type <map-based|consistent> [sdbm|djb2|wt6|crc32] [avalanche]}. */
+    void hashType(Line line) {
+        String type = line.word(1);
+        if (!type.equals("map-based") && !type.equals("consistent")) {
+            diag.alert(line.source(), "'hash-type' expects 'map-based' or 'consistent', got '" + type + "'");
+            return;
+        }
+        String function = line.word(2) == null ? "sdbm" : line.word(2);
+        if (!Set.of("sdbm", "djb2", "wt6", "crc32").contains(function)) {
+            diag.alert(line.source(), "'hash-type' : unknown hash function '" + function + "'; expected sdbm, djb2, "
+                    + "wt6 or crc32");
+            return;
+        }
+        String modifier = line.word(3);
+        if (modifier != null && !modifier.equals("avalanche")) {
+            diag.alert(line.source(), "'hash-type' : unknown modifier '" + modifier + "'; expected 'avalanche'");
+            return;
+        }
+        // Without a function, consistent hashing avalanches by default (HAProxy's behaviour).
+        boolean avalanche = modifier != null || line.word(2) == null && type.equals("consistent");
+        balance = balance.withHashType(type, function, avalanche);
     }
 
     void timeout(Line line) {

@@ -2,6 +2,7 @@ package dev.bascule.core;
 
 import dev.bascule.config.model.Backend;
 import dev.bascule.core.balance.Balancer;
+import dev.bascule.core.balance.ServerPool;
 import dev.bascule.config.model.ServerCheck;
 import dev.bascule.core.check.CheckResult;
 import dev.bascule.core.check.CheckStatus;
@@ -20,12 +21,14 @@ public final class BackendState {
     private static final Logger log = LoggerFactory.getLogger(BackendState.class);
 
     private final Backend config;
+    private final ServerPool pool;
     private final List<ServerState> servers;
     private final Balancer balancer;
 
-    public BackendState(Backend config, List<ServerState> servers, Balancer balancer) {
+    public BackendState(Backend config, ServerPool pool, Balancer balancer) {
         this.config = config;
-        this.servers = List.copyOf(servers);
+        this.pool = pool;
+        this.servers = pool.servers();
         this.balancer = balancer;
     }
 
@@ -60,6 +63,10 @@ public final class BackendState {
 
     /** Applies a transition decided elsewhere (an agent, {@code on-error mark-down}). */
     public void changed(ServerState server, ServerHealth.Transition t, CheckResult why) {
+        long slowstart = server.config().check().slowstartMs();
+        if (t == ServerHealth.Transition.WENT_UP && slowstart > 0) {
+            pool.rampingUntil(server.health().wentUpNanos() + slowstart * 1_000_000);
+        }
         if (t == ServerHealth.Transition.WENT_DOWN) {
             int active = server.currentSessions();
             if ("shutdown-sessions".equals(server.config().check().onMarkedDown())) {

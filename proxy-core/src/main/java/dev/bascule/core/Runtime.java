@@ -7,7 +7,8 @@ import dev.bascule.config.model.Config;
 import dev.bascule.config.model.Frontend;
 import dev.bascule.config.model.Server;
 import dev.bascule.config.model.ServerCheck;
-import dev.bascule.core.balance.RoundRobin;
+import dev.bascule.core.balance.Balancers;
+import dev.bascule.core.balance.ServerPool;
 import dev.bascule.core.check.HealthChecker;
 import io.netty.channel.EventLoopGroup;
 import org.slf4j.Logger;
@@ -74,7 +75,8 @@ public final class Runtime implements AutoCloseable {
             servers.add(new ServerState(backend.name(), s, host, fixed, transport.connector(a)));
             checkTargets.add(s.check().enabled() ? checkTarget(backend, s, host, fixed) : null);
         }
-        BackendState state = new BackendState(backend, servers, new RoundRobin(backend.checks().allBackups(), servers));
+        ServerPool pool = new ServerPool(servers);
+        BackendState state = new BackendState(backend, pool, Balancers.of(backend, pool));
         for (int i = 0; i < servers.size(); i++) {
             ServerState server = servers.get(i);
             if (checkTargets.get(i) != null) {

@@ -29,6 +29,8 @@ public final class ServerState {
     private final Class<? extends Channel> connector;
     private final ServerHealth health;
     private volatile HealthChecker checker;
+    private volatile Runnable onChange = () -> {
+    };
     private volatile Admin admin;
     /** Weight set at run time (agent percentages); starts at the configured one. */
     private volatile int weight;
@@ -76,6 +78,13 @@ public final class ServerState {
 
     public void admin(Admin state) {
         admin = state;
+        onChange.run();
+    }
+
+    /** Tells the balancer's pool when this server's usability or weight changes. */
+    public void onChange(Runnable listener) {
+        onChange = listener;
+        health.onTransition(listener);
     }
 
     public boolean backup() {
@@ -90,6 +99,7 @@ public final class ServerState {
     /** Sets the run-time weight (0 to 256), as an agent or the runtime API does. */
     public void weight(int w) {
         weight = Math.max(0, Math.min(256, w));
+        onChange.run();
     }
 
     public Class<? extends Channel> connector() {

@@ -10,6 +10,7 @@ import dev.bascule.config.model.ServerCheck;
 import dev.bascule.config.model.Source;
 import dev.bascule.config.model.Timeouts;
 import dev.bascule.core.balance.RoundRobin;
+import dev.bascule.core.balance.ServerPool;
 import dev.bascule.core.check.CheckResult;
 import dev.bascule.core.check.CheckStatus;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -41,7 +42,8 @@ class BackendStateTest {
     private static BackendState backend(ServerState... servers) {
         Backend config = new Backend("b", new Source("t.cfg", 1), Mode.TCP, Balance.ROUNDROBIN, List.of(),
                 Timeouts.NONE, 3, 0, CheckSettings.DEFAULT, List.of());
-        return new BackendState(config, List.of(servers), new RoundRobin(false, List.of(servers)));
+        ServerPool pool = new ServerPool(List.of(servers));
+        return new BackendState(config, pool, new RoundRobin(pool, false));
     }
 
     @Test

@@ -2,14 +2,19 @@ package dev.bascule.core.balance;
 
 import dev.bascule.core.ServerState;
 
+import java.net.SocketAddress;
+
 /**
  * A load-balancing algorithm over one backend's servers (HAProxy's {@code lb_*.c}, one class each).
- * Implementations are shared by all event loops and must be thread-safe.
+ * Implementations are shared by all event loops and must be thread-safe. They only consider usable servers
+ * (UP, READY, weight above 0), and turn to the backups only when no active server is usable: the first
+ * usable backup, or all of them with {@code option allbackups}.
  */
 public interface Balancer {
     /**
-     * @param avoid a server to skip when another one can take the connection (a redispatch), or null
+     * @param avoid  a server to skip when another one can take the connection (a redispatch), or null
+     * @param client the client's address, for algorithms that hash it
      * @return the chosen server, or null when the backend has none that can take a connection
      */
-    ServerState pick(ServerState avoid);
+    ServerState pick(ServerState avoid, SocketAddress client);
 }

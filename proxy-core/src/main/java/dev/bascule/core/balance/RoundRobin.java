@@ -2,67 +2,168 @@ package dev.bascule.core.balance;
 
 import dev.bascule.core.ServerState;
 
+import java.net.SocketAddress;
+import java.util.Comparator;
 import java.util.List;
+import java.util.TreeSet;
 
 /**
- * {@code balance roundrobin} as smooth weighted round robin: each pick adds every usable server's weight to
- * its credit, takes the server with the most credit and charges it the total weight. Weights 3:2:1 give
- * a b a c b a: proportional, and interleaved rather than in bursts. Only servers that can take traffic (UP,
- * READY, weight above 0) count; when no active server can, the first usable backup takes it all, or every
- * usable backup in turn with {@code option allbackups}. Weights are read at each pick, so slowstart and
- * run-time weight changes apply at once.
+ * {@code balance roundrobin}, in the order HAProxy's fast weighted round robin ({@code lb_fwrr.c}) gives:
+ * weights 3:2:1 serve a b a c a b. Each server has a position on a line that advances by total weight /
+ * its weight at each pick (remainders carried); the pick is the server with the lowest position, heavier
+ * first on ties, and servers not placed yet join, heaviest first, where the line has a hole. A window of
+ * one total weight is current; positions beyond it wait in the next window. Picks cost O(log n); a change of
+ * a server's state or weight rebuilds the positions (rare: the pool's generation tells when).
  */
 public final class RoundRobin implements Balancer {
-    private final ServerState[] servers;
-    private final int[] credit;
-    private final boolean allBackups;
+    /** HAProxy works in units of weight x 16 ({@code BE_WEIGHT_SCALE}); keys mirror its tree order. */
+    private static final int SCALE = 16;
+    private static final int EWEIGHT_MAX = 256 * SCALE;
 
-    public RoundRobin(boolean allBackups, List<ServerState> servers) {
-        this.servers = servers.toArray(new ServerState[0]);
-        this.credit = new int[this.servers.length];
+    private final ServerPool pool;
+    private final boolean allBackups;
+    private long seenGeneration = -1;
+    private Group group;
+    private long sequence;
+
+    public RoundRobin(ServerPool pool, boolean allBackups) {
+        this.pool = pool;
         this.allBackups = allBackups;
     }
 
+    /** One server's place: position, carried remainder, the tree it sits in and its key there. */
+    private static final class Node {
+        final ServerState server;
+        final int eweight;
+        long npos;
+        int rweight;
+        TreeSet<Node> tree;
+        long key;
+        long seq;
+
+        Node(ServerState server) {
+            this.server = server;
+            this.eweight = server.weight() * SCALE;
+        }
+    }
+
+    /** The active or the backup servers: current window, servers not placed yet, and the next window. */
+    private final class Group {
+        final Comparator<Node> order = Comparator.<Node>comparingLong(n -> n.key).thenComparingLong(n -> n.seq);
+        TreeSet<Node> curr = new TreeSet<>(order);
+        TreeSet<Node> init = new TreeSet<>(order);
+        TreeSet<Node> next = new TreeSet<>(order);
+        long currPos;
+        long currWeight;
+        long nextWeight;
+
+        Group(List<ServerState> servers) {
+            for (ServerState s : servers) {
+                Node n = new Node(s);
+                nextWeight += n.eweight;
+                byWeight(init, n);
+            }
+        }
+
+        ServerState pick(ServerState avoid) {
+            if (currWeight == 0) {
+                currPos = currWeight = nextWeight;
+            }
+            boolean switched = false;
+            Node avoided = null;
+            Node chosen;
+            while (true) {
+                Node n = first();
+                if (n == null) {
+                    if (switched) {
+                        chosen = avoided;
+                        break;
+                    }
+                    switched = true;
+                    TreeSet<Node> t = init;
+                    init = next;
+                    next = t;
+                    currWeight = nextWeight;
+                    currPos = currWeight;
+                    continue;
+                }
+                advance(n);
+                n.tree.remove(n);
+                n.tree = null;
+                currPos++;
+                if (n.server != avoid || avoided != null) {
+                    chosen = n;
+                    break;
+                }
+                avoided = n;
+            }
+            if (chosen == null) {
+                return null;
+            }
+            place(chosen);
+            if (avoided != null && avoided != chosen) {
+                if (switched) {
+                    byWeight(init, avoided);
+                } else {
+                    place(avoided);
+                }
+            }
+            return chosen.server;
+        }
+
+        /** The first placed server, unless the line has a hole at the current position: then a new one. */
+        private Node first() {
+            Node n = curr.isEmpty() ? null : curr.first();
+            if ((n == null || n.npos > currPos) && !init.isEmpty()) {
+                n = init.first();
+                n.npos = 0;
+                n.rweight = 0;
+            }
+            return n;
+        }
+
+        private void advance(Node n) {
+            if (n.npos == 0) {
+                n.npos = currPos;
+            }
+            n.npos += nextWeight / n.eweight;
+            n.rweight += (int) (nextWeight % n.eweight);
+            if (n.rweight >= n.eweight) {
+                n.rweight -= n.eweight;
+                n.npos++;
+            }
+        }
+
+        /** Back into the current window, or into the next one when its position is beyond. */
+        private void place(Node n) {
+            if (n.npos >= 2 * currWeight || n.npos >= currWeight + nextWeight) {
+                n.npos -= currWeight;
+                byWeight(next, n);
+            } else {
+                n.key = 256L * n.npos + (EWEIGHT_MAX + n.rweight - n.eweight) / SCALE;
+                insert(curr, n);
+            }
+        }
+
+        private void byWeight(TreeSet<Node> tree, Node n) {
+            n.key = EWEIGHT_MAX - n.eweight;
+            insert(tree, n);
+        }
+
+        private void insert(TreeSet<Node> tree, Node n) {
+            n.seq = sequence++;
+            n.tree = tree;
+            tree.add(n);
+        }
+    }
+
     @Override
-    public synchronized ServerState pick(ServerState avoid) {
-        ServerState s = pick(false, avoid);
-        if (s == null) {
-            s = allBackups ? pick(true, avoid) : firstBackup(avoid);
+    public synchronized ServerState pick(ServerState avoid, SocketAddress client) {
+        long g = pool.generation();
+        if (g != seenGeneration) {
+            seenGeneration = g;
+            group = new Group(pool.group(allBackups));
         }
-        if (s == null && avoid != null && avoid.usable()) {
-            return avoid;
-        }
-        return s;
-    }
-
-    private ServerState pick(boolean backups, ServerState avoid) {
-        int best = -1;
-        int total = 0;
-        for (int i = 0; i < servers.length; i++) {
-            ServerState s = servers[i];
-            if (s.backup() != backups || s == avoid || !s.usable()) {
-                continue;
-            }
-            int w = s.weight();
-            credit[i] += w;
-            total += w;
-            if (best < 0 || credit[i] > credit[best]) {
-                best = i;
-            }
-        }
-        if (best < 0) {
-            return null;
-        }
-        credit[best] -= total;
-        return servers[best];
-    }
-
-    private ServerState firstBackup(ServerState avoid) {
-        for (ServerState s : servers) {
-            if (s.backup() && s != avoid && s.usable()) {
-                return s;
-            }
-        }
-        return null;
+        return group.pick(avoid);
     }
 }

@@ -22,11 +22,18 @@ public final class ServerHealth {
     /** When it last came back UP; MIN_VALUE until then (slowstart does not apply at startup). */
     private volatile long wentUpNanos = Long.MIN_VALUE;
     private long failedChecks;
+    private volatile Runnable onTransition = () -> {
+    };
 
     public ServerHealth(ServerCheck check) {
         this.rise = check.rise();
         this.fall = check.fall();
         this.health = rise;
+    }
+
+    /** Called after every change between UP and DOWN (the balancer's pool listens). */
+    public void onTransition(Runnable listener) {
+        onTransition = listener;
     }
 
     public synchronized Transition record(CheckResult result) {
@@ -80,6 +87,7 @@ public final class ServerHealth {
         up = true;
         lastChangeNanos = System.nanoTime();
         wentUpNanos = lastChangeNanos;
+        onTransition.run();
         return Transition.WENT_UP;
     }
 
@@ -89,6 +97,7 @@ public final class ServerHealth {
         }
         up = false;
         lastChangeNanos = System.nanoTime();
+        onTransition.run();
         return Transition.WENT_DOWN;
     }
 

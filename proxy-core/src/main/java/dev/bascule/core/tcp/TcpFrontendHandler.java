@@ -61,7 +61,7 @@ public final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
-        server = backend.balancer().pick(null);
+        server = backend.balancer().pick(null, ctx.channel().remoteAddress());
         if (server == null) {
             log.debug("backend {} has no server available for {}", backend.name(), ctx.channel().remoteAddress());
             ctx.close();
@@ -177,7 +177,7 @@ public final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
         }
         retriesLeft--;
         if (redispatchNow()) {
-            ServerState other = backend.balancer().pick(server);
+            ServerState other = backend.balancer().pick(server, ctx.channel().remoteAddress());
             if (other != null && other != server) {
                 server.redispatched();
                 server = other;

@@ -32,6 +32,10 @@ class RoundRobinTest {
                 NioSocketChannel.class);
     }
 
+    private static RoundRobin rr(boolean allBackups, List<ServerState> servers) {
+        return new RoundRobin(new ServerPool(servers), allBackups);
+    }
+
     private static void down(ServerState s) {
         s.health().markDown(new CheckResult(CheckStatus.L4CON, 0, "Connection refused", 0));
     }
@@ -39,26 +43,26 @@ class RoundRobinTest {
     private static List<String> picks(Balancer balancer, int n) {
         List<String> names = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            names.add(balancer.pick(null).name());
+            names.add(balancer.pick(null, null).name());
         }
         return names;
     }
 
     @Test
     void equal_weights_take_turns() {
-        RoundRobin rr = new RoundRobin(false, List.of(server("a", 1), server("b", 1), server("c", 1)));
+        RoundRobin rr = rr(false, List.of(server("a", 1), server("b", 1), server("c", 1)));
         assertEquals(List.of("a", "b", "c", "a", "b", "c"), picks(rr, 6));
     }
 
     @Test
-    void weights_3_2_1_interleave_smoothly() {
-        RoundRobin rr = new RoundRobin(false, List.of(server("a", 3), server("b", 2), server("c", 1)));
-        assertEquals(List.of("a", "b", "a", "c", "b", "a", "a", "b", "a", "c", "b", "a"), picks(rr, 12));
+    void weights_3_2_1_in_haproxys_order() {
+        RoundRobin rr = rr(false, List.of(server("a", 3), server("b", 2), server("c", 1)));
+        assertEquals(List.of("a", "b", "a", "c", "a", "b", "a", "b", "a", "c", "a", "b"), picks(rr, 12));
     }
 
     @Test
     void shares_follow_weights_over_many_picks() {
-        RoundRobin rr = new RoundRobin(false, List.of(server("a", 256), server("b", 10), server("c", 1)));
+        RoundRobin rr = rr(false, List.of(server("a", 256), server("b", 10), server("c", 1)));
         Map<String, Integer> counts = new HashMap<>();
         picks(rr, 267 * 100).forEach(n -> counts.merge(n, 1, Integer::sum));
         assertEquals(Map.of("a", 25600, "b", 1000, "c", 100), counts);
@@ -66,10 +70,10 @@ class RoundRobinTest {
 
     @Test
     void weight_zero_gets_no_traffic() {
-        RoundRobin rr = new RoundRobin(false, List.of(server("a", 0), server("b", 1)));
+        RoundRobin rr = rr(false, List.of(server("a", 0), server("b", 1)));
         assertEquals(List.of("b", "b", "b"), picks(rr, 3));
-        assertNull(new RoundRobin(false, List.of(server("a", 0))).pick(null));
-        assertNull(new RoundRobin(false, List.of()).pick(null));
+        assertNull(rr(false, List.of(server("a", 0))).pick(null, null));
+        assertNull(rr(false, List.of()).pick(null, null));
     }
 
     @Test
@@ -78,17 +82,17 @@ class RoundRobinTest {
         ServerState b = server("b", 1);
         ServerState bk1 = server("bk1", 1, true);
         ServerState bk2 = server("bk2", 1, true);
-        RoundRobin rr = new RoundRobin(false, List.of(a, b, bk1, bk2));
+        RoundRobin rr = rr(false, List.of(a, b, bk1, bk2));
         assertEquals(List.of("a", "b", "a", "b"), picks(rr, 4));
         down(a);
         assertEquals(List.of("b", "b"), picks(rr, 2));
         down(b);
         assertEquals(List.of("bk1", "bk1", "bk1"), picks(rr, 3), "the first backup takes it all");
-        RoundRobin all = new RoundRobin(true, List.of(a, b, bk1, bk2));
+        RoundRobin all = rr(true, List.of(a, b, bk1, bk2));
         assertEquals(List.of("bk1", "bk2", "bk1", "bk2"), picks(all, 4), "option allbackups");
         down(bk1);
         down(bk2);
-        assertNull(rr.pick(null));
+        assertNull(rr(false, List.of(a, b, bk1, bk2)).pick(null, null));
     }
 
     @Test
@@ -96,18 +100,18 @@ class RoundRobinTest {
         ServerState a = server("a", 1);
         ServerState b = server("b", 1);
         a.admin(ServerState.Admin.MAINT);
-        assertEquals(List.of("b", "b"), picks(new RoundRobin(false, List.of(a, b)), 2));
+        assertEquals(List.of("b", "b"), picks(rr(false, List.of(a, b)), 2));
     }
 
     @Test
     void a_redispatch_avoids_the_failed_server_unless_it_is_the_only_one() {
         ServerState a = server("a", 1);
         ServerState b = server("b", 1);
-        RoundRobin rr = new RoundRobin(false, List.of(a, b));
+        RoundRobin rr = rr(false, List.of(a, b));
         for (int i = 0; i < 4; i++) {
-            assertEquals(b, rr.pick(a));
+            assertEquals(b, rr.pick(a, null));
         }
-        RoundRobin alone = new RoundRobin(false, List.of(a));
-        assertEquals(a, alone.pick(a));
+        RoundRobin alone = rr(false, List.of(a));
+        assertEquals(a, alone.pick(a, null));
     }
 }

@@ -1,0 +1,148 @@
+package dev.bascule.dist;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** An operator chooses how connections are spread with `balance`, and clients see the servers HAProxy would pick. */
+class BalancingIT {
+    private static String config(String algorithm, int port, TestServer... servers) {
+        StringBuilder b = new StringBuilder("listen svc\n    bind 127.0.0.1:" + port + "\n    balance " + algorithm
+                + "\n");
+        int[] weights = {3, 2, 1};
+        for (int i = 0; i < servers.length; i++) {
+            b.append("    server ").append((char) ('a' + i)).append(" 127.0.0.1:").append(servers[i].port())
+                    .append(" weight ").append(algorithm.equals("static-rr") ? weights[i] : 1).append('\n');
+        }
+        return TcpProxyIT.config(b.toString());
+    }
+
+    private static TestServer[] named(int n) {
+        TestServer[] servers = new TestServer[n];
+        for (int i = 0; i < n; i++) {
+            servers[i] = TestServer.start(TestServer.named(String.valueOf((char) ('a' + i))));
+        }
+        return servers;
+    }
+
+    private static void closeAll(TestServer[] servers) throws IOException {
+        for (TestServer s : servers) {
+            s.close();
+        }
+    }
+
+    @Test
+    void static_rr_walks_haproxys_weight_map() throws Exception {
+        TestServer[] s = named(3);
+        try {
+            int port = Ports.free();
+            try (Bascule proxy = Bascule.serve(Bascule.writeConfig("static-rr", config("static-rr", port, s)), port)) {
+                List<String> order = new ArrayList<>();
+                for (int i = 0; i < 6; i++) {
+                    order.add(TcpProxyIT.firstLine(port));
+                }
+                assertEquals(List.of("a", "a", "b", "a", "b", "c"), order);
+            }
+        } finally {
+            closeAll(s);
+        }
+    }
+
+    @Test
+    void leastconn_sends_a_new_connection_to_the_server_with_fewer_sessions() throws Exception {
+        TestServer[] s = named(2);
+        try {
+            int port = Ports.free();
+            try (Bascule proxy = Bascule.serve(Bascule.writeConfig("leastconn", config("leastconn", port, s)), port);
+                 Socket one = new Socket("127.0.0.1", port);
+                 Socket two = new Socket("127.0.0.1", port)) {
+                String first = line(one);
+                String second = line(two);
+                assertTrue(!first.equals(second), "two long-lived sessions on two servers: " + first + " " + second);
+                one.close();
+                Thread.sleep(300);
+                // One server now has no session, the other one: the new connection goes where there is none.
+                try (Socket three = new Socket("127.0.0.1", port)) {
+                    assertEquals(first, line(three));
+                }
+            }
+        } finally {
+            closeAll(s);
+        }
+    }
+
+    @Test
+    void source_keeps_each_client_address_on_the_server_haproxy_picks() throws Exception {
+        TestServer[] s = named(3);
+        try {
+            int port = Ports.free();
+            try (Bascule proxy = Bascule.serve(Bascule.writeConfig("source", config("source", port, s)), port)) {
+                // The same mapping HAProxy 2.6 made (proxy-core's source-hash.tsv fixture).
+                assertEquals("a", lineFrom("127.0.0.2", port));
+                assertEquals("b", lineFrom("127.0.0.3", port));
+                assertEquals("c", lineFrom("127.0.0.4", port));
+                for (int i = 0; i < 3; i++) {
+                    assertEquals("b", lineFrom("127.0.0.3", port), "stable for the same client");
+                }
+            }
+        } finally {
+            closeAll(s);
+        }
+    }
+
+    @Test
+    void first_and_random_are_selectable() throws Exception {
+        TestServer[] s = named(2);
+        try {
+            int port = Ports.free();
+            try (Bascule proxy = Bascule.serve(Bascule.writeConfig("first", config("first", port, s)), port)) {
+                for (int i = 0; i < 3; i++) {
+                    assertEquals("a", TcpProxyIT.firstLine(port));
+                }
+            }
+            int port2 = Ports.free();
+            try (Bascule proxy = Bascule.serve(Bascule.writeConfig("random", config("random(2)", port2, s)), port2)) {
+                Set<String> seen = new HashSet<>();
+                for (int i = 0; i < 30; i++) {
+                    seen.add(TcpProxyIT.firstLine(port2));
+                }
+                assertEquals(Set.of("a", "b"), seen);
+            }
+        } finally {
+            closeAll(s);
+        }
+    }
+
+    private static String lineFrom(String source, int port) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.bind(new InetSocketAddress(InetAddress.getByName(source), 0));
+            socket.connect(new InetSocketAddress("127.0.0.1", port));
+            return line(socket);
+        }
+    }
+
+    private static String line(Socket s) throws IOException {
+        s.setSoTimeout(10_000);
+        InputStream in = s.getInputStream();
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        int c;
+        while ((c = in.read()) >= 0 && c != '\n') {
+            b.write(c);
+        }
+        return b.toString(StandardCharsets.US_ASCII);
+    }
+}

@@ -1,0 +1,50 @@
+package dev.bascule.core.balance;
+
+import dev.bascule.core.ServerState;
+
+import java.net.SocketAddress;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * {@code balance random[(draws)]}: draw {@code draws} servers at random (2 by default, "the power of two
+ * choices"), weighted as HAProxy does by drawing points on the consistent ring, and keep the least loaded.
+ */
+public final class RandomDraws implements Balancer {
+    private final ServerPool pool;
+    private final boolean allBackups;
+    private final int draws;
+    private long seenGeneration = -1;
+    private List<ServerState> group = List.of();
+    private ConsistentHashRing<ServerState> ring;
+
+    public RandomDraws(ServerPool pool, boolean allBackups, int draws) {
+        this.pool = pool;
+        this.allBackups = allBackups;
+        this.draws = Math.max(1, draws);
+    }
+
+    @Override
+    public synchronized ServerState pick(ServerState avoid, SocketAddress client) {
+        long g = pool.generation();
+        if (g != seenGeneration) {
+            seenGeneration = g;
+            group = pool.group(allBackups);
+            ring = ConsistentHashRing.of(group, s -> pool.servers().indexOf(s) + 1, ServerState::weight);
+        }
+        if (group.isEmpty()) {
+            return null;
+        }
+        ServerState best = null;
+        for (int i = 0; i < draws * 2 && (best == null || i < draws); i++) {
+            ServerState s = ring.get(ThreadLocalRandom.current().nextInt());
+            if (s == avoid && group.size() > 1) {
+                continue;
+            }
+            if (best == null || s.currentSessions() * (long) best.weight() < best.currentSessions() * (long) s.weight()) {
+                best = s;
+            }
+        }
+        return best != null ? best : avoid;
+    }
+}

@@ -1,0 +1,70 @@
+package dev.bascule.core.balance;
+
+import dev.bascule.core.ServerState;
+
+import java.net.SocketAddress;
+import java.util.List;
+
+/**
+ * {@code balance static-rr}: HAProxy's precomputed weight map ({@link WeightMap}) walked slot by slot, O(1)
+ * per pick: weights 3:2:1 serve a a b a b c. The map is rebuilt when a server's state or weight changes.
+ */
+public final class StaticRoundRobin implements Balancer {
+    private final ServerPool pool;
+    private final boolean allBackups;
+    private long seenGeneration = -1;
+    private List<ServerState> group = List.of();
+    private WeightMap map;
+    private int next;
+
+    public StaticRoundRobin(ServerPool pool, boolean allBackups) {
+        this.pool = pool;
+        this.allBackups = allBackups;
+    }
+
+    @Override
+    public synchronized ServerState pick(ServerState avoid, SocketAddress client) {
+        refresh();
+        if (map == null || map.size() == 0) {
+            return null;
+        }
+        for (int tries = 0; tries < map.size(); tries++) {
+            ServerState s = group.get(map.slot(next));
+            next = (next + 1) % map.size();
+            if (s != avoid) {
+                return s;
+            }
+        }
+        return avoid;
+    }
+
+    private void refresh() {
+        long g = pool.generation();
+        if (g == seenGeneration) {
+            return;
+        }
+        seenGeneration = g;
+        group = pool.group(allBackups);
+        map = weightMap(pool, group);
+        next = map.size() == 0 ? 0 : next % map.size();
+    }
+
+    /**
+     * The map over {@code group}, with weights divided by the common divisor of every server's weight, as
+     * HAProxy does; slot values index {@code group}.
+     */
+    static WeightMap weightMap(ServerPool pool, List<ServerState> group) {
+        List<ServerState> all = pool.servers();
+        int[] weights = new int[group.size() + all.size()];
+        boolean[] usable = new boolean[weights.length];
+        for (int i = 0; i < group.size(); i++) {
+            weights[i] = group.get(i).weight();
+            usable[i] = true;
+        }
+        // The others only count for the divisor.
+        for (int i = 0; i < all.size(); i++) {
+            weights[group.size() + i] = all.get(i).weight();
+        }
+        return WeightMap.of(weights, usable);
+    }
+}
