@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** An operator chooses how connections are spread with `balance`, and clients see the servers HAProxy would pick. */
@@ -144,5 +145,91 @@ class BalancingIT {
             b.write(c);
         }
         return b.toString(StandardCharsets.US_ASCII);
+    }
+
+    @Test
+    void a_full_server_makes_new_clients_wait_in_the_queue_until_a_slot_frees() throws Exception {
+        try (TestServer echo = TestServer.start(TestServer.echo())) {
+            int port = Ports.free();
+            Path cfg = Bascule.writeConfig("queue", TcpProxyIT.config("""
+                    listen svc
+                        bind 127.0.0.1:%d
+                        timeout queue 10s
+                        server s1 127.0.0.1:%d maxconn 1
+                    """.formatted(port, echo.port())));
+            try (Bascule proxy = Bascule.serve(cfg, port); Socket first = new Socket("127.0.0.1", port)) {
+                first.setSoTimeout(5000);
+                first.getOutputStream().write('1');
+                assertEquals('1', first.getInputStream().read());
+                // Only now the second client: the two would otherwise race for the slot on two event loops.
+                Socket second = new Socket("127.0.0.1", port);
+                second.getOutputStream().write('2');
+                second.setSoTimeout(800);
+                assertThrows(java.net.SocketTimeoutException.class, () -> second.getInputStream().read(),
+                        "the second client waits while the server has its one connection");
+                assertEquals(1, echo.connections.get());
+                first.close();
+                second.setSoTimeout(5000);
+                assertEquals('2', second.getInputStream().read(), "served as soon as the slot freed");
+                second.close();
+            }
+        }
+    }
+
+    @Test
+    void timeout_queue_closes_a_client_that_waited_too_long() throws Exception {
+        try (TestServer echo = TestServer.start(TestServer.echo())) {
+            int port = Ports.free();
+            Path cfg = Bascule.writeConfig("queue-timeout", TcpProxyIT.config("""
+                    listen svc
+                        bind 127.0.0.1:%d
+                        timeout queue 500ms
+                        server s1 127.0.0.1:%d maxconn 1
+                    """.formatted(port, echo.port())));
+            try (Bascule proxy = Bascule.serve(cfg, port); Socket first = new Socket("127.0.0.1", port)) {
+                first.getOutputStream().write('1');
+                first.setSoTimeout(5000);
+                assertEquals('1', first.getInputStream().read());
+                Socket second = new Socket("127.0.0.1", port);
+                second.setSoTimeout(10_000);
+                long start = System.nanoTime();
+                assertEquals(-1, second.getInputStream().read());
+                long ms = (System.nanoTime() - start) / 1_000_000;
+                assertTrue(ms >= 300 && ms < 5000, "closed after " + ms + " ms of queueing");
+                assertEquals(1, echo.connections.get(), "the queued client never reached the server");
+                second.close();
+            }
+        }
+    }
+
+    @Test
+    void first_fills_each_server_up_to_its_maxconn() throws Exception {
+        TestServer[] s = named(2);
+        try {
+            int port = Ports.free();
+            Path cfg = Bascule.writeConfig("first-maxconn", TcpProxyIT.config("""
+                    listen svc
+                        bind 127.0.0.1:%d
+                        balance first
+                        server a 127.0.0.1:%d maxconn 2
+                        server b 127.0.0.1:%d maxconn 2
+                    """.formatted(port, s[0].port(), s[1].port())));
+            try (Bascule proxy = Bascule.serve(cfg, port)) {
+                // One after the other, each held open: the first server takes two, then the second one.
+                List<Socket> held = new ArrayList<>();
+                List<String> got = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    Socket c = new Socket("127.0.0.1", port);
+                    held.add(c);
+                    got.add(line(c));
+                }
+                assertEquals(List.of("a", "a", "b"), got);
+                for (Socket c : held) {
+                    c.close();
+                }
+            }
+        } finally {
+            closeAll(s);
+        }
     }
 }

@@ -28,6 +28,7 @@ final class ProxyKeywords {
         supported("timeout connect", "DLB", "4.2", 1, TIME, ProxySection::timeout);
         supported("timeout client", "DFL", "4.2", 1, TIME, ProxySection::timeout);
         supported("timeout server", "DLB", "4.2", 1, TIME, ProxySection::timeout);
+        supported("timeout queue", "DLB", "4.2", 1, TIME, ProxySection::timeout);
         supported("option redispatch", "DLB", "4.2", 0, "[<interval>]", ProxySection::redispatch);
         supported("default-server", "DLB", "5.2", 1, "[param*]", ProxySection::defaultServer);
         supported("option httpchk", "DLB", "4.2", 0, "[<method>] [<uri>] [<version>]", (p, l) -> p.checks.httpchk(l));
@@ -157,7 +158,7 @@ final class ProxyKeywords {
         pending("tcp-response content", "DLB", "4.2", 1, "<action> [{if | unless} <condition>]");
         pending("tcp-response inspect-delay", "DLB", "4.2", 1, "<timeout>");
         for (String t : List.of("client-fin:DFL", "http-keep-alive:DFLB", "http-request:DFLB",
-                "queue:DLB", "server-fin:DLB", "tarpit:DFLB", "tunnel:DLB")) {
+                "server-fin:DLB", "tarpit:DFLB", "tunnel:DLB")) {
             String[] p = t.split(":");
             pending("timeout " + p[0], p[1], "4.2", 1, TIME, ProxySection::checkTime);
         }

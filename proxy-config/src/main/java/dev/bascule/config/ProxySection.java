@@ -245,8 +245,8 @@ final class ProxySection implements Section {
         }
         Address address = Addresses.server(diag, line.source(), owner, line.word(2));
         if (address != null) {
-            servers.add(new Server(serverName, line.source(), address, settings.weight, settings.backup,
-                    settings.disabled, check, settings.unimplemented));
+            servers.add(new Server(serverName, line.source(), address, settings.weight, settings.maxconn,
+                    settings.backup, settings.disabled, check, settings.unimplemented));
         }
     }
 
@@ -329,6 +329,7 @@ final class ProxySection implements Section {
             case "connect" -> timeouts.withConnect(ms);
             case "client" -> timeouts.withClient(ms);
             case "server" -> timeouts.withServer(ms);
+            case "queue" -> timeouts.withQueue(ms);
             default -> throw new IllegalArgumentException(which);
         };
     }

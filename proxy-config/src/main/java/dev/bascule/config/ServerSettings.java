@@ -15,6 +15,7 @@ final class ServerSettings {
     private static final Set<String> ON_ERROR = Set.of("fastinter", "fail-check", "sudden-death", "mark-down");
 
     int weight = 1;
+    int maxconn;
     boolean backup;
     boolean disabled;
     private boolean check;
@@ -44,6 +45,7 @@ final class ServerSettings {
     ServerSettings copy() {
         ServerSettings c = new ServerSettings();
         c.weight = weight;
+        c.maxconn = maxconn;
         c.backup = backup;
         c.disabled = disabled;
         c.check = check;
@@ -93,6 +95,7 @@ final class ServerSettings {
         String what = owner + "' : '" + name;
         switch (name) {
             case "weight" -> weight = number(diag, line, what, value, 0, 256, weight);
+            case "maxconn" -> maxconn = number(diag, line, what, value, 0, Integer.MAX_VALUE, maxconn);
             case "backup" -> backup = true;
             case "no-backup" -> backup = false;
             case "disabled" -> disabled = true;

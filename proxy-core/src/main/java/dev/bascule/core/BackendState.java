@@ -11,7 +11,11 @@ import dev.bascule.core.check.ServerHealth;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.SocketAddress;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A backend's live side: its servers, the balancer that picks among them, and what happens when a server
@@ -25,11 +29,79 @@ public final class BackendState {
     private final List<ServerState> servers;
     private final Balancer balancer;
 
+    /** Connections waiting for a server slot, oldest first (HAProxy's backend queue). */
+    private final Queue<Runnable> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicInteger maxQueued = new AtomicInteger();
+
     public BackendState(Backend config, ServerPool pool, Balancer balancer) {
         this.config = config;
         this.pool = pool;
         this.servers = pool.servers();
         this.balancer = balancer;
+        servers.forEach(s -> s.onSlotFreed(this::slotFreed));
+    }
+
+    /**
+     * Picks a server and takes one of its {@code maxconn} slots; null when every usable server is full (the
+     * caller may queue) or none is usable.
+     */
+    public ServerState take(ServerState avoid, SocketAddress client) {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            ServerState s = balancer.pick(avoid, client);
+            if (s == null) {
+                return null;
+            }
+            if (s.tryTake()) {
+                return s;
+            }
+            // Another event loop took the last slot between the pick and here: pick again.
+        }
+        return null;
+    }
+
+    /** Some server can take connections, even if all are full right now: waiting is worth it. */
+    public boolean hasUsableServer() {
+        return servers.stream().anyMatch(ServerState::usable);
+    }
+
+    /**
+     * Queues {@code wake}, run on a slot's release (at most once); it must try {@link #take} again and queue
+     * itself anew if it loses the race.
+     */
+    public void enqueue(Runnable wake) {
+        queue.add(wake);
+        int n = queued.incrementAndGet();
+        maxQueued.accumulateAndGet(n, Math::max);
+        // A slot may have freed between the failed take and the add.
+        if (servers.stream().anyMatch(s -> s.usable() && s.hasSlot())) {
+            slotFreed();
+        }
+    }
+
+    /** A waiting connection gave up ({@code timeout queue}, client gone). */
+    public boolean dequeue(Runnable wake) {
+        if (queue.remove(wake)) {
+            queued.decrementAndGet();
+            return true;
+        }
+        return false;
+    }
+
+    private void slotFreed() {
+        Runnable next = queue.poll();
+        if (next != null) {
+            queued.decrementAndGet();
+            next.run();
+        }
+    }
+
+    public int queued() {
+        return queued.get();
+    }
+
+    public int maxQueued() {
+        return maxQueued.get();
     }
 
     public Backend config() {
@@ -73,7 +145,7 @@ public final class BackendState {
                 server.shutdownSessions();
             }
             log.warn("Server {} is DOWN, {}. {} active and {} backup servers left. {} sessions active, 0 requeued, "
-                    + "0 remaining in queue.", server.id(), why.reason(), count(false), count(true), active);
+                    + "{} remaining in queue.", server.id(), why.reason(), count(false), count(true), active, queued());
             if (servers.stream().noneMatch(ServerState::usable)) {
                 log.error("backend {} has no server available!", name());
             }
@@ -81,8 +153,9 @@ public final class BackendState {
             if (!server.backup() && "shutdown-backup-sessions".equals(server.config().check().onMarkedUp())) {
                 servers.stream().filter(ServerState::backup).forEach(ServerState::shutdownSessions);
             }
-            log.warn("Server {} is UP, {}. {} active and {} backup servers online. 0 sessions requeued, 0 total in "
-                    + "queue.", server.id(), why.reason(), count(false), count(true));
+            log.warn("Server {} is UP, {}. {} active and {} backup servers online. 0 sessions requeued, {} total in "
+                    + "queue.", server.id(), why.reason(), count(false), count(true), queued());
+            slotFreed();
         }
     }
 

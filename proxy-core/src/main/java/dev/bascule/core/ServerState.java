@@ -36,6 +36,10 @@ public final class ServerState {
     private volatile int weight;
     private final Set<Channel> sessions = ConcurrentHashMap.newKeySet();
     private final AtomicInteger consecutiveErrors = new AtomicInteger();
+    /** Connections assigned to this server (connecting or connected), counted against {@code maxconn}. */
+    private final AtomicInteger served = new AtomicInteger();
+    private volatile Runnable onSlotFreed = () -> {
+    };
     private final AtomicInteger currentSessions = new AtomicInteger();
     private final AtomicLong totalSessions = new AtomicLong();
     private final AtomicLong connectionErrors = new AtomicLong();
@@ -89,6 +93,41 @@ public final class ServerState {
 
     public boolean backup() {
         return config.backup();
+    }
+
+    /** Below its {@code maxconn}, so it can take one more connection now. */
+    public boolean hasSlot() {
+        int max = config.maxconn();
+        return max == 0 || served.get() < max;
+    }
+
+    /** Takes a {@code maxconn} slot; false when the server is full. */
+    public boolean tryTake() {
+        int max = config.maxconn();
+        while (true) {
+            int n = served.get();
+            if (max > 0 && n >= max) {
+                return false;
+            }
+            if (served.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Gives a slot back; a connection waiting in the queue may take it. */
+    public void release() {
+        served.decrementAndGet();
+        onSlotFreed.run();
+    }
+
+    public int served() {
+        return served.get();
+    }
+
+    /** Who to tell when a slot frees (the backend's queue). */
+    public void onSlotFreed(Runnable listener) {
+        onSlotFreed = listener;
     }
 
     /** Can take new connections: UP, READY, with a weight. */

@@ -35,7 +35,7 @@ class BackendStateTest {
         ServerCheck check = new ServerCheck(true, d.interMs(), d.fastinterMs(), d.downinterMs(), 1, 1, 0, null, false,
                 slowstartMs, onMarkedDown, onMarkedUp, null, 10, "fastinter", null);
         InetAddress lo = InetAddress.getLoopbackAddress();
-        return new ServerState("b", new Server(name, new Source("t.cfg", 1), Address.inet("127.0.0.1", 80), weight,
+        return new ServerState("b", new Server(name, new Source("t.cfg", 1), Address.inet("127.0.0.1", 80), weight, 0,
                 backup, false, check, List.of()), lo, new InetSocketAddress(lo, 80), NioSocketChannel.class);
     }
 

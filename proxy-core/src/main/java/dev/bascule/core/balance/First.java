@@ -5,9 +5,8 @@ import dev.bascule.core.ServerState;
 import java.net.SocketAddress;
 
 /**
- * {@code balance first}: the first usable server in declaration order takes every new connection. HAProxy
- * moves to the next one when a server reaches its {@code maxconn}; server {@code maxconn} is not implemented
- * yet, so here the first usable server takes them all.
+ * {@code balance first}: the first usable server in declaration order that is below its {@code maxconn}
+ * takes the new connection, so servers fill up one after the other.
  */
 public final class First implements Balancer {
     private final ServerPool pool;
@@ -22,6 +21,9 @@ public final class First implements Balancer {
     public ServerState pick(ServerState avoid, SocketAddress client) {
         ServerState fallback = null;
         for (ServerState s : pool.group(allBackups)) {
+            if (!s.hasSlot()) {
+                continue;
+            }
             if (s != avoid) {
                 return s;
             }

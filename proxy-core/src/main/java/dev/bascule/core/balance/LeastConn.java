@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * {@code balance leastconn}: the server with the fewest sessions per unit of weight, as HAProxy's
  * {@code lb_fwlc.c} ranks them ((sessions + 1) / weight); ties go round robin, so equal servers share new
- * long-lived connections evenly.
+ * long-lived connections evenly. Servers at their {@code maxconn} are skipped.
  */
 public final class LeastConn implements Balancer {
     private final ServerPool pool;
@@ -30,10 +30,10 @@ public final class LeastConn implements Balancer {
         for (int k = 0; k < n; k++) {
             int i = (start + k) % n;
             ServerState s = group.get(i);
-            if (s == avoid && n > 1) {
+            if (s == avoid && n > 1 || !s.hasSlot()) {
                 continue;
             }
-            long load = (s.currentSessions() + 1L) * 256 * 16 / Math.max(1, s.weight());
+            long load = (s.served() + 1L) * 256 * 16 / Math.max(1, s.weight());
             if (load < bestLoad) {
                 best = s;
                 bestLoad = load;

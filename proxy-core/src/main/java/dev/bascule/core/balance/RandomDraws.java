@@ -38,13 +38,13 @@ public final class RandomDraws implements Balancer {
         ServerState best = null;
         for (int i = 0; i < draws * 2 && (best == null || i < draws); i++) {
             ServerState s = ring.get(ThreadLocalRandom.current().nextInt());
-            if (s == avoid && group.size() > 1) {
+            if (s == avoid && group.size() > 1 || !s.hasSlot()) {
                 continue;
             }
-            if (best == null || s.currentSessions() * (long) best.weight() < best.currentSessions() * (long) s.weight()) {
+            if (best == null || s.served() * (long) best.weight() < best.served() * (long) s.weight()) {
                 best = s;
             }
         }
-        return best != null ? best : avoid;
+        return best != null ? best : avoid != null && avoid.hasSlot() ? avoid : null;
     }
 }

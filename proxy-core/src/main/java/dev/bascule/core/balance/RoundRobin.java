@@ -3,6 +3,7 @@ package dev.bascule.core.balance;
 import dev.bascule.core.ServerState;
 
 import java.net.SocketAddress;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.TreeSet;
@@ -71,6 +72,7 @@ public final class RoundRobin implements Balancer {
             }
             boolean switched = false;
             Node avoided = null;
+            List<Node> full = new ArrayList<>();
             Node chosen;
             while (true) {
                 Node n = first();
@@ -91,24 +93,31 @@ public final class RoundRobin implements Balancer {
                 n.tree.remove(n);
                 n.tree = null;
                 currPos++;
-                if (n.server != avoid || avoided != null) {
-                    chosen = n;
-                    break;
-                }
-                avoided = n;
-            }
-            if (chosen == null) {
-                return null;
-            }
-            place(chosen);
-            if (avoided != null && avoided != chosen) {
-                if (switched) {
-                    byWeight(init, avoided);
+                if (n.server.hasSlot()) {
+                    if (n.server != avoid || avoided != null) {
+                        chosen = n;
+                        break;
+                    }
+                    avoided = n;
                 } else {
-                    place(avoided);
+                    full.add(n);
                 }
             }
-            return chosen.server;
+            if (chosen != null) {
+                place(chosen);
+            }
+            // Servers passed over (full, or avoided) get their place back, as if they had been used.
+            if (avoided != null && avoided != chosen) {
+                full.add(avoided);
+            }
+            for (Node n : full) {
+                if (switched) {
+                    byWeight(init, n);
+                } else {
+                    place(n);
+                }
+            }
+            return chosen == null ? null : chosen.server;
         }
 
         /** The first placed server, unless the line has a hole at the current position: then a new one. */

@@ -39,7 +39,8 @@ public final class SourceHash implements Balancer {
             // A redispatch: the next server in declaration order, as good as any other.
             s = group.get((group.indexOf(s) + 1) % group.size());
         }
-        return s;
+        // A full server keeps its clients: they wait in the queue rather than go elsewhere.
+        return s.hasSlot() ? s : null;
     }
 
     static int hash(SocketAddress client) {

@@ -31,11 +31,11 @@ public final class StaticRoundRobin implements Balancer {
         for (int tries = 0; tries < map.size(); tries++) {
             ServerState s = group.get(map.slot(next));
             next = (next + 1) % map.size();
-            if (s != avoid) {
+            if (s != avoid && s.hasSlot()) {
                 return s;
             }
         }
-        return avoid;
+        return avoid != null && avoid.hasSlot() ? avoid : null;
     }
 
     private void refresh() {

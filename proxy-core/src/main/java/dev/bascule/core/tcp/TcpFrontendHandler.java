@@ -16,6 +16,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,8 +40,11 @@ public final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
 
     private final BackendState backend;
     private final Transport transport;
+    /** The server this connection holds a {@code maxconn} slot on, or null. */
     private ServerState server;
     private int retriesLeft;
+    private Runnable waiting;
+    private ScheduledFuture<?> queueTimeout;
     private final List<Object> early = new ArrayList<>();
     private boolean clientFinished;
 
@@ -61,14 +65,56 @@ public final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
-        server = backend.balancer().pick(null, ctx.channel().remoteAddress());
-        if (server == null) {
-            log.debug("backend {} has no server available for {}", backend.name(), ctx.channel().remoteAddress());
-            ctx.close();
+        retriesLeft = backend.config().retries();
+        ctx.channel().closeFuture().addListener(f -> leave());
+        assign(ctx);
+    }
+
+    /** Takes a server slot and connects, or waits in the backend's queue while every server is full. */
+    private void assign(ChannelHandlerContext ctx) {
+        if (!ctx.channel().isActive()) {
             return;
         }
-        retriesLeft = backend.config().retries();
-        connect(ctx);
+        ServerState s = backend.take(null, ctx.channel().remoteAddress());
+        if (s != null) {
+            if (queueTimeout != null) {
+                queueTimeout.cancel(false);
+            }
+            server = s;
+            connect(ctx);
+        } else if (backend.hasUsableServer()) {
+            waiting = () -> ctx.executor().execute(() -> {
+                waiting = null;
+                assign(ctx);
+            });
+            backend.enqueue(waiting);
+            long limit = backend.config().timeouts().effectiveQueueMs();
+            if (queueTimeout == null && limit > 0) {
+                queueTimeout = ctx.executor().schedule(() -> {
+                    Runnable w = waiting;
+                    if (w != null && backend.dequeue(w)) {
+                        log.debug("{}: timeout queue expired for {}", backend.name(), ctx.channel().remoteAddress());
+                        ctx.close();
+                    }
+                }, limit, TimeUnit.MILLISECONDS);
+            }
+        } else {
+            log.debug("backend {} has no server available for {}", backend.name(), ctx.channel().remoteAddress());
+            ctx.close();
+        }
+    }
+
+    /** The client is gone: leave the queue, give the server slot back. */
+    private void leave() {
+        Runnable w = waiting;
+        if (w != null) {
+            backend.dequeue(w);
+        }
+        ServerState s = server;
+        if (s != null) {
+            server = null;
+            s.release();
+        }
     }
 
     @Override
@@ -177,12 +223,16 @@ public final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
         }
         retriesLeft--;
         if (redispatchNow()) {
-            ServerState other = backend.balancer().pick(server, ctx.channel().remoteAddress());
-            if (other != null && other != server) {
-                server.redispatched();
+            ServerState other = backend.take(server, ctx.channel().remoteAddress());
+            if (other != null) {
+                ServerState old = server;
                 server = other;
-                connect(ctx);
-                return;
+                old.release();
+                if (other != old) {
+                    old.redispatched();
+                    connect(ctx);
+                    return;
+                }
             }
         }
         server.retried();

@@ -27,7 +27,7 @@ class RoundRobinTest {
 
     static ServerState server(String name, int weight, boolean backup) {
         InetAddress loopback = InetAddress.getLoopbackAddress();
-        return new ServerState("b", new Server(name, new Source("t.cfg", 1), Address.inet("127.0.0.1", 80), weight,
+        return new ServerState("b", new Server(name, new Source("t.cfg", 1), Address.inet("127.0.0.1", 80), weight, 0,
                 backup, false, ServerCheck.NONE, List.of()), loopback, new InetSocketAddress(loopback, 80),
                 NioSocketChannel.class);
     }
