@@ -8,12 +8,15 @@ import java.util.List;
 /**
  * {@code balance leastconn}: the server with the fewest sessions per unit of weight, as HAProxy's
  * {@code lb_fwlc.c} ranks them ((sessions + 1) / weight); ties go round robin, so equal servers share new
- * long-lived connections evenly. Servers at their {@code maxconn} are skipped.
+ * long-lived connections evenly. Servers at their {@code maxconn} are skipped. A pick scans the servers:
+ * O(n), unlike HAProxy's tree (see docs/performance.md for what it costs at 10,000 servers).
  */
 public final class LeastConn implements Balancer {
     private final ServerPool pool;
     private final boolean allBackups;
     private int start;
+    private long seenGeneration = -1;
+    private List<ServerState> group = List.of();
 
     public LeastConn(ServerPool pool, boolean allBackups) {
         this.pool = pool;
@@ -22,10 +25,15 @@ public final class LeastConn implements Balancer {
 
     @Override
     public synchronized ServerState pick(ServerState avoid, SocketAddress client) {
-        List<ServerState> group = pool.group(allBackups);
+        long g = pool.generation();
+        if (g != seenGeneration) {
+            seenGeneration = g;
+            group = pool.group(allBackups);
+        }
         int n = group.size();
         ServerState best = null;
-        long bestLoad = Long.MAX_VALUE;
+        long bestServed = 0;
+        long bestWeight = 1;
         int bestIndex = 0;
         for (int k = 0; k < n; k++) {
             int i = (start + k) % n;
@@ -33,10 +41,13 @@ public final class LeastConn implements Balancer {
             if (s == avoid && n > 1 || !s.hasSlot()) {
                 continue;
             }
-            long load = (s.served() + 1L) * 256 * 16 / Math.max(1, s.weight());
-            if (load < bestLoad) {
+            long served = s.served() + 1L;
+            long weight = Math.max(1, s.weight());
+            // served/weight < bestServed/bestWeight, without dividing
+            if (best == null || served * bestWeight < bestServed * weight) {
                 best = s;
-                bestLoad = load;
+                bestServed = served;
+                bestWeight = weight;
                 bestIndex = i;
             }
         }
