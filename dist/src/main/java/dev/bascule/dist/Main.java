@@ -8,6 +8,8 @@ import dev.bascule.config.model.Config;
 import dev.bascule.core.Runtime;
 import dev.bascule.core.StartupException;
 import dev.bascule.core.Transport;
+import dev.bascule.stats.StatsSocket;
+import io.netty.channel.EventLoopGroup;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
 import org.slf4j.Logger;
@@ -226,12 +228,29 @@ public final class Main implements Callable<Integer> {
             log.error(e.getMessage());
             return 1;
         }
+        List<StatsSocket> sockets = new ArrayList<>();
+        EventLoopGroup statsLoops = config.global().statsSockets().isEmpty() ? null
+                : transport.newEventLoops(1, "stats");
+        try {
+            for (var s : config.global().statsSockets()) {
+                sockets.add(StatsSocket.start(s, runtime, transport, statsLoops));
+            }
+        } catch (StartupException e) {
+            log.error(e.getMessage());
+            sockets.forEach(StatsSocket::close);
+            runtime.close();
+            return 1;
+        }
         PidFile pidfile = pid == null ? null : PidFile.write(pid);
         if (daemonReadyFile != null) {
             Daemon.ready(daemonReadyFile);
         }
         String signal = stop.await();
         log.info("Received {}: closing listeners and exiting.", signal);
+        sockets.forEach(StatsSocket::close);
+        if (statsLoops != null) {
+            statsLoops.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+        }
         runtime.close();
         if (pidfile != null) {
             pidfile.remove();

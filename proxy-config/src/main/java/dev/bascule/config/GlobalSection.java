@@ -2,6 +2,7 @@ package dev.bascule.config;
 
 import dev.bascule.config.model.Directive;
 import dev.bascule.config.model.Global;
+import dev.bascule.config.model.StatsSocket;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -83,7 +84,7 @@ final class GlobalSection implements Section {
             pending("ssl-load-extra-del-ext", "3.1", 0, ""), pending("ssl-load-extra-files", "3.1", 1, "<value>"),
             pending("ssl-mode-async", "3.2", 0, ""), pending("ssl-server-verify", "3.1", 1, "none|required"),
             pending("ssl-skip-self-issued-ca", "3.1", 0, ""),
-            pending("stats socket", "3.1", 1, "<address:port>|<path> [param*]"),
+            supported("stats socket", "3.1", 1, "<address:port>|<path> [param*]", GlobalSection::statsSocket),
             pending("stats timeout", "3.1", 1, "<timeout>"), pending("stats maxconn", "3.1", 1, "<connections>"),
             pending("strict-limits", "3.1", 0, ""), pending("thread-group", "3.1", 2, "<group> <threads>"),
             pending("thread-groups", "3.1", 1, "<number>"), pending("trace", "3.1", 1, "<args...>"),
@@ -99,6 +100,7 @@ final class GlobalSection implements Section {
     private boolean noepoll;
     private String pidfile;
     private int spreadChecks;
+    private final List<StatsSocket> statsSockets = new ArrayList<>();
     private final List<Directive> unimplemented = new ArrayList<>();
 
     GlobalSection(Diagnostics diag) {
@@ -145,6 +147,60 @@ final class GlobalSection implements Section {
         }
     }
 
+    /** {@code stats socket <addr> [level user|operator|admin] [mode 660] [other bind options]}. */
+    private static void statsSocket(GlobalSection g, Line line) {
+        List<dev.bascule.config.model.Bind> at = Addresses.binds(g.diag, line.source(), line.word(2));
+        if (at.size() != 1) {
+            if (at.size() > 1) {
+                g.diag.alert(line.source(), "'stats socket' takes one address, got '" + line.word(2) + "'");
+            }
+            return;
+        }
+        String level = "admin";
+        String mode = null;
+        List<String> rest = new ArrayList<>();
+        for (int i = 3; i < line.size(); i++) {
+            String opt = line.word(i);
+            String value = line.word(i + 1);
+            if (opt.equals("level") || opt.equals("mode")) {
+                if (value == null) {
+                    g.diag.alert(line.source(), "'stats socket' : '" + opt + "' expects a value");
+                    return;
+                }
+                if (opt.equals("level") && !List.of("user", "operator", "admin").contains(value)) {
+                    g.diag.alert(line.source(), "'stats socket' : 'level' expects 'user', 'operator' or 'admin', "
+                            + "got '" + value + "'");
+                    return;
+                }
+                if (opt.equals("mode") && !value.matches("[0-7]{3,4}")) {
+                    g.diag.alert(line.source(), "'stats socket' : 'mode' expects octal permissions such as 600, "
+                            + "got '" + value + "'");
+                    return;
+                }
+                if (opt.equals("level")) {
+                    level = value;
+                } else {
+                    mode = value;
+                }
+                i++;
+            } else {
+                rest.add(opt);
+            }
+        }
+        if (!rest.isEmpty()) {
+            List<String> words = new ArrayList<>(List.of("stats", "socket", line.word(2)));
+            words.addAll(rest);
+            List<ServerOptions.Parsed> options = ServerOptions.parse(g.diag, new Line(line.source(), words), 3,
+                    ServerOptions.BIND, "stats socket");
+            if (options == null) {
+                return;
+            }
+            options.forEach(o -> g.diag.warning(line.source(), "stats socket option '" + o.option().name()
+                    + "' is parsed but not implemented yet; it has no effect"));
+        }
+        g.statsSockets.add(new StatsSocket(line.source(), at.get(0).address(), level, mode));
+    }
+
     private int integer(Line line, int min, int max, int current) {
         Integer v = Numbers.parse(diag, line, line.keyword(), line.word(1), min, max);
         return v == null ? current : v;
@@ -177,6 +233,6 @@ final class GlobalSection implements Section {
     }
 
     Global build() {
-        return new Global(maxconn, nbthread, daemon, pidfile, noepoll, spreadChecks, unimplemented);
+        return new Global(maxconn, nbthread, daemon, pidfile, noepoll, spreadChecks, statsSockets, unimplemented);
     }
 }

@@ -14,11 +14,13 @@ import java.util.ArrayDeque;
  */
 final class AcceptGate extends ChannelInboundHandlerAdapter {
     private final ConnectionLimiter limiter;
+    private final FrontendState frontend;
     private final ArrayDeque<Channel> parked = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
 
-    AcceptGate(ConnectionLimiter limiter) {
-        this.limiter = limiter;
+    AcceptGate(FrontendState frontend) {
+        this.frontend = frontend;
+        this.limiter = frontend.limiter();
     }
 
     @Override
@@ -47,6 +49,7 @@ final class AcceptGate extends ChannelInboundHandlerAdapter {
     }
 
     private void admit(Channel child) {
+        frontend.accepted();
         child.closeFuture().addListener(f -> limiter.release());
         ctx.fireChannelRead(child);
     }

@@ -31,8 +31,9 @@ final class Listener {
         this.socketFile = socketFile;
     }
 
-    static Listener bind(Frontend frontend, Bind bind, BackendState backend, ConnectionLimiter limiter,
-                         EventLoopGroup loops, Transport transport) throws StartupException {
+    static Listener bind(FrontendState state, Bind bind, BackendState backend, EventLoopGroup loops,
+                         Transport transport) throws StartupException {
+        Frontend frontend = state.config();
         Address address = bind.address();
         boolean tcp = address.family() == Address.Family.INET || address.family() == Address.Family.FD;
         long clientTimeout = frontend.timeouts().clientMs();
@@ -40,7 +41,7 @@ final class Listener {
                 .group(loops)
                 .channelFactory(transport.listener(address))
                 .option(ChannelOption.SO_BACKLOG, frontend.maxconn() > 0 ? frontend.maxconn() : DEFAULT_BACKLOG)
-                .handler(new AcceptGate(limiter))
+                .handler(new AcceptGate(state))
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new ChannelInitializer<>() {
@@ -51,7 +52,7 @@ final class Listener {
                         if (idle != null) {
                             ch.pipeline().addLast(idle);
                         }
-                        ch.pipeline().addLast(new TcpFrontendHandler(backend, transport));
+                        ch.pipeline().addLast(new TcpFrontendHandler(state, backend, transport));
                     }
                 });
         if (tcp) {

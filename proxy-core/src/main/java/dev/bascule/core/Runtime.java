@@ -19,7 +19,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -30,28 +30,46 @@ public final class Runtime implements AutoCloseable {
 
     private final EventLoopGroup loops;
     private final List<Listener> listeners = new ArrayList<>();
-    private final Map<String, BackendState> backends = new HashMap<>();
+    private final Map<String, BackendState> backends = new LinkedHashMap<>();
+    private final List<FrontendState> frontends = new ArrayList<>();
+    private final long startedNanos = System.nanoTime();
     private final List<HealthChecker> checkers = new ArrayList<>();
 
-    private Runtime(EventLoopGroup loops) {
+    private final int threads;
+    private final int maxconn;
+
+    private Runtime(EventLoopGroup loops, int threads, int maxconn) {
         this.loops = loops;
+        this.threads = threads;
+        this.maxconn = maxconn;
+    }
+
+    public int threads() {
+        return threads;
+    }
+
+    /** The global {@code maxconn}, 0 when not set. */
+    public int maxconn() {
+        return maxconn;
     }
 
     /** Resolves servers, binds every listener and starts serving; nothing stays open if it fails. */
     public static Runtime start(Config config, Transport transport) throws StartupException {
         int threads = config.global().nbthread() > 0 ? config.global().nbthread()
                 : java.lang.Runtime.getRuntime().availableProcessors();
-        Runtime runtime = new Runtime(transport.newEventLoops(threads, "bascule"));
+        Runtime runtime = new Runtime(transport.newEventLoops(threads, "bascule"), threads,
+                config.global().maxconn());
         try {
             for (Backend b : config.backends()) {
                 runtime.backends.put(b.name(), runtime.backendState(b, transport, config.global().spreadChecks()));
             }
             ConnectionLimiter global = new ConnectionLimiter(config.global().maxconn(), null);
             for (Frontend f : config.frontends()) {
-                ConnectionLimiter limiter = new ConnectionLimiter(f.maxconn(), global);
+                FrontendState state = new FrontendState(f, new ConnectionLimiter(f.maxconn(), global));
+                runtime.frontends.add(state);
                 BackendState backend = f.defaultBackend() == null ? null : runtime.backends.get(f.defaultBackend());
                 for (Bind bind : f.binds()) {
-                    runtime.listeners.add(Listener.bind(f, bind, backend, limiter, runtime.loops, transport));
+                    runtime.listeners.add(Listener.bind(state, bind, backend, runtime.loops, transport));
                 }
                 log.info("Proxy {} started.", f.name());
             }
@@ -145,6 +163,19 @@ public final class Runtime implements AutoCloseable {
 
     public BackendState backend(String name) {
         return backends.get(name);
+    }
+
+    /** Frontends and backends in configuration order, for the stats and the runtime API. */
+    public List<FrontendState> frontends() {
+        return List.copyOf(frontends);
+    }
+
+    public List<BackendState> backends() {
+        return List.copyOf(backends.values());
+    }
+
+    public long uptimeMillis() {
+        return (System.nanoTime() - startedNanos) / 1_000_000;
     }
 
     /** Stops accepting first, then ends every session and the event loops. */

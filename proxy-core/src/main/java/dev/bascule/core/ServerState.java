@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A server's live side next to its immutable config: where to connect, its health, its administrative state,
@@ -34,6 +35,8 @@ public final class ServerState {
     private volatile Admin admin;
     /** Weight set at run time (agent percentages); starts at the configured one. */
     private volatile int weight;
+    private volatile int maxconn;
+    private volatile boolean checksEnabled = true;
     private final Set<Channel> sessions = ConcurrentHashMap.newKeySet();
     private final AtomicInteger consecutiveErrors = new AtomicInteger();
     /** Connections assigned to this server (connecting or connected), counted against {@code maxconn}. */
@@ -41,6 +44,9 @@ public final class ServerState {
     private volatile Runnable onSlotFreed = () -> {
     };
     private final AtomicInteger currentSessions = new AtomicInteger();
+    private final AtomicInteger maxSessions = new AtomicInteger();
+    private final LongAdder bytesIn = new LongAdder();
+    private final LongAdder bytesOut = new LongAdder();
     private final AtomicLong totalSessions = new AtomicLong();
     private final AtomicLong connectionErrors = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
@@ -61,6 +67,7 @@ public final class ServerState {
         this.health = new ServerHealth(config.check());
         this.admin = config.disabled() ? Admin.MAINT : Admin.READY;
         this.weight = config.weight();
+        this.maxconn = config.maxconn();
     }
 
     public ServerHealth health() {
@@ -95,15 +102,26 @@ public final class ServerState {
         return config.backup();
     }
 
+    /** The server's {@code maxconn} (0: no limit), as configured or set at run time. */
+    public int maxconn() {
+        return maxconn;
+    }
+
+    /** {@code set maxconn server}: a new limit, applied to the next connections. */
+    public void maxconn(int max) {
+        maxconn = Math.max(0, max);
+        onSlotFreed.run();
+    }
+
     /** Below its {@code maxconn}, so it can take one more connection now. */
     public boolean hasSlot() {
-        int max = config.maxconn();
+        int max = maxconn;
         return max == 0 || served.get() < max;
     }
 
     /** Takes a {@code maxconn} slot; false when the server is full. */
     public boolean tryTake() {
-        int max = config.maxconn();
+        int max = maxconn;
         while (true) {
             int n = served.get();
             if (max > 0 && n >= max) {
@@ -130,9 +148,19 @@ public final class ServerState {
         onSlotFreed = listener;
     }
 
-    /** Can take new connections: UP, READY, with a weight. */
+    /** Can take new connections: UP (or its checks disabled), READY, with a weight. */
     public boolean usable() {
-        return admin == Admin.READY && health.up() && weight() > 0;
+        return admin == Admin.READY && (health.up() || !checksEnabled) && weight() > 0;
+    }
+
+    /** {@code disable health}: checks stop and their last result is ignored; {@code enable health} resumes. */
+    public void checksEnabled(boolean enabled) {
+        checksEnabled = enabled;
+        onChange.run();
+    }
+
+    public boolean checksEnabled() {
+        return checksEnabled;
     }
 
     /** Sets the run-time weight (0 to 256), as an agent or the runtime API does. */
@@ -193,7 +221,7 @@ public final class ServerState {
 
     /** A session to this server began; {@code client} is closed if the server is shut down. */
     public void sessionStarted(Channel client) {
-        currentSessions.incrementAndGet();
+        maxSessions.accumulateAndGet(currentSessions.incrementAndGet(), Math::max);
         totalSessions.incrementAndGet();
         sessions.add(client);
         consecutiveErrors.set(0);
@@ -235,6 +263,24 @@ public final class ServerState {
 
     public int currentSessions() {
         return currentSessions.get();
+    }
+
+    public int maxSessions() {
+        return maxSessions.get();
+    }
+
+    /** Bytes from clients to this server, and back. */
+    public void transferred(long in, long out) {
+        bytesIn.add(in);
+        bytesOut.add(out);
+    }
+
+    public long bytesIn() {
+        return bytesIn.sum();
+    }
+
+    public long bytesOut() {
+        return bytesOut.sum();
     }
 
     public long totalSessions() {

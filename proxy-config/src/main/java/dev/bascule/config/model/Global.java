@@ -8,8 +8,9 @@ import java.util.List;
  * {@code spreadChecks} is {@code spread-checks} in percent (0 when not set).
  */
 public record Global(int maxconn, int nbthread, boolean daemon, String pidfile, boolean noepoll,
-                     int spreadChecks, List<Directive> unimplemented) {
+                     int spreadChecks, List<StatsSocket> statsSockets, List<Directive> unimplemented) {
     public Global {
+        statsSockets = List.copyOf(statsSockets);
         unimplemented = List.copyOf(unimplemented);
     }
 }

@@ -89,6 +89,11 @@ public final class HealthChecker {
         if (stopped) {
             return;
         }
+        if (!agent && !server.checksEnabled()) {
+            // disable health: keep the schedule, skip the checks.
+            schedule(interMs());
+            return;
+        }
         new Attempt().begin();
     }
 

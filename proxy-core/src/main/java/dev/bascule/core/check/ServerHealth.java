@@ -22,6 +22,8 @@ public final class ServerHealth {
     /** When it last came back UP; MIN_VALUE until then (slowstart does not apply at startup). */
     private volatile long wentUpNanos = Long.MIN_VALUE;
     private long failedChecks;
+    private long downTransitions;
+    private long downMillisBefore;
     private volatile Runnable onTransition = () -> {
     };
 
@@ -85,7 +87,9 @@ public final class ServerHealth {
             return Transition.NONE;
         }
         up = true;
-        lastChangeNanos = System.nanoTime();
+        long now = System.nanoTime();
+        downMillisBefore += (now - lastChangeNanos) / 1_000_000;
+        lastChangeNanos = now;
         wentUpNanos = lastChangeNanos;
         onTransition.run();
         return Transition.WENT_UP;
@@ -97,6 +101,7 @@ public final class ServerHealth {
         }
         up = false;
         lastChangeNanos = System.nanoTime();
+        downTransitions++;
         onTransition.run();
         return Transition.WENT_DOWN;
     }
@@ -137,5 +142,20 @@ public final class ServerHealth {
 
     public synchronized long failedChecks() {
         return failedChecks;
+    }
+
+    /** How many times the server went DOWN (the stats' chkdown). */
+    public synchronized long downTransitions() {
+        return downTransitions;
+    }
+
+    /** Total time spent DOWN, including the current period (the stats' downtime). */
+    public synchronized long downMillis() {
+        return downMillisBefore + (up ? 0 : (System.nanoTime() - lastChangeNanos) / 1_000_000);
+    }
+
+    /** The health counter, 0 to rise+fall-1 (the stats' check_health). */
+    public synchronized int counter() {
+        return health;
     }
 }

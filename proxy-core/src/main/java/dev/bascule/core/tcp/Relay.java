@@ -1,5 +1,6 @@
 package dev.bascule.core.tcp;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -9,6 +10,8 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 
+import java.util.function.LongConsumer;
+
 /**
  * Forwards what one side reads to the other. Reading stops while the other side cannot take more
  * (autoRead off until it is writable again), so a slow reader holds back a fast writer instead of filling
@@ -17,13 +20,19 @@ import io.netty.handler.timeout.IdleStateEvent;
  */
 final class Relay extends ChannelInboundHandlerAdapter {
     private final Channel peer;
+    private final LongConsumer counted;
 
-    Relay(Channel peer) {
+    /** @param counted told how many bytes each read brought, for the traffic counters */
+    Relay(Channel peer, LongConsumer counted) {
         this.peer = peer;
+        this.counted = counted;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ByteBuf b) {
+            counted.accept(b.readableBytes());
+        }
         peer.write(msg, peer.voidPromise());
         if (!peer.isWritable()) {
             ctx.channel().config().setAutoRead(false);

@@ -3,6 +3,7 @@ package dev.bascule.core.tcp;
 import dev.bascule.config.model.Backend;
 import dev.bascule.config.model.ServerCheck;
 import dev.bascule.core.BackendState;
+import dev.bascule.core.FrontendState;
 import dev.bascule.core.ServerState;
 import dev.bascule.core.Transport;
 import io.netty.bootstrap.Bootstrap;
@@ -38,6 +39,7 @@ public final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
     /** HAProxy's turn-around timer before retrying the same server: min(timeout connect, 1s). */
     private static final long MAX_RETRY_DELAY_MS = 1000;
 
+    private final FrontendState frontend;
     private final BackendState backend;
     private final Transport transport;
     /** The server this connection holds a {@code maxconn} slot on, or null. */
@@ -49,7 +51,8 @@ public final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
     private boolean clientFinished;
 
     /** @param backend where sessions go, or null when the frontend has no default backend */
-    public TcpFrontendHandler(BackendState backend, Transport transport) {
+    public TcpFrontendHandler(FrontendState frontend, BackendState backend, Transport transport) {
+        this.frontend = frontend;
         this.backend = backend;
         this.transport = transport;
     }
@@ -199,10 +202,22 @@ public final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
         if (serverIdle != null) {
             serverChannel.pipeline().addLast(serverIdle);
         }
-        serverChannel.pipeline().addLast(new Relay(client));
-        ctx.pipeline().replace(this, "relay", new Relay(serverChannel));
+        serverChannel.pipeline().addLast(new Relay(client, bytes -> {
+            frontend.bytesOut(bytes);
+            target.transferred(0, bytes);
+        }));
+        ctx.pipeline().replace(this, "relay", new Relay(serverChannel, bytes -> {
+            frontend.bytesIn(bytes);
+            target.transferred(bytes, 0);
+        }));
         if (!early.isEmpty()) {
-            early.forEach(serverChannel::write);
+            for (Object m : early) {
+                if (m instanceof io.netty.buffer.ByteBuf b) {
+                    frontend.bytesIn(b.readableBytes());
+                    target.transferred(b.readableBytes(), 0);
+                }
+                serverChannel.write(m);
+            }
             early.clear();
             serverChannel.flush();
         }

@@ -1,0 +1,155 @@
+package dev.bascule.dist;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** An operator reads and drives Bascule through its stats socket, with socat as with HAProxy. */
+class RuntimeApiIT {
+    /** Runs {@code echo command | socat stdio <address>} and returns the answer. */
+    private static String socat(String address, String command) throws Exception {
+        Process p = new ProcessBuilder(Tools.require("socat"), "stdio", address).redirectErrorStream(true).start();
+        p.getOutputStream().write((command + "\n").getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+        return out;
+    }
+
+    /** show stat, by column position as HAProxy's tools read it: svname -> columns. */
+    private static Map<String, List<String>> stat(String sock) throws Exception {
+        String csv = socat(sock, "show stat");
+        String[] lines = csv.split("\n");
+        assertTrue(lines[0].startsWith("# pxname,svname,qcur,qmax,scur,smax,slim,stot,bin,bout,"), lines[0]);
+        Map<String, List<String>> rows = new HashMap<>();
+        for (int i = 1; i < lines.length; i++) {
+            List<String> cols = Arrays.asList(lines[i].split(",", -1));
+            rows.put(cols.get(1), cols);
+        }
+        return rows;
+    }
+
+    @Test
+    void show_stat_reports_known_traffic_in_haproxys_columns() throws Exception {
+        try (TestServer echo = TestServer.start(TestServer.echo())) {
+            int port = Ports.free();
+            Path dir = Bascule.workDir("api-stat");
+            Path sock = dir.resolve("admin.sock");
+            Path cfg = Bascule.writeConfig("api-stat", """
+                    global
+                        stats socket %s mode 600 level admin
+                    """.formatted(sock) + TcpProxyIT.config("""
+                    listen svc
+                        bind 127.0.0.1:%d
+                        server e1 127.0.0.1:%d check inter 200
+                    """.formatted(port, echo.port())));
+            try (Bascule proxy = Bascule.serve(cfg, port)) {
+                for (int i = 0; i < 3; i++) {
+                    try (Socket s = new Socket("127.0.0.1", port)) {
+                        s.setSoTimeout(5000);
+                        s.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
+                        s.shutdownOutput();
+                        s.getInputStream().readAllBytes();
+                    }
+                }
+                Thread.sleep(300);
+                Map<String, List<String>> rows = stat("UNIX-CONNECT:" + sock);
+                List<String> fe = rows.get("FRONTEND");
+                List<String> srv = rows.get("e1");
+                List<String> be = rows.get("BACKEND");
+                assertEquals("svc", fe.get(0));
+                assertEquals("3", fe.get(7), "stot");
+                assertEquals("15", fe.get(8), "bin: 3 x 'hello'");
+                long bout = Long.parseLong(fe.get(9));
+                assertEquals(3 * ("hello".length() + "[eof after 5 bytes]\n".length()), bout, "bout");
+                assertEquals("OPEN", fe.get(17));
+                assertEquals("3", srv.get(7), "server stot");
+                assertEquals("15", srv.get(8));
+                assertEquals("UP", srv.get(17));
+                assertEquals("1", srv.get(18), "weight");
+                assertEquals("L4OK", srv.get(36), "check_status");
+                assertEquals("2", srv.get(32), "type server");
+                assertEquals("127.0.0.1:" + echo.port(), srv.get(73), "addr");
+                assertEquals("UP", be.get(17));
+                assertEquals("1", be.get(32), "type backend");
+                assertEquals("roundrobin", be.get(76), "algo");
+                JsonNode json = new ObjectMapper().readTree(socat("UNIX-CONNECT:" + sock, "show stat json"));
+                assertEquals("FRONTEND", json.get(0).get("svname").asText());
+                assertEquals("3", json.get(0).get("stot").asText());
+            }
+        }
+    }
+
+    @Test
+    void servers_are_driven_from_the_socket_and_levels_are_enforced() throws Exception {
+        try (TestServer a = TestServer.start(TestServer.named("a"));
+             TestServer b = TestServer.start(TestServer.named("b"))) {
+            int port = Ports.free();
+            int userPort = Ports.free();
+            Path dir = Bascule.workDir("api-drive");
+            Path sock = dir.resolve("admin.sock");
+            Path cfg = Bascule.writeConfig("api-drive", """
+                    global
+                        stats socket %s level admin
+                        stats socket ipv4@127.0.0.1:%d level user
+                    """.formatted(sock, userPort) + TcpProxyIT.config("""
+                    listen svc
+                        bind 127.0.0.1:%d
+                        server a 127.0.0.1:%d weight 4
+                        server b 127.0.0.1:%d weight 4
+                    """.formatted(port, a.port(), b.port())));
+            try (Bascule proxy = Bascule.serve(cfg, port)) {
+                String admin = "UNIX-CONNECT:" + sock;
+                String user = "TCP:127.0.0.1:" + userPort;
+                assertEquals("Permission denied\n", socat(user, "disable server svc/a"));
+                assertEquals("4 (initial 4)\n", socat(user, "get weight svc/a"), "reading is fine at level user");
+                assertEquals("", socat(admin, "set server svc/a state maint"));
+                for (int i = 0; i < 4; i++) {
+                    assertEquals("b", TcpProxyIT.firstLine(port), "a is in maintenance");
+                }
+                assertEquals("MAINT", stat(admin).get("a").get(17));
+                assertTrue(socat(admin, "show servers state svc").contains("1 svc 1 a 127.0.0.1 2 1 4 4"));
+                assertEquals("", socat(admin, "enable server svc/a; set weight svc/b 50%"));
+                assertEquals("2 (initial 4)\n", socat(admin, "get weight svc/b"));
+                assertEquals("No such server.\n", socat(admin, "get weight svc/zz"));
+                assertEquals("No such backend.\n", socat(admin, "get weight nope/a"));
+                assertTrue(socat(admin, "frobnicate").startsWith("Unknown command."));
+                assertEquals("# name\nsvc\n", socat(admin, "show backend"));
+                assertEquals("Name: Bascule\n", socat(admin, "show info").lines().findFirst().orElseThrow() + "\n");
+                String interactive = prompt(sock, "get weight svc/a");
+                assertTrue(interactive.startsWith("4 (initial 4)\n\n> "), interactive);
+            }
+        }
+    }
+
+    /** Interactive mode: {@code prompt}, then commands answered each followed by "> ". */
+    private static String prompt(Path sock, String command) throws IOException {
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(sock));
+            ch.write(ByteBuffer.wrap(("prompt\n" + command + "\nquit\n").getBytes(StandardCharsets.UTF_8)));
+            InputStream in = Channels.newInputStream(ch);
+            String all = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(all.startsWith("\n> "), all);
+            return all.substring(3);
+        }
+    }
+}

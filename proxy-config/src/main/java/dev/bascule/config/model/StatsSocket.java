@@ -1,0 +1,9 @@
+package dev.bascule.config.model;
+
+/**
+ * A {@code stats socket} of the global section: the runtime API's address, the {@code level} of its commands
+ * ({@code user}, {@code operator} or {@code admin}, the default) and, for a Unix socket, its {@code mode}
+ * (octal permissions, or null to keep the umask's).
+ */
+public record StatsSocket(Source source, Address address, String level, String mode) {
+}

@@ -1,0 +1,72 @@
+package dev.bascule.core;
+
+import dev.bascule.config.model.Frontend;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/** A frontend's live side: its connection limit and counters (what the stats show on its FRONTEND row). */
+public final class FrontendState {
+    private final Frontend config;
+    private final ConnectionLimiter limiter;
+    private final AtomicLong sessionsTotal = new AtomicLong();
+    private final AtomicInteger sessionsMax = new AtomicInteger();
+    private final LongAdder bytesIn = new LongAdder();
+    private final LongAdder bytesOut = new LongAdder();
+
+    FrontendState(Frontend config, ConnectionLimiter limiter) {
+        this.config = config;
+        this.limiter = limiter;
+    }
+
+    public Frontend config() {
+        return config;
+    }
+
+    public String name() {
+        return config.name();
+    }
+
+    ConnectionLimiter limiter() {
+        return limiter;
+    }
+
+    /** A connection was accepted (it holds a {@code maxconn} slot from now until it closes). */
+    void accepted() {
+        sessionsTotal.incrementAndGet();
+        sessionsMax.accumulateAndGet(limiter.current(), Math::max);
+    }
+
+    public int sessionsCurrent() {
+        return limiter.current();
+    }
+
+    public int sessionsMax() {
+        return sessionsMax.get();
+    }
+
+    public long sessionsTotal() {
+        return sessionsTotal.get();
+    }
+
+    public int sessionsLimit() {
+        return config.maxconn();
+    }
+
+    public void bytesIn(long n) {
+        bytesIn.add(n);
+    }
+
+    public void bytesOut(long n) {
+        bytesOut.add(n);
+    }
+
+    public long bytesIn() {
+        return bytesIn.sum();
+    }
+
+    public long bytesOut() {
+        return bytesOut.sum();
+    }
+}

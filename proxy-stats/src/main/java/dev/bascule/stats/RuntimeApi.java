@@ -1,0 +1,245 @@
+package dev.bascule.stats;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bascule.config.Version;
+import dev.bascule.core.BackendState;
+import dev.bascule.core.FrontendState;
+import dev.bascule.core.Runtime;
+import dev.bascule.core.ServerState;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * HAProxy's runtime API commands (doc/management.txt, section 9.3) over the live state: what the stats
+ * socket answers. Each command needs a level: {@code user} shows, {@code operator} also changes limits,
+ * {@code admin} also changes servers' states and weights.
+ */
+public final class RuntimeApi {
+    /** The levels of a stats socket, in increasing power. */
+    public enum Level { USER, OPERATOR, ADMIN }
+
+    static final String HELP = String.join("\n",
+            "The following commands are valid at this level:",
+            "  help                                    : this message",
+            "  prompt                                  : toggle interactive mode with prompt",
+            "  quit                                    : disconnect",
+            "  show info                               : report information about the running process",
+            "  show stat [json]                        : report counters for each proxy and server",
+            "  show servers state [<backend>]          : dump volatile server information",
+            "  show backend                            : list backends in the current running config",
+            "  get weight <bk>/<srv>                   : report a server's current weight",
+            "  set maxconn server <bk>/<srv> <n>       : change a server's maxconn setting",
+            "  disable server <bk>/<srv>               : disable a server for maintenance",
+            "  enable server <bk>/<srv>                : enable a disabled server",
+            "  set server <bk>/<srv> state <ready|drain|maint> : change a server's administrative state",
+            "  set server <bk>/<srv> weight <w>[%]     : change a server's weight",
+            "  set weight <bk>/<srv> <w>[%]            : change a server's weight (deprecated)",
+            "  disable health <bk>/<srv>               : disable health checks",
+            "  enable health <bk>/<srv>                : enable health checks",
+            "  shutdown sessions server <bk>/<srv>     : kill sessions on a server",
+            "");
+
+    private final Runtime runtime;
+
+    public RuntimeApi(Runtime runtime) {
+        this.runtime = runtime;
+    }
+
+    /** Runs one command line (commands may be separated by ';'); returns what to send back. */
+    public String execute(String line, Level level) {
+        StringBuilder out = new StringBuilder();
+        for (String command : line.split(";")) {
+            String c = command.trim();
+            if (!c.isEmpty()) {
+                out.append(one(c.split("\\s+"), level));
+            }
+        }
+        return out.toString();
+    }
+
+    private String one(String[] w, Level level) {
+        String cmd = String.join(" ", Arrays.copyOfRange(w, 0, Math.min(w.length, 3))).toLowerCase(Locale.ROOT);
+        try {
+            if (cmd.equals("help")) {
+                return HELP;
+            }
+            if (cmd.startsWith("show info")) {
+                return info();
+            }
+            if (cmd.startsWith("show stat")) {
+                return w.length > 2 && w[2].equals("json") ? json() : StatsCsv.csv(runtime);
+            }
+            if (cmd.startsWith("show servers state")) {
+                return serversState(w.length > 3 ? w[3] : null);
+            }
+            if (cmd.startsWith("show backend")) {
+                StringBuilder b = new StringBuilder("# name\n");
+                runtime.backends().forEach(be -> b.append(be.name()).append('\n'));
+                return b.toString();
+            }
+            if (cmd.startsWith("get weight") && w.length > 2) {
+                ServerState s = server(w[2]);
+                return s.weight() + " (initial " + s.config().weight() + ")\n";
+            }
+            if (cmd.startsWith("set maxconn server") && w.length > 4) {
+                require(level, Level.OPERATOR);
+                server(w[3]).maxconn(Integer.parseInt(w[4]));
+                return "";
+            }
+            if ((cmd.startsWith("disable server") || cmd.startsWith("enable server")) && w.length > 2) {
+                require(level, Level.ADMIN);
+                server(w[2]).admin(w[0].equals("enable") ? ServerState.Admin.READY : ServerState.Admin.MAINT);
+                return "";
+            }
+            if ((cmd.startsWith("disable health") || cmd.startsWith("enable health")) && w.length > 2) {
+                require(level, Level.ADMIN);
+                server(w[2]).checksEnabled(w[0].equals("enable"));
+                return "";
+            }
+            if (cmd.startsWith("set server") && w.length > 4) {
+                require(level, Level.ADMIN);
+                return setServer(server(w[2]), w[3], w[4]);
+            }
+            if (cmd.startsWith("set weight") && w.length > 3) {
+                require(level, Level.ADMIN);
+                return setServer(server(w[2]), "weight", w[3]);
+            }
+            if (cmd.startsWith("shutdown sessions server") && w.length > 3) {
+                require(level, Level.ADMIN);
+                server(w[3]).shutdownSessions();
+                return "";
+            }
+        } catch (ApiError e) {
+            return e.getMessage();
+        } catch (NumberFormatException e) {
+            return "Require an integer value.\n";
+        }
+        return "Unknown command. Please enter one of the following commands only :\n" + HELP;
+    }
+
+    private String setServer(ServerState s, String what, String value) {
+        switch (what) {
+            case "state" -> {
+                switch (value) {
+                    case "ready" -> s.admin(ServerState.Admin.READY);
+                    case "drain" -> s.admin(ServerState.Admin.DRAIN);
+                    case "maint" -> s.admin(ServerState.Admin.MAINT);
+                    default -> {
+                        return "'set server <srv> state' expects 'ready', 'drain' and 'maint'.\n";
+                    }
+                }
+                return "";
+            }
+            case "weight" -> {
+                int w = value.endsWith("%")
+                        ? s.config().weight() * Integer.parseInt(value.substring(0, value.length() - 1)) / 100
+                        : Integer.parseInt(value);
+                if (w < 0 || w > 256) {
+                    return "Weight value must be between 0 and 256.\n";
+                }
+                s.weight(w);
+                return "";
+            }
+            default -> {
+                return "'set server <srv>' only supports 'state' and 'weight' for now.\n";
+            }
+        }
+    }
+
+    private static final class ApiError extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ApiError(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private static void require(Level have, Level need) {
+        if (have.compareTo(need) < 0) {
+            throw new ApiError("Permission denied\n");
+        }
+    }
+
+    private ServerState server(String id) {
+        int slash = id.indexOf('/');
+        if (slash < 0) {
+            throw new ApiError("Require 'backend/server'.\n");
+        }
+        BackendState b = runtime.backend(id.substring(0, slash));
+        if (b == null) {
+            throw new ApiError("No such backend.\n");
+        }
+        String name = id.substring(slash + 1);
+        return b.servers().stream().filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow(() -> new ApiError("No such server.\n"));
+    }
+
+    private String info() {
+        long up = runtime.uptimeMillis() / 1000;
+        int conns = runtime.frontends().stream().mapToInt(FrontendState::sessionsCurrent).sum();
+        long cum = runtime.frontends().stream().mapToLong(FrontendState::sessionsTotal).sum();
+        return "Name: Bascule\n"
+                + "Version: " + Version.BASCULE + "\n"
+                + "Release_date: " + Version.BUILD_DATE + "\n"
+                + "Nbthread: " + runtime.threads() + "\n"
+                + "Pid: " + ProcessHandle.current().pid() + "\n"
+                + "Uptime: " + (up / 86400) + "d " + (up / 3600 % 24) + "h" + String.format("%02dm%02ds", up / 60 % 60,
+                up % 60) + "\n"
+                + "Uptime_sec: " + up + "\n"
+                + "Maxconn: " + runtime.maxconn() + "\n"
+                + "CurrConns: " + conns + "\n"
+                + "CumConns: " + cum + "\n";
+    }
+
+    /**
+     * {@code show servers state}: HAProxy's format 1 for the fields Bascule has; operational state 0 stopped
+     * / 2 running, administrative state a bit field (0x01 forced maintenance, 0x04 maintenance from the config,
+     * 0x10 forced drain).
+     */
+    private String serversState(String only) {
+        StringBuilder out = new StringBuilder("1\n# be_id be_name srv_id srv_name srv_addr srv_op_state "
+                + "srv_admin_state srv_uweight srv_iweight srv_time_since_last_change srv_check_status "
+                + "srv_check_result srv_check_health srv_check_state srv_agent_state bk_f_forced_id srv_f_forced_id "
+                + "srv_fqdn srv_port srvrecord\n");
+        List<BackendState> backends = runtime.backends();
+        for (int b = 0; b < backends.size(); b++) {
+            BackendState be = backends.get(b);
+            if (only != null && !only.equals(be.name())) {
+                continue;
+            }
+            for (int i = 0; i < be.servers().size(); i++) {
+                ServerState s = be.servers().get(i);
+                int admin = switch (s.admin()) {
+                    case MAINT -> s.config().disabled() ? 0x04 : 0x01;
+                    case DRAIN -> 0x10;
+                    default -> 0;
+                };
+                var a = s.address();
+                out.append(b + 1).append(' ').append(be.name()).append(' ').append(i + 1).append(' ')
+                        .append(s.name()).append(' ').append(a.host() == null ? "-" : a.host()).append(' ')
+                        .append(s.health().up() ? 2 : 0).append(' ').append(admin).append(' ').append(s.weight())
+                        .append(' ').append(s.config().weight()).append(' ')
+                        .append((System.nanoTime() - s.health().lastChangeNanos()) / 1_000_000_000L).append(' ')
+                        .append(s.health().last() == null ? 0 : s.health().last().status().ordinal()).append(' ')
+                        .append(s.health().up() ? 3 : 1).append(' ').append(s.health().counter()).append(' ')
+                        .append(s.config().check().enabled() ? (s.checksEnabled() ? 6 : 4) : 0).append(' ')
+                        .append(0).append(' ').append(0).append(' ').append(0).append(' ').append('-').append(' ')
+                        .append(a.port() > 0 ? a.port() : 0).append(' ').append('-').append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    private String json() {
+        try {
+            List<Map<String, String>> rows = StatsCsv.rows(runtime);
+            return new ObjectMapper().writeValueAsString(rows) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
