@@ -8,6 +8,7 @@ import dev.bascule.config.model.Config;
 import dev.bascule.core.Runtime;
 import dev.bascule.core.StartupException;
 import dev.bascule.core.Transport;
+import dev.bascule.stats.StatsApplets;
 import dev.bascule.stats.StatsSocket;
 import io.netty.channel.EventLoopGroup;
 import org.apache.logging.log4j.Level;
@@ -223,7 +224,7 @@ public final class Main implements Callable<Integer> {
         log.debug("Using {} polling system.", transport.name());
         Runtime runtime;
         try {
-            runtime = Runtime.start(config, transport);
+            runtime = Runtime.start(config, transport, new StatsApplets());
         } catch (StartupException e) {
             log.error(e.getMessage());
             return 1;

@@ -104,6 +104,8 @@ final class ProxyKeywords {
         pending("http-check unset-var", "DLB", "4.2", 1, "(<var-name>)");
         pending("http-error", "DFLB", "4.2", 2, "status <code> [content-type <type>] ...");
         pending("http-request", "DFLB", "4.2", 1, "<action> [options...] [ { if | unless } <condition> ]");
+        supported("http-request use-service", "FL", "4.2", 1, "prometheus-exporter [ { if | unless } <condition> ]",
+                ProxySection::useService);
         pending("http-response", "DFLB", "4.2", 1, "<action> <options...> [ { if | unless } <condition> ]");
         pending("http-reuse", "DLB", "4.2", 1, "{ never | safe | aggressive | always }");
         pending("http-send-name-header", "DLB", "4.2", 0, "[<header>]");
@@ -130,18 +132,18 @@ final class ProxyKeywords {
         pending("srvtcpka-idle", "DLB", "4.2", 1, "<timeout>");
         pending("srvtcpka-intvl", "DLB", "4.2", 1, "<timeout>");
         pending("stats admin", "FLB", "4.2", 2, "{ if | unless } <cond>");
-        pending("stats auth", "DFLB", "4.2", 1, "<user>:<passwd>");
-        pending("stats enable", "DFLB", "4.2", 0, "");
-        pending("stats hide-version", "DFLB", "4.2", 0, "");
+        supported("stats auth", "DFLB", "4.2", 1, "<user>:<passwd>", ProxySection::stats);
+        supported("stats enable", "DFLB", "4.2", 0, "", ProxySection::stats);
+        supported("stats hide-version", "DFLB", "4.2", 0, "", ProxySection::stats);
         pending("stats http-request", "FLB", "4.2", 1, "{ allow | deny | auth [realm <realm>] } ...");
-        pending("stats realm", "DFLB", "4.2", 1, "<realm>");
-        pending("stats refresh", "DFLB", "4.2", 1, "<delay>");
+        supported("stats realm", "DFLB", "4.2", 1, "<realm>", ProxySection::stats);
+        supported("stats refresh", "DFLB", "4.2", 1, "<delay>", ProxySection::stats);
         pending("stats scope", "DFLB", "4.2", 1, "{ <name> | \".\" }");
         pending("stats show-desc", "DFLB", "4.2", 0, "[ <desc> ]");
-        pending("stats show-legends", "DFLB", "4.2", 0, "");
+        supported("stats show-legends", "DFLB", "4.2", 0, "", ProxySection::stats);
         pending("stats show-modules", "DFLB", "4.2", 0, "");
-        pending("stats show-node", "DFLB", "4.2", 0, "[ <name> ]");
-        pending("stats uri", "DFLB", "4.2", 1, "<prefix>");
+        supported("stats show-node", "DFLB", "4.2", 0, "[ <name> ]", ProxySection::stats);
+        supported("stats uri", "DFLB", "4.2", 1, "<prefix>", ProxySection::stats);
         pending("stick match", "LB", "4.2", 1, "<pattern> [table <table>] [{if | unless} <cond>]");
         pending("stick on", "LB", "4.2", 1, "<pattern> [table <table>] [{if | unless} <condition>]");
         pending("stick store-request", "LB", "4.2", 1, "<pattern> [table <table>] [{if | unless} <condition>]");

@@ -73,6 +73,8 @@ final class ProxySection implements Section {
     /** use_backend targets with where they were written, for the cross-check. */
     final List<Directive> useBackends = new ArrayList<>();
     final CheckConfig checks;
+    final StatsConfig stats;
+    private String prometheusPath;
     private final ServerSettings defaultServer;
 
     ProxySection(Diagnostics diag, Kind kind, String name, Source source, ProxySection defaults) {
@@ -81,6 +83,7 @@ final class ProxySection implements Section {
         this.name = name;
         this.source = source;
         this.checks = new CheckConfig(diag, defaults == null ? null : defaults.checks);
+        this.stats = new StatsConfig(diag, defaults == null ? null : defaults.stats);
         this.defaultServer = defaults == null ? new ServerSettings() : defaults.defaultServer.copy();
         if (defaults != null) {
             mode = defaults.mode;
@@ -197,7 +200,8 @@ final class ProxySection implements Section {
             mode = Mode.TCP;
         } else if ("http".equals(m)) {
             mode = Mode.HTTP;
-            diag.warning(line.source(), "'mode http' is not supported yet; the proxy relays bytes as in 'mode tcp'");
+            diag.warning(line.source(), "'mode http' is not supported yet for forwarding: a proxy with servers relays "
+                    + "bytes as in 'mode tcp' (the stats page and the Prometheus exporter are served)");
         } else if ("health".equals(m)) {
             diag.alert(line.source(), "'mode health' was removed in HAProxy 2.4; use 'http-request return' or "
                     + "'monitor-uri' instead");
@@ -365,6 +369,30 @@ final class ProxySection implements Section {
         }
     }
 
+    /** The stats page is served by frontends and listen sections; a backend's stats keywords wait. */
+    void stats(Line line) {
+        if (kind == Kind.BACKEND) {
+            diag.warning(line.source(), "'stats " + line.word(1) + "' in a backend is parsed but not implemented "
+                    + "yet; it has no effect (the page is served by frontend and listen sections)");
+            return;
+        }
+        stats.keyword(line);
+    }
+
+    /**
+     * {@code http-request use-service prometheus-exporter [if { path /metrics }]}: the only service HAProxy
+     * 2.6 ships. A {@code path} condition gives the path it answers on; other conditions answer everywhere.
+     */
+    void useService(Line line) {
+        if (!"prometheus-exporter".equals(line.word(2))) {
+            diag.alert(line.source(), "'http-request use-service' : unknown service '" + line.word(2) + "'; "
+                    + "the one service is 'prometheus-exporter'");
+            return;
+        }
+        int path = line.words().indexOf("path");
+        prometheusPath = path > 0 && line.word(path + 1) != null ? line.word(path + 1) : "";
+    }
+
     void useBackend(Line line) {
         useBackends.add(new Directive(line.word(1), List.of(), line.source()));
     }
@@ -447,7 +475,8 @@ final class ProxySection implements Section {
     Frontend frontend() {
         // A listen section serves its own servers unless it routes elsewhere with default_backend.
         String target = kind == Kind.LISTEN && defaultBackend == null ? name : defaultBackend;
-        return new Frontend(name, source, mode, binds, maxconn, timeouts, target, frontendDirectives);
+        return new Frontend(name, source, mode, binds, maxconn, timeouts, target, stats.build(), prometheusPath,
+                frontendDirectives);
     }
 
     Backend backend() {

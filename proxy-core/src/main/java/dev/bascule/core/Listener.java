@@ -31,8 +31,9 @@ final class Listener {
         this.socketFile = socketFile;
     }
 
+    /** @param applet installs the local service on each connection instead of forwarding, or null */
     static Listener bind(FrontendState state, Bind bind, BackendState backend, EventLoopGroup loops,
-                         Transport transport) throws StartupException {
+                         Transport transport, java.util.function.Consumer<Channel> applet) throws StartupException {
         Frontend frontend = state.config();
         Address address = bind.address();
         boolean tcp = address.family() == Address.Family.INET || address.family() == Address.Family.FD;
@@ -42,7 +43,7 @@ final class Listener {
                 .channelFactory(transport.listener(address))
                 .option(ChannelOption.SO_BACKLOG, frontend.maxconn() > 0 ? frontend.maxconn() : DEFAULT_BACKLOG)
                 .handler(new AcceptGate(state))
-                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.AUTO_READ, applet != null)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new ChannelInitializer<>() {
                     @Override
@@ -52,7 +53,11 @@ final class Listener {
                         if (idle != null) {
                             ch.pipeline().addLast(idle);
                         }
-                        ch.pipeline().addLast(new TcpFrontendHandler(state, backend, transport));
+                        if (applet != null) {
+                            applet.accept(ch);
+                        } else {
+                            ch.pipeline().addLast(new TcpFrontendHandler(state, backend, transport));
+                        }
                     }
                 });
         if (tcp) {

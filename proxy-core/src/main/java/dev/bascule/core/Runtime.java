@@ -55,6 +55,11 @@ public final class Runtime implements AutoCloseable {
 
     /** Resolves servers, binds every listener and starts serving; nothing stays open if it fails. */
     public static Runtime start(Config config, Transport transport) throws StartupException {
+        return start(config, transport, null);
+    }
+
+    /** @param applets answers some frontends locally (stats page, Prometheus), or null */
+    public static Runtime start(Config config, Transport transport, Applets applets) throws StartupException {
         int threads = config.global().nbthread() > 0 ? config.global().nbthread()
                 : java.lang.Runtime.getRuntime().availableProcessors();
         Runtime runtime = new Runtime(transport.newEventLoops(threads, "bascule"), threads,
@@ -68,8 +73,16 @@ public final class Runtime implements AutoCloseable {
                 FrontendState state = new FrontendState(f, new ConnectionLimiter(f.maxconn(), global));
                 runtime.frontends.add(state);
                 BackendState backend = f.defaultBackend() == null ? null : runtime.backends.get(f.defaultBackend());
+                boolean local = applets != null && applets.serves(f, backend);
+                if (!local && (f.stats().enabled() || f.prometheusPath() != null)) {
+                    log.warn("Proxy {}: the stats page and the Prometheus exporter are only served by a frontend "
+                            + "that forwards no traffic until HTTP mode lands; here connections go to the servers",
+                            f.name());
+                }
+                java.util.function.Consumer<io.netty.channel.Channel> applet = local
+                        ? ch -> applets.install(ch, state, runtime) : null;
                 for (Bind bind : f.binds()) {
-                    runtime.listeners.add(Listener.bind(state, bind, backend, runtime.loops, transport));
+                    runtime.listeners.add(Listener.bind(state, bind, backend, runtime.loops, transport, applet));
                 }
                 log.info("Proxy {} started.", f.name());
             }

@@ -1,0 +1,100 @@
+package dev.bascule.dist;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The seed articles' `listen admin_stats` page, read with curl as an operator does, and the Prometheus
+ * exporter scraped as a Prometheus server does.
+ */
+class StatsPageIT {
+    private record Reply(int status, String headers, String body) {
+    }
+
+    private static Reply curl(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Tools.require("curl"), "-s", "-D", "-", "--max-time", "10"));
+        cmd.addAll(Arrays.asList(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(15, TimeUnit.SECONDS));
+        int split = out.indexOf("\r\n\r\n");
+        String headers = out.substring(0, split);
+        return new Reply(Integer.parseInt(headers.split(" ")[1]), headers, out.substring(split + 4));
+    }
+
+    @Test
+    void the_stats_page_asks_for_credentials_and_shows_every_proxy() throws Exception {
+        try (TestServer a = TestServer.start(TestServer.named("a"))) {
+            int stats = Ports.free();
+            int port = Ports.free();
+            int metrics = Ports.free();
+            Path cfg = Bascule.writeConfig("stats", TcpProxyIT.config("""
+                    listen admin_stats
+                        bind 127.0.0.1:%d
+                        mode http
+                        stats refresh 30s
+                        stats uri /stats
+                        stats realm Haproxy\\ Manager
+                        stats auth admin:admin
+                    frontend prometheus
+                        bind 127.0.0.1:%d
+                        mode http
+                        http-request use-service prometheus-exporter if { path /metrics }
+                    listen logservers
+                        bind 127.0.0.1:%d
+                        server t1 127.0.0.1:%d check inter 200
+                    """.formatted(stats, metrics, port, a.port())));
+            try (Bascule proxy = Bascule.serve(cfg, port)) {
+                for (int i = 0; i < 2; i++) {
+                    assertEquals("a", TcpProxyIT.firstLine(port));
+                }
+                String url = "http://127.0.0.1:" + stats + "/stats";
+                Reply none = curl(url);
+                assertEquals(401, none.status());
+                // Header names are case-insensitive; Netty writes them in lower case.
+                assertTrue(none.headers().toLowerCase().contains("www-authenticate: basic realm=\"haproxy manager\""),
+                        none.headers());
+                assertEquals(401, curl("-u", "admin:wrong", url).status());
+
+                Reply page = curl("-u", "admin:admin", url);
+                assertEquals(200, page.status());
+                assertTrue(page.body().contains("<meta http-equiv=\"refresh\" content=\"30\">"), "stats refresh 30s");
+                assertTrue(page.body().contains("<th class=\"pxname\" colspan=\"29\">logservers</th>"), page.body());
+                assertTrue(page.body().contains("<tr class=\"active_up\"><td class=\"ac\">t1</td>"), page.body());
+                assertTrue(page.body().contains("L4OK in "), "last check shown");
+                Files.writeString(Bascule.workDir("stats-page").resolve("stats.html"), page.body());
+
+                String csv = curl("-u", "admin:admin", url + ";csv").body();
+                List<String> t1 = csv.lines().filter(l -> l.startsWith("logservers,t1,")).findFirst()
+                        .map(l -> Arrays.asList(l.split(",", -1))).orElseThrow();
+                assertEquals("2", t1.get(7), "stot after two connections");
+                assertEquals("UP", t1.get(17));
+                JsonNode json = new ObjectMapper().readTree(curl("-u", "admin:admin", url + ";json").body());
+                assertTrue(json.isArray() && json.size() >= 5);
+                assertEquals(503, curl("-u", "admin:admin", "http://127.0.0.1:" + stats + "/elsewhere").status());
+                assertTrue(!curl("-u", "admin:admin", url + ";norefresh").body().contains("http-equiv=\"refresh\""));
+
+                Reply scrape = curl("http://127.0.0.1:" + metrics + "/metrics");
+                assertEquals(200, scrape.status());
+                assertTrue(scrape.headers().contains("text/plain; version=0.0.4"), scrape.headers());
+                assertTrue(scrape.body().contains("haproxy_server_status{proxy=\"logservers\",server=\"t1\",state=\"UP\"} 1.0"),
+                        scrape.body());
+                assertTrue(scrape.body().contains("haproxy_server_sessions_total{proxy=\"logservers\",server=\"t1\"} 2.0"),
+                        scrape.body());
+                assertTrue(scrape.body().contains("haproxy_frontend_current_sessions{proxy=\"logservers\"}"));
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.bascule.stats;
+
+import dev.bascule.core.BackendState;
+import dev.bascule.core.FrontendState;
+import dev.bascule.core.Runtime;
+import dev.bascule.core.ServerState;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The live counters as Micrometer meters, under the names of HAProxy's Prometheus exporter
+ * ({@code haproxy_frontend_current_sessions}, {@code haproxy_server_status{state="UP"}}, ...) so existing
+ * dashboards work. The meters read the same objects as the CSV and the page: one source for all of them.
+ */
+final class Metrics {
+    private static final List<String> SERVER_STATES = List.of("UP", "DOWN", "MAINT", "DRAIN", "NOLB");
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+    Metrics(Runtime runtime) {
+        for (FrontendState f : runtime.frontends()) {
+            Tags t = Tags.of("proxy", f.name());
+            gauge("haproxy.frontend.current.sessions", t, f, FrontendState::sessionsCurrent);
+            gauge("haproxy.frontend.max.sessions", t, f, FrontendState::sessionsMax);
+            gauge("haproxy.frontend.limit.sessions", t, f, FrontendState::sessionsLimit);
+            counter("haproxy.frontend.sessions", t, f, FrontendState::sessionsTotal);
+            counter("haproxy.frontend.bytes.in", t, f, FrontendState::bytesIn);
+            counter("haproxy.frontend.bytes.out", t, f, FrontendState::bytesOut);
+        }
+        for (BackendState b : runtime.backends()) {
+            Tags t = Tags.of("proxy", b.name());
+            gauge("haproxy.backend.current.queue", t, b, BackendState::queued);
+            gauge("haproxy.backend.max.queue", t, b, BackendState::maxQueued);
+            gauge("haproxy.backend.current.sessions", t, b, x -> x.servers().stream()
+                    .mapToInt(ServerState::currentSessions).sum());
+            counter("haproxy.backend.sessions", t, b, x -> x.servers().stream()
+                    .mapToLong(ServerState::totalSessions).sum());
+            counter("haproxy.backend.bytes.in", t, b, x -> x.servers().stream().mapToLong(ServerState::bytesIn).sum());
+            counter("haproxy.backend.bytes.out", t, b, x -> x.servers().stream().mapToLong(ServerState::bytesOut).sum());
+            counter("haproxy.backend.connection.errors", t, b, x -> x.servers().stream()
+                    .mapToLong(ServerState::connectionErrors).sum());
+            gauge("haproxy.backend.weight", t, b, x -> x.servers().stream().filter(ServerState::usable)
+                    .mapToInt(ServerState::weight).sum());
+            gauge("haproxy.backend.active.servers", t, b, x -> x.servers().stream()
+                    .filter(s -> !s.backup() && s.usable()).count());
+            gauge("haproxy.backend.backup.servers", t, b, x -> x.servers().stream()
+                    .filter(s -> s.backup() && s.usable()).count());
+            for (String state : List.of("UP", "DOWN")) {
+                gauge("haproxy.backend.status", t.and("state", state), b,
+                        x -> (x.servers().stream().anyMatch(ServerState::usable) ? "UP" : "DOWN").equals(state) ? 1 : 0);
+            }
+            for (ServerState s : b.servers()) {
+                Tags st = Tags.of("proxy", b.name(), "server", s.name());
+                gauge("haproxy.server.current.sessions", st, s, ServerState::currentSessions);
+                gauge("haproxy.server.max.sessions", st, s, ServerState::maxSessions);
+                gauge("haproxy.server.limit.sessions", st, s, ServerState::maxconn);
+                counter("haproxy.server.sessions", st, s, ServerState::totalSessions);
+                counter("haproxy.server.bytes.in", st, s, ServerState::bytesIn);
+                counter("haproxy.server.bytes.out", st, s, ServerState::bytesOut);
+                counter("haproxy.server.connection.errors", st, s, ServerState::connectionErrors);
+                counter("haproxy.server.retry.warnings", st, s, ServerState::retries);
+                counter("haproxy.server.redispatch.warnings", st, s, ServerState::redispatches);
+                gauge("haproxy.server.weight", st, s, ServerState::weight);
+                counter("haproxy.server.check.failures", st, s, x -> x.health().failedChecks());
+                counter("haproxy.server.check.up.down", st, s, x -> x.health().downTransitions());
+                gauge("haproxy.server.check.duration.seconds", st, s,
+                        x -> x.health().last() == null ? 0 : x.health().last().durationMs() / 1000.0);
+                for (String state : SERVER_STATES) {
+                    gauge("haproxy.server.status", st.and("state", state), s,
+                            x -> StatsCsv.status(x).startsWith(state) ? 1 : 0);
+                }
+            }
+        }
+    }
+
+    private <T> void gauge(String name, Tags tags, T obj, ToDoubleFunction<T> f) {
+        Gauge.builder(name, obj, f).tags(tags).register(registry);
+    }
+
+    private <T> void counter(String name, Tags tags, T obj, ToDoubleFunction<T> f) {
+        FunctionCounter.builder(name, obj, f).tags(tags).register(registry);
+    }
+
+    /** The Prometheus text exposition (format 0.0.4). */
+    String scrape() {
+        return registry.scrape();
+    }
+}

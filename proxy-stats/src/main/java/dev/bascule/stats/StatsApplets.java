@@ -1,0 +1,170 @@
+package dev.bascule.stats;
+
+import dev.bascule.config.model.Frontend;
+import dev.bascule.config.model.Mode;
+import dev.bascule.config.model.StatsSettings;
+import dev.bascule.core.Applets;
+import dev.bascule.core.BackendState;
+import dev.bascule.core.FrontendState;
+import dev.bascule.core.Runtime;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.Set;
+
+/**
+ * The stats page ({@code stats uri}, {@code stats auth}, {@code stats realm}, {@code stats refresh}, with
+ * {@code ;csv}, {@code ;json}, {@code ;norefresh} and {@code ;up}) and the Prometheus exporter
+ * ({@code http-request use-service prometheus-exporter}), served by frontends that forward no traffic: the
+ * {@code listen stats} sections of most configs.
+ */
+public final class StatsApplets implements Applets {
+    private static final int MAX_REQUEST = 64 * 1024;
+    private static final String BODY_503 = "<html><body><h1>503 Service Unavailable</h1>\n"
+            + "No server is available to handle this request.\n</body></html>\n";
+    private static final String BODY_401 = "<html><body><h1>401 Unauthorized</h1>\n"
+            + "You need a valid user and password to access this content.\n</body></html>\n";
+
+    private volatile Metrics metrics;
+
+    @Override
+    public boolean serves(Frontend frontend, BackendState backend) {
+        return frontend.mode() == Mode.HTTP && (frontend.stats().enabled() || frontend.prometheusPath() != null)
+                && (backend == null || backend.servers().isEmpty());
+    }
+
+    @Override
+    public void install(Channel channel, FrontendState frontend, Runtime runtime) {
+        channel.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_REQUEST),
+                new Applet(frontend.config(), runtime));
+    }
+
+    /** Built at the first scrape, once the runtime holds every proxy. */
+    private Metrics metrics(Runtime runtime) {
+        Metrics m = metrics;
+        if (m == null) {
+            synchronized (this) {
+                if (metrics == null) {
+                    metrics = new Metrics(runtime);
+                }
+                m = metrics;
+            }
+        }
+        return m;
+    }
+
+    private final class Applet extends SimpleChannelInboundHandler<FullHttpRequest> {
+        private final Frontend frontend;
+        private final Runtime runtime;
+
+        Applet(Frontend frontend, Runtime runtime) {
+            this.frontend = frontend;
+            this.runtime = runtime;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            if (!request.decoderResult().isSuccess()) {
+                respond(ctx, request, HttpResponseStatus.BAD_REQUEST, "text/html",
+                        "<html><body><h1>400 Bad request</h1>\nYour browser sent an invalid request.\n</body></html>\n",
+                        false);
+                return;
+            }
+            String uri = request.uri();
+            String path = uri.indexOf('?') < 0 ? uri : uri.substring(0, uri.indexOf('?'));
+            String prometheus = frontend.prometheusPath();
+            StatsSettings stats = frontend.stats();
+            if (prometheus != null && (prometheus.isEmpty() || path.equals(prometheus))) {
+                respond(ctx, request, HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
+                        metrics(runtime).scrape(), true);
+            } else if (stats.enabled() && uri.startsWith(stats.uri())) {
+                if (!authorized(request, stats)) {
+                    FullHttpResponse r = response(HttpResponseStatus.UNAUTHORIZED, "text/html", BODY_401);
+                    r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"" + stats.realm() + "\"");
+                    send(ctx, request, r, true);
+                    return;
+                }
+                page(ctx, request, stats, Set.of(uri.substring(stats.uri().length()).split(";")));
+            } else {
+                respond(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, "text/html", BODY_503, true);
+            }
+        }
+
+        private void page(ChannelHandlerContext ctx, FullHttpRequest request, StatsSettings stats, Set<String> opts) {
+            if (opts.contains("csv")) {
+                respond(ctx, request, HttpResponseStatus.OK, "text/plain", StatsCsv.csv(runtime), true);
+            } else if (opts.contains("json")) {
+                respond(ctx, request, HttpResponseStatus.OK, "application/json",
+                        new RuntimeApi(runtime).execute("show stat json", RuntimeApi.Level.USER), true);
+            } else {
+                respond(ctx, request, HttpResponseStatus.OK, "text/html",
+                        StatsPage.html(runtime, stats, !opts.contains("norefresh"), opts.contains("up")), true);
+            }
+        }
+
+        /** Basic authentication against every {@code stats auth} pair, each compared in constant time. */
+        private boolean authorized(FullHttpRequest request, StatsSettings stats) {
+            if (stats.auth().isEmpty()) {
+                return true;
+            }
+            String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+            if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+                return false;
+            }
+            byte[] given;
+            try {
+                given = Base64.getDecoder().decode(header.substring(6).trim());
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
+            boolean ok = false;
+            for (String pair : stats.auth()) {
+                ok |= MessageDigest.isEqual(given, pair.getBytes(StandardCharsets.UTF_8));
+            }
+            return ok;
+        }
+
+        private void respond(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
+                             String type, String body, boolean keepAlive) {
+            send(ctx, request, response(status, type, body), keepAlive);
+        }
+
+        private FullHttpResponse response(HttpResponseStatus status, String type, String body) {
+            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                    Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+            r.headers().set(HttpHeaderNames.CONTENT_TYPE, type)
+                    .set(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes())
+                    .set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+            return r;
+        }
+
+        private void send(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse r, boolean keepAlive) {
+            boolean keep = keepAlive && HttpUtil.isKeepAlive(request);
+            HttpUtil.setKeepAlive(r, keep);
+            var written = ctx.writeAndFlush(r);
+            if (!keep) {
+                written.addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+}

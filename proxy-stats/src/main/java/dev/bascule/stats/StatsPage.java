@@ -1,0 +1,168 @@
+package dev.bascule.stats;
+
+import dev.bascule.config.Version;
+import dev.bascule.config.model.StatsSettings;
+import dev.bascule.core.Runtime;
+
+import java.util.Map;
+
+/**
+ * The HTML stats page in the layout HAProxy users know: one table per proxy with its FRONTEND row, its servers
+ * and its BACKEND row, column groups Queue, Session rate, Sessions, Bytes, Denied, Errors, Warnings, Server,
+ * rows coloured by state. The values are {@link StatsCsv}'s, so the page and the CSV never disagree.
+ */
+final class StatsPage {
+    private static final String CSS = """
+            body{font-family:arial,helvetica,sans-serif;font-size:12px;color:black;background:white}
+            table.tbl{border-collapse:collapse;border:1px solid #999;margin-bottom:1em}
+            table.tbl td,table.tbl th{border:1px solid #999;padding:1px 4px;text-align:right;white-space:nowrap}
+            th.pxname{background:#b00040;color:#ffff40;font-weight:bold;text-align:left;font-size:13px}
+            tr.titre{background:#20d0d0;color:#000}
+            .frontend{background:#e8e8d0}.backend{background:#e8e8d0}
+            .active_up{background:#c0ffc0}.active_down{background:#ff9090}.active_going_down{background:#ffffa0}
+            .active_going_up{background:#ffd020}.active_draining{background:#20a0ff}.active_maint{background:#c0c0ff}
+            .active_no_check{background:#e0e0e0}.backup_up{background:#b0d0ff}.backup_down{background:#ff9090}
+            .backup_going_down{background:#ffffa0}.backup_going_up{background:#ffd020}.backup_maint{background:#c0c0ff}
+            td.ac{text-align:left}table.lgd td{border:1px solid black;padding:2px 6px}
+            """;
+    private static final String[][] GROUPS = {
+        {"Queue", "Cur", "qcur", "Max", "qmax", "Limit", "qlimit"},
+        {"Session rate", "Cur", "rate", "Max", "rate_max", "Limit", "rate_lim"},
+        {"Sessions", "Cur", "scur", "Max", "smax", "Limit", "slim", "Total", "stot", "LbTot", "lbtot", "Last", "lastsess"},
+        {"Bytes", "In", "bin", "Out", "bout"},
+        {"Denied", "Req", "dreq", "Resp", "dresp"},
+        {"Errors", "Req", "ereq", "Conn", "econ", "Resp", "eresp"},
+        {"Warnings", "Retr", "wretr", "Redis", "wredis"},
+        {"Server", "Status", "status", "LastChk", "check_status", "Wght", "weight", "Act", "act", "Bck", "bck",
+            "Chk", "chkfail", "Dwn", "chkdown", "Dwntme", "downtime", "Thrtle", "throttle"}};
+
+    private StatsPage() {
+    }
+
+    static String html(Runtime runtime, StatsSettings settings, boolean refresh, boolean onlyUp) {
+        StringBuilder h = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">");
+        h.append("<title>Statistics Report for Bascule</title>");
+        if (refresh && settings.refreshMs() > 0) {
+            h.append("<meta http-equiv=\"refresh\" content=\"").append(Math.max(1, settings.refreshMs() / 1000))
+                    .append("\">");
+        }
+        h.append("<style>").append(CSS).append("</style></head><body>\n");
+        h.append("<h1>Bascule").append(settings.hideVersion() ? "" : " version " + esc(Version.BASCULE))
+                .append("</h1>\n<h2>Statistics Report for pid ").append(ProcessHandle.current().pid()).append("</h2>\n");
+        long up = runtime.uptimeMillis() / 1000;
+        h.append("<p>uptime = ").append(up / 86400).append("d ").append(up / 3600 % 24).append("h")
+                .append(up / 60 % 60).append("m").append(up % 60).append("s; maxconn = ")
+                .append(runtime.maxconn()).append("; threads = ").append(runtime.threads()).append("</p>\n");
+        legend(h);
+        String current = null;
+        for (Map<String, String> row : StatsCsv.rows(runtime)) {
+            String px = row.get("pxname");
+            if (!px.equals(current)) {
+                if (current != null) {
+                    h.append("</table>\n");
+                }
+                current = px;
+                header(h, px);
+            }
+            if (onlyUp && "2".equals(row.get("type")) && !row.get("status").startsWith("UP")) {
+                continue;
+            }
+            row(h, row);
+        }
+        if (current != null) {
+            h.append("</table>\n");
+        }
+        return h.append("</body></html>\n").toString();
+    }
+
+    private static void legend(StringBuilder h) {
+        h.append("<table class=\"lgd\"><tr>");
+        for (String[] l : new String[][] {{"active_up", "active UP"}, {"backup_up", "backup UP"},
+            {"active_going_down", "active UP, going down"}, {"active_going_up", "active DOWN, going up"},
+            {"active_down", "active or backup DOWN"}, {"active_no_check", "not checked"},
+            {"active_maint", "active or backup DOWN for maintenance (MAINT)"},
+            {"active_draining", "active or backup SOFT STOPPED for maintenance"}}) {
+            h.append("<td class=\"").append(l[0]).append("\">&nbsp;</td><td>").append(l[1]).append("</td>");
+        }
+        h.append("</tr></table>\n");
+    }
+
+    private static void header(StringBuilder h, String px) {
+        h.append("<table class=\"tbl\" id=\"").append(esc(px)).append("\"><tr><th class=\"pxname\" colspan=\"29\">")
+                .append(esc(px)).append("</th></tr>\n<tr class=\"titre\"><th rowspan=\"2\"></th>");
+        for (String[] g : GROUPS) {
+            h.append("<th colspan=\"").append((g.length - 1) / 2).append("\">").append(g[0]).append("</th>");
+        }
+        h.append("</tr>\n<tr class=\"titre\">");
+        for (String[] g : GROUPS) {
+            for (int i = 1; i < g.length; i += 2) {
+                h.append("<th>").append(g[i]).append("</th>");
+            }
+        }
+        h.append("</tr>\n");
+    }
+
+    private static void row(StringBuilder h, Map<String, String> r) {
+        String type = r.get("type");
+        String css = switch (type) {
+            case "0" -> "frontend";
+            case "1" -> "backend";
+            default -> serverClass(r);
+        };
+        h.append("<tr class=\"").append(css).append("\"><td class=\"ac\">").append(esc(r.get("svname"))).append("</td>");
+        for (String[] g : GROUPS) {
+            for (int i = 2; i < g.length; i += 2) {
+                String v = r.getOrDefault(g[i], "");
+                if (g[i].equals("check_status") && !v.isEmpty()) {
+                    v = v + (r.getOrDefault("check_code", "").isEmpty() ? "" : "/" + r.get("check_code"))
+                            + " in " + r.getOrDefault("check_duration", "0") + "ms";
+                }
+                if (g[i].equals("status") && "2".equals(type) && !r.getOrDefault("lastchg", "").isEmpty()) {
+                    v = duration(Long.parseLong(r.get("lastchg"))) + " " + v;
+                }
+                h.append("<td>").append(esc(v)).append("</td>");
+            }
+        }
+        h.append("</tr>\n");
+    }
+
+    private static String serverClass(Map<String, String> r) {
+        String prefix = "1".equals(r.get("bck")) ? "backup_" : "active_";
+        String status = r.getOrDefault("status", "");
+        if (status.equals("MAINT")) {
+            return prefix + "maint";
+        }
+        if (status.equals("DRAIN")) {
+            return "active_draining";
+        }
+        if (status.equals("no check")) {
+            return "active_no_check";
+        }
+        if (status.startsWith("UP ")) {
+            return prefix + "going_down";
+        }
+        if (status.startsWith("DOWN ")) {
+            return prefix + "going_up";
+        }
+        return prefix + (status.startsWith("UP") ? "up" : "down");
+    }
+
+    private static String duration(long s) {
+        return s >= 86400 ? s / 86400 + "d" + s / 3600 % 24 + "h" : s >= 3600 ? s / 3600 + "h" + s / 60 % 60 + "m"
+                : s >= 60 ? s / 60 + "m" + s % 60 + "s" : s + "s";
+    }
+
+    static String esc(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '&' -> b.append("&amp;");
+                case '"' -> b.append("&quot;");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
+    }
+}
