@@ -23,6 +23,38 @@ class StatsPageIT {
     private record Reply(int status, String headers, String body) {
     }
 
+    @Test
+    void a_real_browser_renders_the_page() throws Exception {
+        String chromium = Tools.require("chromium");
+        try (TestServer a = TestServer.start(TestServer.named("a"))) {
+            int stats = Ports.free();
+            int port = Ports.free();
+            Path cfg = Bascule.writeConfig("stats-browser", TcpProxyIT.config("""
+                    listen stats
+                        bind 127.0.0.1:%d
+                        mode http
+                        stats enable
+                        stats uri /
+                    listen web
+                        bind 127.0.0.1:%d
+                        server w1 127.0.0.1:%d check inter 200
+                        server w2 127.0.0.1:1 check inter 200 backup
+                    """.formatted(stats, port, a.port())));
+            try (Bascule proxy = Bascule.serve(cfg, port)) {
+                proxy.awaitLog("Server web/w2 is DOWN", 5000);
+                Path shot = cfg.getParent().resolve("stats.png");
+                Process p = new ProcessBuilder(chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                        "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                        "--disable-sync", "--user-data-dir=" + cfg.getParent().resolve("chromium-profile"),
+                        "--window-size=1400,800", "--screenshot=" + shot, "http://127.0.0.1:" + stats + "/")
+                        .redirectErrorStream(true).redirectOutput(cfg.getParent().resolve("chromium.log").toFile())
+                        .start();
+                assertTrue(p.waitFor(60, TimeUnit.SECONDS), "chromium finished");
+                assertTrue(Files.size(shot) > 10_000, "a rendered page, not a blank one: " + Files.size(shot) + " bytes");
+            }
+        }
+    }
+
     private static Reply curl(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Tools.require("curl"), "-s", "-D", "-", "--max-time", "10"));
         cmd.addAll(Arrays.asList(args));
@@ -71,7 +103,7 @@ class StatsPageIT {
                 Reply page = curl("-u", "admin:admin", url);
                 assertEquals(200, page.status());
                 assertTrue(page.body().contains("<meta http-equiv=\"refresh\" content=\"30\">"), "stats refresh 30s");
-                assertTrue(page.body().contains("<th class=\"pxname\" colspan=\"29\">logservers</th>"), page.body());
+                assertTrue(page.body().contains("<th class=\"pxname\" colspan=\"31\">logservers</th>"), page.body());
                 assertTrue(page.body().contains("<tr class=\"active_up\"><td class=\"ac\">t1</td>"), page.body());
                 assertTrue(page.body().contains("L4OK in "), "last check shown");
                 Files.writeString(Bascule.workDir("stats-page").resolve("stats.html"), page.body());

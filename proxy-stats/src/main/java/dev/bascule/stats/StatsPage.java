@@ -16,8 +16,8 @@ final class StatsPage {
             body{font-family:arial,helvetica,sans-serif;font-size:12px;color:black;background:white}
             table.tbl{border-collapse:collapse;border:1px solid #999;margin-bottom:1em}
             table.tbl td,table.tbl th{border:1px solid #999;padding:1px 4px;text-align:right;white-space:nowrap}
-            th.pxname{background:#b00040;color:#ffff40;font-weight:bold;text-align:left;font-size:13px}
-            tr.titre{background:#20d0d0;color:#000}
+            table.tbl th.pxname{background:#b00040;color:#ffff40;font-weight:bold;text-align:left;font-size:13px}
+            tr.titre{background:#20d0d0;color:#000}table.tbl tr.titre th{text-align:center}
             .frontend{background:#e8e8d0}.backend{background:#e8e8d0}
             .active_up{background:#c0ffc0}.active_down{background:#ff9090}.active_going_down{background:#ffffa0}
             .active_going_up{background:#ffd020}.active_draining{background:#20a0ff}.active_maint{background:#c0c0ff}
@@ -88,7 +88,7 @@ final class StatsPage {
     }
 
     private static void header(StringBuilder h, String px) {
-        h.append("<table class=\"tbl\" id=\"").append(esc(px)).append("\"><tr><th class=\"pxname\" colspan=\"29\">")
+        h.append("<table class=\"tbl\" id=\"").append(esc(px)).append("\"><tr><th class=\"pxname\" colspan=\"31\">")
                 .append(esc(px)).append("</th></tr>\n<tr class=\"titre\"><th rowspan=\"2\"></th>");
         for (String[] g : GROUPS) {
             h.append("<th colspan=\"").append((g.length - 1) / 2).append("\">").append(g[0]).append("</th>");
