@@ -1,10 +1,8 @@
 package dev.bascule.dist;
 
 import dev.bascule.config.ConfigParser;
-import dev.bascule.config.Diagnostic;
 import dev.bascule.config.ParseResult;
 import dev.bascule.config.model.Server;
-import dev.bascule.core.Runtime;
 import dev.bascule.core.StartupException;
 import dev.bascule.core.Transport;
 import io.netty.channel.EventLoopGroup;
@@ -39,27 +37,21 @@ final class Demo implements Callable<Integer> {
         }
         Transport transport = Transport.select(false);
         ParseResult parsed = new ConfigParser(System::getenv, Set.of()).parse(List.of(cfg));
-        parsed.diagnostics().forEach(d -> {
-            if (d.severity() == Diagnostic.Severity.ALERT) {
-                log.error(d.text());
-            } else {
-                log.warn(d.text());
-            }
-        });
+        ConfigReport.log(parsed.diagnostics());
         if (!parsed.valid()) {
             return 1;
         }
         Signals.Stop stop = Signals.awaitStop();
         EventLoopGroup backendLoops = transport.newEventLoops(1, "demo-backends");
         List<DemoBackend> backends = new ArrayList<>();
-        Runtime runtime = null;
+        RunningProxy proxy = null;
         try {
             for (var backend : parsed.config().backends()) {
                 for (Server s : backend.servers()) {
                     backends.add(DemoBackend.start(s.name(), s.address(), backendLoops, transport));
                 }
             }
-            runtime = Runtime.start(parsed.config(), transport);
+            proxy = RunningProxy.start(parsed.config(), transport);
             printWhatToTry(parsed);
             stop.await();
             return 0;
@@ -67,8 +59,8 @@ final class Demo implements Callable<Integer> {
             log.error(e.getMessage());
             return 1;
         } finally {
-            if (runtime != null) {
-                runtime.close();
+            if (proxy != null) {
+                proxy.close();
             }
             backends.forEach(DemoBackend::close);
             backendLoops.shutdownGracefully().syncUninterruptibly();
@@ -76,10 +68,11 @@ final class Demo implements Callable<Integer> {
     }
 
     private static void printWhatToTry(ParseResult parsed) {
-        var frontend = parsed.config().frontends().get(0);
+        var config = parsed.config();
+        var frontend = config.frontends().stream().filter(f -> !f.stats().enabled()).findFirst().orElseThrow();
         String url = "http://127.0.0.1:" + frontend.binds().get(0).port() + "/";
         StringBuilder servers = new StringBuilder();
-        parsed.config().backends().forEach(b -> b.servers().forEach(s ->
+        config.backends().forEach(b -> b.servers().forEach(s ->
                 servers.append("  ").append(s.name()).append(" on ").append(s.address()).append('\n')));
         System.out.println();
         System.out.println("Bascule demo is running: proxy '" + frontend.name() + "' on " + url
@@ -87,7 +80,15 @@ final class Demo implements Callable<Integer> {
         System.out.println("Try:");
         System.out.println("  for i in 1 2 3 4 5 6; do curl -s " + url + "; done");
         System.out.println("  -> each new connection goes to the next server: web1, web2, web3, web1, ...");
-        System.out.println("  open " + url + " in a browser and reload.");
+        config.frontends().stream().filter(f -> f.stats().enabled()).findFirst().ifPresent(s -> System.out.println(
+                "  open the stats page: http://127.0.0.1:" + s.binds().get(0).port() + s.stats().uri()));
+        config.global().statsSockets().stream().findFirst().ifPresent(sock -> {
+            String at = sock.address().family() == dev.bascule.config.model.Address.Family.UNIX
+                    ? sock.address().path() : "tcp:" + sock.address().host() + ":" + sock.address().port();
+            System.out.println("  put web1 in maintenance and watch the traffic move:");
+            System.out.println("    echo 'set server " + frontend.name() + "/web1 state maint' | socat stdio " + at);
+            System.out.println("    echo 'set server " + frontend.name() + "/web1 state ready' | socat stdio " + at);
+        });
         System.out.println("Stop with Ctrl-C.");
         System.out.flush();
     }

@@ -2,15 +2,10 @@ package dev.bascule.dist;
 
 import dev.bascule.config.Condition;
 import dev.bascule.config.ConfigParser;
-import dev.bascule.config.Diagnostic;
 import dev.bascule.config.ParseResult;
 import dev.bascule.config.model.Config;
-import dev.bascule.core.Runtime;
 import dev.bascule.core.StartupException;
 import dev.bascule.core.Transport;
-import dev.bascule.stats.StatsApplets;
-import dev.bascule.stats.StatsSocket;
-import io.netty.channel.EventLoopGroup;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
 import org.slf4j.Logger;
@@ -192,13 +187,7 @@ public final class Main implements Callable<Integer> {
     private Config load(List<Path> files) {
         ParseResult result = new ConfigParser(System::getenv, VersionInfo.features(Transport.select(noEpoll)))
                 .parse(files);
-        for (Diagnostic d : result.diagnostics()) {
-            if (d.severity() == Diagnostic.Severity.ALERT) {
-                log.error(d.text());
-            } else {
-                log.warn(d.text());
-            }
-        }
+        ConfigReport.log(result.diagnostics());
         if (!result.valid()) {
             for (Path f : files) {
                 log.error("Error(s) found in configuration file : {}", f);
@@ -222,24 +211,11 @@ public final class Main implements Callable<Integer> {
         Signals.Stop stop = Signals.awaitStop();
         Transport transport = Transport.select(noEpoll || config.global().noepoll());
         log.debug("Using {} polling system.", transport.name());
-        Runtime runtime;
+        RunningProxy proxy;
         try {
-            runtime = Runtime.start(config, transport, new StatsApplets());
+            proxy = RunningProxy.start(config, transport);
         } catch (StartupException e) {
             log.error(e.getMessage());
-            return 1;
-        }
-        List<StatsSocket> sockets = new ArrayList<>();
-        EventLoopGroup statsLoops = config.global().statsSockets().isEmpty() ? null
-                : transport.newEventLoops(1, "stats");
-        try {
-            for (var s : config.global().statsSockets()) {
-                sockets.add(StatsSocket.start(s, runtime, transport, statsLoops));
-            }
-        } catch (StartupException e) {
-            log.error(e.getMessage());
-            sockets.forEach(StatsSocket::close);
-            runtime.close();
             return 1;
         }
         PidFile pidfile = pid == null ? null : PidFile.write(pid);
@@ -248,14 +224,11 @@ public final class Main implements Callable<Integer> {
         }
         String signal = stop.await();
         log.info("Received {}: closing listeners and exiting.", signal);
-        sockets.forEach(StatsSocket::close);
-        if (statsLoops != null) {
-            statsLoops.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
-        }
-        runtime.close();
+        proxy.close();
         if (pidfile != null) {
             pidfile.remove();
         }
         return 0;
     }
+
 }
