@@ -79,5 +79,11 @@ final class DemoBackend {
                 written.addListener(ChannelFutureListener.CLOSE);
             }
         }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // Health checks end with a reset, as HAProxy's do: nothing to report.
+            ctx.close();
+        }
     }
 }

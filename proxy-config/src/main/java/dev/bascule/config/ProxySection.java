@@ -200,8 +200,6 @@ final class ProxySection implements Section {
             mode = Mode.TCP;
         } else if ("http".equals(m)) {
             mode = Mode.HTTP;
-            diag.warning(line.source(), "'mode http' is not supported yet for forwarding: a proxy with servers relays "
-                    + "bytes as in 'mode tcp' (the stats page and the Prometheus exporter are served)");
         } else if ("health".equals(m)) {
             diag.alert(line.source(), "'mode health' was removed in HAProxy 2.4; use 'http-request return' or "
                     + "'monitor-uri' instead");
