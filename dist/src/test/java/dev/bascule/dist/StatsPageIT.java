@@ -24,6 +24,102 @@ class StatsPageIT {
     }
 
     @Test
+    void admin_mode_applies_actions_posted_from_the_page_and_refuses_them_elsewhere() throws Exception {
+        try (TestServer a = TestServer.start(TestServer.named("a"));
+             TestServer b = TestServer.start(TestServer.named("b"))) {
+            int admin = Ports.free();
+            int readonly = Ports.free();
+            int port = Ports.free();
+            Path cfg = Bascule.writeConfig("stats-admin", TcpProxyIT.config("""
+                    listen stats
+                        bind 127.0.0.1:%d
+                        mode http
+                        stats uri /stats
+                        stats auth admin:secret
+                        stats admin if LOCALHOST
+                    listen viewer
+                        bind 127.0.0.1:%d
+                        mode http
+                        stats uri /stats
+                    listen web
+                        bind 127.0.0.1:%d
+                        server w1 127.0.0.1:%d
+                        server w2 127.0.0.1:%d
+                    """.formatted(admin, readonly, port, a.port(), b.port())));
+            try (Bascule proxy = Bascule.serve(cfg, port)) {
+                String page = curl("-u", "admin:secret", "http://127.0.0.1:" + admin + "/stats").body();
+                assertTrue(page.contains("<input type=\"checkbox\" name=\"s\" value=\"w1\">"), "admin form shown");
+                Reply denied = curl("-d", "s=w1&action=maint&b=web", "http://127.0.0.1:" + readonly + "/stats");
+                assertEquals(303, denied.status());
+                assertTrue(denied.headers().toLowerCase().contains("location: /stats;st=deny"), denied.headers());
+                Reply done = curl("-u", "admin:secret", "-d", "s=w1&action=maint&b=web",
+                        "http://127.0.0.1:" + admin + "/stats");
+                assertTrue(done.headers().toLowerCase().contains("location: /stats;st=done"), done.headers());
+                for (int i = 0; i < 3; i++) {
+                    assertEquals("b", TcpProxyIT.firstLine(port), "w1 is in maintenance");
+                }
+                assertTrue(curl("-u", "admin:secret", "http://127.0.0.1:" + admin + "/stats;st=DONE").body()
+                        .contains("Action processed successfully."));
+            }
+        }
+    }
+
+    @Test
+    void an_operator_puts_a_server_in_maintenance_from_the_page_in_a_real_browser() throws Exception {
+        String chromium = Tools.require("chromium");
+        try (TestServer a = TestServer.start(TestServer.named("a"));
+             TestServer b = TestServer.start(TestServer.named("b"))) {
+            int stats = Ports.free();
+            int port = Ports.free();
+            int devtools = Ports.free();
+            Path cfg = Bascule.writeConfig("stats-click", TcpProxyIT.config("""
+                    listen stats
+                        bind 127.0.0.1:%d
+                        mode http
+                        stats uri /stats
+                        stats admin if TRUE
+                    listen web
+                        bind 127.0.0.1:%d
+                        server w1 127.0.0.1:%d
+                        server w2 127.0.0.1:%d
+                    """.formatted(stats, port, a.port(), b.port())));
+            try (Bascule proxy = Bascule.serve(cfg, port)) {
+                Process browser = new ProcessBuilder(chromium, "--headless", "--no-sandbox", "--disable-gpu",
+                        "--disable-quic", "--no-first-run", "--disable-background-networking",
+                        "--disable-component-update", "--disable-sync", "--remote-allow-origins=*",
+                        "--remote-debugging-port=" + devtools,
+                        "--user-data-dir=" + cfg.getParent().resolve("chromium-profile"),
+                        "http://127.0.0.1:" + stats + "/stats")
+                        .redirectErrorStream(true).redirectOutput(cfg.getParent().resolve("chromium.log").toFile())
+                        .start();
+                try {
+                    DevTools page = DevTools.attach(devtools, "/stats");
+                    page.waitFor("document.readyState === 'complete' && "
+                            + "document.querySelector('input[name=s][value=w1]') !== null");
+                    // What a person does: tick w1, choose "Set state to MAINT", press Apply.
+                    page.evaluate("document.querySelector('input[name=s][value=w1]').checked = true;"
+                            + "document.querySelector('select[name=action]').value = 'maint';"
+                            + "document.querySelector('input[type=submit]').click(); 'clicked'");
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                    String status = "";
+                    while (System.nanoTime() < deadline && !status.equals("MAINT")) {
+                        status = curl("http://127.0.0.1:" + stats + "/stats;csv").body().lines()
+                                .filter(l -> l.startsWith("web,w1,")).map(l -> l.split(",", -1)[17]).findFirst()
+                                .orElse("");
+                        Thread.sleep(100);
+                    }
+                    assertEquals("MAINT", status, "the click reached the proxy");
+                    assertEquals("b", TcpProxyIT.firstLine(port));
+                    page.close();
+                } finally {
+                    browser.destroy();
+                    browser.waitFor(20, TimeUnit.SECONDS);
+                }
+            }
+        }
+    }
+
+    @Test
     void a_real_browser_renders_the_page() throws Exception {
         String chromium = Tools.require("chromium");
         try (TestServer a = TestServer.start(TestServer.named("a"))) {

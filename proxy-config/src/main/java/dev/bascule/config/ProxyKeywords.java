@@ -131,7 +131,7 @@ final class ProxyKeywords {
         pending("srvtcpka-cnt", "DLB", "4.2", 1, "<count>");
         pending("srvtcpka-idle", "DLB", "4.2", 1, "<timeout>");
         pending("srvtcpka-intvl", "DLB", "4.2", 1, "<timeout>");
-        pending("stats admin", "FLB", "4.2", 2, "{ if | unless } <cond>");
+        supported("stats admin", "FLB", "4.2", 2, "{ if | unless } TRUE|LOCALHOST", ProxySection::stats);
         supported("stats auth", "DFLB", "4.2", 1, "<user>:<passwd>", ProxySection::stats);
         supported("stats enable", "DFLB", "4.2", 0, "", ProxySection::stats);
         supported("stats hide-version", "DFLB", "4.2", 0, "", ProxySection::stats);

@@ -16,6 +16,7 @@ final class StatsConfig {
     private boolean hideVersion;
     private boolean showLegends;
     private boolean showNode;
+    private String admin;
 
     StatsConfig(Diagnostics diag, StatsConfig defaults) {
         this.diag = diag;
@@ -28,6 +29,7 @@ final class StatsConfig {
             hideVersion = defaults.hideVersion;
             showLegends = defaults.showLegends;
             showNode = defaults.showNode;
+            admin = defaults.admin;
         }
     }
 
@@ -55,12 +57,26 @@ final class StatsConfig {
             case "hide-version" -> hideVersion = true;
             case "show-legends" -> showLegends = true;
             case "show-node" -> showNode = true;
+            case "admin" -> admin(line);
             default -> {
             }
         }
     }
 
+    /** {@code stats admin if|unless TRUE|LOCALHOST}: who may drive servers from the page. */
+    private void admin(Line line) {
+        String cond = line.word(2);
+        String what = line.word(3);
+        if (!("if".equals(cond) || "unless".equals(cond)) || !("TRUE".equals(what) || "LOCALHOST".equals(what))
+                || line.size() > 4) {
+            diag.alert(line.source(), "'stats admin' : only 'if|unless TRUE' and 'if|unless LOCALHOST' are supported "
+                    + "yet, got '" + String.join(" ", line.words().subList(2, line.size())) + "'");
+            return;
+        }
+        admin = cond + " " + what;
+    }
+
     StatsSettings build() {
-        return new StatsSettings(enabled, uri, realm, auth, refreshMs, hideVersion, showLegends, showNode, null);
+        return new StatsSettings(enabled, uri, realm, auth, refreshMs, hideVersion, showLegends, showNode, admin);
     }
 }

@@ -7,6 +7,7 @@ import dev.bascule.core.Applets;
 import dev.bascule.core.BackendState;
 import dev.bascule.core.FrontendState;
 import dev.bascule.core.Runtime;
+import dev.bascule.core.ServerState;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -16,15 +17,18 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -99,21 +103,73 @@ public final class StatsApplets implements Applets {
                     send(ctx, request, r, true);
                     return;
                 }
-                page(ctx, request, stats, Set.of(uri.substring(stats.uri().length()).split(";")));
+                boolean admin = adminAllowed(stats, ctx.channel().remoteAddress());
+                if (request.method().equals(HttpMethod.POST)) {
+                    String outcome = admin ? apply(request) : "DENY";
+                    FullHttpResponse r = response(HttpResponseStatus.SEE_OTHER, "text/plain", "");
+                    r.headers().set(HttpHeaderNames.LOCATION, stats.uri() + ";st=" + outcome);
+                    send(ctx, request, r, true);
+                    return;
+                }
+                page(ctx, request, stats, Set.of(uri.substring(stats.uri().length()).split(";")), admin);
             } else {
                 respond(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, "text/html", BODY_503, true);
             }
         }
 
-        private void page(ChannelHandlerContext ctx, FullHttpRequest request, StatsSettings stats, Set<String> opts) {
+        /** {@code stats admin if|unless TRUE|LOCALHOST} for this client. */
+        private boolean adminAllowed(StatsSettings stats, java.net.SocketAddress client) {
+            if (stats.admin() == null) {
+                return false;
+            }
+            boolean holds = stats.admin().endsWith("TRUE") || client instanceof java.net.InetSocketAddress isa
+                    && isa.getAddress() != null && isa.getAddress().isLoopbackAddress();
+            return stats.admin().startsWith("if") == holds;
+        }
+
+        /** The admin form: servers {@code s} of backend {@code b}, one {@code action}; DONE, NONE or an error. */
+        private String apply(FullHttpRequest request) {
+            QueryStringDecoder form = new QueryStringDecoder("?" + request.content().toString(StandardCharsets.UTF_8));
+            List<String> backend = form.parameters().getOrDefault("b", List.of());
+            List<String> names = form.parameters().getOrDefault("s", List.of());
+            List<String> action = form.parameters().getOrDefault("action", List.of());
+            BackendState b = backend.isEmpty() ? null : runtime.backend(backend.get(0).replaceFirst("^#", ""));
+            if (b == null || action.isEmpty()) {
+                return "ERRP";
+            }
+            int done = 0;
+            for (ServerState s : b.servers()) {
+                if (!names.contains(s.name())) {
+                    continue;
+                }
+                switch (action.get(0)) {
+                    case "ready" -> s.admin(ServerState.Admin.READY);
+                    case "drain" -> s.admin(ServerState.Admin.DRAIN);
+                    case "maint" -> s.admin(ServerState.Admin.MAINT);
+                    case "dhlth" -> s.checksEnabled(false);
+                    case "ehlth" -> s.checksEnabled(true);
+                    case "shutdown" -> s.shutdownSessions();
+                    default -> {
+                        return "ERRP";
+                    }
+                }
+                done++;
+            }
+            return done == 0 ? "NONE" : "DONE";
+        }
+
+        private void page(ChannelHandlerContext ctx, FullHttpRequest request, StatsSettings stats, Set<String> opts,
+                          boolean admin) {
             if (opts.contains("csv")) {
                 respond(ctx, request, HttpResponseStatus.OK, "text/plain", StatsCsv.csv(runtime), true);
             } else if (opts.contains("json")) {
                 respond(ctx, request, HttpResponseStatus.OK, "application/json",
                         new RuntimeApi(runtime).execute("show stat json", RuntimeApi.Level.USER), true);
             } else {
-                respond(ctx, request, HttpResponseStatus.OK, "text/html",
-                        StatsPage.html(runtime, stats, !opts.contains("norefresh"), opts.contains("up")), true);
+                String status = opts.stream().filter(o -> o.startsWith("st=")).map(o -> o.substring(3)).findFirst()
+                        .orElse(null);
+                respond(ctx, request, HttpResponseStatus.OK, "text/html", StatsPage.html(runtime, stats,
+                        !opts.contains("norefresh"), opts.contains("up"), admin, status), true);
             }
         }
 

@@ -39,7 +39,17 @@ final class StatsPage {
     private StatsPage() {
     }
 
-    static String html(Runtime runtime, StatsSettings settings, boolean refresh, boolean onlyUp) {
+    /** The actions of admin mode, as HAProxy names them in its form. */
+    static final String[][] ACTIONS = {{"ready", "Set state to READY"}, {"drain", "Set state to DRAIN"},
+        {"maint", "Set state to MAINT"}, {"dhlth", "Health: disable checks"}, {"ehlth", "Health: enable checks"},
+        {"shutdown", "Kill Sessions"}};
+
+    /**
+     * @param admin  adds a checkbox per server and an action form per backend
+     * @param status the outcome of the last admin action ({@code ;st=DONE}), or null
+     */
+    static String html(Runtime runtime, StatsSettings settings, boolean refresh, boolean onlyUp, boolean admin,
+                       String status) {
         StringBuilder h = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">");
         h.append("<title>Statistics Report for Bascule</title>");
         if (refresh && settings.refreshMs() > 0) {
@@ -54,25 +64,56 @@ final class StatsPage {
                 .append(up / 60 % 60).append("m").append(up % 60).append("s; maxconn = ")
                 .append(runtime.maxconn()).append("; threads = ").append(runtime.threads()).append("</p>\n");
         legend(h);
+        if (status != null) {
+            h.append("<p id=\"status\">").append(switch (status) {
+                case "DONE" -> "Action processed successfully.";
+                case "DENY" -> "Action denied.";
+                case "NONE" -> "Nothing has changed.";
+                default -> "Action not processed: " + esc(status);
+            }).append("</p>\n");
+        }
         String current = null;
+        boolean servers = false;
         for (Map<String, String> row : StatsCsv.rows(runtime)) {
             String px = row.get("pxname");
             if (!px.equals(current)) {
                 if (current != null) {
-                    h.append("</table>\n");
+                    end(h, current, admin, servers);
                 }
                 current = px;
+                servers = false;
+                if (admin) {
+                    h.append("<form method=\"post\" action=\"").append(esc(settings.uri())).append("\">");
+                }
                 header(h, px);
             }
+            servers |= "2".equals(row.get("type"));
             if (onlyUp && "2".equals(row.get("type")) && !row.get("status").startsWith("UP")) {
                 continue;
             }
-            row(h, row);
+            row(h, row, admin);
         }
         if (current != null) {
-            h.append("</table>\n");
+            end(h, current, admin, servers);
         }
         return h.append("</body></html>\n").toString();
+    }
+
+    /** Closes a proxy's table and, in admin mode, its form, with the action selector when it has servers. */
+    private static void end(StringBuilder h, String px, boolean admin, boolean servers) {
+        h.append("</table>\n");
+        if (!admin) {
+            return;
+        }
+        if (servers) {
+            h.append("<p>Choose the action to perform on the checked servers : <select name=\"action\">");
+            for (String[] a : ACTIONS) {
+                h.append("<option value=\"").append(a[0]).append("\">").append(a[1]).append("</option>");
+            }
+            h.append("</select><input type=\"hidden\" name=\"b\" value=\"").append(esc(px))
+                    .append("\"><input type=\"submit\" value=\"Apply\"></p>");
+        }
+        h.append("</form>\n");
     }
 
     private static void legend(StringBuilder h) {
@@ -102,14 +143,18 @@ final class StatsPage {
         h.append("</tr>\n");
     }
 
-    private static void row(StringBuilder h, Map<String, String> r) {
+    private static void row(StringBuilder h, Map<String, String> r, boolean admin) {
         String type = r.get("type");
         String css = switch (type) {
             case "0" -> "frontend";
             case "1" -> "backend";
             default -> serverClass(r);
         };
-        h.append("<tr class=\"").append(css).append("\"><td class=\"ac\">").append(esc(r.get("svname"))).append("</td>");
+        h.append("<tr class=\"").append(css).append("\"><td class=\"ac\">");
+        if (admin && "2".equals(type)) {
+            h.append("<input type=\"checkbox\" name=\"s\" value=\"").append(esc(r.get("svname"))).append("\"> ");
+        }
+        h.append(esc(r.get("svname"))).append("</td>");
         for (String[] g : GROUPS) {
             for (int i = 2; i < g.length; i += 2) {
                 String v = r.getOrDefault(g[i], "");
