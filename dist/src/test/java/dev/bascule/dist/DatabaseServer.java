@@ -87,28 +87,12 @@ final class DatabaseServer implements AutoCloseable {
     private static DatabaseServer start(Path dir, int port, List<String> command) throws Exception {
         Process p = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("server.log").toFile()).start();
-        DatabaseServer server = new DatabaseServer(port, p);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!Bascule.isListening(port)) {
-            if (!p.isAlive() || System.nanoTime() > deadline) {
-                server.close();
-                throw new AssertionError(command.get(0) + " did not start:\n" + Files.readString(dir.resolve("server.log")));
-            }
-            Thread.sleep(20);
-        }
-        return server;
+        Processes.awaitListening(port, p, dir.resolve("server.log"));
+        return new DatabaseServer(port, p);
     }
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        Processes.stop(process);
     }
 }

@@ -316,8 +316,8 @@ class HealthChecksIT {
                 "127.0.0.1:" + smtp).redirectErrorStream(true).redirectOutput(dir.resolve("smtpd.log").toFile())
                 .start();
         try {
-            awaitListening(tls, tlsServer);
-            awaitListening(smtp, smtpServer);
+            Processes.awaitListening(tls, tlsServer, dir.resolve("s_server.log"));
+            Processes.awaitListening(smtp, smtpServer, dir.resolve("smtpd.log"));
             int port = Ports.free();
             Path cfg = Bascule.writeConfig("tls-smtp", TcpProxyIT.config("""
                     backend tls
@@ -338,18 +338,8 @@ class HealthChecksIT {
                         10_000);
             }
         } finally {
-            tlsServer.destroy();
-            smtpServer.destroy();
-        }
-    }
-
-    private static void awaitListening(int port, Process p) throws Exception {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
-        while (!Bascule.isListening(port)) {
-            if (!p.isAlive() || System.nanoTime() > deadline) {
-                throw new AssertionError("server on " + port + " did not start");
-            }
-            Thread.sleep(20);
+            Processes.stop(tlsServer);
+            Processes.stop(smtpServer);
         }
     }
 

@@ -3,7 +3,6 @@ package dev.bascule.dist;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real nginx on its own loopback port, from its own config and prefix directory, stopped by PID.
@@ -54,17 +53,8 @@ final class NginxServer implements AutoCloseable {
         Process p = new ProcessBuilder(List.of(nginx, "-c", conf.toAbsolutePath().toString(), "-p",
                 dir.toAbsolutePath().toString()))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("logs/stdout.txt").toFile()).start();
-        NginxServer server = new NginxServer(port, dir, p);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!Bascule.isListening(port)) {
-            if (!p.isAlive() || System.nanoTime() > deadline) {
-                server.close();
-                throw new AssertionError("nginx did not start on " + port + ": "
-                        + Files.readString(dir.resolve("logs/stdout.txt")));
-            }
-            Thread.sleep(20);
-        }
-        return server;
+        Processes.awaitListening(port, p, dir.resolve("logs/error.log"));
+        return new NginxServer(port, dir, p);
     }
 
     /** While this file exists, /health answers 503. */
@@ -74,14 +64,6 @@ final class NginxServer implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        Processes.stop(process);
     }
 }

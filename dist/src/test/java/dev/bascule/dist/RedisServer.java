@@ -23,16 +23,8 @@ final class RedisServer implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("redis-" + port + ".log").toFile())
                 .start();
-        RedisServer redis = new RedisServer(port, p);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!Bascule.isListening(port)) {
-            if (!p.isAlive() || System.nanoTime() > deadline) {
-                redis.close();
-                throw new AssertionError("redis-server did not start on port " + port);
-            }
-            Thread.sleep(20);
-        }
-        return redis;
+        Processes.awaitListening(port, p, dir.resolve("redis-" + port + ".log"));
+        return new RedisServer(port, p);
     }
 
     /** Runs redis-cli against {@code port} and returns its output, trimmed. */
@@ -51,14 +43,6 @@ final class RedisServer implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        Processes.stop(process);
     }
 }

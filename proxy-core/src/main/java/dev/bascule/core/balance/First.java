@@ -8,19 +8,16 @@ import java.net.SocketAddress;
  * {@code balance first}: the first usable server in declaration order that is below its {@code maxconn}
  * takes the new connection, so servers fill up one after the other.
  */
-public final class First implements Balancer {
-    private final ServerPool pool;
-    private final boolean allBackups;
-
+public final class First extends GroupBalancer {
     public First(ServerPool pool, boolean allBackups) {
-        this.pool = pool;
-        this.allBackups = allBackups;
+        super(pool, allBackups);
     }
 
     @Override
-    public ServerState pick(ServerState avoid, SocketAddress client) {
+    public synchronized ServerState pick(ServerState avoid, SocketAddress client) {
+        refresh();
         ServerState fallback = null;
-        for (ServerState s : pool.group(allBackups)) {
+        for (ServerState s : group) {
             if (!s.hasSlot()) {
                 continue;
             }

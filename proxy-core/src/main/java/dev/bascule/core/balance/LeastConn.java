@@ -3,7 +3,6 @@ package dev.bascule.core.balance;
 import dev.bascule.core.ServerState;
 
 import java.net.SocketAddress;
-import java.util.List;
 
 /**
  * {@code balance leastconn}: the server with the fewest sessions per unit of weight, as HAProxy's
@@ -11,25 +10,16 @@ import java.util.List;
  * long-lived connections evenly. Servers at their {@code maxconn} are skipped. A pick scans the servers:
  * O(n), unlike HAProxy's tree (see docs/performance.md for what it costs at 10,000 servers).
  */
-public final class LeastConn implements Balancer {
-    private final ServerPool pool;
-    private final boolean allBackups;
+public final class LeastConn extends GroupBalancer {
     private int start;
-    private long seenGeneration = -1;
-    private List<ServerState> group = List.of();
 
     public LeastConn(ServerPool pool, boolean allBackups) {
-        this.pool = pool;
-        this.allBackups = allBackups;
+        super(pool, allBackups);
     }
 
     @Override
     public synchronized ServerState pick(ServerState avoid, SocketAddress client) {
-        long g = pool.generation();
-        if (g != seenGeneration) {
-            seenGeneration = g;
-            group = pool.group(allBackups);
-        }
+        refresh();
         int n = group.size();
         ServerState best = null;
         long bestServed = 0;

@@ -3,35 +3,29 @@ package dev.bascule.core.balance;
 import dev.bascule.core.ServerState;
 
 import java.net.SocketAddress;
-import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * {@code balance random[(draws)]}: draw {@code draws} servers at random (2 by default, "the power of two
  * choices"), weighted as HAProxy does by drawing points on the consistent ring, and keep the least loaded.
  */
-public final class RandomDraws implements Balancer {
-    private final ServerPool pool;
-    private final boolean allBackups;
+public final class RandomDraws extends GroupBalancer {
     private final int draws;
-    private long seenGeneration = -1;
-    private List<ServerState> group = List.of();
     private ConsistentHashRing<ServerState> ring;
 
     public RandomDraws(ServerPool pool, boolean allBackups, int draws) {
-        this.pool = pool;
-        this.allBackups = allBackups;
+        super(pool, allBackups);
         this.draws = Math.max(1, draws);
     }
 
     @Override
+    void rebuild() {
+        ring = ConsistentHashRing.of(group, s -> pool.servers().indexOf(s) + 1, ServerState::weight);
+    }
+
+    @Override
     public synchronized ServerState pick(ServerState avoid, SocketAddress client) {
-        long g = pool.generation();
-        if (g != seenGeneration) {
-            seenGeneration = g;
-            group = pool.group(allBackups);
-            ring = ConsistentHashRing.of(group, s -> pool.servers().indexOf(s) + 1, ServerState::weight);
-        }
+        refresh();
         if (group.isEmpty()) {
             return null;
         }

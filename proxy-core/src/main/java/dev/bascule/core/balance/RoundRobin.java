@@ -16,20 +16,21 @@ import java.util.TreeSet;
  * one total weight is current; positions beyond it wait in the next window. Picks cost O(log n); a change of
  * a server's state or weight rebuilds the positions (rare: the pool's generation tells when).
  */
-public final class RoundRobin implements Balancer {
+public final class RoundRobin extends GroupBalancer {
     /** HAProxy works in units of weight x 16 ({@code BE_WEIGHT_SCALE}); keys mirror its tree order. */
     private static final int SCALE = 16;
     private static final int EWEIGHT_MAX = 256 * SCALE;
 
-    private final ServerPool pool;
-    private final boolean allBackups;
-    private long seenGeneration = -1;
-    private Group group;
+    private Group order;
     private long sequence;
 
     public RoundRobin(ServerPool pool, boolean allBackups) {
-        this.pool = pool;
-        this.allBackups = allBackups;
+        super(pool, allBackups);
+    }
+
+    @Override
+    void rebuild() {
+        order = new Group(group);
     }
 
     /** One server's place: position, carried remainder, the tree it sits in and its key there. */
@@ -168,11 +169,7 @@ public final class RoundRobin implements Balancer {
 
     @Override
     public synchronized ServerState pick(ServerState avoid, SocketAddress client) {
-        long g = pool.generation();
-        if (g != seenGeneration) {
-            seenGeneration = g;
-            group = new Group(pool.group(allBackups));
-        }
-        return group.pick(avoid);
+        refresh();
+        return order.pick(avoid);
     }
 }

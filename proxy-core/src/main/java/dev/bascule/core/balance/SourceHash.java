@@ -4,7 +4,6 @@ import dev.bascule.core.ServerState;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.util.List;
 
 /**
  * {@code balance source}: the client's IP address chooses the server, the same one for as long as the set
@@ -12,18 +11,13 @@ import java.util.List;
  * its four 32-bit words); {@code hash-type map-based} (the default) takes slot {@code hash mod total weight}
  * of the weight map, {@code hash-type consistent} the point after {@code avalanche(hash)} on the ring.
  */
-public final class SourceHash implements Balancer {
-    private final ServerPool pool;
-    private final boolean allBackups;
+public final class SourceHash extends GroupBalancer {
     private final boolean consistent;
-    private long seenGeneration = -1;
-    private List<ServerState> group = List.of();
     private WeightMap map;
     private ConsistentHashRing<ServerState> ring;
 
     public SourceHash(ServerPool pool, boolean allBackups, boolean consistent) {
-        this.pool = pool;
-        this.allBackups = allBackups;
+        super(pool, allBackups);
         this.consistent = consistent;
     }
 
@@ -55,13 +49,8 @@ public final class SourceHash implements Balancer {
         return h;
     }
 
-    private void refresh() {
-        long g = pool.generation();
-        if (g == seenGeneration) {
-            return;
-        }
-        seenGeneration = g;
-        group = pool.group(allBackups);
+    @Override
+    void rebuild() {
         if (consistent) {
             ring = ConsistentHashRing.of(group, s -> pool.servers().indexOf(s) + 1, ServerState::weight);
         } else {

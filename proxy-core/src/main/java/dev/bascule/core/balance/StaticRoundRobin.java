@@ -9,17 +9,12 @@ import java.util.List;
  * {@code balance static-rr}: HAProxy's precomputed weight map ({@link WeightMap}) walked slot by slot, O(1)
  * per pick: weights 3:2:1 serve a a b a b c. The map is rebuilt when a server's state or weight changes.
  */
-public final class StaticRoundRobin implements Balancer {
-    private final ServerPool pool;
-    private final boolean allBackups;
-    private long seenGeneration = -1;
-    private List<ServerState> group = List.of();
+public final class StaticRoundRobin extends GroupBalancer {
     private WeightMap map;
     private int next;
 
     public StaticRoundRobin(ServerPool pool, boolean allBackups) {
-        this.pool = pool;
-        this.allBackups = allBackups;
+        super(pool, allBackups);
     }
 
     @Override
@@ -38,13 +33,8 @@ public final class StaticRoundRobin implements Balancer {
         return avoid != null && avoid.hasSlot() ? avoid : null;
     }
 
-    private void refresh() {
-        long g = pool.generation();
-        if (g == seenGeneration) {
-            return;
-        }
-        seenGeneration = g;
-        group = pool.group(allBackups);
+    @Override
+    void rebuild() {
         map = weightMap(pool, group);
         next = map.size() == 0 ? 0 : next % map.size();
     }
