@@ -43,6 +43,8 @@ public final class ServerState {
     private final AtomicInteger served = new AtomicInteger();
     private volatile Runnable onSlotFreed = () -> {
     };
+    private volatile Runnable onLoadChange = () -> {
+    };
     private final AtomicInteger currentSessions = new AtomicInteger();
     private final AtomicInteger maxSessions = new AtomicInteger();
     private final LongAdder bytesIn = new LongAdder();
@@ -128,6 +130,7 @@ public final class ServerState {
                 return false;
             }
             if (served.compareAndSet(n, n + 1)) {
+                onLoadChange.run();
                 return true;
             }
         }
@@ -136,7 +139,13 @@ public final class ServerState {
     /** Gives a slot back; a connection waiting in the queue may take it. */
     public void release() {
         served.decrementAndGet();
+        onLoadChange.run();
         onSlotFreed.run();
+    }
+
+    /** Who to tell when the number of connections served changes (leastconn keeps its order with it). */
+    public void onLoadChange(Runnable listener) {
+        onLoadChange = listener;
     }
 
     public int served() {
