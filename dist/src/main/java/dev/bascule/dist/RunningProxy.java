@@ -6,6 +6,8 @@ import dev.bascule.core.StartupException;
 import dev.bascule.core.Transport;
 import dev.bascule.stats.StatsApplets;
 import dev.bascule.stats.StatsSocket;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.EventLoopGroup;
 
 import java.util.ArrayList;
@@ -26,7 +28,8 @@ final class RunningProxy implements AutoCloseable {
 
     /** Starts everything the config asks for; nothing stays open if a part fails. */
     static RunningProxy start(Config config, Transport transport) throws StartupException {
-        Runtime runtime = Runtime.start(config, transport, new StatsApplets());
+        Runtime runtime = Runtime.start(config, transport, new StatsApplets(),
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         List<StatsSocket> sockets = new ArrayList<>();
         EventLoopGroup statsLoops = config.global().statsSockets().isEmpty() ? null
                 : transport.newEventLoops(1, "stats");

@@ -222,6 +222,11 @@ class StatsPageIT {
                 assertTrue(scrape.body().contains("haproxy_server_sessions_total{proxy=\"logservers\",server=\"t1\"} 2.0"),
                         scrape.body());
                 assertTrue(scrape.body().contains("haproxy_frontend_current_sessions{proxy=\"logservers\"}"));
+                // Timings as histograms, which HAProxy's own exporter lacks.
+                assertTrue(scrape.body().contains("haproxy_backend_connect_time_seconds_count{proxy=\"logservers\"} 2"),
+                        scrape.body());
+                assertTrue(scrape.body().contains("haproxy_backend_total_time_seconds_bucket{proxy=\"logservers\",le="),
+                        scrape.body());
             }
         }
     }

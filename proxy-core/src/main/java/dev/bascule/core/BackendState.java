@@ -34,11 +34,14 @@ public final class BackendState {
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicInteger maxQueued = new AtomicInteger();
 
-    public BackendState(Backend config, ServerPool pool, Balancer balancer) {
+    private final Timings timings;
+
+    public BackendState(Backend config, ServerPool pool, Balancer balancer, Timings timings) {
         this.config = config;
         this.pool = pool;
         this.servers = pool.servers();
         this.balancer = balancer;
+        this.timings = timings;
         servers.forEach(s -> s.onSlotFreed(this::slotFreed));
     }
 
@@ -114,6 +117,10 @@ public final class BackendState {
 
     public Balancer balancer() {
         return balancer;
+    }
+
+    public Timings timings() {
+        return timings;
     }
 
     public String name() {

@@ -10,6 +10,8 @@ import dev.bascule.config.model.ServerCheck;
 import dev.bascule.core.balance.Balancers;
 import dev.bascule.core.balance.ServerPool;
 import dev.bascule.core.check.HealthChecker;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.EventLoopGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,10 +40,18 @@ public final class Runtime implements AutoCloseable {
     private final int threads;
     private final int maxconn;
 
-    private Runtime(EventLoopGroup loops, int threads, int maxconn) {
+    private final MeterRegistry registry;
+
+    private Runtime(EventLoopGroup loops, int threads, int maxconn, MeterRegistry registry) {
         this.loops = loops;
         this.threads = threads;
         this.maxconn = maxconn;
+        this.registry = registry;
+    }
+
+    /** The registry of the runtime's own meters (the session timers). */
+    public MeterRegistry meterRegistry() {
+        return registry;
     }
 
     public int threads() {
@@ -60,10 +70,16 @@ public final class Runtime implements AutoCloseable {
 
     /** @param applets answers some frontends locally (stats page, Prometheus), or null */
     public static Runtime start(Config config, Transport transport, Applets applets) throws StartupException {
+        return start(config, transport, applets, new SimpleMeterRegistry());
+    }
+
+    /** @param registry where the session timers go (the stats module exposes it to Prometheus) */
+    public static Runtime start(Config config, Transport transport, Applets applets, MeterRegistry registry)
+            throws StartupException {
         int threads = config.global().nbthread() > 0 ? config.global().nbthread()
                 : java.lang.Runtime.getRuntime().availableProcessors();
         Runtime runtime = new Runtime(transport.newEventLoops(threads, "bascule"), threads,
-                config.global().maxconn());
+                config.global().maxconn(), registry);
         try {
             for (Backend b : config.backends()) {
                 runtime.backends.put(b.name(), runtime.backendState(b, transport, config.global().spreadChecks()));
@@ -107,7 +123,8 @@ public final class Runtime implements AutoCloseable {
             checkTargets.add(s.check().enabled() ? checkTarget(backend, s, host, fixed) : null);
         }
         ServerPool pool = new ServerPool(servers);
-        BackendState state = new BackendState(backend, pool, Balancers.of(backend, pool));
+        BackendState state = new BackendState(backend, pool, Balancers.of(backend, pool),
+                new Timings(registry, backend.name()));
         for (int i = 0; i < servers.size(); i++) {
             ServerState server = servers.get(i);
             if (checkTargets.get(i) != null) {

@@ -43,7 +43,8 @@ class BackendStateTest {
         Backend config = new Backend("b", new Source("t.cfg", 1), Mode.TCP, Balance.ROUNDROBIN, List.of(),
                 Timeouts.NONE, 3, 0, CheckSettings.DEFAULT, List.of());
         ServerPool pool = new ServerPool(List.of(servers));
-        return new BackendState(config, pool, new RoundRobin(pool, false));
+        return new BackendState(config, pool, new RoundRobin(pool, false),
+                new Timings(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), "b"));
     }
 
     @Test

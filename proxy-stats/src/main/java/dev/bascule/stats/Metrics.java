@@ -21,9 +21,12 @@ import java.util.function.ToDoubleFunction;
 final class Metrics {
     private static final List<String> SERVER_STATES = List.of("UP", "DOWN", "MAINT", "DRAIN", "NOLB");
 
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final PrometheusMeterRegistry registry;
 
+    /** Registers into the runtime's registry when it is a Prometheus one (its session timers are there). */
     Metrics(Runtime runtime) {
+        registry = runtime.meterRegistry() instanceof PrometheusMeterRegistry p ? p
+                : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         for (FrontendState f : runtime.frontends()) {
             Tags t = Tags.of("proxy", f.name());
             gauge("haproxy.frontend.current.sessions", t, f, FrontendState::sessionsCurrent);

@@ -178,6 +178,10 @@ public final class StatsCsv {
                 .min().orElse(0)));
         r.put("downtime", up ? "0" : "");
         r.put("lbtot", String.valueOf(servers.stream().mapToLong(ServerState::totalSessions).sum()));
+        r.put("qtime", String.valueOf(b.timings().queueMillis()));
+        r.put("ctime", String.valueOf(b.timings().connectMillis()));
+        r.put("rtime", "0");
+        r.put("ttime", String.valueOf(b.timings().totalMillis()));
         r.put("mode", c.mode().keyword());
         r.put("algo", c.balance().algorithm().replaceAll("\\(.*", ""));
         return r;

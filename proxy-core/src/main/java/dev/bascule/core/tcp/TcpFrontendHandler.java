@@ -47,6 +47,8 @@ public final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
     private int retriesLeft;
     private Runnable waiting;
     private ScheduledFuture<?> queueTimeout;
+    private long queuedSince;
+    private long connectSince;
     private final List<Object> early = new ArrayList<>();
     private boolean clientFinished;
 
@@ -69,7 +71,11 @@ public final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         retriesLeft = backend.config().retries();
-        ctx.channel().closeFuture().addListener(f -> leave());
+        long accepted = System.nanoTime();
+        ctx.channel().closeFuture().addListener(f -> {
+            leave();
+            backend.timings().ended(System.nanoTime() - accepted);
+        });
         assign(ctx);
     }
 
@@ -83,7 +89,11 @@ public final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
             if (queueTimeout != null) {
                 queueTimeout.cancel(false);
             }
+            if (queuedSince != 0) {
+                backend.timings().queued(System.nanoTime() - queuedSince);
+            }
             server = s;
+            connectSince = System.nanoTime();
             connect(ctx);
         } else if (backend.hasUsableServer()) {
             waiting = () -> ctx.executor().execute(() -> {
@@ -91,6 +101,9 @@ public final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
                 assign(ctx);
             });
             backend.enqueue(waiting);
+            if (queuedSince == 0) {
+                queuedSince = System.nanoTime();
+            }
             long limit = backend.config().timeouts().effectiveQueueMs();
             if (queueTimeout == null && limit > 0) {
                 queueTimeout = ctx.executor().schedule(() -> {
@@ -197,6 +210,7 @@ public final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         target.sessionStarted(client);
+        backend.timings().connected(System.nanoTime() - connectSince);
         serverChannel.closeFuture().addListener(f -> target.sessionEnded(client));
         IdleStateHandler serverIdle = idleTimeout(backend.config().timeouts().serverMs());
         if (serverIdle != null) {
