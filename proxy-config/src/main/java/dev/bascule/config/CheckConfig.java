@@ -35,7 +35,6 @@ final class CheckConfig {
     private boolean logHealthChecks;
     private boolean allBackups;
     private boolean disableOn404;
-    private boolean sendState;
 
     CheckConfig(Diagnostics diag, CheckConfig defaults) {
         this.diag = diag;
@@ -50,7 +49,6 @@ final class CheckConfig {
             logHealthChecks = defaults.logHealthChecks;
             allBackups = defaults.allBackups;
             disableOn404 = defaults.disableOn404;
-            sendState = defaults.sendState;
         }
     }
 
@@ -182,12 +180,8 @@ final class CheckConfig {
         }
     }
 
-    void httpFlag(Line line) {
-        if (line.word(1).equals("disable-on-404")) {
-            disableOn404 = true;
-        } else {
-            sendState = true;
-        }
+    void disableOn404(Line line) {
+        disableOn404 = true;
     }
 
     void tcpCheck(Line line) {
@@ -294,6 +288,6 @@ final class CheckConfig {
 
     CheckSettings build() {
         return new CheckSettings(type, http, httpExpect, tcpRules, user, post41, timeoutCheckMs, logHealthChecks,
-                allBackups, disableOn404, sendState);
+                allBackups, disableOn404);
     }
 }

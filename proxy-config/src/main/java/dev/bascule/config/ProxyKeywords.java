@@ -41,8 +41,8 @@ final class ProxyKeywords {
                 + "<value>]* [body <string>]", (p, l) -> p.checks.httpSend(l));
         supported("http-check expect", "DLB", "4.2", 2, "[!] status|rstatus|string|rstring <pattern>",
                 (p, l) -> p.checks.httpExpect(l));
-        supported("http-check disable-on-404", "DLB", "4.2", 0, "", (p, l) -> p.checks.httpFlag(l));
-        supported("http-check send-state", "DLB", "4.2", 0, "", (p, l) -> p.checks.httpFlag(l));
+        supported("http-check disable-on-404", "DLB", "4.2", 0, "", (p, l) -> p.checks.disableOn404(l));
+        pending("http-check send-state", "DLB", "4.2", 0, "");
         supported("tcp-check connect", "DLB", "4.2", 0, "[port <port>] [send-proxy]", (p, l) -> p.checks.tcpCheck(l));
         supported("tcp-check send", "DLB", "4.2", 1, "<data>", (p, l) -> p.checks.tcpCheck(l));
         supported("tcp-check send-binary", "DLB", "4.2", 1, "<hexstring>", (p, l) -> p.checks.tcpCheck(l));
@@ -140,9 +140,9 @@ final class ProxyKeywords {
         supported("stats refresh", "DFLB", "4.2", 1, "<delay>", ProxySection::stats);
         pending("stats scope", "DFLB", "4.2", 1, "{ <name> | \".\" }");
         pending("stats show-desc", "DFLB", "4.2", 0, "[ <desc> ]");
-        supported("stats show-legends", "DFLB", "4.2", 0, "", ProxySection::stats);
+        pending("stats show-legends", "DFLB", "4.2", 0, "");
         pending("stats show-modules", "DFLB", "4.2", 0, "");
-        supported("stats show-node", "DFLB", "4.2", 0, "[ <name> ]", ProxySection::stats);
+        pending("stats show-node", "DFLB", "4.2", 0, "[ <name> ]");
         supported("stats uri", "DFLB", "4.2", 1, "<prefix>", ProxySection::stats);
         pending("stick match", "LB", "4.2", 1, "<pattern> [table <table>] [{if | unless} <cond>]");
         pending("stick on", "LB", "4.2", 1, "<pattern> [table <table>] [{if | unless} <condition>]");

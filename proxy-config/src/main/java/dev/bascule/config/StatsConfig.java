@@ -14,8 +14,6 @@ final class StatsConfig {
     private final List<String> auth = new ArrayList<>();
     private long refreshMs;
     private boolean hideVersion;
-    private boolean showLegends;
-    private boolean showNode;
     private String admin;
 
     StatsConfig(Diagnostics diag, StatsConfig defaults) {
@@ -27,8 +25,6 @@ final class StatsConfig {
             auth.addAll(defaults.auth);
             refreshMs = defaults.refreshMs;
             hideVersion = defaults.hideVersion;
-            showLegends = defaults.showLegends;
-            showNode = defaults.showNode;
             admin = defaults.admin;
         }
     }
@@ -55,8 +51,6 @@ final class StatsConfig {
                 }
             }
             case "hide-version" -> hideVersion = true;
-            case "show-legends" -> showLegends = true;
-            case "show-node" -> showNode = true;
             case "admin" -> admin(line);
             default -> {
             }
@@ -77,6 +71,6 @@ final class StatsConfig {
     }
 
     StatsSettings build() {
-        return new StatsSettings(enabled, uri, realm, auth, refreshMs, hideVersion, showLegends, showNode, admin);
+        return new StatsSettings(enabled, uri, realm, auth, refreshMs, hideVersion, admin);
     }
 }

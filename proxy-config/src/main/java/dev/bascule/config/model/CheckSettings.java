@@ -16,7 +16,7 @@ import java.util.List;
  */
 public record CheckSettings(Type type, HttpRequest http, List<Expect> httpExpect, List<TcpRule> tcpRules,
                             String user, boolean mysqlPost41, long timeoutCheckMs, boolean logHealthChecks,
-                            boolean allBackups, boolean disableOn404, boolean sendState) {
+                            boolean allBackups, boolean disableOn404) {
     public enum Type {
         TCP, HTTP, TCP_CHECK, REDIS, MYSQL, PGSQL, SSL_HELLO, LDAP, SMTP;
 
@@ -27,7 +27,7 @@ public record CheckSettings(Type type, HttpRequest http, List<Expect> httpExpect
     }
 
     public static final CheckSettings DEFAULT = new CheckSettings(Type.TCP, HttpRequest.DEFAULT, List.of(),
-            List.of(), null, false, 0, false, false, false, false);
+            List.of(), null, false, 0, false, false, false);
 
     public CheckSettings {
         httpExpect = List.copyOf(httpExpect);

@@ -8,9 +8,9 @@ import java.util.List;
  * pairs; {@code admin} is the {@code stats admin} condition as written ({@code if TRUE}), or null.
  */
 public record StatsSettings(boolean enabled, String uri, String realm, List<String> auth, long refreshMs,
-                            boolean hideVersion, boolean showLegends, boolean showNode, String admin) {
+                            boolean hideVersion, String admin) {
     public static final StatsSettings NONE = new StatsSettings(false, "/haproxy?stats", "HAProxy Statistics",
-            List.of(), 0, false, false, false, null);
+            List.of(), 0, false, null);
 
     public StatsSettings {
         auth = List.copyOf(auth);

@@ -70,7 +70,7 @@ class DialogueTest {
     @Test
     void http_check_default_expects_2xx_or_3xx_and_reports_status_and_reason() {
         CheckSettings s = new CheckSettings(CheckSettings.Type.HTTP, new CheckSettings.HttpRequest("HEAD", "/",
-                "HTTP/1.0", List.of(), ""), List.of(), List.of(), null, false, 0, false, false, false, false);
+                "HTTP/1.0", List.of(), ""), List.of(), List.of(), null, false, 0, false, false, false);
         Dialogue d = new HttpDialogue(s);
         d.connected(channel);
         assertEquals("HEAD / HTTP/1.0\r\nConnection: close\r\n\r\n", sent());
@@ -87,7 +87,7 @@ class DialogueTest {
     void http_check_expect_rules_on_status_and_body() {
         CheckSettings s = new CheckSettings(CheckSettings.Type.HTTP, CheckSettings.HttpRequest.DEFAULT,
                 List.of(new Expect("status", "200-299", false), new Expect("string", "healthy", false)), List.of(),
-                null, false, 0, false, false, false, false);
+                null, false, 0, false, false, false);
         assertNull(new HttpDialogue(s).received(channel, bytes("HTTP/1.1 200 OK\r\n\r\nhea"), false),
                 "a body rule waits for the body");
         assertEquals(CheckStatus.L7OK, new HttpDialogue(s).received(channel,
