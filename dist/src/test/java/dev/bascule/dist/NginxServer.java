@@ -46,6 +46,8 @@ final class NginxServer implements AutoCloseable {
                             if (-f %1$s/down) { return 503; }
                             return 200 "healthy\\n";
                         }
+                        location = /xff { return 200 "$http_x_forwarded_for\\n"; }
+                        location = /conn { return 200 "%3$s $connection\\n"; }
                         location / { return 200 "%3$s\\n"; }
                     }
                 }

@@ -20,9 +20,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * exporter scraped as a Prometheus server does.
  */
 class StatsPageIT {
-    private record Reply(int status, String headers, String body) {
-    }
-
     @Test
     void admin_mode_applies_actions_posted_from_the_page_and_refuses_them_elsewhere() throws Exception {
         try (TestServer a = TestServer.start(TestServer.named("a"));
@@ -47,18 +44,18 @@ class StatsPageIT {
                         server w2 127.0.0.1:%d
                     """.formatted(admin, readonly, port, a.port(), b.port())));
             try (Bascule proxy = Bascule.serve(cfg, port)) {
-                String page = curl("-u", "admin:secret", "http://127.0.0.1:" + admin + "/stats").body();
+                String page = Curl.run("-u", "admin:secret", "http://127.0.0.1:" + admin + "/stats").body();
                 assertTrue(page.contains("<input type=\"checkbox\" name=\"s\" value=\"w1\">"), "admin form shown");
-                Reply denied = curl("-d", "s=w1&action=maint&b=web", "http://127.0.0.1:" + readonly + "/stats");
+                Curl.Reply denied = Curl.run("-d", "s=w1&action=maint&b=web", "http://127.0.0.1:" + readonly + "/stats");
                 assertEquals(303, denied.status());
                 assertTrue(denied.headers().toLowerCase().contains("location: /stats;st=deny"), denied.headers());
-                Reply done = curl("-u", "admin:secret", "-d", "s=w1&action=maint&b=web",
+                Curl.Reply done = Curl.run("-u", "admin:secret", "-d", "s=w1&action=maint&b=web",
                         "http://127.0.0.1:" + admin + "/stats");
                 assertTrue(done.headers().toLowerCase().contains("location: /stats;st=done"), done.headers());
                 for (int i = 0; i < 3; i++) {
                     assertEquals("b", TcpProxyIT.firstLine(port), "w1 is in maintenance");
                 }
-                assertTrue(curl("-u", "admin:secret", "http://127.0.0.1:" + admin + "/stats;st=DONE").body()
+                assertTrue(Curl.run("-u", "admin:secret", "http://127.0.0.1:" + admin + "/stats;st=DONE").body()
                         .contains("Action processed successfully."));
             }
         }
@@ -103,7 +100,7 @@ class StatsPageIT {
                     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                     String status = "";
                     while (System.nanoTime() < deadline && !status.equals("MAINT")) {
-                        status = curl("http://127.0.0.1:" + stats + "/stats;csv").body().lines()
+                        status = Curl.run("http://127.0.0.1:" + stats + "/stats;csv").body().lines()
                                 .filter(l -> l.startsWith("web,w1,")).map(l -> l.split(",", -1)[17]).findFirst()
                                 .orElse("");
                         Thread.sleep(100);
@@ -151,17 +148,6 @@ class StatsPageIT {
         }
     }
 
-    private static Reply curl(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Tools.require("curl"), "-s", "-D", "-", "--max-time", "10"));
-        cmd.addAll(Arrays.asList(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(15, TimeUnit.SECONDS));
-        int split = out.indexOf("\r\n\r\n");
-        String headers = out.substring(0, split);
-        return new Reply(Integer.parseInt(headers.split(" ")[1]), headers, out.substring(split + 4));
-    }
-
     @Test
     void the_stats_page_asks_for_credentials_and_shows_every_proxy() throws Exception {
         try (TestServer a = TestServer.start(TestServer.named("a"))) {
@@ -189,14 +175,14 @@ class StatsPageIT {
                     assertEquals("a", TcpProxyIT.firstLine(port));
                 }
                 String url = "http://127.0.0.1:" + stats + "/stats";
-                Reply none = curl(url);
+                Curl.Reply none = Curl.run(url);
                 assertEquals(401, none.status());
                 // Header names are case-insensitive; Netty writes them in lower case.
                 assertTrue(none.headers().toLowerCase().contains("www-authenticate: basic realm=\"haproxy manager\""),
                         none.headers());
-                assertEquals(401, curl("-u", "admin:wrong", url).status());
+                assertEquals(401, Curl.run("-u", "admin:wrong", url).status());
 
-                Reply page = curl("-u", "admin:admin", url);
+                Curl.Reply page = Curl.run("-u", "admin:admin", url);
                 assertEquals(200, page.status());
                 assertTrue(page.body().contains("<meta http-equiv=\"refresh\" content=\"30\">"), "stats refresh 30s");
                 assertTrue(page.body().contains("<th class=\"pxname\" colspan=\"31\">logservers</th>"), page.body());
@@ -204,17 +190,17 @@ class StatsPageIT {
                 assertTrue(page.body().contains("L4OK in "), "last check shown");
                 Files.writeString(Bascule.workDir("stats-page").resolve("stats.html"), page.body());
 
-                String csv = curl("-u", "admin:admin", url + ";csv").body();
+                String csv = Curl.run("-u", "admin:admin", url + ";csv").body();
                 List<String> t1 = csv.lines().filter(l -> l.startsWith("logservers,t1,")).findFirst()
                         .map(l -> Arrays.asList(l.split(",", -1))).orElseThrow();
                 assertEquals("2", t1.get(7), "stot after two connections");
                 assertEquals("UP", t1.get(17));
-                JsonNode json = new ObjectMapper().readTree(curl("-u", "admin:admin", url + ";json").body());
+                JsonNode json = new ObjectMapper().readTree(Curl.run("-u", "admin:admin", url + ";json").body());
                 assertTrue(json.isArray() && json.size() >= 5);
-                assertEquals(503, curl("-u", "admin:admin", "http://127.0.0.1:" + stats + "/elsewhere").status());
-                assertTrue(!curl("-u", "admin:admin", url + ";norefresh").body().contains("http-equiv=\"refresh\""));
+                assertEquals(503, Curl.run("-u", "admin:admin", "http://127.0.0.1:" + stats + "/elsewhere").status());
+                assertTrue(!Curl.run("-u", "admin:admin", url + ";norefresh").body().contains("http-equiv=\"refresh\""));
 
-                Reply scrape = curl("http://127.0.0.1:" + metrics + "/metrics");
+                Curl.Reply scrape = Curl.run("http://127.0.0.1:" + metrics + "/metrics");
                 assertEquals(200, scrape.status());
                 assertTrue(scrape.headers().contains("text/plain; version=0.0.4"), scrape.headers());
                 assertTrue(scrape.body().contains("haproxy_server_status{proxy=\"logservers\",server=\"t1\",state=\"UP\"} 1.0"),

@@ -4,7 +4,6 @@ import dev.bascule.config.model.Backend;
 import dev.bascule.config.model.Config;
 import dev.bascule.config.model.Directive;
 import dev.bascule.config.model.Frontend;
-import dev.bascule.config.model.Mode;
 import dev.bascule.config.model.Source;
 
 import java.io.IOException;
@@ -308,11 +307,6 @@ public final class ConfigParser {
 
     private void checkTarget(Frontend f, Map<String, Backend> backends, String target, String keyword, Source where) {
         Backend b = backends.get(target);
-        if (b != null && f.mode() == Mode.HTTP && !b.servers().isEmpty()) {
-            diag.warning(f.source(), "Proxy '" + f.name() + "' forwards 'mode http' traffic, which is not supported "
-                    + "yet: it is relayed as in 'mode tcp' (stats pages and the Prometheus exporter of proxies without "
-                    + "servers are served)");
-        }
         if (b == null) {
             String near = KeywordTable.nearest(target, backends.keySet());
             diag.alert(where, "Proxy '" + f.name() + "': unable to find required " + keyword + ": '" + target + "'"

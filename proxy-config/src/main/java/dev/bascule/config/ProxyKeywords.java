@@ -30,6 +30,11 @@ final class ProxyKeywords {
         supported("timeout server", "DLB", "4.2", 1, TIME, ProxySection::timeout);
         supported("timeout queue", "DLB", "4.2", 1, TIME, ProxySection::timeout);
         supported("option redispatch", "DLB", "4.2", 0, "[<interval>]", ProxySection::redispatch);
+        supported("option forwardfor", "DFLB", "4.2", 0, "[except <network>] [header <name>] [if-none]",
+                (p, l) -> p.http.forwardFor(l));
+        for (String o : List.of("httpclose", "http-server-close", "http-keep-alive")) {
+            supported("option " + o, "DFLB", "4.2", 0, "", (p, l) -> p.http.connectionMode(l));
+        }
         supported("default-server", "DLB", "5.2", 1, "[param*]", ProxySection::defaultServer);
         supported("option httpchk", "DLB", "4.2", 0, "[<method>] [<uri>] [<version>]", (p, l) -> p.checks.httpchk(l));
         for (String o : List.of("tcp-check", "redis-check", "mysql-check", "pgsql-check", "ssl-hello-chk",
@@ -119,7 +124,7 @@ final class ProxyKeywords {
         pending("max-keep-alive-queue", "DLB", "4.2", 1, "<value>");
         pending("max-session-srv-conns", "DFL", "4.2", 1, "<nb>");
         pending("monitor fail", "FL", "4.2", 2, "{ if | unless } <condition>");
-        pending("monitor-uri", "DFL", "4.2", 1, "<uri>");
+        supported("monitor-uri", "DFL", "4.2", 1, "<uri>", (p, l) -> p.http.monitorUri(l));
         pending("persist rdp-cookie", "DLB", "4.2", 0, "[(<name>)]");
         pending("rate-limit sessions", "DFL", "4.2", 1, "<rate>");
         pending("redirect", "FLB", "4.2", 2, "location | prefix | scheme <to> [code <code>] <option> ...");
@@ -173,11 +178,11 @@ final class ProxyKeywords {
         for (String o : List.of("abortonclose:DLB", "accept-invalid-http-request:DFL",
                 "accept-invalid-http-response:DLB", "checkcache:DLB", "clitcpka:DFL",
                 "contstats:DFL", "disable-h2-upgrade:DFL", "dontlog-normal:DFL", "dontlognull:DFL",
-                "external-check:DLB", "forwardfor:DFLB", "h1-case-adjust-bogus-client:DFL",
+                "external-check:DLB", "h1-case-adjust-bogus-client:DFL",
                 "h1-case-adjust-bogus-server:DLB", "http-buffer-request:DFLB", "http-ignore-probes:DFL",
-                "http-keep-alive:DFLB", "http-no-delay:DFLB", "http-pretend-keepalive:DFLB",
-                "http-restrict-req-hdr-names:DFLB", "http-server-close:DFLB", "http-use-proxy-header:DFL",
-                "httpclose:DFLB", "httplog:DFL", "httpslog:DFL", "idle-close-on-response:DFL",
+                "http-no-delay:DFLB", "http-pretend-keepalive:DFLB",
+                "http-restrict-req-hdr-names:DFLB", "http-use-proxy-header:DFL",
+                "httplog:DFL", "httpslog:DFL", "idle-close-on-response:DFL",
                 "independent-streams:DFLB", "log-separate-errors:DFL",
                 "logasap:DFL", "nolinger:DFLB", "originalto:DFLB", "persist:DLB",
                 "prefer-last-server:DLB", 

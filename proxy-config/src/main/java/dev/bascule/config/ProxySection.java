@@ -74,6 +74,7 @@ final class ProxySection implements Section {
     final List<Directive> useBackends = new ArrayList<>();
     final CheckConfig checks;
     final StatsConfig stats;
+    final HttpConfig http;
     private String prometheusPath;
     private final ServerSettings defaultServer;
 
@@ -84,6 +85,7 @@ final class ProxySection implements Section {
         this.source = source;
         this.checks = new CheckConfig(diag, defaults == null ? null : defaults.checks);
         this.stats = new StatsConfig(diag, defaults == null ? null : defaults.stats);
+        this.http = new HttpConfig(diag, defaults == null ? null : defaults.http);
         this.defaultServer = defaults == null ? new ServerSettings() : defaults.defaultServer.copy();
         if (defaults != null) {
             mode = defaults.mode;
@@ -141,6 +143,10 @@ final class ProxySection implements Section {
     private void negate(String option) {
         if (option.equals("option redispatch")) {
             redispatchInterval = 0;
+        } else if (option.equals("option forwardfor")) {
+            http.negateForwardFor();
+        } else if (List.of("option httpclose", "option http-server-close", "option http-keep-alive").contains(option)) {
+            http.negateConnectionMode();
         } else {
             checks.negate(option);
         }
@@ -474,11 +480,11 @@ final class ProxySection implements Section {
         // A listen section serves its own servers unless it routes elsewhere with default_backend.
         String target = kind == Kind.LISTEN && defaultBackend == null ? name : defaultBackend;
         return new Frontend(name, source, mode, binds, maxconn, timeouts, target, stats.build(), prometheusPath,
-                frontendDirectives);
+                http.build(), frontendDirectives);
     }
 
     Backend backend() {
         return new Backend(name, source, mode, balance, servers, timeouts, retries, redispatchInterval,
-                checks.build(), backendDirectives);
+                checks.build(), http.build(), backendDirectives);
     }
 }

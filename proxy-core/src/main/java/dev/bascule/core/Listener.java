@@ -3,6 +3,8 @@ package dev.bascule.core;
 import dev.bascule.config.model.Address;
 import dev.bascule.config.model.Bind;
 import dev.bascule.config.model.Frontend;
+import dev.bascule.config.model.Mode;
+import dev.bascule.core.http.HttpFrontendHandler;
 import dev.bascule.core.tcp.TcpFrontendHandler;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -55,6 +57,8 @@ final class Listener {
                         }
                         if (applet != null) {
                             applet.accept(ch);
+                        } else if (frontend.mode() == Mode.HTTP) {
+                            HttpFrontendHandler.install(ch, state, backend, transport);
                         } else {
                             ch.pipeline().addLast(new TcpFrontendHandler(state, backend, transport));
                         }

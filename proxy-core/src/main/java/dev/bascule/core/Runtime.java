@@ -92,7 +92,7 @@ public final class Runtime implements AutoCloseable {
                 boolean local = applets != null && applets.serves(f, backend);
                 if (!local && (f.stats().enabled() || f.prometheusPath() != null)) {
                     log.warn("Proxy {}: the stats page and the Prometheus exporter are only served by a frontend "
-                            + "that forwards no traffic until HTTP mode lands; here connections go to the servers",
+                            + "that forwards no traffic; here requests go to the servers (give the page a listen section of its own)",
                             f.name());
                 }
                 java.util.function.Consumer<io.netty.channel.Channel> applet = local

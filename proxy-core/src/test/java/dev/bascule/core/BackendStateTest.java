@@ -41,7 +41,7 @@ class BackendStateTest {
 
     private static BackendState backend(ServerState... servers) {
         Backend config = new Backend("b", new Source("t.cfg", 1), Mode.TCP, Balance.ROUNDROBIN, List.of(),
-                Timeouts.NONE, 3, 0, CheckSettings.DEFAULT, List.of());
+                Timeouts.NONE, 3, 0, CheckSettings.DEFAULT, dev.bascule.config.model.HttpSettings.NONE, List.of());
         ServerPool pool = new ServerPool(List.of(servers));
         return new BackendState(config, pool, new RoundRobin(pool, false),
                 new Timings(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), "b"));

@@ -19,8 +19,8 @@ import java.util.Objects;
 /**
  * {@code show stat} in HAProxy's CSV (doc/management.txt, section 9.1): the header names the columns, rows
  * are FRONTEND, each server, then BACKEND, per proxy in configuration order. Columns 0 to 79 are written,
- * in HAProxy 2.6's order, so tools that read them by position keep working; HTTP columns stay empty until
- * HTTP mode lands, as HAProxy leaves them for TCP proxies.
+ * in HAProxy 2.6's order, so tools that read them by position keep working; HTTP columns (hrsp_*, req_tot)
+ * stay empty as HAProxy leaves them for TCP proxies, since HTTP transactions are not counted yet.
  */
 public final class StatsCsv {
     static final List<String> COLUMNS = List.of("pxname", "svname", "qcur", "qmax", "scur", "smax", "slim",

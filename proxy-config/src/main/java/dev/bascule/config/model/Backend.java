@@ -10,7 +10,7 @@ import java.util.List;
  *                           (the default, -1, on the last one)
  */
 public record Backend(String name, Source source, Mode mode, Balance balance, List<Server> servers,
-                      Timeouts timeouts, int retries, int redispatchInterval, CheckSettings checks,
+                      Timeouts timeouts, int retries, int redispatchInterval, CheckSettings checks, HttpSettings http,
                       List<Directive> unimplemented) {
     public static final int DEFAULT_RETRIES = 3;
 

@@ -9,6 +9,7 @@ import java.util.List;
  */
 public record Frontend(String name, Source source, Mode mode, List<Bind> binds, int maxconn,
                        Timeouts timeouts, String defaultBackend, StatsSettings stats, String prometheusPath,
+                       HttpSettings http,
                        List<Directive> unimplemented) {
     public Frontend {
         binds = List.copyOf(binds);

@@ -18,12 +18,12 @@ import java.util.function.LongConsumer;
  * the heap. A FIN is passed on as a half-close while the other direction keeps flowing; the pair closes
  * when both directions have ended, when either side resets, or when a side's idle timeout fires.
  */
-final class Relay extends ChannelInboundHandlerAdapter {
+public final class Relay extends ChannelInboundHandlerAdapter {
     private final Channel peer;
     private final LongConsumer counted;
 
     /** @param counted told how many bytes each read brought, for the traffic counters */
-    Relay(Channel peer, LongConsumer counted) {
+    public Relay(Channel peer, LongConsumer counted) {
         this.peer = peer;
         this.counted = counted;
     }

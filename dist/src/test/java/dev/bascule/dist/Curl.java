@@ -1,0 +1,29 @@
+package dev.bascule.dist;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Real curl, as an operator or a keepalived script runs it: status, headers and body of the last reply. */
+final class Curl {
+    private Curl() {
+    }
+
+    record Reply(int status, String headers, String body) {
+    }
+
+    static Reply run(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Tools.require("curl"), "-s", "-D", "-", "--max-time", "10"));
+        cmd.addAll(Arrays.asList(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(15, TimeUnit.SECONDS));
+        int split = out.indexOf("\r\n\r\n");
+        String headers = out.substring(0, split);
+        return new Reply(Integer.parseInt(headers.split(" ")[1]), headers, out.substring(split + 4));
+    }
+}

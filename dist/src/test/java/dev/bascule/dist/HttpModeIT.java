@@ -1,0 +1,222 @@
+package dev.bascule.dist;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A `mode http` web pool as the seed configs run it: real nginx servers, real curl, raw sockets for the
+ * requests an attacker would send. Bascule balances each request, adds X-Forwarded-For, reuses server
+ * connections, answers errors with HAProxy's statuses, and stays up whatever arrives.
+ */
+class HttpModeIT {
+    private static String config(String body) {
+        return """
+                defaults
+                    mode http
+                    timeout connect 2s
+                    timeout client 10s
+                    timeout server 10s
+                """ + body;
+    }
+
+    @Test
+    void a_web_pool_balances_requests_and_tells_servers_who_the_client_is() throws Exception {
+        try (NginxServer a = NginxServer.start("web-a"); NginxServer b = NginxServer.start("web-b")) {
+            int port = Ports.free();
+            int excepted = Ports.free();
+            Path cfg = Bascule.writeConfig("http-pool", config("""
+                    frontend www
+                        bind 127.0.0.1:%d
+                        option forwardfor
+                        default_backend pool
+                    frontend internal
+                        bind 127.0.0.1:%d
+                        option forwardfor except 127.0.0.0/8
+                        default_backend pool
+                    backend pool
+                        balance roundrobin
+                        server a 127.0.0.1:%d
+                        server b 127.0.0.1:%d
+                    """.formatted(port, excepted, a.port, b.port)));
+            try (Bascule proxy = Bascule.serve(cfg, port)) {
+                String url = "http://127.0.0.1:" + port;
+                StringBuilder seen = new StringBuilder();
+                for (int i = 0; i < 4; i++) {
+                    seen.append(Curl.run(url + "/").body().trim()).append(' ');
+                }
+                assertEquals("web-a web-b web-a web-b ", seen.toString());
+                assertEquals("127.0.0.1", Curl.run(url + "/xff").body().trim());
+                assertEquals("10.1.2.3, 127.0.0.1",
+                        Curl.run("-H", "X-Forwarded-For: 10.1.2.3", url + "/xff").body().trim());
+                assertEquals("", Curl.run("http://127.0.0.1:" + excepted + "/xff").body().trim());
+            }
+        }
+    }
+
+    @Test
+    void keep_alive_reuses_the_server_connection_and_server_close_does_not() throws Exception {
+        try (NginxServer web = NginxServer.start("web-ka")) {
+            int port = Ports.free();
+            int serverClose = Ports.free();
+            Path cfg = Bascule.writeConfig("http-keepalive", config("""
+                    listen reuse
+                        bind 127.0.0.1:%d
+                        server web 127.0.0.1:%d
+                    listen close
+                        bind 127.0.0.1:%d
+                        option http-server-close
+                        server web 127.0.0.1:%d
+                    """.formatted(port, web.port, serverClose, web.port)));
+            try (Bascule proxy = Bascule.serve(cfg, port)) {
+                String[] reused = twoRequestsOnOneConnection(port);
+                assertEquals(reused[0], reused[1], "both requests should reach nginx on one connection");
+                String[] separate = twoRequestsOnOneConnection(serverClose);
+                assertNotEquals(separate[0], separate[1], "http-server-close opens a server connection per request");
+            }
+        }
+    }
+
+    /** Two requests over one client connection; returns nginx's connection serial for each. */
+    private static String[] twoRequestsOnOneConnection(int port) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(5000);
+            String[] serials = new String[2];
+            for (int i = 0; i < 2; i++) {
+                s.getOutputStream().write("GET /conn HTTP/1.1\r\nHost: www\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                String reply = readResponse(s.getInputStream());
+                assertTrue(reply.startsWith("HTTP/1.1 200"), reply);
+                serials[i] = reply.substring(reply.indexOf("\r\n\r\n") + 4).trim().split(" ")[1];
+            }
+            return serials;
+        }
+    }
+
+    @Test
+    void errors_come_with_haproxy_statuses_and_monitor_uri_answers_locally() throws Exception {
+        try (TestServer garbage = TestServer.start(TestServer.reply(() -> "this is not HTTP"));
+             TestServer silent = TestServer.start(TestServer.silent())) {
+            int port = Ports.free();
+            int closed = Ports.free();
+            int invalid = Ports.free();
+            int slow = Ports.free();
+            Path cfg = Bascule.writeConfig("http-errors", config("""
+                    frontend www
+                        bind 127.0.0.1:%d
+                        monitor-uri /alive
+                        default_backend nothing
+                    backend nothing
+                        retries 0
+                        server gone 127.0.0.1:%d
+                    listen invalid
+                        bind 127.0.0.1:%d
+                        server garbage 127.0.0.1:%d
+                    listen slow
+                        bind 127.0.0.1:%d
+                        timeout server 500ms
+                        server silent 127.0.0.1:%d
+                    """.formatted(port, closed, invalid, garbage.port(), slow, silent.port())));
+            try (Bascule proxy = Bascule.serve(cfg, port)) {
+                Curl.Reply alive = Curl.run("http://127.0.0.1:" + port + "/alive");
+                assertEquals(200, alive.status());
+                assertTrue(alive.body().contains("Service ready."), alive.body());
+                Curl.Reply unavailable = Curl.run("http://127.0.0.1:" + port + "/");
+                assertEquals(503, unavailable.status());
+                assertTrue(unavailable.body().contains("No server is available to handle this request."));
+                assertEquals(502, Curl.run("http://127.0.0.1:" + invalid + "/").status());
+                assertEquals(504, Curl.run("http://127.0.0.1:" + slow + "/").status());
+            }
+        }
+    }
+
+    @Test
+    void malformed_and_smuggling_requests_are_refused_and_the_proxy_lives_on() throws Exception {
+        try (NginxServer web = NginxServer.start("web-hard")) {
+            int port = Ports.free();
+            Path cfg = Bascule.writeConfig("http-hardening", config("""
+                    listen www
+                        bind 127.0.0.1:%d
+                        server web 127.0.0.1:%d
+                    """.formatted(port, web.port)));
+            String longUri = "/" + "a".repeat(17000);
+            String longHeader = "X-Big: " + "b".repeat(17000) + "\r\n";
+            Map<String, Integer> vectors = new LinkedHashMap<>();
+            vectors.put("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", 400);
+            vectors.put("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, identity\r\n\r\n", 400);
+            vectors.put("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding : chunked\r\n\r\n", 400);
+            vectors.put("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: xchunked\r\n\r\n", 400);
+            vectors.put("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, chunked\r\n\r\n", 400);
+            vectors.put("GET / HTTP/1.1\r\nHo(st: a\r\n\r\n", 400);
+            vectors.put("GET / HTTP/1.1\r\nHost: a\r\nX: a\0b\r\n\r\n", 400);
+            vectors.put("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffffff\r\n", 400);
+            vectors.put("GET " + longUri + " HTTP/1.1\r\nHost: a\r\n\r\n", 414);
+            vectors.put("GET / HTTP/1.1\r\nHost: a\r\n" + longHeader + "\r\n", 431);
+            // Transfer-Encoding wins over Content-Length; the connection is closed after the response.
+            vectors.put("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "5\r\nhello\r\n0\r\n\r\n", 200);
+            try (Bascule proxy = Bascule.serve(cfg, port)) {
+                for (Map.Entry<String, Integer> v : vectors.entrySet()) {
+                    try (Socket s = new Socket("127.0.0.1", port)) {
+                        s.setSoTimeout(5000);
+                        s.getOutputStream().write(v.getKey().getBytes(StandardCharsets.ISO_8859_1));
+                        String reply = readAll(s.getInputStream());
+                        String shown = v.getKey().length() > 120 ? v.getKey().substring(0, 120) + "..." : v.getKey();
+                        assertTrue(reply.startsWith("HTTP/1.1 " + v.getValue() + " "),
+                                "request " + shown.replace("\r\n", "\\r\\n") + " got " + reply);
+                    }
+                }
+                assertEquals("web-hard", Curl.run("http://127.0.0.1:" + port + "/").body().trim());
+            }
+        }
+    }
+
+    /** Reads until the server closes: every refused request must end its connection. */
+    private static String readAll(InputStream in) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[8192];
+        int n;
+        try {
+            while ((n = in.read(buf)) > 0) {
+                out.write(buf, 0, n);
+            }
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("connection left open after: " + out.toString(StandardCharsets.ISO_8859_1));
+        }
+        return out.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /** One response with a Content-Length body. */
+    private static String readResponse(InputStream in) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int length = -1;
+        while (true) {
+            int c = in.read();
+            if (c < 0) {
+                break;
+            }
+            out.write(c);
+            String text = out.toString(StandardCharsets.ISO_8859_1);
+            int end = text.indexOf("\r\n\r\n");
+            if (end > 0 && length < 0) {
+                String lower = text.toLowerCase();
+                int cl = lower.indexOf("content-length:");
+                length = Integer.parseInt(lower.substring(cl + 15, lower.indexOf("\r\n", cl)).trim());
+            }
+            if (end > 0 && text.length() == end + 4 + length) {
+                return text;
+            }
+        }
+        return out.toString(StandardCharsets.ISO_8859_1);
+    }
+}

@@ -1,0 +1,122 @@
+package dev.bascule.config;
+
+import dev.bascule.config.model.HttpSettings;
+import dev.bascule.config.model.HttpSettings.ConnectionMode;
+import dev.bascule.config.model.HttpSettings.ForwardFor;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/** The HTTP-mode keywords of a proxy section, building its {@link HttpSettings}. */
+final class HttpConfig {
+    private final Diagnostics diag;
+    private ConnectionMode connection = ConnectionMode.KEEP_ALIVE;
+    private ForwardFor forwardFor;
+    private String monitorUri;
+
+    HttpConfig(Diagnostics diag, HttpConfig defaults) {
+        this.diag = diag;
+        if (defaults != null) {
+            connection = defaults.connection;
+            forwardFor = defaults.forwardFor;
+            monitorUri = defaults.monitorUri;
+        }
+    }
+
+    void connectionMode(Line line) {
+        connection = switch (line.word(1)) {
+            case "httpclose" -> ConnectionMode.CLOSE;
+            case "http-server-close" -> ConnectionMode.SERVER_CLOSE;
+            default -> ConnectionMode.KEEP_ALIVE;
+        };
+    }
+
+    /** {@code no option httpclose} and its siblings bring back the default, keep-alive. */
+    void negateConnectionMode() {
+        connection = ConnectionMode.KEEP_ALIVE;
+    }
+
+    void forwardFor(Line line) {
+        String header = ForwardFor.DEFAULT_HEADER;
+        byte[] except = null;
+        int prefix = 0;
+        boolean ifNone = false;
+        for (int i = 2; i < line.size(); i++) {
+            String word = line.word(i);
+            switch (word) {
+                case "if-none" -> ifNone = true;
+                case "header", "except" -> {
+                    String value = line.word(++i);
+                    if (value == null) {
+                        diag.alert(line.source(), "'option forwardfor' : '" + word + "' expects a "
+                                + (word.equals("header") ? "header name" : "network such as 10.0.0.0/8"));
+                        return;
+                    }
+                    if (word.equals("header")) {
+                        header = value;
+                    } else {
+                        int slash = value.indexOf('/');
+                        except = literalAddress(slash < 0 ? value : value.substring(0, slash));
+                        prefix = except == null ? -1 : slash < 0 ? except.length * 8 : prefixOf(value, slash, except);
+                        if (except == null || prefix < 0) {
+                            diag.alert(line.source(), "'option forwardfor except' : '" + value
+                                    + "' is not a network; write an address with an optional /prefix");
+                            return;
+                        }
+                    }
+                }
+                default -> {
+                    diag.alert(line.source(), "'option forwardfor' : unknown argument '" + word
+                            + "'; expected 'except <network>', 'header <name>' or 'if-none'");
+                    return;
+                }
+            }
+        }
+        forwardFor = new ForwardFor(header, except, prefix, ifNone);
+    }
+
+    void negateForwardFor() {
+        forwardFor = null;
+    }
+
+    void monitorUri(Line line) {
+        monitorUri = line.word(1);
+    }
+
+    /** An IP literal only: a host name here would mean a DNS lookup while parsing. */
+    private static byte[] literalAddress(String text) {
+        if (!text.matches("[0-9.]+") && !text.contains(":")) {
+            return null;
+        }
+        try {
+            return InetAddress.getByName(text).getAddress();
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+
+    private static int prefixOf(String value, int slash, byte[] address) {
+        String bits = value.substring(slash + 1);
+        if (bits.contains(".")) {
+            byte[] mask = literalAddress(bits);
+            if (mask == null || mask.length != address.length) {
+                return -1;
+            }
+            int n = 0;
+            for (byte b : mask) {
+                n += Integer.bitCount(b & 0xff);
+            }
+            return n;
+        }
+        try {
+            int n = Integer.parseInt(bits);
+            return n >= 0 && n <= address.length * 8 ? n : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    HttpSettings build() {
+        return new HttpSettings(connection, forwardFor, monitorUri);
+    }
+}

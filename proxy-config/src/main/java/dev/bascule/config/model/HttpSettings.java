@@ -1,0 +1,45 @@
+package dev.bascule.config.model;
+
+/**
+ * A proxy's HTTP-mode keywords (doc section 4.2).
+ *
+ * @param connection  which {@code option httpclose|http-server-close|http-keep-alive} was last written
+ * @param forwardFor  {@code option forwardfor}, or null when off
+ * @param monitorUri  {@code monitor-uri}, answered locally with 200, or null
+ */
+public record HttpSettings(ConnectionMode connection, ForwardFor forwardFor, String monitorUri) {
+    public static final HttpSettings NONE = new HttpSettings(ConnectionMode.KEEP_ALIVE, null, null);
+
+    /** HAProxy's connection modes; when frontend and backend differ, the one closing more wins. */
+    public enum ConnectionMode {
+        KEEP_ALIVE, SERVER_CLOSE, CLOSE;
+
+        public ConnectionMode strictest(ConnectionMode other) {
+            return compareTo(other) >= 0 ? this : other;
+        }
+    }
+
+    /**
+     * {@code option forwardfor [except <network>] [header <name>] [if-none]}.
+     *
+     * @param exceptAddress the network's address bytes, or null when no {@code except}
+     * @param exceptPrefix  its prefix length in bits
+     */
+    public record ForwardFor(String header, byte[] exceptAddress, int exceptPrefix, boolean ifNone) {
+        public static final String DEFAULT_HEADER = "X-Forwarded-For";
+
+        /** Whether {@code address} lies in the {@code except} network, so gets no header. */
+        public boolean excepted(byte[] address) {
+            if (exceptAddress == null || address.length != exceptAddress.length) {
+                return false;
+            }
+            for (int bit = 0; bit < exceptPrefix; bit++) {
+                int mask = 0x80 >>> (bit & 7);
+                if ((address[bit >> 3] & mask) != (exceptAddress[bit >> 3] & mask)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+}

@@ -1,0 +1,237 @@
+package dev.bascule.core;
+
+import dev.bascule.config.model.Backend;
+import dev.bascule.config.model.ServerCheck;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Gets one client a connected server, HAProxy's way: picks a server with the backend's balancer (or waits
+ * FIFO in the backend's queue while every server is full, up to {@code timeout queue}), connects on the
+ * client's own event loop, retries a failed connect up to {@code retries} times and redispatches to another
+ * server when {@code option redispatch} says so. The server channel is created with autoRead off.
+ */
+public final class Dispatch {
+    private static final Logger log = LoggerFactory.getLogger(Dispatch.class);
+    /** HAProxy's turn-around timer before retrying the same server: min(timeout connect, 1s). */
+    private static final long MAX_RETRY_DELAY_MS = 1000;
+
+    /** What became of the dispatch; called on the client's event loop. */
+    public interface Outcome {
+        /** @param reused true when the idle connection offered to {@link #start} was taken again */
+        void connected(Channel server, ServerState target, boolean reused);
+
+        /** No server could be had: none usable, the queue timed out, or the last retry failed. */
+        void failed(String reason);
+    }
+
+    private final Channel client;
+    private final BackendState backend;
+    private final Transport transport;
+    private final Outcome outcome;
+    /** The server this client holds a {@code maxconn} slot on, or null. */
+    private ServerState server;
+    private int retriesLeft;
+    private Runnable waiting;
+    private ScheduledFuture<?> queueTimeout;
+    private long queuedSince;
+    private long connectSince;
+    private Channel idle;
+    private ServerState idleTarget;
+
+    public Dispatch(Channel client, BackendState backend, Transport transport, Outcome outcome) {
+        this.client = client;
+        this.backend = backend;
+        this.transport = transport;
+        this.outcome = outcome;
+    }
+
+    /** Starts a dispatch with no idle server connection to offer. */
+    public void start() {
+        start(null, null);
+    }
+
+    /**
+     * Starts a dispatch; when the balancer picks {@code idleTarget} again, its still-open {@code idle}
+     * connection is handed back instead of a new one (HAProxy's {@code http-reuse}).
+     */
+    public void start(Channel idle, ServerState idleTarget) {
+        this.idle = idle;
+        this.idleTarget = idleTarget;
+        retriesLeft = backend.config().retries();
+        queuedSince = 0;
+        assign();
+    }
+
+    public ServerState server() {
+        return server;
+    }
+
+    private void assign() {
+        if (!client.isActive()) {
+            return;
+        }
+        ServerState s = backend.take(null, client.remoteAddress());
+        if (s != null) {
+            if (queueTimeout != null) {
+                queueTimeout.cancel(false);
+                queueTimeout = null;
+            }
+            if (queuedSince != 0) {
+                backend.timings().queued(System.nanoTime() - queuedSince);
+            }
+            server = s;
+            if (s == idleTarget && idle != null && idle.isActive()) {
+                outcome.connected(idle, s, true);
+                return;
+            }
+            connectSince = System.nanoTime();
+            connect();
+        } else if (backend.hasUsableServer()) {
+            waiting = () -> client.eventLoop().execute(() -> {
+                waiting = null;
+                assign();
+            });
+            backend.enqueue(waiting);
+            if (queuedSince == 0) {
+                queuedSince = System.nanoTime();
+            }
+            long limit = backend.config().timeouts().effectiveQueueMs();
+            if (queueTimeout == null && limit > 0) {
+                queueTimeout = client.eventLoop().schedule(() -> {
+                    queueTimeout = null;
+                    Runnable w = waiting;
+                    if (w != null && backend.dequeue(w)) {
+                        waiting = null;
+                        log.debug("{}: timeout queue expired for {}", backend.name(), client.remoteAddress());
+                        outcome.failed("timeout queue");
+                    }
+                }, limit, TimeUnit.MILLISECONDS);
+            }
+        } else {
+            log.debug("backend {} has no server available for {}", backend.name(), client.remoteAddress());
+            outcome.failed("no server available");
+        }
+    }
+
+    /** The client is gone or its request is over: leave the queue, give the server slot back. */
+    public void release() {
+        Runnable w = waiting;
+        if (w != null) {
+            waiting = null;
+            backend.dequeue(w);
+        }
+        if (queueTimeout != null) {
+            queueTimeout.cancel(false);
+            queueTimeout = null;
+        }
+        ServerState s = server;
+        if (s != null) {
+            server = null;
+            s.release();
+        }
+    }
+
+    private void connect() {
+        Backend config = backend.config();
+        ServerState target = server;
+        SocketAddress remote = target.socketAddress(client.localAddress());
+        if (remote == null) {
+            log.warn("server {} has no port and takes the client's, but the client came over {}: closing",
+                    target.id(), client.localAddress());
+            outcome.failed("no port");
+            return;
+        }
+        Bootstrap bootstrap = new Bootstrap()
+                .group(client.eventLoop())
+                .channel(target.connector())
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.timeouts().connectMs())
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        transport.prepare(ch);
+                    }
+                });
+        if (remote instanceof InetSocketAddress) {
+            bootstrap.option(ChannelOption.TCP_NODELAY, true);
+        }
+        ChannelFuture connect = bootstrap.connect(remote);
+        connect.addListener(f -> {
+            if (f.isSuccess()) {
+                if (!client.isActive() || server != target) {
+                    connect.channel().close();
+                    return;
+                }
+                backend.timings().connected(System.nanoTime() - connectSince);
+                outcome.connected(connect.channel(), target, false);
+            } else {
+                int errors = target.connectionFailed();
+                ServerCheck check = target.config().check();
+                if ("layer4".equals(check.observe()) && errors >= check.errorLimit()) {
+                    backend.observedErrors(target, errors, "L4 unsuccessful connection");
+                }
+                log.debug("connection to server {} failed: {}", target.id(), f.cause().getMessage());
+                retry();
+            }
+        });
+    }
+
+    private void retry() {
+        if (!client.isActive() || server == null) {
+            return;
+        }
+        if (retriesLeft == 0) {
+            outcome.failed("connection failed");
+            return;
+        }
+        retriesLeft--;
+        if (redispatchNow()) {
+            ServerState other = backend.take(server, client.remoteAddress());
+            if (other != null) {
+                ServerState old = server;
+                server = other;
+                old.release();
+                if (other != old) {
+                    old.redispatched();
+                    connect();
+                    return;
+                }
+            }
+        }
+        server.retried();
+        long connectTimeout = backend.config().timeouts().connectMs();
+        long delay = connectTimeout > 0 ? Math.min(connectTimeout, MAX_RETRY_DELAY_MS) : MAX_RETRY_DELAY_MS;
+        client.eventLoop().schedule(() -> {
+            if (client.isActive() && server != null) {
+                connect();
+            }
+        }, delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** HAProxy's rule for {@code option redispatch <interval>}, counted over the retries done so far. */
+    private boolean redispatchNow() {
+        int interval = backend.config().redispatchInterval();
+        int retries = backend.config().retries();
+        int done = retries - retriesLeft;
+        if (interval > 0) {
+            return done % interval == 0;
+        }
+        if (interval < 0) {
+            int period = retries + 1 + interval;
+            return period > 0 && done % period == 0;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,440 @@
+package dev.bascule.core.http;
+
+import dev.bascule.config.model.HttpSettings;
+import dev.bascule.config.model.HttpSettings.ConnectionMode;
+import dev.bascule.core.BackendState;
+import dev.bascule.core.Dispatch;
+import dev.bascule.core.FrontendState;
+import dev.bascule.core.ServerState;
+import dev.bascule.core.Transport;
+import dev.bascule.core.tcp.Relay;
+import dev.bascule.core.tcp.TcpFrontendHandler;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.flow.FlowControlHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client side of an HTTP-mode connection: one transaction at a time (pipelined requests wait in the
+ * {@link FlowControlHandler}), each request balanced on its own through {@link Dispatch}, bodies streamed
+ * message by message with explicit reads so neither side outruns the other. The server connection of a
+ * finished transaction stays open and is reused when the next request goes to the same server, unless the
+ * connection mode or either side says close. A {@code 101 Switching Protocols} turns both into a TCP relay.
+ */
+public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter implements Dispatch.Outcome {
+    private static final Logger log = LoggerFactory.getLogger(HttpFrontendHandler.class);
+    /** HAProxy's {@code tune.bufsize}: a request line or header block must fit in it. */
+    static final int BUFSIZE = 16384;
+
+    private final FrontendState frontend;
+    private final BackendState backend;
+    private final Transport transport;
+    private final ConnectionMode mode;
+    private final HttpSettings.ForwardFor forwardFor;
+    private ChannelHandlerContext ctx;
+    private Dispatch dispatch;
+
+    private Channel server;
+    private ServerState target;
+    /** The previous transaction's server connection, offered for reuse to the next one. */
+    private Channel idle;
+    /** The request waiting for its server connection. */
+    private HttpRequest pending;
+    private boolean requestComplete;
+    private boolean discardingBody;
+    private boolean awaitingResponse;
+    private boolean responseStarted;
+    private boolean closeClient;
+    private boolean closeServer;
+    /** The server this transaction counts a session on, until the response ends. */
+    private ServerState sessionOn;
+    /** A status answered by the proxy itself once the request body (if any) has been read. */
+    private int pendingLocal;
+    private boolean clientReadWanted;
+
+    public HttpFrontendHandler(FrontendState frontend, BackendState backend, Transport transport) {
+        this.frontend = frontend;
+        this.backend = backend;
+        this.transport = transport;
+        HttpSettings f = frontend.config().http();
+        HttpSettings b = backend == null ? HttpSettings.NONE : backend.config().http();
+        this.mode = f.connection().strictest(b.connection());
+        this.forwardFor = b.forwardFor() != null ? b.forwardFor() : f.forwardFor();
+    }
+
+    /** The client pipeline: HTTP/1.x codec, one message per read, then this handler. */
+    public static void install(Channel ch, FrontendState frontend, BackendState backend, Transport transport) {
+        ch.pipeline().addLast(new RequestDecoder(BUFSIZE),
+                new HttpResponseEncoder(), new FlowControlHandler(),
+                new HttpFrontendHandler(frontend, backend, transport));
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        long accepted = System.nanoTime();
+        if (backend != null) {
+            dispatch = new Dispatch(ctx.channel(), backend, transport, this);
+        }
+        ctx.channel().closeFuture().addListener(f -> {
+            endTransaction();
+            for (Channel c : new Channel[] {server, idle}) {
+                if (c != null) {
+                    c.close();
+                }
+            }
+            if (backend != null) {
+                backend.timings().ended(System.nanoTime() - accepted);
+            }
+        });
+        readClient();
+    }
+
+    /**
+     * Asks for the next client message. {@link FlowControlHandler} forgets a read that a read event did not
+     * satisfy (half a request head), so the wish is kept until a message comes and renewed on read complete.
+     */
+    private void readClient() {
+        clientReadWanted = true;
+        ctx.read();
+    }
+
+    private void readServer() {
+        server.pipeline().get(ServerSide.class).read();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (clientReadWanted) {
+            ctx.read();
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        clientReadWanted = false;
+        if (msg instanceof HttpRequest request) {
+            onRequest(request);
+        }
+        if (msg instanceof HttpContent content) {
+            onRequestContent(content);
+        }
+    }
+
+    private void onRequest(HttpRequest request) {
+        if (request.decoderResult().isFailure()) {
+            Throwable cause = request.decoderResult().cause();
+            log.debug("{}: invalid request from {}: {}", frontend.name(), ctx.channel().remoteAddress(),
+                    cause.getMessage());
+            respondLocally(cause instanceof TooLongHttpLineException ? 414
+                    : cause instanceof TooLongHttpHeaderException ? 431 : 400);
+            return;
+        }
+        String monitor = frontend.config().http().monitorUri();
+        if (monitor != null && monitor.equals(pathOf(request.uri()))) {
+            closeClient = !HttpUtil.isKeepAlive(request) || mode == ConnectionMode.CLOSE;
+            respondLocally(200);
+            return;
+        }
+        if (dispatch == null) {
+            respondLocally(503);
+            return;
+        }
+        closeClient = !HttpUtil.isKeepAlive(request) || mode == ConnectionMode.CLOSE;
+        closeServer = closeClient || mode != ConnectionMode.KEEP_ALIVE;
+        RequestHeaders.prepare(request, forwardFor, ctx.channel().remoteAddress(), closeServer);
+        pending = request;
+        requestComplete = false;
+        awaitingResponse = true;
+        responseStarted = false;
+        idle = server;
+        ServerState idleTarget = target;
+        server = null;
+        target = null;
+        dispatch.start(idle, idleTarget);
+    }
+
+    private void onRequestContent(HttpContent content) {
+        boolean last = content instanceof LastHttpContent;
+        if (discardingBody) {
+            content.release();
+            if (last) {
+                discardingBody = false;
+                int code = pendingLocal;
+                pendingLocal = 0;
+                writeLocal(code, closeClient);
+            } else {
+                readClient();
+            }
+            return;
+        }
+        if (content.decoderResult().isFailure()) {
+            // A broken chunked body (bad or overflowing chunk size): the request cannot be framed any more.
+            content.release();
+            log.debug("{}: invalid request body from {}: {}", frontend.name(), ctx.channel().remoteAddress(),
+                    content.decoderResult().cause().getMessage());
+            if (server != null) {
+                serverFailed(server, 400);
+            } else {
+                writeLocal(400, true);
+            }
+            return;
+        }
+        if (server == null || !server.isActive()) {
+            content.release();
+            return;
+        }
+        frontend.bytesIn(content.content().readableBytes());
+        target.transferred(content.content().readableBytes(), 0);
+        server.writeAndFlush(content);
+        if (last) {
+            requestComplete = true;
+        } else if (server.isWritable()) {
+            readClient();
+        }
+    }
+
+    @Override
+    public void connected(Channel serverChannel, ServerState s, boolean reused) {
+        Channel client = ctx.channel();
+        if (!reused) {
+            if (idle != null) {
+                idle.close();
+            }
+            ChannelPipeline p = serverChannel.pipeline();
+            IdleStateHandler idle = TcpFrontendHandler.idleTimeout(backend.config().timeouts().serverMs());
+            if (idle != null) {
+                p.addLast(idle);
+            }
+            p.addLast(new HttpClientCodec(BUFSIZE, BUFSIZE, 8192), new FlowControlHandler(),
+                    new ServerSide(this));
+            serverChannel.closeFuture().addListener(f -> serverClosed(serverChannel));
+        }
+        idle = null;
+        server = serverChannel;
+        target = s;
+        s.sessionStarted(client);
+        sessionOn = s;
+        HttpRequest request = pending;
+        pending = null;
+        server.writeAndFlush(request);
+        readServer();
+        readClient();
+    }
+
+    @Override
+    public void failed(String reason) {
+        pending = null;
+        awaitingResponse = false;
+        if (idle != null) {
+            idle.close();
+            idle = null;
+        }
+        respondLocally(503);
+    }
+
+    /** Called by {@link ServerSide} for each response message. */
+    void onResponse(Channel from, Object msg) {
+        if (from != server || !awaitingResponse) {
+            // A response nobody asked for (a second one, or after the transaction ended): HAProxy drops the
+            // server connection.
+            ReferenceCountUtil.release(msg);
+            from.close();
+            return;
+        }
+        if (msg instanceof HttpResponse response) {
+            if (response.decoderResult().isFailure()) {
+                ReferenceCountUtil.release(msg);
+                log.debug("{}: invalid response from {}: {}", backend.name(), target.id(),
+                        response.decoderResult().cause().getMessage());
+                serverFailed(from, 502);
+                return;
+            }
+            int code = response.status().code();
+            if (code == 101) {
+                tunnel(response);
+                return;
+            }
+            if (code >= 200) {
+                responseStarted = true;
+                boolean delimitedByClose = !HttpUtil.isContentLengthSet(response)
+                        && !HttpUtil.isTransferEncodingChunked(response) && code != 204 && code != 304;
+                if (!HttpUtil.isKeepAlive(response) || delimitedByClose) {
+                    closeServer = true;
+                    closeClient |= delimitedByClose;
+                }
+                HttpUtil.setKeepAlive(response, !closeClient);
+            }
+        }
+        if (msg instanceof HttpContent content) {
+            frontend.bytesOut(content.content().readableBytes());
+            target.transferred(0, content.content().readableBytes());
+        }
+        boolean last = msg instanceof LastHttpContent && responseStarted;
+        if (last) {
+            awaitingResponse = false;
+            Channel used = server;
+            endTransaction();
+            if (!requestComplete) {
+                // The server answered before the body ended: what is left of it cannot be framed.
+                closeServer = true;
+                closeClient = true;
+            }
+            if (closeServer) {
+                used.close();
+            }
+            if (closeClient) {
+                ctx.writeAndFlush(msg).addListener(ChannelFutureListener.CLOSE);
+            } else {
+                ctx.writeAndFlush(msg);
+                readClient();
+            }
+            return;
+        }
+        ctx.writeAndFlush(msg);
+        if (ctx.channel().isWritable()) {
+            readServer();
+        }
+    }
+
+    /** WebSocket and other upgrades: from now on bytes pass untouched both ways. */
+    private void tunnel(HttpResponse response) {
+        Channel client = ctx.channel();
+        Channel s = server;
+        ServerState t = target;
+        ctx.writeAndFlush(response).addListener(f -> {
+            if (!f.isSuccess()) {
+                client.close();
+                return;
+            }
+            ChannelPipeline sp = s.pipeline();
+            sp.remove(HttpClientCodec.class);
+            sp.remove(FlowControlHandler.class);
+            sp.replace(ServerSide.class, "relay", new Relay(client, n -> {
+                frontend.bytesOut(n);
+                t.transferred(0, n);
+            }));
+            ChannelPipeline cp = client.pipeline();
+            cp.remove(RequestDecoder.class);
+            cp.remove(HttpResponseEncoder.class);
+            cp.remove(FlowControlHandler.class);
+            cp.replace(this, "relay", new Relay(s, n -> {
+                frontend.bytesIn(n);
+                t.transferred(n, 0);
+            }));
+            client.config().setAutoRead(true);
+            s.config().setAutoRead(true);
+        });
+    }
+
+    /** The server connection died, timed out or broke the protocol. */
+    void serverFailed(Channel s, int status) {
+        if (s != server) {
+            s.close();
+            return;
+        }
+        if (awaitingResponse && !responseStarted) {
+            awaitingResponse = false;
+            endTransaction();
+            writeLocal(status, true);
+        } else if (awaitingResponse) {
+            ctx.close();
+        }
+        s.close();
+    }
+
+    private void serverClosed(Channel closed) {
+        if (closed != server) {
+            return;
+        }
+        if (awaitingResponse) {
+            serverFailed(closed, 502);
+        }
+        server = null;
+        target = null;
+    }
+
+    void serverWritable() {
+        if (!requestComplete && awaitingResponse) {
+            readClient();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && responseStarted && awaitingResponse && server != null) {
+            readServer();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    private void endTransaction() {
+        if (dispatch != null) {
+            dispatch.release();
+        }
+        if (sessionOn != null) {
+            sessionOn.sessionEnded(ctx.channel());
+            sessionOn = null;
+        }
+    }
+
+    /** Answers the current request from the proxy, after its body (if any) is read and dropped. */
+    private void respondLocally(int code) {
+        if (code >= 400) {
+            writeLocal(code, true);
+        } else {
+            pendingLocal = code;
+            discardingBody = true;
+            readClient();
+        }
+    }
+
+    private void writeLocal(int code, boolean close) {
+        var response = HttpErrors.response(code, ctx.alloc());
+        if (close) {
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            HttpUtil.setKeepAlive(response, true);
+            ctx.writeAndFlush(response);
+            readClient();
+        }
+    }
+
+    private static String pathOf(String uri) {
+        int q = uri.indexOf('?');
+        return q < 0 ? uri : uri.substring(0, q);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            ctx.close();
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("{}: client {}: {}", frontend.name(), ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+}

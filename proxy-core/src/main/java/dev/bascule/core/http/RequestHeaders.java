@@ -1,0 +1,55 @@
+package dev.bascule.core.http;
+
+import dev.bascule.config.model.HttpSettings.ForwardFor;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What the proxy changes in a request head before it goes to the server. */
+final class RequestHeaders {
+    private RequestHeaders() {
+    }
+
+    /**
+     * Drops the hop-by-hop headers (RFC 9110 section 7.6.1) except an {@code Upgrade} the client asked for,
+     * adds {@code option forwardfor}'s header, and says whether the server connection stays open.
+     */
+    static void prepare(HttpRequest request, ForwardFor forwardFor, SocketAddress client, boolean close) {
+        HttpHeaders headers = request.headers();
+        boolean upgrade = headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+                && headers.contains(HttpHeaderNames.UPGRADE);
+        List<String> named = new ArrayList<>();
+        for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
+            for (String token : value.split(",")) {
+                String name = token.trim();
+                if (!name.isEmpty() && !name.equalsIgnoreCase("close") && !name.equalsIgnoreCase("keep-alive")
+                        && !name.equalsIgnoreCase("upgrade")) {
+                    named.add(name);
+                }
+            }
+        }
+        named.forEach(headers::remove);
+        headers.remove(HttpHeaderNames.KEEP_ALIVE).remove("Proxy-Connection").remove(HttpHeaderNames.CONNECTION);
+        if (!upgrade) {
+            headers.remove(HttpHeaderNames.UPGRADE);
+        }
+        if (forwardFor != null && client instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            byte[] address = inet.getAddress().getAddress();
+            if (!forwardFor.excepted(address) && !(forwardFor.ifNone() && headers.contains(forwardFor.header()))) {
+                headers.add(forwardFor.header(), inet.getAddress().getHostAddress());
+            }
+        }
+        if (upgrade) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        } else {
+            HttpUtil.setKeepAlive(request, !close);
+        }
+    }
+}
