@@ -160,11 +160,16 @@ class HttpModeIT {
             vectors.put("GET / HTTP/1.1\r\nHo(st: a\r\n\r\n", 400);
             vectors.put("GET / HTTP/1.1\r\nHost: a\r\nX: a\0b\r\n\r\n", 400);
             vectors.put("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffffff\r\n", 400);
+            vectors.put("GET / HTTP/1.1\r\nHost: a\r\nX: a\rb\r\n\r\n", 400);
+            vectors.put("GET / HTTP/1.1\r\nHost: a\r\n" + "X-Many: 1\r\n".repeat(101) + "\r\n", 400);
             vectors.put("GET " + longUri + " HTTP/1.1\r\nHost: a\r\n\r\n", 414);
             vectors.put("GET / HTTP/1.1\r\nHost: a\r\n" + longHeader + "\r\n", 431);
             // Transfer-Encoding wins over Content-Length; the connection is closed after the response.
             vectors.put("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n"
                     + "5\r\nhello\r\n0\r\n\r\n", 200);
+            // An absolute-form request target is valid HTTP/1.1 and is forwarded.
+            vectors.put("GET http://www.example.test/ HTTP/1.1\r\nHost: www.example.test\r\nConnection: close\r\n\r\n",
+                    200);
             try (Bascule proxy = Bascule.serve(cfg, port)) {
                 for (Map.Entry<String, Integer> v : vectors.entrySet()) {
                     try (Socket s = new Socket("127.0.0.1", port)) {
@@ -177,6 +182,28 @@ class HttpModeIT {
                     }
                 }
                 assertEquals("web-hard", Curl.run("http://127.0.0.1:" + port + "/").body().trim());
+            }
+        }
+    }
+
+    @Test
+    void a_server_sending_two_responses_to_one_request_gets_only_the_first_through() throws Exception {
+        String twice = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst"
+                + "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nsecond";
+        try (TestServer server = TestServer.start(TestServer.reply(() -> twice))) {
+            int port = Ports.free();
+            Path cfg = Bascule.writeConfig("http-two-responses", config("""
+                    listen www
+                        bind 127.0.0.1:%d
+                        server twice 127.0.0.1:%d
+                    """.formatted(port, server.port())));
+            try (Bascule proxy = Bascule.serve(cfg, port); Socket s = new Socket("127.0.0.1", port)) {
+                s.setSoTimeout(5000);
+                for (int i = 0; i < 2; i++) {
+                    s.getOutputStream().write("GET / HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    String reply = readResponse(s.getInputStream());
+                    assertTrue(reply.endsWith("\r\n\r\nfirst"), "request " + i + " got " + reply);
+                }
             }
         }
     }

@@ -42,6 +42,8 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
     private static final Logger log = LoggerFactory.getLogger(HttpFrontendHandler.class);
     /** HAProxy's {@code tune.bufsize}: a request line or header block must fit in it. */
     static final int BUFSIZE = 16384;
+    /** HAProxy's {@code tune.http.maxhdr}: more header lines than this in a request is a 400. */
+    static final int MAXHDR = 101;
 
     private final FrontendState frontend;
     private final BackendState backend;
@@ -146,6 +148,12 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
                     cause.getMessage());
             respondLocally(cause instanceof TooLongHttpLineException ? 414
                     : cause instanceof TooLongHttpHeaderException ? 431 : 400);
+            return;
+        }
+        if (request.headers().size() > MAXHDR) {
+            log.debug("{}: request from {} has more than {} headers", frontend.name(), ctx.channel().remoteAddress(),
+                    MAXHDR);
+            respondLocally(400);
             return;
         }
         String monitor = frontend.config().http().monitorUri();
@@ -300,6 +308,10 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
             }
             if (closeServer) {
                 used.close();
+            } else {
+                // An idle server connection is still read: whatever it sends now, or its close, ends it
+                // before a request could be given to it.
+                readServer();
             }
             if (closeClient) {
                 ctx.writeAndFlush(msg).addListener(ChannelFutureListener.CLOSE);
