@@ -66,38 +66,42 @@ class HttpModeIT {
     }
 
     @Test
-    void keep_alive_reuses_the_server_connection_and_server_close_does_not() throws Exception {
-        try (NginxServer web = NginxServer.start("web-ka")) {
+    void keep_alive_reuses_server_connections_across_balancing_and_server_close_does_not() throws Exception {
+        try (NginxServer web = NginxServer.start("web-ka"); NginxServer other = NginxServer.start("web-kb")) {
             int port = Ports.free();
             int serverClose = Ports.free();
             Path cfg = Bascule.writeConfig("http-keepalive", config("""
                     listen reuse
                         bind 127.0.0.1:%d
                         server web 127.0.0.1:%d
+                        server other 127.0.0.1:%d
                     listen close
                         bind 127.0.0.1:%d
                         option http-server-close
                         server web 127.0.0.1:%d
-                    """.formatted(port, web.port, serverClose, web.port)));
+                    """.formatted(port, web.port, other.port, serverClose, web.port)));
             try (Bascule proxy = Bascule.serve(cfg, port)) {
-                String[] reused = twoRequestsOnOneConnection(port);
-                assertEquals(reused[0], reused[1], "both requests should reach nginx on one connection");
-                String[] separate = twoRequestsOnOneConnection(serverClose);
+                // Requests alternate between the servers; each server's connection is taken again.
+                String[] reused = requestsOnOneConnection(port, 4);
+                assertTrue(reused[0].startsWith("web-ka ") && reused[1].startsWith("web-kb "), String.join("|", reused));
+                assertEquals(reused[0], reused[2], "web-ka should see one connection");
+                assertEquals(reused[1], reused[3], "web-kb should see one connection");
+                String[] separate = requestsOnOneConnection(serverClose, 2);
                 assertNotEquals(separate[0], separate[1], "http-server-close opens a server connection per request");
             }
         }
     }
 
-    /** Two requests over one client connection; returns nginx's connection serial for each. */
-    private static String[] twoRequestsOnOneConnection(int port) throws Exception {
+    /** Requests over one client connection; returns "server-name connection-serial" for each. */
+    private static String[] requestsOnOneConnection(int port, int count) throws Exception {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(5000);
-            String[] serials = new String[2];
-            for (int i = 0; i < 2; i++) {
+            String[] serials = new String[count];
+            for (int i = 0; i < count; i++) {
                 s.getOutputStream().write("GET /conn HTTP/1.1\r\nHost: www\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 String reply = readResponse(s.getInputStream());
                 assertTrue(reply.startsWith("HTTP/1.1 200"), reply);
-                serials[i] = reply.substring(reply.indexOf("\r\n\r\n") + 4).trim().split(" ")[1];
+                serials[i] = reply.substring(reply.indexOf("\r\n\r\n") + 4).trim();
             }
             return serials;
         }

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Gets one client a connected server, HAProxy's way: picks a server with the backend's balancer (or waits
@@ -28,7 +29,7 @@ public final class Dispatch {
 
     /** What became of the dispatch; called on the client's event loop. */
     public interface Outcome {
-        /** @param reused true when the idle connection offered to {@link #start} was taken again */
+        /** @param reused true when the connection came from {@link #start}'s idle connections */
         void connected(Channel server, ServerState target, boolean reused);
 
         /** No server could be had: none usable, the queue timed out, or the last retry failed. */
@@ -46,8 +47,7 @@ public final class Dispatch {
     private ScheduledFuture<?> queueTimeout;
     private long queuedSince;
     private long connectSince;
-    private Channel idle;
-    private ServerState idleTarget;
+    private Function<ServerState, Channel> idle = s -> null;
 
     public Dispatch(Channel client, BackendState backend, Transport transport, Outcome outcome) {
         this.client = client;
@@ -56,18 +56,17 @@ public final class Dispatch {
         this.outcome = outcome;
     }
 
-    /** Starts a dispatch with no idle server connection to offer. */
+    /** Starts a dispatch that always opens a new server connection. */
     public void start() {
-        start(null, null);
+        start(s -> null);
     }
 
     /**
-     * Starts a dispatch; when the balancer picks {@code idleTarget} again, its still-open {@code idle}
-     * connection is handed back instead of a new one (HAProxy's {@code http-reuse}).
+     * Starts a dispatch; {@code idle} may hand back an open idle connection to the server the balancer
+     * picked, used instead of a new one (HAProxy's {@code http-reuse}).
      */
-    public void start(Channel idle, ServerState idleTarget) {
+    public void start(Function<ServerState, Channel> idle) {
         this.idle = idle;
-        this.idleTarget = idleTarget;
         retriesLeft = backend.config().retries();
         queuedSince = 0;
         assign();
@@ -91,8 +90,9 @@ public final class Dispatch {
                 backend.timings().queued(System.nanoTime() - queuedSince);
             }
             server = s;
-            if (s == idleTarget && idle != null && idle.isActive()) {
-                outcome.connected(idle, s, true);
+            Channel reusable = idle.apply(s);
+            if (reusable != null) {
+                outcome.connected(reusable, s, true);
                 return;
             }
             connectSince = System.nanoTime();

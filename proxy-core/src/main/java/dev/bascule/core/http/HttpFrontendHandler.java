@@ -55,8 +55,8 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
 
     private Channel server;
     private ServerState target;
-    /** The previous transaction's server connection, offered for reuse to the next one. */
-    private Channel idle;
+    /** HAProxy's {@code http-reuse safe}: only requests after the first may take an idle connection. */
+    private boolean reuseAllowed;
     /** The request waiting for its server connection. */
     private HttpRequest pending;
     private boolean requestComplete;
@@ -97,10 +97,8 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
         }
         ctx.channel().closeFuture().addListener(f -> {
             endTransaction();
-            for (Channel c : new Channel[] {server, idle}) {
-                if (c != null) {
-                    c.close();
-                }
+            if (server != null) {
+                server.close();
             }
             if (backend != null) {
                 backend.timings().ended(System.nanoTime() - accepted);
@@ -173,11 +171,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
         requestComplete = false;
         awaitingResponse = true;
         responseStarted = false;
-        idle = server;
-        ServerState idleTarget = target;
-        server = null;
-        target = null;
-        dispatch.start(idle, idleTarget);
+        dispatch.start(reuseAllowed ? IdlePool::take : s -> null);
     }
 
     private void onRequestContent(HttpContent content) {
@@ -223,20 +217,17 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
     @Override
     public void connected(Channel serverChannel, ServerState s, boolean reused) {
         Channel client = ctx.channel();
-        if (!reused) {
-            if (idle != null) {
-                idle.close();
-            }
+        if (reused) {
+            serverChannel.pipeline().get(ServerSide.class).bind(this);
+        } else {
             ChannelPipeline p = serverChannel.pipeline();
             IdleStateHandler idle = TcpFrontendHandler.idleTimeout(backend.config().timeouts().serverMs());
             if (idle != null) {
                 p.addLast(idle);
             }
             p.addLast(new HttpClientCodec(BUFSIZE, BUFSIZE, 8192), new FlowControlHandler(),
-                    new ServerSide(this));
-            serverChannel.closeFuture().addListener(f -> serverClosed(serverChannel));
+                    new ServerSide(s, this));
         }
-        idle = null;
         server = serverChannel;
         target = s;
         s.sessionStarted(client);
@@ -252,10 +243,6 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
     public void failed(String reason) {
         pending = null;
         awaitingResponse = false;
-        if (idle != null) {
-            idle.close();
-            idle = null;
-        }
         respondLocally(503);
     }
 
@@ -300,18 +287,24 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
         if (last) {
             awaitingResponse = false;
             Channel used = server;
+            ServerState s = target;
             endTransaction();
             if (!requestComplete) {
                 // The server answered before the body ended: what is left of it cannot be framed.
                 closeServer = true;
                 closeClient = true;
             }
-            if (closeServer) {
+            reuseAllowed = true;
+            server = null;
+            target = null;
+            if (closeServer || !IdlePool.offer(s, used)) {
                 used.close();
             } else {
                 // An idle server connection is still read: whatever it sends now, or its close, ends it
                 // before a request could be given to it.
-                readServer();
+                ServerSide side = used.pipeline().get(ServerSide.class);
+                side.bind(null);
+                side.read();
             }
             if (closeClient) {
                 ctx.writeAndFlush(msg).addListener(ChannelFutureListener.CLOSE);
@@ -373,7 +366,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
         s.close();
     }
 
-    private void serverClosed(Channel closed) {
+    void serverClosed(Channel closed) {
         if (closed != server) {
             return;
         }

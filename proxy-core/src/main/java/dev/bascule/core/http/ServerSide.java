@@ -1,19 +1,31 @@
 package dev.bascule.core.http;
 
+import dev.bascule.core.ServerState;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
 
-/** The server end of an HTTP transaction: hands each response message to the client side. */
+/**
+ * The server end of an HTTP connection: hands each response message to the client side it serves, or,
+ * while the connection waits in the {@link IdlePool}, closes it on anything the server sends or on
+ * {@code timeout server}.
+ */
 final class ServerSide extends ChannelInboundHandlerAdapter {
-    private final HttpFrontendHandler client;
-
+    private final ServerState server;
+    /** The client side this connection works for, or null while it is idle in the pool. */
+    private HttpFrontendHandler client;
     private ChannelHandlerContext ctx;
     /** As on the client side: a read the read event did not satisfy is asked again. */
     private boolean readWanted;
 
-    ServerSide(HttpFrontendHandler client) {
+    ServerSide(ServerState server, HttpFrontendHandler client) {
+        this.server = server;
         this.client = client;
+    }
+
+    void bind(HttpFrontendHandler owner) {
+        client = owner;
     }
 
     @Override
@@ -37,22 +49,42 @@ final class ServerSide extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         readWanted = false;
+        if (client == null) {
+            // Nobody asked: a second response, or garbage. HAProxy drops such a connection.
+            ReferenceCountUtil.release(msg);
+            ctx.close();
+            return;
+        }
         client.onResponse(ctx.channel(), msg);
     }
 
     @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (client == null) {
+            IdlePool.remove(server, ctx.channel());
+        } else {
+            client.serverClosed(ctx.channel());
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable()) {
+        if (client != null && ctx.channel().isWritable()) {
             client.serverWritable();
         }
         ctx.fireChannelWritabilityChanged();
     }
 
-    /** {@code timeout server} while a response is awaited is HAProxy's 504. */
+    /** {@code timeout server} while a response is awaited is HAProxy's 504; an idle connection just closes. */
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent) {
-            client.serverFailed(ctx.channel(), 504);
+            if (client == null) {
+                ctx.close();
+            } else {
+                client.serverFailed(ctx.channel(), 504);
+            }
         } else {
             ctx.fireUserEventTriggered(evt);
         }
