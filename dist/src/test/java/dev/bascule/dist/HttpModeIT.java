@@ -212,6 +212,66 @@ class HttpModeIT {
         }
     }
 
+    @Test
+    void slow_request_heads_get_408_and_silent_kept_alive_clients_are_closed() throws Exception {
+        try (NginxServer web = NginxServer.start("web-slow")) {
+            int port = Ports.free();
+            Path cfg = Bascule.writeConfig("http-timeouts", config("""
+                    listen www
+                        bind 127.0.0.1:%d
+                        timeout http-request 500ms
+                        timeout http-keep-alive 300ms
+                        server web 127.0.0.1:%d
+                    """.formatted(port, web.port)));
+            try (Bascule proxy = Bascule.serve(cfg, port)) {
+                try (Socket slowloris = new Socket("127.0.0.1", port)) {
+                    slowloris.setSoTimeout(5000);
+                    slowloris.getOutputStream().write("GET / HTTP/1.1\r\nHost: a\r\n".getBytes(StandardCharsets.US_ASCII));
+                    assertTrue(readAll(slowloris.getInputStream()).startsWith("HTTP/1.1 408 "));
+                }
+                try (Socket mute = new Socket("127.0.0.1", port)) {
+                    mute.setSoTimeout(5000);
+                    assertTrue(readAll(mute.getInputStream()).startsWith("HTTP/1.1 408 "));
+                }
+                try (Socket kept = new Socket("127.0.0.1", port)) {
+                    kept.setSoTimeout(5000);
+                    kept.getOutputStream().write("GET / HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    assertTrue(readResponse(kept.getInputStream()).endsWith("web-slow\n"));
+                    assertEquals("", readAll(kept.getInputStream()), "closed without a response after keep-alive");
+                }
+            }
+        }
+    }
+
+    @Test
+    void pipelined_requests_are_answered_in_order_and_http_1_0_clients_are_served() throws Exception {
+        try (NginxServer web = NginxServer.start("web-pipe")) {
+            int port = Ports.free();
+            Path cfg = Bascule.writeConfig("http-pipeline", config("""
+                    listen www
+                        bind 127.0.0.1:%d
+                        option forwardfor
+                        server web 127.0.0.1:%d
+                    """.formatted(port, web.port)));
+            try (Bascule proxy = Bascule.serve(cfg, port); Socket s = new Socket("127.0.0.1", port)) {
+                s.setSoTimeout(5000);
+                StringBuilder burst = new StringBuilder();
+                for (int i = 1; i <= 3; i++) {
+                    burst.append("GET /xff HTTP/1.1\r\nHost: a\r\nX-Forwarded-For: 10.0.0.").append(i).append("\r\n\r\n");
+                }
+                s.getOutputStream().write(burst.toString().getBytes(StandardCharsets.US_ASCII));
+                for (int i = 1; i <= 3; i++) {
+                    String reply = readResponse(s.getInputStream());
+                    assertTrue(reply.endsWith("10.0.0." + i + ", 127.0.0.1\n"), reply);
+                }
+                Curl.Reply old = Curl.run("--http1.0", "http://127.0.0.1:" + port + "/");
+                assertEquals(200, old.status());
+                assertEquals("web-pipe", old.body().trim());
+                assertTrue(old.headers().startsWith("HTTP/1.1 200") || old.headers().startsWith("HTTP/1.0 200"));
+            }
+        }
+    }
+
     /** Reads until the server closes: every refused request must end its connection. */
     private static String readAll(InputStream in) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

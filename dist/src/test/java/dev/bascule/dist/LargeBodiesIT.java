@@ -75,6 +75,11 @@ class LargeBodiesIT {
                 String url = "http://127.0.0.1:" + port;
                 assertEquals("received " + SIZE + "\n200",
                         curl("-T", file.toString(), "-H", "Expect:", "-w", "%{http_code}", url + "/upload"));
+                Path hundredKb = dir.resolve("small.bin");
+                Files.write(hundredKb, new byte[100_000]);
+                // curl waits for the server's 100 Continue, which must pass through the proxy.
+                assertEquals("received 100000\n200", curl("-T", hundredKb.toString(), "-H", "Expect: 100-continue",
+                        "--expect100-timeout", "30", "-w", "%{http_code}", url + "/upload"));
                 assertEquals(SIZE + " 200",
                         curl("-o", "/dev/null", "-w", "%{size_download} %{http_code}", url + "/download"));
                 assertTrue(!proxy.stderr().contains("OutOfMemory"), proxy.stderr());

@@ -29,6 +29,8 @@ final class ProxyKeywords {
         supported("timeout client", "DFL", "4.2", 1, TIME, ProxySection::timeout);
         supported("timeout server", "DLB", "4.2", 1, TIME, ProxySection::timeout);
         supported("timeout queue", "DLB", "4.2", 1, TIME, ProxySection::timeout);
+        supported("timeout http-request", "DFLB", "4.2", 1, TIME, ProxySection::timeout);
+        supported("timeout http-keep-alive", "DFLB", "4.2", 1, TIME, ProxySection::timeout);
         supported("option redispatch", "DLB", "4.2", 0, "[<interval>]", ProxySection::redispatch);
         supported("option forwardfor", "DFLB", "4.2", 0, "[except <network>] [header <name>] [if-none]",
                 (p, l) -> p.http.forwardFor(l));
@@ -164,7 +166,7 @@ final class ProxyKeywords {
         pending("tcp-request session", "DFL", "4.2", 1, "<action> [{if | unless} <condition>]");
         pending("tcp-response content", "DLB", "4.2", 1, "<action> [{if | unless} <condition>]");
         pending("tcp-response inspect-delay", "DLB", "4.2", 1, "<timeout>");
-        for (String t : List.of("client-fin:DFL", "http-keep-alive:DFLB", "http-request:DFLB",
+        for (String t : List.of("client-fin:DFL",
                 "server-fin:DLB", "tarpit:DFLB", "tunnel:DLB")) {
             String[] p = t.split(":");
             pending("timeout " + p[0], p[1], "4.2", 1, TIME, ProxySection::checkTime);

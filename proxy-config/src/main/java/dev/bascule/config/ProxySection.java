@@ -338,6 +338,8 @@ final class ProxySection implements Section {
             case "client" -> timeouts.withClient(ms);
             case "server" -> timeouts.withServer(ms);
             case "queue" -> timeouts.withQueue(ms);
+            case "http-request" -> timeouts.withHttpRequest(ms);
+            case "http-keep-alive" -> timeouts.withHttpKeepAlive(ms);
             default -> throw new IllegalArgumentException(which);
         };
     }

@@ -28,8 +28,11 @@ import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.TimeUnit;
 
 /**
  * The client side of an HTTP-mode connection: one transaction at a time (pipelined requests wait in the
@@ -70,6 +73,11 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
     /** A status answered by the proxy itself once the request body (if any) has been read. */
     private int pendingLocal;
     private boolean clientReadWanted;
+    /** Between requests: waiting for the next request head, and whether any of its bytes came yet. */
+    private boolean awaitingHead;
+    private boolean headStarted;
+    private boolean firstRequestDone;
+    private ScheduledFuture<?> headTimer;
 
     public HttpFrontendHandler(FrontendState frontend, BackendState backend, Transport transport) {
         this.frontend = frontend;
@@ -83,9 +91,57 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
 
     /** The client pipeline: HTTP/1.x codec, one message per read, then this handler. */
     public static void install(Channel ch, FrontendState frontend, BackendState backend, Transport transport) {
-        ch.pipeline().addLast(new RequestDecoder(BUFSIZE),
-                new HttpResponseEncoder(), new FlowControlHandler(),
-                new HttpFrontendHandler(frontend, backend, transport));
+        HttpFrontendHandler handler = new HttpFrontendHandler(frontend, backend, transport);
+        ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                handler.bytesArrived();
+                ctx.fireChannelRead(msg);
+            }
+        }, new RequestDecoder(BUFSIZE), new HttpResponseEncoder(), new FlowControlHandler(), handler);
+    }
+
+    /**
+     * Waits for the next request head under HAProxy's timers: {@code timeout http-request} for the first
+     * request and for a head that has begun, {@code timeout http-keep-alive} while a kept-alive client is
+     * silent. On expiry a started or first head gets 408; a silent kept-alive connection is just closed.
+     */
+    private void awaitRequest() {
+        awaitingHead = true;
+        headStarted = false;
+        var t = frontend.config().timeouts();
+        armHeadTimer(firstRequestDone ? t.effectiveHttpKeepAliveMs() : t.effectiveHttpRequestMs());
+        readClient();
+    }
+
+    private void armHeadTimer(long ms) {
+        if (headTimer != null) {
+            headTimer.cancel(false);
+            headTimer = null;
+        }
+        if (ms > 0) {
+            headTimer = ctx.executor().schedule(() -> {
+                headTimer = null;
+                if (!awaitingHead) {
+                    return;
+                }
+                awaitingHead = false;
+                if (headStarted || !firstRequestDone) {
+                    writeLocal(408, true);
+                } else {
+                    ctx.close();
+                }
+            }, ms, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void bytesArrived() {
+        if (awaitingHead && !headStarted) {
+            headStarted = true;
+            if (firstRequestDone) {
+                armHeadTimer(frontend.config().timeouts().effectiveHttpRequestMs());
+            }
+        }
     }
 
     @Override
@@ -104,7 +160,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
                 backend.timings().ended(System.nanoTime() - accepted);
             }
         });
-        readClient();
+        awaitRequest();
     }
 
     /**
@@ -140,6 +196,12 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
     }
 
     private void onRequest(HttpRequest request) {
+        awaitingHead = false;
+        firstRequestDone = true;
+        if (headTimer != null) {
+            headTimer.cancel(false);
+            headTimer = null;
+        }
         if (request.decoderResult().isFailure()) {
             Throwable cause = request.decoderResult().cause();
             log.debug("{}: invalid request from {}: {}", frontend.name(), ctx.channel().remoteAddress(),
@@ -310,7 +372,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
                 ctx.writeAndFlush(msg).addListener(ChannelFutureListener.CLOSE);
             } else {
                 ctx.writeAndFlush(msg);
-                readClient();
+                awaitRequest();
             }
             return;
         }
@@ -419,7 +481,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
         } else {
             HttpUtil.setKeepAlive(response, true);
             ctx.writeAndFlush(response);
-            readClient();
+            awaitRequest();
         }
     }
 
