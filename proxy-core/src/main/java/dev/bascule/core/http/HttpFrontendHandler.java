@@ -296,7 +296,13 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
         sessionOn = s;
         HttpRequest request = pending;
         pending = null;
-        server.writeAndFlush(request);
+        // A head goes out with the first piece of body (one write instead of two), unless the client waits
+        // for 100 Continue before sending that body.
+        if (HttpUtil.is100ContinueExpected(request)) {
+            server.writeAndFlush(request);
+        } else {
+            server.write(request);
+        }
         readServer();
         readClient();
     }
@@ -376,7 +382,13 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
             }
             return;
         }
-        ctx.writeAndFlush(msg);
+        if (msg instanceof HttpResponse r && responseStarted && HttpUtil.isContentLengthSet(r)) {
+            // A head with a Content-Length leaves with the body's first piece, which such a server sends at
+            // once (one write instead of two). Other heads (chunked streams, server-sent events) go now.
+            ctx.write(msg);
+        } else {
+            ctx.writeAndFlush(msg);
+        }
         if (ctx.channel().isWritable()) {
             readServer();
         }
