@@ -40,6 +40,7 @@ class HttpModeIT {
                     frontend www
                         bind 127.0.0.1:%d
                         option forwardfor
+                        option originalto
                         default_backend pool
                     frontend internal
                         bind 127.0.0.1:%d
@@ -61,6 +62,8 @@ class HttpModeIT {
                 assertEquals("10.1.2.3, 127.0.0.1",
                         Curl.run("-H", "X-Forwarded-For: 10.1.2.3", url + "/xff").body().trim());
                 assertEquals("", Curl.run("http://127.0.0.1:" + excepted + "/xff").body().trim());
+                assertEquals("127.0.0.1", Curl.run(url + "/orig").body().trim());
+                assertEquals("", Curl.run("http://127.0.0.1:" + excepted + "/orig").body().trim());
             }
         }
     }

@@ -47,6 +47,7 @@ final class NginxServer implements AutoCloseable {
                             return 200 "healthy\\n";
                         }
                         location = /xff { return 200 "$http_x_forwarded_for\\n"; }
+                        location = /orig { return 200 "$http_x_original_to\\n"; }
                         location = /conn { return 200 "%3$s $connection\\n"; }
                         location / { return 200 "%3$s\\n"; }
                     }

@@ -2,7 +2,7 @@ package dev.bascule.config;
 
 import dev.bascule.config.model.HttpSettings;
 import dev.bascule.config.model.HttpSettings.ConnectionMode;
-import dev.bascule.config.model.HttpSettings.ForwardFor;
+import dev.bascule.config.model.HttpSettings.AddressHeader;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -11,7 +11,8 @@ import java.net.UnknownHostException;
 final class HttpConfig {
     private final Diagnostics diag;
     private ConnectionMode connection = ConnectionMode.KEEP_ALIVE;
-    private ForwardFor forwardFor;
+    private AddressHeader forwardFor;
+    private AddressHeader originalTo;
     private String monitorUri;
 
     HttpConfig(Diagnostics diag, HttpConfig defaults) {
@@ -19,6 +20,7 @@ final class HttpConfig {
         if (defaults != null) {
             connection = defaults.connection;
             forwardFor = defaults.forwardFor;
+            originalTo = defaults.originalTo;
             monitorUri = defaults.monitorUri;
         }
     }
@@ -37,20 +39,37 @@ final class HttpConfig {
     }
 
     void forwardFor(Line line) {
-        String header = ForwardFor.DEFAULT_HEADER;
+        forwardFor = addressHeader(line, AddressHeader.FORWARDED_FOR, true);
+    }
+
+    void originalTo(Line line) {
+        originalTo = addressHeader(line, AddressHeader.ORIGINAL_TO, false);
+    }
+
+    /** The arguments of {@code option forwardfor} or {@code option originalto}; null after an error. */
+    private AddressHeader addressHeader(Line line, String defaultHeader, boolean ifNoneAllowed) {
+        String option = line.word(0) + " " + line.word(1);
+        String header = defaultHeader;
         byte[] except = null;
         int prefix = 0;
         boolean ifNone = false;
         for (int i = 2; i < line.size(); i++) {
             String word = line.word(i);
             switch (word) {
-                case "if-none" -> ifNone = true;
+                case "if-none" -> {
+                    if (!ifNoneAllowed) {
+                        diag.alert(line.source(), "'" + option + "' : unknown argument 'if-none'; expected "
+                                + "'except <network>' or 'header <name>'");
+                        return null;
+                    }
+                    ifNone = true;
+                }
                 case "header", "except" -> {
                     String value = line.word(++i);
                     if (value == null) {
-                        diag.alert(line.source(), "'option forwardfor' : '" + word + "' expects a "
+                        diag.alert(line.source(), "'" + option + "' : '" + word + "' expects a "
                                 + (word.equals("header") ? "header name" : "network such as 10.0.0.0/8"));
-                        return;
+                        return null;
                     }
                     if (word.equals("header")) {
                         header = value;
@@ -59,24 +78,28 @@ final class HttpConfig {
                         except = literalAddress(slash < 0 ? value : value.substring(0, slash));
                         prefix = except == null ? -1 : slash < 0 ? except.length * 8 : prefixOf(value, slash, except);
                         if (except == null || prefix < 0) {
-                            diag.alert(line.source(), "'option forwardfor except' : '" + value
+                            diag.alert(line.source(), "'" + option + " except' : '" + value
                                     + "' is not a network; write an address with an optional /prefix");
-                            return;
+                            return null;
                         }
                     }
                 }
                 default -> {
-                    diag.alert(line.source(), "'option forwardfor' : unknown argument '" + word
-                            + "'; expected 'except <network>', 'header <name>' or 'if-none'");
-                    return;
+                    diag.alert(line.source(), "'" + option + "' : unknown argument '" + word
+                            + "'; expected 'except <network>', 'header <name>'" + (ifNoneAllowed ? " or 'if-none'" : ""));
+                    return null;
                 }
             }
         }
-        forwardFor = new ForwardFor(header, except, prefix, ifNone);
+        return new AddressHeader(header, except, prefix, ifNone);
     }
 
     void negateForwardFor() {
         forwardFor = null;
+    }
+
+    void negateOriginalTo() {
+        originalTo = null;
     }
 
     void monitorUri(Line line) {
@@ -117,6 +140,6 @@ final class HttpConfig {
     }
 
     HttpSettings build() {
-        return new HttpSettings(connection, forwardFor, monitorUri);
+        return new HttpSettings(connection, forwardFor, originalTo, monitorUri);
     }
 }

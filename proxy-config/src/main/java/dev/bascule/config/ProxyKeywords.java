@@ -34,6 +34,8 @@ final class ProxyKeywords {
         supported("option redispatch", "DLB", "4.2", 0, "[<interval>]", ProxySection::redispatch);
         supported("option forwardfor", "DFLB", "4.2", 0, "[except <network>] [header <name>] [if-none]",
                 (p, l) -> p.http.forwardFor(l));
+        supported("option originalto", "DFLB", "4.2", 0, "[except <network>] [header <name>]",
+                (p, l) -> p.http.originalTo(l));
         for (String o : List.of("httpclose", "http-server-close", "http-keep-alive")) {
             supported("option " + o, "DFLB", "4.2", 0, "", (p, l) -> p.http.connectionMode(l));
         }
@@ -186,7 +188,7 @@ final class ProxyKeywords {
                 "http-restrict-req-hdr-names:DFLB", "http-use-proxy-header:DFL",
                 "httplog:DFL", "httpslog:DFL", "idle-close-on-response:DFL",
                 "independent-streams:DFLB", "log-separate-errors:DFL",
-                "logasap:DFL", "nolinger:DFLB", "originalto:DFLB", "persist:DLB",
+                "logasap:DFL", "nolinger:DFLB", "persist:DLB",
                 "prefer-last-server:DLB", 
                 "socket-stats:DFL", "splice-auto:DFLB", "splice-request:DFLB", "splice-response:DFLB",
                 "spop-check:DLB", "srvtcpka:DLB", "tcp-smart-accept:DFL",

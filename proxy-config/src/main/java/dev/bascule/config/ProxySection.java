@@ -145,6 +145,8 @@ final class ProxySection implements Section {
             redispatchInterval = 0;
         } else if (option.equals("option forwardfor")) {
             http.negateForwardFor();
+        } else if (option.equals("option originalto")) {
+            http.negateOriginalTo();
         } else if (List.of("option httpclose", "option http-server-close", "option http-keep-alive").contains(option)) {
             http.negateConnectionMode();
         } else {

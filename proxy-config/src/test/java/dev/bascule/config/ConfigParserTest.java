@@ -229,6 +229,49 @@ class ConfigParserTest {
     }
 
     @Test
+    void http_options_combine_from_defaults_and_are_checked() {
+        Config c = valid("""
+                defaults
+                    mode http
+                    timeout connect 5s
+                    timeout client 1m
+                    timeout server 1m
+                    timeout http-request 10s
+                    option httpclose
+                    option forwardfor except 10.0.0.0/255.0.0.0 header X-Client if-none
+                listen l
+                    bind :80
+                    no option httpclose
+                    option http-server-close
+                    option originalto except 127.0.0.1
+                    monitor-uri /alive
+                    server s 127.0.0.1:80
+                """);
+        var http = c.frontends().get(0).http();
+        assertEquals(dev.bascule.config.model.HttpSettings.ConnectionMode.SERVER_CLOSE, http.connection());
+        assertEquals("X-Client", http.forwardFor().header());
+        assertTrue(http.forwardFor().ifNone());
+        assertTrue(http.forwardFor().excepted(new byte[] {10, 9, 8, 7}));
+        assertFalse(http.forwardFor().excepted(new byte[] {11, 0, 0, 1}));
+        assertEquals("X-Original-To", http.originalTo().header());
+        assertEquals(32, http.originalTo().exceptPrefix());
+        assertEquals("/alive", http.monitorUri());
+        assertEquals(10_000, c.frontends().get(0).timeouts().effectiveHttpRequestMs());
+        assertEquals(10_000, c.frontends().get(0).timeouts().effectiveHttpKeepAliveMs());
+
+        List<String> a = alerts(TIMEOUTS + """
+                listen l
+                    bind :80
+                    option forwardfor except example.com
+                    option originalto if-none
+                """);
+        assertTrue(a.contains("parsing [test.cfg:8] : 'option forwardfor except' : 'example.com' is not a network; "
+                + "write an address with an optional /prefix"), a.toString());
+        assertTrue(a.contains("parsing [test.cfg:9] : 'option originalto' : unknown argument 'if-none'; expected "
+                + "'except <network>' or 'header <name>'"), a.toString());
+    }
+
+    @Test
     void real_mistakes_are_rejected_with_the_reason() {
         List<String> a = alerts(TIMEOUTS + """
                 frontend f

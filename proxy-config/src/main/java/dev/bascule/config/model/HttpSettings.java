@@ -4,11 +4,13 @@ package dev.bascule.config.model;
  * A proxy's HTTP-mode keywords (doc section 4.2).
  *
  * @param connection  which {@code option httpclose|http-server-close|http-keep-alive} was last written
- * @param forwardFor  {@code option forwardfor}, or null when off
+ * @param forwardFor  {@code option forwardfor}: the client's address, or null when off
+ * @param originalTo  {@code option originalto}: the address the client connected to, or null when off
  * @param monitorUri  {@code monitor-uri}, answered locally with 200, or null
  */
-public record HttpSettings(ConnectionMode connection, ForwardFor forwardFor, String monitorUri) {
-    public static final HttpSettings NONE = new HttpSettings(ConnectionMode.KEEP_ALIVE, null, null);
+public record HttpSettings(ConnectionMode connection, AddressHeader forwardFor, AddressHeader originalTo,
+                           String monitorUri) {
+    public static final HttpSettings NONE = new HttpSettings(ConnectionMode.KEEP_ALIVE, null, null, null);
 
     /** HAProxy's connection modes; when frontend and backend differ, the one closing more wins. */
     public enum ConnectionMode {
@@ -20,13 +22,15 @@ public record HttpSettings(ConnectionMode connection, ForwardFor forwardFor, Str
     }
 
     /**
-     * {@code option forwardfor [except <network>] [header <name>] [if-none]}.
+     * {@code option forwardfor [except <network>] [header <name>] [if-none]} and
+     * {@code option originalto [except <network>] [header <name>]}: a header carrying an address.
      *
      * @param exceptAddress the network's address bytes, or null when no {@code except}
      * @param exceptPrefix  its prefix length in bits
      */
-    public record ForwardFor(String header, byte[] exceptAddress, int exceptPrefix, boolean ifNone) {
-        public static final String DEFAULT_HEADER = "X-Forwarded-For";
+    public record AddressHeader(String header, byte[] exceptAddress, int exceptPrefix, boolean ifNone) {
+        public static final String FORWARDED_FOR = "X-Forwarded-For";
+        public static final String ORIGINAL_TO = "X-Original-To";
 
         /** Whether {@code address} lies in the {@code except} network, so gets no header. */
         public boolean excepted(byte[] address) {

@@ -52,7 +52,8 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
     private final BackendState backend;
     private final Transport transport;
     private final ConnectionMode mode;
-    private final HttpSettings.ForwardFor forwardFor;
+    private final HttpSettings.AddressHeader forwardFor;
+    private final HttpSettings.AddressHeader originalTo;
     private ChannelHandlerContext ctx;
     private Dispatch dispatch;
 
@@ -87,6 +88,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
         HttpSettings b = backend == null ? HttpSettings.NONE : backend.config().http();
         this.mode = f.connection().strictest(b.connection());
         this.forwardFor = b.forwardFor() != null ? b.forwardFor() : f.forwardFor();
+        this.originalTo = b.originalTo() != null ? b.originalTo() : f.originalTo();
     }
 
     /** The client pipeline: HTTP/1.x codec, one message per read, then this handler. */
@@ -228,7 +230,8 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
         }
         closeClient = !HttpUtil.isKeepAlive(request) || mode == ConnectionMode.CLOSE;
         closeServer = closeClient || mode != ConnectionMode.KEEP_ALIVE;
-        RequestHeaders.prepare(request, forwardFor, ctx.channel().remoteAddress(), closeServer);
+        RequestHeaders.prepare(request, forwardFor, ctx.channel().remoteAddress(), originalTo,
+                ctx.channel().localAddress(), closeServer);
         pending = request;
         requestComplete = false;
         awaitingResponse = true;

@@ -1,6 +1,6 @@
 package dev.bascule.core.http;
 
-import dev.bascule.config.model.HttpSettings.ForwardFor;
+import dev.bascule.config.model.HttpSettings.AddressHeader;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -19,9 +19,11 @@ final class RequestHeaders {
 
     /**
      * Drops the hop-by-hop headers (RFC 9110 section 7.6.1) except an {@code Upgrade} the client asked for,
-     * adds {@code option forwardfor}'s header, and says whether the server connection stays open.
+     * adds {@code option forwardfor}'s and {@code option originalto}'s headers, and says whether the server
+     * connection stays open.
      */
-    static void prepare(HttpRequest request, ForwardFor forwardFor, SocketAddress client, boolean close) {
+    static void prepare(HttpRequest request, AddressHeader forwardFor, SocketAddress client, AddressHeader originalTo,
+                        SocketAddress local, boolean close) {
         HttpHeaders headers = request.headers();
         boolean upgrade = headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
                 && headers.contains(HttpHeaderNames.UPGRADE);
@@ -40,16 +42,21 @@ final class RequestHeaders {
         if (!upgrade) {
             headers.remove(HttpHeaderNames.UPGRADE);
         }
-        if (forwardFor != null && client instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            byte[] address = inet.getAddress().getAddress();
-            if (!forwardFor.excepted(address) && !(forwardFor.ifNone() && headers.contains(forwardFor.header()))) {
-                headers.add(forwardFor.header(), inet.getAddress().getHostAddress());
-            }
-        }
+        addAddress(headers, forwardFor, client);
+        addAddress(headers, originalTo, local);
         if (upgrade) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
         } else {
             HttpUtil.setKeepAlive(request, !close);
+        }
+    }
+
+    private static void addAddress(HttpHeaders headers, AddressHeader option, SocketAddress socket) {
+        if (option != null && socket instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            byte[] address = inet.getAddress().getAddress();
+            if (!option.excepted(address) && !(option.ifNone() && headers.contains(option.header()))) {
+                headers.add(option.header(), inet.getAddress().getHostAddress());
+            }
         }
     }
 }
