@@ -7,9 +7,11 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -59,6 +61,10 @@ class HttpModeIT {
                 }
                 assertEquals("web-a web-b web-a web-b ", seen.toString());
                 assertEquals("127.0.0.1", Curl.run(url + "/xff").body().trim());
+                // HEAD: the answer has the Content-Length of a GET and no body; the next request still works.
+                Curl.Reply head = Curl.run("-I", url + "/", url + "/xff");
+                assertEquals(200, head.status());
+                assertTrue(head.headers().toLowerCase().contains("content-length: 6"), head.headers());
                 assertEquals("10.1.2.3, 127.0.0.1",
                         Curl.run("-H", "X-Forwarded-For: 10.1.2.3", url + "/xff").body().trim());
                 assertEquals("", Curl.run("http://127.0.0.1:" + excepted + "/xff").body().trim());
@@ -174,10 +180,15 @@ class HttpModeIT {
             // Transfer-Encoding wins over Content-Length; the connection is closed after the response.
             vectors.put("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n"
                     + "5\r\nhello\r\n0\r\n\r\n", 200);
+            // obs-fold: a proxy may replace it with spaces (RFC 9112 section 5.2), which Netty's decoder does.
+            vectors.put("GET / HTTP/1.1\r\nHost: a\r\nX-Folded: a\r\n b\r\nConnection: close\r\n\r\n", 200);
             // An absolute-form request target is valid HTTP/1.1 and is forwarded.
             vectors.put("GET http://www.example.test/ HTTP/1.1\r\nHost: www.example.test\r\nConnection: close\r\n\r\n",
                     200);
             try (Bascule proxy = Bascule.serve(cfg, port)) {
+                assertEquals("web-hard", Curl.run("http://127.0.0.1:" + port + "/").body().trim());
+                Thread.sleep(300);
+                long socketsBefore = sockets(proxy.pid());
                 for (Map.Entry<String, Integer> v : vectors.entrySet()) {
                     try (Socket s = new Socket("127.0.0.1", port)) {
                         s.setSoTimeout(5000);
@@ -188,7 +199,68 @@ class HttpModeIT {
                                 "request " + shown.replace("\r\n", "\\r\\n") + " got " + reply);
                     }
                 }
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+                while (sockets(proxy.pid()) > socketsBefore && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertTrue(sockets(proxy.pid()) <= socketsBefore, "sockets leaked: " + socketsBefore + " before, "
+                        + sockets(proxy.pid()) + " after");
                 assertEquals("web-hard", Curl.run("http://127.0.0.1:" + port + "/").body().trim());
+            }
+        }
+    }
+
+    /** The sockets a process holds open, from /proc. */
+    private static long sockets(long pid) throws Exception {
+        try (var fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().startsWith("socket:");
+                } catch (Exception e) {
+                    return false;
+                }
+            }).count();
+        }
+    }
+
+    @Test
+    void a_websocket_upgrade_turns_the_connection_into_a_tunnel() throws Exception {
+        TestServer.Behaviour upgrade = (socket, server) -> {
+            InputStream in = socket.getInputStream();
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int c = in.read();
+                if (c < 0) {
+                    return;
+                }
+                head.append((char) c);
+            }
+            socket.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            TestServer.echo().serve(socket, server);
+        };
+        try (TestServer ws = TestServer.start(upgrade)) {
+            int port = Ports.free();
+            Path cfg = Bascule.writeConfig("http-websocket", config("""
+                    listen www
+                        bind 127.0.0.1:%d
+                        server ws 127.0.0.1:%d
+                    """.formatted(port, ws.port())));
+            try (Bascule proxy = Bascule.serve(cfg, port); Socket s = new Socket("127.0.0.1", port)) {
+                s.setSoTimeout(5000);
+                s.getOutputStream().write(("GET /chat HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\n"
+                        + "Connection: Upgrade\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                InputStream in = s.getInputStream();
+                StringBuilder head = new StringBuilder();
+                while (!head.toString().endsWith("\r\n\r\n")) {
+                    head.append((char) in.read());
+                }
+                assertTrue(head.toString().startsWith("HTTP/1.1 101 "), head.toString());
+                // From here on bytes are not HTTP: they must come back untouched.
+                byte[] frame = "\u0081\u0004ping not http at all\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+                s.getOutputStream().write(frame);
+                byte[] echoed = in.readNBytes(frame.length);
+                assertEquals(new String(frame, StandardCharsets.ISO_8859_1), new String(echoed, StandardCharsets.ISO_8859_1));
             }
         }
     }
