@@ -41,6 +41,12 @@ class SeedWebPoolsIT {
                 }
                 assertEquals(Map.of("WEB1", 3, "WEB2", 3), served, "weight 3 each");
                 assertEquals("127.0.0.1", Curl.run("http://127.0.0.1:" + port + "/xff").body().trim());
+                // `stats uri /haproxy-stats` in defaults: the pool's own port answers it, the rest is forwarded.
+                Curl.Reply csv = Curl.run("http://127.0.0.1:" + port + "/haproxy-stats;csv");
+                assertEquals(200, csv.status());
+                assertTrue(csv.body().contains("\npool1,WEB1,"), csv.body());
+                assertTrue(Curl.run("http://127.0.0.1:" + port + "/haproxy-stats").body().contains("WEB2"));
+                assertTrue(Curl.run("http://127.0.0.1:" + port + "/").body().startsWith("WEB"));
             }
         }
     }

@@ -9,6 +9,7 @@ import dev.bascule.core.tcp.TcpFrontendHandler;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -33,9 +34,14 @@ final class Listener {
         this.socketFile = socketFile;
     }
 
-    /** @param applet installs the local service on each connection instead of forwarding, or null */
+    /**
+     * @param applet installs the local service on each connection instead of forwarding, or null
+     * @param claim  in {@code mode http}, the applet handlers that answer a request URI instead of a server, or
+     *               null when none does
+     */
     static Listener bind(FrontendState state, Bind bind, BackendState backend, EventLoopGroup loops,
-                         Transport transport, java.util.function.Consumer<Channel> applet) throws StartupException {
+                         Transport transport, java.util.function.Consumer<Channel> applet,
+                         java.util.function.Function<String, ChannelHandler[]> claim) throws StartupException {
         Frontend frontend = state.config();
         Address address = bind.address();
         boolean tcp = address.family() == Address.Family.INET || address.family() == Address.Family.FD;
@@ -58,7 +64,7 @@ final class Listener {
                         if (applet != null) {
                             applet.accept(ch);
                         } else if (frontend.mode() == Mode.HTTP) {
-                            HttpFrontendHandler.install(ch, state, backend, transport);
+                            HttpFrontendHandler.install(ch, state, backend, transport, claim);
                         } else {
                             ch.pipeline().addLast(new TcpFrontendHandler(state, backend, transport));
                         }

@@ -5,6 +5,7 @@ import dev.bascule.config.model.Backend;
 import dev.bascule.config.model.Bind;
 import dev.bascule.config.model.Config;
 import dev.bascule.config.model.Frontend;
+import dev.bascule.config.model.Mode;
 import dev.bascule.config.model.Server;
 import dev.bascule.config.model.ServerCheck;
 import dev.bascule.core.balance.Balancers;
@@ -90,15 +91,17 @@ public final class Runtime implements AutoCloseable {
                 runtime.frontends.add(state);
                 BackendState backend = f.defaultBackend() == null ? null : runtime.backends.get(f.defaultBackend());
                 boolean local = applets != null && applets.serves(f, backend);
-                if (!local && (f.stats().enabled() || f.prometheusPath() != null)) {
-                    log.warn("Proxy {}: the stats page and the Prometheus exporter are only served by a frontend "
-                            + "that forwards no traffic; here requests go to the servers (give the page a listen section of its own)",
-                            f.name());
+                if (!local && f.mode() == Mode.TCP && (f.stats().enabled() || f.prometheusPath() != null)) {
+                    log.warn("Proxy {}: the stats page and the Prometheus exporter need 'mode http'; here "
+                            + "connections go to the servers", f.name());
                 }
+                java.util.function.Function<String, io.netty.channel.ChannelHandler[]> claim =
+                        applets == null || local || f.mode() != Mode.HTTP ? null
+                                : uri -> applets.claims(f, uri) ? applets.handlers(state, runtime) : null;
                 java.util.function.Consumer<io.netty.channel.Channel> applet = local
                         ? ch -> applets.install(ch, state, runtime) : null;
                 for (Bind bind : f.binds()) {
-                    runtime.listeners.add(Listener.bind(state, bind, backend, runtime.loops, transport, applet));
+                    runtime.listeners.add(Listener.bind(state, bind, backend, runtime.loops, transport, applet, claim));
                 }
                 log.info("Proxy {} started.", f.name());
             }

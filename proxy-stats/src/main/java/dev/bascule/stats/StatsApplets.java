@@ -10,6 +10,7 @@ import dev.bascule.core.Runtime;
 import dev.bascule.core.ServerState;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -54,8 +55,21 @@ public final class StatsApplets implements Applets {
 
     @Override
     public void install(Channel channel, FrontendState frontend, Runtime runtime) {
-        channel.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_REQUEST),
-                new Applet(frontend.config(), runtime));
+        channel.pipeline().addLast(new HttpServerCodec());
+        channel.pipeline().addLast(handlers(frontend, runtime));
+    }
+
+    @Override
+    public boolean claims(Frontend frontend, String uri) {
+        String path = uri.indexOf('?') < 0 ? uri : uri.substring(0, uri.indexOf('?'));
+        String prometheus = frontend.prometheusPath();
+        return frontend.mode() == Mode.HTTP && (prometheus != null && (prometheus.isEmpty() || path.equals(prometheus))
+                || frontend.stats().enabled() && uri.startsWith(frontend.stats().uri()));
+    }
+
+    @Override
+    public ChannelHandler[] handlers(FrontendState frontend, Runtime runtime) {
+        return new ChannelHandler[] {new HttpObjectAggregator(MAX_REQUEST), new Applet(frontend.config(), runtime)};
     }
 
     /** Built at the first scrape, once the runtime holds every proxy. */

@@ -11,6 +11,7 @@ import dev.bascule.core.tcp.Relay;
 import dev.bascule.core.tcp.TcpFrontendHandler;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
@@ -33,6 +34,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The client side of an HTTP-mode connection: one transaction at a time (pipelined requests wait in the
@@ -51,6 +53,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
     private final FrontendState frontend;
     private final BackendState backend;
     private final Transport transport;
+    private final Function<String, ChannelHandler[]> claim;
     private final ConnectionMode mode;
     private final HttpSettings.AddressHeader forwardFor;
     private final HttpSettings.AddressHeader originalTo;
@@ -80,7 +83,9 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
     private boolean firstRequestDone;
     private ScheduledFuture<?> headTimer;
 
-    public HttpFrontendHandler(FrontendState frontend, BackendState backend, Transport transport) {
+    public HttpFrontendHandler(FrontendState frontend, BackendState backend, Transport transport,
+                               Function<String, ChannelHandler[]> claim) {
+        this.claim = claim;
         this.frontend = frontend;
         this.backend = backend;
         this.transport = transport;
@@ -92,8 +97,10 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
     }
 
     /** The client pipeline: HTTP/1.x codec, one message per read, then this handler. */
-    public static void install(Channel ch, FrontendState frontend, BackendState backend, Transport transport) {
-        HttpFrontendHandler handler = new HttpFrontendHandler(frontend, backend, transport);
+    /** @param claim the applet handlers answering a request URI locally (stats page, exporter), or null */
+    public static void install(Channel ch, FrontendState frontend, BackendState backend, Transport transport,
+                               Function<String, ChannelHandler[]> claim) {
+        HttpFrontendHandler handler = new HttpFrontendHandler(frontend, backend, transport, claim);
         ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -222,6 +229,11 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
         if (monitor != null && monitor.equals(pathOf(request.uri()))) {
             closeClient = !HttpUtil.isKeepAlive(request) || mode == ConnectionMode.CLOSE;
             respondLocally(200);
+            return;
+        }
+        ChannelHandler[] applet = claim == null ? null : claim.apply(request.uri());
+        if (applet != null) {
+            handOver(request, applet);
             return;
         }
         if (dispatch == null) {
@@ -395,6 +407,19 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
         if (ctx.channel().isWritable()) {
             readServer();
         }
+    }
+
+    /**
+     * The stats page or the exporter answers this request, as HAProxy's applets do: the connection is theirs
+     * from here, and closes after their response so that later requests are forwarded on a new one.
+     */
+    private void handOver(HttpRequest request, ChannelHandler[] applet) {
+        HttpUtil.setKeepAlive(request, false);
+        ChannelPipeline p = ctx.pipeline();
+        p.addLast(applet);
+        ctx.fireChannelRead(request);
+        p.remove(this);
+        ctx.channel().config().setAutoRead(true);
     }
 
     /** WebSocket and other upgrades: from now on bytes pass untouched both ways. */
