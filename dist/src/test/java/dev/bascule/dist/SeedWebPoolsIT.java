@@ -45,10 +45,27 @@ class SeedWebPoolsIT {
                 Curl.Reply csv = Curl.run("http://127.0.0.1:" + port + "/haproxy-stats;csv");
                 assertEquals(200, csv.status());
                 assertTrue(csv.body().contains("\npool1,WEB1,"), csv.body());
+                // Seven requests went to the pool, all answered 200: HAProxy's req_tot and hrsp_2xx say so.
+                assertEquals("7", column(csv.body(), "pool1,BACKEND,", "req_tot"));
+                assertEquals("7", column(csv.body(), "pool1,BACKEND,", "hrsp_2xx"));
+                assertEquals("0", column(csv.body(), "pool1,BACKEND,", "hrsp_5xx"));
+                assertEquals("4", column(csv.body(), "pool1,WEB1,", "hrsp_2xx"), "WEB1 had 3 of the 6 and the /xff one");
                 assertTrue(Curl.run("http://127.0.0.1:" + port + "/haproxy-stats").body().contains("WEB2"));
                 assertTrue(Curl.run("http://127.0.0.1:" + port + "/").body().startsWith("WEB"));
             }
         }
+    }
+
+    /** A column of the CSV row starting with {@code rowStart}, by the header's name. */
+    private static String column(String csv, String rowStart, String name) {
+        String[] lines = csv.split("\n");
+        int index = java.util.Arrays.asList(lines[0].substring(2).split(",")).indexOf(name);
+        for (String line : lines) {
+            if (line.startsWith(rowStart)) {
+                return line.split(",", -1)[index];
+            }
+        }
+        throw new AssertionError("no row " + rowStart + " in " + csv);
     }
 
     @Test

@@ -22,6 +22,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * changes state (HAProxy's log lines, {@code on-marked-down} / {@code on-marked-up}).
  */
 public final class BackendState {
+    private final HttpCounters http = new HttpCounters();
+
+    /** HTTP requests and responses through this proxy or server (mode http only). */
+    public HttpCounters http() {
+        return http;
+    }
+
     private static final Logger log = LoggerFactory.getLogger(BackendState.class);
 
     private final Backend config;

@@ -8,6 +8,13 @@ import java.util.concurrent.atomic.LongAdder;
 
 /** A frontend's live side: its connection limit and counters (what the stats show on its FRONTEND row). */
 public final class FrontendState {
+    private final HttpCounters http = new HttpCounters();
+
+    /** HTTP requests and responses through this proxy or server (mode http only). */
+    public HttpCounters http() {
+        return http;
+    }
+
     private final Frontend config;
     private final ConnectionLimiter limiter;
     private final AtomicLong sessionsTotal = new AtomicLong();

@@ -20,6 +20,13 @@ import java.util.concurrent.atomic.LongAdder;
  * its open sessions and counters.
  */
 public final class ServerState {
+    private final HttpCounters http = new HttpCounters();
+
+    /** HTTP requests and responses through this proxy or server (mode http only). */
+    public HttpCounters http() {
+        return http;
+    }
+
     /** HAProxy's administrative states: READY takes traffic, DRAIN only persistent traffic, MAINT none. */
     public enum Admin { READY, DRAIN, MAINT }
 

@@ -1,7 +1,10 @@
 package dev.bascule.stats;
 
+import dev.bascule.config.model.Mode;
+
 import dev.bascule.core.BackendState;
 import dev.bascule.core.FrontendState;
+import dev.bascule.core.HttpCounters;
 import dev.bascule.core.Runtime;
 import dev.bascule.core.ServerState;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -35,6 +38,10 @@ final class Metrics {
             counter("haproxy.frontend.sessions", t, f, FrontendState::sessionsTotal);
             counter("haproxy.frontend.bytes.in", t, f, FrontendState::bytesIn);
             counter("haproxy.frontend.bytes.out", t, f, FrontendState::bytesOut);
+            if (f.config().mode() == Mode.HTTP) {
+                counter("haproxy.frontend.http.requests", t, f, x -> x.http().requests());
+                httpResponses("haproxy.frontend.http.responses", t, f.http());
+            }
         }
         for (BackendState b : runtime.backends()) {
             Tags t = Tags.of("proxy", b.name());
@@ -46,6 +53,10 @@ final class Metrics {
                     .mapToLong(ServerState::totalSessions).sum());
             counter("haproxy.backend.bytes.in", t, b, x -> x.servers().stream().mapToLong(ServerState::bytesIn).sum());
             counter("haproxy.backend.bytes.out", t, b, x -> x.servers().stream().mapToLong(ServerState::bytesOut).sum());
+            if (b.config().mode() == Mode.HTTP) {
+                counter("haproxy.backend.http.requests", t, b, x -> x.http().requests());
+                httpResponses("haproxy.backend.http.responses", t, b.http());
+            }
             counter("haproxy.backend.connection.errors", t, b, x -> x.servers().stream()
                     .mapToLong(ServerState::connectionErrors).sum());
             gauge("haproxy.backend.weight", t, b, x -> x.servers().stream().filter(ServerState::usable)
@@ -66,6 +77,9 @@ final class Metrics {
                 counter("haproxy.server.sessions", st, s, ServerState::totalSessions);
                 counter("haproxy.server.bytes.in", st, s, ServerState::bytesIn);
                 counter("haproxy.server.bytes.out", st, s, ServerState::bytesOut);
+                if (b.config().mode() == Mode.HTTP) {
+                    httpResponses("haproxy.server.http.responses", st, s.http());
+                }
                 counter("haproxy.server.connection.errors", st, s, ServerState::connectionErrors);
                 counter("haproxy.server.retry.warnings", st, s, ServerState::retries);
                 counter("haproxy.server.redispatch.warnings", st, s, ServerState::redispatches);
@@ -79,6 +93,14 @@ final class Metrics {
                             x -> StatsCsv.status(x).startsWith(state) ? 1 : 0);
                 }
             }
+        }
+    }
+
+    /** HAProxy's {@code haproxy_*_http_responses_total{code="2xx"}}. */
+    private void httpResponses(String name, Tags tags, HttpCounters http) {
+        for (int i = 0; i < HttpCounters.CLASSES.length; i++) {
+            int index = i;
+            counter(name, tags.and("code", HttpCounters.CLASSES[i]), http, h -> h.responses(index));
         }
     }
 

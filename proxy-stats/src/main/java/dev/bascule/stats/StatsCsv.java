@@ -2,9 +2,11 @@ package dev.bascule.stats;
 
 import dev.bascule.config.model.Address;
 import dev.bascule.config.model.Backend;
+import dev.bascule.config.model.Mode;
 import dev.bascule.config.model.Server;
 import dev.bascule.core.BackendState;
 import dev.bascule.core.FrontendState;
+import dev.bascule.core.HttpCounters;
 import dev.bascule.core.Runtime;
 import dev.bascule.core.ServerState;
 import dev.bascule.core.check.CheckResult;
@@ -19,8 +21,8 @@ import java.util.Objects;
 /**
  * {@code show stat} in HAProxy's CSV (doc/management.txt, section 9.1): the header names the columns, rows
  * are FRONTEND, each server, then BACKEND, per proxy in configuration order. Columns 0 to 79 are written,
- * in HAProxy 2.6's order, so tools that read them by position keep working; HTTP columns (hrsp_*, req_tot)
- * stay empty as HAProxy leaves them for TCP proxies, since HTTP transactions are not counted yet.
+ * in HAProxy 2.6's order, so tools that read them by position keep working. The HTTP columns (hrsp_*,
+ * req_tot) are filled for {@code mode http} proxies and left empty for TCP ones, as HAProxy does.
  */
 public final class StatsCsv {
     static final List<String> COLUMNS = List.of("pxname", "svname", "qcur", "qmax", "scur", "smax", "slim",
@@ -73,6 +75,19 @@ public final class StatsCsv {
         return out.toString();
     }
 
+    /** HAProxy fills hrsp_* (and req_tot for proxies) only in HTTP mode. */
+    private static void http(Map<String, String> r, Mode mode, HttpCounters http, boolean requests) {
+        if (mode != Mode.HTTP) {
+            return;
+        }
+        for (int i = 0; i < HttpCounters.CLASSES.length; i++) {
+            r.put("hrsp_" + HttpCounters.CLASSES[i], String.valueOf(http.responses(i)));
+        }
+        if (requests) {
+            r.put("req_tot", String.valueOf(http.requests()));
+        }
+    }
+
     private static Map<String, String> row(String pxname, String svname, int iid, int sid, int type) {
         Map<String, String> r = new LinkedHashMap<>();
         r.put("pxname", pxname);
@@ -98,6 +113,7 @@ public final class StatsCsv {
         r.put("status", "OPEN");
         r.put("mode", f.config().mode().keyword());
         r.put("conn_tot", String.valueOf(f.sessionsTotal()));
+        http(r, f.config().mode(), f.http(), true);
         return r;
     }
 
@@ -124,6 +140,7 @@ public final class StatsCsv {
         r.put("lastchg", String.valueOf(seconds(s.health().lastChangeNanos())));
         r.put("lbtot", String.valueOf(s.totalSessions()));
         r.put("mode", b.config().mode().keyword());
+        http(r, b.config().mode(), s.http(), false);
         r.put("addr", address(c.address()));
         r.put("cookie", "");
         if (c.check().enabled()) {
@@ -178,6 +195,7 @@ public final class StatsCsv {
                 .min().orElse(0)));
         r.put("downtime", up ? "0" : "");
         r.put("lbtot", String.valueOf(servers.stream().mapToLong(ServerState::totalSessions).sum()));
+        http(r, c.mode(), b.http(), true);
         r.put("qtime", String.valueOf(b.timings().queueMillis()));
         r.put("ctime", String.valueOf(b.timings().connectMillis()));
         r.put("rtime", "0");

@@ -205,6 +205,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
     }
 
     private void onRequest(HttpRequest request) {
+        frontend.http().request();
         awaitingHead = false;
         firstRequestDone = true;
         if (headTimer != null) {
@@ -248,6 +249,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
         requestComplete = false;
         awaitingResponse = true;
         responseStarted = false;
+        backend.http().request();
         dispatch.start(reuseAllowed ? IdlePool::take : s -> null);
     }
 
@@ -347,6 +349,11 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
                 return;
             }
             int code = response.status().code();
+            if (code >= 200 || code == 101) {
+                frontend.http().response(code);
+                backend.http().response(code);
+                target.http().response(code);
+            }
             if (code == 101) {
                 tunnel(response);
                 return;
@@ -515,6 +522,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
     }
 
     private void writeLocal(int code, boolean close) {
+        frontend.http().response(code);
         var response = HttpErrors.response(code, ctx.alloc());
         if (close) {
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
