@@ -124,6 +124,10 @@ class HttpModeIT {
             int closed = Ports.free();
             int invalid = Ports.free();
             int slow = Ports.free();
+            int maint = Ports.free();
+            Path page = Bascule.workDir("http-errors").resolve("503.http");
+            Files.writeString(page, "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\n"
+                    + "X-Maintenance: yes\r\n\r\nBack soon.\n");
             Path cfg = Bascule.writeConfig("http-errors", config("""
                     frontend www
                         bind 127.0.0.1:%d
@@ -139,7 +143,12 @@ class HttpModeIT {
                         bind 127.0.0.1:%d
                         timeout server 500ms
                         server silent 127.0.0.1:%d
-                    """.formatted(port, closed, invalid, garbage.port(), slow, silent.port())));
+                    listen maint
+                        bind 127.0.0.1:%d
+                        retries 0
+                        errorfile 503 %s
+                        server gone 127.0.0.1:%d
+                    """.formatted(port, closed, invalid, garbage.port(), slow, silent.port(), maint, page, closed)));
             try (Bascule proxy = Bascule.serve(cfg, port)) {
                 Curl.Reply alive = Curl.run("http://127.0.0.1:" + port + "/alive");
                 assertEquals(200, alive.status());
@@ -149,6 +158,10 @@ class HttpModeIT {
                 assertTrue(unavailable.body().contains("No server is available to handle this request."));
                 assertEquals(502, Curl.run("http://127.0.0.1:" + invalid + "/").status());
                 assertEquals(504, Curl.run("http://127.0.0.1:" + slow + "/").status());
+                Curl.Reply custom = Curl.run("http://127.0.0.1:" + maint + "/");
+                assertEquals(503, custom.status());
+                assertEquals("Back soon.\n", custom.body());
+                assertTrue(custom.headers().toLowerCase().contains("x-maintenance: yes"), custom.headers());
             }
         }
     }

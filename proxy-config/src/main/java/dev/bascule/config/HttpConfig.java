@@ -6,14 +6,24 @@ import dev.bascule.config.model.HttpSettings.AddressHeader;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /** The HTTP-mode keywords of a proxy section, building its {@link HttpSettings}. */
 final class HttpConfig {
+    /** The status codes HAProxy 2.6 lets {@code errorfile} replace. */
+    private static final Set<String> ERRORFILE_CODES = Set.of("200", "400", "401", "403", "404", "405", "407",
+            "408", "410", "413", "425", "429", "500", "501", "502", "503", "504");
+
     private final Diagnostics diag;
     private ConnectionMode connection = ConnectionMode.KEEP_ALIVE;
     private AddressHeader forwardFor;
     private AddressHeader originalTo;
     private String monitorUri;
+    private final Map<Integer, String> errorFiles = new TreeMap<>();
 
     HttpConfig(Diagnostics diag, HttpConfig defaults) {
         this.diag = diag;
@@ -22,6 +32,7 @@ final class HttpConfig {
             forwardFor = defaults.forwardFor;
             originalTo = defaults.originalTo;
             monitorUri = defaults.monitorUri;
+            errorFiles.putAll(defaults.errorFiles);
         }
     }
 
@@ -106,6 +117,20 @@ final class HttpConfig {
         monitorUri = line.word(1);
     }
 
+    /** {@code errorfile <code> <file>}: HAProxy's codes only; a file that cannot be read is left out. */
+    void errorfile(Line line) {
+        String code = line.word(1);
+        if (!ERRORFILE_CODES.contains(code)) {
+            diag.warning(line.source(), "status code " + code + " not handled by 'errorfile', error customization "
+                    + "will be ignored; handled codes: " + String.join(" ", ERRORFILE_CODES.stream().sorted().toList()));
+        } else if (!Files.isReadable(Path.of(line.word(2)))) {
+            diag.warning(line.source(), "'errorfile " + code + "' : cannot read '" + line.word(2) + "'; HAProxy "
+                    + "refuses to start without it; Bascule sends its default " + code + " page");
+        } else {
+            errorFiles.put(Integer.parseInt(code), line.word(2));
+        }
+    }
+
     /** An IP literal only: a host name here would mean a DNS lookup while parsing. */
     private static byte[] literalAddress(String text) {
         if (!text.matches("[0-9.]+") && !text.contains(":")) {
@@ -140,6 +165,6 @@ final class HttpConfig {
     }
 
     HttpSettings build() {
-        return new HttpSettings(connection, forwardFor, originalTo, monitorUri);
+        return new HttpSettings(connection, forwardFor, originalTo, monitorUri, errorFiles);
     }
 }

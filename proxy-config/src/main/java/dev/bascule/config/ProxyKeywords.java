@@ -94,7 +94,7 @@ final class ProxyKeywords {
         pending("email-alert myhostname", "DFLB", "4.2", 1, "<hostname>");
         pending("email-alert to", "DFLB", "4.2", 1, "<emailaddr>");
         pending("enabled", "DFLB", "4.2", 0, "");
-        pending("errorfile", "DFLB", "4.2", 2, "<code> <file>", ProxySection::errorfile);
+        supported("errorfile", "DFLB", "4.2", 2, "<code> <file>", (p, l) -> p.http.errorfile(l));
         pending("errorfiles", "DFLB", "4.2", 1, "<name> [<code> ...]");
         pending("errorloc", "DFLB", "4.2", 2, "<code> <url>");
         pending("errorloc302", "DFLB", "4.2", 2, "<code> <url>");

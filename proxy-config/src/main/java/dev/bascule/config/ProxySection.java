@@ -12,8 +12,6 @@ import dev.bascule.config.model.ServerCheck;
 import dev.bascule.config.model.Source;
 import dev.bascule.config.model.Timeouts;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -50,9 +48,6 @@ final class ProxySection implements Section {
     private static final Set<String> LAYER7_ALGORITHMS = Set.of("uri", "url_param", "hdr", "rdp-cookie", "hash");
     private static final Set<String> ALGORITHMS = Set.of("roundrobin", "static-rr", "leastconn", "first", "source",
             "uri", "url_param", "hdr", "random", "rdp-cookie", "hash");
-    /** The status codes HAProxy 2.6 lets {@code errorfile} replace. */
-    private static final Set<String> ERRORFILE_CODES = Set.of("200", "400", "401", "403", "404", "405", "407",
-            "408", "410", "413", "425", "429", "500", "501", "502", "503", "504");
 
     private final Diagnostics diag;
     final Kind kind;
@@ -363,17 +358,6 @@ final class ProxySection implements Section {
         Integer v = Numbers.parse(diag, line, "option redispatch", interval, Integer.MIN_VALUE, Integer.MAX_VALUE);
         if (v != null) {
             redispatchInterval = v;
-        }
-    }
-
-    void errorfile(Line line) {
-        String code = line.word(1);
-        if (!ERRORFILE_CODES.contains(code)) {
-            diag.warning(line.source(), "status code " + code + " not handled by 'errorfile', error customization "
-                    + "will be ignored; handled codes: " + String.join(" ", ERRORFILE_CODES.stream().sorted().toList()));
-        } else if (!Files.isReadable(Path.of(line.word(2)))) {
-            diag.warning(line.source(), "'errorfile " + code + "' : cannot read '" + line.word(2) + "'; HAProxy "
-                    + "refuses to start without it");
         }
     }
 

@@ -46,6 +46,9 @@ final class Listener {
         Address address = bind.address();
         boolean tcp = address.family() == Address.Family.INET || address.family() == Address.Family.FD;
         long clientTimeout = frontend.timeouts().clientMs();
+        if (frontend.mode() == Mode.HTTP) {
+            HttpFrontendHandler.prepare(state, backend);
+        }
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops)
                 .channelFactory(transport.listener(address))

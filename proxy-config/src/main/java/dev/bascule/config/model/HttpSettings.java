@@ -7,10 +7,16 @@ package dev.bascule.config.model;
  * @param forwardFor  {@code option forwardfor}: the client's address, or null when off
  * @param originalTo  {@code option originalto}: the address the client connected to, or null when off
  * @param monitorUri  {@code monitor-uri}, answered locally with 200, or null
+ * @param errorFiles  {@code errorfile}: status code to the file holding the whole response to send instead
  */
 public record HttpSettings(ConnectionMode connection, AddressHeader forwardFor, AddressHeader originalTo,
-                           String monitorUri) {
-    public static final HttpSettings NONE = new HttpSettings(ConnectionMode.KEEP_ALIVE, null, null, null);
+                           String monitorUri, java.util.Map<Integer, String> errorFiles) {
+    public static final HttpSettings NONE = new HttpSettings(ConnectionMode.KEEP_ALIVE, null, null, null,
+            java.util.Map.of());
+
+    public HttpSettings {
+        errorFiles = java.util.Map.copyOf(errorFiles);
+    }
 
     /** HAProxy's connection modes; when frontend and backend differ, the one closing more wins. */
     public enum ConnectionMode {

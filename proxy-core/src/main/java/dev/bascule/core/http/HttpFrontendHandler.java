@@ -15,6 +15,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -97,6 +98,14 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
     }
 
     /** The client pipeline: HTTP/1.x codec, one message per read, then this handler. */
+    /** Reads what the handlers of a frontend and its backend will need from disk; called while starting. */
+    public static void prepare(FrontendState frontend, BackendState backend) {
+        ErrorPages.preload(frontend.config().http());
+        if (backend != null) {
+            ErrorPages.preload(backend.config().http());
+        }
+    }
+
     /** @param claim the applet handlers answering a request URI locally (stats page, exporter), or null */
     public static void install(Channel ch, FrontendState frontend, BackendState backend, Transport transport,
                                Function<String, ChannelHandler[]> claim) {
@@ -523,11 +532,18 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
 
     private void writeLocal(int code, boolean close) {
         frontend.http().response(code);
-        var response = HttpErrors.response(code, ctx.alloc());
+        // errorfile: the backend's page first (HAProxy's rule once a backend is chosen), then the frontend's.
+        FullHttpResponse response = backend == null ? null : ErrorPages.of(backend.config().http(), code);
+        if (response == null) {
+            response = ErrorPages.of(frontend.config().http(), code);
+        }
+        if (response == null) {
+            response = HttpErrors.response(code, ctx.alloc());
+        }
+        HttpUtil.setKeepAlive(response, !close);
         if (close) {
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         } else {
-            HttpUtil.setKeepAlive(response, true);
             ctx.writeAndFlush(response);
             awaitRequest();
         }
