@@ -237,7 +237,7 @@ class HttpModeIT {
     }
 
     @Test
-    void a_websocket_upgrade_turns_the_connection_into_a_tunnel() throws Exception {
+    void a_websocket_upgrade_turns_the_connection_into_a_tunnel_under_timeout_tunnel() throws Exception {
         TestServer.Behaviour upgrade = (socket, server) -> {
             InputStream in = socket.getInputStream();
             StringBuilder head = new StringBuilder();
@@ -257,6 +257,7 @@ class HttpModeIT {
             Path cfg = Bascule.writeConfig("http-websocket", config("""
                     listen www
                         bind 127.0.0.1:%d
+                        timeout tunnel 500ms
                         server ws 127.0.0.1:%d
                     """.formatted(port, ws.port())));
             try (Bascule proxy = Bascule.serve(cfg, port); Socket s = new Socket("127.0.0.1", port)) {
@@ -274,6 +275,8 @@ class HttpModeIT {
                 s.getOutputStream().write(frame);
                 byte[] echoed = in.readNBytes(frame.length);
                 assertEquals(new String(frame, StandardCharsets.ISO_8859_1), new String(echoed, StandardCharsets.ISO_8859_1));
+                // timeout tunnel (500 ms), not timeout client (10 s), now bounds an idle tunnel.
+                assertEquals(-1, in.read());
             }
         }
     }

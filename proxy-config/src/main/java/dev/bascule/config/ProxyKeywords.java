@@ -31,6 +31,7 @@ final class ProxyKeywords {
         supported("timeout queue", "DLB", "4.2", 1, TIME, ProxySection::timeout);
         supported("timeout http-request", "DFLB", "4.2", 1, TIME, ProxySection::timeout);
         supported("timeout http-keep-alive", "DFLB", "4.2", 1, TIME, ProxySection::timeout);
+        supported("timeout tunnel", "DLB", "4.2", 1, TIME, ProxySection::timeout);
         supported("option redispatch", "DLB", "4.2", 0, "[<interval>]", ProxySection::redispatch);
         supported("option forwardfor", "DFLB", "4.2", 0, "[except <network>] [header <name>] [if-none]",
                 (p, l) -> p.http.forwardFor(l));
@@ -169,7 +170,7 @@ final class ProxyKeywords {
         pending("tcp-response content", "DLB", "4.2", 1, "<action> [{if | unless} <condition>]");
         pending("tcp-response inspect-delay", "DLB", "4.2", 1, "<timeout>");
         for (String t : List.of("client-fin:DFL",
-                "server-fin:DLB", "tarpit:DFLB", "tunnel:DLB")) {
+                "server-fin:DLB", "tarpit:DFLB")) {
             String[] p = t.split(":");
             pending("timeout " + p[0], p[1], "4.2", 1, TIME, ProxySection::checkTime);
         }

@@ -337,6 +337,7 @@ final class ProxySection implements Section {
             case "queue" -> timeouts.withQueue(ms);
             case "http-request" -> timeouts.withHttpRequest(ms);
             case "http-keep-alive" -> timeouts.withHttpKeepAlive(ms);
+            case "tunnel" -> timeouts.withTunnel(ms);
             default -> throw new IllegalArgumentException(which);
         };
     }

@@ -57,17 +57,21 @@ public final class BackendState {
      * caller may queue) or none is usable.
      */
     public ServerState take(ServerState avoid, SocketAddress client) {
-        for (int attempt = 0; attempt < 3; attempt++) {
-            ServerState s = balancer.pick(avoid, client);
-            if (s == null) {
-                return null;
+        // Pick and take under the balancer's lock, as HAProxy holds its lbprm lock: two event loops picking at
+        // once would otherwise both see leastconn's least loaded server before either took a slot on it.
+        synchronized (balancer) {
+            for (int attempt = 0; attempt < 3; attempt++) {
+                ServerState s = balancer.pick(avoid, client);
+                if (s == null) {
+                    return null;
+                }
+                if (s.tryTake()) {
+                    return s;
+                }
+                // maxconn lowered at run time between the pick and the take: pick again.
             }
-            if (s.tryTake()) {
-                return s;
-            }
-            // Another event loop took the last slot between the pick and here: pick again.
+            return null;
         }
-        return null;
     }
 
     /** Some server can take connections, even if all are full right now: waiting is worth it. */

@@ -5,33 +5,39 @@ package dev.bascule.config.model;
  *
  * @param httpRequestMs   {@code timeout http-request}: the whole request head must arrive within it
  * @param httpKeepAliveMs {@code timeout http-keep-alive}: how long a client may wait before its next request
+ * @param tunnelMs        {@code timeout tunnel}: replaces the client and server timeouts once a connection is a
+ *                        tunnel (after an HTTP upgrade)
  */
 public record Timeouts(long connectMs, long clientMs, long serverMs, long queueMs, long httpRequestMs,
-                       long httpKeepAliveMs) {
-    public static final Timeouts NONE = new Timeouts(0, 0, 0, 0, 0, 0);
+                       long httpKeepAliveMs, long tunnelMs) {
+    public static final Timeouts NONE = new Timeouts(0, 0, 0, 0, 0, 0, 0);
 
     public Timeouts withConnect(long ms) {
-        return new Timeouts(ms, clientMs, serverMs, queueMs, httpRequestMs, httpKeepAliveMs);
+        return new Timeouts(ms, clientMs, serverMs, queueMs, httpRequestMs, httpKeepAliveMs, tunnelMs);
     }
 
     public Timeouts withClient(long ms) {
-        return new Timeouts(connectMs, ms, serverMs, queueMs, httpRequestMs, httpKeepAliveMs);
+        return new Timeouts(connectMs, ms, serverMs, queueMs, httpRequestMs, httpKeepAliveMs, tunnelMs);
     }
 
     public Timeouts withServer(long ms) {
-        return new Timeouts(connectMs, clientMs, ms, queueMs, httpRequestMs, httpKeepAliveMs);
+        return new Timeouts(connectMs, clientMs, ms, queueMs, httpRequestMs, httpKeepAliveMs, tunnelMs);
     }
 
     public Timeouts withQueue(long ms) {
-        return new Timeouts(connectMs, clientMs, serverMs, ms, httpRequestMs, httpKeepAliveMs);
+        return new Timeouts(connectMs, clientMs, serverMs, ms, httpRequestMs, httpKeepAliveMs, tunnelMs);
     }
 
     public Timeouts withHttpRequest(long ms) {
-        return new Timeouts(connectMs, clientMs, serverMs, queueMs, ms, httpKeepAliveMs);
+        return new Timeouts(connectMs, clientMs, serverMs, queueMs, ms, httpKeepAliveMs, tunnelMs);
     }
 
     public Timeouts withHttpKeepAlive(long ms) {
-        return new Timeouts(connectMs, clientMs, serverMs, queueMs, httpRequestMs, ms);
+        return new Timeouts(connectMs, clientMs, serverMs, queueMs, httpRequestMs, ms, tunnelMs);
+    }
+
+    public Timeouts withTunnel(long ms) {
+        return new Timeouts(connectMs, clientMs, serverMs, queueMs, httpRequestMs, httpKeepAliveMs, ms);
     }
 
     /** How long a connection may wait for a server slot: {@code timeout queue}, else {@code timeout connect}. */

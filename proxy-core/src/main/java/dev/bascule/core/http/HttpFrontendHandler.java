@@ -50,6 +50,8 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
     static final int BUFSIZE = 16384;
     /** HAProxy's {@code tune.http.maxhdr}: more header lines than this in a request is a 400. */
     static final int MAXHDR = 101;
+    /** The handler telling this one that bytes of a request head arrived (for {@code timeout http-request}). */
+    private static final String BYTE_WATCH = "http-byte-watch";
 
     private final FrontendState frontend;
     private final BackendState backend;
@@ -110,13 +112,14 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
     public static void install(Channel ch, FrontendState frontend, BackendState backend, Transport transport,
                                Function<String, ChannelHandler[]> claim) {
         HttpFrontendHandler handler = new HttpFrontendHandler(frontend, backend, transport, claim);
-        ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+        ch.pipeline().addLast(BYTE_WATCH, new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
                 handler.bytesArrived();
                 ctx.fireChannelRead(msg);
             }
-        }, new RequestDecoder(BUFSIZE), new HttpResponseEncoder(), new FlowControlHandler(), handler);
+        });
+        ch.pipeline().addLast(new RequestDecoder(BUFSIZE), new HttpResponseEncoder(), new FlowControlHandler(), handler);
     }
 
     /**
@@ -456,6 +459,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
                 t.transferred(0, n);
             }));
             ChannelPipeline cp = client.pipeline();
+            cp.remove(BYTE_WATCH);
             cp.remove(RequestDecoder.class);
             cp.remove(HttpResponseEncoder.class);
             cp.remove(FlowControlHandler.class);
@@ -463,9 +467,24 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
                 frontend.bytesIn(n);
                 t.transferred(n, 0);
             }));
+            long tunnelMs = backend.config().timeouts().tunnelMs();
+            if (tunnelMs > 0) {
+                tunnelTimeout(cp, tunnelMs);
+                tunnelTimeout(sp, tunnelMs);
+            }
             client.config().setAutoRead(true);
             s.config().setAutoRead(true);
         });
+    }
+
+    /** {@code timeout tunnel} replaces a side's client or server timeout once it is a tunnel. */
+    private static void tunnelTimeout(ChannelPipeline p, long ms) {
+        IdleStateHandler idle = p.get(IdleStateHandler.class);
+        if (idle != null) {
+            p.replace(idle, "tunnel-timeout", TcpFrontendHandler.idleTimeout(ms));
+        } else {
+            p.addFirst("tunnel-timeout", TcpFrontendHandler.idleTimeout(ms));
+        }
     }
 
     /** The server connection died, timed out or broke the protocol. */
