@@ -84,7 +84,13 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
     private boolean awaitingHead;
     private boolean headStarted;
     private boolean firstRequestDone;
+    /**
+     * One timer per connection, not one per request: requests move {@code headDeadline} and the timer, when it
+     * fires early, sleeps again until the deadline (scheduling and cancelling per request showed in profiles).
+     */
     private ScheduledFuture<?> headTimer;
+    private long headTimerAt;
+    private long headDeadline;
 
     public HttpFrontendHandler(FrontendState frontend, BackendState backend, Transport transport,
                                Function<String, ChannelHandler[]> claim) {
@@ -136,23 +142,41 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
     }
 
     private void armHeadTimer(long ms) {
-        if (headTimer != null) {
+        if (ms <= 0) {
+            headDeadline = 0;
+            return;
+        }
+        headDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+        if (headTimer != null && headTimerAt - headDeadline > 0) {
+            // The pending timer would fire after this shorter deadline.
             headTimer.cancel(false);
             headTimer = null;
         }
-        if (ms > 0) {
-            headTimer = ctx.executor().schedule(() -> {
-                headTimer = null;
-                if (!awaitingHead) {
-                    return;
-                }
-                awaitingHead = false;
-                if (headStarted || !firstRequestDone) {
-                    writeLocal(408, true);
-                } else {
-                    ctx.close();
-                }
-            }, ms, TimeUnit.MILLISECONDS);
+        if (headTimer == null) {
+            scheduleHeadTimer(headDeadline - System.nanoTime());
+        }
+    }
+
+    private void scheduleHeadTimer(long nanos) {
+        headTimerAt = System.nanoTime() + nanos;
+        headTimer = ctx.executor().schedule(this::headTimerFired, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void headTimerFired() {
+        headTimer = null;
+        if (!awaitingHead || headDeadline == 0 || !ctx.channel().isActive()) {
+            return;
+        }
+        long left = headDeadline - System.nanoTime();
+        if (left > 0) {
+            scheduleHeadTimer(left);
+            return;
+        }
+        awaitingHead = false;
+        if (headStarted || !firstRequestDone) {
+            writeLocal(408, true);
+        } else {
+            ctx.close();
         }
     }
 
@@ -173,6 +197,10 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
             dispatch = new Dispatch(ctx.channel(), backend, transport, this);
         }
         ctx.channel().closeFuture().addListener(f -> {
+            if (headTimer != null) {
+                // A closed connection must not stay referenced by the timer queue until its timeout.
+                headTimer.cancel(false);
+            }
             endTransaction();
             if (server != null) {
                 server.close();
@@ -220,10 +248,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
         frontend.http().request();
         awaitingHead = false;
         firstRequestDone = true;
-        if (headTimer != null) {
-            headTimer.cancel(false);
-            headTimer = null;
-        }
+        headDeadline = 0;
         if (request.decoderResult().isFailure()) {
             Throwable cause = request.decoderResult().cause();
             log.debug("{}: invalid request from {}: {}", frontend.name(), ctx.channel().remoteAddress(),
