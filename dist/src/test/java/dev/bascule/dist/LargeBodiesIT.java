@@ -10,9 +10,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -74,28 +72,19 @@ class LargeBodiesIT {
             try (Bascule proxy = Bascule.serve(cfg, port, small)) {
                 String url = "http://127.0.0.1:" + port;
                 assertEquals("received " + SIZE + "\n200",
-                        curl("-T", file.toString(), "-H", "Expect:", "-w", "%{http_code}", url + "/upload"));
+                        Curl.output(120, "-T", file.toString(), "-H", "Expect:", "-w", "%{http_code}", url + "/upload"));
                 Path hundredKb = dir.resolve("small.bin");
                 Files.write(hundredKb, new byte[100_000]);
                 // curl waits for the server's 100 Continue, which must pass through the proxy.
-                assertEquals("received 100000\n200", curl("-T", hundredKb.toString(), "-H", "Expect: 100-continue",
+                assertEquals("received 100000\n200", Curl.output(120, "-T", hundredKb.toString(), "-H", "Expect: 100-continue",
                         "--expect100-timeout", "30", "-w", "%{http_code}", url + "/upload"));
                 assertEquals(SIZE + " 200",
-                        curl("-o", "/dev/null", "-w", "%{size_download} %{http_code}", url + "/download"));
+                        Curl.output(120, "-o", "/dev/null", "-w", "%{size_download} %{http_code}", url + "/download"));
                 assertTrue(!proxy.stderr().contains("OutOfMemory"), proxy.stderr());
             }
         } finally {
             server.stop(0);
             Files.deleteIfExists(file);
         }
-    }
-
-    private static String curl(String... args) throws Exception {
-        List<String> cmd = new java.util.ArrayList<>(List.of(Tools.require("curl"), "-s", "--max-time", "120"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
-        assertTrue(p.waitFor(130, TimeUnit.SECONDS));
-        return out;
     }
 }

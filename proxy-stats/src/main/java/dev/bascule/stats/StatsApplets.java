@@ -7,6 +7,7 @@ import dev.bascule.core.Applets;
 import dev.bascule.core.BackendState;
 import dev.bascule.core.FrontendState;
 import dev.bascule.core.Runtime;
+import dev.bascule.core.http.HttpErrors;
 import dev.bascule.core.ServerState;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -40,10 +41,6 @@ import java.util.Set;
  */
 public final class StatsApplets implements Applets {
     private static final int MAX_REQUEST = 64 * 1024;
-    private static final String BODY_503 = "<html><body><h1>503 Service Unavailable</h1>\n"
-            + "No server is available to handle this request.\n</body></html>\n";
-    private static final String BODY_401 = "<html><body><h1>401 Unauthorized</h1>\n"
-            + "You need a valid user and password to access this content.\n</body></html>\n";
 
     private volatile Metrics metrics;
 
@@ -98,9 +95,7 @@ public final class StatsApplets implements Applets {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
             if (!request.decoderResult().isSuccess()) {
-                respond(ctx, request, HttpResponseStatus.BAD_REQUEST, "text/html",
-                        "<html><body><h1>400 Bad request</h1>\nYour browser sent an invalid request.\n</body></html>\n",
-                        false);
+                send(ctx, request, HttpErrors.response(400, ctx.alloc()), false);
                 return;
             }
             String uri = request.uri();
@@ -112,7 +107,7 @@ public final class StatsApplets implements Applets {
                         metrics(runtime).scrape(), true);
             } else if (stats.enabled() && uri.startsWith(stats.uri())) {
                 if (!authorized(request, stats)) {
-                    FullHttpResponse r = response(HttpResponseStatus.UNAUTHORIZED, "text/html", BODY_401);
+                    FullHttpResponse r = HttpErrors.response(401, ctx.alloc());
                     r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"" + stats.realm() + "\"");
                     send(ctx, request, r, true);
                     return;
@@ -127,7 +122,7 @@ public final class StatsApplets implements Applets {
                 }
                 page(ctx, request, stats, Set.of(uri.substring(stats.uri().length()).split(";")), admin);
             } else {
-                respond(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, "text/html", BODY_503, true);
+                send(ctx, request, HttpErrors.response(503, ctx.alloc()), true);
             }
         }
 

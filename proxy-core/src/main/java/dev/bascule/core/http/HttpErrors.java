@@ -11,14 +11,18 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-/** The responses HAProxy produces itself, with its bodies (src/http_htx.c's default error messages). */
-final class HttpErrors {
+/**
+ * The responses HAProxy produces itself, with its bodies (src/http_htx.c's default error messages), for the
+ * forwarding path and the applets alike.
+ */
+public final class HttpErrors {
     private HttpErrors() {
     }
 
     private static final Map<Integer, String> MESSAGES = Map.ofEntries(
             Map.entry(200, "Service ready."),
             Map.entry(400, "Your browser sent an invalid request."),
+            Map.entry(401, "You need a valid user and password to access this content."),
             Map.entry(403, "Request forbidden by administrative rules."),
             Map.entry(408, "Your browser didn't send a complete request in time."),
             Map.entry(414, "The request URI is too long."),
@@ -29,8 +33,14 @@ final class HttpErrors {
             Map.entry(503, "No server is available to handle this request."),
             Map.entry(504, "The server didn't respond in time."));
 
-    static FullHttpResponse response(int code, ByteBufAllocator alloc) {
-        HttpResponseStatus status = HttpResponseStatus.valueOf(code);
+    /** Where HAProxy's reason phrase is not Netty's (HAProxy 2.6's http_err_msgs). */
+    private static final Map<Integer, String> REASONS = Map.of(
+            400, "Bad request", 408, "Request Time-out", 504, "Gateway Time-out");
+
+    /** The page for {@code code}, with {@code Connection: close} for errors (the caller may say otherwise). */
+    public static FullHttpResponse response(int code, ByteBufAllocator alloc) {
+        HttpResponseStatus status = REASONS.containsKey(code) ? new HttpResponseStatus(code, REASONS.get(code))
+                : HttpResponseStatus.valueOf(code);
         byte[] body = ("<html><body><h1>" + code + " " + status.reasonPhrase() + "</h1>\n"
                 + MESSAGES.getOrDefault(code, status.reasonPhrase() + ".") + "\n</body></html>\n")
                 .getBytes(StandardCharsets.US_ASCII);

@@ -65,8 +65,6 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
 
     private Channel server;
     private ServerState target;
-    /** HAProxy's {@code http-reuse safe}: only requests after the first may take an idle connection. */
-    private boolean reuseAllowed;
     /** The request waiting for its server connection. */
     private HttpRequest pending;
     private boolean requestComplete;
@@ -247,6 +245,8 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
     private void onRequest(HttpRequest request) {
         frontend.http().request();
         awaitingHead = false;
+        // HAProxy's http-reuse safe: only requests after a connection's first may take an idle server connection.
+        boolean mayReuse = firstRequestDone;
         firstRequestDone = true;
         headDeadline = 0;
         if (request.decoderResult().isFailure()) {
@@ -287,7 +287,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
         awaitingResponse = true;
         responseStarted = false;
         backend.http().request();
-        dispatch.start(reuseAllowed ? IdlePool::take : s -> null);
+        dispatch.start(mayReuse ? IdlePool::take : s -> null);
     }
 
     private void onRequestContent(HttpContent content) {
@@ -421,7 +421,6 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
                 closeServer = true;
                 closeClient = true;
             }
-            reuseAllowed = true;
             server = null;
             target = null;
             if (closeServer || !IdlePool.offer(s, used)) {
