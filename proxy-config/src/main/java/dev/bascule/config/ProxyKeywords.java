@@ -84,7 +84,7 @@ final class ProxyKeywords {
         pending("clitcpka-idle", "DFL", "4.2", 1, "<timeout>");
         pending("clitcpka-intvl", "DFL", "4.2", 1, "<timeout>");
         pending("compression", "DFLB", "4.2", 1, "algo|type|offload <value>...");
-        pending("cookie", "DLB", "4.2", 1, "<name> [ rewrite | insert | prefix ] ...");
+        supported("cookie", "DLB", "4.2", 1, "<name> [ rewrite | insert | prefix ] ...", ProxySection::cookie);
         pending("declare capture", "FL", "4.2", 3, "[ request | response ] len <length>");
         pending("description", "FLB", "4.2", 1, "<string>");
         pending("disabled", "DFLB", "4.2", 0, "");
@@ -106,7 +106,7 @@ final class ProxyKeywords {
         pending("filter", "FLB", "9", 1, "<name> [param*]");
         pending("force-persist", "LB", "4.2", 2, "{ if | unless } <condition>");
         pending("fullconn", "DLB", "4.2", 1, "<conns>");
-        pending("hash-balance-factor", "DLB", "4.2", 1, "<factor>");
+        supported("hash-balance-factor", "DLB", "4.2", 1, "<factor>", ProxySection::hashBalanceFactor);
         pending("http-after-response", "DFLB", "4.2", 1, "<action> <options...> [ { if | unless } <condition> ]");
         pending("http-check comment", "DLB", "4.2", 1, "<string>");
         pending("http-check connect", "DLB", "4.2", 0, "[default] [port <expr>] ...");
@@ -133,7 +133,7 @@ final class ProxyKeywords {
         pending("persist rdp-cookie", "DLB", "4.2", 0, "[(<name>)]");
         pending("rate-limit sessions", "DFL", "4.2", 1, "<rate>");
         pending("redirect", "FLB", "4.2", 2, "location | prefix | scheme <to> [code <code>] <option> ...");
-        pending("retry-on", "DLB", "4.2", 1, "[list of keywords]");
+        supported("retry-on", "DLB", "4.2", 1, "[list of keywords]", ProxySection::retryOn);
         pending("server-state-file-name", "DLB", "4.2", 0, "[ { use-backend-name | <file> } ]");
         pending("server-template", "LB", "4.2", 3, "<prefix> <num | range> <fqdn>[:<port>] [params*]",
                 ProxySection::serverTemplate);

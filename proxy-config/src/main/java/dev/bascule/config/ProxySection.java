@@ -4,6 +4,7 @@ import dev.bascule.config.model.Address;
 import dev.bascule.config.model.Backend;
 import dev.bascule.config.model.Balance;
 import dev.bascule.config.model.Bind;
+import dev.bascule.config.model.CookieSettings;
 import dev.bascule.config.model.Directive;
 import dev.bascule.config.model.Frontend;
 import dev.bascule.config.model.Mode;
@@ -46,6 +47,10 @@ final class ProxySection implements Section {
     }
 
     private static final Set<String> LAYER7_ALGORITHMS = Set.of("uri", "url_param", "hdr", "rdp-cookie", "hash");
+    /** {@code retry-on}'s keywords, in the doc's order. */
+    private static final List<String> RETRY_ON = List.of("none", "conn-failure", "empty-response", "junk-response",
+            "response-timeout", "0rtt-rejected", "404", "408", "425", "500", "501", "502", "503", "504",
+            "all-retryable-errors");
     private static final Set<String> ALGORITHMS = Set.of("roundrobin", "static-rr", "leastconn", "first", "source",
             "uri", "url_param", "hdr", "random", "rdp-cookie", "hash");
 
@@ -63,6 +68,9 @@ final class ProxySection implements Section {
     private final List<Server> servers = new ArrayList<>();
     private int retries = Backend.DEFAULT_RETRIES;
     private int redispatchInterval;
+    private CookieSettings cookie;
+    private Set<String> retryOn = Backend.DEFAULT_RETRY_ON;
+    private Source balanceSource;
     private final List<Directive> frontendDirectives = new ArrayList<>();
     private final List<Directive> backendDirectives = new ArrayList<>();
     /** use_backend targets with where they were written, for the cross-check. */
@@ -91,6 +99,8 @@ final class ProxySection implements Section {
             balance = defaults.balance;
             retries = defaults.retries;
             redispatchInterval = defaults.redispatchInterval;
+            cookie = defaults.cookie;
+            retryOn = defaults.retryOn;
             frontendDirectives.addAll(defaults.frontendDirectives);
             backendDirectives.addAll(defaults.backendDirectives);
         }
@@ -250,13 +260,25 @@ final class ProxySection implements Section {
         }
         Address address = Addresses.server(diag, line.source(), owner, line.word(2));
         if (address != null) {
-            servers.add(new Server(serverName, line.source(), address, settings.weight, settings.maxconn,
-                    settings.backup, settings.disabled, check, settings.unimplemented));
+            for (Server s : servers) {
+                if (settings.id != 0 && s.id() == settings.id) {
+                    diag.alert(line.source(), "'" + owner + "' : custom id " + settings.id + " already used by "
+                            + "server '" + s.name() + "' at " + s.source() + "; ids must be unique within a backend");
+                    return;
+                }
+            }
+            servers.add(new Server(serverName, line.source(), address, settings.id, settings.weight,
+                    settings.maxconn, settings.maxqueue, settings.backup, settings.disabled, settings.cookie, check,
+                    settings.unimplemented));
         }
     }
 
     void defaultServer(Line line) {
         defaultServer.apply(diag, line, 1, "default-server");
+        if (defaultServer.id != 0) {
+            diag.alert(line.source(), "'default-server' : 'id' is a server's own; write it on each server line");
+            defaultServer.id = 0;
+        }
     }
 
     void serverTemplate(Line line) {
@@ -283,16 +305,62 @@ final class ProxySection implements Section {
                     + (near == null ? "" : "; did you mean '" + near + "' maybe ?"));
             return;
         }
-        if (LAYER7_ALGORITHMS.contains(base)) {
-            diag.warning(line.source(), "'balance " + base + "' is parsed but not implemented yet (it needs mode "
-                    + "http); 'roundrobin' is used instead");
+        if (base.equals("rdp-cookie")) {
+            diag.warning(line.source(), "'balance rdp-cookie' is parsed but not implemented yet; 'roundrobin' is "
+                    + "used instead");
         }
         if (base.equals("random") && algo.contains("(") && !algo.matches("random\\(\\d+\\)")) {
             diag.alert(line.source(), "'balance random' expects a number of draws, as in 'random(2)'");
             return;
         }
-        balance = new Balance(algo, line.words().subList(2, line.size()), balance.hashType(), balance.hashFunction(),
-                balance.avalanche());
+        List<String> arguments = line.words().subList(2, line.size());
+        String wrong = BalanceArguments.check(algo, arguments);
+        if (wrong != null) {
+            diag.alert(line.source(), "'balance " + base + "' : " + wrong);
+            return;
+        }
+        balance = balance.withAlgorithm(algo, arguments);
+        balanceSource = line.source();
+    }
+
+    void hashBalanceFactor(Line line) {
+        Integer v = Numbers.parse(diag, line, "hash-balance-factor", line.word(1), 0, 65535);
+        if (v != null && v != 0 && v <= 100) {
+            diag.alert(line.source(), "'hash-balance-factor' must be 0 (off) or above 100, got " + v);
+        } else if (v != null) {
+            balance = balance.withBalanceFactor(v);
+        }
+    }
+
+    void cookie(Line line) {
+        CookieSettings c = CookieConfig.parse(diag, line);
+        if (c != null) {
+            cookie = c;
+        }
+    }
+
+    /** {@code retry-on <keywords>}: when a request is sent again (doc section 4.2). */
+    void retryOn(Line line) {
+        Set<String> on = new java.util.LinkedHashSet<>();
+        for (String w : line.words().subList(1, line.size())) {
+            if (!RETRY_ON.contains(w)) {
+                String near = KeywordTable.nearest(w, RETRY_ON);
+                diag.alert(line.source(), "'retry-on' : unknown keyword '" + w + "'; expected one of "
+                        + String.join(", ", RETRY_ON) + (near == null ? "" : "; did you mean '" + near + "' maybe ?"));
+                return;
+            }
+            if ((w.equals("none") || on.contains("none")) && line.size() > 2) {
+                diag.alert(line.source(), "'retry-on' : 'none' must be used alone");
+                return;
+            }
+            switch (w) {
+                case "all-retryable-errors" -> on.addAll(List.of("conn-failure", "empty-response", "response-timeout",
+                        "0rtt-rejected", "500", "502", "503", "504"));
+                default -> on.add(w);
+            }
+        }
+        on.remove("none");
+        retryOn = on;
     }
 
     /** {@code hash-type <map-based|consistent> [sdbm|djb2|wt6|crc32] [avalanche]}. */
@@ -473,7 +541,33 @@ final class ProxySection implements Section {
     }
 
     Backend backend() {
-        return new Backend(name, source, mode, balance, servers, timeouts, retries, redispatchInterval,
-                checks.build(), http.build(), backendDirectives);
+        if (mode == Mode.TCP && kind.backend() && LAYER7_ALGORITHMS.contains(balance.algorithm().replaceAll("\\(.*", ""))
+                && !balance.algorithm().startsWith("rdp-cookie") && !balance.algorithm().equals("hash")
+                && balanceSource != null) {
+            diag.warning(balanceSource, "backend '" + name + "' : 'balance " + balance.algorithm() + "' needs mode "
+                    + "http; in mode tcp it has no request to hash and balances as roundrobin");
+        }
+        return new Backend(name, source, mode, balance, numbered(servers), timeouts, retries, redispatchInterval,
+                cookie, retryOn, checks.build(), http.build(), backendDirectives);
+    }
+
+    /** Gives each server without an {@code id} the lowest id not yet taken, in declaration order, as HAProxy does. */
+    private static List<Server> numbered(List<Server> servers) {
+        Set<Integer> taken = new java.util.HashSet<>();
+        servers.forEach(s -> taken.add(s.id()));
+        List<Server> out = new ArrayList<>();
+        int next = 1;
+        for (Server s : servers) {
+            if (s.id() != 0) {
+                out.add(s);
+                continue;
+            }
+            while (taken.contains(next)) {
+                next++;
+            }
+            taken.add(next);
+            out.add(s.withId(next));
+        }
+        return out;
     }
 }

@@ -34,7 +34,7 @@ final class ServerOptions {
                     + "send-proxy-v2-ssl-cn set-proxy-v2-tlv-fmt:WORD shard:INT sigalgs:WORD slowstart:TIME "
                     + "sni:WORD socks4:WORD source:WORD ssl ssl-max-ver:WORD ssl-min-ver:WORD ssl-reuse stick "
                     + "tcp-ut:TIME tfo track:WORD verify:WORD verifyhost:WORD ws:WORD",
-            "weight:INT maxconn:INT check no-check inter:TIME fastinter:TIME downinter:TIME rise:INT fall:INT port:INT addr:WORD "
+            "weight:INT maxconn:INT maxqueue:INT id:INT cookie:WORD check no-check inter:TIME fastinter:TIME downinter:TIME rise:INT fall:INT port:INT addr:WORD "
                     + "backup no-backup disabled enabled check-send-proxy slowstart:TIME on-marked-down:WORD "
                     + "on-marked-up:WORD observe:WORD error-limit:INT on-error:WORD agent-check no-agent-check "
                     + "agent-port:INT agent-addr:WORD agent-inter:TIME agent-send:WORD");

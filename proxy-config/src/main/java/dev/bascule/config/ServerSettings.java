@@ -16,6 +16,9 @@ final class ServerSettings {
 
     int weight = 1;
     int maxconn;
+    int maxqueue;
+    int id;
+    String cookie;
     boolean backup;
     boolean disabled;
     private boolean check;
@@ -46,6 +49,9 @@ final class ServerSettings {
         ServerSettings c = new ServerSettings();
         c.weight = weight;
         c.maxconn = maxconn;
+        c.maxqueue = maxqueue;
+        c.id = id;
+        c.cookie = cookie;
         c.backup = backup;
         c.disabled = disabled;
         c.check = check;
@@ -96,6 +102,9 @@ final class ServerSettings {
         switch (name) {
             case "weight" -> weight = number(diag, line, what, value, 0, 256, weight);
             case "maxconn" -> maxconn = number(diag, line, what, value, 0, Integer.MAX_VALUE, maxconn);
+            case "maxqueue" -> maxqueue = number(diag, line, what, value, 0, Integer.MAX_VALUE, maxqueue);
+            case "id" -> id = number(diag, line, what, value, 1, Integer.MAX_VALUE, id);
+            case "cookie" -> cookie = value;
             case "backup" -> backup = true;
             case "no-backup" -> backup = false;
             case "disabled" -> disabled = true;

@@ -193,16 +193,16 @@ class ConfigParserTest {
                 listen l
                     bind :80
                     compression algo gzip
-                    server s 127.0.0.1:80 check maxqueue 100 ssl
+                    server s 127.0.0.1:80 check pool-max-conn 100 ssl
                 """);
         assertTrue(r.valid());
         List<String> w = warnings(r);
         String notYet = " is parsed but not implemented yet; it has no effect";
         assertTrue(w.contains("parsing [test.cfg:6] : 'option httplog'" + notYet), w.toString());
         assertTrue(w.contains("parsing [test.cfg:9] : 'compression'" + notYet), w.toString());
-        assertTrue(w.contains("parsing [test.cfg:10] : 'maxqueue'" + notYet), w.toString());
+        assertTrue(w.contains("parsing [test.cfg:10] : 'pool-max-conn'" + notYet), w.toString());
         assertTrue(w.contains("parsing [test.cfg:10] : 'ssl'" + notYet), w.toString());
-        assertEquals("[maxqueue 100, ssl]", r.config().backend("l").orElseThrow().servers().get(0).unimplemented()
+        assertEquals("[pool-max-conn 100, ssl]", r.config().backend("l").orElseThrow().servers().get(0).unimplemented()
                 .toString());
         assertEquals(List.of("option httplog", "compression"), r.config().frontends().get(0).unimplemented().stream()
                 .map(d -> d.keyword()).toList());

@@ -11,11 +11,10 @@ import dev.bascule.core.check.ServerHealth;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.netty.handler.codec.http.HttpRequest;
+
 import java.net.SocketAddress;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A backend's live side: its servers, the balancer that picks among them, and what happens when a server
@@ -36,10 +35,8 @@ public final class BackendState {
     private final List<ServerState> servers;
     private final Balancer balancer;
 
-    /** Connections waiting for a server slot, oldest first (HAProxy's backend queue). */
-    private final Queue<Runnable> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger queued = new AtomicInteger();
-    private final AtomicInteger maxQueued = new AtomicInteger();
+    /** Connections waiting for any server's slot (HAProxy's backend queue). */
+    private final WaitQueue queue = new WaitQueue();
 
     private final Timings timings;
 
@@ -49,28 +46,46 @@ public final class BackendState {
         this.servers = pool.servers();
         this.balancer = balancer;
         this.timings = timings;
-        servers.forEach(s -> s.onSlotFreed(this::slotFreed));
+        servers.forEach(s -> s.onSlotFreed(() -> slotFreed(s)));
     }
 
     /**
-     * Picks a server and takes one of its {@code maxconn} slots; null when every usable server is full (the
-     * caller may queue) or none is usable.
+     * What a dispatch got: a server slot, or the full server the request is tied to (by a hash or a cookie) and
+     * should wait for, or neither (every usable server is full: wait in the backend's queue; or none is usable).
      */
-    public ServerState take(ServerState avoid, SocketAddress client) {
+    public record Take(ServerState taken, ServerState busy) {
+        static final Take NOTHING = new Take(null, null);
+    }
+
+    /**
+     * Picks a server and takes one of its {@code maxconn} slots.
+     *
+     * @param request the request head in mode http (hashed by some algorithms), null in mode tcp
+     */
+    public Take take(ServerState avoid, SocketAddress client, HttpRequest request) {
         // Pick and take under the balancer's lock, as HAProxy holds its lbprm lock: two event loops picking at
         // once would otherwise both see leastconn's least loaded server before either took a slot on it.
         synchronized (balancer) {
+            ServerState s = null;
             for (int attempt = 0; attempt < 3; attempt++) {
-                ServerState s = balancer.pick(avoid, client);
+                s = balancer.pick(avoid, client, request);
                 if (s == null) {
-                    return null;
+                    return Take.NOTHING;
                 }
                 if (s.tryTake()) {
-                    return s;
+                    return new Take(s, null);
                 }
-                // maxconn lowered at run time between the pick and the take: pick again.
+                // Full: a hashing balancer ties the request to it; for the others maxconn was lowered at run time
+                // between the pick and the take: pick again.
             }
-            return null;
+            return new Take(null, s);
+        }
+    }
+
+    /** Takes a slot on the server a persistence cookie names. */
+    public Take takeOn(ServerState s) {
+        synchronized (balancer) {
+            return s.tryTake() ? new Take(s, null) : new Take(null, s);
         }
     }
 
@@ -80,42 +95,43 @@ public final class BackendState {
     }
 
     /**
-     * Queues {@code wake}, run on a slot's release (at most once); it must try {@link #take} again and queue
-     * itself anew if it loses the race.
+     * Queues {@code wake} until a slot frees: on {@code server}'s own queue when the request is tied to it, else on
+     * the backend's. {@code wake} runs at most once.
      */
-    public void enqueue(Runnable wake) {
-        queue.add(wake);
-        int n = queued.incrementAndGet();
-        maxQueued.accumulateAndGet(n, Math::max);
+    public void enqueue(ServerState server, Runnable wake) {
+        (server == null ? queue : server.queue()).add(wake);
         // A slot may have freed between the failed take and the add.
-        if (servers.stream().anyMatch(s -> s.usable() && s.hasSlot())) {
-            slotFreed();
+        if (server == null ? servers.stream().anyMatch(s -> s.usable() && s.hasSlot()) : server.hasSlot()) {
+            wakeFor(server);
         }
     }
 
     /** A waiting connection gave up ({@code timeout queue}, client gone). */
-    public boolean dequeue(Runnable wake) {
-        if (queue.remove(wake)) {
-            queued.decrementAndGet();
-            return true;
-        }
-        return false;
+    public boolean dequeue(ServerState server, Runnable wake) {
+        return (server == null ? queue : server.queue()).remove(wake);
     }
 
-    private void slotFreed() {
-        Runnable next = queue.poll();
-        if (next != null) {
-            queued.decrementAndGet();
-            next.run();
+    /** A slot freed on {@code server}: the oldest of its own waiters takes it, else the backend's oldest. */
+    private void slotFreed(ServerState server) {
+        if (!server.queue().wakeOne()) {
+            queue.wakeOne();
+        }
+    }
+
+    private void wakeFor(ServerState server) {
+        if (server != null) {
+            slotFreed(server);
+        } else {
+            queue.wakeOne();
         }
     }
 
     public int queued() {
-        return queued.get();
+        return queue.length();
     }
 
     public int maxQueued() {
-        return maxQueued.get();
+        return queue.max();
     }
 
     public Backend config() {
@@ -162,8 +178,12 @@ public final class BackendState {
             if ("shutdown-sessions".equals(server.config().check().onMarkedDown())) {
                 server.shutdownSessions();
             }
-            log.warn("Server {} is DOWN, {}. {} active and {} backup servers left. {} sessions active, 0 requeued, "
-                    + "{} remaining in queue.", server.id(), why.reason(), count(false), count(true), active, queued());
+            int requeued = server.queue().length();
+            // Those waiting for this server look for another one (HAProxy redistributes a DOWN server's queue).
+            server.queue().wakeAll();
+            log.warn("Server {} is DOWN, {}. {} active and {} backup servers left. {} sessions active, {} requeued, "
+                    + "{} remaining in queue.", server.id(), why.reason(), count(false), count(true), active, requeued,
+                    queued());
             if (servers.stream().noneMatch(ServerState::usable)) {
                 log.error("backend {} has no server available!", name());
             }
@@ -173,7 +193,7 @@ public final class BackendState {
             }
             log.warn("Server {} is UP, {}. {} active and {} backup servers online. 0 sessions requeued, {} total in "
                     + "queue.", server.id(), why.reason(), count(false), count(true), queued());
-            slotFreed();
+            queue.wakeOne();
         }
     }
 

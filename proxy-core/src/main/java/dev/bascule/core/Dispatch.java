@@ -7,6 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,11 @@ public final class Dispatch {
     private ServerState server;
     private int retriesLeft;
     private Runnable waiting;
+    /** The server whose own queue {@link #waiting} is in, or null for the backend's queue. */
+    private ServerState waitingFor;
+    private HttpRequest request;
+    /** The server a persistence cookie sends this request to, or null. */
+    private ServerState persistent;
     private ScheduledFuture<?> queueTimeout;
     private long queuedSince;
     private long connectSince;
@@ -56,17 +62,22 @@ public final class Dispatch {
         this.outcome = outcome;
     }
 
-    /** Starts a dispatch that always opens a new server connection. */
+    /** Starts a dispatch of a TCP connection. */
     public void start() {
-        start(s -> null);
+        start(s -> null, null, null);
     }
 
     /**
      * Starts a dispatch; {@code idle} may hand back an open idle connection to the server the balancer
      * picked, used instead of a new one (HAProxy's {@code http-reuse}).
+     *
+     * @param request    the request head, which some balancing algorithms hash
+     * @param persistent the server a persistence cookie designates, or null
      */
-    public void start(Function<ServerState, Channel> idle) {
+    public void start(Function<ServerState, Channel> idle, HttpRequest request, ServerState persistent) {
         this.idle = idle;
+        this.request = request;
+        this.persistent = persistent;
         retriesLeft = backend.config().retries();
         queuedSince = 0;
         assign();
@@ -80,7 +91,17 @@ public final class Dispatch {
         if (!client.isActive()) {
             return;
         }
-        ServerState s = backend.take(null, client.remoteAddress());
+        if (persistent != null && !persistent.acceptsPersistent()) {
+            persistent = null;
+        }
+        BackendState.Take t = persistent != null ? backend.takeOn(persistent)
+                : backend.take(null, client.remoteAddress(), request);
+        if (t.busy() != null && !t.busy().queueHasRoom()) {
+            // The server's queue is at its maxqueue: HAProxy sends the request to another server instead.
+            persistent = null;
+            t = backend.take(t.busy(), client.remoteAddress(), request);
+        }
+        ServerState s = t.taken();
         if (s != null) {
             if (queueTimeout != null) {
                 queueTimeout.cancel(false);
@@ -97,12 +118,13 @@ public final class Dispatch {
             }
             connectSince = System.nanoTime();
             connect();
-        } else if (backend.hasUsableServer()) {
+        } else if (t.busy() != null || backend.hasUsableServer()) {
+            waitingFor = t.busy();
             waiting = () -> client.eventLoop().execute(() -> {
                 waiting = null;
                 assign();
             });
-            backend.enqueue(waiting);
+            backend.enqueue(waitingFor, waiting);
             if (queuedSince == 0) {
                 queuedSince = System.nanoTime();
             }
@@ -111,7 +133,7 @@ public final class Dispatch {
                 queueTimeout = client.eventLoop().schedule(() -> {
                     queueTimeout = null;
                     Runnable w = waiting;
-                    if (w != null && backend.dequeue(w)) {
+                    if (w != null && backend.dequeue(waitingFor, w)) {
                         waiting = null;
                         log.debug("{}: timeout queue expired for {}", backend.name(), client.remoteAddress());
                         outcome.failed("timeout queue");
@@ -129,7 +151,7 @@ public final class Dispatch {
         Runnable w = waiting;
         if (w != null) {
             waiting = null;
-            backend.dequeue(w);
+            backend.dequeue(waitingFor, w);
         }
         if (queueTimeout != null) {
             queueTimeout.cancel(false);
@@ -198,7 +220,9 @@ public final class Dispatch {
         }
         retriesLeft--;
         if (redispatchNow()) {
-            ServerState other = backend.take(server, client.remoteAddress());
+            // A redispatch breaks persistence: the balancer chooses among the others.
+            persistent = null;
+            ServerState other = backend.take(server, client.remoteAddress(), request).taken();
             if (other != null) {
                 ServerState old = server;
                 server = other;

@@ -48,6 +48,7 @@ public final class ServerState {
     private final AtomicInteger consecutiveErrors = new AtomicInteger();
     /** Connections assigned to this server (connecting or connected), counted against {@code maxconn}. */
     private final AtomicInteger served = new AtomicInteger();
+    private final WaitQueue queue = new WaitQueue();
     private volatile Runnable onSlotFreed = () -> {
     };
     private volatile Runnable onLoadChange = () -> {
@@ -99,6 +100,10 @@ public final class ServerState {
     public void admin(Admin state) {
         admin = state;
         onChange.run();
+        if (state == Admin.MAINT) {
+            // Those waiting for this server look for another one.
+            queue.wakeAll();
+        }
     }
 
     /** Tells the balancer's pool when this server's usability or weight changes. */
@@ -162,6 +167,25 @@ public final class ServerState {
     /** Who to tell when a slot frees (the backend's queue). */
     public void onSlotFreed(Runnable listener) {
         onSlotFreed = listener;
+    }
+
+    /** The connections tied to this server (by a cookie or a hash) waiting for one of its slots. */
+    public WaitQueue queue() {
+        return queue;
+    }
+
+    /** Room in its own queue: below {@code maxqueue}, or no limit. */
+    public boolean queueHasRoom() {
+        int max = config.maxqueue();
+        return max == 0 || queue.length() < max;
+    }
+
+    /**
+     * Can serve a client a persistence cookie sends to it: not DOWN and not in maintenance. Unlike
+     * {@link #usable()}, DRAIN and a weight of 0 do not stop persistent clients, as in HAProxy.
+     */
+    public boolean acceptsPersistent() {
+        return admin != Admin.MAINT && (health.up() || !checksEnabled);
     }
 
     /** Can take new connections: UP (or its checks disabled), READY, with a weight. */

@@ -35,13 +35,13 @@ class BackendStateTest {
         ServerCheck check = new ServerCheck(true, d.interMs(), d.fastinterMs(), d.downinterMs(), 1, 1, 0, null, false,
                 slowstartMs, onMarkedDown, onMarkedUp, null, 10, "fastinter", null);
         InetAddress lo = InetAddress.getLoopbackAddress();
-        return new ServerState("b", new Server(name, new Source("t.cfg", 1), Address.inet("127.0.0.1", 80), weight, 0,
-                backup, false, check, List.of()), lo, new InetSocketAddress(lo, 80), NioSocketChannel.class);
+        return new ServerState("b", new Server(name, new Source("t.cfg", 1), Address.inet("127.0.0.1", 80), 1, weight,
+                0, 0, backup, false, null, check, List.of()), lo, new InetSocketAddress(lo, 80), NioSocketChannel.class);
     }
 
     private static BackendState backend(ServerState... servers) {
         Backend config = new Backend("b", new Source("t.cfg", 1), Mode.TCP, Balance.ROUNDROBIN, List.of(),
-                Timeouts.NONE, 3, 0, CheckSettings.DEFAULT, dev.bascule.config.model.HttpSettings.NONE, List.of());
+                Timeouts.NONE, 3, 0, null, Backend.DEFAULT_RETRY_ON, CheckSettings.DEFAULT, dev.bascule.config.model.HttpSettings.NONE, List.of());
         ServerPool pool = new ServerPool(List.of(servers));
         return new BackendState(config, pool, new RoundRobin(pool, false),
                 new Timings(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), "b"));

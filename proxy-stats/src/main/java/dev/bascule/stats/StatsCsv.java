@@ -56,7 +56,7 @@ public final class StatsCsv {
             BackendState b = runtime.backend(proxy);
             if (b != null) {
                 for (int i = 0; i < b.servers().size(); i++) {
-                    rows.add(server(b, b.servers().get(i), iid, i + 1));
+                    rows.add(server(b, b.servers().get(i), iid, b.servers().get(i).config().id()));
                 }
                 rows.add(backend(b, iid));
             }
@@ -120,8 +120,9 @@ public final class StatsCsv {
     private static Map<String, String> server(BackendState b, ServerState s, int iid, int sid) {
         Server c = s.config();
         Map<String, String> r = row(b.name(), s.name(), iid, sid, 2);
-        r.put("qcur", "0");
-        r.put("qmax", "0");
+        r.put("qcur", String.valueOf(s.queue().length()));
+        r.put("qmax", String.valueOf(s.queue().max()));
+        r.put("qlimit", c.maxqueue() > 0 ? String.valueOf(c.maxqueue()) : "");
         r.put("scur", String.valueOf(s.currentSessions()));
         r.put("smax", String.valueOf(s.maxSessions()));
         r.put("slim", s.maxconn() > 0 ? String.valueOf(s.maxconn()) : "");
@@ -142,7 +143,7 @@ public final class StatsCsv {
         r.put("mode", b.config().mode().keyword());
         http(r, b.config().mode(), s.http(), false);
         r.put("addr", address(c.address()));
-        r.put("cookie", "");
+        r.put("cookie", c.cookie() == null ? "" : c.cookie());
         if (c.check().enabled()) {
             r.put("chkfail", String.valueOf(s.health().failedChecks()));
             r.put("chkdown", String.valueOf(s.health().downTransitions()));
@@ -171,7 +172,8 @@ public final class StatsCsv {
         Backend c = b.config();
         Map<String, String> r = row(b.name(), "BACKEND", iid, 0, 1);
         List<ServerState> servers = b.servers();
-        r.put("qcur", String.valueOf(b.queued()));
+        // The backend row counts both its own queue and its servers' (HAProxy's px->totpend).
+        r.put("qcur", String.valueOf(b.queued() + b.servers().stream().mapToInt(x -> x.queue().length()).sum()));
         r.put("qmax", String.valueOf(b.maxQueued()));
         r.put("scur", String.valueOf(servers.stream().mapToInt(ServerState::currentSessions).sum()));
         r.put("smax", String.valueOf(servers.stream().mapToInt(ServerState::maxSessions).max().orElse(0)));

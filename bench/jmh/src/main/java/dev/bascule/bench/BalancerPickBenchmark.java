@@ -10,7 +10,8 @@ import dev.bascule.core.balance.LeastConn;
 import dev.bascule.core.balance.RandomDraws;
 import dev.bascule.core.balance.RoundRobin;
 import dev.bascule.core.balance.ServerPool;
-import dev.bascule.core.balance.SourceHash;
+import dev.bascule.core.balance.HashBalancer;
+import dev.bascule.core.balance.HashKeys;
 import dev.bascule.core.balance.StaticRoundRobin;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -53,15 +54,15 @@ public class BalancerPickBenchmark {
         InetAddress lo = InetAddress.getLoopbackAddress();
         List<ServerState> list = new ArrayList<>();
         for (int i = 0; i < servers; i++) {
-            Server s = new Server("s" + i, new Source("bench", i), Address.inet("127.0.0.1", 80), 1 + i % 7, 0, false,
-                    false, ServerCheck.NONE, List.of());
+            Server s = new Server("s" + i, new Source("bench", i), Address.inet("127.0.0.1", 80), i + 1, 1 + i % 7,
+                    0, 0, false, false, null, ServerCheck.NONE, List.of());
             list.add(new ServerState("b", s, lo, new InetSocketAddress(lo, 80), NioSocketChannel.class));
         }
         ServerPool pool = new ServerPool(list);
         balancer = switch (algorithm) {
             case "static-rr" -> new StaticRoundRobin(pool, false);
             case "leastconn" -> new LeastConn(pool, false);
-            case "source" -> new SourceHash(pool, false, false);
+            case "source" -> new HashBalancer(pool, false, HashKeys.source(false), false, 0);
             case "random" -> new RandomDraws(pool, false, 2);
             default -> new RoundRobin(pool, false);
         };
@@ -70,6 +71,6 @@ public class BalancerPickBenchmark {
 
     @Benchmark
     public ServerState pick() {
-        return balancer.pick(null, client);
+        return balancer.pick(null, client, null);
     }
 }

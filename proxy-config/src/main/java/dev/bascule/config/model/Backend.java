@@ -1,6 +1,7 @@
 package dev.bascule.config.model;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * The server side of a {@code backend} or {@code listen} section, defaults already applied.
@@ -10,12 +11,14 @@ import java.util.List;
  *                           (the default, -1, on the last one)
  */
 public record Backend(String name, Source source, Mode mode, Balance balance, List<Server> servers,
-                      Timeouts timeouts, int retries, int redispatchInterval, CheckSettings checks, HttpSettings http,
-                      List<Directive> unimplemented) {
+                      Timeouts timeouts, int retries, int redispatchInterval, CookieSettings cookie, Set<String> retryOn,
+                      CheckSettings checks, HttpSettings http, List<Directive> unimplemented) {
     public static final int DEFAULT_RETRIES = 3;
+    public static final Set<String> DEFAULT_RETRY_ON = Set.of("conn-failure");
 
     public Backend {
         servers = List.copyOf(servers);
+        retryOn = Set.copyOf(retryOn);
         unimplemented = List.copyOf(unimplemented);
     }
 }

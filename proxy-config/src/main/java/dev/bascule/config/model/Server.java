@@ -4,15 +4,22 @@ import java.util.List;
 
 /**
  * A {@code server} line. A TCP address without port has {@link #SAME_PORT}: HAProxy then connects to the port
- * the client connected to. {@code maxconn} is 0 for no limit. {@code disabled} starts it in maintenance. {@code unimplemented} holds the
+ * the client connected to. {@code id} is its numeric id ({@code id} keyword, else the next free one in declaration
+ * order, as HAProxy numbers them). {@code maxconn} and {@code maxqueue} are 0 for no limit. {@code disabled} starts
+ * it in maintenance. {@code cookie} is its persistence cookie value, or null. {@code unimplemented} holds the
  * options Bascule parses but does not act upon yet, as written ({@code "maxconn 100"}).
  */
-public record Server(String name, Source source, Address address, int weight, int maxconn, boolean backup,
-                     boolean disabled, ServerCheck check, List<String> unimplemented) {
+public record Server(String name, Source source, Address address, int id, int weight, int maxconn, int maxqueue,
+                     boolean backup, boolean disabled, String cookie, ServerCheck check, List<String> unimplemented) {
     public static final int SAME_PORT = -1;
     public static final int DEFAULT_WEIGHT = 1;
 
     public Server {
         unimplemented = List.copyOf(unimplemented);
+    }
+
+    public Server withId(int id) {
+        return new Server(name, source, address, id, weight, maxconn, maxqueue, backup, disabled, cookie, check,
+                unimplemented);
     }
 }

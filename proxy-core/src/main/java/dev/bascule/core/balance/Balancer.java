@@ -1,6 +1,7 @@
 package dev.bascule.core.balance;
 
 import dev.bascule.core.ServerState;
+import io.netty.handler.codec.http.HttpRequest;
 
 import java.net.SocketAddress;
 
@@ -13,8 +14,9 @@ import java.net.SocketAddress;
 public interface Balancer {
     /**
      * @param avoid  a server to skip when another one can take the connection (a redispatch), or null
-     * @param client the client's address, for algorithms that hash it
+     * @param client  the client's address, for algorithms that hash it
+     * @param request the request head in mode http, for algorithms that hash part of it; null in mode tcp
      * @return the chosen server, or null when the backend has none that can take a connection
      */
-    ServerState pick(ServerState avoid, SocketAddress client);
+    ServerState pick(ServerState avoid, SocketAddress client, HttpRequest request);
 }

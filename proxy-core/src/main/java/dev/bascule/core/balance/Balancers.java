@@ -2,13 +2,9 @@ package dev.bascule.core.balance;
 
 import dev.bascule.config.model.Backend;
 import dev.bascule.config.model.Balance;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** The balancer a backend's {@code balance} line asks for. */
 public final class Balancers {
-    private static final Logger log = LoggerFactory.getLogger(Balancers.class);
-
     private Balancers() {
     }
 
@@ -20,13 +16,10 @@ public final class Balancers {
             case "static-rr" -> new StaticRoundRobin(pool, all);
             case "leastconn" -> new LeastConn(pool, all);
             case "first" -> new First(pool, all);
-            case "source" -> new SourceHash(pool, all, b.consistent());
+            case "source", "uri", "url_param", "hdr", "hash" ->
+                    new HashBalancer(pool, all, HashKeys.of(b), b.consistent(), b.balanceFactor());
             case "random" -> new RandomDraws(pool, all, draws(b.algorithm()));
-            case "roundrobin" -> new RoundRobin(pool, all);
-            default -> {
-                log.debug("backend {}: 'balance {}' needs mode http; using roundrobin", backend.name(), algorithm);
-                yield new RoundRobin(pool, all);
-            }
+            default -> new RoundRobin(pool, all);
         };
     }
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.function.ToIntFunction;
 
 /**
@@ -20,9 +21,11 @@ import java.util.function.ToIntFunction;
  * and the point just before that one (wrapping to the highest). Distances are computed modulo 2^32; the
  * previous point wins when its distance is smaller or equal, the next point otherwise.
  *
- * <p>Not modelled: {@code hash-balance-factor} (bounded loads) and redispatch avoidance, which walk forward
- * from the chosen point, and the order of exactly equal point keys (vanishingly rare; kept in insertion
- * order here).
+ * <p><b>Walking on.</b> When the owner of that point must not be used (a server to avoid on a redispatch, one
+ * above its {@code hash-balance-factor} share), the points after it are tried in order, wrapping around, as
+ * HAProxy's {@code chash_get_server_hash} does.
+ *
+ * <p>Not modelled: the order of exactly equal point keys (vanishingly rare; kept in insertion order here).
  *
  * @param <T> the server type
  */
@@ -74,8 +77,30 @@ public final class ConsistentHashRing<T> {
 
     /** @return the server HAProxy picks for this 32-bit (unsigned) hash, or null when the ring is empty */
     public T get(int hash) {
-        if (keys.length == 0) {
+        return get(hash, t -> true);
+    }
+
+    /**
+     * @return the owner of the point nearest {@code hash} or of the first point after it whose owner is
+     * {@code usable}; the nearest one when no owner is
+     */
+    public T get(int hash, Predicate<T> usable) {
+        int i = nearest(hash);
+        if (i < 0) {
             return null;
+        }
+        for (int step = 0; step < keys.length; step++) {
+            T owner = owners.get((i + step) % keys.length);
+            if (usable.test(owner)) {
+                return owner;
+            }
+        }
+        return owners.get(i);
+    }
+
+    private int nearest(int hash) {
+        if (keys.length == 0) {
+            return -1;
         }
         long h = Integer.toUnsignedLong(hash);
         int next = firstAtOrAbove(h);
@@ -85,7 +110,7 @@ public final class ConsistentHashRing<T> {
         int prev = next == 0 ? keys.length - 1 : next - 1;
         long toPrev = (h - keys[prev]) & 0xffffffffL;
         long toNext = (keys[next] - h) & 0xffffffffL;
-        return owners.get(toPrev <= toNext ? prev : next);
+        return toPrev <= toNext ? prev : next;
     }
 
     private int firstAtOrAbove(long h) {

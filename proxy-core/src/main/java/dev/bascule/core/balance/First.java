@@ -1,6 +1,7 @@
 package dev.bascule.core.balance;
 
 import dev.bascule.core.ServerState;
+import io.netty.handler.codec.http.HttpRequest;
 
 import java.net.SocketAddress;
 
@@ -14,7 +15,7 @@ public final class First extends GroupBalancer {
     }
 
     @Override
-    public synchronized ServerState pick(ServerState avoid, SocketAddress client) {
+    public synchronized ServerState pick(ServerState avoid, SocketAddress client, HttpRequest request) {
         refresh();
         ServerState fallback = null;
         for (ServerState s : group) {

@@ -1,6 +1,7 @@
 package dev.bascule.core.balance;
 
 import dev.bascule.core.ServerState;
+import io.netty.handler.codec.http.HttpRequest;
 
 import java.net.SocketAddress;
 import java.util.Comparator;
@@ -67,7 +68,7 @@ public final class LeastConn extends GroupBalancer {
     }
 
     @Override
-    public synchronized ServerState pick(ServerState avoid, SocketAddress client) {
+    public synchronized ServerState pick(ServerState avoid, SocketAddress client, HttpRequest request) {
         refresh();
         for (Node n : tree) {
             // Full servers are passed over; the walk goes further only as far as they stand in the way.

@@ -1,6 +1,7 @@
 package dev.bascule.core.balance;
 
 import dev.bascule.core.ServerState;
+import io.netty.handler.codec.http.HttpRequest;
 
 import java.net.SocketAddress;
 import java.util.concurrent.ThreadLocalRandom;
@@ -20,11 +21,11 @@ public final class RandomDraws extends GroupBalancer {
 
     @Override
     void rebuild() {
-        ring = ConsistentHashRing.of(group, s -> pool.servers().indexOf(s) + 1, ServerState::weight);
+        ring = ConsistentHashRing.of(group, s -> s.config().id(), ServerState::weight);
     }
 
     @Override
-    public synchronized ServerState pick(ServerState avoid, SocketAddress client) {
+    public synchronized ServerState pick(ServerState avoid, SocketAddress client, HttpRequest request) {
         refresh();
         if (group.isEmpty()) {
             return null;

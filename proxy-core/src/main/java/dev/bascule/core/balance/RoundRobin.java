@@ -1,6 +1,7 @@
 package dev.bascule.core.balance;
 
 import dev.bascule.core.ServerState;
+import io.netty.handler.codec.http.HttpRequest;
 
 import java.net.SocketAddress;
 import java.util.ArrayList;
@@ -168,7 +169,7 @@ public final class RoundRobin extends GroupBalancer {
     }
 
     @Override
-    public synchronized ServerState pick(ServerState avoid, SocketAddress client) {
+    public synchronized ServerState pick(ServerState avoid, SocketAddress client, HttpRequest request) {
         refresh();
         return order.pick(avoid);
     }

@@ -1,6 +1,7 @@
 package dev.bascule.core.balance;
 
 import dev.bascule.core.ServerState;
+import io.netty.handler.codec.http.HttpRequest;
 
 import java.net.SocketAddress;
 import java.util.List;
@@ -18,7 +19,7 @@ public final class StaticRoundRobin extends GroupBalancer {
     }
 
     @Override
-    public synchronized ServerState pick(ServerState avoid, SocketAddress client) {
+    public synchronized ServerState pick(ServerState avoid, SocketAddress client, HttpRequest request) {
         refresh();
         if (map == null || map.size() == 0) {
             return null;

@@ -62,6 +62,8 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
     private final HttpSettings.AddressHeader originalTo;
     private ChannelHandlerContext ctx;
     private Dispatch dispatch;
+    /** The backend's {@code cookie} persistence, or null. */
+    private final CookiePersistence cookies;
 
     private Channel server;
     private ServerState target;
@@ -101,6 +103,9 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
         this.mode = f.connection().strictest(b.connection());
         this.forwardFor = b.forwardFor() != null ? b.forwardFor() : f.forwardFor();
         this.originalTo = b.originalTo() != null ? b.originalTo() : f.originalTo();
+        this.cookies = backend == null || backend.config().cookie() == null ? null
+                : new CookiePersistence(backend.config().cookie(), backend.servers(),
+                () -> System.currentTimeMillis() / 1000);
     }
 
     /** The client pipeline: HTTP/1.x codec, one message per read, then this handler. */
@@ -287,7 +292,8 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
         awaitingResponse = true;
         responseStarted = false;
         backend.http().request();
-        dispatch.start(mayReuse ? IdlePool::take : s -> null);
+        ServerState persistent = cookies == null ? null : cookies.requestArrived(request);
+        dispatch.start(mayReuse ? IdlePool::take : s -> null, request, persistent);
     }
 
     private void onRequestContent(HttpContent content) {
@@ -397,6 +403,9 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
             }
             if (code >= 200) {
                 responseStarted = true;
+                if (cookies != null) {
+                    cookies.responseArrived(response, target);
+                }
                 boolean delimitedByClose = !HttpUtil.isContentLengthSet(response)
                         && !HttpUtil.isTransferEncodingChunked(response) && code != 204 && code != 304;
                 if (!HttpUtil.isKeepAlive(response) || delimitedByClose) {

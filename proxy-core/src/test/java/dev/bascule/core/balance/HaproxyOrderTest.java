@@ -42,7 +42,8 @@ class HaproxyOrderTest {
         List<ServerState> servers = new ArrayList<>();
         String[] w = weights.split(":");
         for (int i = 0; i < w.length; i++) {
-            servers.add(RoundRobinTest.server(String.valueOf((char) ('a' + i)), Integer.parseInt(w[i]), false));
+            servers.add(RoundRobinTest.server(String.valueOf((char) ('a' + i)), Integer.parseInt(w[i]), false, i + 1,
+                    null));
         }
         return servers;
     }
@@ -54,7 +55,7 @@ class HaproxyOrderTest {
             List<String> expected = Arrays.asList(r[1].split(","));
             List<String> got = new ArrayList<>();
             for (int i = 0; i < expected.size(); i++) {
-                got.add(b.pick(null, null).name());
+                got.add(b.pick(null, null, null).name());
             }
             assertEquals(expected, got);
         }));
@@ -72,22 +73,22 @@ class HaproxyOrderTest {
 
     @Test
     void source_hash_sends_each_client_address_where_haproxy_does() throws IOException {
-        Balancer b = new SourceHash(new ServerPool(servers("1:1:1")), false, false);
+        Balancer b = new HashBalancer(new ServerPool(servers("1:1:1")), false, HashKeys.source(false), false, 0);
         for (String[] r : rows("source-hash.tsv")) {
             InetSocketAddress client = new InetSocketAddress(InetAddress.getByName(r[0]), 40000);
-            assertEquals(r[1], b.pick(null, client).name(), r[0]);
+            assertEquals(r[1], b.pick(null, client, null).name(), r[0]);
         }
     }
 
     @Test
     void consistent_source_hash_moves_only_the_keys_of_a_server_that_leaves() throws IOException {
         List<ServerState> four = servers("1:1:1:1");
-        Balancer before = new SourceHash(new ServerPool(four), false, true);
+        Balancer before = new HashBalancer(new ServerPool(four), false, HashKeys.source(true), true, 0);
         Map<String, String> placed = new HashMap<>();
         for (int i = 0; i < 1000; i++) {
             InetSocketAddress c = new InetSocketAddress(InetAddress.getByAddress(new byte[] {10, 1, (byte) (i >> 8),
                     (byte) i}), 1);
-            placed.put(c.toString(), before.pick(null, c).name());
+            placed.put(c.toString(), before.pick(null, c, null).name());
         }
         four.get(3).admin(ServerState.Admin.MAINT);
         int moved = 0;
@@ -95,7 +96,7 @@ class HaproxyOrderTest {
             InetSocketAddress c = new InetSocketAddress(InetAddress.getByAddress(new byte[] {10, 1, (byte) (i >> 8),
                     (byte) i}), 1);
             String was = placed.get(c.toString());
-            String now = before.pick(null, c).name();
+            String now = before.pick(null, c, null).name();
             if (!was.equals("d")) {
                 assertEquals(was, now, "a key of a server that stayed must not move");
             } else {
@@ -111,7 +112,7 @@ class HaproxyOrderTest {
         Balancer b = new LeastConn(new ServerPool(s), false);
         List<String> order = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            ServerState chosen = b.pick(null, null);
+            ServerState chosen = b.pick(null, null, null);
             assertTrue(chosen.tryTake());
             order.add(chosen.name());
         }
@@ -124,9 +125,9 @@ class HaproxyOrderTest {
     void first_fills_the_first_usable_server() {
         List<ServerState> s = servers("1:1:1");
         Balancer b = new First(new ServerPool(s), false);
-        assertEquals("a", b.pick(null, null).name());
+        assertEquals("a", b.pick(null, null, null).name());
         s.get(0).admin(ServerState.Admin.MAINT);
-        assertEquals("b", b.pick(null, null).name());
+        assertEquals("b", b.pick(null, null, null).name());
     }
 
     @Test
@@ -135,7 +136,7 @@ class HaproxyOrderTest {
         Balancer b = new RandomDraws(new ServerPool(s), false, 1);
         int heavy = 0;
         for (int i = 0; i < 4000; i++) {
-            heavy += b.pick(null, null).name().equals("b") ? 1 : 0;
+            heavy += b.pick(null, null, null).name().equals("b") ? 1 : 0;
         }
         assertTrue(heavy > 2600 && heavy < 3400, "weight 3 of 4 should take about 3000 of 4000: " + heavy);
     }

@@ -26,9 +26,13 @@ class RoundRobinTest {
     }
 
     static ServerState server(String name, int weight, boolean backup) {
+        return server(name, weight, backup, 1, null);
+    }
+
+    static ServerState server(String name, int weight, boolean backup, int id, String cookie) {
         InetAddress loopback = InetAddress.getLoopbackAddress();
-        return new ServerState("b", new Server(name, new Source("t.cfg", 1), Address.inet("127.0.0.1", 80), weight, 0,
-                backup, false, ServerCheck.NONE, List.of()), loopback, new InetSocketAddress(loopback, 80),
+        return new ServerState("b", new Server(name, new Source("t.cfg", 1), Address.inet("127.0.0.1", 80), id, weight,
+                0, 0, backup, false, cookie, ServerCheck.NONE, List.of()), loopback, new InetSocketAddress(loopback, 80),
                 NioSocketChannel.class);
     }
 
@@ -43,7 +47,7 @@ class RoundRobinTest {
     private static List<String> picks(Balancer balancer, int n) {
         List<String> names = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            names.add(balancer.pick(null, null).name());
+            names.add(balancer.pick(null, null, null).name());
         }
         return names;
     }
@@ -72,8 +76,8 @@ class RoundRobinTest {
     void weight_zero_gets_no_traffic() {
         RoundRobin rr = rr(false, List.of(server("a", 0), server("b", 1)));
         assertEquals(List.of("b", "b", "b"), picks(rr, 3));
-        assertNull(rr(false, List.of(server("a", 0))).pick(null, null));
-        assertNull(rr(false, List.of()).pick(null, null));
+        assertNull(rr(false, List.of(server("a", 0))).pick(null, null, null));
+        assertNull(rr(false, List.of()).pick(null, null, null));
     }
 
     @Test
@@ -92,7 +96,7 @@ class RoundRobinTest {
         assertEquals(List.of("bk1", "bk2", "bk1", "bk2"), picks(all, 4), "option allbackups");
         down(bk1);
         down(bk2);
-        assertNull(rr(false, List.of(a, b, bk1, bk2)).pick(null, null));
+        assertNull(rr(false, List.of(a, b, bk1, bk2)).pick(null, null, null));
     }
 
     @Test
@@ -109,9 +113,9 @@ class RoundRobinTest {
         ServerState b = server("b", 1);
         RoundRobin rr = rr(false, List.of(a, b));
         for (int i = 0; i < 4; i++) {
-            assertEquals(b, rr.pick(a, null));
+            assertEquals(b, rr.pick(a, null, null));
         }
         RoundRobin alone = rr(false, List.of(a));
-        assertEquals(a, alone.pick(a, null));
+        assertEquals(a, alone.pick(a, null, null));
     }
 }
