@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * A real nginx on its own loopback port, from its own config and prefix directory, stopped by PID.
  * {@code /health} answers 200 "healthy", or 503 while the file {@link #downFlag()} exists; every other path
- * answers with the server's name.
+ * answers with the server's name; {@code /cookie} with the Cookie header it received, {@code /login} with its
+ * name and an application session cookie ({@code JSESSIONID=abc123}).
  */
 final class NginxServer implements AutoCloseable {
     final int port;
@@ -49,6 +50,11 @@ final class NginxServer implements AutoCloseable {
                         location = /xff { return 200 "$http_x_forwarded_for\\n"; }
                         location = /orig { return 200 "$http_x_original_to\\n"; }
                         location = /conn { return 200 "%3$s $connection\\n"; }
+                        location = /cookie { return 200 "$http_cookie\\n"; }
+                        location = /login {
+                            add_header Set-Cookie "JSESSIONID=abc123; Path=/";
+                            return 200 "%3$s\\n";
+                        }
                         location / { return 200 "%3$s\\n"; }
                     }
                 }

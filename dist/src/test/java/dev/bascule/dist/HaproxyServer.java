@@ -1,0 +1,31 @@
+package dev.bascule.dist;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** A real HAProxy (Debian's package) in the foreground on a test's config, as the reference; stopped by PID. */
+final class HaproxyServer implements AutoCloseable {
+    private final Process process;
+
+    private HaproxyServer(Process process) {
+        this.process = process;
+    }
+
+    static HaproxyServer start(String name, String config, int port) throws Exception {
+        String haproxy = Tools.require("haproxy");
+        Path dir = Bascule.workDir("haproxy-" + name);
+        Path cfg = dir.resolve("haproxy.cfg");
+        Files.writeString(cfg, config);
+        Path log = dir.resolve("stdout.txt");
+        Process p = new ProcessBuilder(List.of(haproxy, "-db", "-f", cfg.toAbsolutePath().toString()))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Processes.awaitListening(port, p, log);
+        return new HaproxyServer(p);
+    }
+
+    @Override
+    public void close() {
+        Processes.stop(process);
+    }
+}
