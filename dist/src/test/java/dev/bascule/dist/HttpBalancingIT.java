@@ -234,6 +234,64 @@ class HttpBalancingIT {
         }
     }
 
+    /**
+     * retry-on: a server that drops requests without a word and one that answers 503 are tried first (round
+     * robin), and the request is sent again to the healthy one; without retry-on the client sees HAProxy's 502.
+     */
+    @Test
+    void retry_on_sends_a_failed_request_again() throws Exception {
+        TestServer dropper = TestServer.start((socket, server) -> readHead(socket.getInputStream()));
+        TestServer busy = TestServer.start((socket, server) -> {
+            readHead(socket.getInputStream());
+            socket.getOutputStream().write(("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 5\r\n\r\nbusy\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+        });
+        try (NginxServer web = NginxServer.start("retry-ok")) {
+            int port = Ports.free();
+            int plain = Ports.free();
+            int stats = Ports.free();
+            Path cfg = Bascule.writeConfig("retry-on", """
+                    defaults
+                        mode http
+                        timeout connect 2s
+                        timeout client 10s
+                        timeout server 10s
+                    listen www
+                        bind 127.0.0.1:%d
+                        retry-on empty-response 503
+                        option redispatch
+                        server dropper 127.0.0.1:%d
+                        server busy 127.0.0.1:%d
+                        server ok 127.0.0.1:%d
+                    listen plain
+                        bind 127.0.0.1:%d
+                        server dropper 127.0.0.1:%d
+                    listen stats
+                        bind 127.0.0.1:%d
+                        stats enable
+                        stats uri /stats
+                    """.formatted(port, dropper.port(), busy.port(), web.port, plain, dropper.port(), stats));
+            try (Bascule proxy = Bascule.serve(cfg, port)) {
+                for (int i = 0; i < 6; i++) {
+                    Curl.Reply r = Curl.run("http://127.0.0.1:" + port + "/");
+                    assertEquals(200, r.status());
+                    assertEquals("retry-ok", r.body().trim());
+                }
+                assertEquals(502, Curl.run("http://127.0.0.1:" + plain + "/").status());
+                // wretr (column 15) counts the retries on each server.
+                String csv = Curl.output(5, "http://127.0.0.1:" + stats + "/stats;csv");
+                for (String name : List.of("dropper", "busy")) {
+                    String row = Arrays.stream(csv.split("\n")).filter(l -> l.startsWith("www," + name + ","))
+                            .findFirst().orElseThrow();
+                    assertTrue(Integer.parseInt(row.split(",", -1)[15]) > 0, row);
+                }
+            }
+        } finally {
+            dropper.close();
+            busy.close();
+        }
+    }
+
     /** A url_param value that hashes to the server answering "slow". */
     private static String keyFor(int port) throws Exception {
         for (int k = 0; k < 40; k++) {

@@ -214,7 +214,7 @@ public final class Dispatch {
         if (!client.isActive() || server == null) {
             return;
         }
-        if (retriesLeft == 0) {
+        if (retriesLeft == 0 || !backend.config().retryOn().contains("conn-failure")) {
             outcome.failed("connection failed");
             return;
         }

@@ -62,6 +62,8 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
     private final HttpSettings.AddressHeader originalTo;
     private ChannelHandlerContext ctx;
     private Dispatch dispatch;
+    /** The backend's {@code retry-on} has conditions on the response, not only on the connection. */
+    private final boolean replayable;
     /** The backend's {@code cookie} persistence, or null. */
     private final CookiePersistence cookies;
 
@@ -69,6 +71,14 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
     private ServerState target;
     /** The request waiting for its server connection. */
     private HttpRequest pending;
+    /**
+     * The head of a bodiless request, kept while {@code retry-on} may send it again (HAProxy's L7 retries), and
+     * the retries left for it.
+     */
+    private HttpRequest replay;
+    private int replaysLeft;
+    /** The pending request is a replay: its (empty) body was sent already. */
+    private boolean replaying;
     private boolean requestComplete;
     private boolean discardingBody;
     private boolean awaitingResponse;
@@ -103,6 +113,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
         this.mode = f.connection().strictest(b.connection());
         this.forwardFor = b.forwardFor() != null ? b.forwardFor() : f.forwardFor();
         this.originalTo = b.originalTo() != null ? b.originalTo() : f.originalTo();
+        this.replayable = backend != null && backend.config().retryOn().stream().anyMatch(k -> !k.equals("conn-failure"));
         this.cookies = backend == null || backend.config().cookie() == null ? null
                 : new CookiePersistence(backend.config().cookie(), backend.servers(),
                 () -> System.currentTimeMillis() / 1000);
@@ -291,6 +302,10 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
         requestComplete = false;
         awaitingResponse = true;
         responseStarted = false;
+        replaying = false;
+        boolean bodiless = !HttpUtil.isTransferEncodingChunked(request) && HttpUtil.getContentLength(request, 0L) == 0;
+        replay = bodiless && replayable ? request : null;
+        replaysLeft = backend.config().retries();
         backend.http().request();
         ServerState persistent = cookies == null ? null : cookies.requestArrived(request);
         dispatch.start(mayReuse ? IdlePool::take : s -> null, request, persistent);
@@ -358,6 +373,13 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
         pending = null;
         // A head goes out with the first piece of body (one write instead of two), unless the client waits
         // for 100 Continue before sending that body.
+        if (replaying) {
+            server.write(request);
+            server.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+            requestComplete = true;
+            readServer();
+            return;
+        }
         if (HttpUtil.is100ContinueExpected(request)) {
             server.writeAndFlush(request);
         } else {
@@ -365,6 +387,35 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
         }
         readServer();
         readClient();
+    }
+
+    /**
+     * {@code retry-on}: sends the kept request again when the server failed it in a way the backend retries,
+     * before any of its response went to the client; to the same server, or to another one with
+     * {@code option redispatch}.
+     *
+     * @param condition the {@code retry-on} keyword that describes the failure
+     */
+    private boolean retried(String condition) {
+        if (replay == null || responseStarted || !requestComplete || replaysLeft <= 0
+                || !backend.config().retryOn().contains(condition)) {
+            return false;
+        }
+        replaysLeft--;
+        Channel failed = server;
+        ServerState failedOn = target;
+        endTransaction();
+        server = null;
+        target = null;
+        failed.close();
+        failedOn.retried();
+        log.debug("{}: {} from server {}, sending the request again", backend.name(), condition, failedOn.id());
+        pending = replay;
+        replaying = true;
+        requestComplete = false;
+        boolean redispatch = backend.config().redispatchInterval() != 0;
+        dispatch.start(s -> null, replay, redispatch ? null : failedOn);
+        return true;
     }
 
     @Override
@@ -388,10 +439,16 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
                 ReferenceCountUtil.release(msg);
                 log.debug("{}: invalid response from {}: {}", backend.name(), target.id(),
                         response.decoderResult().cause().getMessage());
-                serverFailed(from, 502);
+                if (!retried("junk-response")) {
+                    serverFailed(from, 502);
+                }
                 return;
             }
             int code = response.status().code();
+            if (code >= 400 && replay != null && retried(String.valueOf(code))) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
             if (code >= 200 || code == 101) {
                 frontend.http().response(code);
                 backend.http().response(code);
@@ -520,6 +577,14 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
         }
     }
 
+    /** {@code timeout server} struck while a response was awaited: HAProxy's 504, unless retried. */
+    void serverTimedOut(Channel s) {
+        if (s == server && awaitingResponse && retried("response-timeout")) {
+            return;
+        }
+        serverFailed(s, 504);
+    }
+
     /** The server connection died, timed out or broke the protocol. */
     void serverFailed(Channel s, int status) {
         if (s != server) {
@@ -540,11 +605,13 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
         if (closed != server) {
             return;
         }
-        if (awaitingResponse) {
+        if (awaitingResponse && !retried("empty-response")) {
             serverFailed(closed, 502);
         }
-        server = null;
-        target = null;
+        if (server == closed) {
+            server = null;
+            target = null;
+        }
     }
 
     void serverWritable() {

@@ -3,6 +3,7 @@ package dev.bascule.core.http;
 import dev.bascule.core.ServerState;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
@@ -79,11 +80,15 @@ final class ServerSide extends ChannelInboundHandlerAdapter {
     /** {@code timeout server} while a response is awaited is HAProxy's 504; an idle connection just closes. */
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            // Server channels allow half-closure (for TCP relays); in HTTP a server's FIN ends the connection, after
+            // the codec has delivered a response delimited by it.
+            ctx.close();
+        } else if (evt instanceof IdleStateEvent) {
             if (client == null) {
                 ctx.close();
             } else {
-                client.serverFailed(ctx.channel(), 504);
+                client.serverTimedOut(ctx.channel());
             }
         } else {
             ctx.fireUserEventTriggered(evt);
