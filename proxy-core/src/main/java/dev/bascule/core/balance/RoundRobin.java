@@ -5,6 +5,10 @@ import io.netty.handler.codec.http.HttpRequest;
 
 import java.net.SocketAddress;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.Comparator;
 import java.util.List;
 import java.util.TreeSet;
@@ -14,8 +18,10 @@ import java.util.TreeSet;
  * weights 3:2:1 serve a b a c a b. Each server has a position on a line that advances by total weight /
  * its weight at each pick (remainders carried); the pick is the server with the lowest position, heavier
  * first on ties, and servers not placed yet join, heaviest first, where the line has a hole. A window of
- * one total weight is current; positions beyond it wait in the next window. Picks cost O(log n); a change of
- * a server's state or weight rebuilds the positions (rare: the pool's generation tells when).
+ * one total weight is current; positions beyond it wait in the next window. Picks cost O(log n). A change
+ * of a server's state or weight touches that server only, as HAProxy requeues it: one leaving the group loses
+ * its place, one joining (or whose weight changed, a slowstart ramp included) waits for the next hole, and the
+ * others keep their positions, so the rotation goes on without a reset.
  */
 public final class RoundRobin extends GroupBalancer {
     /** HAProxy works in units of weight x 16 ({@code BE_WEIGHT_SCALE}); keys mirror its tree order. */
@@ -31,7 +37,10 @@ public final class RoundRobin extends GroupBalancer {
 
     @Override
     void rebuild() {
-        order = new Group(group);
+        if (order == null) {
+            order = new Group();
+        }
+        order.update(group);
     }
 
     /** One server's place: position, carried remainder, the tree it sits in and its key there. */
@@ -60,11 +69,29 @@ public final class RoundRobin extends GroupBalancer {
         long currWeight;
         long nextWeight;
 
-        Group(List<ServerState> servers) {
+        final Map<ServerState, Node> nodes = new IdentityHashMap<>();
+
+        /** Takes out the servers that left or changed weight, then queues the newcomers by weight. */
+        void update(List<ServerState> servers) {
+            Set<ServerState> now = Collections.newSetFromMap(new IdentityHashMap<>());
+            now.addAll(servers);
+            for (Node n : List.copyOf(nodes.values())) {
+                if (!now.contains(n.server) || n.eweight != n.server.weight() * SCALE) {
+                    if (n.tree != null) {
+                        n.tree.remove(n);
+                        n.tree = null;
+                    }
+                    nextWeight -= n.eweight;
+                    nodes.remove(n.server);
+                }
+            }
             for (ServerState s : servers) {
-                Node n = new Node(s);
-                nextWeight += n.eweight;
-                byWeight(init, n);
+                if (!nodes.containsKey(s)) {
+                    Node n = new Node(s);
+                    nodes.put(s, n);
+                    nextWeight += n.eweight;
+                    byWeight(init, n);
+                }
             }
         }
 

@@ -19,6 +19,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RoundRobinTest {
     private static ServerState server(String name, int weight) {
@@ -117,5 +118,22 @@ class RoundRobinTest {
         }
         RoundRobin alone = rr(false, List.of(a));
         assertEquals(a, alone.pick(a, null, null));
+    }
+
+    /** A change to one server leaves the others where they are in the rotation (HAProxy requeues that one only). */
+    @Test
+    void a_server_leaving_or_changing_weight_does_not_restart_the_rotation() {
+        ServerState a = server("a", 1);
+        ServerState b = server("b", 1);
+        ServerState c = server("c", 1);
+        ServerState d = server("d", 1);
+        RoundRobin rr = rr(false, List.of(a, b, c, d));
+        assertEquals(List.of("a", "b"), picks(rr, 2));
+        d.admin(ServerState.Admin.MAINT);
+        assertEquals(List.of("c", "a", "b", "c"), picks(rr, 4));
+        a.weight(3);
+        Map<String, Integer> counts = new HashMap<>();
+        picks(rr, 500).forEach(n -> counts.merge(n, 1, Integer::sum));
+        assertTrue(counts.get("a") > 280 && counts.get("a") < 320, "a new weight takes its share: " + counts);
     }
 }
