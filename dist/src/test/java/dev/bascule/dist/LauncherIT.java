@@ -81,7 +81,7 @@ class LauncherIT {
         int port = Ports.free();
         int serverPort = Ports.free();
         Path cfg = Bascule.writeConfig("dump", VALID.formatted(port, serverPort)
-                + "    server s2 unix@/run/app.sock weight 5 check inter 2s maxqueue 100\n    option httplog\n");
+                + "    server s2 unix@/run/app.sock weight 5 check inter 2s pool-max-conn 100\n    option httplog\n");
         Bascule.Result r = Bascule.run("-c", "--dump-config", "json", "-f", cfg.toString());
         assertEquals(0, r.exitCode(), r.stderr());
         JsonNode root = new ObjectMapper().readTree(r.stdout());
@@ -97,7 +97,7 @@ class LauncherIT {
         assertEquals("unix", servers.get(1).get("address").get("family").asText());
         assertEquals("/run/app.sock", servers.get(1).get("address").get("path").asText());
         assertEquals(5, servers.get(1).get("weight").asInt());
-        assertEquals("[\"maxqueue 100\"]", servers.get(1).get("unimplemented").toString());
+        assertEquals("[\"pool-max-conn 100\"]", servers.get(1).get("unimplemented").toString());
         assertTrue(servers.get(1).get("check").get("enabled").asBoolean());
         assertEquals(2000, servers.get(1).get("check").get("interMs").asLong());
         assertEquals(11, servers.get(1).get("source").get("line").asInt());

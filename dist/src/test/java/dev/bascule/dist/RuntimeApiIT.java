@@ -118,6 +118,10 @@ class RuntimeApiIT {
                         server b 127.0.0.1:%d weight 4
                     """.formatted(port, a.port(), b.port())));
             try (Bascule proxy = Bascule.serve(cfg, port)) {
+                // The stats sockets open just after the proxies' listeners.
+                for (int i = 0; i < 100 && !Bascule.isListening(userPort); i++) {
+                    Thread.sleep(20);
+                }
                 String admin = "UNIX-CONNECT:" + sock;
                 String user = "TCP:127.0.0.1:" + userPort;
                 assertEquals("Permission denied\n", socat(user, "disable server svc/a"));
