@@ -36,13 +36,7 @@ class HttpBalancingIT {
             "balance hash req.hdr(host),lower\n    hash-type consistent sdbm");
 
     private static String config(int[] ports, NginxServer... web) {
-        StringBuilder b = new StringBuilder("""
-                defaults
-                    mode http
-                    timeout connect 2s
-                    timeout client 10s
-                    timeout server 10s
-                """);
+        StringBuilder b = new StringBuilder(HttpModeIT.config(""));
         for (int i = 0; i < ALGORITHMS.size(); i++) {
             b.append("listen l").append(i).append("\n    bind 127.0.0.1:").append(ports[i]).append("\n    ")
                     .append(ALGORITHMS.get(i)).append('\n');
@@ -96,19 +90,14 @@ class HttpBalancingIT {
     void a_cookie_keeps_a_visitor_on_its_server_until_that_server_goes_down() throws Exception {
         try (NginxServer a = NginxServer.start("ck-a"); NginxServer b = NginxServer.start("ck-b")) {
             int port = Ports.free();
-            Path cfg = Bascule.writeConfig("cookie-insert", """
-                    defaults
-                        mode http
-                        timeout connect 2s
-                        timeout client 10s
-                        timeout server 10s
+            Path cfg = Bascule.writeConfig("cookie-insert", HttpModeIT.config("""
                     listen www
                         bind 127.0.0.1:%d
                         balance roundrobin
                         cookie SERVERID insert indirect nocache httponly
                         server a 127.0.0.1:%d cookie ck-a check inter 200ms fall 1
                         server b 127.0.0.1:%d cookie ck-b check inter 200ms fall 1
-                    """.formatted(port, a.port, b.port));
+                    """.formatted(port, a.port, b.port)));
             Path jar = Bascule.workDir("cookie-jar").resolve("jar.txt");
             Files.deleteIfExists(jar);
             try (Bascule proxy = Bascule.serve(cfg, port)) {
@@ -145,18 +134,13 @@ class HttpBalancingIT {
     void prefix_mode_extends_the_applications_session_cookie() throws Exception {
         try (NginxServer a = NginxServer.start("pf-a"); NginxServer b = NginxServer.start("pf-b")) {
             int port = Ports.free();
-            Path cfg = Bascule.writeConfig("cookie-prefix", """
-                    defaults
-                        mode http
-                        timeout connect 2s
-                        timeout client 10s
-                        timeout server 10s
+            Path cfg = Bascule.writeConfig("cookie-prefix", HttpModeIT.config("""
                     listen www
                         bind 127.0.0.1:%d
                         cookie JSESSIONID prefix
                         server a 127.0.0.1:%d cookie A
                         server b 127.0.0.1:%d cookie B
-                    """.formatted(port, a.port, b.port));
+                    """.formatted(port, a.port, b.port)));
             try (Bascule proxy = Bascule.serve(cfg, port)) {
                 String url = "http://127.0.0.1:" + port;
                 Curl.Reply login = Curl.run(url + "/login");
@@ -250,12 +234,7 @@ class HttpBalancingIT {
             int port = Ports.free();
             int plain = Ports.free();
             int stats = Ports.free();
-            Path cfg = Bascule.writeConfig("retry-on", """
-                    defaults
-                        mode http
-                        timeout connect 2s
-                        timeout client 10s
-                        timeout server 10s
+            Path cfg = Bascule.writeConfig("retry-on", HttpModeIT.config("""
                     listen www
                         bind 127.0.0.1:%d
                         retry-on empty-response 503
@@ -270,7 +249,7 @@ class HttpBalancingIT {
                         bind 127.0.0.1:%d
                         stats enable
                         stats uri /stats
-                    """.formatted(port, dropper.port(), busy.port(), web.port, plain, dropper.port(), stats));
+                    """.formatted(port, dropper.port(), busy.port(), web.port, plain, dropper.port(), stats)));
             try (Bascule proxy = Bascule.serve(cfg, port)) {
                 for (int i = 0; i < 6; i++) {
                     Curl.Reply r = Curl.run("http://127.0.0.1:" + port + "/");

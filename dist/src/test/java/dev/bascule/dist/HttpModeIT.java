@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * connections, answers errors with HAProxy's statuses, and stays up whatever arrives.
  */
 class HttpModeIT {
-    private static String config(String body) {
+    /** A config with HTTP defaults (mode http, 2 s connect, 10 s client and server timeouts) and {@code body}. */
+    static String config(String body) {
         return """
                 defaults
                     mode http

@@ -25,7 +25,7 @@ public final class HashBalancer extends GroupBalancer {
     /** Each server's weight summed over the servers before it in the group, for the bounded-load shares. */
     private final Map<ServerState, Integer> cumulativeWeight = new IdentityHashMap<>();
     private int totalWeight;
-    private int next;
+    private final MapCursor cursor = new MapCursor();
 
     public HashBalancer(ServerPool pool, boolean allBackups, HashKey key, boolean consistent, int balanceFactor) {
         super(pool, allBackups);
@@ -42,7 +42,7 @@ public final class HashBalancer extends GroupBalancer {
         }
         long h = key.hash(client, request);
         if (h == HashKey.NONE) {
-            return roundRobin(avoid);
+            return cursor.next(map, group, avoid);
         }
         ServerState s;
         if (consistent) {
@@ -73,21 +73,10 @@ public final class HashBalancer extends GroupBalancer {
         return s.served() < Math.max(1, share);
     }
 
-    private ServerState roundRobin(ServerState avoid) {
-        for (int tries = 0; tries < map.size(); tries++) {
-            ServerState s = group.get(map.slot(next));
-            next = (next + 1) % map.size();
-            if (s != avoid && s.hasSlot()) {
-                return s;
-            }
-        }
-        return avoid != null && avoid.hasSlot() ? avoid : null;
-    }
-
     @Override
     void rebuild() {
         map = StaticRoundRobin.weightMap(pool, group);
-        next = map.size() == 0 ? 0 : next % map.size();
+        cursor.resized(map);
         if (consistent) {
             ring = ConsistentHashRing.of(group, s -> s.config().id(), ServerState::weight);
             cumulativeWeight.clear();

@@ -12,7 +12,7 @@ import java.util.List;
  */
 public final class StaticRoundRobin extends GroupBalancer {
     private WeightMap map;
-    private int next;
+    private final MapCursor cursor = new MapCursor();
 
     public StaticRoundRobin(ServerPool pool, boolean allBackups) {
         super(pool, allBackups);
@@ -24,20 +24,13 @@ public final class StaticRoundRobin extends GroupBalancer {
         if (map == null || map.size() == 0) {
             return null;
         }
-        for (int tries = 0; tries < map.size(); tries++) {
-            ServerState s = group.get(map.slot(next));
-            next = (next + 1) % map.size();
-            if (s != avoid && s.hasSlot()) {
-                return s;
-            }
-        }
-        return avoid != null && avoid.hasSlot() ? avoid : null;
+        return cursor.next(map, group, avoid);
     }
 
     @Override
     void rebuild() {
         map = weightMap(pool, group);
-        next = map.size() == 0 ? 0 : next % map.size();
+        cursor.resized(map);
     }
 
     /**

@@ -38,7 +38,8 @@ class HaproxyOrderTest {
         }
     }
 
-    private static List<ServerState> servers(String weights) {
+    /** Servers a, b, c... with the given weights and ids 1, 2, 3..., as HAProxy numbers them. */
+    static List<ServerState> servers(String weights) {
         List<ServerState> servers = new ArrayList<>();
         String[] w = weights.split(":");
         for (int i = 0; i < w.length; i++) {

@@ -21,16 +21,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The hashing algorithms end to end inside the balancer: key extraction, hash function, map or ring. */
 class HashBalancerTest {
-    private static List<ServerState> servers(String weights) {
-        List<ServerState> servers = new ArrayList<>();
-        String[] w = weights.split(":");
-        for (int i = 0; i < w.length; i++) {
-            servers.add(RoundRobinTest.server(String.valueOf((char) ('a' + i)), Integer.parseInt(w[i]), false, i + 1,
-                    null));
-        }
-        return servers;
-    }
-
     private static Balance balance(String algorithm, List<String> args, String hashType, String function) {
         boolean byDefault = function.equals("default");
         String[] f = function.split(" ");
@@ -60,7 +50,7 @@ class HashBalancerTest {
             for (String[] row : HashFunctionTest.fixture(fixture, "hash_type", "function", "weights", "uri",
                     "server")) {
                 HashBalancer b = balancers.computeIfAbsent(row[0] + row[1] + row[2],
-                        k -> balancer(balance("uri", List.of(), row[0], row[1]), servers(row[2])));
+                        k -> balancer(balance("uri", List.of(), row[0], row[1]), HaproxyOrderTest.servers(row[2])));
                 String key = row[0] + " " + row[1] + " " + row[2] + " " + row[3] + " -> ";
                 expected.add(key + row[4]);
                 actual.add(key + b.pick(null, null, get(row[3])).name());
@@ -89,7 +79,7 @@ class HashBalancerTest {
 
     @Test
     void a_request_without_the_key_is_balanced_round_robin() {
-        HashBalancer b = balancer(balance("url_param", List.of("userid"), "map-based", "default"), servers("1:1:1"));
+        HashBalancer b = balancer(balance("url_param", List.of("userid"), "map-based", "default"), HaproxyOrderTest.servers("1:1:1"));
         List<String> names = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             names.add(b.pick(null, null, get("/no-param")).name());
@@ -104,7 +94,7 @@ class HashBalancerTest {
     @Test
     void hash_expression_lowercases_the_host() {
         HashBalancer b = balancer(balance("hash", List.of("req.hdr(host),lower"), "map-based", "default"),
-                servers("1:1:1:1"));
+                HaproxyOrderTest.servers("1:1:1:1"));
         for (String host : List.of("Example.COM", "www.test.org", "A.B")) {
             assertEquals(b.pick(null, null, get("/", "Host", host.toLowerCase())).name(),
                     b.pick(null, null, get("/other", "Host", host)).name(), host);
@@ -113,7 +103,7 @@ class HashBalancerTest {
 
     @Test
     void hash_src_hashes_the_address_bytes() throws Exception {
-        HashBalancer b = balancer(balance("hash", List.of("src"), "map-based", "default"), servers("1:1:1"));
+        HashBalancer b = balancer(balance("hash", List.of("src"), "map-based", "default"), HaproxyOrderTest.servers("1:1:1"));
         InetSocketAddress client = new InetSocketAddress(InetAddress.getByName("10.0.0.9"), 1234);
         int h = HashFunction.SDBM.hash(new byte[] {10, 0, 0, 9});
         assertEquals(String.valueOf((char) ('a' + Integer.remainderUnsigned(h, 3))),
@@ -126,7 +116,7 @@ class HashBalancerTest {
      */
     @Test
     void balance_factor_walks_past_an_overloaded_server() {
-        List<ServerState> s = servers("1:1:1:1");
+        List<ServerState> s = HaproxyOrderTest.servers("1:1:1:1");
         Balance b = balance("uri", List.of(), "consistent", "default").withBalanceFactor(150);
         HashBalancer hb = balancer(b, s);
         HttpRequest request = get("/key/0");
@@ -143,7 +133,7 @@ class HashBalancerTest {
 
     @Test
     void a_redispatch_avoids_the_server_on_the_ring() {
-        List<ServerState> s = servers("1:1:1");
+        List<ServerState> s = HaproxyOrderTest.servers("1:1:1");
         HashBalancer hb = balancer(balance("uri", List.of(), "consistent", "default"), s);
         ServerState first = hb.pick(null, null, get("/k"));
         assertNotEquals(first, hb.pick(first, null, get("/k")));
