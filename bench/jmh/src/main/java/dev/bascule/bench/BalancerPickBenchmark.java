@@ -1,6 +1,7 @@
 package dev.bascule.bench;
 
 import dev.bascule.config.model.Address;
+import dev.bascule.config.model.Balance;
 import dev.bascule.config.model.Server;
 import dev.bascule.config.model.ServerCheck;
 import dev.bascule.config.model.Source;
@@ -14,6 +15,10 @@ import dev.bascule.core.balance.HashBalancer;
 import dev.bascule.core.balance.HashKeys;
 import dev.bascule.core.balance.StaticRoundRobin;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -43,11 +48,12 @@ public class BalancerPickBenchmark {
     @Param({"2", "100", "10000"})
     int servers;
 
-    @Param({"roundrobin", "static-rr", "leastconn", "source", "random"})
+    @Param({"roundrobin", "static-rr", "leastconn", "source", "random", "uri", "uri-consistent"})
     String algorithm;
 
     private Balancer balancer;
     private InetSocketAddress client;
+    private HttpRequest request;
 
     @Setup
     public void setup() throws Exception {
@@ -63,14 +69,19 @@ public class BalancerPickBenchmark {
             case "static-rr" -> new StaticRoundRobin(pool, false);
             case "leastconn" -> new LeastConn(pool, false);
             case "source" -> new HashBalancer(pool, false, HashKeys.source(false), false, 0);
+            case "uri" -> new HashBalancer(pool, false, HashKeys.of(Balance.ROUNDROBIN.withAlgorithm("uri", List.of())),
+                    false, 0);
+            case "uri-consistent" -> new HashBalancer(pool, false, HashKeys.of(new Balance("uri", List.of(),
+                    "consistent", "sdbm", true, 0)), true, 0);
             case "random" -> new RandomDraws(pool, false, 2);
             default -> new RoundRobin(pool, false);
         };
         client = new InetSocketAddress(InetAddress.getByName("10.1.2.3"), 40000);
+        request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/static/img/logo-2026.png?v=3");
     }
 
     @Benchmark
     public ServerState pick() {
-        return balancer.pick(null, client, null);
+        return balancer.pick(null, client, request);
     }
 }
