@@ -259,18 +259,30 @@ public final class ServerState {
         return config.address();
     }
 
-    /** A session to this server began; {@code client} is closed if the server is shut down. */
-    public void sessionStarted(Channel client) {
-        maxSessions.accumulateAndGet(currentSessions.incrementAndGet(), Math::max);
+    /** A session to this server began: a TCP connection, or one HTTP transaction. */
+    public void sessionStarted() {
+        int n = currentSessions.incrementAndGet();
+        if (n > maxSessions.get()) {
+            maxSessions.accumulateAndGet(n, Math::max);
+        }
         totalSessions.incrementAndGet();
-        sessions.add(client);
-        consecutiveErrors.set(0);
+        // Read before writing: a write per request would bounce the line between event loops.
+        if (consecutiveErrors.get() != 0) {
+            consecutiveErrors.set(0);
+        }
     }
 
-    public void sessionEnded(Channel client) {
-        if (sessions.remove(client)) {
-            currentSessions.decrementAndGet();
-        }
+    public void sessionEnded() {
+        currentSessions.decrementAndGet();
+    }
+
+    /**
+     * A connection that {@link #shutdownSessions()} closes, until it closes by itself: the client's in TCP mode,
+     * the server connection's in HTTP mode (registered once per connection, not per request).
+     */
+    public void track(Channel connection) {
+        sessions.add(connection);
+        connection.closeFuture().addListener(f -> sessions.remove(connection));
     }
 
     /** {@code on-marked-down shutdown-sessions} and friends: ends every session on this server. */

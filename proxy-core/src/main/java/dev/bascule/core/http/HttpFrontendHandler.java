@@ -353,7 +353,6 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
 
     @Override
     public void connected(Channel serverChannel, ServerState s, boolean reused) {
-        Channel client = ctx.channel();
         if (reused) {
             serverChannel.pipeline().get(ServerSide.class).bind(this);
         } else {
@@ -364,10 +363,11 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
             }
             p.addLast(new HttpClientCodec(BUFSIZE, BUFSIZE, 8192), new FlowControlHandler(),
                     new ServerSide(s, this));
+            s.track(serverChannel);
         }
         server = serverChannel;
         target = s;
-        s.sessionStarted(client);
+        s.sessionStarted();
         sessionOn = s;
         HttpRequest request = pending;
         pending = null;
@@ -633,7 +633,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
             dispatch.release();
         }
         if (sessionOn != null) {
-            sessionOn.sessionEnded(ctx.channel());
+            sessionOn.sessionEnded();
             sessionOn = null;
         }
     }

@@ -97,8 +97,9 @@ public final class TcpFrontendHandler extends ChannelInboundHandlerAdapter imple
     @Override
     public void connected(Channel serverChannel, ServerState target, boolean reused) {
         Channel client = ctx.channel();
-        target.sessionStarted(client);
-        serverChannel.closeFuture().addListener(f -> target.sessionEnded(client));
+        target.sessionStarted();
+        target.track(client);
+        serverChannel.closeFuture().addListener(f -> target.sessionEnded());
         IdleStateHandler serverIdle = idleTimeout(backend.config().timeouts().serverMs());
         if (serverIdle != null) {
             serverChannel.pipeline().addLast(serverIdle);
