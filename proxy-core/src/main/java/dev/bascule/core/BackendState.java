@@ -42,6 +42,8 @@ public final class BackendState {
     private final AtomicInteger maxQueued = new AtomicInteger();
 
     private final Timings timings;
+    /** Sessions per second, counted by the servers as they start them (one per request in HTTP mode). */
+    private final RateCounter sessionRate = new RateCounter();
 
     public BackendState(Backend config, ServerPool pool, Balancer balancer, Timings timings) {
         this.config = config;
@@ -50,6 +52,7 @@ public final class BackendState {
         this.balancer = balancer;
         this.timings = timings;
         servers.forEach(s -> s.onSlotFreed(this::slotFreed));
+        servers.forEach(s -> s.backendSessionRate(sessionRate));
     }
 
     /**
@@ -132,6 +135,10 @@ public final class BackendState {
 
     public Timings timings() {
         return timings;
+    }
+
+    public RateCounter sessionRate() {
+        return sessionRate;
     }
 
     public String name() {

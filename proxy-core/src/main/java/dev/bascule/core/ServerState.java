@@ -60,6 +60,9 @@ public final class ServerState {
     private final AtomicLong connectionErrors = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
     private final AtomicLong redispatches = new AtomicLong();
+    private final RateCounter sessionRate = new RateCounter();
+    /** The backend's session rate, which this server's sessions add to (its own until a backend adopts it). */
+    private volatile RateCounter backendSessionRate = new RateCounter();
 
     /**
      * @param host  the resolved host of a TCP server, else null
@@ -159,6 +162,11 @@ public final class ServerState {
         return served.get();
     }
 
+    /** Where the backend counts its sessions per second. */
+    public void backendSessionRate(RateCounter rate) {
+        backendSessionRate = rate;
+    }
+
     /** Who to tell when a slot frees (the backend's queue). */
     public void onSlotFreed(Runnable listener) {
         onSlotFreed = listener;
@@ -239,6 +247,8 @@ public final class ServerState {
     public void sessionStarted(Channel client) {
         maxSessions.accumulateAndGet(currentSessions.incrementAndGet(), Math::max);
         totalSessions.incrementAndGet();
+        sessionRate.record();
+        backendSessionRate.record();
         sessions.add(client);
         consecutiveErrors.set(0);
     }
@@ -283,6 +293,10 @@ public final class ServerState {
 
     public int maxSessions() {
         return maxSessions.get();
+    }
+
+    public RateCounter sessionRate() {
+        return sessionRate;
     }
 
     /** Bytes from clients to this server, and back. */
