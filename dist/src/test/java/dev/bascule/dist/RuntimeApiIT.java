@@ -92,6 +92,22 @@ class RuntimeApiIT {
                 assertEquals("UP", be.get(17));
                 assertEquals("1", be.get(32), "type backend");
                 assertEquals("roundrobin", be.get(76), "algo");
+                // Rates: three connections within one second or more; a connection is a session.
+                long rateMax = Long.parseLong(fe.get(35));
+                assertTrue(rateMax >= 1 && rateMax <= 3, "rate_max " + rateMax);
+                assertEquals(fe.get(35), fe.get(78), "conn_rate_max is the session rate's");
+                assertEquals("0", fe.get(34), "rate_lim");
+                assertEquals("", fe.get(46), "no req_rate in mode tcp");
+                long serverMax = Long.parseLong(srv.get(35));
+                assertTrue(serverMax >= 1 && serverMax <= 3, "server rate_max " + serverMax);
+                assertEquals(srv.get(35), be.get(35), "the backend's only server has all its sessions");
+                Map<String, String> info = new HashMap<>();
+                socat("UNIX-CONNECT:" + sock, "show info").lines().filter(l -> l.contains(": "))
+                        .forEach(l -> info.put(l.substring(0, l.indexOf(": ")), l.substring(l.indexOf(": ") + 2)));
+                assertEquals(String.valueOf(rateMax), info.get("MaxConnRate"), "one frontend: the process's rate");
+                assertEquals(info.get("MaxConnRate"), info.get("MaxSessRate"));
+                assertEquals("0", info.get("ConnRateLimit"));
+                assertTrue(Long.parseLong(info.get("ConnRate")) <= 3, info.toString());
                 JsonNode json = new ObjectMapper().readTree(socat("UNIX-CONNECT:" + sock, "show stat json"));
                 assertEquals("FRONTEND", json.get(0).get("svname").asText());
                 assertEquals("3", json.get(0).get("stot").asText());

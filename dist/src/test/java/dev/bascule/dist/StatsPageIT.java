@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -213,6 +215,108 @@ class StatsPageIT {
                         scrape.body());
                 assertTrue(scrape.body().contains("haproxy_backend_total_time_seconds_bucket{proxy=\"logservers\",le="),
                         scrape.body());
+            }
+        }
+    }
+
+    /** The page's CSV as HAProxy's tools read it, by column name: "proxy/svname" -> column -> value. */
+    static Map<String, Map<String, String>> csv(String csv) {
+        List<String> lines = csv.lines().toList();
+        List<String> columns = Arrays.asList(lines.get(0).substring(2).split(",", -1));
+        Map<String, Map<String, String>> rows = new LinkedHashMap<>();
+        for (String line : lines.subList(1, lines.size())) {
+            List<String> values = Arrays.asList(line.split(",", -1));
+            Map<String, String> row = new LinkedHashMap<>();
+            for (int i = 0; i < columns.size() && i < values.size(); i++) {
+                row.put(columns.get(i), values.get(i));
+            }
+            rows.put(row.get("pxname") + "/" + row.get("svname"), row);
+        }
+        return rows;
+    }
+
+    private static void assertBetween(long min, long max, String value, String what) {
+        long v = Long.parseLong(value);
+        assertTrue(v >= min && v <= max, what + " = " + v + ", expected " + min + ".." + max);
+    }
+
+    /**
+     * Three requests on one connection: one session (so a busiest second of exactly one session, however
+     * slow the machine), three requests and three server sessions spread over one second or more.
+     */
+    @Test
+    void session_connection_and_request_rates_in_every_format() throws Exception {
+        try (NginxServer web = NginxServer.start("web-rates")) {
+            int stats = Ports.free();
+            int port = Ports.free();
+            int metrics = Ports.free();
+            Path cfg = Bascule.writeConfig("stats-rates", TcpProxyIT.config("""
+                    listen stats
+                        bind 127.0.0.1:%d
+                        mode http
+                        stats uri /stats
+                    frontend prometheus
+                        bind 127.0.0.1:%d
+                        mode http
+                        http-request use-service prometheus-exporter if { path /metrics }
+                    listen web
+                        bind 127.0.0.1:%d
+                        mode http
+                        server a 127.0.0.1:%d
+                    """.formatted(stats, metrics, port, web.port)));
+            try (Bascule proxy = Bascule.serve(cfg, port)) {
+                String url = "http://127.0.0.1:" + port + "/";
+                assertEquals(200, Curl.run(url, url, url).status());
+
+                Map<String, Map<String, String>> rows = csv(Curl.run("http://127.0.0.1:" + stats + "/stats;csv").body());
+                Map<String, String> fe = rows.get("web/FRONTEND");
+                assertEquals("1", fe.get("stot"));
+                assertEquals("1", fe.get("rate_max"), "one session");
+                assertEquals("1", fe.get("conn_rate_max"), "one connection");
+                assertBetween(0, 1, fe.get("rate"), "rate");
+                assertBetween(0, 1, fe.get("conn_rate"), "conn_rate");
+                assertEquals("0", fe.get("rate_lim"), "no rate-limit sessions, written 0 as HAProxy does");
+                assertEquals("3", fe.get("req_tot"));
+                assertBetween(1, 3, fe.get("req_rate_max"), "req_rate_max");
+                assertBetween(0, 3, fe.get("req_rate"), "req_rate");
+                Map<String, String> server = rows.get("web/a");
+                assertBetween(1, 3, server.get("rate_max"), "server rate_max: a session per request");
+                assertBetween(0, 3, server.get("rate"), "server rate");
+                assertEquals("", server.get("rate_lim"));
+                Map<String, String> be = rows.get("web/BACKEND");
+                assertBetween(1, 3, be.get("rate_max"), "backend rate_max");
+                assertEquals("", be.get("req_rate"), "req_rate is a frontend column");
+                assertBetween(1, Long.MAX_VALUE, rows.get("stats/FRONTEND").get("rate_max"), "the page's own session");
+
+                JsonNode json = new ObjectMapper().readTree(Curl.run("http://127.0.0.1:" + stats + "/stats;json").body());
+                JsonNode jsonFe = null;
+                for (JsonNode row : json) {
+                    if (row.get("pxname").asText().equals("web") && row.get("svname").asText().equals("FRONTEND")) {
+                        jsonFe = row;
+                    }
+                }
+                assertEquals("1", jsonFe.get("conn_rate_max").asText(), json.toString());
+
+                String page = Curl.run("http://127.0.0.1:" + stats + "/stats").body();
+                String table = page.substring(page.indexOf("<table class=\"tbl\" id=\"web\">"));
+                // Queue (empty for a frontend), then Session rate: Cur, Max, Limit ("-": none).
+                assertTrue(table.matches("(?s).*<tr class=\"frontend\"><td class=\"ac\">FRONTEND</td>"
+                        + "<td></td><td></td><td></td><td>[01]</td><td>1</td><td>-</td>.*"), table);
+
+                String scrape = Curl.run("http://127.0.0.1:" + metrics + "/metrics").body();
+                for (String metric : List.of("haproxy_frontend_max_session_rate{proxy=\"web\"} 1.0",
+                        "haproxy_frontend_connections_rate_max{proxy=\"web\"} 1.0",
+                        "haproxy_frontend_limit_session_rate{proxy=\"web\"} 0.0",
+                        "haproxy_frontend_current_session_rate{proxy=\"web\"} ",
+                        "haproxy_frontend_http_requests_rate_max{proxy=\"web\"} ",
+                        "haproxy_backend_current_session_rate{proxy=\"web\"} ",
+                        "haproxy_backend_max_session_rate{proxy=\"web\"} ",
+                        "haproxy_server_current_session_rate{proxy=\"web\",server=\"a\"} ",
+                        "haproxy_server_max_session_rate{proxy=\"web\",server=\"a\"} ",
+                        "haproxy_process_current_connection_rate ", "haproxy_process_max_connection_rate ",
+                        "haproxy_process_current_session_rate ", "haproxy_process_max_session_rate ")) {
+                    assertTrue(scrape.contains(metric), metric + " in\n" + scrape);
+                }
             }
         }
     }

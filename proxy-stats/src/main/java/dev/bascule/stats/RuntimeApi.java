@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bascule.config.Version;
 import dev.bascule.core.BackendState;
 import dev.bascule.core.FrontendState;
+import dev.bascule.core.RateCounter;
 import dev.bascule.core.Runtime;
 import dev.bascule.core.ServerState;
 
@@ -182,6 +183,7 @@ public final class RuntimeApi {
         long up = runtime.uptimeMillis() / 1000;
         int conns = runtime.frontends().stream().mapToInt(FrontendState::sessionsCurrent).sum();
         long cum = runtime.frontends().stream().mapToLong(FrontendState::sessionsTotal).sum();
+        RateCounter connections = runtime.connectionRate();
         return "Name: Bascule\n"
                 + "Version: " + Version.BASCULE + "\n"
                 + "Release_date: " + Version.BUILD_DATE + "\n"
@@ -192,7 +194,14 @@ public final class RuntimeApi {
                 + "Uptime_sec: " + up + "\n"
                 + "Maxconn: " + runtime.maxconn() + "\n"
                 + "CurrConns: " + conns + "\n"
-                + "CumConns: " + cum + "\n";
+                + "CumConns: " + cum + "\n"
+                // Each accepted connection is a session; no maxconnrate nor maxsessrate limits them yet (0).
+                + "ConnRate: " + connections.rate() + "\n"
+                + "ConnRateLimit: 0\n"
+                + "MaxConnRate: " + connections.max() + "\n"
+                + "SessRate: " + connections.rate() + "\n"
+                + "SessRateLimit: 0\n"
+                + "MaxSessRate: " + connections.max() + "\n";
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.bascule.config.model.Server;
 import dev.bascule.core.BackendState;
 import dev.bascule.core.FrontendState;
 import dev.bascule.core.HttpCounters;
+import dev.bascule.core.RateCounter;
 import dev.bascule.core.Runtime;
 import dev.bascule.core.ServerState;
 import dev.bascule.core.check.CheckResult;
@@ -22,7 +23,8 @@ import java.util.Objects;
  * {@code show stat} in HAProxy's CSV (doc/management.txt, section 9.1): the header names the columns, rows
  * are FRONTEND, each server, then BACKEND, per proxy in configuration order. Columns 0 to 79 are written,
  * in HAProxy 2.6's order, so tools that read them by position keep working. The HTTP columns (hrsp_*,
- * req_tot) are filled for {@code mode http} proxies and left empty for TCP ones, as HAProxy does.
+ * req_tot, req_rate) are filled for {@code mode http} proxies and left empty for TCP ones, as HAProxy does. The
+ * rates are HAProxy's: events over the last second, sliding, and the busiest second so far.
  */
 public final class StatsCsv {
     static final List<String> COLUMNS = List.of("pxname", "svname", "qcur", "qmax", "scur", "smax", "slim",
@@ -75,7 +77,7 @@ public final class StatsCsv {
         return out.toString();
     }
 
-    /** HAProxy fills hrsp_* (and req_tot for proxies) only in HTTP mode. */
+    /** HAProxy fills hrsp_* (and req_tot for proxies, req_rate for frontends) only in HTTP mode. */
     private static void http(Map<String, String> r, Mode mode, HttpCounters http, boolean requests) {
         if (mode != Mode.HTTP) {
             return;
@@ -86,6 +88,15 @@ public final class StatsCsv {
         if (requests) {
             r.put("req_tot", String.valueOf(http.requests()));
         }
+        if (http.requestRate() != null) {
+            rate(r, "req_rate", http.requestRate());
+        }
+    }
+
+    /** A rate column and its {@code _max}. */
+    private static void rate(Map<String, String> r, String column, RateCounter rate) {
+        r.put(column, String.valueOf(rate.rate()));
+        r.put(column + "_max", String.valueOf(rate.max()));
     }
 
     private static Map<String, String> row(String pxname, String svname, int iid, int sid, int type) {
@@ -111,7 +122,11 @@ public final class StatsCsv {
         r.put("dresp", "0");
         r.put("ereq", "0");
         r.put("status", "OPEN");
+        rate(r, "rate", f.sessionRate());
+        // HAProxy writes 0 when 'rate-limit sessions' is not set; Bascule does not limit the rate yet.
+        r.put("rate_lim", "0");
         r.put("mode", f.config().mode().keyword());
+        rate(r, "conn_rate", f.sessionRate());
         r.put("conn_tot", String.valueOf(f.sessionsTotal()));
         http(r, f.config().mode(), f.http(), true);
         return r;
@@ -139,6 +154,7 @@ public final class StatsCsv {
         r.put("bck", s.backup() ? "1" : "0");
         r.put("lastchg", String.valueOf(seconds(s.health().lastChangeNanos())));
         r.put("lbtot", String.valueOf(s.totalSessions()));
+        rate(r, "rate", s.sessionRate());
         r.put("mode", b.config().mode().keyword());
         http(r, b.config().mode(), s.http(), false);
         r.put("addr", address(c.address()));
@@ -195,6 +211,7 @@ public final class StatsCsv {
                 .min().orElse(0)));
         r.put("downtime", up ? "0" : "");
         r.put("lbtot", String.valueOf(servers.stream().mapToLong(ServerState::totalSessions).sum()));
+        rate(r, "rate", b.sessionRate());
         http(r, c.mode(), b.http(), true);
         r.put("qtime", String.valueOf(b.timings().queueMillis()));
         r.put("ctime", String.valueOf(b.timings().connectMillis()));

@@ -162,6 +162,9 @@ final class StatsPage {
                     v = v + (r.getOrDefault("check_code", "").isEmpty() ? "" : "/" + r.get("check_code"))
                             + " in " + r.getOrDefault("check_duration", "0") + "ms";
                 }
+                if (g[i].equals("rate_lim") && v.equals("0")) {
+                    v = "-";
+                }
                 if (g[i].equals("status") && "2".equals(type) && !r.getOrDefault("lastchg", "").isEmpty()) {
                     v = duration(Long.parseLong(r.get("lastchg"))) + " " + v;
                 }
