@@ -57,6 +57,8 @@ class RuntimeApiIT {
             Path cfg = Bascule.writeConfig("api-stat", """
                     global
                         stats socket %s mode 600 level admin
+                        node lb-1
+                        description Primary balancer
                     """.formatted(sock) + TcpProxyIT.config("""
                     listen svc
                         bind 127.0.0.1:%d
@@ -108,6 +110,8 @@ class RuntimeApiIT {
                 assertEquals(info.get("MaxConnRate"), info.get("MaxSessRate"));
                 assertEquals("0", info.get("ConnRateLimit"));
                 assertTrue(Long.parseLong(info.get("ConnRate")) <= 3, info.toString());
+                assertEquals("lb-1", info.get("node"));
+                assertEquals("Primary balancer", info.get("description"));
                 JsonNode json = new ObjectMapper().readTree(socat("UNIX-CONNECT:" + sock, "show stat json"));
                 assertEquals("FRONTEND", json.get(0).get("svname").asText());
                 assertEquals("3", json.get(0).get("stot").asText());

@@ -320,4 +320,68 @@ class StatsPageIT {
             }
         }
     }
+
+    @Test
+    void scope_legends_node_and_description_shape_the_page() throws Exception {
+        try (TestServer a = TestServer.start(TestServer.named("a"))) {
+            int scoped = Ports.free();
+            int named = Ports.free();
+            int port = Ports.free();
+            int other = Ports.free();
+            Path cfg = Bascule.writeConfig("stats-scope", """
+                    global
+                        node lb-paris-1
+                        description Paris edge, rack 3
+                    defaults
+                        mode tcp
+                        timeout connect 2s
+                        timeout client 30s
+                        timeout server 30s
+                    listen stats
+                        bind 127.0.0.1:%d
+                        mode http
+                        stats uri /stats
+                        stats scope .
+                        stats scope web
+                        stats show-legends
+                        stats show-node
+                        stats show-desc
+                    listen named
+                        bind 127.0.0.1:%d
+                        mode http
+                        stats uri /
+                        stats show-node edge-7
+                        stats show-desc Edge seven
+                    listen web
+                        bind 127.0.0.1:%d
+                        server w1 127.0.0.1:%d
+                    listen other
+                        bind 127.0.0.1:%d
+                        server o1 127.0.0.1:%d
+                    """.formatted(scoped, named, port, a.port(), other, a.port()));
+            try (Bascule proxy = Bascule.serve(cfg, port)) {
+                String url = "http://127.0.0.1:" + scoped + "/stats";
+                String page = Curl.run(url).body();
+                assertTrue(page.contains("<title>Statistics Report for Bascule on lb-paris-1</title>"), page);
+                assertTrue(page.contains(" on lb-paris-1: Paris edge, rack 3</h2>"), page);
+                assertTrue(page.contains("id=\"stats\"") && page.contains("id=\"web\""), "'.' and 'web' in scope");
+                assertTrue(!page.contains("id=\"named\"") && !page.contains("id=\"other\""), page);
+                assertTrue(page.contains("<u>stats<div class=\"tips\">cap: listen, mode: http, id: 1</div></u>"), page);
+                assertTrue(page.contains("<u>web<div class=\"tips\">cap: listen, mode: tcp, id: 3</div></u>"), page);
+                assertTrue(page.contains("<u>w1<div class=\"tips\">IPv4: 127.0.0.1:" + a.port() + ", id: 1</div></u>"),
+                        page);
+                assertTrue(page.contains("<u>BACKEND<div class=\"tips\">balancing: roundrobin</div></u>"), page);
+                assertEquals(List.of("stats/FRONTEND", "stats/BACKEND", "web/FRONTEND", "web/w1", "web/BACKEND"),
+                        List.copyOf(csv(Curl.run(url + ";csv").body()).keySet()));
+                JsonNode json = new ObjectMapper().readTree(Curl.run(url + ";json").body());
+                assertEquals(5, json.size(), json.toString());
+                assertEquals("3", json.get(2).get("iid").asText(), "ids are those of the whole configuration");
+
+                String all = Curl.run("http://127.0.0.1:" + named + "/").body();
+                assertTrue(all.contains(" on edge-7: Edge seven</h2>"), all);
+                assertTrue(all.contains("id=\"other\"") && all.contains("id=\"named\""), "no scope: every proxy");
+                assertTrue(!all.contains("class=\"tips\">"), "no legends without show-legends");
+            }
+        }
+    }
 }

@@ -1,7 +1,5 @@
 package dev.bascule.stats;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bascule.config.Version;
 import dev.bascule.core.BackendState;
 import dev.bascule.core.FrontendState;
@@ -12,7 +10,7 @@ import dev.bascule.core.ServerState;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Objects;
 
 /**
  * HAProxy's runtime API commands (doc/management.txt, section 9.3) over the live state: what the stats
@@ -72,7 +70,7 @@ public final class RuntimeApi {
                 return info();
             }
             if (cmd.startsWith("show stat")) {
-                return w.length > 2 && w[2].equals("json") ? json() : StatsCsv.csv(runtime);
+                return w.length > 2 && w[2].equals("json") ? StatsCsv.json(StatsCsv.rows(runtime)) : StatsCsv.csv(runtime);
             }
             if (cmd.startsWith("show servers state")) {
                 return serversState(w.length > 3 ? w[3] : null);
@@ -201,7 +199,9 @@ public final class RuntimeApi {
                 + "MaxConnRate: " + connections.max() + "\n"
                 + "SessRate: " + connections.rate() + "\n"
                 + "SessRateLimit: 0\n"
-                + "MaxSessRate: " + connections.max() + "\n";
+                + "MaxSessRate: " + connections.max() + "\n"
+                + "node: " + StatsPage.node(runtime.global()) + "\n"
+                + "description: " + Objects.toString(runtime.global().description(), "") + "\n";
     }
 
     /**
@@ -243,12 +243,4 @@ public final class RuntimeApi {
         return out.toString();
     }
 
-    private String json() {
-        try {
-            List<Map<String, String>> rows = StatsCsv.rows(runtime);
-            return new ObjectMapper().writeValueAsString(rows) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

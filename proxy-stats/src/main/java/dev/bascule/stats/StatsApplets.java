@@ -31,10 +31,14 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
- * The stats page ({@code stats uri}, {@code stats auth}, {@code stats realm}, {@code stats refresh}, with
+ * The stats page ({@code stats uri}, {@code stats auth}, {@code stats realm}, {@code stats refresh},
+ * {@code stats scope}, {@code stats show-legends}, {@code stats show-node}, {@code stats show-desc}, with
  * {@code ;csv}, {@code ;json}, {@code ;norefresh} and {@code ;up}) and the Prometheus exporter
  * ({@code http-request use-service prometheus-exporter}), served by frontends that forward no traffic: the
  * {@code listen stats} sections of most configs.
@@ -169,17 +173,27 @@ public final class StatsApplets implements Applets {
 
         private void page(ChannelHandlerContext ctx, FullHttpRequest request, StatsSettings stats, Set<String> opts,
                           boolean admin) {
+            List<Map<String, String>> rows = StatsCsv.rows(runtime, inScope(stats));
             if (opts.contains("csv")) {
-                respond(ctx, request, HttpResponseStatus.OK, "text/plain", StatsCsv.csv(runtime), true);
+                respond(ctx, request, HttpResponseStatus.OK, "text/plain", StatsCsv.csv(rows), true);
             } else if (opts.contains("json")) {
-                respond(ctx, request, HttpResponseStatus.OK, "application/json",
-                        new RuntimeApi(runtime).execute("show stat json", RuntimeApi.Level.USER), true);
+                respond(ctx, request, HttpResponseStatus.OK, "application/json", StatsCsv.json(rows), true);
             } else {
                 String status = opts.stream().filter(o -> o.startsWith("st=")).map(o -> o.substring(3)).findFirst()
                         .orElse(null);
-                respond(ctx, request, HttpResponseStatus.OK, "text/html", StatsPage.html(runtime, stats,
+                respond(ctx, request, HttpResponseStatus.OK, "text/html", StatsPage.html(runtime, stats, rows,
                         !opts.contains("norefresh"), opts.contains("up"), admin, status), true);
             }
+        }
+
+        /** {@code stats scope}: the proxies named, "." being this one; every proxy without a scope. */
+        private Predicate<String> inScope(StatsSettings stats) {
+            if (stats.scope().isEmpty()) {
+                return proxy -> true;
+            }
+            Set<String> names = stats.scope().stream().map(n -> n.equals(".") ? frontend.name() : n)
+                    .collect(Collectors.toSet());
+            return names::contains;
         }
 
         /** Basic authentication against every {@code stats auth} pair, each compared in constant time. */

@@ -1,5 +1,7 @@
 package dev.bascule.stats;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bascule.config.model.Address;
 import dev.bascule.config.model.Backend;
 import dev.bascule.config.model.Mode;
@@ -18,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * {@code show stat} in HAProxy's CSV (doc/management.txt, section 9.1): the header names the columns, rows
@@ -38,11 +41,18 @@ public final class StatsCsv {
             "agent_rise", "agent_fall", "agent_health", "addr", "cookie", "mode", "algo", "conn_rate",
             "conn_rate_max", "conn_tot");
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private StatsCsv() {
     }
 
     /** One row per frontend, server and backend, as ordered maps column -> value (for CSV and JSON). */
     public static List<Map<String, String>> rows(Runtime runtime) {
+        return rows(runtime, proxy -> true);
+    }
+
+    /** The rows of the proxies {@code shown} accepts ({@code stats scope}); ids stay those of the whole list. */
+    static List<Map<String, String>> rows(Runtime runtime, Predicate<String> shown) {
         List<Map<String, String>> rows = new ArrayList<>();
         Map<String, Integer> proxyIds = new LinkedHashMap<>();
         for (FrontendState f : runtime.frontends()) {
@@ -52,6 +62,9 @@ public final class StatsCsv {
             proxyIds.putIfAbsent(b.name(), proxyIds.size() + 1);
         }
         for (String proxy : proxyIds.keySet()) {
+            if (!shown.test(proxy)) {
+                continue;
+            }
             int iid = proxyIds.get(proxy);
             runtime.frontends().stream().filter(f -> f.name().equals(proxy)).findFirst()
                     .ifPresent(f -> rows.add(frontend(f, iid)));
@@ -67,14 +80,27 @@ public final class StatsCsv {
     }
 
     public static String csv(Runtime runtime) {
+        return csv(rows(runtime));
+    }
+
+    static String csv(List<Map<String, String>> rows) {
         StringBuilder out = new StringBuilder("# ").append(String.join(",", COLUMNS)).append(",\n");
-        for (Map<String, String> row : rows(runtime)) {
+        for (Map<String, String> row : rows) {
             for (String c : COLUMNS) {
                 out.append(row.getOrDefault(c, "")).append(',');
             }
             out.append('\n');
         }
         return out.toString();
+    }
+
+    /** {@code show stat json}, {@code ;json}: the rows as an array of objects, columns as keys. */
+    static String json(List<Map<String, String>> rows) {
+        try {
+            return JSON.writeValueAsString(rows) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** HAProxy fills hrsp_* (and req_tot for proxies, req_rate for frontends) only in HTTP mode. */
