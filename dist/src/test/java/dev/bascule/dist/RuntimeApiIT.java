@@ -110,6 +110,19 @@ class RuntimeApiIT {
                 assertEquals(info.get("MaxConnRate"), info.get("MaxSessRate"));
                 assertEquals("0", info.get("ConnRateLimit"));
                 assertTrue(Long.parseLong(info.get("ConnRate")) <= 3, info.toString());
+                // The typed format: one line per non-empty field, with its position, tags and type.
+                List<String> typed = socat("UNIX-CONNECT:" + sock, "show stat typed").lines().toList();
+                for (String line : typed) {
+                    assertTrue(line.matches("[FBS]\\.1\\.[01]\\.\\d+\\.[a-z_0-9]+\\.1:[A-Za-z]{3}:(str|u32|u64|s32):.+"),
+                            line);
+                }
+                assertTrue(typed.contains("F.1.0.0.pxname.1:KNS:str:svc"), typed.toString());
+                assertTrue(typed.contains("S.1.1.1.svname.1:KNS:str:e1"), typed.toString());
+                assertTrue(typed.contains("S.1.1.7.stot.1:MCP:u64:3"), typed.toString());
+                assertTrue(typed.contains("B.1.0.17.status.1:SGP:str:UP"), typed.toString());
+                assertTrue(typed.contains("F.1.0.35.rate_max.1:MMP:u32:" + rateMax), typed.toString());
+                assertEquals(fe.stream().filter(v -> !v.isEmpty()).count(),
+                        typed.stream().filter(l -> l.startsWith("F.")).count(), "every non-empty FRONTEND column");
                 assertEquals("lb-1", info.get("node"));
                 assertEquals("Primary balancer", info.get("description"));
                 JsonNode json = new ObjectMapper().readTree(socat("UNIX-CONNECT:" + sock, "show stat json"));

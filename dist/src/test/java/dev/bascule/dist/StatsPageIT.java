@@ -297,6 +297,9 @@ class StatsPageIT {
                 }
                 assertEquals("1", jsonFe.get("conn_rate_max").asText(), json.toString());
 
+                assertTrue(Curl.run("http://127.0.0.1:" + stats + "/stats;typed").body().lines()
+                        .anyMatch(l -> l.equals("F.3.0.78.conn_rate_max.1:MMP:u32:1")), "typed output, as HAProxy's");
+
                 String page = Curl.run("http://127.0.0.1:" + stats + "/stats").body();
                 String table = page.substring(page.indexOf("<table class=\"tbl\" id=\"web\">"));
                 // Queue (empty for a frontend), then Session rate: Cur, Max, Limit ("-": none).

@@ -10,6 +10,7 @@ import dev.bascule.core.ServerState;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -27,7 +28,7 @@ public final class RuntimeApi {
             "  prompt                                  : toggle interactive mode with prompt",
             "  quit                                    : disconnect",
             "  show info                               : report information about the running process",
-            "  show stat [json]                        : report counters for each proxy and server",
+            "  show stat [json|typed]                  : report counters for each proxy and server",
             "  show servers state [<backend>]          : dump volatile server information",
             "  show backend                            : list backends in the current running config",
             "  get weight <bk>/<srv>                   : report a server's current weight",
@@ -70,7 +71,10 @@ public final class RuntimeApi {
                 return info();
             }
             if (cmd.startsWith("show stat")) {
-                return w.length > 2 && w[2].equals("json") ? StatsCsv.json(StatsCsv.rows(runtime)) : StatsCsv.csv(runtime);
+                List<String> options = Arrays.asList(w).subList(2, w.length);
+                List<Map<String, String>> rows = StatsCsv.rows(runtime);
+                return options.contains("json") ? StatsCsv.json(rows)
+                        : options.contains("typed") ? StatsCsv.typed(rows) : StatsCsv.csv(rows);
             }
             if (cmd.startsWith("show servers state")) {
                 return serversState(w.length > 3 ? w[3] : null);

@@ -39,7 +39,7 @@ import java.util.stream.Collectors;
 /**
  * The stats page ({@code stats uri}, {@code stats auth}, {@code stats realm}, {@code stats refresh},
  * {@code stats scope}, {@code stats show-legends}, {@code stats show-node}, {@code stats show-desc}, with
- * {@code ;csv}, {@code ;json}, {@code ;norefresh} and {@code ;up}) and the Prometheus exporter
+ * {@code ;csv}, {@code ;json}, {@code ;typed}, {@code ;norefresh} and {@code ;up}) and the Prometheus exporter
  * ({@code http-request use-service prometheus-exporter}), served by frontends that forward no traffic: the
  * {@code listen stats} sections of most configs.
  */
@@ -178,6 +178,8 @@ public final class StatsApplets implements Applets {
                 respond(ctx, request, HttpResponseStatus.OK, "text/plain", StatsCsv.csv(rows), true);
             } else if (opts.contains("json")) {
                 respond(ctx, request, HttpResponseStatus.OK, "application/json", StatsCsv.json(rows), true);
+            } else if (opts.contains("typed")) {
+                respond(ctx, request, HttpResponseStatus.OK, "text/plain", StatsCsv.typed(rows), true);
             } else {
                 String status = opts.stream().filter(o -> o.startsWith("st=")).map(o -> o.substring(3)).findFirst()
                         .orElse(null);

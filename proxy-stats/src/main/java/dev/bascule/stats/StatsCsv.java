@@ -41,6 +41,21 @@ public final class StatsCsv {
             "agent_rise", "agent_fall", "agent_health", "addr", "cookie", "mode", "algo", "conn_rate",
             "conn_rate_max", "conn_tot");
 
+    /**
+     * Each column's tags in HAProxy's typed output (origin, nature, scope: doc/management.txt, "typed output
+     * format") and its type, in column order.
+     */
+    private static final List<String> TYPED = List.of("KNS:str", "KNS:str", "MGP:u32", "MMP:u32", "MGP:u32",
+            "MMP:u32", "CLP:u32", "MCP:u64", "MCP:u64", "MCP:u64", "MCP:u64", "MCP:u64", "MCP:u64", "MCP:u64",
+            "MCP:u64", "MCP:u64", "MCP:u64", "SGP:str", "MaP:u32", "MGP:u32", "MGP:u32", "MCP:u64", "MCP:u64",
+            "MAP:u32", "MCP:u32", "CGS:u32", "KGP:u32", "KGS:u32", "KGS:u32", "MaP:u32", "MCP:u64", "CNS:str",
+            "CGS:u32", "MRP:u32", "CLP:u32", "MMP:u32", "MOP:str", "MOP:u32", "MDP:u64", "MCP:u64", "MCP:u64",
+            "MCP:u64", "MCP:u64", "MCP:u64", "MCP:u64", "MCP:u64", "MRP:u32", "MMP:u32", "MCP:u64", "MCP:u64",
+            "MCP:u64", "MCP:u64", "MCP:u64", "MCP:u64", "MCP:u64", "MAP:s32", "MOP:str", "MOP:str", "MaP:u32",
+            "MaP:u32", "MaP:u32", "MaP:u32", "MOP:str", "MOP:u32", "MDP:u64", "MOP:str", "MOP:str", "CGS:u32",
+            "CGS:u32", "CGS:u32", "CGS:u32", "CGS:u32", "CGS:u32", "CGS:str", "CNS:str", "CGS:str", "CGS:str",
+            "MRP:u32", "MMP:u32", "MCP:u64");
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private StatsCsv() {
@@ -101,6 +116,26 @@ public final class StatsCsv {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * {@code show stat typed}, {@code ;typed}: a line per non-empty field, {@code <obj>.<iid>.<sid>.<position>.
+     * <name>.<process>:<tags>:<type>:<value>}, the object being F (frontend), B (backend) or S (server).
+     */
+    static String typed(List<Map<String, String>> rows) {
+        StringBuilder out = new StringBuilder();
+        for (Map<String, String> row : rows) {
+            String object = "FBS".charAt(Integer.parseInt(row.get("type"))) + "." + row.get("iid") + "."
+                    + row.get("sid") + ".";
+            for (int i = 0; i < COLUMNS.size(); i++) {
+                String value = row.getOrDefault(COLUMNS.get(i), "");
+                if (!value.isEmpty()) {
+                    out.append(object).append(i).append('.').append(COLUMNS.get(i)).append('.').append(row.get("pid"))
+                            .append(':').append(TYPED.get(i)).append(':').append(value).append('\n');
+                }
+            }
+        }
+        return out.toString();
     }
 
     /** HAProxy fills hrsp_* (and req_tot for proxies, req_rate for frontends) only in HTTP mode. */
