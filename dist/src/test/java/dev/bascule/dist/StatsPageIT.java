@@ -387,4 +387,41 @@ class StatsPageIT {
             }
         }
     }
+
+    /** HAProxy serves a backend's page to the requests that reach it, with the backend's own settings. */
+    @Test
+    void a_backends_stats_lines_serve_its_page_to_the_requests_routed_to_it() throws Exception {
+        try (NginxServer web = NginxServer.start("web-be-stats")) {
+            int port = Ports.free();
+            Path cfg = Bascule.writeConfig("stats-backend", """
+                    defaults
+                        mode http
+                        timeout connect 2s
+                        timeout client 10s
+                        timeout server 10s
+                    frontend www
+                        bind 127.0.0.1:%d
+                        default_backend app
+                    backend app
+                        stats uri /admin?stats
+                        stats realm App
+                        stats auth ops:secret
+                        stats scope .
+                        server a 127.0.0.1:%d
+                    """.formatted(port, web.port));
+            try (Bascule proxy = Bascule.serve(cfg, port)) {
+                String url = "http://127.0.0.1:" + port;
+                assertEquals("web-be-stats", Curl.run(url + "/").body().trim(), "other requests reach the server");
+                Curl.Reply none = Curl.run(url + "/admin?stats");
+                assertEquals(401, none.status());
+                assertTrue(none.headers().toLowerCase().contains("www-authenticate: basic realm=\"app\""),
+                        none.headers());
+                String page = Curl.run("-u", "ops:secret", url + "/admin?stats").body();
+                assertTrue(page.contains("id=\"app\"") && !page.contains("id=\"www\""), "'.' is the backend: " + page);
+                assertEquals(List.of("app/a", "app/BACKEND"),
+                        List.copyOf(csv(Curl.run("-u", "ops:secret", url + "/admin?stats;csv").body()).keySet()));
+                assertEquals("web-be-stats", Curl.run(url + "/").body().trim());
+            }
+        }
+    }
 }

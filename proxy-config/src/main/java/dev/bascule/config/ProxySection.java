@@ -362,13 +362,7 @@ final class ProxySection implements Section {
         }
     }
 
-    /** The stats page is served by frontends and listen sections; a backend's stats keywords wait. */
     void stats(Line line) {
-        if (kind == Kind.BACKEND) {
-            diag.warning(line.source(), "'stats " + line.word(1) + "' in a backend is parsed but not implemented "
-                    + "yet; it has no effect (the page is served by frontend and listen sections)");
-            return;
-        }
         stats.keyword(line);
     }
 
@@ -474,6 +468,6 @@ final class ProxySection implements Section {
 
     Backend backend() {
         return new Backend(name, source, mode, balance, servers, timeouts, retries, redispatchInterval,
-                checks.build(), http.build(), backendDirectives);
+                checks.build(), http.build(), stats.build(), backendDirectives);
     }
 }

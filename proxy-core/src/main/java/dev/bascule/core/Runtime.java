@@ -110,7 +110,7 @@ public final class Runtime implements AutoCloseable {
                 }
                 java.util.function.Function<String, io.netty.channel.ChannelHandler[]> claim =
                         applets == null || local || f.mode() != Mode.HTTP ? null
-                                : uri -> applets.claims(f, uri) ? applets.handlers(state, runtime) : null;
+                                : uri -> applets.claim(state, backend, uri, runtime);
                 java.util.function.Consumer<io.netty.channel.Channel> applet = local
                         ? ch -> applets.install(ch, state, runtime) : null;
                 for (Bind bind : f.binds()) {

@@ -56,21 +56,38 @@ public final class StatsApplets implements Applets {
 
     @Override
     public void install(Channel channel, FrontendState frontend, Runtime runtime) {
+        Frontend f = frontend.config();
         channel.pipeline().addLast(new HttpServerCodec());
-        channel.pipeline().addLast(handlers(frontend, runtime));
+        channel.pipeline().addLast(handlers(new Applet(f.name(), f.stats(), f.prometheusPath(), runtime)));
     }
 
+    /** The frontend's page or exporter first, then the backend's page, as HAProxy looks at them in turn. */
     @Override
-    public boolean claims(Frontend frontend, String uri) {
+    public ChannelHandler[] claim(FrontendState frontend, BackendState backend, String uri, Runtime runtime) {
+        Frontend f = frontend.config();
+        if (f.mode() != Mode.HTTP) {
+            return null;
+        }
+        if (exporterAt(f.prometheusPath(), uri) || pageAt(f.stats(), uri)) {
+            return handlers(new Applet(f.name(), f.stats(), f.prometheusPath(), runtime));
+        }
+        if (backend != null && backend.config().mode() == Mode.HTTP && pageAt(backend.config().stats(), uri)) {
+            return handlers(new Applet(backend.name(), backend.config().stats(), null, runtime));
+        }
+        return null;
+    }
+
+    private static ChannelHandler[] handlers(Applet applet) {
+        return new ChannelHandler[] {new HttpObjectAggregator(MAX_REQUEST), applet};
+    }
+
+    private static boolean exporterAt(String prometheus, String uri) {
         String path = uri.indexOf('?') < 0 ? uri : uri.substring(0, uri.indexOf('?'));
-        String prometheus = frontend.prometheusPath();
-        return frontend.mode() == Mode.HTTP && (prometheus != null && (prometheus.isEmpty() || path.equals(prometheus))
-                || frontend.stats().enabled() && uri.startsWith(frontend.stats().uri()));
+        return prometheus != null && (prometheus.isEmpty() || path.equals(prometheus));
     }
 
-    @Override
-    public ChannelHandler[] handlers(FrontendState frontend, Runtime runtime) {
-        return new ChannelHandler[] {new HttpObjectAggregator(MAX_REQUEST), new Applet(frontend.config(), runtime)};
+    private static boolean pageAt(StatsSettings stats, String uri) {
+        return stats.enabled() && uri.startsWith(stats.uri());
     }
 
     /** Built at the first scrape, once the runtime holds every proxy. */
@@ -87,12 +104,18 @@ public final class StatsApplets implements Applets {
         return m;
     }
 
+    /** Answers with the {@code stats} settings and exporter path of the proxy it serves for. */
     private final class Applet extends SimpleChannelInboundHandler<FullHttpRequest> {
-        private final Frontend frontend;
+        private final String proxy;
+        private final StatsSettings stats;
+        private final String prometheus;
         private final Runtime runtime;
 
-        Applet(Frontend frontend, Runtime runtime) {
-            this.frontend = frontend;
+        /** @param prometheus the exporter's path ("" for any), or null */
+        Applet(String proxy, StatsSettings stats, String prometheus, Runtime runtime) {
+            this.proxy = proxy;
+            this.stats = stats;
+            this.prometheus = prometheus;
             this.runtime = runtime;
         }
 
@@ -103,13 +126,10 @@ public final class StatsApplets implements Applets {
                 return;
             }
             String uri = request.uri();
-            String path = uri.indexOf('?') < 0 ? uri : uri.substring(0, uri.indexOf('?'));
-            String prometheus = frontend.prometheusPath();
-            StatsSettings stats = frontend.stats();
-            if (prometheus != null && (prometheus.isEmpty() || path.equals(prometheus))) {
+            if (exporterAt(prometheus, uri)) {
                 respond(ctx, request, HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
                         metrics(runtime).scrape(), true);
-            } else if (stats.enabled() && uri.startsWith(stats.uri())) {
+            } else if (pageAt(stats, uri)) {
                 if (!authorized(request, stats)) {
                     FullHttpResponse r = HttpErrors.response(401, ctx.alloc());
                     r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"" + stats.realm() + "\"");
@@ -193,7 +213,7 @@ public final class StatsApplets implements Applets {
             if (stats.scope().isEmpty()) {
                 return proxy -> true;
             }
-            Set<String> names = stats.scope().stream().map(n -> n.equals(".") ? frontend.name() : n)
+            Set<String> names = stats.scope().stream().map(n -> n.equals(".") ? proxy : n)
                     .collect(Collectors.toSet());
             return names::contains;
         }
