@@ -151,6 +151,8 @@ class RuntimeApiIT {
                         server b 127.0.0.1:%d weight 4
                     """.formatted(port, a.port(), b.port())));
             try (Bascule proxy = Bascule.serve(cfg, port)) {
+                // The stats sockets open after the proxies (the unix one first, in the config's order).
+                proxy.awaitPort(userPort);
                 String admin = "UNIX-CONNECT:" + sock;
                 String user = "TCP:127.0.0.1:" + userPort;
                 assertEquals("Permission denied\n", socat(user, "disable server svc/a"));

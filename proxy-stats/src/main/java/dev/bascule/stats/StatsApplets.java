@@ -130,13 +130,13 @@ public final class StatsApplets implements Applets {
                 respond(ctx, request, HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
                         metrics(runtime).scrape(), true);
             } else if (pageAt(stats, uri)) {
-                if (!authorized(request, stats)) {
+                if (!authorized(request)) {
                     FullHttpResponse r = HttpErrors.response(401, ctx.alloc());
                     r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"" + stats.realm() + "\"");
                     send(ctx, request, r, true);
                     return;
                 }
-                boolean admin = adminAllowed(stats, ctx.channel().remoteAddress());
+                boolean admin = adminAllowed(ctx.channel().remoteAddress());
                 if (request.method().equals(HttpMethod.POST)) {
                     String outcome = admin ? apply(request) : "DENY";
                     FullHttpResponse r = response(HttpResponseStatus.SEE_OTHER, "text/plain", "");
@@ -144,14 +144,14 @@ public final class StatsApplets implements Applets {
                     send(ctx, request, r, true);
                     return;
                 }
-                page(ctx, request, stats, Set.of(uri.substring(stats.uri().length()).split(";")), admin);
+                page(ctx, request, Set.of(uri.substring(stats.uri().length()).split(";")), admin);
             } else {
                 send(ctx, request, HttpErrors.response(503, ctx.alloc()), true);
             }
         }
 
         /** {@code stats admin if|unless TRUE|LOCALHOST} for this client. */
-        private boolean adminAllowed(StatsSettings stats, java.net.SocketAddress client) {
+        private boolean adminAllowed(java.net.SocketAddress client) {
             if (stats.admin() == null) {
                 return false;
             }
@@ -191,9 +191,8 @@ public final class StatsApplets implements Applets {
             return done == 0 ? "NONE" : "DONE";
         }
 
-        private void page(ChannelHandlerContext ctx, FullHttpRequest request, StatsSettings stats, Set<String> opts,
-                          boolean admin) {
-            List<Map<String, String>> rows = StatsCsv.rows(runtime, inScope(stats));
+        private void page(ChannelHandlerContext ctx, FullHttpRequest request, Set<String> opts, boolean admin) {
+            List<Map<String, String>> rows = StatsCsv.rows(runtime, inScope());
             if (opts.contains("csv")) {
                 respond(ctx, request, HttpResponseStatus.OK, "text/plain", StatsCsv.csv(rows), true);
             } else if (opts.contains("json")) {
@@ -209,7 +208,7 @@ public final class StatsApplets implements Applets {
         }
 
         /** {@code stats scope}: the proxies named, "." being this one; every proxy without a scope. */
-        private Predicate<String> inScope(StatsSettings stats) {
+        private Predicate<String> inScope() {
             if (stats.scope().isEmpty()) {
                 return proxy -> true;
             }
@@ -219,7 +218,7 @@ public final class StatsApplets implements Applets {
         }
 
         /** Basic authentication against every {@code stats auth} pair, each compared in constant time. */
-        private boolean authorized(FullHttpRequest request, StatsSettings stats) {
+        private boolean authorized(FullHttpRequest request) {
             if (stats.auth().isEmpty()) {
                 return true;
             }
