@@ -57,6 +57,8 @@ class RuntimeApiIT {
             Path cfg = Bascule.writeConfig("api-stat", """
                     global
                         stats socket %s mode 600 level admin
+                        node lb-1
+                        description Primary balancer
                     """.formatted(sock) + TcpProxyIT.config("""
                     listen svc
                         bind 127.0.0.1:%d
@@ -92,6 +94,37 @@ class RuntimeApiIT {
                 assertEquals("UP", be.get(17));
                 assertEquals("1", be.get(32), "type backend");
                 assertEquals("roundrobin", be.get(76), "algo");
+                // Rates: three connections within one second or more; a connection is a session.
+                long rateMax = Long.parseLong(fe.get(35));
+                assertTrue(rateMax >= 1 && rateMax <= 3, "rate_max " + rateMax);
+                assertEquals(fe.get(35), fe.get(78), "conn_rate_max is the session rate's");
+                assertEquals("0", fe.get(34), "rate_lim");
+                assertEquals("", fe.get(46), "no req_rate in mode tcp");
+                long serverMax = Long.parseLong(srv.get(35));
+                assertTrue(serverMax >= 1 && serverMax <= 3, "server rate_max " + serverMax);
+                assertEquals(srv.get(35), be.get(35), "the backend's only server has all its sessions");
+                Map<String, String> info = new HashMap<>();
+                socat("UNIX-CONNECT:" + sock, "show info").lines().filter(l -> l.contains(": "))
+                        .forEach(l -> info.put(l.substring(0, l.indexOf(": ")), l.substring(l.indexOf(": ") + 2)));
+                assertEquals(String.valueOf(rateMax), info.get("MaxConnRate"), "one frontend: the process's rate");
+                assertEquals(info.get("MaxConnRate"), info.get("MaxSessRate"));
+                assertEquals("0", info.get("ConnRateLimit"));
+                assertTrue(Long.parseLong(info.get("ConnRate")) <= 3, info.toString());
+                // The typed format: one line per non-empty field, with its position, tags and type.
+                List<String> typed = socat("UNIX-CONNECT:" + sock, "show stat typed").lines().toList();
+                for (String line : typed) {
+                    assertTrue(line.matches("[FBS]\\.1\\.[01]\\.\\d+\\.[a-z_0-9]+\\.1:[A-Za-z]{3}:(str|u32|u64|s32):.+"),
+                            line);
+                }
+                assertTrue(typed.contains("F.1.0.0.pxname.1:KNS:str:svc"), typed.toString());
+                assertTrue(typed.contains("S.1.1.1.svname.1:KNS:str:e1"), typed.toString());
+                assertTrue(typed.contains("S.1.1.7.stot.1:MCP:u64:3"), typed.toString());
+                assertTrue(typed.contains("B.1.0.17.status.1:SGP:str:UP"), typed.toString());
+                assertTrue(typed.contains("F.1.0.35.rate_max.1:MMP:u32:" + rateMax), typed.toString());
+                assertEquals(fe.stream().filter(v -> !v.isEmpty()).count(),
+                        typed.stream().filter(l -> l.startsWith("F.")).count(), "every non-empty FRONTEND column");
+                assertEquals("lb-1", info.get("node"));
+                assertEquals("Primary balancer", info.get("description"));
                 JsonNode json = new ObjectMapper().readTree(socat("UNIX-CONNECT:" + sock, "show stat json"));
                 assertEquals("FRONTEND", json.get(0).get("svname").asText());
                 assertEquals("3", json.get(0).get("stot").asText());
@@ -118,10 +151,8 @@ class RuntimeApiIT {
                         server b 127.0.0.1:%d weight 4
                     """.formatted(port, a.port(), b.port())));
             try (Bascule proxy = Bascule.serve(cfg, port)) {
-                // The stats sockets open just after the proxies' listeners.
-                for (int i = 0; i < 100 && !Bascule.isListening(userPort); i++) {
-                    Thread.sleep(20);
-                }
+                // The stats sockets open after the proxies (the unix one first, in the config's order).
+                proxy.awaitPort(userPort);
                 String admin = "UNIX-CONNECT:" + sock;
                 String user = "TCP:127.0.0.1:" + userPort;
                 assertEquals("Permission denied\n", socat(user, "disable server svc/a"));

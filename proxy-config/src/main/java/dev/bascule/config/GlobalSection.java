@@ -18,9 +18,13 @@ final class GlobalSection implements Section {
 
     static final KeywordTable<GlobalSection> TABLE = new KeywordTable<>("global", List.of(
             supported("daemon", "3.1", 0, "", (g, l) -> g.daemon = true),
+            // The rest of the line, as HAProxy joins it.
+            supported("description", "3.1", 1, "<text>", (g, l) -> g.description = String.join(" ",
+                    l.words().subList(1, l.size()))),
             supported("maxconn", "3.2", 1, "<number>", (g, l) -> g.maxconn = g.integer(l, 1, Integer.MAX_VALUE,
                     g.maxconn)),
             supported("nbthread", "3.1", 1, "<number>", (g, l) -> g.nbthread = g.integer(l, 1, 4096, g.nbthread)),
+            supported("node", "3.1", 1, "<name>", (g, l) -> g.node = l.word(1)),
             supported("noepoll", "3.2", 0, "", (g, l) -> g.noepoll = true),
             supported("pidfile", "3.1", 1, "<pidfile>", (g, l) -> g.pidfile = l.word(1)),
             supported("spread-checks", "3.2", 1, "<0..50, in percent>", (g, l) -> g.spreadChecks = g.integer(l, 0,
@@ -35,7 +39,7 @@ final class GlobalSection implements Section {
             pending("cluster-secret", "3.1", 1, "<secret>"), pending("cpu-map", "3.1", 2, "<thread> <cpu-set>"),
             pending("crt-base", "3.1", 1, "<dir>"), pending("debug", "3.3", 0, ""),
             pending("default-path", "3.1", 1, "{ current | config | parent | origin <path> }"),
-            pending("description", "3.1", 1, "<text>"), pending("deviceatlas-*", "3.1", 1, "<value>"),
+            pending("deviceatlas-*", "3.1", 1, "<value>"),
             pending("expose-experimental-directives", "3.1", 0, ""), pending("external-check", "3.1", 0, ""),
             pending("fd-hard-limit", "3.2", 1, "<number>"), pending("gid", "3.1", 1, "<number>"),
             pending("grace", "3.1", 1, "<time>"), pending("h1-accept-payload-with-any-method", "3.1", 0, ""),
@@ -58,7 +62,7 @@ final class GlobalSection implements Section {
             pending("maxpipes", "3.2", 1, "<number>"), pending("maxsessrate", "3.2", 1, "<number>"),
             pending("maxsslconn", "3.2", 1, "<number>"), pending("maxsslrate", "3.2", 1, "<number>"),
             pending("maxzlibmem", "3.2", 1, "<number>"), pending("mworker-max-reloads", "3.1", 1, "<number>"),
-            pending("no-memory-trimming", "3.2", 0, ""), pending("node", "3.1", 1, "<name>"),
+            pending("no-memory-trimming", "3.2", 0, ""),
             pending("noevports", "3.2", 0, ""), pending("nogetaddrinfo", "3.2", 0, ""),
             pending("nokqueue", "3.2", 0, ""), pending("nopoll", "3.2", 0, ""),
             pending("noreuseport", "3.2", 0, ""), pending("nosplice", "3.2", 0, ""),
@@ -100,6 +104,8 @@ final class GlobalSection implements Section {
     private boolean noepoll;
     private String pidfile;
     private int spreadChecks;
+    private String node;
+    private String description;
     private final List<StatsSocket> statsSockets = new ArrayList<>();
     private final List<Directive> unimplemented = new ArrayList<>();
 
@@ -233,6 +239,7 @@ final class GlobalSection implements Section {
     }
 
     Global build() {
-        return new Global(maxconn, nbthread, daemon, pidfile, noepoll, spreadChecks, statsSockets, unimplemented);
+        return new Global(maxconn, nbthread, daemon, pidfile, noepoll, spreadChecks, node, description, statsSockets,
+                unimplemented);
     }
 }

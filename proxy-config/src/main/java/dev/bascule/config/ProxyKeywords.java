@@ -148,11 +148,11 @@ final class ProxyKeywords {
         pending("stats http-request", "FLB", "4.2", 1, "{ allow | deny | auth [realm <realm>] } ...");
         supported("stats realm", "DFLB", "4.2", 1, "<realm>", ProxySection::stats);
         supported("stats refresh", "DFLB", "4.2", 1, "<delay>", ProxySection::stats);
-        pending("stats scope", "DFLB", "4.2", 1, "{ <name> | \".\" }");
-        pending("stats show-desc", "DFLB", "4.2", 0, "[ <desc> ]");
-        pending("stats show-legends", "DFLB", "4.2", 0, "");
+        supported("stats scope", "DFLB", "4.2", 1, "{ <name> | \".\" }", ProxySection::stats);
+        supported("stats show-desc", "DFLB", "4.2", 0, "[ <desc> ]", ProxySection::stats);
+        supported("stats show-legends", "DFLB", "4.2", 0, "", ProxySection::stats);
         pending("stats show-modules", "DFLB", "4.2", 0, "");
-        pending("stats show-node", "DFLB", "4.2", 0, "[ <name> ]");
+        supported("stats show-node", "DFLB", "4.2", 0, "[ <name> ]", ProxySection::stats);
         supported("stats uri", "DFLB", "4.2", 1, "<prefix>", ProxySection::stats);
         pending("stick match", "LB", "4.2", 1, "<pattern> [table <table>] [{if | unless} <cond>]");
         pending("stick on", "LB", "4.2", 1, "<pattern> [table <table>] [{if | unless} <condition>]");

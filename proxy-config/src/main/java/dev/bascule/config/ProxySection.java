@@ -430,13 +430,7 @@ final class ProxySection implements Section {
         }
     }
 
-    /** The stats page is served by frontends and listen sections; a backend's stats keywords wait. */
     void stats(Line line) {
-        if (kind == Kind.BACKEND) {
-            diag.warning(line.source(), "'stats " + line.word(1) + "' in a backend is parsed but not implemented "
-                    + "yet; it has no effect (the page is served by frontend and listen sections)");
-            return;
-        }
         stats.keyword(line);
     }
 
@@ -548,7 +542,7 @@ final class ProxySection implements Section {
                     + "http; in mode tcp it has no request to hash and balances as roundrobin");
         }
         return new Backend(name, source, mode, balance, numbered(servers), timeouts, retries, redispatchInterval,
-                cookie, retryOn, checks.build(), http.build(), backendDirectives);
+                cookie, retryOn, checks.build(), http.build(), stats.build(), backendDirectives);
     }
 
     /** Gives each server without an {@code id} the lowest id not yet taken, in declaration order, as HAProxy does. */

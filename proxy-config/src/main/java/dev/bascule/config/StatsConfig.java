@@ -15,6 +15,10 @@ final class StatsConfig {
     private long refreshMs;
     private boolean hideVersion;
     private String admin;
+    private final List<String> scope = new ArrayList<>();
+    private boolean showLegends;
+    private String showNode;
+    private String showDesc;
 
     StatsConfig(Diagnostics diag, StatsConfig defaults) {
         this.diag = diag;
@@ -26,6 +30,10 @@ final class StatsConfig {
             refreshMs = defaults.refreshMs;
             hideVersion = defaults.hideVersion;
             admin = defaults.admin;
+            scope.addAll(defaults.scope);
+            showLegends = defaults.showLegends;
+            showNode = defaults.showNode;
+            showDesc = defaults.showDesc;
         }
     }
 
@@ -52,9 +60,23 @@ final class StatsConfig {
             }
             case "hide-version" -> hideVersion = true;
             case "admin" -> admin(line);
+            case "scope" -> scope.add(value);
+            case "show-legends" -> showLegends = true;
+            case "show-node" -> showNode(line, value);
+            // The description is the rest of the line, as HAProxy joins it.
+            case "show-desc" -> showDesc = String.join(" ", line.words().subList(2, line.size()));
             default -> {
             }
         }
+    }
+
+    /** {@code stats show-node [name]}: a name of letters, digits, '-', '_' and '.', as HAProxy accepts. */
+    private void showNode(Line line, String name) {
+        if (name != null && !name.matches("[A-Za-z0-9_.-]*")) {
+            diag.alert(line.source(), "'stats show-node' : invalid character in node name '" + name + "'");
+            return;
+        }
+        showNode = name == null ? "" : name;
     }
 
     /** {@code stats admin if|unless TRUE|LOCALHOST}: who may drive servers from the page. */
@@ -71,6 +93,7 @@ final class StatsConfig {
     }
 
     StatsSettings build() {
-        return new StatsSettings(enabled, uri, realm, auth, refreshMs, hideVersion, admin);
+        return new StatsSettings(enabled, uri, realm, auth, refreshMs, hideVersion, admin, scope, showLegends,
+                showNode, showDesc);
     }
 }

@@ -17,11 +17,11 @@ public interface Applets {
     void install(Channel channel, FrontendState frontend, Runtime runtime);
 
     /**
-     * Whether a request of a forwarding {@code mode http} frontend is the applet's (its stats URI, its
-     * exporter path), as HAProxy intercepts them before the request goes to a server.
+     * The handlers that answer a request of a forwarding {@code mode http} frontend when it is the applet's (the
+     * frontend's stats URI or exporter path, else the stats URI of the backend the request goes to), as HAProxy
+     * intercepts them before the request goes to a server; null when it is not. They take HTTP/1.x messages.
+     *
+     * @param backend the backend the request goes to, or null
      */
-    boolean claims(Frontend frontend, String uri);
-
-    /** The handlers that answer a claimed request; they take HTTP/1.x messages, not bytes. */
-    ChannelHandler[] handlers(FrontendState frontend, Runtime runtime);
+    ChannelHandler[] claim(FrontendState frontend, BackendState backend, String uri, Runtime runtime);
 }

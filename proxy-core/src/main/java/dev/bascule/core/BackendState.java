@@ -39,6 +39,8 @@ public final class BackendState {
     private final WaitQueue queue = new WaitQueue();
 
     private final Timings timings;
+    /** Sessions per second, counted by the servers as they start them (one per request in HTTP mode). */
+    private final RateCounter sessionRate = new RateCounter();
 
     public BackendState(Backend config, ServerPool pool, Balancer balancer, Timings timings) {
         this.config = config;
@@ -47,6 +49,7 @@ public final class BackendState {
         this.balancer = balancer;
         this.timings = timings;
         servers.forEach(s -> s.onSlotFreed(() -> slotFreed(s)));
+        servers.forEach(s -> s.backendSessionRate(sessionRate));
     }
 
     /**
@@ -148,6 +151,10 @@ public final class BackendState {
 
     public Timings timings() {
         return timings;
+    }
+
+    public RateCounter sessionRate() {
+        return sessionRate;
     }
 
     public String name() {

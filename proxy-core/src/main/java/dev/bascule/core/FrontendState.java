@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /** A frontend's live side: its connection limit and counters (what the stats show on its FRONTEND row). */
 public final class FrontendState {
-    private final HttpCounters http = new HttpCounters();
+    private final HttpCounters http = HttpCounters.withRequestRate();
 
     /** HTTP requests and responses through this proxy or server (mode http only). */
     public HttpCounters http() {
@@ -21,10 +21,18 @@ public final class FrontendState {
     private final AtomicInteger sessionsMax = new AtomicInteger();
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
+    /**
+     * Sessions per second. Every accepted connection is a session here (nothing refuses one in between, as
+     * HAProxy's tcp-request connection rules can), so it is also the connection rate.
+     */
+    private final RateCounter sessionRate = new RateCounter();
+    private final RateCounter processRate;
 
-    FrontendState(Frontend config, ConnectionLimiter limiter) {
+    /** @param processRate the whole process's connection rate, which this frontend's connections add to */
+    FrontendState(Frontend config, ConnectionLimiter limiter, RateCounter processRate) {
         this.config = config;
         this.limiter = limiter;
+        this.processRate = processRate;
     }
 
     public Frontend config() {
@@ -43,6 +51,12 @@ public final class FrontendState {
     void accepted() {
         sessionsTotal.incrementAndGet();
         sessionsMax.accumulateAndGet(limiter.current(), Math::max);
+        sessionRate.record();
+        processRate.record();
+    }
+
+    public RateCounter sessionRate() {
+        return sessionRate;
     }
 
     public int sessionsCurrent() {

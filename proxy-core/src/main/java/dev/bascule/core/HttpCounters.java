@@ -9,15 +9,35 @@ public final class HttpCounters {
 
     private final LongAdder requests = new LongAdder();
     private final LongAdder[] responses = new LongAdder[CLASSES.length];
+    /** Null but for frontends: HAProxy keeps req_rate for them only, and the others need not pay for it. */
+    private final RateCounter requestRate;
 
     public HttpCounters() {
+        this(null);
+    }
+
+    private HttpCounters(RateCounter requestRate) {
+        this.requestRate = requestRate;
         for (int i = 0; i < responses.length; i++) {
             responses[i] = new LongAdder();
         }
     }
 
+    /** A frontend's counters, which also measure requests per second. */
+    public static HttpCounters withRequestRate() {
+        return new HttpCounters(new RateCounter());
+    }
+
     public void request() {
         requests.increment();
+        if (requestRate != null) {
+            requestRate.record();
+        }
+    }
+
+    /** Requests per second; null unless made {@link #withRequestRate()}. */
+    public RateCounter requestRate() {
+        return requestRate;
     }
 
     public void response(int status) {

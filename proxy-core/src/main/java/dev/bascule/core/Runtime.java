@@ -5,6 +5,7 @@ import dev.bascule.config.model.Backend;
 import dev.bascule.config.model.Bind;
 import dev.bascule.config.model.Config;
 import dev.bascule.config.model.Frontend;
+import dev.bascule.config.model.Global;
 import dev.bascule.config.model.Mode;
 import dev.bascule.config.model.Server;
 import dev.bascule.config.model.ServerCheck;
@@ -39,14 +40,16 @@ public final class Runtime implements AutoCloseable {
     private final List<HealthChecker> checkers = new ArrayList<>();
 
     private final int threads;
-    private final int maxconn;
+    private final Global global;
+    /** Connections accepted by the whole process (show info's ConnRate and SessRate). */
+    private final RateCounter connectionRate = new RateCounter();
 
     private final MeterRegistry registry;
 
-    private Runtime(EventLoopGroup loops, int threads, int maxconn, MeterRegistry registry) {
+    private Runtime(EventLoopGroup loops, int threads, Global global, MeterRegistry registry) {
         this.loops = loops;
         this.threads = threads;
-        this.maxconn = maxconn;
+        this.global = global;
         this.registry = registry;
     }
 
@@ -61,7 +64,16 @@ public final class Runtime implements AutoCloseable {
 
     /** The global {@code maxconn}, 0 when not set. */
     public int maxconn() {
-        return maxconn;
+        return global.maxconn();
+    }
+
+    /** The {@code global} section the process runs with. */
+    public Global global() {
+        return global;
+    }
+
+    public RateCounter connectionRate() {
+        return connectionRate;
     }
 
     /** Resolves servers, binds every listener and starts serving; nothing stays open if it fails. */
@@ -79,15 +91,16 @@ public final class Runtime implements AutoCloseable {
             throws StartupException {
         int threads = config.global().nbthread() > 0 ? config.global().nbthread()
                 : java.lang.Runtime.getRuntime().availableProcessors();
-        Runtime runtime = new Runtime(transport.newEventLoops(threads, "bascule"), threads,
-                config.global().maxconn(), registry);
+        Runtime runtime = new Runtime(transport.newEventLoops(threads, "bascule"), threads, config.global(),
+                registry);
         try {
             for (Backend b : config.backends()) {
                 runtime.backends.put(b.name(), runtime.backendState(b, transport, config.global().spreadChecks()));
             }
             ConnectionLimiter global = new ConnectionLimiter(config.global().maxconn(), null);
             for (Frontend f : config.frontends()) {
-                FrontendState state = new FrontendState(f, new ConnectionLimiter(f.maxconn(), global));
+                FrontendState state = new FrontendState(f, new ConnectionLimiter(f.maxconn(), global),
+                        runtime.connectionRate);
                 runtime.frontends.add(state);
                 BackendState backend = f.defaultBackend() == null ? null : runtime.backends.get(f.defaultBackend());
                 boolean local = applets != null && applets.serves(f, backend);
@@ -97,7 +110,7 @@ public final class Runtime implements AutoCloseable {
                 }
                 java.util.function.Function<String, io.netty.channel.ChannelHandler[]> claim =
                         applets == null || local || f.mode() != Mode.HTTP ? null
-                                : uri -> applets.claims(f, uri) ? applets.handlers(state, runtime) : null;
+                                : uri -> applets.claim(state, backend, uri, runtime);
                 java.util.function.Consumer<io.netty.channel.Channel> applet = local
                         ? ch -> applets.install(ch, state, runtime) : null;
                 for (Bind bind : f.binds()) {

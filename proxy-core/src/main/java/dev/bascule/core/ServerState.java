@@ -61,6 +61,9 @@ public final class ServerState {
     private final AtomicLong connectionErrors = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
     private final AtomicLong redispatches = new AtomicLong();
+    private final RateCounter sessionRate = new RateCounter();
+    /** The backend's session rate, which this server's sessions add to (its own until a backend adopts it). */
+    private volatile RateCounter backendSessionRate = new RateCounter();
 
     /**
      * @param host  the resolved host of a TCP server, else null
@@ -162,6 +165,11 @@ public final class ServerState {
 
     public int served() {
         return served.get();
+    }
+
+    /** Where the backend counts its sessions per second. */
+    public void backendSessionRate(RateCounter rate) {
+        backendSessionRate = rate;
     }
 
     /** Who to tell when a slot frees (the backend's queue). */
@@ -266,6 +274,8 @@ public final class ServerState {
             maxSessions.accumulateAndGet(n, Math::max);
         }
         totalSessions.incrementAndGet();
+        sessionRate.record();
+        backendSessionRate.record();
         // Read before writing: a write per request would bounce the line between event loops.
         if (consecutiveErrors.get() != 0) {
             consecutiveErrors.set(0);
@@ -319,6 +329,10 @@ public final class ServerState {
 
     public int maxSessions() {
         return maxSessions.get();
+    }
+
+    public RateCounter sessionRate() {
+        return sessionRate;
     }
 
     /** Bytes from clients to this server, and back. */

@@ -41,7 +41,8 @@ class BackendStateTest {
 
     private static BackendState backend(ServerState... servers) {
         Backend config = new Backend("b", new Source("t.cfg", 1), Mode.TCP, Balance.ROUNDROBIN, List.of(),
-                Timeouts.NONE, 3, 0, null, Backend.DEFAULT_RETRY_ON, CheckSettings.DEFAULT, dev.bascule.config.model.HttpSettings.NONE, List.of());
+                Timeouts.NONE, 3, 0, null, Backend.DEFAULT_RETRY_ON, CheckSettings.DEFAULT, dev.bascule.config.model.HttpSettings.NONE,
+                dev.bascule.config.model.StatsSettings.NONE, List.of());
         ServerPool pool = new ServerPool(List.of(servers));
         return new BackendState(config, pool, new RoundRobin(pool, false),
                 new Timings(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), "b"));
@@ -51,7 +52,7 @@ class BackendStateTest {
     void on_marked_down_shutdown_sessions_closes_the_servers_sessions() {
         ServerState s = server("s", 1, false, "shutdown-sessions", null, 0);
         EmbeddedChannel client = new EmbeddedChannel();
-        s.sessionStarted(client);
+        s.track(client);
         backend(s).checked(s, DOWN);
         assertFalse(s.health().up());
         assertFalse(client.isOpen(), "the client's session was shut down");
@@ -61,7 +62,7 @@ class BackendStateTest {
     void sessions_stay_by_default_when_their_server_goes_down() {
         ServerState s = server("s", 1, false, null, null, 0);
         EmbeddedChannel client = new EmbeddedChannel();
-        s.sessionStarted(client);
+        s.track(client);
         backend(s).checked(s, DOWN);
         assertTrue(client.isOpen());
     }
@@ -73,7 +74,7 @@ class BackendStateTest {
         BackendState b = backend(active, backup);
         b.checked(active, DOWN);
         EmbeddedChannel onBackup = new EmbeddedChannel();
-        backup.sessionStarted(onBackup);
+        backup.track(onBackup);
         b.checked(active, UP);
         assertTrue(active.health().up());
         assertFalse(onBackup.isOpen(), "sessions on the backup are shut down when the active server is back");

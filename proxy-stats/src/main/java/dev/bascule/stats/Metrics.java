@@ -30,16 +30,26 @@ final class Metrics {
     Metrics(Runtime runtime) {
         registry = runtime.meterRegistry() instanceof PrometheusMeterRegistry p ? p
                 : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        gauge("haproxy.process.current.connection.rate", Tags.empty(), runtime, r -> r.connectionRate().rate());
+        gauge("haproxy.process.max.connection.rate", Tags.empty(), runtime, r -> r.connectionRate().max());
+        gauge("haproxy.process.current.session.rate", Tags.empty(), runtime, r -> r.connectionRate().rate());
+        gauge("haproxy.process.max.session.rate", Tags.empty(), runtime, r -> r.connectionRate().max());
         for (FrontendState f : runtime.frontends()) {
             Tags t = Tags.of("proxy", f.name());
             gauge("haproxy.frontend.current.sessions", t, f, FrontendState::sessionsCurrent);
             gauge("haproxy.frontend.max.sessions", t, f, FrontendState::sessionsMax);
             gauge("haproxy.frontend.limit.sessions", t, f, FrontendState::sessionsLimit);
+            gauge("haproxy.frontend.current.session.rate", t, f, x -> x.sessionRate().rate());
+            gauge("haproxy.frontend.max.session.rate", t, f, x -> x.sessionRate().max());
+            // 'rate-limit sessions' is not applied yet: no limit, which HAProxy reports as 0.
+            gauge("haproxy.frontend.limit.session.rate", t, f, x -> 0);
+            gauge("haproxy.frontend.connections.rate.max", t, f, x -> x.sessionRate().max());
             counter("haproxy.frontend.sessions", t, f, FrontendState::sessionsTotal);
             counter("haproxy.frontend.bytes.in", t, f, FrontendState::bytesIn);
             counter("haproxy.frontend.bytes.out", t, f, FrontendState::bytesOut);
             if (f.config().mode() == Mode.HTTP) {
                 counter("haproxy.frontend.http.requests", t, f, x -> x.http().requests());
+                gauge("haproxy.frontend.http.requests.rate.max", t, f, x -> x.http().requestRate().max());
                 httpResponses("haproxy.frontend.http.responses", t, f.http());
             }
         }
@@ -49,6 +59,8 @@ final class Metrics {
             gauge("haproxy.backend.max.queue", t, b, BackendState::maxQueued);
             gauge("haproxy.backend.current.sessions", t, b, x -> x.servers().stream()
                     .mapToInt(ServerState::currentSessions).sum());
+            gauge("haproxy.backend.current.session.rate", t, b, x -> x.sessionRate().rate());
+            gauge("haproxy.backend.max.session.rate", t, b, x -> x.sessionRate().max());
             counter("haproxy.backend.sessions", t, b, x -> x.servers().stream()
                     .mapToLong(ServerState::totalSessions).sum());
             counter("haproxy.backend.bytes.in", t, b, x -> x.servers().stream().mapToLong(ServerState::bytesIn).sum());
@@ -74,6 +86,8 @@ final class Metrics {
                 gauge("haproxy.server.current.sessions", st, s, ServerState::currentSessions);
                 gauge("haproxy.server.max.sessions", st, s, ServerState::maxSessions);
                 gauge("haproxy.server.limit.sessions", st, s, ServerState::maxconn);
+                gauge("haproxy.server.current.session.rate", st, s, x -> x.sessionRate().rate());
+                gauge("haproxy.server.max.session.rate", st, s, x -> x.sessionRate().max());
                 counter("haproxy.server.sessions", st, s, ServerState::totalSessions);
                 counter("haproxy.server.bytes.in", st, s, ServerState::bytesIn);
                 counter("haproxy.server.bytes.out", st, s, ServerState::bytesOut);

@@ -1,10 +1,9 @@
 package dev.bascule.stats;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bascule.config.Version;
 import dev.bascule.core.BackendState;
 import dev.bascule.core.FrontendState;
+import dev.bascule.core.RateCounter;
 import dev.bascule.core.Runtime;
 import dev.bascule.core.ServerState;
 
@@ -12,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * HAProxy's runtime API commands (doc/management.txt, section 9.3) over the live state: what the stats
@@ -28,7 +28,7 @@ public final class RuntimeApi {
             "  prompt                                  : toggle interactive mode with prompt",
             "  quit                                    : disconnect",
             "  show info                               : report information about the running process",
-            "  show stat [json]                        : report counters for each proxy and server",
+            "  show stat [json|typed]                  : report counters for each proxy and server",
             "  show servers state [<backend>]          : dump volatile server information",
             "  show backend                            : list backends in the current running config",
             "  get weight <bk>/<srv>                   : report a server's current weight",
@@ -71,7 +71,10 @@ public final class RuntimeApi {
                 return info();
             }
             if (cmd.startsWith("show stat")) {
-                return w.length > 2 && w[2].equals("json") ? json() : StatsCsv.csv(runtime);
+                List<String> options = Arrays.asList(w).subList(2, w.length);
+                List<Map<String, String>> rows = StatsCsv.rows(runtime);
+                return options.contains("json") ? StatsCsv.json(rows)
+                        : options.contains("typed") ? StatsCsv.typed(rows) : StatsCsv.csv(rows);
             }
             if (cmd.startsWith("show servers state")) {
                 return serversState(w.length > 3 ? w[3] : null);
@@ -182,6 +185,7 @@ public final class RuntimeApi {
         long up = runtime.uptimeMillis() / 1000;
         int conns = runtime.frontends().stream().mapToInt(FrontendState::sessionsCurrent).sum();
         long cum = runtime.frontends().stream().mapToLong(FrontendState::sessionsTotal).sum();
+        RateCounter connections = runtime.connectionRate();
         return "Name: Bascule\n"
                 + "Version: " + Version.BASCULE + "\n"
                 + "Release_date: " + Version.BUILD_DATE + "\n"
@@ -192,7 +196,16 @@ public final class RuntimeApi {
                 + "Uptime_sec: " + up + "\n"
                 + "Maxconn: " + runtime.maxconn() + "\n"
                 + "CurrConns: " + conns + "\n"
-                + "CumConns: " + cum + "\n";
+                + "CumConns: " + cum + "\n"
+                // Each accepted connection is a session; no maxconnrate nor maxsessrate limits them yet (0).
+                + "ConnRate: " + connections.rate() + "\n"
+                + "ConnRateLimit: 0\n"
+                + "MaxConnRate: " + connections.max() + "\n"
+                + "SessRate: " + connections.rate() + "\n"
+                + "SessRateLimit: 0\n"
+                + "MaxSessRate: " + connections.max() + "\n"
+                + "node: " + StatsPage.node(runtime.global()) + "\n"
+                + "description: " + Objects.toString(runtime.global().description(), "") + "\n";
     }
 
     /**
@@ -234,12 +247,4 @@ public final class RuntimeApi {
         return out.toString();
     }
 
-    private String json() {
-        try {
-            List<Map<String, String>> rows = StatsCsv.rows(runtime);
-            return new ObjectMapper().writeValueAsString(rows) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -31,11 +31,15 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
- * The stats page ({@code stats uri}, {@code stats auth}, {@code stats realm}, {@code stats refresh}, with
- * {@code ;csv}, {@code ;json}, {@code ;norefresh} and {@code ;up}) and the Prometheus exporter
+ * The stats page ({@code stats uri}, {@code stats auth}, {@code stats realm}, {@code stats refresh},
+ * {@code stats scope}, {@code stats show-legends}, {@code stats show-node}, {@code stats show-desc}, with
+ * {@code ;csv}, {@code ;json}, {@code ;typed}, {@code ;norefresh} and {@code ;up}) and the Prometheus exporter
  * ({@code http-request use-service prometheus-exporter}), served by frontends that forward no traffic: the
  * {@code listen stats} sections of most configs.
  */
@@ -52,21 +56,38 @@ public final class StatsApplets implements Applets {
 
     @Override
     public void install(Channel channel, FrontendState frontend, Runtime runtime) {
+        Frontend f = frontend.config();
         channel.pipeline().addLast(new HttpServerCodec());
-        channel.pipeline().addLast(handlers(frontend, runtime));
+        channel.pipeline().addLast(handlers(new Applet(f.name(), f.stats(), f.prometheusPath(), runtime)));
     }
 
+    /** The frontend's page or exporter first, then the backend's page, as HAProxy looks at them in turn. */
     @Override
-    public boolean claims(Frontend frontend, String uri) {
+    public ChannelHandler[] claim(FrontendState frontend, BackendState backend, String uri, Runtime runtime) {
+        Frontend f = frontend.config();
+        if (f.mode() != Mode.HTTP) {
+            return null;
+        }
+        if (exporterAt(f.prometheusPath(), uri) || pageAt(f.stats(), uri)) {
+            return handlers(new Applet(f.name(), f.stats(), f.prometheusPath(), runtime));
+        }
+        if (backend != null && backend.config().mode() == Mode.HTTP && pageAt(backend.config().stats(), uri)) {
+            return handlers(new Applet(backend.name(), backend.config().stats(), null, runtime));
+        }
+        return null;
+    }
+
+    private static ChannelHandler[] handlers(Applet applet) {
+        return new ChannelHandler[] {new HttpObjectAggregator(MAX_REQUEST), applet};
+    }
+
+    private static boolean exporterAt(String prometheus, String uri) {
         String path = uri.indexOf('?') < 0 ? uri : uri.substring(0, uri.indexOf('?'));
-        String prometheus = frontend.prometheusPath();
-        return frontend.mode() == Mode.HTTP && (prometheus != null && (prometheus.isEmpty() || path.equals(prometheus))
-                || frontend.stats().enabled() && uri.startsWith(frontend.stats().uri()));
+        return prometheus != null && (prometheus.isEmpty() || path.equals(prometheus));
     }
 
-    @Override
-    public ChannelHandler[] handlers(FrontendState frontend, Runtime runtime) {
-        return new ChannelHandler[] {new HttpObjectAggregator(MAX_REQUEST), new Applet(frontend.config(), runtime)};
+    private static boolean pageAt(StatsSettings stats, String uri) {
+        return stats.enabled() && uri.startsWith(stats.uri());
     }
 
     /** Built at the first scrape, once the runtime holds every proxy. */
@@ -83,12 +104,18 @@ public final class StatsApplets implements Applets {
         return m;
     }
 
+    /** Answers with the {@code stats} settings and exporter path of the proxy it serves for. */
     private final class Applet extends SimpleChannelInboundHandler<FullHttpRequest> {
-        private final Frontend frontend;
+        private final String proxy;
+        private final StatsSettings stats;
+        private final String prometheus;
         private final Runtime runtime;
 
-        Applet(Frontend frontend, Runtime runtime) {
-            this.frontend = frontend;
+        /** @param prometheus the exporter's path ("" for any), or null */
+        Applet(String proxy, StatsSettings stats, String prometheus, Runtime runtime) {
+            this.proxy = proxy;
+            this.stats = stats;
+            this.prometheus = prometheus;
             this.runtime = runtime;
         }
 
@@ -99,20 +126,17 @@ public final class StatsApplets implements Applets {
                 return;
             }
             String uri = request.uri();
-            String path = uri.indexOf('?') < 0 ? uri : uri.substring(0, uri.indexOf('?'));
-            String prometheus = frontend.prometheusPath();
-            StatsSettings stats = frontend.stats();
-            if (prometheus != null && (prometheus.isEmpty() || path.equals(prometheus))) {
+            if (exporterAt(prometheus, uri)) {
                 respond(ctx, request, HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
                         metrics(runtime).scrape(), true);
-            } else if (stats.enabled() && uri.startsWith(stats.uri())) {
-                if (!authorized(request, stats)) {
+            } else if (pageAt(stats, uri)) {
+                if (!authorized(request)) {
                     FullHttpResponse r = HttpErrors.response(401, ctx.alloc());
                     r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"" + stats.realm() + "\"");
                     send(ctx, request, r, true);
                     return;
                 }
-                boolean admin = adminAllowed(stats, ctx.channel().remoteAddress());
+                boolean admin = adminAllowed(ctx.channel().remoteAddress());
                 if (request.method().equals(HttpMethod.POST)) {
                     String outcome = admin ? apply(request) : "DENY";
                     FullHttpResponse r = response(HttpResponseStatus.SEE_OTHER, "text/plain", "");
@@ -120,14 +144,14 @@ public final class StatsApplets implements Applets {
                     send(ctx, request, r, true);
                     return;
                 }
-                page(ctx, request, stats, Set.of(uri.substring(stats.uri().length()).split(";")), admin);
+                page(ctx, request, Set.of(uri.substring(stats.uri().length()).split(";")), admin);
             } else {
                 send(ctx, request, HttpErrors.response(503, ctx.alloc()), true);
             }
         }
 
         /** {@code stats admin if|unless TRUE|LOCALHOST} for this client. */
-        private boolean adminAllowed(StatsSettings stats, java.net.SocketAddress client) {
+        private boolean adminAllowed(java.net.SocketAddress client) {
             if (stats.admin() == null) {
                 return false;
             }
@@ -167,23 +191,34 @@ public final class StatsApplets implements Applets {
             return done == 0 ? "NONE" : "DONE";
         }
 
-        private void page(ChannelHandlerContext ctx, FullHttpRequest request, StatsSettings stats, Set<String> opts,
-                          boolean admin) {
+        private void page(ChannelHandlerContext ctx, FullHttpRequest request, Set<String> opts, boolean admin) {
+            List<Map<String, String>> rows = StatsCsv.rows(runtime, inScope());
             if (opts.contains("csv")) {
-                respond(ctx, request, HttpResponseStatus.OK, "text/plain", StatsCsv.csv(runtime), true);
+                respond(ctx, request, HttpResponseStatus.OK, "text/plain", StatsCsv.csv(rows), true);
             } else if (opts.contains("json")) {
-                respond(ctx, request, HttpResponseStatus.OK, "application/json",
-                        new RuntimeApi(runtime).execute("show stat json", RuntimeApi.Level.USER), true);
+                respond(ctx, request, HttpResponseStatus.OK, "application/json", StatsCsv.json(rows), true);
+            } else if (opts.contains("typed")) {
+                respond(ctx, request, HttpResponseStatus.OK, "text/plain", StatsCsv.typed(rows), true);
             } else {
                 String status = opts.stream().filter(o -> o.startsWith("st=")).map(o -> o.substring(3)).findFirst()
                         .orElse(null);
-                respond(ctx, request, HttpResponseStatus.OK, "text/html", StatsPage.html(runtime, stats,
+                respond(ctx, request, HttpResponseStatus.OK, "text/html", StatsPage.html(runtime, stats, rows,
                         !opts.contains("norefresh"), opts.contains("up"), admin, status), true);
             }
         }
 
+        /** {@code stats scope}: the proxies named, "." being this one; every proxy without a scope. */
+        private Predicate<String> inScope() {
+            if (stats.scope().isEmpty()) {
+                return proxy -> true;
+            }
+            Set<String> names = stats.scope().stream().map(n -> n.equals(".") ? proxy : n)
+                    .collect(Collectors.toSet());
+            return names::contains;
+        }
+
         /** Basic authentication against every {@code stats auth} pair, each compared in constant time. */
-        private boolean authorized(FullHttpRequest request, StatsSettings stats) {
+        private boolean authorized(FullHttpRequest request) {
             if (stats.auth().isEmpty()) {
                 return true;
             }

@@ -1,5 +1,7 @@
 package dev.bascule.stats;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bascule.config.model.Address;
 import dev.bascule.config.model.Backend;
 import dev.bascule.config.model.Mode;
@@ -7,6 +9,7 @@ import dev.bascule.config.model.Server;
 import dev.bascule.core.BackendState;
 import dev.bascule.core.FrontendState;
 import dev.bascule.core.HttpCounters;
+import dev.bascule.core.RateCounter;
 import dev.bascule.core.Runtime;
 import dev.bascule.core.ServerState;
 import dev.bascule.core.check.CheckResult;
@@ -17,12 +20,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * {@code show stat} in HAProxy's CSV (doc/management.txt, section 9.1): the header names the columns, rows
  * are FRONTEND, each server, then BACKEND, per proxy in configuration order. Columns 0 to 79 are written,
  * in HAProxy 2.6's order, so tools that read them by position keep working. The HTTP columns (hrsp_*,
- * req_tot) are filled for {@code mode http} proxies and left empty for TCP ones, as HAProxy does.
+ * req_tot, req_rate) are filled for {@code mode http} proxies and left empty for TCP ones, as HAProxy does. The
+ * rates are HAProxy's: events over the last second, sliding, and the busiest second so far.
  */
 public final class StatsCsv {
     static final List<String> COLUMNS = List.of("pxname", "svname", "qcur", "qmax", "scur", "smax", "slim",
@@ -36,11 +41,33 @@ public final class StatsCsv {
             "agent_rise", "agent_fall", "agent_health", "addr", "cookie", "mode", "algo", "conn_rate",
             "conn_rate_max", "conn_tot");
 
+    /**
+     * Each column's tags in HAProxy's typed output (origin, nature, scope: doc/management.txt, "typed output
+     * format") and its type, in column order.
+     */
+    private static final List<String> TYPED = List.of("KNS:str", "KNS:str", "MGP:u32", "MMP:u32", "MGP:u32",
+            "MMP:u32", "CLP:u32", "MCP:u64", "MCP:u64", "MCP:u64", "MCP:u64", "MCP:u64", "MCP:u64", "MCP:u64",
+            "MCP:u64", "MCP:u64", "MCP:u64", "SGP:str", "MaP:u32", "MGP:u32", "MGP:u32", "MCP:u64", "MCP:u64",
+            "MAP:u32", "MCP:u32", "CGS:u32", "KGP:u32", "KGS:u32", "KGS:u32", "MaP:u32", "MCP:u64", "CNS:str",
+            "CGS:u32", "MRP:u32", "CLP:u32", "MMP:u32", "MOP:str", "MOP:u32", "MDP:u64", "MCP:u64", "MCP:u64",
+            "MCP:u64", "MCP:u64", "MCP:u64", "MCP:u64", "MCP:u64", "MRP:u32", "MMP:u32", "MCP:u64", "MCP:u64",
+            "MCP:u64", "MCP:u64", "MCP:u64", "MCP:u64", "MCP:u64", "MAP:s32", "MOP:str", "MOP:str", "MaP:u32",
+            "MaP:u32", "MaP:u32", "MaP:u32", "MOP:str", "MOP:u32", "MDP:u64", "MOP:str", "MOP:str", "CGS:u32",
+            "CGS:u32", "CGS:u32", "CGS:u32", "CGS:u32", "CGS:u32", "CGS:str", "CNS:str", "CGS:str", "CGS:str",
+            "MRP:u32", "MMP:u32", "MCP:u64");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private StatsCsv() {
     }
 
     /** One row per frontend, server and backend, as ordered maps column -> value (for CSV and JSON). */
     public static List<Map<String, String>> rows(Runtime runtime) {
+        return rows(runtime, proxy -> true);
+    }
+
+    /** The rows of the proxies {@code shown} accepts ({@code stats scope}); ids stay those of the whole list. */
+    static List<Map<String, String>> rows(Runtime runtime, Predicate<String> shown) {
         List<Map<String, String>> rows = new ArrayList<>();
         Map<String, Integer> proxyIds = new LinkedHashMap<>();
         for (FrontendState f : runtime.frontends()) {
@@ -50,6 +77,9 @@ public final class StatsCsv {
             proxyIds.putIfAbsent(b.name(), proxyIds.size() + 1);
         }
         for (String proxy : proxyIds.keySet()) {
+            if (!shown.test(proxy)) {
+                continue;
+            }
             int iid = proxyIds.get(proxy);
             runtime.frontends().stream().filter(f -> f.name().equals(proxy)).findFirst()
                     .ifPresent(f -> rows.add(frontend(f, iid)));
@@ -65,8 +95,12 @@ public final class StatsCsv {
     }
 
     public static String csv(Runtime runtime) {
+        return csv(rows(runtime));
+    }
+
+    static String csv(List<Map<String, String>> rows) {
         StringBuilder out = new StringBuilder("# ").append(String.join(",", COLUMNS)).append(",\n");
-        for (Map<String, String> row : rows(runtime)) {
+        for (Map<String, String> row : rows) {
             for (String c : COLUMNS) {
                 out.append(row.getOrDefault(c, "")).append(',');
             }
@@ -75,7 +109,36 @@ public final class StatsCsv {
         return out.toString();
     }
 
-    /** HAProxy fills hrsp_* (and req_tot for proxies) only in HTTP mode. */
+    /** {@code show stat json}, {@code ;json}: the rows as an array of objects, columns as keys. */
+    static String json(List<Map<String, String>> rows) {
+        try {
+            return JSON.writeValueAsString(rows) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * {@code show stat typed}, {@code ;typed}: a line per non-empty field, {@code <obj>.<iid>.<sid>.<position>.
+     * <name>.<process>:<tags>:<type>:<value>}, the object being F (frontend), B (backend) or S (server).
+     */
+    static String typed(List<Map<String, String>> rows) {
+        StringBuilder out = new StringBuilder();
+        for (Map<String, String> row : rows) {
+            String object = "FBS".charAt(Integer.parseInt(row.get("type"))) + "." + row.get("iid") + "."
+                    + row.get("sid") + ".";
+            for (int i = 0; i < COLUMNS.size(); i++) {
+                String value = row.getOrDefault(COLUMNS.get(i), "");
+                if (!value.isEmpty()) {
+                    out.append(object).append(i).append('.').append(COLUMNS.get(i)).append('.').append(row.get("pid"))
+                            .append(':').append(TYPED.get(i)).append(':').append(value).append('\n');
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    /** HAProxy fills hrsp_* (and req_tot for proxies, req_rate for frontends) only in HTTP mode. */
     private static void http(Map<String, String> r, Mode mode, HttpCounters http, boolean requests) {
         if (mode != Mode.HTTP) {
             return;
@@ -86,6 +149,15 @@ public final class StatsCsv {
         if (requests) {
             r.put("req_tot", String.valueOf(http.requests()));
         }
+        if (http.requestRate() != null) {
+            rate(r, "req_rate", http.requestRate());
+        }
+    }
+
+    /** A rate column and its {@code _max}. */
+    private static void rate(Map<String, String> r, String column, RateCounter rate) {
+        r.put(column, String.valueOf(rate.rate()));
+        r.put(column + "_max", String.valueOf(rate.max()));
     }
 
     private static Map<String, String> row(String pxname, String svname, int iid, int sid, int type) {
@@ -111,7 +183,11 @@ public final class StatsCsv {
         r.put("dresp", "0");
         r.put("ereq", "0");
         r.put("status", "OPEN");
+        rate(r, "rate", f.sessionRate());
+        // HAProxy writes 0 when 'rate-limit sessions' is not set; Bascule does not limit the rate yet.
+        r.put("rate_lim", "0");
         r.put("mode", f.config().mode().keyword());
+        rate(r, "conn_rate", f.sessionRate());
         r.put("conn_tot", String.valueOf(f.sessionsTotal()));
         http(r, f.config().mode(), f.http(), true);
         return r;
@@ -140,6 +216,7 @@ public final class StatsCsv {
         r.put("bck", s.backup() ? "1" : "0");
         r.put("lastchg", String.valueOf(seconds(s.health().lastChangeNanos())));
         r.put("lbtot", String.valueOf(s.totalSessions()));
+        rate(r, "rate", s.sessionRate());
         r.put("mode", b.config().mode().keyword());
         http(r, b.config().mode(), s.http(), false);
         r.put("addr", address(c.address()));
@@ -197,6 +274,7 @@ public final class StatsCsv {
                 .min().orElse(0)));
         r.put("downtime", up ? "0" : "");
         r.put("lbtot", String.valueOf(servers.stream().mapToLong(ServerState::totalSessions).sum()));
+        rate(r, "rate", b.sessionRate());
         http(r, c.mode(), b.http(), true);
         r.put("qtime", String.valueOf(b.timings().queueMillis()));
         r.put("ctime", String.valueOf(b.timings().connectMillis()));

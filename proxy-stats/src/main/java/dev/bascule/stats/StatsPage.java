@@ -1,10 +1,18 @@
 package dev.bascule.stats;
 
 import dev.bascule.config.Version;
+import dev.bascule.config.model.Global;
 import dev.bascule.config.model.StatsSettings;
 import dev.bascule.core.Runtime;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The HTML stats page in the layout HAProxy users know: one table per proxy with its FRONTEND row, its servers
@@ -24,6 +32,8 @@ final class StatsPage {
             .active_no_check{background:#e0e0e0}.backup_up{background:#b0d0ff}.backup_down{background:#ff9090}
             .backup_going_down{background:#ffffa0}.backup_going_up{background:#ffd020}.backup_maint{background:#c0c0ff}
             td.ac{text-align:left}table.lgd td{border:1px solid black;padding:2px 6px}
+            u{text-decoration:underline dotted}div.tips{display:none;position:absolute;background:#ffffa0;color:#000;
+            border:1px solid #999;padding:2px 4px;font-weight:normal;text-align:left}u:hover div.tips{display:block}
             """;
     private static final String[][] GROUPS = {
         {"Queue", "Cur", "qcur", "Max", "qmax", "Limit", "qlimit"},
@@ -48,17 +58,22 @@ final class StatsPage {
      * @param admin  adds a checkbox per server and an action form per backend
      * @param status the outcome of the last admin action ({@code ;st=DONE}), or null
      */
-    static String html(Runtime runtime, StatsSettings settings, boolean refresh, boolean onlyUp, boolean admin,
-                       String status) {
+    static String html(Runtime runtime, StatsSettings settings, List<Map<String, String>> rows, boolean refresh,
+                       boolean onlyUp, boolean admin, String status) {
+        String node = settings.showNode() == null ? "" : " on " + (settings.showNode().isEmpty()
+                ? node(runtime.global()) : settings.showNode());
+        String desc = settings.showDesc() == null ? "" : ": " + (settings.showDesc().isEmpty()
+                ? Objects.toString(runtime.global().description(), "") : settings.showDesc());
         StringBuilder h = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">");
-        h.append("<title>Statistics Report for Bascule</title>");
+        h.append("<title>Statistics Report for Bascule").append(esc(node)).append("</title>");
         if (refresh && settings.refreshMs() > 0) {
             h.append("<meta http-equiv=\"refresh\" content=\"").append(Math.max(1, settings.refreshMs() / 1000))
                     .append("\">");
         }
         h.append("<style>").append(CSS).append("</style></head><body>\n");
         h.append("<h1>Bascule").append(settings.hideVersion() ? "" : " version " + esc(Version.BASCULE))
-                .append("</h1>\n<h2>Statistics Report for pid ").append(ProcessHandle.current().pid()).append("</h2>\n");
+                .append("</h1>\n<h2>Statistics Report for pid ").append(ProcessHandle.current().pid())
+                .append(esc(node)).append(esc(desc)).append("</h2>\n");
         long up = runtime.uptimeMillis() / 1000;
         h.append("<p>uptime = ").append(up / 86400).append("d ").append(up / 3600 % 24).append("h")
                 .append(up / 60 % 60).append("m").append(up % 60).append("s; maxconn = ")
@@ -74,7 +89,7 @@ final class StatsPage {
         }
         String current = null;
         boolean servers = false;
-        for (Map<String, String> row : StatsCsv.rows(runtime)) {
+        for (Map<String, String> row : rows) {
             String px = row.get("pxname");
             if (!px.equals(current)) {
                 if (current != null) {
@@ -85,13 +100,13 @@ final class StatsPage {
                 if (admin) {
                     h.append("<form method=\"post\" action=\"").append(esc(settings.uri())).append("\">");
                 }
-                header(h, px);
+                header(h, px, settings.showLegends() ? proxyTips(rows, row) : null);
             }
             servers |= "2".equals(row.get("type"));
             if (onlyUp && "2".equals(row.get("type")) && !row.get("status").startsWith("UP")) {
                 continue;
             }
-            row(h, row, admin);
+            row(h, row, admin, settings.showLegends());
         }
         if (current != null) {
             end(h, current, admin, servers);
@@ -128,9 +143,10 @@ final class StatsPage {
         h.append("</tr></table>\n");
     }
 
-    private static void header(StringBuilder h, String px) {
+    /** @param tips what {@code stats show-legends} tells about the proxy, or null */
+    private static void header(StringBuilder h, String px, String tips) {
         h.append("<table class=\"tbl\" id=\"").append(esc(px)).append("\"><tr><th class=\"pxname\" colspan=\"31\">")
-                .append(esc(px)).append("</th></tr>\n<tr class=\"titre\"><th rowspan=\"2\"></th>");
+                .append(withTips(esc(px), tips)).append("</th></tr>\n<tr class=\"titre\"><th rowspan=\"2\"></th>");
         for (String[] g : GROUPS) {
             h.append("<th colspan=\"").append((g.length - 1) / 2).append("\">").append(g[0]).append("</th>");
         }
@@ -143,7 +159,7 @@ final class StatsPage {
         h.append("</tr>\n");
     }
 
-    private static void row(StringBuilder h, Map<String, String> r, boolean admin) {
+    private static void row(StringBuilder h, Map<String, String> r, boolean admin, boolean legends) {
         String type = r.get("type");
         String css = switch (type) {
             case "0" -> "frontend";
@@ -154,13 +170,16 @@ final class StatsPage {
         if (admin && "2".equals(type)) {
             h.append("<input type=\"checkbox\" name=\"s\" value=\"").append(esc(r.get("svname"))).append("\"> ");
         }
-        h.append(esc(r.get("svname"))).append("</td>");
+        h.append(withTips(esc(r.get("svname")), legends ? rowTips(r) : null)).append("</td>");
         for (String[] g : GROUPS) {
             for (int i = 2; i < g.length; i += 2) {
                 String v = r.getOrDefault(g[i], "");
                 if (g[i].equals("check_status") && !v.isEmpty()) {
                     v = v + (r.getOrDefault("check_code", "").isEmpty() ? "" : "/" + r.get("check_code"))
                             + " in " + r.getOrDefault("check_duration", "0") + "ms";
+                }
+                if (g[i].equals("rate_lim") && v.equals("0")) {
+                    v = "-";
                 }
                 if (g[i].equals("status") && "2".equals(type) && !r.getOrDefault("lastchg", "").isEmpty()) {
                     v = duration(Long.parseLong(r.get("lastchg"))) + " " + v;
@@ -169,6 +188,55 @@ final class StatsPage {
             }
         }
         h.append("</tr>\n");
+    }
+
+    /** A name with its legend underneath, shown when the pointer is on it, as HAProxy's page does. */
+    private static String withTips(String name, String tips) {
+        return tips == null || tips.isEmpty() ? name : "<u>" + name + "<div class=\"tips\">" + esc(tips) + "</div></u>";
+    }
+
+    /** The proxy's capabilities (frontend, backend, or both: listen), mode and id. */
+    private static String proxyTips(List<Map<String, String>> rows, Map<String, String> first) {
+        String px = first.get("pxname");
+        boolean fe = rows.stream().anyMatch(r -> r.get("pxname").equals(px) && "0".equals(r.get("type")));
+        boolean be = rows.stream().anyMatch(r -> r.get("pxname").equals(px) && "1".equals(r.get("type")));
+        return "cap: " + (fe && be ? "listen" : fe ? "frontend" : "backend") + ", mode: " + first.get("mode")
+                + ", id: " + first.get("iid");
+    }
+
+    /** A server's address and id, a backend's balancing algorithm; nothing for a frontend. */
+    private static String rowTips(Map<String, String> r) {
+        return switch (r.get("type")) {
+            case "2" -> {
+                String addr = r.getOrDefault("addr", "");
+                yield (addr.isEmpty() ? "" : (addr.startsWith("[") ? "IPv6: " : "IPv4: ") + addr + ", ")
+                        + "id: " + r.get("sid");
+            }
+            case "1" -> "balancing: " + r.get("algo");
+            default -> null;
+        };
+    }
+
+    /** The global {@code node}, else the host name, as HAProxy names the process. */
+    static String node(Global global) {
+        return global.node() != null ? global.node() : HostName.NAME;
+    }
+
+    /** Read once, when first needed. */
+    private static final class HostName {
+        static final String NAME = read();
+
+        private static String read() {
+            try {
+                return Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+            } catch (IOException e) {
+                try {
+                    return InetAddress.getLocalHost().getHostName();
+                } catch (UnknownHostException unknown) {
+                    return "";
+                }
+            }
+        }
     }
 
     private static String serverClass(Map<String, String> r) {

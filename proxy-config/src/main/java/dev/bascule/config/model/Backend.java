@@ -9,10 +9,13 @@ import java.util.Set;
  * @param redispatchInterval HAProxy's {@code option redispatch <interval>}: 0 when off; a positive P
  *                           redispatches every P-th retry, a negative N on the N-th retry before the last
  *                           (the default, -1, on the last one)
+ * @param cookie             the {@code cookie} persistence line, or null
+ * @param retryOn            HAProxy's {@code retry-on} keywords ({@code conn-failure} alone by default)
+ * @param stats              the page a request reaching this backend gets at its {@code stats uri}
  */
 public record Backend(String name, Source source, Mode mode, Balance balance, List<Server> servers,
                       Timeouts timeouts, int retries, int redispatchInterval, CookieSettings cookie, Set<String> retryOn,
-                      CheckSettings checks, HttpSettings http, List<Directive> unimplemented) {
+                      CheckSettings checks, HttpSettings http, StatsSettings stats, List<Directive> unimplemented) {
     public static final int DEFAULT_RETRIES = 3;
     public static final Set<String> DEFAULT_RETRY_ON = Set.of("conn-failure");
 

@@ -5,10 +5,13 @@ import java.util.List;
 /**
  * The {@code global} section. {@code maxconn} and {@code nbthread} are 0 when not set ("no limit" and
  * "one thread per core"); {@code pidfile} is null when not set; {@code noepoll} asks for Java NIO;
- * {@code spreadChecks} is {@code spread-checks} in percent (0 when not set).
+ * {@code spreadChecks} is {@code spread-checks} in percent (0 when not set); {@code node} and
+ * {@code description} name the process on the stats page and in {@code show info} (null when not set: the host
+ * name, no description).
  */
 public record Global(int maxconn, int nbthread, boolean daemon, String pidfile, boolean noepoll,
-                     int spreadChecks, List<StatsSocket> statsSockets, List<Directive> unimplemented) {
+                     int spreadChecks, String node, String description, List<StatsSocket> statsSockets,
+                     List<Directive> unimplemented) {
     public Global {
         statsSockets = List.copyOf(statsSockets);
         unimplemented = List.copyOf(unimplemented);
