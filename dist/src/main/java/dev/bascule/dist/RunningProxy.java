@@ -28,21 +28,26 @@ final class RunningProxy implements AutoCloseable {
 
     /** Starts everything the config asks for; nothing stays open if a part fails. */
     static RunningProxy start(Config config, Transport transport) throws StartupException {
-        Runtime runtime = Runtime.start(config, transport, new StatsApplets(),
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         List<StatsSocket> sockets = new ArrayList<>();
         EventLoopGroup statsLoops = config.global().statsSockets().isEmpty() ? null
                 : transport.newEventLoops(1, "stats");
-        RunningProxy proxy = new RunningProxy(runtime, sockets, statsLoops);
+        Runtime runtime;
         try {
-            for (var s : config.global().statsSockets()) {
-                sockets.add(StatsSocket.start(s, runtime, transport, statsLoops));
+            // The sockets open before the proxies listen: a script that sees a proxy's port finds its socket too.
+            runtime = Runtime.start(config, transport, new StatsApplets(),
+                    new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), r -> {
+                        for (var s : config.global().statsSockets()) {
+                            sockets.add(StatsSocket.start(s, r, transport, statsLoops));
+                        }
+                    });
+        } catch (StartupException | RuntimeException e) {
+            sockets.forEach(StatsSocket::close);
+            if (statsLoops != null) {
+                statsLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             }
-        } catch (StartupException e) {
-            proxy.close();
             throw e;
         }
-        return proxy;
+        return new RunningProxy(runtime, sockets, statsLoops);
     }
 
     Runtime runtime() {

@@ -17,10 +17,14 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.net.SocketTimeoutException;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** An operator reads and drives Bascule through its stats socket, with socat as with HAProxy. */
@@ -151,8 +155,6 @@ class RuntimeApiIT {
                         server b 127.0.0.1:%d weight 4
                     """.formatted(port, a.port(), b.port())));
             try (Bascule proxy = Bascule.serve(cfg, port)) {
-                // The stats sockets open after the proxies (the unix one first, in the config's order).
-                proxy.awaitPort(userPort);
                 String admin = "UNIX-CONNECT:" + sock;
                 String user = "TCP:127.0.0.1:" + userPort;
                 assertEquals("Permission denied\n", socat(user, "disable server svc/a"));
@@ -174,6 +176,97 @@ class RuntimeApiIT {
                 assertTrue(interactive.startsWith("4 (initial 4)\n\n> "), interactive);
             }
         }
+    }
+
+    /** Each admin command of the socket, seen from the traffic (and the CSV) it changes. */
+    @Test
+    void each_admin_command_changes_what_clients_see() throws Exception {
+        try (TestServer a = TestServer.start(TestServer.named("a"));
+             TestServer b = TestServer.start(TestServer.named("b"))) {
+            int port = Ports.free();
+            int checked = Ports.free();
+            int dead = Ports.free();
+            Path sock = Bascule.workDir("api-commands").resolve("admin.sock");
+            Path cfg = Bascule.writeConfig("api-commands", """
+                    global
+                        stats socket %s level admin
+                    """.formatted(sock) + TcpProxyIT.config("""
+                    listen svc
+                        bind 127.0.0.1:%d
+                        timeout queue 10s
+                        server a 127.0.0.1:%d weight 4
+                        server b 127.0.0.1:%d weight 4
+                    listen checked
+                        bind 127.0.0.1:%d
+                        server d 127.0.0.1:%d check inter 100 fall 1 rise 1
+                    """.formatted(port, a.port(), b.port(), checked, dead)));
+            try (Bascule proxy = Bascule.serve(cfg, port)) {
+                String admin = "UNIX-CONNECT:" + sock;
+                String help = socat(admin, "help");
+                assertTrue(help.contains("set maxconn server") && help.contains("shutdown sessions server"), help);
+
+                assertEquals("", socat(admin, "set server svc/a state drain"));
+                assertEquals("DRAIN", stat(admin).get("a").get(17));
+                assertEquals(Set.of("b"), servers(port, 4), "a drains: no new connection");
+                assertEquals("", socat(admin, "set server svc/a state ready"));
+                assertEquals(Set.of("a", "b"), servers(port, 4));
+
+                assertEquals("", socat(admin, "set server svc/b weight 0"));
+                assertEquals("0 (initial 4)\n", socat(admin, "get weight svc/b"));
+                assertEquals(Set.of("a"), servers(port, 4), "weight 0 takes no new connection");
+                assertEquals("", socat(admin, "set server svc/b weight 4"));
+
+                awaitStatus(admin, "d", "DOWN");
+                assertEquals("", socat(admin, "disable health checked/d"));
+                awaitStatus(admin, "d", "no check");
+                assertEquals("", socat(admin, "enable health checked/d"));
+                awaitStatus(admin, "d", "DOWN");
+
+                // One slot on a, b out of the way: a second client waits in the queue until a's session ends.
+                assertEquals("", socat(admin, "set maxconn server svc/a 1; set server svc/b state maint"));
+                try (Socket one = new Socket("127.0.0.1", port); Socket two = new Socket("127.0.0.1", port)) {
+                    assertEquals("a", readLine(one));
+                    two.setSoTimeout(500);
+                    assertThrows(SocketTimeoutException.class, () -> two.getInputStream().read());
+                    String svc = socat(admin, "show stat").lines().filter(l -> l.startsWith("svc,BACKEND,"))
+                            .findFirst().orElseThrow();
+                    assertEquals("1", svc.split(",")[2], "qcur: the second client waits");
+                    assertEquals("", socat(admin, "shutdown sessions server svc/a"));
+                    one.setSoTimeout(5000);
+                    assertEquals(-1, one.getInputStream().read(), "the proxy closed a's session");
+                    assertEquals("a", readLine(two), "the freed slot went to the waiting client");
+                }
+            }
+        }
+    }
+
+    private static Set<String> servers(int port, int connections) throws Exception {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < connections; i++) {
+            seen.add(TcpProxyIT.firstLine(port));
+        }
+        return seen;
+    }
+
+    private static String readLine(Socket s) throws IOException {
+        s.setSoTimeout(5000);
+        StringBuilder line = new StringBuilder();
+        for (int c; (c = s.getInputStream().read()) >= 0 && c != '\n'; ) {
+            line.append((char) c);
+        }
+        return line.toString();
+    }
+
+    private static void awaitStatus(String admin, String server, String status) throws Exception {
+        String last = null;
+        for (int i = 0; i < 100; i++) {
+            last = stat(admin).get(server).get(17);
+            if (last.equals(status)) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError(server + " never became " + status + ": " + last);
     }
 
     /** Interactive mode: {@code prompt}, then commands answered each followed by "> ". */

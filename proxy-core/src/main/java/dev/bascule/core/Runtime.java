@@ -89,6 +89,27 @@ public final class Runtime implements AutoCloseable {
     /** @param registry where the session timers go (the stats module exposes it to Prometheus) */
     public static Runtime start(Config config, Transport transport, Applets applets, MeterRegistry registry)
             throws StartupException {
+        return start(config, transport, applets, registry, r -> {
+        });
+    }
+
+    /** A proxy ready to bind its listeners. */
+    private record Pending(FrontendState state, BackendState backend,
+                           java.util.function.Consumer<io.netty.channel.Channel> applet,
+                           java.util.function.Function<String, io.netty.channel.ChannelHandler[]> claim) {
+    }
+
+    /** What must be up before any proxy accepts a connection (the stats sockets), given the runtime. */
+    public interface BeforeListening {
+        void start(Runtime runtime) throws StartupException;
+    }
+
+    /**
+     * @param beforeListening runs once every proxy and server exists, before the first listener binds, so that
+     *                        whoever sees a proxy's port open also finds what it started
+     */
+    public static Runtime start(Config config, Transport transport, Applets applets, MeterRegistry registry,
+                                BeforeListening beforeListening) throws StartupException {
         int threads = config.global().nbthread() > 0 ? config.global().nbthread()
                 : java.lang.Runtime.getRuntime().availableProcessors();
         Runtime runtime = new Runtime(transport.newEventLoops(threads, "bascule"), threads, config.global(),
@@ -98,6 +119,7 @@ public final class Runtime implements AutoCloseable {
                 runtime.backends.put(b.name(), runtime.backendState(b, transport, config.global().spreadChecks()));
             }
             ConnectionLimiter global = new ConnectionLimiter(config.global().maxconn(), null);
+            List<Pending> pending = new ArrayList<>();
             for (Frontend f : config.frontends()) {
                 FrontendState state = new FrontendState(f, new ConnectionLimiter(f.maxconn(), global),
                         runtime.connectionRate);
@@ -113,10 +135,15 @@ public final class Runtime implements AutoCloseable {
                                 : uri -> applets.claim(state, backend, uri, runtime);
                 java.util.function.Consumer<io.netty.channel.Channel> applet = local
                         ? ch -> applets.install(ch, state, runtime) : null;
-                for (Bind bind : f.binds()) {
-                    runtime.listeners.add(Listener.bind(state, bind, backend, runtime.loops, transport, applet, claim));
+                pending.add(new Pending(state, backend, applet, claim));
+            }
+            beforeListening.start(runtime);
+            for (Pending p : pending) {
+                for (Bind bind : p.state().config().binds()) {
+                    runtime.listeners.add(Listener.bind(p.state(), bind, p.backend(), runtime.loops, transport,
+                            p.applet(), p.claim()));
                 }
-                log.info("Proxy {} started.", f.name());
+                log.info("Proxy {} started.", p.state().name());
             }
             runtime.startChecks();
         } catch (StartupException | RuntimeException e) {

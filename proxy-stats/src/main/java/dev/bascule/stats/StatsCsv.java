@@ -290,7 +290,8 @@ public final class StatsCsv {
         if (s.admin() == ServerState.Admin.MAINT) {
             return "MAINT";
         }
-        if (!s.config().check().enabled() && s.config().check().agent() == null) {
+        // 'disable health' leaves the server unchecked, considered UP, as HAProxy shows it.
+        if (!s.checksEnabled() || !s.config().check().enabled() && s.config().check().agent() == null) {
             return s.admin() == ServerState.Admin.DRAIN ? "DRAIN" : "no check";
         }
         String health = s.health().status();
