@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""Memory per idle proxied connection, Bascule beside HAProxy, as ../shared/bench/idle-conns.py measures it.
+
+Starts one nginx backend (it holds the connections it never gets a request on), then, one after the other,
+a reference HAProxy and Bascule in mode tcp in front of it, opens N idle connections through each with
+../shared/bench/idle-conns.py, and prints RSS per connection (and, for Bascule, live heap per connection
+after a full GC, read with jcmd). Each proxy then holds N client sockets plus N server sockets.
+
+Usage (from the project root, after `mvn -B -DskipTests package`):
+    python3 bench/idle-conns.py [N=9900] [HOLD_SECONDS=8] [-- extra JVM options for Bascule]
+Loopback only; every wait is bounded; the processes it starts are stopped by PID.
+N needs 2N+100 file descriptors in the proxy: 9,900 fits the 20,000 hard limit of these machines.
+"""
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SHARED = os.path.join(ROOT, "..", "shared", "bench", "idle-conns.py")
+BASCULE = os.path.join(ROOT, "dist", "target", "bascule", "bin", "bascule")
+args = sys.argv[1:]
+jvm = args[args.index("--") + 1:] if "--" in args else []
+args = args[:args.index("--")] if "--" in args else args
+N = int(args[0]) if args else 9900
+HOLD = float(args[1]) if len(args) > 1 else 8
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_listening(port, proc, seconds=30):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"process exited with {proc.returncode} before listening on {port}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise SystemExit(f"nothing listens on {port} after {seconds}s")
+
+
+def stop(proc):
+    proc.terminate()
+    try:
+        proc.wait(20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(5)
+
+
+def heap_used_kb(pid):
+    subprocess.run(["jcmd", str(pid), "GC.run"], capture_output=True, timeout=30)
+    out = subprocess.run(["jcmd", str(pid), "GC.heap_info"], capture_output=True, text=True, timeout=30).stdout
+    m = re.search(r"used (\d+)K", out)
+    return int(m.group(1)) if m else -1
+
+
+def measure(name, cmd, port, work, java):
+    log = open(os.path.join(work, name + ".log"), "w")
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        wait_listening(port, proc)
+        time.sleep(1)
+        heap_before = heap_used_kb(proc.pid) if java else None
+        hold = subprocess.Popen([sys.executable, SHARED, str(N), str(port), str(HOLD), f"{name}={proc.pid}"],
+                                stdout=subprocess.PIPE, text=True)
+        heap_during = None
+        if java:
+            time.sleep(min(HOLD, 4))
+            heap_during = heap_used_kb(proc.pid)
+        out, _ = hold.communicate(timeout=HOLD + 120)
+        r = json.loads(out)
+        per_conn = (r["during"][name] - r["before"][name]) / max(1, r["opened"])
+        line = (f"{name:8s} opened {r['opened']} alive-sample {r['alive_sample']}  RSS before {r['before'][name]} KB"
+                f"  during {r['during'][name]} KB  ->  {per_conn:.2f} KB per connection")
+        if java and heap_before > 0 and heap_during > 0:
+            line += f"  (live heap {(heap_during - heap_before) / max(1, r['opened']):.2f} KB per connection)"
+        print(line, flush=True)
+    finally:
+        stop(proc)
+        log.close()
+
+
+def main():
+    for tool in ("nginx", "haproxy", "jcmd"):
+        if not shutil.which(tool):
+            raise SystemExit(f"{tool} is needed (apt-get install nginx haproxy; jcmd comes with the JDK)")
+    work = tempfile.mkdtemp(prefix="bascule-idle-")
+    backend, ref, cand = free_port(), free_port(), free_port()
+    os.makedirs(os.path.join(work, "logs"))
+    with open(os.path.join(work, "nginx.conf"), "w") as f:
+        f.write(f"""daemon off; master_process off; worker_processes 1; worker_rlimit_nofile 20000;
+pid {work}/nginx.pid; error_log {work}/logs/error.log warn;
+events {{ worker_connections 12000; }}
+http {{ access_log off; client_header_timeout 300s; client_body_temp_path {work}/tmp;
+  server {{ listen 127.0.0.1:{backend} backlog=16384; location / {{ return 200 "ok\\n"; }} }} }}
+""")
+    proxy_cfg = """global
+    maxconn 20000
+defaults
+    mode tcp
+    timeout connect 5s
+    timeout client 300s
+    timeout server 300s
+    maxconn 20000
+listen idle
+    bind 127.0.0.1:{port}
+    server b 127.0.0.1:{backend}
+"""
+    for name, port in (("haproxy", ref), ("bascule", cand)):
+        with open(os.path.join(work, name + ".cfg"), "w") as f:
+            f.write(proxy_cfg.format(port=port, backend=backend))
+    nginx = subprocess.Popen(["nginx", "-c", os.path.join(work, "nginx.conf"), "-p", work],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        wait_listening(backend, nginx)
+        print(f"{N} idle connections held {HOLD:.0f}s through each proxy (mode tcp); work dir {work}", flush=True)
+        measure("haproxy", ["haproxy", "-db", "-f", os.path.join(work, "haproxy.cfg")], ref, work, False)
+        env_cmd = ["env", "JAVA_OPTS=" + " ".join(jvm), BASCULE, "-db", "-f", os.path.join(work, "bascule.cfg")]
+        measure("bascule", env_cmd, cand, work, True)
+    finally:
+        stop(nginx)
+
+
+if __name__ == "__main__":
+    main()
