@@ -62,8 +62,10 @@ def stop(proc):
 def heap_used_kb(pid):
     subprocess.run(["jcmd", str(pid), "GC.run"], capture_output=True, timeout=30)
     out = subprocess.run(["jcmd", str(pid), "GC.heap_info"], capture_output=True, text=True, timeout=30).stdout
-    m = re.search(r"used (\d+)K", out)
-    return int(m.group(1)) if m else -1
+    # The heap's generations (one line for G1, young and old for Serial/Parallel), not Metaspace.
+    used = [int(m.group(1)) for line in out.splitlines() if not line.strip().startswith(("Metaspace", "class space"))
+            for m in [re.search(r"used (\d+)K", line)] if m]
+    return sum(used) if used else -1
 
 
 def measure(name, cmd, port, work, java):
@@ -106,21 +108,22 @@ events {{ worker_connections 12000; }}
 http {{ access_log off; client_header_timeout 300s; client_body_temp_path {work}/tmp;
   server {{ listen 127.0.0.1:{backend} backlog=16384; location / {{ return 200 "ok\\n"; }} }} }}
 """)
+    # maxconn a little above N: HAProxy wants 2 descriptors per connection and stays under the hard limit.
     proxy_cfg = """global
-    maxconn 20000
+    maxconn {maxconn}
 defaults
     mode tcp
     timeout connect 5s
     timeout client 300s
     timeout server 300s
-    maxconn 20000
+    maxconn {maxconn}
 listen idle
     bind 127.0.0.1:{port}
     server b 127.0.0.1:{backend}
 """
     for name, port in (("haproxy", ref), ("bascule", cand)):
         with open(os.path.join(work, name + ".cfg"), "w") as f:
-            f.write(proxy_cfg.format(port=port, backend=backend))
+            f.write(proxy_cfg.format(port=port, backend=backend, maxconn=N + 50))
     nginx = subprocess.Popen(["nginx", "-c", os.path.join(work, "nginx.conf"), "-p", work],
                              stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
     try:

@@ -56,12 +56,6 @@ final class Listener {
                 .group(loops)
                 .channelFactory(transport.listener(address))
                 .option(ChannelOption.SO_BACKLOG, frontend.maxconn() > 0 ? frontend.maxconn() : DEFAULT_BACKLOG)
-                // Up to HAProxy's tune.maxaccept new clients per turn of the loop. Left to its "maybe more data"
-                // guess, which an accept never satisfies, the acceptor took one connection per turn: a burst of
-                // 500 clients waited up to 1.4 s in the kernel's queue (the p99 of wrk -c500), and Connection:
-                // close traffic was capped by the loop's pace.
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new ServerChannelRecvByteBufAllocator()
-                        .respectMaybeMoreData(false).maxMessagesPerRead(MAX_ACCEPT))
                 .handler(new AcceptGate(state))
                 .childOption(ChannelOption.AUTO_READ, applet != null)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
@@ -84,6 +78,15 @@ final class Listener {
                 });
         if (tcp) {
             bootstrap.option(ChannelOption.SO_REUSEADDR, true).childOption(ChannelOption.TCP_NODELAY, true);
+        }
+        if (address.family() != Address.Family.FD) {
+            // Up to HAProxy's tune.maxaccept new clients per turn of the loop. Left to its "maybe more data" guess,
+            // which an accept never satisfies, the acceptor took one connection per turn: a burst of 500 clients
+            // waited up to 1.4 s in the kernel's queue (the p99 of wrk -c500), and Connection: close traffic was
+            // capped by the loop's pace. Not on an inherited fd@ socket: it may be a blocking one (Netty cannot
+            // make it non-blocking), where accepting until the queue is empty would block the loop.
+            bootstrap.option(ChannelOption.RCVBUF_ALLOCATOR, new ServerChannelRecvByteBufAllocator()
+                    .respectMaybeMoreData(false).maxMessagesPerRead(MAX_ACCEPT));
         }
         Path socketFile = address.family() == Address.Family.UNIX ? Path.of(address.path()) : null;
         ChannelFuture bound;
