@@ -63,7 +63,9 @@ final class Listener {
                     @Override
                     protected void initChannel(Channel ch) {
                         transport.prepare(ch);
-                        IdleStateHandler idle = TcpFrontendHandler.idleTimeout(clientTimeout);
+                        // A relayed TCP session gets one timer for both sides once connected (SessionTimeout).
+                        IdleStateHandler idle = frontend.mode() == Mode.TCP && applet == null ? null
+                                : TcpFrontendHandler.idleTimeout(clientTimeout);
                         if (idle != null) {
                             ch.pipeline().addLast(idle);
                         }

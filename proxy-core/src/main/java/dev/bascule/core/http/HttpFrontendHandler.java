@@ -547,7 +547,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
             sp.replace(ServerSide.class, "relay", new Relay(client, n -> {
                 frontend.bytesOut(n);
                 t.transferred(0, n);
-            }));
+            }, null));
             ChannelPipeline cp = client.pipeline();
             cp.remove(BYTE_WATCH);
             cp.remove(RequestDecoder.class);
@@ -556,7 +556,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
             cp.replace(this, "relay", new Relay(s, n -> {
                 frontend.bytesIn(n);
                 t.transferred(n, 0);
-            }));
+            }, null));
             long tunnelMs = backend.config().timeouts().tunnelMs();
             if (tunnelMs > 0) {
                 tunnelTimeout(cp, tunnelMs);

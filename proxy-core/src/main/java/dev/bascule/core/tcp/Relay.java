@@ -21,17 +21,25 @@ import java.util.function.LongConsumer;
 public final class Relay extends ChannelInboundHandlerAdapter {
     private final Channel peer;
     private final LongConsumer counted;
+    private final SessionTimeout timeout;
 
-    /** @param counted told how many bytes each read brought, for the traffic counters */
-    public Relay(Channel peer, LongConsumer counted) {
+    /**
+     * @param counted told how many bytes each read brought, for the traffic counters
+     * @param timeout the session's inactivity timer, or null when another handler watches inactivity
+     */
+    public Relay(Channel peer, LongConsumer counted, SessionTimeout timeout) {
         this.peer = peer;
         this.counted = counted;
+        this.timeout = timeout;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof ByteBuf b) {
             counted.accept(b.readableBytes());
+        }
+        if (timeout != null) {
+            timeout.touch();
         }
         peer.write(msg, peer.voidPromise());
         if (!peer.isWritable()) {

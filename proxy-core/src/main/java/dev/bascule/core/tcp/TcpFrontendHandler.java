@@ -10,7 +10,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 
@@ -80,9 +79,7 @@ public final class TcpFrontendHandler extends ChannelInboundHandlerAdapter imple
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent) {
-            ctx.close();
-        } else if (evt instanceof ChannelInputShutdownEvent) {
+        if (evt instanceof ChannelInputShutdownEvent) {
             clientFinished = true;
         } else {
             ctx.fireUserEventTriggered(evt);
@@ -100,18 +97,16 @@ public final class TcpFrontendHandler extends ChannelInboundHandlerAdapter imple
         target.sessionStarted();
         target.track(client);
         serverChannel.closeFuture().addListener(f -> target.sessionEnded());
-        IdleStateHandler serverIdle = idleTimeout(backend.config().timeouts().serverMs());
-        if (serverIdle != null) {
-            serverChannel.pipeline().addLast(serverIdle);
-        }
+        SessionTimeout timeout = SessionTimeout.start(client, serverChannel, frontend.config().timeouts().clientMs(),
+                backend.config().timeouts().serverMs());
         serverChannel.pipeline().addLast(new Relay(client, bytes -> {
             frontend.bytesOut(bytes);
             target.transferred(0, bytes);
-        }));
+        }, timeout));
         ctx.pipeline().replace(this, "relay", new Relay(serverChannel, bytes -> {
             frontend.bytesIn(bytes);
             target.transferred(bytes, 0);
-        }));
+        }, timeout));
         if (!early.isEmpty()) {
             for (Object m : early) {
                 if (m instanceof ByteBuf b) {
