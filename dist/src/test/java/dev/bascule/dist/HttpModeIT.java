@@ -363,6 +363,39 @@ class HttpModeIT {
         }
     }
 
+    /**
+     * A keep-alive client that half-closes (sends its FIN) gets the answers to what it sent, then the proxy
+     * closes at once: the connection does not linger until timeout client (10 s here; the read times out at 5).
+     */
+    @Test
+    void a_client_that_half_closes_gets_its_answers_then_the_connection_ends() throws Exception {
+        try (NginxServer web = NginxServer.start("web-fin")) {
+            int port = Ports.free();
+            Path cfg = Bascule.writeConfig("http-fin", config("""
+                    listen www
+                        bind 127.0.0.1:%d
+                        server web 127.0.0.1:%d
+                    """.formatted(port, web.port)));
+            try (Bascule proxy = Bascule.serve(cfg, port)) {
+                try (Socket idle = new Socket("127.0.0.1", port)) {
+                    idle.setSoTimeout(5000);
+                    idle.getOutputStream().write("GET / HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    assertTrue(readResponse(idle.getInputStream()).endsWith("web-fin\n"));
+                    idle.shutdownOutput();
+                    assertEquals("", readAll(idle.getInputStream()), "closed between requests");
+                }
+                try (Socket pipelined = new Socket("127.0.0.1", port)) {
+                    pipelined.setSoTimeout(5000);
+                    pipelined.getOutputStream().write(("GET / HTTP/1.1\r\nHost: a\r\n\r\n"
+                            + "GET /xff HTTP/1.1\r\nHost: a\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    pipelined.shutdownOutput();
+                    String both = readAll(pipelined.getInputStream());
+                    assertEquals(2, both.split("HTTP/1.1 200", -1).length - 1, both);
+                }
+            }
+        }
+    }
+
     /** Reads until the server closes: every refused request must end its connection. */
     private static String readAll(InputStream in) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

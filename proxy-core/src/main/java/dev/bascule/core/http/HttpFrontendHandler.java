@@ -15,6 +15,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
@@ -94,6 +95,8 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
     private boolean awaitingHead;
     private boolean headStarted;
     private boolean firstRequestDone;
+    /** The client half-closed: the request in progress (and any already received) is the last. */
+    private boolean clientFinished;
     /**
      * One timer per connection, not one per request: requests move {@code headDeadline} and the timer, when it
      * fires early, sleeps again until the deadline (scheduling and cancelling per request showed in profiles).
@@ -153,6 +156,10 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
         var t = frontend.config().timeouts();
         armHeadTimer(firstRequestDone ? t.effectiveHttpKeepAliveMs() : t.effectiveHttpRequestMs());
         readClient();
+        if (clientFinished && awaitingHead) {
+            // The client sent its FIN and no request of its was waiting: nothing more can come.
+            ctx.close();
+        }
     }
 
     private void armHeadTimer(long ms) {
@@ -677,6 +684,14 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent) {
             ctx.close();
+        } else if (evt instanceof ChannelInputShutdownEvent) {
+            // Client channels allow half-closure (for TCP relays). In HTTP a client's FIN means no more requests:
+            // the one in progress is answered, then the connection closes, instead of lingering until timeout
+            // client (wrk's closed connections stayed open 120 s and slowed everything after them).
+            clientFinished = true;
+            if (awaitingHead) {
+                ctx.close();
+            }
         } else {
             ctx.fireUserEventTriggered(evt);
         }
