@@ -69,6 +69,8 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
     private final CookiePersistence cookies;
 
     private Channel server;
+    /** The handler at the end of {@link #server}'s pipeline (looked up once, not per read). */
+    private ServerSide serverSide;
     private ServerState target;
     /** The request waiting for its server connection. */
     private HttpRequest pending;
@@ -243,7 +245,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
     }
 
     private void readServer() {
-        server.pipeline().get(ServerSide.class).read();
+        serverSide.read();
     }
 
     @Override
@@ -361,15 +363,16 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
     @Override
     public void connected(Channel serverChannel, ServerState s, boolean reused) {
         if (reused) {
-            serverChannel.pipeline().get(ServerSide.class).bind(this);
+            serverSide = serverChannel.pipeline().get(ServerSide.class);
+            serverSide.bind(this);
         } else {
             ChannelPipeline p = serverChannel.pipeline();
             IdleStateHandler idle = TcpFrontendHandler.idleTimeout(backend.config().timeouts().serverMs());
             if (idle != null) {
                 p.addLast(idle);
             }
-            p.addLast(new HttpClientCodec(BUFSIZE, BUFSIZE, 8192), new FlowControlHandler(),
-                    new ServerSide(s, this));
+            serverSide = new ServerSide(s, this);
+            p.addLast(new HttpClientCodec(BUFSIZE, BUFSIZE, 8192), new FlowControlHandler(), serverSide);
             s.track(serverChannel);
         }
         server = serverChannel;
@@ -501,9 +504,8 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
             } else {
                 // An idle server connection is still read: whatever it sends now, or its close, ends it
                 // before a request could be given to it.
-                ServerSide side = used.pipeline().get(ServerSide.class);
-                side.bind(null);
-                side.read();
+                serverSide.bind(null);
+                serverSide.read();
             }
             if (closeClient) {
                 ctx.writeAndFlush(msg).addListener(ChannelFutureListener.CLOSE);
