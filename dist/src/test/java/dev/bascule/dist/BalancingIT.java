@@ -128,6 +128,38 @@ class BalancingIT {
         }
     }
 
+    /**
+     * hash-balance-factor: one client address holds four sessions. Plain consistent hashing keeps them all on one
+     * server; with a factor of 125 a server takes at most 1.25 times its share, so the others spill over.
+     */
+    @Test
+    void hash_balance_factor_bounds_what_one_key_puts_on_a_server() throws Exception {
+        TestServer[] s = named(2);
+        try {
+            for (String factor : new String[] {"", "\n    hash-balance-factor 125"}) {
+                int port = Ports.free();
+                String cfg = config("source\n    hash-type consistent" + factor, port, s);
+                Set<String> seen = new HashSet<>();
+                List<Socket> held = new ArrayList<>();
+                try (Bascule proxy = Bascule.serve(Bascule.writeConfig("balance-factor", cfg), port)) {
+                    for (int i = 0; i < 4; i++) {
+                        Socket c = new Socket("127.0.0.1", port);
+                        held.add(c);
+                        seen.add(line(c));
+                    }
+                } finally {
+                    for (Socket c : held) {
+                        c.close();
+                    }
+                }
+                assertEquals(factor.isEmpty() ? 1 : 2, seen.size(), "servers holding the sessions" + factor + ": "
+                        + seen);
+            }
+        } finally {
+            closeAll(s);
+        }
+    }
+
     private static String lineFrom(String source, int port) throws IOException {
         try (Socket socket = new Socket()) {
             socket.bind(new InetSocketAddress(InetAddress.getByName(source), 0));
