@@ -2,13 +2,10 @@ package dev.bascule.dist;
 
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -71,14 +68,14 @@ class BalancingIT {
             try (Bascule proxy = Bascule.serve(Bascule.writeConfig("leastconn", config("leastconn", port, s)), port);
                  Socket one = new Socket("127.0.0.1", port);
                  Socket two = new Socket("127.0.0.1", port)) {
-                String first = line(one);
-                String second = line(two);
+                String first = TcpProxyIT.line(one);
+                String second = TcpProxyIT.line(two);
                 assertTrue(!first.equals(second), "two long-lived sessions on two servers: " + first + " " + second);
                 one.close();
                 Thread.sleep(300);
                 // One server now has no session, the other one: the new connection goes where there is none.
                 try (Socket three = new Socket("127.0.0.1", port)) {
-                    assertEquals(first, line(three));
+                    assertEquals(first, TcpProxyIT.line(three));
                 }
             }
         } finally {
@@ -145,7 +142,7 @@ class BalancingIT {
                     for (int i = 0; i < 4; i++) {
                         Socket c = new Socket("127.0.0.1", port);
                         held.add(c);
-                        seen.add(line(c));
+                        seen.add(TcpProxyIT.line(c));
                     }
                 } finally {
                     for (Socket c : held) {
@@ -164,19 +161,8 @@ class BalancingIT {
         try (Socket socket = new Socket()) {
             socket.bind(new InetSocketAddress(InetAddress.getByName(source), 0));
             socket.connect(new InetSocketAddress("127.0.0.1", port));
-            return line(socket);
+            return TcpProxyIT.line(socket);
         }
-    }
-
-    private static String line(Socket s) throws IOException {
-        s.setSoTimeout(10_000);
-        InputStream in = s.getInputStream();
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        int c;
-        while ((c = in.read()) >= 0 && c != '\n') {
-            b.write(c);
-        }
-        return b.toString(StandardCharsets.US_ASCII);
     }
 
     @Test
@@ -253,7 +239,7 @@ class BalancingIT {
                 for (int i = 0; i < 3; i++) {
                     Socket c = new Socket("127.0.0.1", port);
                     held.add(c);
-                    got.add(line(c));
+                    got.add(TcpProxyIT.line(c));
                 }
                 assertEquals(List.of("a", "a", "b"), got);
                 for (Socket c : held) {

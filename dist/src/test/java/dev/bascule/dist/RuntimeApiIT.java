@@ -225,7 +225,7 @@ class RuntimeApiIT {
                 // One slot on a, b out of the way: a second client waits in the queue until a's session ends.
                 assertEquals("", socat(admin, "set maxconn server svc/a 1; set server svc/b state maint"));
                 try (Socket one = new Socket("127.0.0.1", port); Socket two = new Socket("127.0.0.1", port)) {
-                    assertEquals("a", readLine(one));
+                    assertEquals("a", TcpProxyIT.line(one));
                     two.setSoTimeout(500);
                     assertThrows(SocketTimeoutException.class, () -> two.getInputStream().read());
                     String svc = socat(admin, "show stat").lines().filter(l -> l.startsWith("svc,BACKEND,"))
@@ -234,7 +234,7 @@ class RuntimeApiIT {
                     assertEquals("", socat(admin, "shutdown sessions server svc/a"));
                     one.setSoTimeout(5000);
                     assertEquals(-1, one.getInputStream().read(), "the proxy closed a's session");
-                    assertEquals("a", readLine(two), "the freed slot went to the waiting client");
+                    assertEquals("a", TcpProxyIT.line(two), "the freed slot went to the waiting client");
                 }
             }
         }
@@ -246,15 +246,6 @@ class RuntimeApiIT {
             seen.add(TcpProxyIT.firstLine(port));
         }
         return seen;
-    }
-
-    private static String readLine(Socket s) throws IOException {
-        s.setSoTimeout(5000);
-        StringBuilder line = new StringBuilder();
-        for (int c; (c = s.getInputStream().read()) >= 0 && c != '\n'; ) {
-            line.append((char) c);
-        }
-        return line.toString();
     }
 
     private static void awaitStatus(String admin, String server, String status) throws Exception {

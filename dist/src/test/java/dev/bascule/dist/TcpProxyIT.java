@@ -281,15 +281,20 @@ class TcpProxyIT {
 
     static String firstLine(int port) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port)) {
-            s.setSoTimeout(10_000);
-            InputStream in = s.getInputStream();
-            ByteArrayOutputStream line = new ByteArrayOutputStream();
-            int c;
-            while ((c = in.read()) >= 0 && c != '\n') {
-                line.write(c);
-            }
-            return line.toString(StandardCharsets.US_ASCII);
+            return line(s);
         }
+    }
+
+    /** The next line the server sends on {@code s} (a named test server says its name first). */
+    static String line(Socket s) throws IOException {
+        s.setSoTimeout(10_000);
+        InputStream in = s.getInputStream();
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int c;
+        while ((c = in.read()) >= 0 && c != '\n') {
+            line.write(c);
+        }
+        return line.toString(StandardCharsets.US_ASCII);
     }
 
     private static String roundTrip(Socket s, String text) throws IOException {

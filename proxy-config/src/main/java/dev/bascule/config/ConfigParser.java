@@ -257,17 +257,20 @@ public final class ConfigParser {
         Map<String, Backend> backends = new LinkedHashMap<>();
         Map<String, ProxySection> sections = new HashMap<>();
         for (ProxySection p : proxies) {
-            if (p.kind.frontend()) {
+            Frontend f = p.kind.frontend() ? p.frontend() : null;
+            Backend b = p.kind.backend() ? p.backend() : null;
+            if (f != null) {
                 unique(p, frontends.containsKey(p.name), "frontend", sections.get("f:" + p.name));
-                frontends.put(p.name, p.frontend());
+                frontends.put(p.name, f);
                 sections.put("f:" + p.name, p);
             }
-            if (p.kind.backend()) {
+            if (b != null) {
                 unique(p, backends.containsKey(p.name), "backend", sections.get("b:" + p.name));
-                backends.put(p.name, p.backend());
+                backends.put(p.name, b);
                 sections.put("b:" + p.name, p);
+                p.checkBackend(b);
             }
-            missingTimeouts(p);
+            missingTimeouts(p, f, b);
         }
         for (Frontend f : frontends.values()) {
             checkFrontend(f, backends, sections.get("f:" + f.name()));
@@ -317,10 +320,8 @@ public final class ConfigParser {
         }
     }
 
-    /** HAProxy's warning, once per proxy, for the timeouts its sides need. */
-    private void missingTimeouts(ProxySection p) {
-        Frontend f = p.kind.frontend() ? p.frontend() : null;
-        Backend b = p.kind.backend() ? p.backend() : null;
+    /** HAProxy's warning, once per proxy, for the timeouts its sides need (either side may be null). */
+    private void missingTimeouts(ProxySection p, Frontend f, Backend b) {
         boolean missing = f != null && f.timeouts().clientMs() == 0
                 || b != null && (b.timeouts().connectMs() == 0 || b.timeouts().serverMs() == 0);
         if (missing) {

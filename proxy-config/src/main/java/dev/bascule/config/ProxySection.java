@@ -15,7 +15,9 @@ import dev.bascule.config.model.Timeouts;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -46,7 +48,8 @@ final class ProxySection implements Section {
         }
     }
 
-    private static final Set<String> LAYER7_ALGORITHMS = Set.of("uri", "url_param", "hdr", "rdp-cookie", "hash");
+    /** Algorithms that hash part of an HTTP request: in mode tcp there is none, and they balance round robin. */
+    private static final Set<String> REQUEST_HASHES = Set.of("uri", "url_param", "hdr");
     /** {@code retry-on}'s keywords, in the doc's order. */
     private static final List<String> RETRY_ON = List.of("none", "conn-failure", "empty-response", "junk-response",
             "response-timeout", "0rtt-rejected", "404", "408", "425", "500", "501", "502", "503", "504",
@@ -70,7 +73,11 @@ final class ProxySection implements Section {
     private int redispatchInterval;
     private CookieSettings cookie;
     private Set<String> retryOn = Backend.DEFAULT_RETRY_ON;
-    private Source balanceSource;
+    /**
+     * Where the lines checked against the section's final mode were written, by keyword (inherited from defaults
+     * with the values they set), for {@link #checkBackend()}.
+     */
+    private final Map<String, Source> writtenAt = new HashMap<>();
     private final List<Directive> frontendDirectives = new ArrayList<>();
     private final List<Directive> backendDirectives = new ArrayList<>();
     /** use_backend targets with where they were written, for the cross-check. */
@@ -101,6 +108,7 @@ final class ProxySection implements Section {
             redispatchInterval = defaults.redispatchInterval;
             cookie = defaults.cookie;
             retryOn = defaults.retryOn;
+            writtenAt.putAll(defaults.writtenAt);
             frontendDirectives.addAll(defaults.frontendDirectives);
             backendDirectives.addAll(defaults.backendDirectives);
         }
@@ -319,8 +327,12 @@ final class ProxySection implements Section {
             diag.alert(line.source(), "'balance " + base + "' : " + wrong);
             return;
         }
+        if (arguments.contains("check_post")) {
+            diag.warning(line.source(), "'balance url_param' : 'check_post' is parsed but not implemented yet; only "
+                    + "the query string is hashed");
+        }
         balance = balance.withAlgorithm(algo, arguments);
-        balanceSource = line.source();
+        writtenAt.put("balance", line.source());
     }
 
     void hashBalanceFactor(Line line) {
@@ -329,6 +341,7 @@ final class ProxySection implements Section {
             diag.alert(line.source(), "'hash-balance-factor' must be 0 (off) or above 100, got " + v);
         } else if (v != null) {
             balance = balance.withBalanceFactor(v);
+            writtenAt.put("hash-balance-factor", line.source());
         }
     }
 
@@ -336,6 +349,7 @@ final class ProxySection implements Section {
         CookieSettings c = CookieConfig.parse(diag, line);
         if (c != null) {
             cookie = c;
+            writtenAt.put("cookie", line.source());
         }
     }
 
@@ -349,7 +363,7 @@ final class ProxySection implements Section {
                         + String.join(", ", RETRY_ON) + (near == null ? "" : "; did you mean '" + near + "' maybe ?"));
                 return;
             }
-            if ((w.equals("none") || on.contains("none")) && line.size() > 2) {
+            if (w.equals("none") && line.size() > 2) {
                 diag.alert(line.source(), "'retry-on' : 'none' must be used alone");
                 return;
             }
@@ -361,6 +375,7 @@ final class ProxySection implements Section {
         }
         on.remove("none");
         retryOn = on;
+        writtenAt.put("retry-on", line.source());
     }
 
     /** {@code hash-type <map-based|consistent> [sdbm|djb2|wt6|crc32] [avalanche]}. */
@@ -534,13 +549,33 @@ final class ProxySection implements Section {
                 http.build(), frontendDirectives);
     }
 
-    Backend backend() {
-        if (mode == Mode.TCP && kind.backend() && LAYER7_ALGORITHMS.contains(balance.algorithm().replaceAll("\\(.*", ""))
-                && !balance.algorithm().startsWith("rdp-cookie") && !balance.algorithm().equals("hash")
-                && balanceSource != null) {
-            diag.warning(balanceSource, "backend '" + name + "' : 'balance " + balance.algorithm() + "' needs mode "
-                    + "http; in mode tcp it has no request to hash and balances as roundrobin");
+    /**
+     * Warns, once the section is complete, about keywords its final mode or hash type leaves without effect, as
+     * HAProxy's configuration check does; each warning points at the line that set the keyword.
+     */
+    void checkBackend(Backend built) {
+        if (mode == Mode.TCP) {
+            if (REQUEST_HASHES.contains(balance.algorithm().replaceAll("\\(.*", ""))) {
+                diag.warning(writtenAt.get("balance"), "backend '" + name + "' : 'balance " + balance.algorithm()
+                        + "' needs mode http; in mode tcp there is no request to hash and connections are balanced "
+                        + "round robin");
+            }
+            if (cookie != null) {
+                diag.warning(writtenAt.get("cookie"), "backend '" + name + "' : 'cookie' needs mode http; it is "
+                        + "ignored in mode tcp");
+            }
+            if (built.retriesOnResponses()) {
+                diag.warning(writtenAt.get("retry-on"), "backend '" + name + "' : 'retry-on' conditions other than "
+                        + "'conn-failure' need mode http; they are ignored in mode tcp");
+            }
         }
+        if (balance.balanceFactor() > 0 && !balance.consistent()) {
+            diag.warning(writtenAt.get("hash-balance-factor"), "backend '" + name + "' : 'hash-balance-factor' only "
+                    + "applies to 'hash-type consistent'; it is ignored here");
+        }
+    }
+
+    Backend backend() {
         return new Backend(name, source, mode, balance, numbered(servers), timeouts, retries, redispatchInterval,
                 cookie, retryOn, checks.build(), http.build(), stats.build(), backendDirectives);
     }

@@ -186,6 +186,30 @@ class ConfigParserTest {
                 w.toString());
     }
 
+    /** Keywords the final mode or hash type leaves without effect get one warning each, at their own line. */
+    @Test
+    void http_only_balancing_keywords_in_mode_tcp_warn_once_at_their_line() {
+        ParseResult r = parse(TIMEOUTS + """
+                backend b
+                    balance uri
+                    cookie SRV insert
+                    retry-on empty-response 503
+                    hash-balance-factor 150
+                    mode tcp
+                    server s 127.0.0.1:80 cookie s
+                """);
+        assertTrue(r.valid());
+        List<String> w = warnings(r);
+        assertEquals(1, w.stream().filter(x -> x.startsWith("parsing [test.cfg:7] : backend 'b' : 'balance uri' needs "
+                + "mode http")).count(), w.toString());
+        assertTrue(w.stream().anyMatch(x -> x.startsWith("parsing [test.cfg:8] : backend 'b' : 'cookie' needs mode "
+                + "http")), w.toString());
+        assertTrue(w.stream().anyMatch(x -> x.startsWith("parsing [test.cfg:9] : backend 'b' : 'retry-on' conditions")),
+                w.toString());
+        assertTrue(w.stream().anyMatch(x -> x.startsWith("parsing [test.cfg:10] : backend 'b' : 'hash-balance-factor' "
+                + "only applies to 'hash-type consistent'")), w.toString());
+    }
+
     @Test
     void keywords_not_supported_yet_warn_with_file_and_line() {
         ParseResult r = parse(TIMEOUTS + """

@@ -39,6 +39,8 @@ public final class BackendState {
     private final WaitQueue queue = new WaitQueue();
 
     private final Timings timings;
+    /** Read per connection in HTTP mode, so derived once. */
+    private final boolean retriesOnResponses;
     /** Sessions per second, counted by the servers as they start them (one per request in HTTP mode). */
     private final RateCounter sessionRate = new RateCounter();
 
@@ -48,6 +50,7 @@ public final class BackendState {
         this.servers = pool.servers();
         this.balancer = balancer;
         this.timings = timings;
+        this.retriesOnResponses = config.retriesOnResponses();
         servers.forEach(s -> s.onSlotFreed(() -> slotFreed(s)));
         servers.forEach(s -> s.backendSessionRate(sessionRate));
     }
@@ -147,6 +150,11 @@ public final class BackendState {
 
     public Balancer balancer() {
         return balancer;
+    }
+
+    /** {@code retry-on} may resend a request after the server's answer (see {@link Backend#retriesOnResponses()}). */
+    public boolean retriesOnResponses() {
+        return retriesOnResponses;
     }
 
     public Timings timings() {

@@ -85,8 +85,8 @@ public final class StatsCsv {
                     .ifPresent(f -> rows.add(frontend(f, iid)));
             BackendState b = runtime.backend(proxy);
             if (b != null) {
-                for (int i = 0; i < b.servers().size(); i++) {
-                    rows.add(server(b, b.servers().get(i), iid, b.servers().get(i).config().id()));
+                for (ServerState s : b.servers()) {
+                    rows.add(server(b, s, iid));
                 }
                 rows.add(backend(b, iid));
             }
@@ -193,9 +193,9 @@ public final class StatsCsv {
         return r;
     }
 
-    private static Map<String, String> server(BackendState b, ServerState s, int iid, int sid) {
+    private static Map<String, String> server(BackendState b, ServerState s, int iid) {
         Server c = s.config();
-        Map<String, String> r = row(b.name(), s.name(), iid, sid, 2);
+        Map<String, String> r = row(b.name(), s.name(), iid, c.id(), 2);
         r.put("qcur", String.valueOf(s.queue().length()));
         r.put("qmax", String.valueOf(s.queue().max()));
         r.put("qlimit", c.maxqueue() > 0 ? String.valueOf(c.maxqueue()) : "");

@@ -24,4 +24,9 @@ public record Backend(String name, Source source, Mode mode, Balance balance, Li
         retryOn = Set.copyOf(retryOn);
         unimplemented = List.copyOf(unimplemented);
     }
+
+    /** {@code retry-on} has conditions on the server's answer, not only on the connection: requests are kept to resend. */
+    public boolean retriesOnResponses() {
+        return retryOn.stream().anyMatch(k -> !k.equals("conn-failure"));
+    }
 }

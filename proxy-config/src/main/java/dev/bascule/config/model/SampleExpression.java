@@ -10,7 +10,7 @@ import java.util.Map;
  * configuration is read.
  */
 public record SampleExpression(String fetch, List<String> arguments, List<String> converters) {
-    /** Fetch names with their aliases resolved, and how many arguments each takes at least. */
+    /** Fetch names as written, each to the fetch it stands for (aliases such as hdr and urlp resolved). */
     private static final Map<String, String> FETCHES = Map.ofEntries(
             Map.entry("src", "src"),
             Map.entry("path", "path"), Map.entry("pathq", "pathq"), Map.entry("url", "url"),
@@ -18,6 +18,7 @@ public record SampleExpression(String fetch, List<String> arguments, List<String
             Map.entry("req.hdr", "req.hdr"), Map.entry("hdr", "req.hdr"), Map.entry("req.fhdr", "req.fhdr"),
             Map.entry("url_param", "url_param"), Map.entry("urlp", "url_param"),
             Map.entry("req.cook", "req.cook"), Map.entry("cook", "req.cook"));
+    /** Fetches that need a name argument. */
     private static final List<String> NEED_ARGUMENT = List.of("req.hdr", "req.fhdr", "url_param", "req.cook");
     private static final List<String> CONVERTERS = List.of("lower", "upper");
 

@@ -19,7 +19,6 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
@@ -63,8 +62,6 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
     private final HttpSettings.AddressHeader originalTo;
     private ChannelHandlerContext ctx;
     private Dispatch dispatch;
-    /** The backend's {@code retry-on} has conditions on the response, not only on the connection. */
-    private final boolean replayable;
     /** The backend's {@code cookie} persistence, or null. */
     private final CookiePersistence cookies;
 
@@ -118,7 +115,6 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
         this.mode = f.connection().strictest(b.connection());
         this.forwardFor = b.forwardFor() != null ? b.forwardFor() : f.forwardFor();
         this.originalTo = b.originalTo() != null ? b.originalTo() : f.originalTo();
-        this.replayable = backend != null && backend.config().retryOn().stream().anyMatch(k -> !k.equals("conn-failure"));
         this.cookies = backend == null || backend.config().cookie() == null ? null
                 : new CookiePersistence(backend.config().cookie(), backend.servers(),
                 () -> System.currentTimeMillis() / 1000);
@@ -312,8 +308,9 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
         awaitingResponse = true;
         responseStarted = false;
         replaying = false;
-        boolean bodiless = !HttpUtil.isTransferEncodingChunked(request) && HttpUtil.getContentLength(request, 0L) == 0;
-        replay = bodiless && replayable ? request : null;
+        boolean replayable = backend.retriesOnResponses() && !HttpUtil.isTransferEncodingChunked(request)
+                && HttpUtil.getContentLength(request, 0L) == 0;
+        replay = replayable ? request : null;
         replaysLeft = backend.config().retries();
         backend.http().request();
         ServerState persistent = cookies == null ? null : cookies.requestArrived(request);
