@@ -14,7 +14,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ServerChannelRecvByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
-import io.netty.handler.timeout.IdleStateHandler;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -64,8 +63,8 @@ final class Listener {
                     protected void initChannel(Channel ch) {
                         transport.prepare(ch);
                         // A relayed TCP session gets one timer for both sides once connected (SessionTimeout).
-                        IdleStateHandler idle = frontend.mode() == Mode.TCP && applet == null ? null
-                                : TcpFrontendHandler.idleTimeout(clientTimeout);
+                        InactivityTimeout idle = frontend.mode() == Mode.TCP && applet == null ? null
+                                : InactivityTimeout.of(clientTimeout);
                         if (idle != null) {
                             ch.pipeline().addLast(idle);
                         }

@@ -10,12 +10,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The client side of a TCP-mode session before it is relayed: gets a server through {@link Dispatch}, then
@@ -37,11 +35,6 @@ public final class TcpFrontendHandler extends ChannelInboundHandlerAdapter imple
         this.frontend = frontend;
         this.backend = backend;
         this.transport = transport;
-    }
-
-    /** The idle timeout of one side, or null when it is not set (infinite, as in HAProxy). */
-    public static IdleStateHandler idleTimeout(long ms) {
-        return ms > 0 ? new IdleStateHandler(0, 0, ms, TimeUnit.MILLISECONDS) : null;
     }
 
     @Override
