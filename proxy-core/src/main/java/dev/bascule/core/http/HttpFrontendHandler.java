@@ -9,6 +9,8 @@ import dev.bascule.core.InactivityTimeout;
 import dev.bascule.core.ServerState;
 import dev.bascule.core.Transport;
 import dev.bascule.core.tcp.Relay;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
@@ -17,10 +19,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -60,6 +61,9 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
     private final HttpSettings.AddressHeader forwardFor;
     private final HttpSettings.AddressHeader originalTo;
     private ChannelHandlerContext ctx;
+    /** Where response bytes are written: after the client pipeline's encoder, which only local responses use. */
+    private ChannelHandlerContext rawOut;
+    private boolean responseUnflushed;
     private Dispatch dispatch;
     /** The backend's {@code cookie} persistence, or null. */
     private final CookiePersistence cookies;
@@ -216,6 +220,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.rawOut = ctx.pipeline().context(BYTE_WATCH);
         long accepted = System.nanoTime();
         if (backend != null) {
             dispatch = new Dispatch(ctx.channel(), backend, transport, this);
@@ -389,8 +394,9 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
             if (idle != null) {
                 p.addLast(idle);
             }
-            serverSide = new ServerSide(s, this);
-            p.addLast(new HttpClientCodec(BUFSIZE, BUFSIZE, 8192), serverSide);
+            ResponseParser parser = new ResponseParser(BUFSIZE);
+            serverSide = new ServerSide(s, this, parser);
+            p.addLast(new HttpRequestEncoder(), parser, serverSide);
             s.track(serverChannel);
         }
         server = serverChannel;
@@ -399,6 +405,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
         sessionOn = s;
         HttpRequest request = pending;
         pending = null;
+        serverSide.sending(request);
         // A head goes out with the first piece of body (one write instead of two), unless the client waits
         // for 100 Continue before sending that body.
         if (replaying) {
@@ -453,7 +460,10 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
         respondLocally(503);
     }
 
-    /** Called by {@link ServerSide} for each response message. */
+    /**
+     * Called by {@link ServerSide} for each message of {@link ResponseParser}: a head, a piece of body (or of a
+     * tunnel), the end of the body, or a response that cannot be framed.
+     */
     void onResponse(Channel from, Object msg) {
         if (from != server || !awaitingResponse) {
             // A response nobody asked for (a second one, or after the transaction ended): HAProxy drops the
@@ -462,86 +472,102 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
             from.close();
             return;
         }
-        if (msg instanceof HttpResponse response) {
-            if (response.decoderResult().isFailure()) {
-                ReferenceCountUtil.release(msg);
-                log.debug("{}: invalid response from {}: {}", backend.name(), target.id(),
-                        response.decoderResult().cause().getMessage());
-                if (!retried("junk-response")) {
-                    serverFailed(from, 502);
-                }
-                return;
+        if (msg instanceof ResponseHead head) {
+            onResponseHead(head);
+        } else if (msg == ResponseParser.END) {
+            onResponseEnd();
+        } else if (msg instanceof ResponseParser.Invalid invalid) {
+            log.debug("{}: invalid response from {}: {}", backend.name(), target.id(), invalid.reason());
+            if (!retried("junk-response")) {
+                serverFailed(from, 502);
             }
-            int code = response.status().code();
-            if (code >= 400 && replay != null && retried(String.valueOf(code))) {
-                ReferenceCountUtil.release(msg);
-                return;
-            }
-            if (code >= 200 || code == 101) {
-                frontend.http().response(code);
-                backend.http().response(code);
-                target.http().response(code);
-            }
-            if (code == 101) {
-                tunnel(response);
-                return;
-            }
-            if (code >= 200) {
-                responseStarted = true;
-                if (cookies != null) {
-                    cookies.responseArrived(response, target);
-                }
-                boolean delimitedByClose = !HttpUtil.isContentLengthSet(response)
-                        && !HttpUtil.isTransferEncodingChunked(response) && code != 204 && code != 304;
-                if (!HttpUtil.isKeepAlive(response) || delimitedByClose) {
-                    closeServer = true;
-                    closeClient |= delimitedByClose;
-                }
-                HttpUtil.setKeepAlive(response, !closeClient);
-            }
+        } else {
+            ByteBuf body = (ByteBuf) msg;
+            frontend.bytesOut(body.readableBytes());
+            target.transferred(0, body.readableBytes());
+            writeToClient(body);
         }
-        if (msg instanceof HttpContent content) {
-            frontend.bytesOut(content.content().readableBytes());
-            target.transferred(0, content.content().readableBytes());
-        }
-        boolean last = msg instanceof LastHttpContent && responseStarted;
-        if (last) {
-            awaitingResponse = false;
-            Channel used = server;
-            ServerState s = target;
-            endTransaction();
-            if (!requestComplete) {
-                // The server answered before the body ended: what is left of it cannot be framed.
-                closeServer = true;
-                closeClient = true;
-            }
-            server = null;
-            target = null;
-            if (closeServer || !IdlePool.offer(s, used)) {
-                used.close();
-            } else {
-                // An idle server connection is still read: whatever it sends now, or its close, ends it
-                // before a request could be given to it.
-                serverSide.bind(null);
-                serverSide.read();
-            }
-            if (closeClient) {
-                ctx.writeAndFlush(msg).addListener(ChannelFutureListener.CLOSE);
-            } else {
-                ctx.writeAndFlush(msg, ctx.voidPromise());
-                awaitRequest();
-            }
+    }
+
+    private void onResponseHead(ResponseHead head) {
+        int code = head.status;
+        if (code >= 400 && replay != null && retried(String.valueOf(code))) {
+            head.release();
             return;
         }
-        if (msg instanceof HttpResponse r && responseStarted && HttpUtil.isContentLengthSet(r)) {
-            // A head with a Content-Length leaves with the body's first piece, which such a server sends at
-            // once (one write instead of two). Other heads (chunked streams, server-sent events) go now.
-            ctx.write(msg, ctx.voidPromise());
-        } else {
-            ctx.writeAndFlush(msg, ctx.voidPromise());
+        if (code >= 200 || code == 101) {
+            frontend.http().response(code);
+            backend.http().response(code);
+            target.http().response(code);
         }
+        if (code == 101) {
+            tunnel(head);
+            return;
+        }
+        if (head.interim()) {
+            writeToClient(head.raw());
+            head.release();
+            return;
+        }
+        responseStarted = true;
+        boolean delimitedByClose = head.closeDelimited();
+        if (!head.keepAlive || delimitedByClose) {
+            closeServer = true;
+            closeClient |= delimitedByClose;
+        }
+        ServerState s = target;
+        ByteBuf out = head.toClient(ctx.alloc(), !closeClient,
+                cookies == null ? null : response -> cookies.responseArrived(response, s));
+        head.release();
+        writeToClient(out);
+    }
+
+    /**
+     * Writes a piece of response, past the client pipeline's encoder (the bytes are HTTP already); the flush comes
+     * when the server's read is done, so a head and its body leave in one write.
+     */
+    private void writeToClient(ByteBuf bytes) {
+        rawOut.write(bytes, rawOut.voidPromise());
+        responseUnflushed = true;
         if (ctx.channel().isWritable()) {
             readServer();
+        }
+    }
+
+    /** Called by {@link ServerSide} when a read of the server's connection is done. */
+    void serverReadComplete() {
+        if (responseUnflushed) {
+            responseUnflushed = false;
+            rawOut.flush();
+        }
+    }
+
+    private void onResponseEnd() {
+        awaitingResponse = false;
+        Channel used = server;
+        ServerState s = target;
+        endTransaction();
+        if (!requestComplete) {
+            // The server answered before the body ended: what is left of it cannot be framed.
+            closeServer = true;
+            closeClient = true;
+        }
+        server = null;
+        target = null;
+        if (closeServer || !IdlePool.offer(s, used)) {
+            used.close();
+        } else {
+            // An idle server connection is still read: whatever it sends now, or its close, ends it
+            // before a request could be given to it.
+            serverSide.bind(null);
+            serverSide.read();
+        }
+        responseUnflushed = false;
+        if (closeClient) {
+            rawOut.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            rawOut.flush();
+            awaitRequest();
         }
     }
 
@@ -562,17 +588,20 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
     }
 
     /** WebSocket and other upgrades: from now on bytes pass untouched both ways. */
-    private void tunnel(HttpResponse response) {
+    private void tunnel(ResponseHead response) {
         Channel client = ctx.channel();
         Channel s = server;
         ServerState t = target;
-        ctx.writeAndFlush(response).addListener(f -> {
+        ByteBuf head = response.raw();
+        response.release();
+        rawOut.writeAndFlush(head).addListener(f -> {
             if (!f.isSuccess()) {
                 client.close();
                 return;
             }
             ChannelPipeline sp = s.pipeline();
-            sp.remove(HttpClientCodec.class);
+            sp.remove(HttpRequestEncoder.class);
+            sp.remove(ResponseParser.class);
             sp.replace(ServerSide.class, "relay", new Relay(client, n -> {
                 frontend.bytesOut(n);
                 t.transferred(0, n);

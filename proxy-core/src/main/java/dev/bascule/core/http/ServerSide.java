@@ -4,6 +4,8 @@ import dev.bascule.core.ServerState;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
@@ -14,15 +16,22 @@ import io.netty.util.ReferenceCountUtil;
  */
 final class ServerSide extends ChannelInboundHandlerAdapter {
     private final ServerState server;
+    private final ResponseParser parser;
     /** The client side this connection works for, or null while it is idle in the pool. */
     private HttpFrontendHandler client;
     private ChannelHandlerContext ctx;
     /** As on the client side: a read the read event did not satisfy is asked again. */
     private boolean readWanted;
 
-    ServerSide(ServerState server, HttpFrontendHandler client) {
+    ServerSide(ServerState server, HttpFrontendHandler client, ResponseParser parser) {
         this.server = server;
         this.client = client;
+        this.parser = parser;
+    }
+
+    /** The request about to be sent: whether its response can have a body depends on its method. */
+    void sending(HttpRequest request) {
+        parser.expectResponseTo(request.method() == HttpMethod.HEAD);
     }
 
     void bind(HttpFrontendHandler owner) {
@@ -43,6 +52,9 @@ final class ServerSide extends ChannelInboundHandlerAdapter {
     public void channelReadComplete(ChannelHandlerContext ctx) {
         if (readWanted) {
             ctx.read();
+        }
+        if (client != null) {
+            client.serverReadComplete();
         }
         ctx.fireChannelReadComplete();
     }
