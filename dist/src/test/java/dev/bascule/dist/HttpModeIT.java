@@ -304,6 +304,103 @@ class HttpModeIT {
         }
     }
 
+    /**
+     * A server answering by path: a chunked body sent in pieces with a trailer, a HEAD answer announcing a body
+     * it does not send, a 100 Continue before its answer, and an HTTP/1.0 body that only its close ends.
+     */
+    private static TestServer.Behaviour framings() {
+        return (socket, server) -> {
+            InputStream in = socket.getInputStream();
+            var out = socket.getOutputStream();
+            for (String head; (head = readHead(in)) != null; ) {
+                String path = head.split(" ")[1];
+                switch (path) {
+                    case "/chunked" -> {
+                        out.write(ascii("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: keep-alive\r\n\r\n"));
+                        for (String piece : new String[] {"5\r\nhello\r\n", "7;x=y\r\n, world\r\n", "0\r\nX-T: 1\r\n\r\n"}) {
+                            out.flush();
+                            sleep(30);
+                            out.write(ascii(piece));
+                        }
+                    }
+                    case "/head" -> out.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n"));
+                    case "/continue" -> {
+                        out.write(ascii("HTTP/1.1 100 Continue\r\n\r\n"));
+                        out.flush();
+                        sleep(30);
+                        out.write(ascii("HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok"));
+                    }
+                    default -> {
+                        out.write(ascii("HTTP/1.0 200 OK\r\n\r\nuntil the server closes"));
+                        out.flush();
+                        return;
+                    }
+                }
+                out.flush();
+            }
+        };
+    }
+
+    @Test
+    void responses_reach_the_client_framed_as_the_server_framed_them() throws Exception {
+        try (TestServer server = TestServer.start(framings())) {
+            int port = Ports.free();
+            Path cfg = Bascule.writeConfig("http-framings", config("""
+                    listen www
+                        bind 127.0.0.1:%d
+                        server s1 127.0.0.1:%d
+                    """.formatted(port, server.port())));
+            try (Bascule proxy = Bascule.serve(cfg, port); Socket s = new Socket("127.0.0.1", port)) {
+                s.setSoTimeout(5000);
+                InputStream in = s.getInputStream();
+                s.getOutputStream().write(ascii("GET /chunked HTTP/1.1\r\nHost: a\r\n\r\n"));
+                String head = readHead(in);
+                assertTrue(head.startsWith("HTTP/1.1 200 OK\r\n") && head.contains("Transfer-Encoding: chunked"), head);
+                assertTrue(!head.toLowerCase().contains("connection:"), "keep-alive is HTTP/1.1's default: " + head);
+                String body = "5\r\nhello\r\n7;x=y\r\n, world\r\n0\r\nX-T: 1\r\n\r\n";
+                assertEquals(body, new String(in.readNBytes(body.length()), StandardCharsets.ISO_8859_1));
+
+                s.getOutputStream().write(ascii("HEAD /head HTTP/1.1\r\nHost: a\r\n\r\n"));
+                assertTrue(readHead(in).contains("Content-Length: 1000"));
+
+                s.getOutputStream().write(ascii("POST /continue HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n"));
+                assertEquals("HTTP/1.1 100 Continue\r\n\r\n", readHead(in), "the HEAD answer had no body");
+                assertTrue(readHead(in).startsWith("HTTP/1.1 201 Created"));
+                assertEquals("ok", new String(in.readNBytes(2), StandardCharsets.ISO_8859_1));
+
+                s.getOutputStream().write(ascii("GET /old HTTP/1.1\r\nHost: a\r\n\r\n"));
+                head = readHead(in);
+                assertTrue(head.startsWith("HTTP/1.0 200 OK\r\n"), head);
+                assertEquals("until the server closes", new String(in.readAllBytes(), StandardCharsets.ISO_8859_1),
+                        "a body delimited by the server's close ends with the client connection");
+            }
+        }
+    }
+
+    /** A message head up to its blank line, or null at the end of the stream. */
+    private static String readHead(InputStream in) throws java.io.IOException {
+        StringBuilder head = new StringBuilder();
+        for (int c; (c = in.read()) >= 0; ) {
+            head.append((char) c);
+            if (head.length() >= 4 && head.lastIndexOf("\r\n\r\n") == head.length() - 4) {
+                return head.toString();
+            }
+        }
+        return null;
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Test
     void slow_request_heads_get_408_and_silent_kept_alive_clients_are_closed() throws Exception {
         try (NginxServer web = NginxServer.start("web-slow")) {
