@@ -101,7 +101,7 @@ public final class RoundRobin extends GroupBalancer {
             }
             boolean switched = false;
             Node avoided = null;
-            List<Node> full = new ArrayList<>();
+            List<Node> full = null;
             Node chosen;
             while (true) {
                 Node n = first();
@@ -129,7 +129,7 @@ public final class RoundRobin extends GroupBalancer {
                     }
                     avoided = n;
                 } else {
-                    full.add(n);
+                    full = passedOver(full, n);
                 }
             }
             if (chosen != null) {
@@ -137,16 +137,25 @@ public final class RoundRobin extends GroupBalancer {
             }
             // Servers passed over (full, or avoided) get their place back, as if they had been used.
             if (avoided != null && avoided != chosen) {
-                full.add(avoided);
+                full = passedOver(full, avoided);
             }
-            for (Node n : full) {
-                if (switched) {
-                    byWeight(init, n);
-                } else {
-                    place(n);
+            if (full != null) {
+                for (Node n : full) {
+                    if (switched) {
+                        byWeight(init, n);
+                    } else {
+                        place(n);
+                    }
                 }
             }
             return chosen == null ? null : chosen.server;
+        }
+
+        /** Only a pick that passes servers over pays for the list. */
+        private List<Node> passedOver(List<Node> list, Node n) {
+            List<Node> l = list == null ? new ArrayList<>() : list;
+            l.add(n);
+            return l;
         }
 
         /** The first placed server, unless the line has a hole at the current position: then a new one. */

@@ -19,14 +19,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpRequestEncoder;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -73,16 +68,18 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
     private ServerSide serverSide;
     private ServerState target;
     /** The request waiting for its server connection. */
-    private HttpRequest pending;
+    private RequestHead pending;
     /**
      * The head of a bodiless request, kept while {@code retry-on} may send it again (HAProxy's L7 retries), and
      * the retries left for it.
      */
-    private HttpRequest replay;
+    private RequestHead replay;
     private int replaysLeft;
     /** The pending request is a replay: its (empty) body was sent already. */
     private boolean replaying;
     private boolean requestComplete;
+    /** Between a request head and the end of its body, as the client sends them. */
+    private boolean requestInBody;
     private boolean discardingBody;
     private boolean awaitingResponse;
     private boolean responseStarted;
@@ -149,7 +146,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
                 ctx.fireChannelRead(msg);
             }
         });
-        ch.pipeline().addLast(new RequestDecoder(BUFSIZE), new HttpResponseEncoder(), handler);
+        ch.pipeline().addLast(new RequestParser(BUFSIZE), new HttpResponseEncoder(), handler);
     }
 
     /**
@@ -232,6 +229,11 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
             }
             endTransaction();
             releaseInbox();
+            dropReplay();
+            if (pending != null) {
+                pending.release();
+                pending = null;
+            }
             if (server != null) {
                 server.close();
             }
@@ -281,38 +283,31 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
     }
 
     private void handle(Object msg) {
-        if (msg instanceof HttpRequest request) {
-            onRequest(request);
-        }
-        if (msg instanceof HttpContent content) {
-            onRequestContent(content);
+        if (msg instanceof RequestHead head) {
+            requestInBody = true;
+            onRequest(head);
+        } else if (msg instanceof MessageFramer.Invalid invalid) {
+            onInvalid(invalid);
+        } else {
+            if (msg == MessageFramer.END) {
+                requestInBody = false;
+            }
+            onRequestBody(msg);
         }
     }
 
-    private void onRequest(HttpRequest request) {
+    private void onRequest(RequestHead request) {
         frontend.http().request();
         awaitingHead = false;
         // HAProxy's http-reuse safe: only requests after a connection's first may take an idle server connection.
         boolean mayReuse = firstRequestDone;
         firstRequestDone = true;
         headDeadline = 0;
-        if (request.decoderResult().isFailure()) {
-            Throwable cause = request.decoderResult().cause();
-            log.debug("{}: invalid request from {}: {}", frontend.name(), ctx.channel().remoteAddress(),
-                    cause.getMessage());
-            respondLocally(cause instanceof TooLongHttpLineException ? 414
-                    : cause instanceof TooLongHttpHeaderException ? 431 : 400);
-            return;
-        }
-        if (request.headers().size() > MAXHDR) {
-            log.debug("{}: request from {} has more than {} headers", frontend.name(), ctx.channel().remoteAddress(),
-                    MAXHDR);
-            respondLocally(400);
-            return;
-        }
+        dropReplay();
         String monitor = frontend.config().http().monitorUri();
         if (monitor != null && monitor.equals(pathOf(request.uri()))) {
-            closeClient = !HttpUtil.isKeepAlive(request) || mode == ConnectionMode.CLOSE;
+            closeClient = !request.keepAlive || mode == ConnectionMode.CLOSE;
+            request.release();
             respondLocally(200);
             return;
         }
@@ -322,31 +317,50 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
             return;
         }
         if (dispatch == null) {
+            request.release();
             respondLocally(503);
             return;
         }
-        closeClient = !HttpUtil.isKeepAlive(request) || mode == ConnectionMode.CLOSE;
+        closeClient = !request.keepAlive || mode == ConnectionMode.CLOSE;
         closeServer = closeClient || mode != ConnectionMode.KEEP_ALIVE;
-        RequestHeaders.prepare(request, forwardFor, ctx.channel().remoteAddress(), originalTo,
-                ctx.channel().localAddress(), closeServer);
         pending = request;
         requestComplete = false;
         awaitingResponse = true;
         responseStarted = false;
         replaying = false;
-        boolean replayable = backend.retriesOnResponses() && !HttpUtil.isTransferEncodingChunked(request)
-                && HttpUtil.getContentLength(request, 0L) == 0;
-        replay = replayable ? request : null;
+        if (backend.retriesOnResponses() && !request.hasBody()) {
+            replay = request;
+            replay.retain();
+        }
         replaysLeft = backend.config().retries();
         backend.http().request();
         ServerState persistent = cookies == null ? null : cookies.requestArrived(request);
         dispatch.start(mayReuse ? IdlePool::take : s -> null, request, persistent);
     }
 
-    private void onRequestContent(HttpContent content) {
-        boolean last = content instanceof LastHttpContent;
+    /** A request that cannot be framed: HAProxy's status for it, and the connection closes. */
+    private void onInvalid(MessageFramer.Invalid invalid) {
+        log.debug("{}: invalid request from {}: {}", frontend.name(), ctx.channel().remoteAddress(),
+                invalid.reason());
+        if (!requestInBody) {
+            frontend.http().request();
+            awaitingHead = false;
+            firstRequestDone = true;
+            headDeadline = 0;
+            writeLocal(invalid.status(), true);
+        } else if (server != null) {
+            // A broken chunked body: the request cannot be framed any more.
+            serverFailed(server, 400);
+        } else {
+            writeLocal(400, true);
+        }
+    }
+
+    /** A piece of request body as the client framed it, or {@link MessageFramer#END}. */
+    private void onRequestBody(Object piece) {
+        boolean last = piece == MessageFramer.END;
         if (discardingBody) {
-            content.release();
+            ReferenceCountUtil.release(piece);
             if (last) {
                 discardingBody = false;
                 int code = pendingLocal;
@@ -357,29 +371,28 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
             }
             return;
         }
-        if (content.decoderResult().isFailure()) {
-            // A broken chunked body (bad or overflowing chunk size): the request cannot be framed any more.
-            content.release();
-            log.debug("{}: invalid request body from {}: {}", frontend.name(), ctx.channel().remoteAddress(),
-                    content.decoderResult().cause().getMessage());
-            if (server != null) {
-                serverFailed(server, 400);
-            } else {
-                writeLocal(400, true);
-            }
-            return;
-        }
         if (server == null || !server.isActive()) {
-            content.release();
+            ReferenceCountUtil.release(piece);
             return;
         }
-        frontend.bytesIn(content.content().readableBytes());
-        target.transferred(content.content().readableBytes(), 0);
-        server.writeAndFlush(content, server.voidPromise());
         if (last) {
             requestComplete = true;
-        } else if (server.isWritable()) {
+            server.flush();
+            return;
+        }
+        ByteBuf body = (ByteBuf) piece;
+        frontend.bytesIn(body.readableBytes());
+        target.transferred(body.readableBytes(), 0);
+        server.writeAndFlush(body, server.voidPromise());
+        if (server.isWritable()) {
             readClient();
+        }
+    }
+
+    private void dropReplay() {
+        if (replay != null) {
+            replay.release();
+            replay = null;
         }
     }
 
@@ -396,29 +409,32 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
             }
             ResponseParser parser = new ResponseParser(BUFSIZE);
             serverSide = new ServerSide(s, this, parser);
-            p.addLast(new HttpRequestEncoder(), parser, serverSide);
+            p.addLast(parser, serverSide);
             s.track(serverChannel);
         }
         server = serverChannel;
         target = s;
         s.sessionStarted();
         sessionOn = s;
-        HttpRequest request = pending;
+        RequestHead request = pending;
         pending = null;
         serverSide.sending(request);
+        ByteBuf head = request.toServer(ctx.alloc(), forwardFor, ctx.channel().remoteAddress(), originalTo,
+                ctx.channel().localAddress(), closeServer);
+        boolean expectContinue = request.expectContinue;
+        request.release();
         // A head goes out with the first piece of body (one write instead of two), unless the client waits
         // for 100 Continue before sending that body.
         if (replaying) {
-            server.write(request);
-            server.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+            server.writeAndFlush(head, server.voidPromise());
             requestComplete = true;
             readServer();
             return;
         }
-        if (HttpUtil.is100ContinueExpected(request)) {
-            server.writeAndFlush(request, server.voidPromise());
+        if (expectContinue) {
+            server.writeAndFlush(head, server.voidPromise());
         } else {
-            server.write(request, server.voidPromise());
+            server.write(head, server.voidPromise());
         }
         readServer();
         readClient();
@@ -446,6 +462,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
         failedOn.retried();
         log.debug("{}: {} from server {}, sending the request again", backend.name(), condition, failedOn.id());
         pending = replay;
+        replay.retain();
         replaying = true;
         requestComplete = false;
         boolean redispatch = backend.config().redispatchInterval() != 0;
@@ -455,7 +472,10 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
 
     @Override
     public void failed(String reason) {
-        pending = null;
+        if (pending != null) {
+            pending.release();
+            pending = null;
+        }
         awaitingResponse = false;
         respondLocally(503);
     }
@@ -474,9 +494,9 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
         }
         if (msg instanceof ResponseHead head) {
             onResponseHead(head);
-        } else if (msg == ResponseParser.END) {
+        } else if (msg == MessageFramer.END) {
             onResponseEnd();
-        } else if (msg instanceof ResponseParser.Invalid invalid) {
+        } else if (msg instanceof MessageFramer.Invalid invalid) {
             log.debug("{}: invalid response from {}: {}", backend.name(), target.id(), invalid.reason());
             if (!retried("junk-response")) {
                 serverFailed(from, 502);
@@ -575,9 +595,12 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
      * The stats page or the exporter answers this request, as HAProxy's applets do: the connection is theirs
      * from here, and closes after their response so that later requests are forwarded on a new one.
      */
-    private void handOver(HttpRequest request, ChannelHandler[] applet) {
+    private void handOver(RequestHead head, ChannelHandler[] applet) {
+        HttpRequest request = head.copy();
+        head.release();
         HttpUtil.setKeepAlive(request, false);
         ChannelPipeline p = ctx.pipeline();
+        p.addLast(new AppletMessages());
         p.addLast(applet);
         ctx.fireChannelRead(request);
         for (Object waiting; (waiting = inbox.poll()) != null; ) {
@@ -600,7 +623,6 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
                 return;
             }
             ChannelPipeline sp = s.pipeline();
-            sp.remove(HttpRequestEncoder.class);
             sp.remove(ResponseParser.class);
             sp.replace(ServerSide.class, "relay", new Relay(client, n -> {
                 frontend.bytesOut(n);
@@ -608,7 +630,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
             }, null));
             ChannelPipeline cp = client.pipeline();
             cp.remove(BYTE_WATCH);
-            cp.remove(RequestDecoder.class);
+            cp.remove(RequestParser.class);
             cp.remove(HttpResponseEncoder.class);
             // What the client sent after its upgrade request was decoded as HTTP: it cannot be relayed any more.
             releaseInbox();

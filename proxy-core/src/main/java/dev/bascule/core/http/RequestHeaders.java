@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpUtil;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -52,11 +53,25 @@ final class RequestHeaders {
     }
 
     private static void addAddress(HttpHeaders headers, AddressHeader option, SocketAddress socket) {
-        if (option != null && socket instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            byte[] address = inet.getAddress().getAddress();
-            if (!option.excepted(address) && !(option.ifNone() && headers.contains(option.header()))) {
-                headers.add(option.header(), inet.getAddress().getHostAddress());
-            }
+        String address = address(option, socket);
+        if (address != null && !(option.ifNone() && headers.contains(option.header()))) {
+            headers.add(option.header(), address);
         }
+    }
+
+    /** The header line {@code option} adds to a request whose headers are not looked at (no {@code if-none}). */
+    static byte[] addressLine(AddressHeader option, SocketAddress socket) {
+        String address = address(option, socket);
+        return address == null ? null
+                : (option.header() + ": " + address + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** The address an {@code option forwardfor} or {@code originalto} header gives, or null for none. */
+    private static String address(AddressHeader option, SocketAddress socket) {
+        if (option != null && socket instanceof InetSocketAddress inet && inet.getAddress() != null
+                && !option.excepted(inet.getAddress().getAddress())) {
+            return inet.getAddress().getHostAddress();
+        }
+        return null;
     }
 }

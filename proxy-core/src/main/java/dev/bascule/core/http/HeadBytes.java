@@ -1,0 +1,206 @@
+package dev.bascule.core.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * Reading and rewriting HTTP/1.x message heads in place, in the bytes they arrived in: what {@link RequestHead}
+ * and {@link ResponseHead} share.
+ */
+final class HeadBytes {
+    private HeadBytes() {
+    }
+
+    static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The end of a line's content: before its CR LF, or before a bare LF. */
+    static int lineEnd(ByteBuf in, int start, int lf) {
+        return lf > start && in.getByte(lf - 1) == '\r' ? lf - 1 : lf;
+    }
+
+    /** Whether the bytes are {@code lower}, ignoring the case of letters. */
+    static boolean is(ByteBuf in, int at, int length, byte[] lower) {
+        if (length != lower.length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            byte b = in.getByte(at + i);
+            if (b != lower[i] && (b < 'A' || b > 'Z' || (b | 0x20) != lower[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean isBlank(byte b) {
+        return b == ' ' || b == '\t';
+    }
+
+    /** Whether a comma-separated header value holds {@code lower} as one of its tokens. */
+    static boolean hasToken(ByteBuf in, int from, int to, byte[] lower) {
+        for (int t = from; t < to; ) {
+            int comma = in.indexOf(t, to, (byte) ',');
+            int end = comma < 0 ? to : comma;
+            int a = t;
+            int b = end;
+            while (a < b && isBlank(in.getByte(a))) {
+                a++;
+            }
+            while (b > a && isBlank(in.getByte(b - 1))) {
+                b--;
+            }
+            if (is(in, a, b - a, lower)) {
+                return true;
+            }
+            t = end + 1;
+        }
+        return false;
+    }
+
+    /** Whether a comma-separated header value holds a token that is none of {@code known}. */
+    static boolean hasOtherToken(ByteBuf in, int from, int to, byte[]... known) {
+        for (int t = from; t < to; ) {
+            int comma = in.indexOf(t, to, (byte) ',');
+            int end = comma < 0 ? to : comma;
+            int a = t;
+            int b = end;
+            while (a < b && isBlank(in.getByte(a))) {
+                a++;
+            }
+            while (b > a && isBlank(in.getByte(b - 1))) {
+                b--;
+            }
+            boolean recognised = a == b;
+            for (byte[] k : known) {
+                recognised |= is(in, a, b - a, k);
+            }
+            if (!recognised) {
+                return true;
+            }
+            t = end + 1;
+        }
+        return false;
+    }
+
+    /**
+     * A Content-Length value: digits, blanks around them.
+     *
+     * @throws IllegalArgumentException anything else
+     */
+    static long length(ByteBuf in, int from, int to) {
+        int a = from;
+        int b = to;
+        while (a < b && isBlank(in.getByte(a))) {
+            a++;
+        }
+        while (b > a && isBlank(in.getByte(b - 1))) {
+            b--;
+        }
+        if (a == b || b - a > 18) {
+            throw new IllegalArgumentException("invalid Content-Length");
+        }
+        long value = 0;
+        for (int i = a; i < b; i++) {
+            byte c = in.getByte(i);
+            if (c < '0' || c > '9') {
+                throw new IllegalArgumentException("invalid Content-Length");
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
+    }
+
+    /**
+     * The head in {@code raw} without the lines at {@code removed} (pairs of offsets from its start: the line's
+     * first byte, the byte after its LF) and with {@code added} lines before its blank line.
+     */
+    static ByteBuf rewrite(ByteBufAllocator alloc, ByteBuf raw, int[] removed, int removedCount, byte[]... added) {
+        int length = raw.readableBytes();
+        int extra = 0;
+        for (byte[] line : added) {
+            extra += line == null ? 0 : line.length;
+        }
+        ByteBuf out = alloc.directBuffer(length + extra);
+        int from = raw.readerIndex();
+        int copied = 0;
+        for (int i = 0; i < removedCount; i++) {
+            out.writeBytes(raw, from + copied, removed[2 * i] - copied);
+            copied = removed[2 * i + 1];
+        }
+        int blankLine = length - (raw.getByte(from + length - 2) == '\r' ? 2 : 1);
+        out.writeBytes(raw, from + copied, blankLine - copied);
+        for (byte[] line : added) {
+            if (line != null) {
+                out.writeBytes(line);
+            }
+        }
+        out.writeBytes(raw, from + blankLine, length - blankLine);
+        return out;
+    }
+
+    /**
+     * Adds the header lines of the head in {@code raw}, from offset {@code first} on, to {@code headers}; a line
+     * folded onto the next (obs-fold) is joined with a space, as RFC 9112 section 5.2 lets a proxy do.
+     */
+    static void headersOf(ByteBuf raw, int first, HttpHeaders headers) {
+        int to = raw.writerIndex();
+        String name = null;
+        StringBuilder value = new StringBuilder();
+        for (int pos = raw.readerIndex() + first; ; ) {
+            int lf = raw.indexOf(pos, to, (byte) '\n');
+            int end = lineEnd(raw, pos, lf);
+            if (end == pos) {
+                break;
+            }
+            if (isBlank(raw.getByte(pos)) && name != null) {
+                value.append(' ').append(raw.toString(pos, end - pos, StandardCharsets.ISO_8859_1).trim());
+            } else {
+                if (name != null) {
+                    headers.add(name, value.toString());
+                }
+                int colon = raw.indexOf(pos, end, (byte) ':');
+                name = raw.toString(pos, colon - pos, StandardCharsets.ISO_8859_1);
+                value.setLength(0);
+                value.append(raw.toString(colon + 1, end - colon - 1, StandardCharsets.ISO_8859_1).trim());
+            }
+            pos = lf + 1;
+        }
+        if (name != null) {
+            headers.add(name, value.toString());
+        }
+    }
+
+    /** A head from its first line (with its CR LF) and header objects. */
+    static ByteBuf encode(ByteBufAllocator alloc, CharSequence firstLine, HttpHeaders headers) {
+        ByteBuf out = alloc.directBuffer(firstLine.length() + 2 + 32 * headers.size() + 2);
+        out.writeCharSequence(firstLine, StandardCharsets.ISO_8859_1);
+        out.writeShort('\r' << 8 | '\n');
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
+            Map.Entry<CharSequence, CharSequence> header = it.next();
+            out.writeCharSequence(header.getKey(), StandardCharsets.ISO_8859_1);
+            out.writeShort(':' << 8 | ' ');
+            out.writeCharSequence(header.getValue(), StandardCharsets.ISO_8859_1);
+            out.writeShort('\r' << 8 | '\n');
+        }
+        out.writeShort('\r' << 8 | '\n');
+        return out;
+    }
+
+    /** {@code Connection: close} or {@code Connection: keep-alive} where it is not the version's default. */
+    static final AsciiString CONNECTION = AsciiString.cached("Connection");
+    static final byte[] CLOSE_LINE = ascii("Connection: close\r\n");
+    static final byte[] KEEP_ALIVE_LINE = ascii("Connection: keep-alive\r\n");
+
+    /** The Connection line saying whether a connection stays open, or null where that is the version's default. */
+    static byte[] connectionLine(boolean http11, boolean keepAlive) {
+        return http11 ? (keepAlive ? null : CLOSE_LINE) : (keepAlive ? KEEP_ALIVE_LINE : null);
+    }
+}

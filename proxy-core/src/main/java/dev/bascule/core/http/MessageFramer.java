@@ -1,0 +1,230 @@
+package dev.bascule.core.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+
+import java.util.List;
+
+/**
+ * Frames HTTP/1.x messages without rebuilding them: each head as its subclass parses it, the body as the slices
+ * of the read buffers it arrived in (a chunked body keeps its chunk framing, which the peer reads as the sender
+ * wrote it), then {@link #END}. Netty's codecs decoded every header into objects and encoded them again on the
+ * other side; forwarding the bytes halves the work per message.
+ */
+abstract class MessageFramer extends ByteToMessageDecoder {
+    /** The end of a message's body. */
+    static final Object END = new Object() {
+        @Override
+        public String toString() {
+            return "END";
+        }
+    };
+
+    /** A message that cannot be framed, and the status HAProxy answers it with; nothing after it is read. */
+    record Invalid(int status, String reason) {
+    }
+
+    /** What follows a head. */
+    enum Body { NONE, INTERIM, LENGTH, CHUNKED, UNTIL_CLOSE, TUNNEL }
+
+    /** A parsed head, as far as framing goes. */
+    interface Head {
+        Body body();
+
+        long contentLength();
+    }
+
+    /** A head that is not valid HTTP/1.x, with the status that says why. */
+    static final class BadMessage extends RuntimeException {
+        final int status;
+
+        BadMessage(int status, String reason) {
+            super(reason, null, false, false);
+            this.status = status;
+        }
+    }
+
+    private enum State { HEAD, LENGTH, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, UNTIL_CLOSE, TUNNEL, BROKEN }
+
+    /** A chunk-size or trailer line longer than this is refused (HAProxy's limit is its buffer). */
+    private static final int MAX_LINE = 4096;
+
+    private State state = State.HEAD;
+    private long remaining;
+
+    /**
+     * The head at the reader index, if all of it is there: moves the reader index past it.
+     *
+     * @return the head, or null when more bytes are needed
+     * @throws BadMessage a head that is not valid
+     */
+    protected abstract Head head(ByteBuf in);
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        while (in.isReadable()) {
+            switch (state) {
+                case HEAD -> {
+                    Head head;
+                    try {
+                        head = head(in);
+                    } catch (BadMessage e) {
+                        broken(in, out, e.status, e.getMessage());
+                        return;
+                    }
+                    if (head == null) {
+                        return;
+                    }
+                    out.add(head);
+                    bodyOf(head, out);
+                }
+                case LENGTH -> {
+                    int n = (int) Math.min(remaining, in.readableBytes());
+                    out.add(in.readRetainedSlice(n));
+                    remaining -= n;
+                    if (remaining == 0) {
+                        ended(out);
+                    }
+                }
+                case CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS -> {
+                    if (!chunks(in, out)) {
+                        return;
+                    }
+                }
+                case UNTIL_CLOSE, TUNNEL -> out.add(in.readRetainedSlice(in.readableBytes()));
+                case BROKEN -> in.skipBytes(in.readableBytes());
+            }
+        }
+    }
+
+    private void bodyOf(Head head, List<Object> out) {
+        switch (head.body()) {
+            case NONE -> ended(out);
+            case INTERIM -> state = State.HEAD;
+            case LENGTH -> {
+                remaining = head.contentLength();
+                if (remaining == 0) {
+                    ended(out);
+                } else {
+                    state = State.LENGTH;
+                }
+            }
+            case CHUNKED -> state = State.CHUNK_SIZE;
+            case UNTIL_CLOSE -> state = State.UNTIL_CLOSE;
+            case TUNNEL -> state = State.TUNNEL;
+        }
+    }
+
+    /** A message ended: the next bytes are a new head. */
+    protected void ended(List<Object> out) {
+        out.add(END);
+        state = State.HEAD;
+    }
+
+    /**
+     * Walks a chunked body as far as the buffer goes and passes on what it walked over in one slice.
+     *
+     * @return false when the rest must wait for more bytes (a line cut in the middle), or the body is broken
+     */
+    private boolean chunks(ByteBuf in, List<Object> out) {
+        int start = in.readerIndex();
+        int limit = in.writerIndex();
+        int pos = start;
+        boolean complete = true;
+        boolean ended = false;
+        walk:
+        while (pos < limit) {
+            if (state == State.CHUNK_DATA) {
+                int n = (int) Math.min(remaining, limit - pos);
+                pos += n;
+                remaining -= n;
+                if (remaining == 0) {
+                    state = State.CHUNK_END;
+                }
+                continue;
+            }
+            int lf = in.indexOf(pos, Math.min(limit, pos + MAX_LINE), (byte) '\n');
+            if (lf < 0) {
+                if (limit - pos >= MAX_LINE) {
+                    return brokenAfter(in, out, start, pos, "chunk line too long");
+                }
+                complete = false;
+                break;
+            }
+            int lineEnd = HeadBytes.lineEnd(in, pos, lf);
+            switch (state) {
+                case CHUNK_SIZE -> {
+                    long size = chunkSize(in, pos, lineEnd);
+                    if (size < 0) {
+                        return brokenAfter(in, out, start, pos, "invalid chunk size");
+                    }
+                    remaining = size;
+                    state = size == 0 ? State.TRAILERS : State.CHUNK_DATA;
+                }
+                case CHUNK_END -> {
+                    if (lineEnd != pos) {
+                        return brokenAfter(in, out, start, pos, "chunk not followed by CRLF");
+                    }
+                    state = State.CHUNK_SIZE;
+                }
+                case TRAILERS -> {
+                    if (lineEnd == pos) {
+                        pos = lf + 1;
+                        ended = true;
+                        break walk;
+                    }
+                }
+                default -> throw new IllegalStateException(state.name());
+            }
+            pos = lf + 1;
+        }
+        if (pos > start) {
+            out.add(in.readRetainedSlice(pos - start));
+        }
+        if (ended) {
+            ended(out);
+        }
+        return complete;
+    }
+
+    /** The size of a chunk-size line (hex, then optional extensions after ';'), or -1. */
+    private static long chunkSize(ByteBuf in, int from, int to) {
+        long size = -1;
+        for (int i = from; i < to; i++) {
+            byte b = in.getByte(i);
+            int digit = Character.digit(b, 16);
+            if (digit < 0) {
+                return b == ';' || HeadBytes.isBlank(b) ? size : -1;
+            }
+            if (size > (Long.MAX_VALUE >> 4)) {
+                return -1;
+            }
+            size = (size < 0 ? 0 : size << 4) | digit;
+        }
+        return size;
+    }
+
+    private boolean brokenAfter(ByteBuf in, List<Object> out, int start, int pos, String reason) {
+        if (pos > start) {
+            out.add(in.readRetainedSlice(pos - start));
+        }
+        broken(in, out, 400, reason);
+        return false;
+    }
+
+    private void broken(ByteBuf in, List<Object> out, int status, String reason) {
+        state = State.BROKEN;
+        in.skipBytes(in.readableBytes());
+        out.add(new Invalid(status, reason));
+    }
+
+    /** The peer closed: a body delimited by the close ends here. */
+    @Override
+    protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+        super.decodeLast(ctx, in, out);
+        if (state == State.UNTIL_CLOSE) {
+            ended(out);
+        }
+    }
+}

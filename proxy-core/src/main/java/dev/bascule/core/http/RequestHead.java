@@ -1,0 +1,435 @@
+package dev.bascule.core.http;
+
+import dev.bascule.config.model.HttpSettings.AddressHeader;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AbstractReferenceCounted;
+import io.netty.util.ReferenceCounted;
+
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A request head as the client sent it: its bytes, and what the proxy needs to know of it (framing, connection
+ * persistence, hop-by-hop headers). It goes to the server as it came, minus its hop-by-hop headers, plus
+ * {@code option forwardfor}'s and {@code option originalto}'s headers and the {@code Connection} header the
+ * proxy's connection mode calls for. Code that reads or edits headers by name (hashing by header, cookie
+ * persistence, applets) sees it as a Netty {@link HttpRequest}: the headers are then parsed into objects, and
+ * the head sent is encoded from them.
+ */
+final class RequestHead extends AbstractReferenceCounted implements HttpRequest, MessageFramer.Head {
+    private static final byte[] CONTENT_LENGTH = HeadBytes.ascii("content-length");
+    private static final byte[] TRANSFER_ENCODING = HeadBytes.ascii("transfer-encoding");
+    private static final byte[] CONNECTION = HeadBytes.ascii("connection");
+    private static final byte[] KEEP_ALIVE_HEADER = HeadBytes.ascii("keep-alive");
+    private static final byte[] PROXY_CONNECTION = HeadBytes.ascii("proxy-connection");
+    private static final byte[] UPGRADE = HeadBytes.ascii("upgrade");
+    private static final byte[] EXPECT = HeadBytes.ascii("expect");
+    private static final byte[] CLOSE = HeadBytes.ascii("close");
+    private static final byte[] KEEP_ALIVE = HeadBytes.ascii("keep-alive");
+    private static final byte[] CHUNKED = HeadBytes.ascii("chunked");
+    private static final byte[] CONTINUE = HeadBytes.ascii("100-continue");
+    /** More hop-by-hop lines than this and the head is rebuilt from header objects. */
+    private static final int MAX_HOP_LINES = 4;
+    /** RFC 9110 token characters, for methods and header names. */
+    private static final boolean[] TOKEN = new boolean[128];
+
+    static {
+        for (char c = '0'; c <= '9'; c++) {
+            TOKEN[c] = true;
+        }
+        for (char c = 'a'; c <= 'z'; c++) {
+            TOKEN[c] = true;
+            TOKEN[c - 32] = true;
+        }
+        for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
+            TOKEN[c] = true;
+        }
+    }
+
+    private final ByteBuf raw;
+    private HttpMethod method;
+    private final int uriFrom;
+    private final int uriTo;
+    private String uri;
+    private HttpVersion version;
+    /** Where the header lines start in {@link #raw}. */
+    private final int headersAt;
+    final long contentLength;
+    final boolean chunked;
+    /** Whether the client wants its connection kept (its version's default, or what its Connection says). */
+    final boolean keepAlive;
+    final boolean expectContinue;
+    /** Connection: upgrade with an Upgrade header: the server may turn the connection into a tunnel. */
+    final boolean upgrade;
+    /** Transfer-Encoding and Content-Length both (RFC 9112 section 6.3): the former wins, the latter goes. */
+    private final boolean ambiguous;
+    /** The head must be encoded from header objects: obs-fold, Connection naming other headers, and so on. */
+    private final boolean rebuild;
+    private final int[] hopLines;
+    private final int hopCount;
+    private HttpHeaders headers;
+    /** The method, target, version or headers were seen as objects: the head is encoded from them. */
+    private boolean edited;
+    private boolean prepared;
+
+    private RequestHead(ByteBuf raw, HttpMethod method, int uriFrom, int uriTo, HttpVersion version, int headersAt,
+                        long contentLength, boolean chunked, boolean keepAlive, boolean expectContinue,
+                        boolean upgrade, boolean ambiguous, boolean rebuild, int[] hopLines, int hopCount) {
+        this.raw = raw;
+        this.method = method;
+        this.uriFrom = uriFrom;
+        this.uriTo = uriTo;
+        this.version = version;
+        this.headersAt = headersAt;
+        this.contentLength = contentLength;
+        this.chunked = chunked;
+        this.keepAlive = keepAlive;
+        this.expectContinue = expectContinue;
+        this.upgrade = upgrade;
+        this.ambiguous = ambiguous;
+        this.rebuild = rebuild;
+        this.hopLines = hopLines;
+        this.hopCount = hopCount;
+    }
+
+    private static MessageFramer.BadMessage invalid(String reason) {
+        return new MessageFramer.BadMessage(400, reason);
+    }
+
+    /**
+     * Parses the request head at the reader index of {@code in} (after any empty lines), if all of it is there.
+     *
+     * @param max the largest request line, and the largest header block ({@code tune.bufsize})
+     * @return the head (its bytes a retained slice, the reader index moved past them), or null when it has not
+     * fully arrived
+     * @throws MessageFramer.BadMessage 414 for a request line over {@code max}, 431 for headers over it, 400
+     *                                  for anything that is not a valid HTTP/1.x request head
+     */
+    static RequestHead parse(ByteBuf in, int max) {
+        while (in.isReadable() && (in.getByte(in.readerIndex()) == '\r' || in.getByte(in.readerIndex()) == '\n')) {
+            in.skipBytes(1);
+        }
+        int start = in.readerIndex();
+        int lf = in.indexOf(start, Math.min(in.writerIndex(), start + max), (byte) '\n');
+        if (lf < 0) {
+            if (in.readableBytes() >= max) {
+                throw new MessageFramer.BadMessage(414, "request line longer than " + max + " bytes");
+            }
+            return null;
+        }
+        int lineEnd = HeadBytes.lineEnd(in, start, lf);
+        int sp1 = in.indexOf(start, lineEnd, (byte) ' ');
+        int sp2 = sp1 < 0 ? -1 : in.indexOf(sp1 + 1, lineEnd, (byte) ' ');
+        if (sp1 <= start || sp2 <= sp1 + 1 || lineEnd - sp2 != 9 || !isToken(in, start, sp1)) {
+            throw invalid("invalid request line");
+        }
+        for (int i = sp1 + 1; i < sp2; i++) {
+            byte b = in.getByte(i);
+            if (b <= ' ' || b == 127) {
+                throw invalid("invalid request target");
+            }
+        }
+        HttpVersion version;
+        if (HeadBytes.is(in, sp2 + 1, 8, HTTP_1_1)) {
+            version = HttpVersion.HTTP_1_1;
+        } else if (HeadBytes.is(in, sp2 + 1, 8, HTTP_1_0)) {
+            version = HttpVersion.HTTP_1_0;
+        } else {
+            throw invalid("unsupported HTTP version");
+        }
+        HttpMethod method = method(in, start, sp1);
+        int headersAt = lf + 1;
+        int limit = Math.min(in.writerIndex(), headersAt + max);
+        long contentLength = -1;
+        boolean transferEncoding = false;
+        boolean close = false;
+        boolean keepAliveToken = false;
+        boolean upgradeToken = false;
+        boolean upgradeHeader = false;
+        boolean expectContinue = false;
+        boolean rebuild = false;
+        int[] hop = null;
+        int hopCount = 0;
+        int count = 0;
+        int pos = headersAt;
+        while (true) {
+            lf = in.indexOf(pos, limit, (byte) '\n');
+            if (lf < 0) {
+                if (in.writerIndex() - headersAt >= max) {
+                    throw new MessageFramer.BadMessage(431, "request headers larger than " + max + " bytes");
+                }
+                return null;
+            }
+            lineEnd = HeadBytes.lineEnd(in, pos, lf);
+            if (lineEnd == pos) {
+                break;
+            }
+            checkValue(in, pos, lineEnd);
+            if (HeadBytes.isBlank(in.getByte(pos))) {
+                if (count == 0) {
+                    throw invalid("folded line without a header");
+                }
+                // obs-fold: the value goes on; headers are re-encoded with the lines joined.
+                rebuild = true;
+                pos = lf + 1;
+                continue;
+            }
+            if (++count > HttpFrontendHandler.MAXHDR) {
+                throw invalid("more than " + HttpFrontendHandler.MAXHDR + " headers");
+            }
+            int colon = in.indexOf(pos, lineEnd, (byte) ':');
+            if (colon <= pos || !isToken(in, pos, colon)) {
+                throw invalid("invalid header name");
+            }
+            int n = colon - pos;
+            int v = colon + 1;
+            boolean hopByHop = false;
+            if (HeadBytes.is(in, pos, n, CONTENT_LENGTH)) {
+                long value;
+                try {
+                    value = HeadBytes.length(in, v, lineEnd);
+                } catch (IllegalArgumentException e) {
+                    throw invalid(e.getMessage());
+                }
+                if (contentLength >= 0 && value != contentLength) {
+                    throw invalid("conflicting Content-Length");
+                }
+                contentLength = value;
+            } else if (HeadBytes.is(in, pos, n, TRANSFER_ENCODING)) {
+                // HAProxy only accepts chunked, once: anything else cannot be framed safely.
+                if (transferEncoding || !HeadBytes.hasToken(in, v, lineEnd, CHUNKED)
+                        || HeadBytes.hasOtherToken(in, v, lineEnd, CHUNKED) || in.indexOf(v, lineEnd, (byte) ',') >= 0) {
+                    throw invalid("unsupported Transfer-Encoding");
+                }
+                transferEncoding = true;
+            } else if (HeadBytes.is(in, pos, n, CONNECTION)) {
+                close |= HeadBytes.hasToken(in, v, lineEnd, CLOSE);
+                keepAliveToken |= HeadBytes.hasToken(in, v, lineEnd, KEEP_ALIVE);
+                upgradeToken |= HeadBytes.hasToken(in, v, lineEnd, UPGRADE);
+                // Connection may name more hop-by-hop headers, which go too: done on header objects.
+                rebuild |= HeadBytes.hasOtherToken(in, v, lineEnd, CLOSE, KEEP_ALIVE, UPGRADE);
+                hopByHop = true;
+            } else if (HeadBytes.is(in, pos, n, UPGRADE)) {
+                upgradeHeader = true;
+                hopByHop = true;
+            } else if (HeadBytes.is(in, pos, n, KEEP_ALIVE_HEADER) || HeadBytes.is(in, pos, n, PROXY_CONNECTION)) {
+                hopByHop = true;
+            } else if (HeadBytes.is(in, pos, n, EXPECT)) {
+                expectContinue |= HeadBytes.hasToken(in, v, lineEnd, CONTINUE);
+            }
+            if (hopByHop) {
+                if (hop == null) {
+                    hop = new int[2 * MAX_HOP_LINES];
+                }
+                if (hopCount < MAX_HOP_LINES) {
+                    hop[2 * hopCount] = pos - start;
+                    hop[2 * hopCount + 1] = lf + 1 - start;
+                } else {
+                    rebuild = true;
+                }
+                hopCount++;
+            }
+            pos = lf + 1;
+        }
+        int end = lf + 1;
+        boolean ambiguous = transferEncoding && contentLength >= 0;
+        boolean upgrade = upgradeToken && upgradeHeader;
+        boolean keepAlive = !close && !ambiguous
+                && (version == HttpVersion.HTTP_1_1 || keepAliveToken);
+        ByteBuf raw = in.retainedSlice(start, end - start);
+        in.readerIndex(end);
+        return new RequestHead(raw, method, sp1 + 1 - start, sp2 - start, version, headersAt - start,
+                transferEncoding ? -1 : contentLength, transferEncoding, keepAlive, expectContinue, upgrade,
+                ambiguous, rebuild || ambiguous || upgrade, hop, hopCount);
+    }
+
+    private static final byte[] HTTP_1_1 = HeadBytes.ascii("http/1.1");
+    private static final byte[] HTTP_1_0 = HeadBytes.ascii("http/1.0");
+
+    private static boolean isToken(ByteBuf in, int from, int to) {
+        for (int i = from; i < to; i++) {
+            byte b = in.getByte(i);
+            if (b < 0 || !TOKEN[b]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Header lines may hold visible characters, blanks and obs-text; no other control character. */
+    private static void checkValue(ByteBuf in, int from, int to) {
+        for (int i = from; i < to; i++) {
+            byte b = in.getByte(i);
+            if (b >= 0 && b < ' ' && b != '\t' || b == 127) {
+                throw invalid("control character in a header");
+            }
+        }
+    }
+
+    private static HttpMethod method(ByteBuf in, int from, int to) {
+        int length = to - from;
+        byte first = in.getByte(from);
+        if (length == 3 && first == 'G' && in.getByte(from + 1) == 'E' && in.getByte(from + 2) == 'T') {
+            return HttpMethod.GET;
+        }
+        return HttpMethod.valueOf(in.toString(from, length, StandardCharsets.US_ASCII));
+    }
+
+    @Override
+    public MessageFramer.Body body() {
+        return chunked ? MessageFramer.Body.CHUNKED : contentLength > 0 ? MessageFramer.Body.LENGTH
+                : MessageFramer.Body.NONE;
+    }
+
+    @Override
+    public long contentLength() {
+        return contentLength;
+    }
+
+    /** Whether a body follows (for L7 retries, which only replay requests without one). */
+    boolean hasBody() {
+        return chunked || contentLength > 0;
+    }
+
+    /**
+     * The head for the server: hop-by-hop headers out (RFC 9110 section 7.6.1; an {@code Upgrade} the client
+     * asked for stays), the proxy's headers in.
+     *
+     * @param close the server connection closes after this request
+     */
+    ByteBuf toServer(ByteBufAllocator alloc, AddressHeader forwardFor, SocketAddress client, AddressHeader originalTo,
+                     SocketAddress local, boolean close) {
+        boolean ifNone = forwardFor != null && forwardFor.ifNone() || originalTo != null && originalTo.ifNone();
+        if (edited || rebuild || ifNone) {
+            HttpHeaders h = headers();
+            if (!prepared) {
+                // Once: a replayed request (retry-on) must not get a second X-Forwarded-For.
+                prepared = true;
+                if (ambiguous) {
+                    h.remove(HttpHeaderNames.CONTENT_LENGTH);
+                }
+                RequestHeaders.prepare(this, forwardFor, client, originalTo, local, close);
+            }
+            return HeadBytes.encode(alloc, method.asciiName() + " " + uri() + " " + version.text(), h);
+        }
+        return HeadBytes.rewrite(alloc, raw, hopLines, hopCount,
+                RequestHeaders.addressLine(forwardFor, client), RequestHeaders.addressLine(originalTo, local),
+                HeadBytes.connectionLine(version == HttpVersion.HTTP_1_1, !close));
+    }
+
+    /** A copy as Netty message objects, for an applet. */
+    HttpRequest copy() {
+        HttpRequest copy = new DefaultHttpRequest(version, method, uri(), DefaultHttpHeadersFactory.headersFactory());
+        copy.headers().set(headers());
+        return copy;
+    }
+
+    @Override
+    public HttpMethod method() {
+        return method;
+    }
+
+    @Override
+    @Deprecated
+    public HttpMethod getMethod() {
+        return method;
+    }
+
+    @Override
+    public HttpRequest setMethod(HttpMethod method) {
+        edited = true;
+        this.method = method;
+        return this;
+    }
+
+    @Override
+    public String uri() {
+        if (uri == null) {
+            uri = raw.toString(raw.readerIndex() + uriFrom, uriTo - uriFrom, StandardCharsets.ISO_8859_1);
+        }
+        return uri;
+    }
+
+    @Override
+    @Deprecated
+    public String getUri() {
+        return uri();
+    }
+
+    @Override
+    public HttpRequest setUri(String uri) {
+        edited = true;
+        this.uri = uri;
+        return this;
+    }
+
+    @Override
+    public HttpVersion protocolVersion() {
+        return version;
+    }
+
+    @Override
+    @Deprecated
+    public HttpVersion getProtocolVersion() {
+        return version;
+    }
+
+    @Override
+    public HttpRequest setProtocolVersion(HttpVersion version) {
+        edited = true;
+        this.version = version;
+        return this;
+    }
+
+    /** The headers as objects: from now on the head sent is encoded from them. */
+    @Override
+    public HttpHeaders headers() {
+        if (headers == null) {
+            headers = DefaultHttpHeadersFactory.headersFactory().withValidation(false).newHeaders();
+            HeadBytes.headersOf(raw, headersAt, headers);
+        }
+        edited = true;
+        return headers;
+    }
+
+    @Override
+    public DecoderResult decoderResult() {
+        return DecoderResult.SUCCESS;
+    }
+
+    @Override
+    @Deprecated
+    public DecoderResult getDecoderResult() {
+        return DecoderResult.SUCCESS;
+    }
+
+    @Override
+    public void setDecoderResult(DecoderResult result) {
+        throw new UnsupportedOperationException("a parsed request head is valid");
+    }
+
+    @Override
+    protected void deallocate() {
+        raw.release();
+    }
+
+    @Override
+    public ReferenceCounted touch(Object hint) {
+        raw.touch(hint);
+        return this;
+    }
+
+    @Override
+    public String toString() {
+        return method + " " + uri() + " " + version;
+    }
+}
