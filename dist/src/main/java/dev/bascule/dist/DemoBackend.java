@@ -23,7 +23,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.channel.ChannelFutureListener;
 
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 
 /** A tiny web server for the demo that answers every request with its own name. */
@@ -37,9 +37,10 @@ final class DemoBackend {
     static DemoBackend start(String name, Address address, EventLoopGroup loops, Transport transport)
             throws StartupException {
         byte[] body = ("Hello from " + name + "\n").getBytes(StandardCharsets.UTF_8);
+        SocketAddress bindAddress = transport.bindAddress(address);
         Channel ch = new ServerBootstrap()
                 .group(loops)
-                .channelFactory(transport.listener(address))
+                .channelFactory(transport.listener(address, bindAddress))
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel c) {
@@ -47,7 +48,7 @@ final class DemoBackend {
                                 new Responder(name, body));
                     }
                 })
-                .bind(new InetSocketAddress(address.host(), address.port())).syncUninterruptibly().channel();
+                .bind(bindAddress).syncUninterruptibly().channel();
         return new DemoBackend(ch);
     }
 

@@ -30,7 +30,7 @@ final class AcceptGate extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        Channel child = (Channel) msg;
+        Channel child = Transport.prepare((Channel) msg);
         if (parked.isEmpty() && limiter.tryAcquire()) {
             admit(child);
         } else {

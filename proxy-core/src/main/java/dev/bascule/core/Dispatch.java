@@ -5,14 +5,13 @@ import dev.bascule.config.model.ServerCheck;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -176,19 +175,12 @@ public final class Dispatch {
         }
         Bootstrap bootstrap = new Bootstrap()
                 .group(client.eventLoop())
-                .channel(target.connector())
+                .channelFactory(transport.outbound(target.connector(), remote))
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.timeouts().connectMs())
-                .handler(new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        transport.prepare(ch);
-                    }
-                });
-        if (remote instanceof InetSocketAddress) {
-            bootstrap.option(ChannelOption.TCP_NODELAY, true);
-        }
+                // Netty sets TCP_NODELAY by default: setting it again is one more system call per connection.
+                .handler(new ChannelInboundHandlerAdapter());
         ChannelFuture connect = bootstrap.connect(remote);
         connect.addListener(f -> {
             if (f.isSuccess()) {

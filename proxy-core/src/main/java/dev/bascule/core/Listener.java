@@ -16,7 +16,6 @@ import io.netty.channel.ServerChannelRecvByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,9 +50,10 @@ final class Listener {
         if (frontend.mode() == Mode.HTTP) {
             HttpFrontendHandler.prepare(state, backend);
         }
+        SocketAddress bindAddress = address.family() == Address.Family.FD ? null : transport.bindAddress(address);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops)
-                .channelFactory(transport.listener(address))
+                .channelFactory(transport.listener(address, bindAddress))
                 .option(ChannelOption.SO_BACKLOG, frontend.maxconn() > 0 ? frontend.maxconn() : DEFAULT_BACKLOG)
                 .handler(new AcceptGate(state))
                 .childOption(ChannelOption.AUTO_READ, applet != null)
@@ -61,7 +61,6 @@ final class Listener {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        transport.prepare(ch);
                         // A relayed TCP session gets one timer for both sides once connected (SessionTimeout).
                         InactivityTimeout idle = frontend.mode() == Mode.TCP && applet == null ? null
                                 : InactivityTimeout.of(clientTimeout);
@@ -78,7 +77,8 @@ final class Listener {
                     }
                 });
         if (tcp) {
-            bootstrap.option(ChannelOption.SO_REUSEADDR, true).childOption(ChannelOption.TCP_NODELAY, true);
+            // Netty sets TCP_NODELAY on accepted sockets by default: setting it again costs a system call each.
+            bootstrap.option(ChannelOption.SO_REUSEADDR, true);
         }
         if (address.family() != Address.Family.FD) {
             // Up to HAProxy's tune.maxaccept new clients per turn of the loop. Left to its "maybe more data" guess,
@@ -96,20 +96,13 @@ final class Listener {
             bound = bootstrap.register().awaitUninterruptibly();
         } else {
             removeStaleSocket(socketFile);
-            bound = bootstrap.bind(socketAddress(address, transport)).awaitUninterruptibly();
+            bound = bootstrap.bind(bindAddress).awaitUninterruptibly();
         }
         if (!bound.isSuccess()) {
             throw new StartupException("Starting frontend " + frontend.name() + ": cannot bind socket ("
                     + SocketErrors.describe(bound.cause()) + ") [" + address + "]");
         }
         return new Listener(bound.channel(), socketFile);
-    }
-
-    private static SocketAddress socketAddress(Address address, Transport transport) {
-        if (address.family() == Address.Family.INET) {
-            return new InetSocketAddress(address.host() == null ? "0.0.0.0" : address.host(), address.port());
-        }
-        return transport.socketAddress(address, null);
     }
 
     /** A Unix socket left by an earlier run would make bind fail; HAProxy replaces it too. */

@@ -16,7 +16,7 @@ import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.codec.string.StringDecoder;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,9 +54,10 @@ public final class StatsSocket implements AutoCloseable {
         } catch (IOException e) {
             throw new StartupException("stats socket: cannot replace " + file + ": " + e.getMessage());
         }
+        SocketAddress bindAddress = transport.bindAddress(a);
         var bound = new ServerBootstrap()
                 .group(loops)
-                .channelFactory(transport.listener(a))
+                .channelFactory(transport.listener(a, bindAddress))
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -64,9 +65,7 @@ public final class StatsSocket implements AutoCloseable {
                                 new StringDecoder(StandardCharsets.UTF_8), new Session(api, level));
                     }
                 })
-                .bind(a.family() == Address.Family.INET
-                        ? new InetSocketAddress(a.host() == null ? "0.0.0.0" : a.host(), a.port())
-                        : transport.socketAddress(a, null))
+                .bind(bindAddress)
                 .awaitUninterruptibly();
         if (!bound.isSuccess()) {
             throw new StartupException("Starting stats socket: cannot bind socket (" + bound.cause().getMessage()

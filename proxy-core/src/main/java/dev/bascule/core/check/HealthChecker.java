@@ -143,13 +143,12 @@ public final class HealthChecker {
                     ? Math.min(b.timeouts().connectMs(), interMs()) : interMs();
             Bootstrap bootstrap = new Bootstrap()
                     .group(loop)
-                    .channel(server.connector())
+                    .channelFactory(transport.outbound(server.connector(), target))
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout))
                     .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                     .handler(new ChannelInitializer<>() {
                         @Override
                         protected void initChannel(Channel ch) {
-                            transport.prepare(ch);
                             ch.pipeline().addLast(Attempt.this);
                         }
                     });
