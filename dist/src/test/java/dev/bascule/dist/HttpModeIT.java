@@ -288,11 +288,7 @@ class HttpModeIT {
                 + "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nsecond";
         try (TestServer server = TestServer.start(TestServer.reply(() -> twice))) {
             int port = Ports.free();
-            Path cfg = Bascule.writeConfig("http-two-responses", config("""
-                    listen www
-                        bind 127.0.0.1:%d
-                        server twice 127.0.0.1:%d
-                    """.formatted(port, server.port())));
+            Path cfg = oneServer("http-two-responses", port, server.port());
             try (Bascule proxy = Bascule.serve(cfg, port); Socket s = new Socket("127.0.0.1", port)) {
                 s.setSoTimeout(5000);
                 for (int i = 0; i < 2; i++) {
@@ -345,11 +341,7 @@ class HttpModeIT {
     void responses_reach_the_client_framed_as_the_server_framed_them() throws Exception {
         try (TestServer server = TestServer.start(framings())) {
             int port = Ports.free();
-            Path cfg = Bascule.writeConfig("http-framings", config("""
-                    listen www
-                        bind 127.0.0.1:%d
-                        server s1 127.0.0.1:%d
-                    """.formatted(port, server.port())));
+            Path cfg = oneServer("http-framings", port, server.port());
             try (Bascule proxy = Bascule.serve(cfg, port); Socket s = new Socket("127.0.0.1", port)) {
                 s.setSoTimeout(5000);
                 InputStream in = s.getInputStream();
@@ -375,6 +367,15 @@ class HttpModeIT {
                         "a body delimited by the server's close ends with the client connection");
             }
         }
+    }
+
+    /** A config of one {@code listen} section on {@code port} with one server. */
+    private static Path oneServer(String name, int port, int serverPort) throws java.io.IOException {
+        return Bascule.writeConfig(name, config("""
+                listen www
+                    bind 127.0.0.1:%d
+                    server s1 127.0.0.1:%d
+                """.formatted(port, serverPort)));
     }
 
     /** A message head up to its blank line, or null at the end of the stream. */

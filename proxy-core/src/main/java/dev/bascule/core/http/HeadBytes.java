@@ -46,27 +46,27 @@ final class HeadBytes {
 
     /** Whether a comma-separated header value holds {@code lower} as one of its tokens. */
     static boolean hasToken(ByteBuf in, int from, int to, byte[] lower) {
-        for (int t = from; t < to; ) {
-            int comma = in.indexOf(t, to, (byte) ',');
-            int end = comma < 0 ? to : comma;
-            int a = t;
-            int b = end;
-            while (a < b && isBlank(in.getByte(a))) {
-                a++;
-            }
-            while (b > a && isBlank(in.getByte(b - 1))) {
-                b--;
-            }
-            if (is(in, a, b - a, lower)) {
-                return true;
-            }
-            t = end + 1;
-        }
-        return false;
+        return anyToken(in, from, to, (a, b) -> is(in, a, b - a, lower));
     }
 
     /** Whether a comma-separated header value holds a token that is none of {@code known}. */
     static boolean hasOtherToken(ByteBuf in, int from, int to, byte[]... known) {
+        return anyToken(in, from, to, (a, b) -> {
+            for (byte[] k : known) {
+                if (is(in, a, b - a, k)) {
+                    return false;
+                }
+            }
+            return a < b;
+        });
+    }
+
+    private interface TokenTest {
+        boolean test(int from, int to);
+    }
+
+    /** Whether {@code test} holds for a token (blanks around it trimmed) of a comma-separated value. */
+    private static boolean anyToken(ByteBuf in, int from, int to, TokenTest test) {
         for (int t = from; t < to; ) {
             int comma = in.indexOf(t, to, (byte) ',');
             int end = comma < 0 ? to : comma;
@@ -78,11 +78,7 @@ final class HeadBytes {
             while (b > a && isBlank(in.getByte(b - 1))) {
                 b--;
             }
-            boolean recognised = a == b;
-            for (byte[] k : known) {
-                recognised |= is(in, a, b - a, k);
-            }
-            if (!recognised) {
+            if (test.test(a, b)) {
                 return true;
             }
             t = end + 1;

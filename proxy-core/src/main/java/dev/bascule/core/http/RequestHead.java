@@ -11,8 +11,6 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.util.AbstractReferenceCounted;
-import io.netty.util.ReferenceCounted;
 
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +23,7 @@ import java.nio.charset.StandardCharsets;
  * persistence, applets) sees it as a Netty {@link HttpRequest}: the headers are then parsed into objects, and
  * the head sent is encoded from them.
  */
-final class RequestHead extends AbstractReferenceCounted implements HttpRequest, MessageFramer.Head {
+final class RequestHead extends MessageHead implements HttpRequest {
     private static final byte[] CONTENT_LENGTH = HeadBytes.ascii("content-length");
     private static final byte[] TRANSFER_ENCODING = HeadBytes.ascii("transfer-encoding");
     private static final byte[] CONNECTION = HeadBytes.ascii("connection");
@@ -55,7 +53,6 @@ final class RequestHead extends AbstractReferenceCounted implements HttpRequest,
         }
     }
 
-    private final ByteBuf raw;
     private HttpMethod method;
     private final int uriFrom;
     private final int uriTo;
@@ -84,7 +81,7 @@ final class RequestHead extends AbstractReferenceCounted implements HttpRequest,
     private RequestHead(ByteBuf raw, HttpMethod method, int uriFrom, int uriTo, HttpVersion version, int headersAt,
                         long contentLength, boolean chunked, boolean keepAlive, boolean expectContinue,
                         boolean upgrade, boolean ambiguous, boolean rebuild, int[] hopLines, int hopCount) {
-        this.raw = raw;
+        super(raw);
         this.method = method;
         this.uriFrom = uriFrom;
         this.uriTo = uriTo;
@@ -415,17 +412,6 @@ final class RequestHead extends AbstractReferenceCounted implements HttpRequest,
     @Override
     public void setDecoderResult(DecoderResult result) {
         throw new UnsupportedOperationException("a parsed request head is valid");
-    }
-
-    @Override
-    protected void deallocate() {
-        raw.release();
-    }
-
-    @Override
-    public ReferenceCounted touch(Object hint) {
-        raw.touch(hint);
-        return this;
     }
 
     @Override

@@ -9,8 +9,6 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.util.AbstractReferenceCounted;
-import io.netty.util.ReferenceCounted;
 
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
@@ -21,7 +19,7 @@ import java.util.function.Consumer;
  * proxy does with the client connection: HAProxy's {@code http-keep-alive} rewrites it the same way. Only a
  * backend with {@code cookie} has the head parsed into header objects (to read and add {@code Set-Cookie}).
  */
-final class ResponseHead extends AbstractReferenceCounted implements MessageFramer.Head {
+final class ResponseHead extends MessageHead {
     private static final byte[] CONNECTION = HeadBytes.ascii("connection");
     private static final byte[] CONTENT_LENGTH = HeadBytes.ascii("content-length");
     private static final byte[] TRANSFER_ENCODING = HeadBytes.ascii("transfer-encoding");
@@ -31,7 +29,6 @@ final class ResponseHead extends AbstractReferenceCounted implements MessageFram
     /** More Connection headers than this and the head is rebuilt from header objects. */
     private static final int MAX_CONNECTION_LINES = 4;
 
-    private final ByteBuf raw;
     final int status;
     final boolean http11;
     /** Content-Length, or -1. */
@@ -49,7 +46,7 @@ final class ResponseHead extends AbstractReferenceCounted implements MessageFram
 
     private ResponseHead(ByteBuf raw, int status, boolean http11, long contentLength, boolean chunked,
                          boolean bodiless, boolean keepAlive, boolean ambiguous, int[] connectionLines, int count) {
-        this.raw = raw;
+        super(raw);
         this.status = status;
         this.http11 = http11;
         this.contentLength = contentLength;
@@ -264,16 +261,5 @@ final class ResponseHead extends AbstractReferenceCounted implements MessageFram
                     : HttpHeaderValues.CLOSE);
         }
         return HeadBytes.encode(alloc, statusLine, response.headers());
-    }
-
-    @Override
-    protected void deallocate() {
-        raw.release();
-    }
-
-    @Override
-    public ReferenceCounted touch(Object hint) {
-        raw.touch(hint);
-        return this;
     }
 }
