@@ -157,6 +157,8 @@ final class RequestHead extends MessageHead implements HttpRequest {
         int[] hop = null;
         int hopCount = 0;
         int count = 0;
+        // The last header line was Content-Length or Transfer-Encoding.
+        boolean framing = false;
         int pos = headersAt;
         while (true) {
             lf = in.indexOf(pos, limit, (byte) '\n');
@@ -175,6 +177,10 @@ final class RequestHead extends MessageHead implements HttpRequest {
                 if (count == 0) {
                     throw invalid("folded line without a header");
                 }
+                // HAProxy reads a folded value joined ("5 6", "chunked , gzip"): never a valid framing header.
+                if (framing && in.forEachByte(pos, lineEnd - pos, b -> HeadBytes.isBlank(b)) >= 0) {
+                    throw invalid("folded Content-Length or Transfer-Encoding");
+                }
                 // obs-fold: the value goes on; headers are re-encoded with the lines joined.
                 rebuild = true;
                 pos = lf + 1;
@@ -190,7 +196,9 @@ final class RequestHead extends MessageHead implements HttpRequest {
             int n = colon - pos;
             int v = colon + 1;
             boolean hopByHop = false;
+            framing = false;
             if (HeadBytes.is(in, pos, n, CONTENT_LENGTH)) {
+                framing = true;
                 long value;
                 try {
                     value = HeadBytes.length(in, v, lineEnd);
@@ -202,6 +210,7 @@ final class RequestHead extends MessageHead implements HttpRequest {
                 }
                 contentLength = value;
             } else if (HeadBytes.is(in, pos, n, TRANSFER_ENCODING)) {
+                framing = true;
                 // HAProxy only accepts chunked, once: anything else cannot be framed safely.
                 if (transferEncoding || !HeadBytes.hasToken(in, v, lineEnd, CHUNKED)
                         || HeadBytes.hasOtherToken(in, v, lineEnd, CHUNKED) || in.indexOf(v, lineEnd, (byte) ',') >= 0) {
