@@ -52,6 +52,10 @@ abstract class MessageFramer extends ByteToMessageDecoder {
 
     private State state = State.HEAD;
     private long remaining;
+    /** How many bytes at the reader index were searched for the end of a head without finding it. */
+    private int scanned;
+    /** Where the first line of that head ends (its LF, from the reader index), or -1 while unknown. */
+    private int firstLf = -1;
 
     /**
      * The head at the reader index, if all of it is there: moves the reader index past it.
@@ -61,6 +65,43 @@ abstract class MessageFramer extends ByteToMessageDecoder {
      */
     protected abstract Head head(ByteBuf in);
 
+    /**
+     * How many bytes without the end of a head make {@link #head} refuse it (it throws from there on).
+     *
+     * @param firstLf where the first line ends, or -1 when no line has ended yet
+     */
+    protected abstract int headLimit(int firstLf);
+
+    /**
+     * Parses a head once it has come whole (or is too large), searching only the bytes that came since the last
+     * search: a head sent a byte at a time costs a parse, not a parse per byte.
+     */
+    private Head headWhenComplete(ByteBuf in) {
+        int start = in.readerIndex();
+        int end = in.writerIndex();
+        for (int lf = in.indexOf(Math.max(start, start + scanned - 2), end, (byte) '\n'); lf >= 0;
+             lf = in.indexOf(lf + 1, end, (byte) '\n')) {
+            if (firstLf < 0) {
+                firstLf = lf - start;
+            }
+            if (lf + 1 < end && in.getByte(lf + 1) == '\n'
+                    || lf + 2 < end && in.getByte(lf + 1) == '\r' && in.getByte(lf + 2) == '\n') {
+                return parsed(in);
+            }
+        }
+        if (end - start >= headLimit(firstLf)) {
+            return parsed(in);
+        }
+        scanned = end - start;
+        return null;
+    }
+
+    private Head parsed(ByteBuf in) {
+        scanned = 0;
+        firstLf = -1;
+        return head(in);
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         while (in.isReadable()) {
@@ -68,7 +109,7 @@ abstract class MessageFramer extends ByteToMessageDecoder {
                 case HEAD -> {
                     Head head;
                     try {
-                        head = head(in);
+                        head = headWhenComplete(in);
                     } catch (BadMessage e) {
                         broken(in, out, e.status, e.getMessage());
                         return;

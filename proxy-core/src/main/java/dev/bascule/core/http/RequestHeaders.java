@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.util.NetUtil;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -70,7 +71,8 @@ final class RequestHeaders {
     private static String address(AddressHeader option, SocketAddress socket) {
         if (option != null && socket instanceof InetSocketAddress inet && inet.getAddress() != null
                 && !option.excepted(inet.getAddress().getAddress())) {
-            return inet.getAddress().getHostAddress();
+            // RFC 5952's short form (::1), as HAProxy writes it.
+            return NetUtil.toAddressString(inet.getAddress());
         }
         return null;
     }

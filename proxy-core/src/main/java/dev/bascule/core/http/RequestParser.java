@@ -14,4 +14,10 @@ final class RequestParser extends MessageFramer {
     protected Head head(ByteBuf in) {
         return RequestHead.parse(in, max);
     }
+
+    /** A request line and a header block may each take up {@code max} bytes. */
+    @Override
+    protected int headLimit(int firstLf) {
+        return firstLf < 0 ? max : firstLf + 1 + max;
+    }
 }

@@ -27,6 +27,11 @@ final class ResponseParser extends MessageFramer {
     }
 
     @Override
+    protected int headLimit(int firstLf) {
+        return maxHead;
+    }
+
+    @Override
     protected void ended(List<Object> out) {
         super.ended(out);
         headRequest = false;
