@@ -1,19 +1,20 @@
 #!/usr/bin/env python3
-"""Memory per idle proxied connection, Bascule beside HAProxy, as ../shared/bench/idle-conns.py measures it.
+"""Memory per idle proxied connection, Bascule beside HAProxy, measured as ../shared/bench/idle-conns.py does.
 
 Starts one nginx backend (it holds the connections it never gets a request on), then, one after the other,
-a reference HAProxy and Bascule in mode tcp in front of it, opens N idle connections through each with
-../shared/bench/idle-conns.py, and prints RSS per connection (and, for Bascule, live heap per connection
-after a full GC, read with jcmd). Each proxy then holds N client sockets plus N server sockets.
+a reference HAProxy and Bascule in mode tcp in front of it, opens N idle connections through each, and prints
+RSS per connection: VmRSS 2 s after the last connect minus VmRSS before the first. For Bascule it then adds the
+live heap per connection (full GCs read with jcmd before the connections and after the RSS reading, so they
+cannot move it). Each proxy holds N client sockets plus N server sockets.
 
 Usage (from the project root, after `mvn -B -DskipTests package`):
     python3 bench/idle-conns.py [N=9900] [HOLD_SECONDS=8] [-- extra JVM options for Bascule]
 Loopback only; every wait is bounded; the processes it starts are stopped by PID.
 N needs 2N+100 file descriptors in the proxy: 9,900 fits the 20,000 hard limit of these machines.
 """
-import json
 import os
 import re
+import resource
 import shutil
 import socket
 import subprocess
@@ -22,7 +23,6 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SHARED = os.path.join(ROOT, "..", "shared", "bench", "idle-conns.py")
 BASCULE = os.path.join(ROOT, "dist", "target", "bascule", "bin", "bascule")
 args = sys.argv[1:]
 jvm = args[args.index("--") + 1:] if "--" in args else []
@@ -68,33 +68,68 @@ def heap_used_kb(pid):
     return sum(used) if used else -1
 
 
+def rss_kb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return -1
+
+
+def still_open(socks):
+    """How many of a sample of the connections have no EOF or error pending: the proxy kept them."""
+    alive = 0
+    for s in socks[::max(1, len(socks) // 200)]:
+        s.setblocking(False)
+        try:
+            alive += 0 if s.recv(1) == b"" else 1
+        except BlockingIOError:
+            alive += 1
+        except OSError:
+            pass
+    return alive
+
+
 def measure(name, cmd, port, work, java):
     log = open(os.path.join(work, name + ".log"), "w")
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    socks = []
     try:
         wait_listening(port, proc)
         time.sleep(1)
         heap_before = heap_used_kb(proc.pid) if java else None
-        hold = subprocess.Popen([sys.executable, SHARED, str(N), str(port), str(HOLD), f"{name}={proc.pid}"],
-                                stdout=subprocess.PIPE, text=True)
-        heap_during = None
-        if java:
-            time.sleep(min(HOLD, 4))
-            heap_during = heap_used_kb(proc.pid)
-        out, _ = hold.communicate(timeout=HOLD + 120)
-        r = json.loads(out)
-        per_conn = (r["during"][name] - r["before"][name]) / max(1, r["opened"])
-        line = (f"{name:8s} opened {r['opened']} alive-sample {r['alive_sample']}  RSS before {r['before'][name]} KB"
-                f"  during {r['during'][name]} KB  ->  {per_conn:.2f} KB per connection")
+        before = rss_kb(proc.pid)
+        deadline = time.time() + 120
+        for _ in range(N):
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            s.settimeout(5)
+            s.connect(("127.0.0.1", port))
+            socks.append(s)
+            if time.time() > deadline:
+                break
+        time.sleep(min(2.0, HOLD))  # the proxy accepts and connects to the backend meanwhile
+        during = rss_kb(proc.pid)
+        heap_during = heap_used_kb(proc.pid) if java else None
+        time.sleep(max(0.0, HOLD - 2.0))
+        alive = still_open(socks)
+        per_conn = (during - before) / max(1, len(socks))
+        line = (f"{name:8s} opened {len(socks)} alive-sample {alive}  RSS before {before} KB"
+                f"  during {during} KB  ->  {per_conn:.2f} KB per connection")
         if java and heap_before > 0 and heap_during > 0:
-            line += f"  (live heap {(heap_during - heap_before) / max(1, r['opened']):.2f} KB per connection)"
+            line += f"  (live heap {(heap_during - heap_before) / max(1, len(socks)):.2f} KB per connection)"
         print(line, flush=True)
     finally:
+        for s in socks:
+            s.close()
         stop(proc)
         log.close()
 
 
 def main():
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    if hard < N + 100:
+        raise SystemExit(f"{N} connections need {N + 100} file descriptors; the hard limit here is {hard}")
     for tool in ("nginx", "haproxy", "jcmd"):
         if not shutil.which(tool):
             raise SystemExit(f"{tool} is needed (apt-get install nginx haproxy; jcmd comes with the JDK)")

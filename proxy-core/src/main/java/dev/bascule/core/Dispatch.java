@@ -5,7 +5,7 @@ import dev.bascule.config.model.ServerCheck;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -23,6 +23,15 @@ import java.util.function.Function;
  * server when {@code option redispatch} says so. The server channel is created with autoRead off.
  */
 public final class Dispatch {
+    /**
+     * A bootstrap needs a handler; the real ones come once connected. An initializer leaves nothing in the
+     * pipeline (a handler left there would cost every connection a context).
+     */
+    private static final ChannelInitializer<Channel> NO_HANDLER = new ChannelInitializer<>() {
+        @Override
+        protected void initChannel(Channel ch) {
+        }
+    };
     private static final Logger log = LoggerFactory.getLogger(Dispatch.class);
     /** HAProxy's turn-around timer before retrying the same server: min(timeout connect, 1s). */
     private static final long MAX_RETRY_DELAY_MS = 1000;
@@ -180,7 +189,7 @@ public final class Dispatch {
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.timeouts().connectMs())
                 // Netty sets TCP_NODELAY by default: setting it again is one more system call per connection.
-                .handler(new ChannelInboundHandlerAdapter());
+                .handler(NO_HANDLER);
         ChannelFuture connect = bootstrap.connect(remote);
         connect.addListener(f -> {
             if (f.isSuccess()) {
