@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.ByteProcessor;
 
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -129,11 +130,8 @@ final class RequestHead extends MessageHead implements HttpRequest {
         if (sp1 <= start || sp2 <= sp1 + 1 || lineEnd - sp2 != 9 || !isToken(in, start, sp1)) {
             throw invalid("invalid request line");
         }
-        for (int i = sp1 + 1; i < sp2; i++) {
-            byte b = in.getByte(i);
-            if (b <= ' ' || b == 127) {
-                throw invalid("invalid request target");
-            }
+        if (in.forEachByte(sp1 + 1, sp2 - sp1 - 1, TARGET_CHAR) >= 0) {
+            throw invalid("invalid request target");
         }
         HttpVersion version;
         if (HeadBytes.is(in, sp2 + 1, 8, HTTP_1_1)) {
@@ -261,23 +259,19 @@ final class RequestHead extends MessageHead implements HttpRequest {
     private static final byte[] HTTP_1_1 = HeadBytes.ascii("http/1.1");
     private static final byte[] HTTP_1_0 = HeadBytes.ascii("http/1.0");
 
+    // Byte checks run through forEachByte: one bounds check per run instead of one per byte.
+    private static final ByteProcessor TOKEN_CHAR = b -> b >= 0 && TOKEN[b];
+    private static final ByteProcessor TARGET_CHAR = b -> b > ' ' && b != 127;
+    /** Header lines may hold visible characters, blanks and obs-text; no other control character. */
+    private static final ByteProcessor FIELD_CHAR = b -> b >= ' ' && b != 127 || b == '\t' || b < 0;
+
     private static boolean isToken(ByteBuf in, int from, int to) {
-        for (int i = from; i < to; i++) {
-            byte b = in.getByte(i);
-            if (b < 0 || !TOKEN[b]) {
-                return false;
-            }
-        }
-        return true;
+        return in.forEachByte(from, to - from, TOKEN_CHAR) < 0;
     }
 
-    /** Header lines may hold visible characters, blanks and obs-text; no other control character. */
     private static void checkValue(ByteBuf in, int from, int to) {
-        for (int i = from; i < to; i++) {
-            byte b = in.getByte(i);
-            if (b >= 0 && b < ' ' && b != '\t' || b == 127) {
-                throw invalid("control character in a header");
-            }
+        if (in.forEachByte(from, to - from, FIELD_CHAR) >= 0) {
+            throw invalid("control character in a header");
         }
     }
 

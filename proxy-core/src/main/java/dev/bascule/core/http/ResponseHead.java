@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.ByteProcessor;
 
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
@@ -26,6 +27,7 @@ final class ResponseHead extends MessageHead {
     private static final byte[] CLOSE = HeadBytes.ascii("close");
     private static final byte[] KEEP_ALIVE = HeadBytes.ascii("keep-alive");
     private static final byte[] CHUNKED = HeadBytes.ascii("chunked");
+    private static final ByteProcessor NAME_CHAR = b -> b > ' ' && b < 127;
     /** More Connection headers than this and the head is rebuilt from header objects. */
     private static final int MAX_CONNECTION_LINES = 4;
 
@@ -149,12 +151,9 @@ final class ResponseHead extends MessageHead {
             if (colon <= pos) {
                 throw invalid("invalid header line");
             }
-            for (int i = pos; i < colon; i++) {
-                byte b = in.getByte(i);
-                if (b <= ' ' || b >= 127) {
-                    // Also refuses obsolete line folding and "Name :", which HAProxy refuses in responses.
-                    throw invalid("invalid header name");
-                }
+            if (in.forEachByte(pos, colon - pos, NAME_CHAR) >= 0) {
+                // Also refuses obsolete line folding and "Name :", which HAProxy refuses in responses.
+                throw invalid("invalid header name");
             }
             int nameLength = colon - pos;
             if (HeadBytes.is(in, pos, nameLength, CONTENT_LENGTH)) {
