@@ -269,6 +269,17 @@ final class RequestHead extends MessageHead implements HttpRequest {
         return in.forEachByte(from, to - from, TOKEN_CHAR) < 0;
     }
 
+    /** Whether the bytes hold only what a header value may: visible characters, blanks, obs-text. */
+    static boolean isFieldValue(ByteBuf in, int from, int to) {
+        return from >= to || in.forEachByte(from, to - from, FIELD_CHAR) < 0;
+    }
+
+    /** Whether a line (without its line end) is a header line: a token, a colon, a value (trailers). */
+    static boolean isFieldLine(ByteBuf in, int from, int to) {
+        int colon = in.indexOf(from, to, (byte) ':');
+        return colon > from && isToken(in, from, colon) && isFieldValue(in, colon + 1, to);
+    }
+
     private static void checkValue(ByteBuf in, int from, int to) {
         if (in.forEachByte(from, to - from, FIELD_CHAR) >= 0) {
             throw invalid("control character in a header");

@@ -323,6 +323,29 @@ class RequestParserTest {
         }
     }
 
+    @Test
+    void chunk_lines_end_in_crlf_and_trailers_are_header_lines() {
+        // The chunk framing and trailers go to the server as the client wrote them: HAProxy's 400s for what a
+        // server could frame otherwise (a bare LF or CR, junk after the size, a trailer that is no header line).
+        for (String bad : List.of("5\nhello\r\n0\r\n\r\n", "5;a=b\nhello\r\n0\r\n\r\n",
+                "5;a\rb\r\nhello\r\n0\r\n\r\n", "5\r\nhello\n0\r\n\r\n", "5 6\r\nhello\r\n0\r\n\r\n",
+                "5;a\0\r\nhello\r\n0\r\n\r\n", "0\n\r\n", "0\r\n\n", "0\r\nX: a\n\r\n",
+                "0\r\nGET /admin HTTP/1.1\r\n\r\n", "0\r\nX: a\rb\r\n\r\n", "0\r\n folded\r\n\r\n",
+                "0\r\n: v\r\n\r\n")) {
+            String request = CHUNKED_HEAD + bad + GET;
+            for (int step : new int[]{1, 3, request.length()}) {
+                List<String> out = parse(request, step);
+                String what = bad.replace("\r", "\\r").replace("\n", "\\n").replace("\0", "\\0")
+                        + " in pieces of " + step;
+                assertEquals(CHUNKED_HEAD, out.get(0), what);
+                assertEquals("Invalid 400", out.get(out.size() - 1), what + " gave " + out);
+                assertFalse(out.contains("END"), what + " gave " + out);
+            }
+        }
+        String fine = CHUNKED_HEAD + "5 ;a=b\r\nhello\r\n0\r\nX-T: 1\r\n\r\n";
+        assertEquals(List.of(CHUNKED_HEAD, "5 ;a=b\r\nhello\r\n0\r\nX-T: 1\r\n\r\n", "END"), parse(fine, 1000));
+    }
+
     // ---- what goes to the server ----
 
     @Test
