@@ -194,8 +194,21 @@ class RequestParserTest {
         String request = "GET / HTTP/1.1\nHost: a\nConnection: close\n\n";
         RequestHead h = head(request);
         assertFalse(h.keepAlive);
-        assertEquals("GET / HTTP/1.1\nHost: a\nConnection: close\r\n\n", toServer(h, null, null, true));
+        assertEquals("GET / HTTP/1.1\r\nHost: a\r\nconnection: close\r\n\r\n", toServer(h, null, null, true));
         h.release();
+    }
+
+    @Test
+    void a_head_with_bare_lf_goes_to_the_server_with_crlf() {
+        // A server that does not take a bare LF for a line end would read "X: a\nContent-Length: 5" as one
+        // header, and the body the proxy framed as the next request. HAProxy sends every line with CRLF.
+        for (String request : List.of("POST / HTTP/1.1\r\nX: a\nContent-Length: 5\r\n\r\n",
+                "POST / HTTP/1.1\nContent-Length: 5\r\n\r\n", "POST / HTTP/1.1\r\nContent-Length: 5\r\n\n")) {
+            String sent = toServer(request, null, false);
+            assertEquals(-1, sent.replace("\r\n", "").indexOf('\n'), sent);
+            assertTrue(sent.contains("\r\nContent-Length: 5\r\n"), sent);
+            assertTrue(sent.endsWith("\r\n\r\n"), sent);
+        }
     }
 
     // ---- statuses ----
