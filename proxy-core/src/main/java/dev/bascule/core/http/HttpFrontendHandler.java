@@ -274,6 +274,12 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!ctx.channel().isOpen()) {
+            // Closed while the decoder was handing over what one read brought (a local answer whose write and
+            // close completed at once): the inbox was already released, so what comes after is released here.
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         if (!clientReadWanted || !inbox.isEmpty()) {
             inbox.add(msg);
             return;
