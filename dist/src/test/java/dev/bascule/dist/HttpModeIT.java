@@ -462,6 +462,48 @@ class HttpModeIT {
     }
 
     /**
+     * A request the proxy answers itself and closes on (503 without a backend, monitor-uri with Connection:
+     * close) while more pipelined requests came in the same read: their heads and bodies are released, which
+     * Netty's leak detector (paranoid, and garbage collections forced) would report otherwise.
+     */
+    @Test
+    void requests_pipelined_after_a_local_answer_that_closes_leave_no_buffer_behind() throws Exception {
+        int port = Ports.free();
+        Path cfg = Bascule.writeConfig("http-leaks", config("""
+                frontend nobackend
+                    bind 127.0.0.1:%d
+                    monitor-uri /alive
+                """.formatted(port)));
+        String next = "POST /next HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello"
+                + "GET /next HTTP/1.1\r\nHost: a\r\n\r\n";
+        java.util.List<String> requests = java.util.List.of(
+                "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello" + next,
+                "GET /alive HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n" + next);
+        try (Bascule proxy = Bascule.serve(cfg, port,
+                Map.of("JAVA_OPTS", "-Xmx256m -Dio.netty.leakDetection.level=paranoid"))) {
+            String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+            for (int round = 0; round < 4; round++) {
+                for (int i = 0; i < 10; i++) {
+                    for (String request : requests) {
+                        try (Socket s = new Socket("127.0.0.1", port)) {
+                            s.setSoTimeout(5000);
+                            s.getOutputStream().write(ascii(request));
+                            String reply = readAll(s.getInputStream());
+                            assertTrue(reply.startsWith("HTTP/1.1 503 ") || reply.startsWith("HTTP/1.1 200 "), reply);
+                        }
+                    }
+                }
+                // The detector reports a buffer collected unreleased when a later one is allocated.
+                Process gc = new ProcessBuilder(jcmd, Long.toString(proxy.pid()), "GC.run").redirectErrorStream(true)
+                        .start();
+                gc.getInputStream().readAllBytes();
+                assertEquals(0, gc.waitFor());
+            }
+            assertTrue(!proxy.stderr().contains("LEAK:"), proxy.stderr());
+        }
+    }
+
+    /**
      * A keep-alive client that half-closes (sends its FIN) gets the answers to what it sent, then the proxy
      * closes at once: the connection does not linger until timeout client (10 s here; the read times out at 5).
      */

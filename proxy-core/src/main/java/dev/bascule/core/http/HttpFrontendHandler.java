@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -85,6 +86,8 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
     private boolean responseStarted;
     private boolean closeClient;
     private boolean closeServer;
+    /** The request in progress is HTTP/1.1 (an HTTP/1.0 client kept alive is told so in every response). */
+    private boolean clientHttp11;
     /** The server this transaction counts a session on, until the response ends. */
     private ServerState sessionOn;
     /** A status answered by the proxy itself once the request body (if any) has been read. */
@@ -274,6 +277,12 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!ctx.channel().isOpen()) {
+            // Closed while the decoder was handing over what one read brought (a local answer whose write and
+            // close completed at once): the inbox was already released, so what comes after is released here.
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         if (!clientReadWanted || !inbox.isEmpty()) {
             inbox.add(msg);
             return;
@@ -323,6 +332,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
         }
         closeClient = !request.keepAlive || mode == ConnectionMode.CLOSE;
         closeServer = closeClient || mode != ConnectionMode.KEEP_ALIVE;
+        clientHttp11 = request.protocolVersion() == HttpVersion.HTTP_1_1;
         pending = request;
         requestComplete = false;
         awaitingResponse = true;
@@ -536,7 +546,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
             closeClient |= delimitedByClose;
         }
         ServerState s = target;
-        ByteBuf out = head.toClient(ctx.alloc(), !closeClient,
+        ByteBuf out = head.toClient(ctx.alloc(), !closeClient, clientHttp11,
                 cookies == null ? null : response -> cookies.responseArrived(response, s));
         head.release();
         writeToClient(out);

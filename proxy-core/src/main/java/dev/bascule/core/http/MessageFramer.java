@@ -194,6 +194,11 @@ abstract class MessageFramer extends ByteToMessageDecoder {
                 break;
             }
             int lineEnd = HeadBytes.lineEnd(in, pos, lf);
+            if (lineEnd == lf) {
+                // The framing goes on as it came: a bare LF that ends a line here might not end it for the peer
+                // (HAProxy refuses it in chunk lines too).
+                return brokenAfter(in, out, start, pos, "bare LF in a chunked body");
+            }
             switch (state) {
                 case CHUNK_SIZE -> {
                     long size = chunkSize(in, pos, lineEnd);
@@ -215,6 +220,9 @@ abstract class MessageFramer extends ByteToMessageDecoder {
                         ended = true;
                         break walk;
                     }
+                    if (!RequestHead.isFieldLine(in, pos, lineEnd)) {
+                        return brokenAfter(in, out, start, pos, "invalid trailer");
+                    }
                 }
                 default -> throw new IllegalStateException(state.name());
             }
@@ -229,14 +237,20 @@ abstract class MessageFramer extends ByteToMessageDecoder {
         return complete;
     }
 
-    /** The size of a chunk-size line (hex, then optional extensions after ';'), or -1. */
+    /**
+     * The size of a chunk-size line (hex, optional blanks, then optional extensions after ';' without control
+     * characters), or -1.
+     */
     private static long chunkSize(ByteBuf in, int from, int to) {
         long size = -1;
         for (int i = from; i < to; i++) {
             byte b = in.getByte(i);
             int digit = Character.digit(b, 16);
             if (digit < 0) {
-                return b == ';' || HeadBytes.isBlank(b) ? size : -1;
+                while (i < to && HeadBytes.isBlank(in.getByte(i))) {
+                    i++;
+                }
+                return i == to || in.getByte(i) == ';' && RequestHead.isFieldValue(in, i + 1, to) ? size : -1;
             }
             if (size > (Long.MAX_VALUE >> 4)) {
                 return -1;

@@ -142,6 +142,8 @@ final class RequestHead extends MessageHead implements HttpRequest {
             throw invalid("unsupported HTTP version");
         }
         HttpMethod method = method(in, start, sp1);
+        // A line ended by a bare LF: the head is re-encoded with CRLF, as a server may not end a line there.
+        boolean bareLf = lineEnd == lf;
         int headersAt = lf + 1;
         int limit = Math.min(in.writerIndex(), headersAt + max);
         long contentLength = -1;
@@ -167,6 +169,7 @@ final class RequestHead extends MessageHead implements HttpRequest {
                 return null;
             }
             lineEnd = HeadBytes.lineEnd(in, pos, lf);
+            bareLf |= lineEnd == lf;
             if (lineEnd == pos) {
                 break;
             }
@@ -253,7 +256,7 @@ final class RequestHead extends MessageHead implements HttpRequest {
         in.readerIndex(end);
         return new RequestHead(raw, method, sp1 + 1 - start, sp2 - start, version, headersAt - start,
                 transferEncoding ? -1 : contentLength, transferEncoding, keepAlive, expectContinue, upgrade,
-                ambiguous, rebuild || ambiguous || upgrade, hop, hopCount);
+                ambiguous, rebuild || ambiguous || upgrade || bareLf, hop, hopCount);
     }
 
     private static final byte[] HTTP_1_1 = HeadBytes.ascii("http/1.1");
@@ -267,6 +270,17 @@ final class RequestHead extends MessageHead implements HttpRequest {
 
     private static boolean isToken(ByteBuf in, int from, int to) {
         return in.forEachByte(from, to - from, TOKEN_CHAR) < 0;
+    }
+
+    /** Whether the bytes hold only what a header value may: visible characters, blanks, obs-text. */
+    static boolean isFieldValue(ByteBuf in, int from, int to) {
+        return from >= to || in.forEachByte(from, to - from, FIELD_CHAR) < 0;
+    }
+
+    /** Whether a line (without its line end) is a header line: a token, a colon, a value (trailers). */
+    static boolean isFieldLine(ByteBuf in, int from, int to) {
+        int colon = in.indexOf(from, to, (byte) ':');
+        return colon > from && isToken(in, from, colon) && isFieldValue(in, colon + 1, to);
     }
 
     private static void checkValue(ByteBuf in, int from, int to) {

@@ -231,9 +231,18 @@ final class ResponseHead extends MessageHead {
      * @param edit changes to make to the headers first (cookie persistence), or null
      */
     ByteBuf toClient(ByteBufAllocator alloc, boolean keepAlive, Consumer<HttpResponse> edit) {
-        byte[] connectionLine = HeadBytes.connectionLine(http11, keepAlive);
+        return toClient(alloc, keepAlive, true, edit);
+    }
+
+    /**
+     * @param clientHttp11 the request was HTTP/1.1: else a kept connection is said {@code keep-alive} whatever
+     *                     the response's version, as HAProxy does (an HTTP/1.0 client closes without it)
+     */
+    ByteBuf toClient(ByteBufAllocator alloc, boolean keepAlive, boolean clientHttp11, Consumer<HttpResponse> edit) {
+        byte[] connectionLine = keepAlive && !clientHttp11 ? HeadBytes.KEEP_ALIVE_LINE
+                : HeadBytes.connectionLine(http11, keepAlive);
         if (edit != null || ambiguous || connectionLineCount > MAX_CONNECTION_LINES) {
-            return rebuilt(alloc, keepAlive, edit);
+            return rebuilt(alloc, connectionLine, edit);
         }
         if (connectionLineCount == 0 && connectionLine == null) {
             return raw.retainedDuplicate();
@@ -241,7 +250,7 @@ final class ResponseHead extends MessageHead {
         return HeadBytes.rewrite(alloc, raw, connectionLines, connectionLineCount, connectionLine);
     }
 
-    private ByteBuf rebuilt(ByteBufAllocator alloc, boolean keepAlive, Consumer<HttpResponse> edit) {
+    private ByteBuf rebuilt(ByteBufAllocator alloc, byte[] connectionLine, Consumer<HttpResponse> edit) {
         int from = raw.readerIndex();
         int lf = raw.indexOf(from, raw.writerIndex(), (byte) '\n');
         String statusLine = raw.toString(from, HeadBytes.lineEnd(raw, from, lf) - from, StandardCharsets.ISO_8859_1);
@@ -255,9 +264,9 @@ final class ResponseHead extends MessageHead {
         if (ambiguous) {
             response.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
         }
-        if (http11 != keepAlive) {
-            response.headers().set(HeadBytes.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE
-                    : HttpHeaderValues.CLOSE);
+        if (connectionLine != null) {
+            response.headers().set(HeadBytes.CONNECTION, connectionLine == HeadBytes.KEEP_ALIVE_LINE
+                    ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
         }
         return HeadBytes.encode(alloc, statusLine, response.headers());
     }

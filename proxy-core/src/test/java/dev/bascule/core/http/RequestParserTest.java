@@ -194,8 +194,21 @@ class RequestParserTest {
         String request = "GET / HTTP/1.1\nHost: a\nConnection: close\n\n";
         RequestHead h = head(request);
         assertFalse(h.keepAlive);
-        assertEquals("GET / HTTP/1.1\nHost: a\nConnection: close\r\n\n", toServer(h, null, null, true));
+        assertEquals("GET / HTTP/1.1\r\nHost: a\r\nconnection: close\r\n\r\n", toServer(h, null, null, true));
         h.release();
+    }
+
+    @Test
+    void a_head_with_bare_lf_goes_to_the_server_with_crlf() {
+        // A server that does not take a bare LF for a line end would read "X: a\nContent-Length: 5" as one
+        // header, and the body the proxy framed as the next request. HAProxy sends every line with CRLF.
+        for (String request : List.of("POST / HTTP/1.1\r\nX: a\nContent-Length: 5\r\n\r\n",
+                "POST / HTTP/1.1\nContent-Length: 5\r\n\r\n", "POST / HTTP/1.1\r\nContent-Length: 5\r\n\n")) {
+            String sent = toServer(request, null, false);
+            assertEquals(-1, sent.replace("\r\n", "").indexOf('\n'), sent);
+            assertTrue(sent.contains("\r\nContent-Length: 5\r\n"), sent);
+            assertTrue(sent.endsWith("\r\n\r\n"), sent);
+        }
     }
 
     // ---- statuses ----
@@ -321,6 +334,29 @@ class RequestParserTest {
             assertEquals(CHUNKED_HEAD, out.get(0), bad);
             assertEquals("Invalid 400", out.get(out.size() - 1), bad + " gave " + out);
         }
+    }
+
+    @Test
+    void chunk_lines_end_in_crlf_and_trailers_are_header_lines() {
+        // The chunk framing and trailers go to the server as the client wrote them: HAProxy's 400s for what a
+        // server could frame otherwise (a bare LF or CR, junk after the size, a trailer that is no header line).
+        for (String bad : List.of("5\nhello\r\n0\r\n\r\n", "5;a=b\nhello\r\n0\r\n\r\n",
+                "5;a\rb\r\nhello\r\n0\r\n\r\n", "5\r\nhello\n0\r\n\r\n", "5 6\r\nhello\r\n0\r\n\r\n",
+                "5;a\0\r\nhello\r\n0\r\n\r\n", "0\n\r\n", "0\r\n\n", "0\r\nX: a\n\r\n",
+                "0\r\nGET /admin HTTP/1.1\r\n\r\n", "0\r\nX: a\rb\r\n\r\n", "0\r\n folded\r\n\r\n",
+                "0\r\n: v\r\n\r\n")) {
+            String request = CHUNKED_HEAD + bad + GET;
+            for (int step : new int[]{1, 3, request.length()}) {
+                List<String> out = parse(request, step);
+                String what = bad.replace("\r", "\\r").replace("\n", "\\n").replace("\0", "\\0")
+                        + " in pieces of " + step;
+                assertEquals(CHUNKED_HEAD, out.get(0), what);
+                assertEquals("Invalid 400", out.get(out.size() - 1), what + " gave " + out);
+                assertFalse(out.contains("END"), what + " gave " + out);
+            }
+        }
+        String fine = CHUNKED_HEAD + "5 ;a=b\r\nhello\r\n0\r\nX-T: 1\r\n\r\n";
+        assertEquals(List.of(CHUNKED_HEAD, "5 ;a=b\r\nhello\r\n0\r\nX-T: 1\r\n\r\n", "END"), parse(fine, 1000));
     }
 
     // ---- what goes to the server ----

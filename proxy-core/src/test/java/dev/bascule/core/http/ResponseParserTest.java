@@ -165,6 +165,25 @@ class ResponseParserTest {
     }
 
     @Test
+    void an_http_1_0_client_kept_alive_is_told_so_whatever_the_server_version() {
+        // HAProxy's h1_update_res_conn_value: keep-alive is said unless both request and response are HTTP/1.1.
+        ResponseHead nginx = head("HTTP/1.1 200 OK\r\nConnection: keep-alive\r\nContent-Length: 3\r\n\r\n");
+        ByteBuf out = nginx.toClient(ByteBufAllocator.DEFAULT, true, false, null);
+        assertEquals("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: keep-alive\r\n\r\n",
+                out.toString(StandardCharsets.ISO_8859_1));
+        out.release();
+        out = nginx.toClient(ByteBufAllocator.DEFAULT, false, false, null);
+        assertEquals("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\n",
+                out.toString(StandardCharsets.ISO_8859_1));
+        out.release();
+        out = nginx.toClient(ByteBufAllocator.DEFAULT, true, false, r -> r.headers().add("X-Edit", "1"));
+        assertEquals("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nX-Edit: 1\r\nConnection: keep-alive\r\n\r\n",
+                out.toString(StandardCharsets.ISO_8859_1));
+        out.release();
+        nginx.release();
+    }
+
+    @Test
     void edited_heads_are_rebuilt_and_ambiguous_framing_loses_its_content_length() {
         ResponseHead h = head("HTTP/1.1 200 Fine\r\nSet-Cookie: a=1\r\nConnection: keep-alive\r\n"
                 + "Content-Length: 3\r\n\r\n");
