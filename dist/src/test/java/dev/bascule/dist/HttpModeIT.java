@@ -154,6 +154,15 @@ class HttpModeIT {
                 Curl.Reply alive = Curl.run("http://127.0.0.1:" + port + "/alive");
                 assertEquals(200, alive.status());
                 assertTrue(alive.body().contains("Service ready."), alive.body());
+                try (Socket s = new Socket("127.0.0.1", port)) {
+                    s.setSoTimeout(5000);
+                    for (int i = 0; i < 2; i++) {
+                        s.getOutputStream().write(ascii("GET /alive HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
+                        String reply = readResponse(s.getInputStream());
+                        assertTrue(reply.startsWith("HTTP/1.1 200") && reply.toLowerCase().contains(
+                                "connection: keep-alive"), "an HTTP/1.0 client kept alive is told so: " + reply);
+                    }
+                }
                 Curl.Reply unavailable = Curl.run("http://127.0.0.1:" + port + "/");
                 assertEquals(503, unavailable.status());
                 assertTrue(unavailable.body().contains("No server is available to handle this request."));

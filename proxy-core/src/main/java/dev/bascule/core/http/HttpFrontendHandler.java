@@ -19,6 +19,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpUtil;
@@ -313,6 +315,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
         firstRequestDone = true;
         headDeadline = 0;
         dropReplay();
+        clientHttp11 = request.protocolVersion() == HttpVersion.HTTP_1_1;
         String monitor = frontend.config().http().monitorUri();
         if (monitor != null && monitor.equals(pathOf(request.uri()))) {
             closeClient = !request.keepAlive || mode == ConnectionMode.CLOSE;
@@ -332,7 +335,6 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
         }
         closeClient = !request.keepAlive || mode == ConnectionMode.CLOSE;
         closeServer = closeClient || mode != ConnectionMode.KEEP_ALIVE;
-        clientHttp11 = request.protocolVersion() == HttpVersion.HTTP_1_1;
         pending = request;
         requestComplete = false;
         awaitingResponse = true;
@@ -751,6 +753,10 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
             response = HttpErrors.response(code, ctx.alloc());
         }
         HttpUtil.setKeepAlive(response, !close);
+        if (!close && !clientHttp11) {
+            // An HTTP/1.0 client kept alive must be told so (the page itself is HTTP/1.1).
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
         if (close) {
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         } else {

@@ -26,6 +26,11 @@ final class ResponseParser extends MessageFramer {
         return ResponseHead.parse(in, maxHead, headRequest);
     }
 
+    /** Bytes of a response that has not come whole (on an idle connection: junk, or a late partial answer). */
+    boolean holdsBytes() {
+        return internalBuffer().isReadable();
+    }
+
     @Override
     protected int headLimit(int firstLf) {
         return maxHead;

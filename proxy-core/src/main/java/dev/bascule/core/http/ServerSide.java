@@ -55,6 +55,9 @@ final class ServerSide extends ChannelInboundHandlerAdapter {
         }
         if (client != null) {
             client.serverReadComplete();
+        } else if (parser.holdsBytes()) {
+            // An idle connection got part of something: the next response on it could not be framed.
+            ctx.close();
         }
         ctx.fireChannelReadComplete();
     }
