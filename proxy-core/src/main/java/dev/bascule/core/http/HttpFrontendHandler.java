@@ -37,8 +37,9 @@ import java.util.function.Function;
 
 /**
  * The client side of an HTTP-mode connection: one transaction at a time (pipelined requests wait in its
- * {@link #inbox}), each request balanced on its own through {@link Dispatch}, bodies streamed
- * message by message with explicit reads so neither side outruns the other. The server connection of a
+ * {@link #inbox}), each request balanced on its own through {@link Dispatch}, heads and bodies forwarded in the
+ * bytes they came in ({@link RequestParser}, {@link ResponseParser}) with explicit reads so neither side outruns
+ * the other. The server connection of a
  * finished transaction stays open and is reused when the next request goes to the same server, unless the
  * connection mode or either side says close. A {@code 101 Switching Protocols} turns both into a TCP relay.
  */
@@ -131,7 +132,6 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
                 () -> System.currentTimeMillis() / 1000);
     }
 
-    /** The client pipeline: HTTP/1.x codec, one message per read, then this handler. */
     /** Reads what the handlers of a frontend and its backend will need from disk; called while starting. */
     public static void prepare(FrontendState frontend, BackendState backend) {
         ErrorPages.preload(frontend.config().http());
@@ -140,7 +140,12 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
         }
     }
 
-    /** @param claim the applet handlers answering a request URI locally (stats page, exporter), or null */
+    /**
+     * The client pipeline: {@link RequestParser} (heads and bodies as they came), Netty's response encoder for
+     * the proxy's own answers (forwarded responses go past it, see {@link #rawOut}), then this handler.
+     *
+     * @param claim the applet handlers answering a request URI locally (stats page, exporter), or null
+     */
     public static void install(Channel ch, FrontendState frontend, BackendState backend, Transport transport,
                                Function<String, ChannelHandler[]> claim) {
         HttpFrontendHandler handler = new HttpFrontendHandler(frontend, backend, transport, claim);

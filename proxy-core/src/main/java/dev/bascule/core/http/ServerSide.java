@@ -97,7 +97,7 @@ final class ServerSide extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
             // Server channels allow half-closure (for TCP relays); in HTTP a server's FIN ends the connection, after
-            // the codec has delivered a response delimited by it.
+            // the parser has delivered a response delimited by it.
             ctx.close();
         } else if (evt instanceof IdleStateEvent) {
             if (client == null) {
