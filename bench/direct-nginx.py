@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The "direct" column of docs/performance.md: wrk straight at one nginx, as ../shared/bench/compare.sh runs it.
+"""The "direct" column of docs/performance.md: wrk straight at one nginx, as bench/compare.py (and ../shared/bench/compare.sh) run it.
 
 Same nginx settings, files and pinning as compare.sh (PIN=1: nginx on CPU 0, wrk -t1 on CPU 1), no proxy in
 between: the ceiling both proxies are measured against. Scenarios ka50 ka500 close50 16k50 (the tcp ones go to

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every figure of docs/performance.md in one go, from the project root, after `mvn -B -DskipTests package`:
-#   bash bench/run-all.sh            (about 9 minutes; loopback only; every step bounded in time)
+#   bash bench/run-all.sh            (about 6 minutes; loopback only; every step bounded in time)
 # 1. side by side with a reference HAProxy: python3 bench/compare.py (needs wrk, nginx, haproxy, curl and
 #    taskset, from Debian's packages wrk nginx haproxy curl util-linux), all scenarios of the performance
 #    issue, Bascule with bench/compare.cfg; COMPARE=path/to/compare.sh (or another .py) runs another harness
