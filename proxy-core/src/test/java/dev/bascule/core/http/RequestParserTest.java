@@ -4,7 +4,6 @@ import dev.bascule.config.model.HttpSettings.AddressHeader;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import org.junit.jupiter.api.Test;
@@ -14,7 +13,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -60,40 +58,7 @@ class RequestParserTest {
      * "Invalid status".
      */
     private static List<String> parse(String bytes, int step, int max) {
-        EmbeddedChannel ch = new EmbeddedChannel(new RequestParser(max));
-        byte[] all = bytes.getBytes(StandardCharsets.ISO_8859_1);
-        for (int i = 0; i < all.length; i += step) {
-            ch.writeInbound(Unpooled.wrappedBuffer(all, i, Math.min(step, all.length - i)));
-        }
-        ch.finish();
-        List<String> out = new ArrayList<>();
-        StringBuilder body = new StringBuilder();
-        for (Object m; (m = ch.readInbound()) != null; ) {
-            if (m instanceof ByteBuf b) {
-                body.append(b.toString(StandardCharsets.ISO_8859_1));
-                b.release();
-                continue;
-            }
-            if (!body.isEmpty()) {
-                out.add(body.toString());
-                body.setLength(0);
-            }
-            if (m instanceof RequestHead h) {
-                out.add(toServer(h, null, null, false));
-                h.release();
-            } else if (m == MessageFramer.END) {
-                out.add("END");
-            } else if (m instanceof MessageFramer.Invalid invalid) {
-                assertNotNull(invalid.reason());
-                out.add("Invalid " + invalid.status());
-            } else {
-                out.add("unexpected " + m);
-            }
-        }
-        if (!body.isEmpty()) {
-            out.add(body.toString());
-        }
-        return out;
+        return Framed.of(new RequestParser(max), bytes, step, true, h -> toServer((RequestHead) h, null, null, false));
     }
 
     private static List<String> parse(String bytes, int step) {

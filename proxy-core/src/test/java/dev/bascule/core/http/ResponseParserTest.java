@@ -3,12 +3,10 @@ package dev.bascule.core.http;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,39 +23,10 @@ class ResponseParserTest {
     private static List<String> parse(String bytes, int step, boolean head, boolean close) {
         ResponseParser parser = new ResponseParser(16384);
         parser.expectResponseTo(head);
-        EmbeddedChannel ch = new EmbeddedChannel(parser);
-        byte[] all = bytes.getBytes(StandardCharsets.ISO_8859_1);
-        for (int i = 0; i < all.length; i += step) {
-            ch.writeInbound(Unpooled.wrappedBuffer(all, i, Math.min(step, all.length - i)));
-        }
-        if (close) {
-            ch.finish();
-        }
-        List<String> out = new ArrayList<>();
-        StringBuilder body = new StringBuilder();
-        for (Object m; (m = ch.readInbound()) != null; ) {
-            if (m instanceof ByteBuf b) {
-                body.append(b.toString(StandardCharsets.ISO_8859_1));
-                b.release();
-                continue;
-            }
-            if (!body.isEmpty()) {
-                out.add(body.toString());
-                body.setLength(0);
-            }
-            if (m instanceof ResponseHead h) {
-                out.add("head " + h.status + (h.keepAlive ? " keep-alive" : " close"));
-                h.release();
-            } else if (m == ResponseParser.END) {
-                out.add("END");
-            } else {
-                out.add(m.toString());
-            }
-        }
-        if (!body.isEmpty()) {
-            out.add(body.toString());
-        }
-        return out;
+        return Framed.of(parser, bytes, step, close, m -> {
+            ResponseHead h = (ResponseHead) m;
+            return "head " + h.status + (h.keepAlive ? " keep-alive" : " close");
+        });
     }
 
     @Test
