@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
+import io.netty.util.ByteProcessor;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
@@ -38,6 +39,52 @@ final class HeadBytes {
             }
         }
         return true;
+    }
+
+    /** Whether the bytes at {@code at} are {@code expected}, case included. */
+    static boolean isExactly(ByteBuf in, int at, byte[] expected) {
+        for (int i = 0; i < expected.length; i++) {
+            if (in.getByte(at + i) != expected[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** RFC 9110 token characters, for methods and header names. */
+    private static final boolean[] TOKEN = new boolean[128];
+
+    static {
+        for (char c = '0'; c <= '9'; c++) {
+            TOKEN[c] = true;
+        }
+        for (char c = 'a'; c <= 'z'; c++) {
+            TOKEN[c] = true;
+            TOKEN[c - 32] = true;
+        }
+        for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
+            TOKEN[c] = true;
+        }
+    }
+
+    // Byte checks run through forEachByte: one bounds check per run instead of one per byte.
+    private static final ByteProcessor TOKEN_CHAR = b -> b >= 0 && TOKEN[b];
+    /** Header lines may hold visible characters, blanks and obs-text; no other control character. */
+    private static final ByteProcessor FIELD_CHAR = b -> b >= ' ' && b != 127 || b == '\t' || b < 0;
+
+    static boolean isToken(ByteBuf in, int from, int to) {
+        return in.forEachByte(from, to - from, TOKEN_CHAR) < 0;
+    }
+
+    /** Whether the bytes hold only what a header value may: visible characters, blanks, obs-text. */
+    static boolean isFieldValue(ByteBuf in, int from, int to) {
+        return from >= to || in.forEachByte(from, to - from, FIELD_CHAR) < 0;
+    }
+
+    /** Whether a line (without its line end) is a header line: a token, a colon, a value (trailers). */
+    static boolean isFieldLine(ByteBuf in, int from, int to) {
+        int colon = in.indexOf(from, to, (byte) ':');
+        return colon > from && isToken(in, from, colon) && isFieldValue(in, colon + 1, to);
     }
 
     static boolean isBlank(byte b) {

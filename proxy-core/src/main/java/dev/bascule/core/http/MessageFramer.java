@@ -220,7 +220,7 @@ abstract class MessageFramer extends ByteToMessageDecoder {
                         ended = true;
                         break walk;
                     }
-                    if (!RequestHead.isFieldLine(in, pos, lineEnd)) {
+                    if (!HeadBytes.isFieldLine(in, pos, lineEnd)) {
                         return brokenAfter(in, out, start, pos, "invalid trailer");
                     }
                 }
@@ -250,7 +250,7 @@ abstract class MessageFramer extends ByteToMessageDecoder {
                 while (i < to && HeadBytes.isBlank(in.getByte(i))) {
                     i++;
                 }
-                return i == to || in.getByte(i) == ';' && RequestHead.isFieldValue(in, i + 1, to) ? size : -1;
+                return i == to || in.getByte(i) == ';' && HeadBytes.isFieldValue(in, i + 1, to) ? size : -1;
             }
             if (size > (Long.MAX_VALUE >> 4)) {
                 return -1;

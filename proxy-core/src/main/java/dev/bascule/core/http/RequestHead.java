@@ -38,21 +38,6 @@ final class RequestHead extends MessageHead implements HttpRequest {
     private static final byte[] CONTINUE = HeadBytes.ascii("100-continue");
     /** More hop-by-hop lines than this and the head is rebuilt from header objects. */
     private static final int MAX_HOP_LINES = 4;
-    /** RFC 9110 token characters, for methods and header names. */
-    private static final boolean[] TOKEN = new boolean[128];
-
-    static {
-        for (char c = '0'; c <= '9'; c++) {
-            TOKEN[c] = true;
-        }
-        for (char c = 'a'; c <= 'z'; c++) {
-            TOKEN[c] = true;
-            TOKEN[c - 32] = true;
-        }
-        for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
-            TOKEN[c] = true;
-        }
-    }
 
     private HttpMethod method;
     private final int uriFrom;
@@ -127,16 +112,16 @@ final class RequestHead extends MessageHead implements HttpRequest {
         int lineEnd = HeadBytes.lineEnd(in, start, lf);
         int sp1 = in.indexOf(start, lineEnd, (byte) ' ');
         int sp2 = sp1 < 0 ? -1 : in.indexOf(sp1 + 1, lineEnd, (byte) ' ');
-        if (sp1 <= start || sp2 <= sp1 + 1 || lineEnd - sp2 != 9 || !isToken(in, start, sp1)) {
+        if (sp1 <= start || sp2 <= sp1 + 1 || lineEnd - sp2 != 9 || !HeadBytes.isToken(in, start, sp1)) {
             throw invalid("invalid request line");
         }
         if (in.forEachByte(sp1 + 1, sp2 - sp1 - 1, TARGET_CHAR) >= 0) {
             throw invalid("invalid request target");
         }
         HttpVersion version;
-        if (HeadBytes.is(in, sp2 + 1, 8, HTTP_1_1)) {
+        if (HeadBytes.isExactly(in, sp2 + 1, HTTP_1_1)) {
             version = HttpVersion.HTTP_1_1;
-        } else if (HeadBytes.is(in, sp2 + 1, 8, HTTP_1_0)) {
+        } else if (HeadBytes.isExactly(in, sp2 + 1, HTTP_1_0)) {
             version = HttpVersion.HTTP_1_0;
         } else {
             throw invalid("unsupported HTTP version");
@@ -191,7 +176,7 @@ final class RequestHead extends MessageHead implements HttpRequest {
                 throw invalid("more than " + HttpFrontendHandler.MAXHDR + " headers");
             }
             int colon = in.indexOf(pos, lineEnd, (byte) ':');
-            if (colon <= pos || !isToken(in, pos, colon)) {
+            if (colon <= pos || !HeadBytes.isToken(in, pos, colon)) {
                 throw invalid("invalid header name");
             }
             int n = colon - pos;
@@ -259,32 +244,12 @@ final class RequestHead extends MessageHead implements HttpRequest {
                 ambiguous, rebuild || ambiguous || upgrade || bareLf, hop, hopCount);
     }
 
-    private static final byte[] HTTP_1_1 = HeadBytes.ascii("http/1.1");
-    private static final byte[] HTTP_1_0 = HeadBytes.ascii("http/1.0");
-
-    // Byte checks run through forEachByte: one bounds check per run instead of one per byte.
-    private static final ByteProcessor TOKEN_CHAR = b -> b >= 0 && TOKEN[b];
+    private static final byte[] HTTP_1_1 = HeadBytes.ascii("HTTP/1.1");
+    private static final byte[] HTTP_1_0 = HeadBytes.ascii("HTTP/1.0");
     private static final ByteProcessor TARGET_CHAR = b -> b > ' ' && b != 127;
-    /** Header lines may hold visible characters, blanks and obs-text; no other control character. */
-    private static final ByteProcessor FIELD_CHAR = b -> b >= ' ' && b != 127 || b == '\t' || b < 0;
-
-    private static boolean isToken(ByteBuf in, int from, int to) {
-        return in.forEachByte(from, to - from, TOKEN_CHAR) < 0;
-    }
-
-    /** Whether the bytes hold only what a header value may: visible characters, blanks, obs-text. */
-    static boolean isFieldValue(ByteBuf in, int from, int to) {
-        return from >= to || in.forEachByte(from, to - from, FIELD_CHAR) < 0;
-    }
-
-    /** Whether a line (without its line end) is a header line: a token, a colon, a value (trailers). */
-    static boolean isFieldLine(ByteBuf in, int from, int to) {
-        int colon = in.indexOf(from, to, (byte) ':');
-        return colon > from && isToken(in, from, colon) && isFieldValue(in, colon + 1, to);
-    }
 
     private static void checkValue(ByteBuf in, int from, int to) {
-        if (in.forEachByte(from, to - from, FIELD_CHAR) >= 0) {
+        if (!HeadBytes.isFieldValue(in, from, to)) {
             throw invalid("control character in a header");
         }
     }

@@ -155,6 +155,9 @@ final class ResponseHead extends MessageHead {
                 // Also refuses obsolete line folding and "Name :", which HAProxy refuses in responses.
                 throw invalid("invalid header name");
             }
+            if (!HeadBytes.isFieldValue(in, colon + 1, lineEnd)) {
+                throw invalid("control character in a header");
+            }
             int nameLength = colon - pos;
             if (HeadBytes.is(in, pos, nameLength, CONTENT_LENGTH)) {
                 long value;

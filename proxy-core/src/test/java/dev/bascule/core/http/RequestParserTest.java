@@ -236,6 +236,7 @@ class RequestParserTest {
                 "GET / HTTP/1.2\r\n\r\n",
                 "GET / HTTP/2.0\r\n\r\n",
                 "GET / HTTPS/1.1\r\n\r\n",
+                "GET / http/1.1\r\n\r\n",
                 "GET / HTTP/1.1x\r\n\r\n",
                 "GET /\r\n\r\n",
                 "GET  / HTTP/1.1\r\n\r\n",

@@ -89,7 +89,8 @@ class ResponseParserTest {
         for (String junk : List.of("HTTP/1.1 2OO OK\r\n\r\n", "HTTP/2.0 200 OK\r\n\r\n", "ICY 200 OK\r\n\r\n",
                 "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello",
                 "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", "HTTP/1.1 200 OK\r\nBad Name: x\r\n\r\n",
-                "HTTP/1.1 200 OK\r\nContent-Length : 1\r\n\r\nx", "HTTP/1.1 200 OK\r\n folded\r\n\r\n")) {
+                "HTTP/1.1 200 OK\r\nContent-Length : 1\r\n\r\nx", "HTTP/1.1 200 OK\r\n folded\r\n\r\n",
+                "HTTP/1.1 200 OK\r\nX: a\0b\r\n\r\n", "HTTP/1.1 200 OK\r\nX: a\rb\r\n\r\n")) {
             List<String> out = parse(junk + "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", 1000, false, false);
             assertEquals(1, out.size(), junk + " gave " + out);
             assertTrue(out.get(0).startsWith("Invalid"), junk + " gave " + out);
