@@ -64,6 +64,26 @@ class StatsPageIT {
     }
 
     @Test
+    void a_chunked_admin_form_on_a_forwarding_proxy_is_read_like_any_other() throws Exception {
+        int port = Ports.free();
+        Path cfg = Bascule.writeConfig("stats-chunked", HttpModeIT.config("""
+                listen web
+                    bind 127.0.0.1:%d
+                    stats uri /stats
+                    stats admin if TRUE
+                    server w1 127.0.0.1:%d
+                    server w2 127.0.0.1:%d
+                """.formatted(port, Ports.free(), Ports.free())));
+        try (Bascule proxy = Bascule.serve(cfg, port)) {
+            Curl.Reply done = Curl.run("-H", "Transfer-Encoding: chunked", "-d", "s=w1&action=maint&b=web",
+                    "http://127.0.0.1:" + port + "/stats");
+            assertTrue(done.headers().toLowerCase().contains("location: /stats;st=done"), done.headers());
+            String csv = Curl.run("http://127.0.0.1:" + port + "/stats;csv").body();
+            assertTrue(csv.lines().anyMatch(l -> l.startsWith("web,w1,") && l.contains(",MAINT,")), csv);
+        }
+    }
+
+    @Test
     void an_operator_puts_a_server_in_maintenance_from_the_page_in_a_real_browser() throws Exception {
         String chromium = Tools.require("chromium");
         try (TestServer a = TestServer.start(TestServer.named("a"));

@@ -613,11 +613,12 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
      * from here, and closes after their response so that later requests are forwarded on a new one.
      */
     private void handOver(RequestHead head, ChannelHandler[] applet) {
-        HttpRequest request = head.copy();
+        AppletMessages messages = new AppletMessages();
+        HttpRequest request = messages.applet(head);
         head.release();
         HttpUtil.setKeepAlive(request, false);
         ChannelPipeline p = ctx.pipeline();
-        p.addLast(new AppletMessages());
+        p.addLast(messages);
         p.addLast(applet);
         ctx.fireChannelRead(request);
         for (Object waiting; (waiting = inbox.poll()) != null; ) {
