@@ -91,6 +91,22 @@ final class HeadBytes {
         return b == ' ' || b == '\t';
     }
 
+    /** The first byte of {@code [from, to)} that is not a blank, or {@code to}. */
+    private static int skipBlanks(ByteBuf in, int from, int to) {
+        while (from < to && isBlank(in.getByte(from))) {
+            from++;
+        }
+        return from;
+    }
+
+    /** {@code to}, moved back over the blanks that end {@code [from, to)}. */
+    private static int trimmedEnd(ByteBuf in, int from, int to) {
+        while (to > from && isBlank(in.getByte(to - 1))) {
+            to--;
+        }
+        return to;
+    }
+
     /** Whether a comma-separated header value holds {@code lower} as one of its tokens. */
     static boolean hasToken(ByteBuf in, int from, int to, byte[] lower) {
         return anyToken(in, from, to, (a, b) -> is(in, a, b - a, lower));
@@ -117,15 +133,8 @@ final class HeadBytes {
         for (int t = from; t < to; ) {
             int comma = in.indexOf(t, to, (byte) ',');
             int end = comma < 0 ? to : comma;
-            int a = t;
-            int b = end;
-            while (a < b && isBlank(in.getByte(a))) {
-                a++;
-            }
-            while (b > a && isBlank(in.getByte(b - 1))) {
-                b--;
-            }
-            if (test.test(a, b)) {
+            int a = skipBlanks(in, t, end);
+            if (test.test(a, trimmedEnd(in, a, end))) {
                 return true;
             }
             t = end + 1;
@@ -139,14 +148,8 @@ final class HeadBytes {
      * @throws IllegalArgumentException anything else
      */
     static long length(ByteBuf in, int from, int to) {
-        int a = from;
-        int b = to;
-        while (a < b && isBlank(in.getByte(a))) {
-            a++;
-        }
-        while (b > a && isBlank(in.getByte(b - 1))) {
-            b--;
-        }
+        int a = skipBlanks(in, from, to);
+        int b = trimmedEnd(in, a, to);
         if (a == b || b - a > 18) {
             throw new IllegalArgumentException("invalid Content-Length");
         }

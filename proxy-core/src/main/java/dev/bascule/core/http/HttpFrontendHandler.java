@@ -49,8 +49,6 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
     static final int BUFSIZE = 16384;
     /** HAProxy's {@code tune.http.maxhdr}: more header lines than this in a request is a 400. */
     static final int MAXHDR = 101;
-    /** The handler telling this one that bytes of a request head arrived (for {@code timeout http-request}). */
-    private static final String BYTE_WATCH = "http-byte-watch";
 
     private final FrontendState frontend;
     private final BackendState backend;
@@ -149,14 +147,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
     public static void install(Channel ch, FrontendState frontend, BackendState backend, Transport transport,
                                Function<String, ChannelHandler[]> claim) {
         HttpFrontendHandler handler = new HttpFrontendHandler(frontend, backend, transport, claim);
-        ch.pipeline().addLast(BYTE_WATCH, new ChannelInboundHandlerAdapter() {
-            @Override
-            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                handler.bytesArrived();
-                ctx.fireChannelRead(msg);
-            }
-        });
-        ch.pipeline().addLast(new RequestParser(BUFSIZE), new HttpResponseEncoder(), handler);
+        ch.pipeline().addLast(new RequestParser(BUFSIZE, handler::bytesArrived), new HttpResponseEncoder(), handler);
     }
 
     /**
@@ -227,7 +218,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.rawOut = ctx.pipeline().context(BYTE_WATCH);
+        this.rawOut = ctx.pipeline().context(RequestParser.class);
         long accepted = System.nanoTime();
         if (backend != null) {
             dispatch = new Dispatch(ctx.channel(), backend, transport, this);
@@ -312,18 +303,28 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
         }
     }
 
-    private void onRequest(RequestHead request) {
+    /**
+     * A request head came, valid or not: it is counted and its timer stops.
+     *
+     * @return whether it may take an idle server connection (HAProxy's http-reuse safe: only requests after a
+     * connection's first)
+     */
+    private boolean headArrived() {
         frontend.http().request();
         awaitingHead = false;
-        // HAProxy's http-reuse safe: only requests after a connection's first may take an idle server connection.
+        headDeadline = 0;
         boolean mayReuse = firstRequestDone;
         firstRequestDone = true;
-        headDeadline = 0;
+        return mayReuse;
+    }
+
+    private void onRequest(RequestHead request) {
+        boolean mayReuse = headArrived();
         dropReplay();
         clientHttp11 = request.protocolVersion() == HttpVersion.HTTP_1_1;
+        closeClient = !request.keepAlive || mode == ConnectionMode.CLOSE;
         String monitor = frontend.config().http().monitorUri();
         if (monitor != null && monitor.equals(pathOf(request.uri()))) {
-            closeClient = !request.keepAlive || mode == ConnectionMode.CLOSE;
             request.release();
             respondLocally(200);
             return;
@@ -338,7 +339,6 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
             respondLocally(503);
             return;
         }
-        closeClient = !request.keepAlive || mode == ConnectionMode.CLOSE;
         closeServer = closeClient || mode != ConnectionMode.KEEP_ALIVE;
         pending = request;
         requestComplete = false;
@@ -360,10 +360,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
         log.debug("{}: invalid request from {}: {}", frontend.name(), ctx.channel().remoteAddress(),
                 invalid.reason());
         if (!requestInBody) {
-            frontend.http().request();
-            awaitingHead = false;
-            firstRequestDone = true;
-            headDeadline = 0;
+            headArrived();
             writeLocal(invalid.status(), true);
         } else if (server != null) {
             // A broken chunked body: the request cannot be framed any more.
@@ -416,7 +413,8 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
     @Override
     public void connected(Channel serverChannel, ServerState s, boolean reused) {
         if (reused) {
-            serverSide = serverChannel.pipeline().get(ServerSide.class);
+            // ServerSide ends the pipeline: last() is one step, a lookup by class walks it on every request.
+            serverSide = (ServerSide) serverChannel.pipeline().last();
             serverSide.bind(this);
         } else {
             ChannelPipeline p = serverChannel.pipeline();
@@ -647,7 +645,6 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
                 t.transferred(0, n);
             }, null));
             ChannelPipeline cp = client.pipeline();
-            cp.remove(BYTE_WATCH);
             cp.remove(RequestParser.class);
             cp.remove(HttpResponseEncoder.class);
             // What the client sent after its upgrade request was decoded as HTTP: it cannot be relayed any more.

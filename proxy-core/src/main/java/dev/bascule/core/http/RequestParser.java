@@ -1,13 +1,23 @@
 package dev.bascule.core.http;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
 
 /** Frames the requests of a client connection: {@link RequestHead}s, then their bodies as they arrived. */
 final class RequestParser extends MessageFramer {
     private final int max;
+    private final Runnable bytesArrived;
 
-    RequestParser(int max) {
+    /** @param bytesArrived told of every read, before it is parsed (for {@code timeout http-request}) */
+    RequestParser(int max, Runnable bytesArrived) {
         this.max = max;
+        this.bytesArrived = bytesArrived;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        bytesArrived.run();
+        super.channelRead(ctx, msg);
     }
 
     @Override

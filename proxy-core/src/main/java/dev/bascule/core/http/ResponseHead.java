@@ -27,6 +27,7 @@ final class ResponseHead extends MessageHead {
     private static final byte[] CLOSE = HeadBytes.ascii("close");
     private static final byte[] KEEP_ALIVE = HeadBytes.ascii("keep-alive");
     private static final byte[] CHUNKED = HeadBytes.ascii("chunked");
+    private static final byte[] HTTP_1 = HeadBytes.ascii("HTTP/1.");
     private static final ByteProcessor NAME_CHAR = b -> b > ' ' && b < 127;
     /** More Connection headers than this and the head is rebuilt from header objects. */
     private static final int MAX_CONNECTION_LINES = 4;
@@ -107,7 +108,7 @@ final class ResponseHead extends MessageHead {
         }
         // Status line: HTTP/1.x SP 3DIGIT [SP reason]
         int lineEnd = HeadBytes.lineEnd(in, start, lf);
-        if (lineEnd - start < 12 || !startsWith(in, start, "HTTP/1.") || in.getByte(start + 8) != ' ') {
+        if (lineEnd - start < 12 || !HeadBytes.isExactly(in, start, HTTP_1) || in.getByte(start + 8) != ' ') {
             throw invalid("invalid status line");
         }
         byte minor = in.getByte(start + 7);
@@ -212,15 +213,6 @@ final class ResponseHead extends MessageHead {
         return null;
     }
 
-    private static boolean startsWith(ByteBuf in, int at, String prefix) {
-        for (int i = 0; i < prefix.length(); i++) {
-            if (in.getByte(at + i) != prefix.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** The head exactly as the server sent it (for interim responses and 101). */
     ByteBuf raw() {
         return raw.retainedDuplicate();
@@ -231,15 +223,9 @@ final class ResponseHead extends MessageHead {
      * connection stays open (none where that is the version's default, as Netty's {@code HttpUtil.setKeepAlive}
      * and HAProxy do).
      *
-     * @param edit changes to make to the headers first (cookie persistence), or null
-     */
-    ByteBuf toClient(ByteBufAllocator alloc, boolean keepAlive, Consumer<HttpResponse> edit) {
-        return toClient(alloc, keepAlive, true, edit);
-    }
-
-    /**
      * @param clientHttp11 the request was HTTP/1.1: else a kept connection is said {@code keep-alive} whatever
      *                     the response's version, as HAProxy does (an HTTP/1.0 client closes without it)
+     * @param edit         changes to make to the headers first (cookie persistence), or null
      */
     ByteBuf toClient(ByteBufAllocator alloc, boolean keepAlive, boolean clientHttp11, Consumer<HttpResponse> edit) {
         byte[] connectionLine = keepAlive && !clientHttp11 ? HeadBytes.KEEP_ALIVE_LINE

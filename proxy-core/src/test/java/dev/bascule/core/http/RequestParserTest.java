@@ -58,7 +58,8 @@ class RequestParserTest {
      * "Invalid status".
      */
     private static List<String> parse(String bytes, int step, int max) {
-        return Framed.of(new RequestParser(max), bytes, step, true, h -> toServer((RequestHead) h, null, null, false));
+        return Framed.of(new RequestParser(max, () -> { }), bytes, step, true,
+                h -> toServer((RequestHead) h, null, null, false));
     }
 
     private static List<String> parse(String bytes, int step) {

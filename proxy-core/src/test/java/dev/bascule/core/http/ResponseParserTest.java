@@ -111,7 +111,7 @@ class ResponseParserTest {
     }
 
     private static String toClient(ResponseHead head, boolean keepAlive) {
-        ByteBuf out = head.toClient(ByteBufAllocator.DEFAULT, keepAlive, null);
+        ByteBuf out = head.toClient(ByteBufAllocator.DEFAULT, keepAlive, true, null);
         String text = out.toString(StandardCharsets.ISO_8859_1);
         out.release();
         return text;
@@ -157,7 +157,7 @@ class ResponseParserTest {
     void edited_heads_are_rebuilt_and_ambiguous_framing_loses_its_content_length() {
         ResponseHead h = head("HTTP/1.1 200 Fine\r\nSet-Cookie: a=1\r\nConnection: keep-alive\r\n"
                 + "Content-Length: 3\r\n\r\n");
-        ByteBuf out = h.toClient(ByteBufAllocator.DEFAULT, true,
+        ByteBuf out = h.toClient(ByteBufAllocator.DEFAULT, true, true,
                 r -> r.headers().add(HttpHeaderNames.SET_COOKIE, "SRV=s1; path=/"));
         assertEquals("HTTP/1.1 200 Fine\r\nSet-Cookie: a=1\r\nContent-Length: 3\r\nset-cookie: SRV=s1; path=/\r\n\r\n",
                 out.toString(StandardCharsets.ISO_8859_1));

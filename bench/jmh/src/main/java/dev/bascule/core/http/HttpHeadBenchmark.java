@@ -127,7 +127,7 @@ public class HttpHeadBenchmark {
             request = REQUEST.getBytes(StandardCharsets.ISO_8859_1);
             forwardFor = forwardfor ? new AddressHeader(AddressHeader.FORWARDED_FOR, null, 0, false) : null;
             client = new InetSocketAddress(InetAddress.getByAddress(new byte[]{10, 1, 2, 3}), 40000);
-            bascule = new EmbeddedChannel(new RequestParser(BUFSIZE));
+            bascule = new EmbeddedChannel(new RequestParser(BUFSIZE, () -> { }));
             nettyDecoder = new EmbeddedChannel(new HttpRequestDecoder(BUFSIZE, BUFSIZE, 8192));
             nettyEncoder = new EmbeddedChannel(new HttpRequestEncoder());
             // Both ways give the same head, less the Connection line (and plus X-Forwarded-For).
@@ -193,7 +193,7 @@ public class HttpHeadBenchmark {
             ResponseHead head = bascule.readInbound();
             ByteBuf body = bascule.readInbound();
             check(bascule.readInbound() == MessageFramer.END, "END");
-            ByteBuf out = head.toClient(ByteBufAllocator.DEFAULT, true, null);
+            ByteBuf out = head.toClient(ByteBufAllocator.DEFAULT, true, true, null);
             head.release();
             String text = out.toString(StandardCharsets.ISO_8859_1) + body.toString(StandardCharsets.ISO_8859_1);
             out.release();
@@ -289,7 +289,7 @@ public class HttpHeadBenchmark {
         ResponseHead head = s.bascule.readInbound();
         ByteBuf body = s.bascule.readInbound();
         bh.consume(s.bascule.readInbound());
-        ByteBuf out = head.toClient(ByteBufAllocator.DEFAULT, true, null);
+        ByteBuf out = head.toClient(ByteBufAllocator.DEFAULT, true, true, null);
         head.release();
         bh.consume(out);
         bh.consume(body);
