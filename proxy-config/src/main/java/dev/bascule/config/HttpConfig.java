@@ -24,6 +24,7 @@ final class HttpConfig {
     private AddressHeader originalTo;
     private String monitorUri;
     private final Map<Integer, String> errorFiles = new TreeMap<>();
+    private HttpSettings.Reuse reuse = HttpSettings.Reuse.SAFE;
 
     HttpConfig(Diagnostics diag, HttpConfig defaults) {
         this.diag = diag;
@@ -33,6 +34,7 @@ final class HttpConfig {
             originalTo = defaults.originalTo;
             monitorUri = defaults.monitorUri;
             errorFiles.putAll(defaults.errorFiles);
+            reuse = defaults.reuse;
         }
     }
 
@@ -113,6 +115,16 @@ final class HttpConfig {
         originalTo = null;
     }
 
+    /** {@code http-reuse never|safe|aggressive|always}. */
+    void reuse(Line line) {
+        try {
+            reuse = HttpSettings.Reuse.valueOf(line.word(1).toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            diag.alert(line.source(), "'http-reuse' : unknown mode '" + line.word(1) + "'; expected 'never', "
+                    + "'safe', 'aggressive' or 'always'");
+        }
+    }
+
     void monitorUri(Line line) {
         monitorUri = line.word(1);
     }
@@ -165,6 +177,6 @@ final class HttpConfig {
     }
 
     HttpSettings build() {
-        return new HttpSettings(connection, forwardFor, originalTo, monitorUri, errorFiles);
+        return new HttpSettings(connection, forwardFor, originalTo, monitorUri, errorFiles, reuse);
     }
 }

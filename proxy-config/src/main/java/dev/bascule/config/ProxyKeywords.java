@@ -117,7 +117,8 @@ final class ProxyKeywords {
         supported("http-request use-service", "FL", "4.2", 1, "prometheus-exporter [ { if | unless } <condition> ]",
                 ProxySection::useService);
         pending("http-response", "DFLB", "4.2", 1, "<action> <options...> [ { if | unless } <condition> ]");
-        pending("http-reuse", "DLB", "4.2", 1, "{ never | safe | aggressive | always }");
+        supported("http-reuse", "DLB", "4.2", 1, "{ never | safe | aggressive | always }",
+                (p, l) -> p.http.reuse(l));
         pending("http-send-name-header", "DLB", "4.2", 0, "[<header>]");
         pending("id", "FLB", "4.2", 1, "<value>");
         pending("ignore-persist", "LB", "4.2", 2, "{ if | unless } <condition>");

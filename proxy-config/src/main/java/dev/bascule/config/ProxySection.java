@@ -8,6 +8,7 @@ import dev.bascule.config.model.CookieSettings;
 import dev.bascule.config.model.Directive;
 import dev.bascule.config.model.Frontend;
 import dev.bascule.config.model.Mode;
+import dev.bascule.config.model.PathCondition;
 import dev.bascule.config.model.Server;
 import dev.bascule.config.model.ServerCheck;
 import dev.bascule.config.model.Source;
@@ -85,7 +86,7 @@ final class ProxySection implements Section {
     final CheckConfig checks;
     final StatsConfig stats;
     final HttpConfig http;
-    private String prometheusPath;
+    private PathCondition prometheus;
     private final ServerSettings defaultServer;
 
     ProxySection(Diagnostics diag, Kind kind, String name, Source source, ProxySection defaults) {
@@ -450,8 +451,9 @@ final class ProxySection implements Section {
     }
 
     /**
-     * {@code http-request use-service prometheus-exporter [if { path /metrics }]}: the only service HAProxy
-     * 2.6 ships. A {@code path} condition gives the path it answers on; other conditions answer everywhere.
+     * {@code http-request use-service prometheus-exporter [{ if | unless } { path|path_beg P... }]}: the only
+     * service HAProxy 2.6 ships. Until ACLs exist, only the conditions {@link PathCondition} evaluates exactly are
+     * accepted: any other would answer requests it should not (or miss ones it should), so it is an error.
      */
     void useService(Line line) {
         if (!"prometheus-exporter".equals(line.word(2))) {
@@ -459,8 +461,22 @@ final class ProxySection implements Section {
                     + "the one service is 'prometheus-exporter'");
             return;
         }
-        int path = line.words().indexOf("path");
-        prometheusPath = path > 0 && line.word(path + 1) != null ? line.word(path + 1) : "";
+        List<String> cond = line.words().subList(3, line.size());
+        if (cond.isEmpty()) {
+            prometheus = PathCondition.ALWAYS;
+            return;
+        }
+        boolean unless = cond.get(0).equals("unless");
+        int n = cond.size();
+        if ((unless || cond.get(0).equals("if")) && n >= 5 && cond.get(1).equals("{") && cond.get(n - 1).equals("}")
+                && (cond.get(2).equals("path") || cond.get(2).equals("path_beg"))
+                && cond.subList(3, n - 1).stream().noneMatch(w -> w.startsWith("-") || w.equals("{"))) {
+            prometheus = new PathCondition(cond.get(2).equals("path_beg"), cond.subList(3, n - 1), unless);
+            return;
+        }
+        diag.alert(line.source(), "'http-request use-service' : the condition '" + String.join(" ", cond)
+                + "' is not supported yet; until ACLs exist, write 'if { path <path> ... }' or "
+                + "'if { path_beg <prefix> ... }' (or 'unless' either), or no condition to answer every request");
     }
 
     void useBackend(Line line) {
@@ -545,7 +561,7 @@ final class ProxySection implements Section {
     Frontend frontend() {
         // A listen section serves its own servers unless it routes elsewhere with default_backend.
         String target = kind == Kind.LISTEN && defaultBackend == null ? name : defaultBackend;
-        return new Frontend(name, source, mode, binds, maxconn, timeouts, target, stats.build(), prometheusPath,
+        return new Frontend(name, source, mode, binds, maxconn, timeouts, target, stats.build(), prometheus,
                 http.build(), frontendDirectives);
     }
 

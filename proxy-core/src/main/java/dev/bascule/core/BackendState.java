@@ -51,7 +51,7 @@ public final class BackendState {
         this.balancer = balancer;
         this.timings = timings;
         this.retriesOnResponses = config.retriesOnResponses();
-        servers.forEach(s -> s.onSlotFreed(() -> slotFreed(s)));
+        servers.forEach(s -> s.onSlotFreed(() -> serve(s)));
         servers.forEach(s -> s.backendSessionRate(sessionRate));
     }
 
@@ -101,35 +101,48 @@ public final class BackendState {
     }
 
     /**
-     * Queues {@code wake} until a slot frees: on {@code server}'s own queue when the request is tied to it, else on
-     * the backend's. {@code wake} runs at most once.
+     * Queues {@code waiter} until a slot frees: on {@code server}'s own queue when the request is tied to it, else on
+     * the backend's. It may be handed a slot before this returns.
      */
-    public void enqueue(ServerState server, Runnable wake) {
-        (server == null ? queue : server.queue()).add(wake);
-        // A slot may have freed between the failed take and the add.
-        if (server == null ? servers.stream().anyMatch(s -> s.usable() && s.hasSlot()) : server.hasSlot()) {
-            wakeFor(server);
-        }
-    }
-
-    /** A waiting connection gave up ({@code timeout queue}, client gone). */
-    public boolean dequeue(ServerState server, Runnable wake) {
-        return (server == null ? queue : server.queue()).remove(wake);
-    }
-
-    /** A slot freed on {@code server}: the oldest of its own waiters takes it, else the backend's oldest. */
-    private void slotFreed(ServerState server) {
-        if (!server.queue().wakeOne()) {
-            queue.wakeOne();
-        }
-    }
-
-    private void wakeFor(ServerState server) {
+    public void enqueue(ServerState server, Waiter waiter) {
+        (server == null ? queue : server.queue()).add(waiter);
+        // A slot may have freed between the failed take and the add: nobody would hand it over.
         if (server != null) {
-            slotFreed(server);
+            serve(server);
         } else {
-            queue.wakeOne();
+            for (ServerState s : servers) {
+                if (!waiter.waiting()) {
+                    break;
+                }
+                serve(s);
+            }
         }
+    }
+
+    /** A waiting connection gave up; false when it had been handed a slot already (it then owns it). */
+    public boolean dequeue(ServerState server, Waiter waiter) {
+        return (server == null ? queue : server.queue()).cancel(waiter);
+    }
+
+    /**
+     * HAProxy's process_srv_queue: while {@code server} has a free slot and somebody waits for it (in its own queue
+     * first, then in the backend's if it may serve that), the slot is taken and handed to the oldest waiter.
+     */
+    private void serve(ServerState server) {
+        while (server.queue().length() > 0 || queue.length() > 0 && servesBackendQueue(server)) {
+            if (!server.tryTake()) {
+                return;
+            }
+            if (!server.queue().handNext(server) && !(servesBackendQueue(server) && queue.handNext(server))) {
+                // The waiters left meanwhile; one may have come since, which the loop's test sees.
+                server.untake();
+            }
+        }
+    }
+
+    /** A backup server takes from the backend's queue only while no active server is usable, as in HAProxy. */
+    private boolean servesBackendQueue(ServerState server) {
+        return server.usable() && (!server.backup() || count(false) == 0);
     }
 
     public int queued() {
@@ -195,7 +208,7 @@ public final class BackendState {
             }
             int requeued = server.queue().length();
             // Those waiting for this server look for another one (HAProxy redistributes a DOWN server's queue).
-            server.queue().wakeAll();
+            server.queue().redispatchAll();
             log.warn("Server {} is DOWN, {}. {} active and {} backup servers left. {} sessions active, {} requeued, "
                     + "{} remaining in queue.", server.id(), why.reason(), count(false), count(true), active, requeued,
                     queued());
@@ -208,7 +221,7 @@ public final class BackendState {
             }
             log.warn("Server {} is UP, {}. {} active and {} backup servers online. 0 sessions requeued, {} total in "
                     + "queue.", server.id(), why.reason(), count(false), count(true), queued());
-            queue.wakeOne();
+            serve(server);
         }
     }
 

@@ -2,11 +2,14 @@ package dev.bascule.core;
 
 import dev.bascule.config.model.Backend;
 import dev.bascule.config.model.ServerCheck;
+import dev.bascule.core.stream.Stream;
+import dev.bascule.core.stream.Termination;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
@@ -41,7 +44,10 @@ public final class Dispatch {
         /** @param reused true when the connection came from {@link #start}'s idle connections */
         void connected(Channel server, ServerState target, boolean reused);
 
-        /** No server could be had: none usable, the queue timed out, or the last retry failed. */
+        /**
+         * No server could be had: none usable, the queue timed out, or the last retry failed. The stream's
+         * termination is recorded already.
+         */
         void failed(String reason);
     }
 
@@ -52,9 +58,11 @@ public final class Dispatch {
     /** The server this client holds a {@code maxconn} slot on, or null. */
     private ServerState server;
     private int retriesLeft;
-    private Runnable waiting;
+    /** This dispatch's place in a queue, or null when it is not waiting. */
+    private Waiter waiting;
     /** The server whose own queue {@link #waiting} is in, or null for the backend's queue. */
     private ServerState waitingFor;
+    private Stream stream;
     private HttpRequest request;
     /** The server a persistence cookie sends this request to, or null. */
     private ServerState persistent;
@@ -70,9 +78,9 @@ public final class Dispatch {
         this.outcome = outcome;
     }
 
-    /** Starts a dispatch of a TCP connection. */
-    public void start() {
-        start(s -> null, null, null);
+    /** Starts a dispatch of a TCP session. */
+    public void start(Stream stream) {
+        start(stream, s -> null, null, null);
     }
 
     /**
@@ -82,7 +90,9 @@ public final class Dispatch {
      * @param request    the request head, which some balancing algorithms hash
      * @param persistent the server a persistence cookie designates, or null
      */
-    public void start(Function<ServerState, Channel> idle, HttpRequest request, ServerState persistent) {
+    public void start(Stream stream, Function<ServerState, Channel> idle, HttpRequest request,
+                      ServerState persistent) {
+        this.stream = stream;
         this.idle = idle;
         this.request = request;
         this.persistent = persistent;
@@ -103,62 +113,94 @@ public final class Dispatch {
             persistent = null;
         }
         BackendState.Take t = persistent != null ? backend.takeOn(persistent)
-                : backend.take(null, client.remoteAddress(), request);
+                : backend.take(null, stream.clientAddress(), request);
         if (t.busy() != null && !t.busy().queueHasRoom()) {
             // The server's queue is at its maxqueue: HAProxy sends the request to another server instead.
             persistent = null;
-            t = backend.take(t.busy(), client.remoteAddress(), request);
+            t = backend.take(t.busy(), stream.clientAddress(), request);
         }
-        ServerState s = t.taken();
-        if (s != null) {
-            if (queueTimeout != null) {
-                queueTimeout.cancel(false);
-                queueTimeout = null;
-            }
-            if (queuedSince != 0) {
-                backend.timings().queued(System.nanoTime() - queuedSince);
-            }
-            server = s;
-            Channel reusable = idle.apply(s);
-            if (reusable != null) {
-                outcome.connected(reusable, s, true);
-                return;
-            }
-            connectSince = System.nanoTime();
-            connect();
+        if (t.taken() != null) {
+            got(t.taken());
         } else if (t.busy() != null || backend.hasUsableServer()) {
-            waitingFor = t.busy();
-            waiting = () -> client.eventLoop().execute(() -> {
-                waiting = null;
-                assign();
-            });
-            backend.enqueue(waitingFor, waiting);
-            if (queuedSince == 0) {
-                queuedSince = System.nanoTime();
-            }
-            long limit = backend.config().timeouts().effectiveQueueMs();
-            if (queueTimeout == null && limit > 0) {
-                queueTimeout = client.eventLoop().schedule(() -> {
-                    queueTimeout = null;
-                    Runnable w = waiting;
-                    if (w != null && backend.dequeue(waitingFor, w)) {
-                        waiting = null;
-                        log.debug("{}: timeout queue expired for {}", backend.name(), client.remoteAddress());
-                        outcome.failed("timeout queue");
-                    }
-                }, limit, TimeUnit.MILLISECONDS);
-            }
+            enqueue(t.busy());
         } else {
-            log.debug("backend {} has no server available for {}", backend.name(), client.remoteAddress());
+            log.debug("backend {} has no server available for {}", backend.name(), stream.clientAddress());
+            stream.terminate(Termination.Cause.SERVER_ABORT);
             outcome.failed("no server available");
+        }
+    }
+
+    /** Holds a slot on {@code s}: the queue is over, an idle connection or a new one is next. */
+    private void got(ServerState s) {
+        if (queueTimeout != null) {
+            queueTimeout.cancel(false);
+            queueTimeout = null;
+        }
+        if (queuedSince != 0) {
+            backend.timings().queued(System.nanoTime() - queuedSince);
+        }
+        server = s;
+        stream.assigned(s);
+        Channel reusable = idle.apply(s);
+        if (reusable != null) {
+            stream.connected(s);
+            outcome.connected(reusable, s, true);
+            return;
+        }
+        connectSince = System.nanoTime();
+        connect();
+    }
+
+    private void enqueue(ServerState busy) {
+        waitingFor = busy;
+        Waiter w = new Waiter((mine, s) -> client.eventLoop().execute(() -> handed(mine, s)));
+        waiting = w;
+        if (queuedSince == 0) {
+            queuedSince = System.nanoTime();
+        }
+        stream.queued();
+        long limit = backend.config().timeouts().effectiveQueueMs();
+        if (queueTimeout == null && limit > 0) {
+            queueTimeout = client.eventLoop().schedule(() -> {
+                queueTimeout = null;
+                Waiter mine = waiting;
+                // Not cancelled: a slot was handed over just now, which wins over the timeout.
+                if (mine != null && backend.dequeue(waitingFor, mine)) {
+                    waiting = null;
+                    log.debug("{}: timeout queue expired for {}", backend.name(), stream.clientAddress());
+                    stream.terminate(Termination.Cause.SERVER_TIMEOUT);
+                    outcome.failed("timeout queue");
+                }
+            }, limit, TimeUnit.MILLISECONDS);
+        }
+        backend.enqueue(busy, w);
+    }
+
+    /**
+     * On the client's event loop: {@code s}'s slot handed over from a queue to {@code w}, or (null) a request to
+     * pick again. This dispatch may have moved on since: the slot then goes to the next in line.
+     */
+    private void handed(Waiter w, ServerState s) {
+        if (w != waiting || !client.isActive()) {
+            if (s != null) {
+                s.release();
+            }
+            return;
+        }
+        waiting = null;
+        if (s == null) {
+            assign();
+        } else {
+            got(s);
         }
     }
 
     /** The client is gone or its request is over: leave the queue, give the server slot back. */
     public void release() {
-        Runnable w = waiting;
+        Waiter w = waiting;
         if (w != null) {
             waiting = null;
+            // A slot handed over meanwhile arrives in handed(), which gives it back.
             backend.dequeue(waitingFor, w);
         }
         if (queueTimeout != null) {
@@ -179,9 +221,11 @@ public final class Dispatch {
         if (remote == null) {
             log.warn("server {} has no port and takes the client's, but the client came over {}: closing",
                     target.id(), client.localAddress());
+            stream.terminate(Termination.Cause.INTERNAL);
             outcome.failed("no port");
             return;
         }
+        stream.connecting();
         Bootstrap bootstrap = new Bootstrap()
                 .group(client.eventLoop())
                 .channelFactory(transport.outbound(target.connector(), remote))
@@ -198,6 +242,7 @@ public final class Dispatch {
                     return;
                 }
                 backend.timings().connected(System.nanoTime() - connectSince);
+                stream.connected(target);
                 outcome.connected(connect.channel(), target, false);
             } else {
                 int errors = target.connectionFailed();
@@ -206,30 +251,35 @@ public final class Dispatch {
                     backend.observedErrors(target, errors, "L4 unsuccessful connection");
                 }
                 log.debug("connection to server {} failed: {}", target.id(), f.cause().getMessage());
-                retry();
+                retry(f.cause() instanceof ConnectTimeoutException);
             }
         });
     }
 
-    private void retry() {
+    /** @param timedOut the connect failed by {@code timeout connect} rather than by the server's refusal */
+    private void retry(boolean timedOut) {
         if (!client.isActive() || server == null) {
             return;
         }
         if (retriesLeft == 0 || !backend.config().retryOn().contains("conn-failure")) {
+            stream.terminate(timedOut ? Termination.Cause.SERVER_TIMEOUT : Termination.Cause.SERVER_ABORT);
             outcome.failed("connection failed");
             return;
         }
         retriesLeft--;
+        stream.retried();
         if (redispatchNow()) {
             // A redispatch breaks persistence: the balancer chooses among the others.
             persistent = null;
-            ServerState other = backend.take(server, client.remoteAddress(), request).taken();
+            ServerState other = backend.take(server, stream.clientAddress(), request).taken();
             if (other != null) {
                 ServerState old = server;
                 server = other;
                 old.release();
                 if (other != old) {
                     old.redispatched();
+                    stream.redispatched();
+                    stream.assigned(other);
                     connect();
                     return;
                 }

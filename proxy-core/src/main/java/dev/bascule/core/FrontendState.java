@@ -1,10 +1,12 @@
 package dev.bascule.core;
 
 import dev.bascule.config.model.Frontend;
+import dev.bascule.core.stream.Stream;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /** A frontend's live side: its connection limit and counters (what the stats show on its FRONTEND row). */
 public final class FrontendState {
@@ -27,6 +29,8 @@ public final class FrontendState {
      */
     private final RateCounter sessionRate = new RateCounter();
     private final RateCounter processRate;
+    /** Told of every stream that ends, on its event loop (the traffic log's seam, and tests'). */
+    private volatile Consumer<Stream> streamEnded;
 
     /** @param processRate the whole process's connection rate, which this frontend's connections add to */
     FrontendState(Frontend config, ConnectionLimiter limiter, RateCounter processRate) {
@@ -53,6 +57,18 @@ public final class FrontendState {
         sessionsMax.accumulateAndGet(limiter.current(), Math::max);
         sessionRate.record();
         processRate.record();
+    }
+
+    /** A stream of this frontend ended. */
+    public void streamEnded(Stream stream) {
+        Consumer<Stream> c = streamEnded;
+        if (c != null) {
+            c.accept(stream);
+        }
+    }
+
+    void onStreamEnd(Consumer<Stream> listener) {
+        streamEnded = listener;
     }
 
     public RateCounter sessionRate() {

@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 public final class InactivityTimeout extends ChannelDuplexHandler {
     private final long timeoutNanos;
     private long lastActivity;
+    /** The peer is not expected to send or read anything now (HAProxy applies no client timeout then). */
+    private boolean suspended;
     private ScheduledFuture<?> timer;
     private ChannelHandlerContext ctx;
 
@@ -68,6 +70,17 @@ public final class InactivityTimeout extends ChannelDuplexHandler {
         ctx.write(msg, promise);
     }
 
+    /**
+     * Suspends the timeout, or resumes it with a full period ahead: a client whose whole request went to the
+     * server waits for the response under {@code timeout server}, not {@code timeout client}.
+     */
+    public void suspend(boolean suspend) {
+        if (suspended && !suspend) {
+            lastActivity = System.nanoTime();
+        }
+        suspended = suspend;
+    }
+
     private void start() {
         if (timer == null) {
             lastActivity = System.nanoTime();
@@ -90,7 +103,9 @@ public final class InactivityTimeout extends ChannelDuplexHandler {
             return;
         }
         long idle = System.nanoTime() - lastActivity;
-        if (idle >= timeoutNanos) {
+        if (suspended) {
+            schedule(timeoutNanos);
+        } else if (idle >= timeoutNanos) {
             schedule(timeoutNanos);
             ctx.fireUserEventTriggered(IdleStateEvent.ALL_IDLE_STATE_EVENT);
         } else {

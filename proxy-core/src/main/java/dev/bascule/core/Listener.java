@@ -4,7 +4,7 @@ import dev.bascule.config.model.Address;
 import dev.bascule.config.model.Bind;
 import dev.bascule.config.model.Frontend;
 import dev.bascule.config.model.Mode;
-import dev.bascule.core.http.HttpFrontendHandler;
+import dev.bascule.core.http.HttpProxy;
 import dev.bascule.core.tcp.TcpFrontendHandler;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -47,9 +47,8 @@ final class Listener {
         Address address = bind.address();
         boolean tcp = address.family() == Address.Family.INET || address.family() == Address.Family.FD;
         long clientTimeout = frontend.timeouts().clientMs();
-        if (frontend.mode() == Mode.HTTP) {
-            HttpFrontendHandler.prepare(state, backend);
-        }
+        HttpProxy http = frontend.mode() == Mode.HTTP && applet == null
+                ? new HttpProxy(state, backend, transport, claim) : null;
         SocketAddress bindAddress = address.family() == Address.Family.FD ? null : transport.bindAddress(address);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops)
@@ -69,8 +68,8 @@ final class Listener {
                         }
                         if (applet != null) {
                             applet.accept(ch);
-                        } else if (frontend.mode() == Mode.HTTP) {
-                            HttpFrontendHandler.install(ch, state, backend, transport, claim);
+                        } else if (http != null) {
+                            http.install(ch);
                         } else {
                             ch.pipeline().addLast(new TcpFrontendHandler(state, backend, transport));
                         }

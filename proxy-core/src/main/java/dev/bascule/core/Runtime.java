@@ -126,7 +126,7 @@ public final class Runtime implements AutoCloseable {
                 runtime.frontends.add(state);
                 BackendState backend = f.defaultBackend() == null ? null : runtime.backends.get(f.defaultBackend());
                 boolean local = applets != null && applets.serves(f, backend);
-                if (!local && f.mode() == Mode.TCP && (f.stats().enabled() || f.prometheusPath() != null)) {
+                if (!local && f.mode() == Mode.TCP && (f.stats().enabled() || f.prometheus() != null)) {
                     log.warn("Proxy {}: the stats page and the Prometheus exporter need 'mode http'; here "
                             + "connections go to the servers", f.name());
                 }
@@ -232,6 +232,14 @@ public final class Runtime implements AutoCloseable {
             HealthChecker c = checkers.get(i);
             c.start(c.interMs() * i / checkers.size());
         }
+    }
+
+    /**
+     * Who is told of each stream that ends, on the stream's event loop: it must not block. One at a time; null
+     * for nobody.
+     */
+    public void onStreamEnd(java.util.function.Consumer<dev.bascule.core.stream.Stream> listener) {
+        frontends.forEach(f -> f.onStreamEnd(listener));
     }
 
     public BackendState backend(String name) {

@@ -105,7 +105,9 @@ public final class ServerState {
         onChange.run();
         if (state == Admin.MAINT) {
             // Those waiting for this server look for another one.
-            queue.wakeAll();
+            queue.redispatchAll();
+        } else {
+            onSlotFreed.run();
         }
     }
 
@@ -153,9 +155,14 @@ public final class ServerState {
 
     /** Gives a slot back; a connection waiting in the queue may take it. */
     public void release() {
+        untake();
+        onSlotFreed.run();
+    }
+
+    /** Gives back a slot taken for a waiter that turned out not to be there (nobody is told). */
+    void untake() {
         served.decrementAndGet();
         onLoadChange.run();
-        onSlotFreed.run();
     }
 
     /** Who to tell when the number of connections served changes (leastconn keeps its order with it). */
@@ -172,7 +179,7 @@ public final class ServerState {
         backendSessionRate = rate;
     }
 
-    /** Who to tell when a slot frees (the backend's queue). */
+    /** Who to tell when a slot frees, or more slots open (the queues). */
     public void onSlotFreed(Runnable listener) {
         onSlotFreed = listener;
     }
@@ -205,6 +212,7 @@ public final class ServerState {
     public void checksEnabled(boolean enabled) {
         checksEnabled = enabled;
         onChange.run();
+        onSlotFreed.run();
     }
 
     public boolean checksEnabled() {
@@ -215,6 +223,7 @@ public final class ServerState {
     public void weight(int w) {
         weight = Math.max(0, Math.min(256, w));
         onChange.run();
+        onSlotFreed.run();
     }
 
     public Class<? extends Channel> connector() {

@@ -6,43 +6,49 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Connections waiting for a server slot, oldest first: a backend's queue (any server will do) or a server's own
- * (the request is tied to that server by a cookie or a hash), as HAProxy keeps both. A waiter is a wake-up
- * that runs at most once and must try to take a slot again, queueing itself anew if it loses the race.
+ * (the request is tied to that server by a cookie or a hash), as HAProxy keeps both. Slots are handed over at
+ * dequeue time ({@link #handNext}): the oldest waiter still there gets the slot, never a waiter that left.
  */
 public final class WaitQueue {
-    private final Queue<Runnable> waiters = new ConcurrentLinkedQueue<>();
+    private final Queue<Waiter> waiters = new ConcurrentLinkedQueue<>();
     private final AtomicInteger length = new AtomicInteger();
     private final AtomicInteger max = new AtomicInteger();
 
-    void add(Runnable wake) {
-        waiters.add(wake);
+    void add(Waiter w) {
+        waiters.add(w);
         max.accumulateAndGet(length.incrementAndGet(), Math::max);
     }
 
-    /** A waiter gave up ({@code timeout queue}, client gone); false when it was already woken. */
-    boolean remove(Runnable wake) {
-        if (waiters.remove(wake)) {
+    /** A waiter gave up ({@code timeout queue}, client gone); false when it had already been handed something. */
+    boolean cancel(Waiter w) {
+        if (!w.cancel()) {
+            return false;
+        }
+        if (waiters.remove(w)) {
             length.decrementAndGet();
-            return true;
+        }
+        return true;
+    }
+
+    /**
+     * Hands {@code server}'s slot (taken for the purpose) to the oldest waiter still waiting.
+     *
+     * @return false when nobody waits: the caller still holds the slot
+     */
+    boolean handNext(ServerState server) {
+        for (Waiter w; (w = waiters.poll()) != null; ) {
+            length.decrementAndGet();
+            if (w.hand(server)) {
+                return true;
+            }
         }
         return false;
     }
 
-    /** Wakes the oldest waiter; false when nobody waits. */
-    boolean wakeOne() {
-        Runnable next = waiters.poll();
-        if (next == null) {
-            return false;
-        }
-        length.decrementAndGet();
-        next.run();
-        return true;
-    }
-
-    /** Wakes everybody, so that they look for another server (theirs went down). */
-    void wakeAll() {
-        while (wakeOne()) {
-            // each waiter re-dispatches itself
+    /** Sends everybody back to the balancer (their server went DOWN or into maintenance). */
+    void redispatchAll() {
+        while (handNext(null)) {
+            // each waiter picks again, on its own event loop
         }
     }
 

@@ -2,6 +2,7 @@ package dev.bascule.stats;
 
 import dev.bascule.config.model.Frontend;
 import dev.bascule.config.model.Mode;
+import dev.bascule.config.model.PathCondition;
 import dev.bascule.config.model.StatsSettings;
 import dev.bascule.core.Applets;
 import dev.bascule.core.BackendState;
@@ -50,7 +51,7 @@ public final class StatsApplets implements Applets {
 
     @Override
     public boolean serves(Frontend frontend, BackendState backend) {
-        return frontend.mode() == Mode.HTTP && (frontend.stats().enabled() || frontend.prometheusPath() != null)
+        return frontend.mode() == Mode.HTTP && (frontend.stats().enabled() || frontend.prometheus() != null)
                 && (backend == null || backend.servers().isEmpty());
     }
 
@@ -58,7 +59,7 @@ public final class StatsApplets implements Applets {
     public void install(Channel channel, FrontendState frontend, Runtime runtime) {
         Frontend f = frontend.config();
         channel.pipeline().addLast(new HttpServerCodec());
-        channel.pipeline().addLast(handlers(new Applet(f.name(), f.stats(), f.prometheusPath(), runtime)));
+        channel.pipeline().addLast(handlers(new Applet(f.name(), f.stats(), f.prometheus(), runtime)));
     }
 
     /** The frontend's page or exporter first, then the backend's page, as HAProxy looks at them in turn. */
@@ -68,8 +69,8 @@ public final class StatsApplets implements Applets {
         if (f.mode() != Mode.HTTP) {
             return null;
         }
-        if (exporterAt(f.prometheusPath(), uri) || pageAt(f.stats(), uri)) {
-            return handlers(new Applet(f.name(), f.stats(), f.prometheusPath(), runtime));
+        if (exporterAt(f.prometheus(), uri) || pageAt(f.stats(), uri)) {
+            return handlers(new Applet(f.name(), f.stats(), f.prometheus(), runtime));
         }
         if (backend != null && backend.config().mode() == Mode.HTTP && pageAt(backend.config().stats(), uri)) {
             return handlers(new Applet(backend.name(), backend.config().stats(), null, runtime));
@@ -81,9 +82,9 @@ public final class StatsApplets implements Applets {
         return new ChannelHandler[] {new HttpObjectAggregator(MAX_REQUEST), applet};
     }
 
-    private static boolean exporterAt(String prometheus, String uri) {
+    private static boolean exporterAt(PathCondition prometheus, String uri) {
         String path = uri.indexOf('?') < 0 ? uri : uri.substring(0, uri.indexOf('?'));
-        return prometheus != null && (prometheus.isEmpty() || path.equals(prometheus));
+        return prometheus != null && prometheus.matches(path);
     }
 
     private static boolean pageAt(StatsSettings stats, String uri) {
@@ -108,11 +109,11 @@ public final class StatsApplets implements Applets {
     private final class Applet extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final String proxy;
         private final StatsSettings stats;
-        private final String prometheus;
+        private final PathCondition prometheus;
         private final Runtime runtime;
 
-        /** @param prometheus the exporter's path ("" for any), or null */
-        Applet(String proxy, StatsSettings stats, String prometheus, Runtime runtime) {
+        /** @param prometheus which requests the exporter answers, or null */
+        Applet(String proxy, StatsSettings stats, PathCondition prometheus, Runtime runtime) {
             this.proxy = proxy;
             this.stats = stats;
             this.prometheus = prometheus;

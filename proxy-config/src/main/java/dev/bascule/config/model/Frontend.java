@@ -4,11 +4,11 @@ import java.util.List;
 
 /**
  * The accepting side of a {@code frontend} or {@code listen} section, defaults already applied.
- * {@code maxconn} 0 means no frontend limit (the global one still applies). {@code prometheusPath} is where
- * {@code http-request use-service prometheus-exporter} answers ("" for every path), or null.
+ * {@code maxconn} 0 means no frontend limit (the global one still applies). {@code prometheus} is which
+ * requests {@code http-request use-service prometheus-exporter} answers, or null when it is not used.
  */
 public record Frontend(String name, Source source, Mode mode, List<Bind> binds, int maxconn,
-                       Timeouts timeouts, String defaultBackend, StatsSettings stats, String prometheusPath,
+                       Timeouts timeouts, String defaultBackend, StatsSettings stats, PathCondition prometheus,
                        HttpSettings http,
                        List<Directive> unimplemented) {
     public Frontend {

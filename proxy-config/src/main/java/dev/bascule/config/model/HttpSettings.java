@@ -10,9 +10,17 @@ package dev.bascule.config.model;
  * @param errorFiles  {@code errorfile}: status code to the file holding the whole response to send instead
  */
 public record HttpSettings(ConnectionMode connection, AddressHeader forwardFor, AddressHeader originalTo,
-                           String monitorUri, java.util.Map<Integer, String> errorFiles) {
+                           String monitorUri, java.util.Map<Integer, String> errorFiles, Reuse reuse) {
     public static final HttpSettings NONE = new HttpSettings(ConnectionMode.KEEP_ALIVE, null, null, null,
-            java.util.Map.of());
+            java.util.Map.of(), Reuse.SAFE);
+
+    /**
+     * {@code http-reuse}: which requests may be sent over an idle server connection another client opened.
+     * NEVER keeps a server connection private to the client connection that opened it; SAFE (the default) lets
+     * only a client's later requests take shared idle connections; AGGRESSIVE lets a first request take one
+     * that already served a second request (so the server is known to keep connections); ALWAYS any.
+     */
+    public enum Reuse { NEVER, SAFE, AGGRESSIVE, ALWAYS }
 
     public HttpSettings {
         errorFiles = java.util.Map.copyOf(errorFiles);

@@ -3,16 +3,19 @@ package dev.bascule.core.http;
 import dev.bascule.core.ServerState;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.ScheduledFuture;
 
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Idle server connections, per event loop and per server, shared by every client connection of that loop
- * (HAProxy's {@code http-reuse safe}: a client's first request gets a fresh connection, later ones may take
- * an idle one). A server connection lives on the event loop of the client that opened it, so a loop's pool
- * is only ever touched by that loop: no locking. The most recently used connection is taken first.
+ * ({@code http-reuse} decides which requests may take one). A server connection lives on the event loop of the
+ * client that opened it, so a loop's pool is only ever touched by that loop: no locking. The most recently used
+ * connection is taken first, so the ones left idle longest are at the tail, where the purge takes them.
  */
 final class IdlePool {
     /**
@@ -22,23 +25,45 @@ final class IdlePool {
      * HAProxy with a cap of 64).
      */
     static final int MAX_IDLE_PER_SERVER = 4096;
+    /** HAProxy's default {@code pool-purge-delay}: connections idle for longer are closed. */
+    static final long PURGE_DELAY_MS = 5000;
 
-    private static final FastThreadLocal<Map<ServerState, ArrayDeque<Channel>>> POOLS = new FastThreadLocal<>() {
+    private record Idle(Channel channel, long sinceNanos) {
+    }
+
+    /** One event loop's connections, and its purge timer while it holds any. */
+    private static final class LoopPool {
+        final Map<ServerState, ArrayDeque<Idle>> byServer = new HashMap<>();
+        ScheduledFuture<?> purge;
+    }
+
+    private static final FastThreadLocal<LoopPool> POOLS = new FastThreadLocal<>() {
         @Override
-        protected Map<ServerState, ArrayDeque<Channel>> initialValue() {
-            return new HashMap<>();
+        protected LoopPool initialValue() {
+            return new LoopPool();
         }
     };
 
     private IdlePool() {
     }
 
-    /** An open idle connection to {@code server}, now out of the pool, or null. */
-    static Channel take(ServerState server) {
-        ArrayDeque<Channel> idle = POOLS.get().get(server);
-        while (idle != null && !idle.isEmpty()) {
-            Channel c = idle.pollFirst();
-            if (c.isActive()) {
+    /**
+     * An open idle connection to {@code server}, now out of the pool, or null.
+     *
+     * @param provenOnly only one that carried more than one request ({@code http-reuse aggressive}'s first
+     *                   requests: the server is known to keep connections)
+     */
+    static Channel take(ServerState server, boolean provenOnly) {
+        ArrayDeque<Idle> idle = POOLS.get().byServer.get(server);
+        if (idle == null) {
+            return null;
+        }
+        for (Iterator<Idle> it = idle.iterator(); it.hasNext(); ) {
+            Channel c = it.next().channel();
+            if (!c.isActive()) {
+                it.remove();
+            } else if (!provenOnly || ((ServerSide) c.pipeline().last()).requests() > 1) {
+                it.remove();
                 return c;
             }
         }
@@ -47,18 +72,44 @@ final class IdlePool {
 
     /** Keeps {@code channel} for reuse; false (and the caller closes it) when the pool is full. */
     static boolean offer(ServerState server, Channel channel) {
-        ArrayDeque<Channel> idle = POOLS.get().computeIfAbsent(server, s -> new ArrayDeque<>());
+        LoopPool pool = POOLS.get();
+        ArrayDeque<Idle> idle = pool.byServer.computeIfAbsent(server, s -> new ArrayDeque<>());
         if (idle.size() >= MAX_IDLE_PER_SERVER) {
             return false;
         }
-        idle.addFirst(channel);
+        idle.addFirst(new Idle(channel, System.nanoTime()));
+        if (pool.purge == null) {
+            pool.purge = channel.eventLoop().schedule(() -> purge(pool), PURGE_DELAY_MS, TimeUnit.MILLISECONDS);
+        }
         return true;
     }
 
     static void remove(ServerState server, Channel channel) {
-        ArrayDeque<Channel> idle = POOLS.get().get(server);
+        ArrayDeque<Idle> idle = POOLS.get().byServer.get(server);
         if (idle != null) {
-            idle.remove(channel);
+            idle.removeIf(i -> i.channel() == channel);
+        }
+    }
+
+    /** Closes what has been idle for {@link #PURGE_DELAY_MS}; runs again while anything is left. */
+    private static void purge(LoopPool pool) {
+        long oldest = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(PURGE_DELAY_MS);
+        boolean left = false;
+        for (Iterator<ArrayDeque<Idle>> servers = pool.byServer.values().iterator(); servers.hasNext(); ) {
+            ArrayDeque<Idle> idle = servers.next();
+            while (!idle.isEmpty() && idle.peekLast().sinceNanos() - oldest <= 0) {
+                idle.pollLast().channel().close();
+            }
+            if (idle.isEmpty()) {
+                servers.remove();
+            } else {
+                left = true;
+            }
+        }
+        pool.purge = null;
+        if (left) {
+            Channel any = pool.byServer.values().iterator().next().peekFirst().channel();
+            pool.purge = any.eventLoop().schedule(() -> purge(pool), PURGE_DELAY_MS, TimeUnit.MILLISECONDS);
         }
     }
 }

@@ -12,6 +12,11 @@ abstract class MessageHead extends AbstractReferenceCounted implements MessageFr
         this.raw = raw;
     }
 
+    /** How many bytes the head took on the wire, as it came. */
+    int size() {
+        return raw.readableBytes();
+    }
+
     @Override
     protected void deallocate() {
         raw.release();

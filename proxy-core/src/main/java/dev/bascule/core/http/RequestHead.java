@@ -172,8 +172,8 @@ final class RequestHead extends MessageHead implements HttpRequest {
                 pos = lf + 1;
                 continue;
             }
-            if (++count > HttpFrontendHandler.MAXHDR) {
-                throw invalid("more than " + HttpFrontendHandler.MAXHDR + " headers");
+            if (++count > HttpProxy.MAXHDR) {
+                throw invalid("more than " + HttpProxy.MAXHDR + " headers");
             }
             int colon = in.indexOf(pos, lineEnd, (byte) ':');
             if (colon <= pos || !HeadBytes.isToken(in, pos, colon)) {

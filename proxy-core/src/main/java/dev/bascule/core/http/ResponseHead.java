@@ -145,7 +145,7 @@ final class ResponseHead extends MessageHead {
             if (lineEnd == pos) {
                 break;
             }
-            if (++headers > HttpFrontendHandler.MAXHDR) {
+            if (++headers > HttpProxy.MAXHDR) {
                 throw invalid("too many headers");
             }
             int colon = in.indexOf(pos, lineEnd, (byte) ':');

@@ -18,12 +18,14 @@ final class ServerSide extends ChannelInboundHandlerAdapter {
     private final ServerState server;
     private final ResponseParser parser;
     /** The client side this connection works for, or null while it is idle in the pool. */
-    private HttpFrontendHandler client;
+    private ClientSide client;
     private ChannelHandlerContext ctx;
     /** As on the client side: a read the read event did not satisfy is asked again. */
     private boolean readWanted;
+    /** Requests sent over this connection (more than one: the server keeps connections). */
+    private int requests;
 
-    ServerSide(ServerState server, HttpFrontendHandler client, ResponseParser parser) {
+    ServerSide(ServerState server, ClientSide client, ResponseParser parser) {
         this.server = server;
         this.client = client;
         this.parser = parser;
@@ -31,10 +33,15 @@ final class ServerSide extends ChannelInboundHandlerAdapter {
 
     /** The request about to be sent: whether its response can have a body depends on its method. */
     void sending(HttpRequest request) {
+        requests++;
         parser.expectResponseTo(request.method() == HttpMethod.HEAD);
     }
 
-    void bind(HttpFrontendHandler owner) {
+    int requests() {
+        return requests;
+    }
+
+    void bind(ClientSide owner) {
         client = owner;
     }
 

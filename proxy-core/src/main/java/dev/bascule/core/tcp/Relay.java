@@ -1,5 +1,7 @@
 package dev.bascule.core.tcp;
 
+import dev.bascule.core.stream.Stream;
+import dev.bascule.core.stream.Termination;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -10,7 +12,6 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 
-import java.util.function.LongConsumer;
 
 /**
  * Forwards what one side reads to the other. Reading stops while the other side cannot take more
@@ -20,23 +21,30 @@ import java.util.function.LongConsumer;
  */
 public final class Relay extends ChannelInboundHandlerAdapter {
     private final Channel peer;
-    private final LongConsumer counted;
+    private final Stream stream;
+    /** This end is the client's: what it reads is the stream's bytes in, and an error on it the client's abort. */
+    private final boolean clientEnd;
     private final SessionTimeout timeout;
 
     /**
-     * @param counted told how many bytes each read brought, for the traffic counters
+     * @param stream  the stream whose bytes and termination this relay records
      * @param timeout the session's inactivity timer, or null when another handler watches inactivity
      */
-    public Relay(Channel peer, LongConsumer counted, SessionTimeout timeout) {
+    public Relay(Channel peer, Stream stream, boolean clientEnd, SessionTimeout timeout) {
         this.peer = peer;
-        this.counted = counted;
+        this.stream = stream;
+        this.clientEnd = clientEnd;
         this.timeout = timeout;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof ByteBuf b) {
-            counted.accept(b.readableBytes());
+            if (clientEnd) {
+                stream.bytesIn(b.readableBytes());
+            } else {
+                stream.bytesOut(b.readableBytes());
+            }
         }
         if (timeout != null) {
             timeout.touch();
@@ -76,6 +84,8 @@ public final class Relay extends ChannelInboundHandlerAdapter {
                 });
             }
         } else if (evt instanceof IdleStateEvent) {
+            // timeout tunnel, on this end's pipeline.
+            stream.terminate(clientEnd ? Termination.Cause.CLIENT_TIMEOUT : Termination.Cause.SERVER_TIMEOUT);
             ctx.channel().close();
             peer.close();
         } else {
@@ -91,6 +101,7 @@ public final class Relay extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // A reset or a broken pipe on one side ends the session on both; the operator's log is the traffic log.
+        stream.terminate(clientEnd ? Termination.Cause.CLIENT_ABORT : Termination.Cause.SERVER_ABORT);
         ctx.channel().close();
         peer.close();
     }

@@ -5,6 +5,8 @@ import dev.bascule.core.Dispatch;
 import dev.bascule.core.FrontendState;
 import dev.bascule.core.ServerState;
 import dev.bascule.core.Transport;
+import dev.bascule.core.stream.Stream;
+import dev.bascule.core.stream.Termination;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -26,6 +28,7 @@ public final class TcpFrontendHandler extends ChannelInboundHandlerAdapter imple
     private final BackendState backend;
     private final Transport transport;
     private Dispatch dispatch;
+    private Stream stream;
     private ChannelHandlerContext ctx;
     private final List<Object> early = new ArrayList<>();
     private boolean clientFinished;
@@ -39,18 +42,29 @@ public final class TcpFrontendHandler extends ChannelInboundHandlerAdapter imple
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        long accepted = System.nanoTime();
+        Channel client = ctx.channel();
+        stream = new Stream(frontend, client.remoteAddress(), client.localAddress(), accepted);
         if (backend == null) {
+            // HAProxy's "no backend" for a TCP frontend without default_backend.
+            stream.terminate(Termination.Cause.INTERNAL);
+            stream.end();
             ctx.close();
             return;
         }
-        this.ctx = ctx;
-        long accepted = System.nanoTime();
-        dispatch = new Dispatch(ctx.channel(), backend, transport, this);
-        ctx.channel().closeFuture().addListener(f -> {
+        stream.backend(backend);
+        dispatch = new Dispatch(client, backend, transport, this);
+        client.closeFuture().addListener(f -> {
+            if (stream.state() != Stream.State.DATA) {
+                // Closed before its server connection was up: the client gave up (unless a cause came first).
+                stream.terminate(Termination.Cause.CLIENT_ABORT);
+            }
             dispatch.release();
             backend.timings().ended(System.nanoTime() - accepted);
+            stream.end();
         });
-        dispatch.start();
+        dispatch.start(stream);
     }
 
     @Override
@@ -90,21 +104,15 @@ public final class TcpFrontendHandler extends ChannelInboundHandlerAdapter imple
         target.sessionStarted();
         target.track(client);
         serverChannel.closeFuture().addListener(f -> target.sessionEnded());
+        stream.relaying();
         SessionTimeout timeout = SessionTimeout.start(client, serverChannel, frontend.config().timeouts().clientMs(),
-                backend.config().timeouts().serverMs());
-        serverChannel.pipeline().addLast(new Relay(client, bytes -> {
-            frontend.bytesOut(bytes);
-            target.transferred(0, bytes);
-        }, timeout));
-        ctx.pipeline().replace(this, "relay", new Relay(serverChannel, bytes -> {
-            frontend.bytesIn(bytes);
-            target.transferred(bytes, 0);
-        }, timeout));
+                backend.config().timeouts().serverMs(), stream);
+        serverChannel.pipeline().addLast(new Relay(client, stream, false, timeout));
+        ctx.pipeline().replace(this, "relay", new Relay(serverChannel, stream, true, timeout));
         if (!early.isEmpty()) {
             for (Object m : early) {
                 if (m instanceof ByteBuf b) {
-                    frontend.bytesIn(b.readableBytes());
-                    target.transferred(b.readableBytes(), 0);
+                    stream.bytesIn(b.readableBytes());
                 }
                 serverChannel.write(m);
             }

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RequestParserTest {
-    private static final int MAX = HttpFrontendHandler.BUFSIZE;
+    private static final int MAX = HttpProxy.BUFSIZE;
 
     private static final String GET = "GET /index.html?q=1 HTTP/1.1\r\nHost: example.com\r\nUser-Agent: t\r\n"
             + "Accept: */*\r\n\r\n";
@@ -215,11 +215,11 @@ class RequestParserTest {
     @Test
     void more_than_maxhdr_headers_is_400() {
         StringBuilder request = new StringBuilder("GET / HTTP/1.1\r\n");
-        for (int i = 0; i < HttpFrontendHandler.MAXHDR; i++) {
+        for (int i = 0; i < HttpProxy.MAXHDR; i++) {
             request.append("X-H").append(i).append(": ").append(i).append("\r\n");
         }
         String most = request + "\r\n";
-        assertEquals(List.of(most, "END"), parse(most, most.length()), HttpFrontendHandler.MAXHDR + " headers");
+        assertEquals(List.of(most, "END"), parse(most, most.length()), HttpProxy.MAXHDR + " headers");
         refused(400, request.append("X-One-More: 1\r\n\r\n").toString());
     }
 

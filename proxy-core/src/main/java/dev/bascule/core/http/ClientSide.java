@@ -4,10 +4,10 @@ import dev.bascule.config.model.HttpSettings;
 import dev.bascule.config.model.HttpSettings.ConnectionMode;
 import dev.bascule.core.BackendState;
 import dev.bascule.core.Dispatch;
-import dev.bascule.core.FrontendState;
 import dev.bascule.core.InactivityTimeout;
 import dev.bascule.core.ServerState;
-import dev.bascule.core.Transport;
+import dev.bascule.core.stream.Stream;
+import dev.bascule.core.stream.Termination;
 import dev.bascule.core.tcp.Relay;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -36,55 +36,78 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * The client side of an HTTP-mode connection: one transaction at a time (pipelined requests wait in its
- * {@link #inbox}), each request balanced on its own through {@link Dispatch}, heads and bodies forwarded in the
- * bytes they came in ({@link RequestParser}, {@link ResponseParser}) with explicit reads so neither side outruns
- * the other. The server connection of a
- * finished transaction stays open and is reused when the next request goes to the same server, unless the
+ * The client side of an HTTP/1 connection: one transaction at a time, each a {@link Stream} (pipelined requests
+ * wait in the {@link #inbox}), each request head run through the proxy's {@link RequestAnalyzer}s, heads and
+ * bodies forwarded in the bytes they came in ({@link RequestParser}, {@link ResponseParser}) with explicit
+ * reads so neither side outruns the other. Where the transaction is, is two small state machines: the
+ * request's ({@link RequestPhase}, as the client sends it) and the response's ({@link ResponsePhase}).
+ * The server connection of a finished transaction stays open for reuse ({@code http-reuse}), unless the
  * connection mode or either side says close. A {@code 101 Switching Protocols} turns both into a TCP relay.
  */
-public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter implements Dispatch.Outcome {
-    private static final Logger log = LoggerFactory.getLogger(HttpFrontendHandler.class);
-    /** HAProxy's {@code tune.bufsize}: a request line or header block must fit in it. */
-    static final int BUFSIZE = 16384;
-    /** HAProxy's {@code tune.http.maxhdr}: more header lines than this in a request is a 400. */
-    static final int MAXHDR = 101;
+public final class ClientSide extends ChannelInboundHandlerAdapter implements Dispatch.Outcome {
+    private static final Logger log = LoggerFactory.getLogger(ClientSide.class);
 
-    private final FrontendState frontend;
-    private final BackendState backend;
-    private final Transport transport;
-    private final Function<String, ChannelHandler[]> claim;
-    private final ConnectionMode mode;
-    private final HttpSettings.AddressHeader forwardFor;
-    private final HttpSettings.AddressHeader originalTo;
+    /** The request of the current transaction, as the client sends it. */
+    enum RequestPhase {
+        /** Between requests: no byte of the next head yet ({@code timeout http-keep-alive} runs). */
+        AWAITING_HEAD,
+        /** Part of a head came ({@code timeout http-request} runs). */
+        HEAD_STARTED,
+        /** The head came; its body (maybe empty) is read and forwarded. */
+        BODY,
+        /** The head came; its body is read and dropped before the proxy's own answer. */
+        DISCARDING,
+        /** All of it went to the server. */
+        COMPLETE
+    }
+
+    /** The response of the current transaction. */
+    enum ResponsePhase {
+        /** None expected from a server (no request yet, or the proxy answers itself). */
+        NONE,
+        /** The request is dispatched (queue, connect, sent); nothing of its response reached the client yet. */
+        AWAITED,
+        /** Its head went to the client; its body follows. */
+        FORWARDING,
+        /** A {@code 101}: the connection is a tunnel until either side closes. */
+        TUNNEL
+    }
+
+    final HttpProxy proxy;
     private ChannelHandlerContext ctx;
     /** Where response bytes are written: after the client pipeline's encoder, which only local responses use. */
     private ChannelHandlerContext rawOut;
+    /** {@code timeout client}, suspended while the client only waits for its response; or null. */
+    private InactivityTimeout clientTimeout;
     private boolean responseUnflushed;
     private Dispatch dispatch;
     /** The backend's {@code cookie} persistence, or null. */
     private final CookiePersistence cookies;
 
+    private Stream stream;
+    private RequestPhase request = RequestPhase.AWAITING_HEAD;
+    private ResponsePhase response = ResponsePhase.NONE;
     private Channel server;
     /** The handler at the end of {@link #server}'s pipeline (looked up once, not per read). */
     private ServerSide serverSide;
     private ServerState target;
+    /** The server connection was an idle one: if it dies before any response, the request goes again. */
+    private boolean reusedConnection;
+    /** {@code http-reuse never}: this client's own idle server connection, and its server. */
+    private Channel ownIdle;
+    private ServerState ownIdleTarget;
     /** The request waiting for its server connection. */
     private RequestHead pending;
+    /** The size of the current request's head, counted on its server once sent. */
+    private int headSize;
     /**
-     * The head of a bodiless request, kept while {@code retry-on} may send it again (HAProxy's L7 retries), and
-     * the retries left for it.
+     * The head of a bodiless request, kept while it may be sent again ({@code retry-on}, or a reused connection
+     * that the server closed at the same moment), and the retries left for it.
      */
     private RequestHead replay;
     private int replaysLeft;
     /** The pending request is a replay: its (empty) body was sent already. */
     private boolean replaying;
-    private boolean requestComplete;
-    /** Between a request head and the end of its body, as the client sends them. */
-    private boolean requestInBody;
-    private boolean discardingBody;
-    private boolean awaitingResponse;
-    private boolean responseStarted;
     private boolean closeClient;
     private boolean closeServer;
     /** The request in progress is HTTP/1.1 (an HTTP/1.0 client kept alive is told so in every response). */
@@ -100,10 +123,9 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
      * in profiles); here only messages that must wait pay for it.
      */
     private final ArrayDeque<Object> inbox = new ArrayDeque<>(2);
-    /** Between requests: waiting for the next request head, and whether any of its bytes came yet. */
-    private boolean awaitingHead;
-    private boolean headStarted;
     private boolean firstRequestDone;
+    /** The current request is the connection's first ({@code http-reuse safe} gives it no shared connection). */
+    private boolean firstRequest;
     /** The client half-closed: the request in progress (and any already received) is the last. */
     private boolean clientFinished;
     /**
@@ -114,41 +136,66 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
     private long headTimerAt;
     private long headDeadline;
 
-    public HttpFrontendHandler(FrontendState frontend, BackendState backend, Transport transport,
-                               Function<String, ChannelHandler[]> claim) {
-        this.claim = claim;
-        this.frontend = frontend;
-        this.backend = backend;
-        this.transport = transport;
-        HttpSettings f = frontend.config().http();
-        HttpSettings b = backend == null ? HttpSettings.NONE : backend.config().http();
-        this.mode = f.connection().strictest(b.connection());
-        this.forwardFor = b.forwardFor() != null ? b.forwardFor() : f.forwardFor();
-        this.originalTo = b.originalTo() != null ? b.originalTo() : f.originalTo();
+    ClientSide(HttpProxy proxy) {
+        this.proxy = proxy;
+        BackendState backend = proxy.backend;
         this.cookies = backend == null || backend.config().cookie() == null ? null
                 : new CookiePersistence(backend.config().cookie(), backend.servers(),
                 () -> System.currentTimeMillis() / 1000);
     }
 
-    /** Reads what the handlers of a frontend and its backend will need from disk; called while starting. */
-    public static void prepare(FrontendState frontend, BackendState backend) {
-        ErrorPages.preload(frontend.config().http());
-        if (backend != null) {
-            ErrorPages.preload(backend.config().http());
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.rawOut = ctx.pipeline().context(RequestParser.class);
+        this.clientTimeout = ctx.pipeline().get(InactivityTimeout.class);
+        long accepted = System.nanoTime();
+        if (proxy.backend != null) {
+            dispatch = new Dispatch(ctx.channel(), proxy.backend, proxy.transport, this);
         }
+        ctx.channel().closeFuture().addListener(f -> closed(accepted));
+        newStream(accepted);
+        awaitRequest();
     }
 
-    /**
-     * The client pipeline: {@link RequestParser} (heads and bodies as they came), Netty's response encoder for
-     * the proxy's own answers (forwarded responses go past it, see {@link #rawOut}), then this handler.
-     *
-     * @param claim the applet handlers answering a request URI locally (stats page, exporter), or null
-     */
-    public static void install(Channel ch, FrontendState frontend, BackendState backend, Transport transport,
-                               Function<String, ChannelHandler[]> claim) {
-        HttpFrontendHandler handler = new HttpFrontendHandler(frontend, backend, transport, claim);
-        ch.pipeline().addLast(new RequestParser(BUFSIZE, handler::bytesArrived), new HttpResponseEncoder(), handler);
+    private void closed(long accepted) {
+        if (headTimer != null) {
+            // A closed connection must not stay referenced by the timer queue until its timeout.
+            headTimer.cancel(false);
+        }
+        endTransaction();
+        releaseInbox();
+        dropReplay();
+        if (pending != null) {
+            pending.release();
+            pending = null;
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (ownIdle != null) {
+            ownIdle.close();
+        }
+        if (proxy.backend != null) {
+            proxy.backend.timings().ended(System.nanoTime() - accepted);
+        }
+        if (request == RequestPhase.AWAITING_HEAD && firstRequestDone) {
+            // A kept-alive connection closed between requests: no transaction was begun, none is reported.
+            return;
+        }
+        if (response != ResponsePhase.TUNNEL) {
+            // Closed with its transaction unfinished (unless a cause came first): the client gave up.
+            stream.terminate(Termination.Cause.CLIENT_ABORT);
+        }
+        stream.end();
     }
+
+    /** The next transaction's stream: it starts when the previous one ended (HAProxy's %Ti counts from there). */
+    private void newStream(long startNanos) {
+        stream = new Stream(proxy.frontend, ctx.channel().remoteAddress(), ctx.channel().localAddress(), startNanos);
+    }
+
+    // --- waiting for a request head ---
 
     /**
      * Waits for the next request head under HAProxy's timers: {@code timeout http-request} for the first
@@ -156,15 +203,20 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
      * silent. On expiry a started or first head gets 408; a silent kept-alive connection is just closed.
      */
     private void awaitRequest() {
-        awaitingHead = true;
-        headStarted = false;
-        var t = frontend.config().timeouts();
+        request = RequestPhase.AWAITING_HEAD;
+        response = ResponsePhase.NONE;
+        clientExpected();
+        var t = proxy.frontend.config().timeouts();
         armHeadTimer(firstRequestDone ? t.effectiveHttpKeepAliveMs() : t.effectiveHttpRequestMs());
         readClient();
-        if (clientFinished && awaitingHead) {
+        if (clientFinished && awaitingHead()) {
             // The client sent its FIN and no request of its was waiting: nothing more can come.
             ctx.close();
         }
+    }
+
+    private boolean awaitingHead() {
+        return request == RequestPhase.AWAITING_HEAD || request == RequestPhase.HEAD_STARTED;
     }
 
     private void armHeadTimer(long ms) {
@@ -190,7 +242,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
 
     private void headTimerFired() {
         headTimer = null;
-        if (!awaitingHead || headDeadline == 0 || !ctx.channel().isActive()) {
+        if (!awaitingHead() || headDeadline == 0 || !ctx.channel().isActive()) {
             return;
         }
         long left = headDeadline - System.nanoTime();
@@ -198,52 +250,27 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
             scheduleHeadTimer(left);
             return;
         }
-        awaitingHead = false;
-        if (headStarted || !firstRequestDone) {
+        if (request == RequestPhase.HEAD_STARTED || !firstRequestDone) {
+            stream.terminate(Termination.Cause.CLIENT_TIMEOUT);
+            request = RequestPhase.COMPLETE;
             writeLocal(408, true);
         } else {
             ctx.close();
         }
     }
 
-    private void bytesArrived() {
-        if (awaitingHead && !headStarted) {
-            headStarted = true;
+    /** Bytes of a request head arrived (told by the {@link RequestParser}). */
+    void bytesArrived() {
+        if (request == RequestPhase.AWAITING_HEAD) {
+            request = RequestPhase.HEAD_STARTED;
+            stream.requestStarted(System.nanoTime());
             if (firstRequestDone) {
-                armHeadTimer(frontend.config().timeouts().effectiveHttpRequestMs());
+                armHeadTimer(proxy.frontend.config().timeouts().effectiveHttpRequestMs());
             }
         }
     }
 
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        this.ctx = ctx;
-        this.rawOut = ctx.pipeline().context(RequestParser.class);
-        long accepted = System.nanoTime();
-        if (backend != null) {
-            dispatch = new Dispatch(ctx.channel(), backend, transport, this);
-        }
-        ctx.channel().closeFuture().addListener(f -> {
-            if (headTimer != null) {
-                // A closed connection must not stay referenced by the timer queue until its timeout.
-                headTimer.cancel(false);
-            }
-            endTransaction();
-            releaseInbox();
-            dropReplay();
-            if (pending != null) {
-                pending.release();
-                pending = null;
-            }
-            if (server != null) {
-                server.close();
-            }
-            if (backend != null) {
-                backend.timings().ended(System.nanoTime() - accepted);
-            }
-        });
-        awaitRequest();
-    }
+    // --- reading the client ---
 
     /**
      * Asks for the next client message: the first waiting in the {@link #inbox}, or a read. A read event that
@@ -259,10 +286,6 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
             clientReadWanted = true;
             ctx.read();
         }
-    }
-
-    private void readServer() {
-        serverSide.read();
     }
 
     @Override
@@ -291,76 +314,111 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
 
     private void handle(Object msg) {
         if (msg instanceof RequestHead head) {
-            requestInBody = true;
             onRequest(head);
         } else if (msg instanceof MessageFramer.Invalid invalid) {
             onInvalid(invalid);
         } else {
-            if (msg == MessageFramer.END) {
-                requestInBody = false;
-            }
             onRequestBody(msg);
         }
     }
 
     /**
-     * A request head came, valid or not: it is counted and its timer stops.
+     * A request head came, valid or not: it is counted, its timer stops.
      *
-     * @return whether it may take an idle server connection (HAProxy's http-reuse safe: only requests after a
-     * connection's first)
+     * @return whether it is the connection's first
      */
     private boolean headArrived() {
-        frontend.http().request();
-        awaitingHead = false;
+        proxy.frontend.http().request();
+        stream.headReceived(System.nanoTime());
         headDeadline = 0;
-        boolean mayReuse = firstRequestDone;
+        boolean first = !firstRequestDone;
         firstRequestDone = true;
-        return mayReuse;
+        return first;
     }
 
-    private void onRequest(RequestHead request) {
-        boolean mayReuse = headArrived();
+    private void onRequest(RequestHead head) {
+        firstRequest = headArrived();
+        request = RequestPhase.BODY;
         dropReplay();
-        clientHttp11 = request.protocolVersion() == HttpVersion.HTTP_1_1;
-        closeClient = !request.keepAlive || mode == ConnectionMode.CLOSE;
-        String monitor = frontend.config().http().monitorUri();
-        if (monitor != null && monitor.equals(pathOf(request.uri()))) {
-            request.release();
-            respondLocally(200);
-            return;
+        headSize = head.size();
+        stream.bytesIn(headSize);
+        clientHttp11 = head.protocolVersion() == HttpVersion.HTTP_1_1;
+        closeClient = !head.keepAlive || proxy.mode == ConnectionMode.CLOSE;
+        for (RequestAnalyzer a : proxy.analyzers) {
+            if (a.analyze(this, head)) {
+                return;
+            }
         }
-        ChannelHandler[] applet = claim == null ? null : claim.apply(request.uri());
-        if (applet != null) {
-            handOver(request, applet);
-            return;
+    }
+
+    // --- what the analyzers do ---
+
+    void monitorAnswer(RequestHead head) {
+        head.release();
+        respondLocally(200);
+    }
+
+    /** @return whether an applet took the request (the connection is then the applet's) */
+    boolean toApplet(RequestHead head) {
+        ChannelHandler[] applet = proxy.claim.apply(head.uri());
+        if (applet == null) {
+            return false;
         }
-        if (dispatch == null) {
-            request.release();
-            respondLocally(503);
-            return;
-        }
-        closeServer = closeClient || mode != ConnectionMode.KEEP_ALIVE;
-        pending = request;
-        requestComplete = false;
-        awaitingResponse = true;
-        responseStarted = false;
+        handOver(head, applet);
+        return true;
+    }
+
+    void noBackend(RequestHead head) {
+        head.release();
+        stream.terminate(Termination.Cause.INTERNAL);
+        respondLocally(503);
+    }
+
+    void dispatch(RequestHead head) {
+        BackendState backend = proxy.backend;
+        stream.backend(backend);
+        closeServer = closeClient || proxy.mode != ConnectionMode.KEEP_ALIVE;
+        pending = head;
+        response = ResponsePhase.AWAITED;
         replaying = false;
-        if (backend.retriesOnResponses() && !request.hasBody()) {
-            replay = request;
+        reusedConnection = false;
+        if (!head.hasBody() && (backend.retriesOnResponses() || proxy.reuse != HttpSettings.Reuse.NEVER)) {
+            replay = head;
             replay.retain();
         }
         replaysLeft = backend.config().retries();
         backend.http().request();
-        ServerState persistent = cookies == null ? null : cookies.requestArrived(request);
-        dispatch.start(mayReuse ? IdlePool::take : s -> null, request, persistent);
+        ServerState persistent = cookies == null ? null : cookies.requestArrived(head);
+        clientExpected();
+        dispatch.start(stream, idleConnections(), head, persistent);
+    }
+
+    /** Which idle server connections this request may take, by {@code http-reuse}. */
+    private Function<ServerState, Channel> idleConnections() {
+        return switch (proxy.reuse) {
+            case NEVER -> s -> {
+                Channel own = ownIdle;
+                if (own == null || s != ownIdleTarget) {
+                    return null;
+                }
+                ownIdle = null;
+                ownIdleTarget = null;
+                return own.isActive() ? own : null;
+            };
+            case SAFE -> firstRequest ? s -> null : s -> IdlePool.take(s, false);
+            case AGGRESSIVE -> s -> IdlePool.take(s, firstRequest);
+            case ALWAYS -> s -> IdlePool.take(s, false);
+        };
     }
 
     /** A request that cannot be framed: HAProxy's status for it, and the connection closes. */
     private void onInvalid(MessageFramer.Invalid invalid) {
-        log.debug("{}: invalid request from {}: {}", frontend.name(), ctx.channel().remoteAddress(),
+        log.debug("{}: invalid request from {}: {}", proxy.frontend.name(), stream.clientAddress(),
                 invalid.reason());
-        if (!requestInBody) {
+        stream.terminate(Termination.Cause.PROXY);
+        if (awaitingHead()) {
             headArrived();
+            request = RequestPhase.COMPLETE;
             writeLocal(invalid.status(), true);
         } else if (server != null) {
             // A broken chunked body: the request cannot be framed any more.
@@ -373,12 +431,12 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
     /** A piece of request body as the client framed it, or {@link MessageFramer#END}. */
     private void onRequestBody(Object piece) {
         boolean last = piece == MessageFramer.END;
-        if (discardingBody) {
+        if (request == RequestPhase.DISCARDING) {
             ReferenceCountUtil.release(piece);
             if (last) {
-                discardingBody = false;
                 int code = pendingLocal;
                 pendingLocal = 0;
+                request = RequestPhase.COMPLETE;
                 writeLocal(code, closeClient);
             } else {
                 readClient();
@@ -390,16 +448,27 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
             return;
         }
         if (last) {
-            requestComplete = true;
+            request = RequestPhase.COMPLETE;
             server.flush();
+            clientExpected();
             return;
         }
         ByteBuf body = (ByteBuf) piece;
-        frontend.bytesIn(body.readableBytes());
-        target.transferred(body.readableBytes(), 0);
+        stream.bytesIn(body.readableBytes());
         server.writeAndFlush(body, server.voidPromise());
         if (server.isWritable()) {
             readClient();
+        }
+    }
+
+    /**
+     * HAProxy's client timeout applies while the client is expected to send or to read; not while its whole
+     * request is with the server (or waits for one) and nothing of the response has come.
+     */
+    private void clientExpected() {
+        if (clientTimeout != null) {
+            clientTimeout.suspend(response == ResponsePhase.AWAITED
+                    && (request == RequestPhase.COMPLETE || server == null));
         }
     }
 
@@ -410,6 +479,8 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
         }
     }
 
+    // --- the server connection ---
+
     @Override
     public void connected(Channel serverChannel, ServerState s, boolean reused) {
         if (reused) {
@@ -418,40 +489,45 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
             serverSide.bind(this);
         } else {
             ChannelPipeline p = serverChannel.pipeline();
-            InactivityTimeout idle = InactivityTimeout.of(backend.config().timeouts().serverMs());
+            InactivityTimeout idle = InactivityTimeout.of(proxy.backend.config().timeouts().serverMs());
             if (idle != null) {
                 p.addLast(idle);
             }
-            ResponseParser parser = new ResponseParser(BUFSIZE);
+            ResponseParser parser = new ResponseParser(HttpProxy.BUFSIZE);
             serverSide = new ServerSide(s, this, parser);
             p.addLast(parser, serverSide);
             s.track(serverChannel);
         }
+        reusedConnection = reused;
         server = serverChannel;
         target = s;
         s.sessionStarted();
         sessionOn = s;
-        RequestHead request = pending;
+        RequestHead head = pending;
         pending = null;
-        serverSide.sending(request);
-        ByteBuf head = request.toServer(ctx.alloc(), forwardFor, ctx.channel().remoteAddress(), originalTo,
-                ctx.channel().localAddress(), closeServer);
-        boolean expectContinue = request.expectContinue;
-        request.release();
+        serverSide.sending(head);
+        ByteBuf out = head.toServer(ctx.alloc(), proxy.forwardFor, stream.clientAddress(), proxy.originalTo,
+                stream.frontendAddress(), closeServer);
+        boolean expectContinue = head.expectContinue;
+        head.release();
+        clientExpected();
         // A head goes out with the first piece of body (one write instead of two), unless the client waits
         // for 100 Continue before sending that body.
         if (replaying) {
-            server.writeAndFlush(head, server.voidPromise());
-            requestComplete = true;
-            readServer();
+            server.writeAndFlush(out, server.voidPromise());
+            request = RequestPhase.COMPLETE;
+            clientExpected();
+            serverSide.read();
             return;
         }
+        // The head was counted on the frontend when it came; the server sees it now.
+        s.transferred(headSize, 0);
         if (expectContinue) {
-            server.writeAndFlush(head, server.voidPromise());
+            server.writeAndFlush(out, server.voidPromise());
         } else {
-            server.write(head, server.voidPromise());
+            server.write(out, server.voidPromise());
         }
-        readServer();
+        serverSide.read();
         readClient();
     }
 
@@ -463,26 +539,49 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
      * @param condition the {@code retry-on} keyword that describes the failure
      */
     private boolean retried(String condition) {
-        if (replay == null || responseStarted || !requestComplete || replaysLeft <= 0
-                || !backend.config().retryOn().contains(condition)) {
+        BackendState backend = proxy.backend;
+        if (replaysLeft <= 0 || !backend.config().retryOn().contains(condition) || !mayResend()) {
             return false;
         }
         replaysLeft--;
-        Channel failed = server;
         ServerState failedOn = target;
+        failedOn.retried();
+        stream.retried();
+        log.debug("{}: {} from server {}, sending the request again", backend.name(), condition, failedOn.id());
+        resend(backend.config().redispatchInterval() != 0 ? null : failedOn);
+        return true;
+    }
+
+    /**
+     * A reused idle connection that the server closed as the request went out (neither side could know): the
+     * request goes again on a new connection to the same server, once, as HAProxy does.
+     */
+    private boolean resentAfterReuse() {
+        if (!reusedConnection || !mayResend()) {
+            return false;
+        }
+        log.debug("{}: server {} closed a reused connection, sending the request on a new one", proxy.backend.name(),
+                target.id());
+        resend(target);
+        return true;
+    }
+
+    private boolean mayResend() {
+        return replay != null && response == ResponsePhase.AWAITED && request == RequestPhase.COMPLETE;
+    }
+
+    /** Sends {@link #replay} again on a new connection, to {@code to} (or wherever the balancer says). */
+    private void resend(ServerState to) {
+        Channel failed = server;
         endTransaction();
         server = null;
         target = null;
+        reusedConnection = false;
         failed.close();
-        failedOn.retried();
-        log.debug("{}: {} from server {}, sending the request again", backend.name(), condition, failedOn.id());
         pending = replay;
         replay.retain();
         replaying = true;
-        requestComplete = false;
-        boolean redispatch = backend.config().redispatchInterval() != 0;
-        dispatch.start(s -> null, replay, redispatch ? null : failedOn);
-        return true;
+        dispatch.start(stream, s -> null, replay, to);
     }
 
     @Override
@@ -491,16 +590,17 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
             pending.release();
             pending = null;
         }
-        awaitingResponse = false;
+        response = ResponsePhase.NONE;
         respondLocally(503);
     }
 
     /**
      * Called by {@link ServerSide} for each message of {@link ResponseParser}: a head, a piece of body (or of a
-     * tunnel), the end of the body, or a response that cannot be framed.
+     * tunnel), the end of the body, or a response that cannot be framed. The response analyzers: retry-on,
+     * counting, the tunnel of a 101, interim responses, cookie persistence, then forwarding.
      */
     void onResponse(Channel from, Object msg) {
-        if (from != server || !awaitingResponse) {
+        if (from != server || response == ResponsePhase.NONE) {
             // A response nobody asked for (a second one, or after the transaction ended): HAProxy drops the
             // server connection.
             ReferenceCountUtil.release(msg);
@@ -512,14 +612,14 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
         } else if (msg == MessageFramer.END) {
             onResponseEnd();
         } else if (msg instanceof MessageFramer.Invalid invalid) {
-            log.debug("{}: invalid response from {}: {}", backend.name(), target.id(), invalid.reason());
+            log.debug("{}: invalid response from {}: {}", proxy.backend.name(), target.id(), invalid.reason());
             if (!retried("junk-response")) {
+                stream.terminate(Termination.Cause.PROXY);
                 serverFailed(from, 502);
             }
         } else {
             ByteBuf body = (ByteBuf) msg;
-            frontend.bytesOut(body.readableBytes());
-            target.transferred(0, body.readableBytes());
+            stream.bytesOut(body.readableBytes());
             writeToClient(body);
         }
     }
@@ -531,20 +631,26 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
             return;
         }
         if (code >= 200 || code == 101) {
-            frontend.http().response(code);
-            backend.http().response(code);
+            proxy.frontend.http().response(code);
+            proxy.backend.http().response(code);
             target.http().response(code);
         }
         if (code == 101) {
+            response = ResponsePhase.TUNNEL;
+            stream.responseStarted(code);
             tunnel(head);
             return;
         }
         if (head.interim()) {
-            writeToClient(head.raw());
+            ByteBuf interim = head.raw();
+            stream.bytesOut(interim.readableBytes());
+            writeToClient(interim);
             head.release();
             return;
         }
-        responseStarted = true;
+        response = ResponsePhase.FORWARDING;
+        stream.responseStarted(code);
+        clientExpected();
         boolean delimitedByClose = head.closeDelimited();
         if (!head.keepAlive || delimitedByClose) {
             closeServer = true;
@@ -552,8 +658,9 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
         }
         ServerState s = target;
         ByteBuf out = head.toClient(ctx.alloc(), !closeClient, clientHttp11,
-                cookies == null ? null : response -> cookies.responseArrived(response, s));
+                cookies == null ? null : r -> cookies.responseArrived(r, s));
         head.release();
+        stream.bytesOut(out.readableBytes());
         writeToClient(out);
     }
 
@@ -565,7 +672,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
         rawOut.write(bytes, rawOut.voidPromise());
         responseUnflushed = true;
         if (ctx.channel().isWritable()) {
-            readServer();
+            serverSide.read();
         }
     }
 
@@ -578,32 +685,51 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
     }
 
     private void onResponseEnd() {
-        awaitingResponse = false;
+        response = ResponsePhase.NONE;
         Channel used = server;
         ServerState s = target;
         endTransaction();
-        if (!requestComplete) {
+        if (request != RequestPhase.COMPLETE) {
             // The server answered before the body ended: what is left of it cannot be framed.
             closeServer = true;
             closeClient = true;
         }
         server = null;
         target = null;
-        if (closeServer || !IdlePool.offer(s, used)) {
-            used.close();
-        } else {
-            // An idle server connection is still read: whatever it sends now, or its close, ends it
-            // before a request could be given to it.
-            serverSide.bind(null);
-            serverSide.read();
-        }
+        keepOrClose(s, used);
         responseUnflushed = false;
+        stream.end();
         if (closeClient) {
             rawOut.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         } else {
             rawOut.flush();
+            newStream(System.nanoTime());
             awaitRequest();
         }
+    }
+
+    /**
+     * A finished server connection: kept for the next request (this client's own with {@code http-reuse never},
+     * else the loop's pool) unless either side said close. An idle connection is still read: whatever it sends
+     * now, or its close, ends it before a request could be given to it.
+     */
+    private void keepOrClose(ServerState s, Channel used) {
+        if (closeServer) {
+            used.close();
+            return;
+        }
+        if (proxy.reuse == HttpSettings.Reuse.NEVER) {
+            if (ownIdle != null) {
+                ownIdle.close();
+            }
+            ownIdle = used;
+            ownIdleTarget = s;
+        } else if (!IdlePool.offer(s, used)) {
+            used.close();
+            return;
+        }
+        serverSide.bind(null);
+        serverSide.read();
     }
 
     /**
@@ -611,14 +737,16 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
      * from here, and closes after their response so that later requests are forwarded on a new one.
      */
     private void handOver(RequestHead head, ChannelHandler[] applet) {
+        stream.terminate(Termination.Cause.LOCAL);
+        stream.end();
         AppletMessages messages = new AppletMessages();
-        HttpRequest request = messages.applet(head);
+        HttpRequest copy = messages.applet(head);
         head.release();
-        HttpUtil.setKeepAlive(request, false);
+        HttpUtil.setKeepAlive(copy, false);
         ChannelPipeline p = ctx.pipeline();
         p.addLast(messages);
         p.addLast(applet);
-        ctx.fireChannelRead(request);
+        ctx.fireChannelRead(copy);
         for (Object waiting; (waiting = inbox.poll()) != null; ) {
             ctx.fireChannelRead(waiting);
         }
@@ -627,33 +755,30 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
     }
 
     /** WebSocket and other upgrades: from now on bytes pass untouched both ways. */
-    private void tunnel(ResponseHead response) {
+    private void tunnel(ResponseHead head) {
         Channel client = ctx.channel();
         Channel s = server;
-        ServerState t = target;
-        ByteBuf head = response.raw();
-        response.release();
-        rawOut.writeAndFlush(head).addListener(f -> {
+        ByteBuf out = head.raw();
+        head.release();
+        stream.bytesOut(out.readableBytes());
+        rawOut.writeAndFlush(out).addListener(f -> {
             if (!f.isSuccess()) {
                 client.close();
                 return;
             }
             ChannelPipeline sp = s.pipeline();
             sp.remove(ResponseParser.class);
-            sp.replace(ServerSide.class, "relay", new Relay(client, n -> {
-                frontend.bytesOut(n);
-                t.transferred(0, n);
-            }, null));
+            sp.replace(ServerSide.class, "relay", new Relay(client, stream, false, null));
             ChannelPipeline cp = client.pipeline();
             cp.remove(RequestParser.class);
             cp.remove(HttpResponseEncoder.class);
             // What the client sent after its upgrade request was decoded as HTTP: it cannot be relayed any more.
             releaseInbox();
-            cp.replace(this, "relay", new Relay(s, n -> {
-                frontend.bytesIn(n);
-                t.transferred(n, 0);
-            }, null));
-            long tunnelMs = backend.config().timeouts().tunnelMs();
+            cp.replace(this, "relay", new Relay(s, stream, true, null));
+            if (clientTimeout != null) {
+                clientTimeout.suspend(false);
+            }
+            long tunnelMs = proxy.backend.config().timeouts().tunnelMs();
             if (tunnelMs > 0) {
                 tunnelTimeout(cp, tunnelMs);
                 tunnelTimeout(sp, tunnelMs);
@@ -675,8 +800,11 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
 
     /** {@code timeout server} struck while a response was awaited: HAProxy's 504, unless retried. */
     void serverTimedOut(Channel s) {
-        if (s == server && awaitingResponse && retried("response-timeout")) {
+        if (s == server && response == ResponsePhase.AWAITED && retried("response-timeout")) {
             return;
+        }
+        if (s == server) {
+            stream.terminate(Termination.Cause.SERVER_TIMEOUT);
         }
         serverFailed(s, 504);
     }
@@ -687,11 +815,12 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
             s.close();
             return;
         }
-        if (awaitingResponse && !responseStarted) {
-            awaitingResponse = false;
+        stream.terminate(Termination.Cause.SERVER_ABORT);
+        if (response == ResponsePhase.AWAITED) {
+            response = ResponsePhase.NONE;
             endTransaction();
             writeLocal(status, true);
-        } else if (awaitingResponse) {
+        } else if (response == ResponsePhase.FORWARDING) {
             ctx.close();
         }
         s.close();
@@ -701,7 +830,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
         if (closed != server) {
             return;
         }
-        if (awaitingResponse && !retried("empty-response")) {
+        if (response == ResponsePhase.AWAITED && !resentAfterReuse() && !retried("empty-response")) {
             serverFailed(closed, 502);
         }
         if (server == closed) {
@@ -711,15 +840,15 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
     }
 
     void serverWritable() {
-        if (!requestComplete && awaitingResponse) {
+        if (request == RequestPhase.BODY && response != ResponsePhase.NONE) {
             readClient();
         }
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable() && responseStarted && awaitingResponse && server != null) {
-            readServer();
+        if (ctx.channel().isWritable() && response == ResponsePhase.FORWARDING && server != null) {
+            serverSide.read();
         }
         ctx.fireChannelWritabilityChanged();
     }
@@ -734,36 +863,47 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
         }
     }
 
+    // --- the proxy's own answers ---
+
     /** Answers the current request from the proxy, after its body (if any) is read and dropped. */
     private void respondLocally(int code) {
         if (code >= 400) {
+            request = RequestPhase.COMPLETE;
             writeLocal(code, true);
         } else {
             pendingLocal = code;
-            discardingBody = true;
+            request = RequestPhase.DISCARDING;
             readClient();
         }
     }
 
     private void writeLocal(int code, boolean close) {
-        frontend.http().response(code);
+        proxy.frontend.http().response(code);
+        stream.answered(code);
+        if (code == 200) {
+            stream.terminate(Termination.Cause.LOCAL);
+        }
+        stream.end();
+        response = ResponsePhase.NONE;
         // errorfile: the backend's page first (HAProxy's rule once a backend is chosen), then the frontend's.
-        FullHttpResponse response = backend == null ? null : ErrorPages.of(backend.config().http(), code);
-        if (response == null) {
-            response = ErrorPages.of(frontend.config().http(), code);
+        BackendState backend = proxy.backend;
+        FullHttpResponse page = backend == null ? null : ErrorPages.of(backend.config().http(), code);
+        if (page == null) {
+            page = ErrorPages.of(proxy.frontend.config().http(), code);
         }
-        if (response == null) {
-            response = HttpErrors.response(code, ctx.alloc());
+        if (page == null) {
+            page = HttpErrors.response(code, ctx.alloc());
         }
-        HttpUtil.setKeepAlive(response, !close);
+        HttpUtil.setKeepAlive(page, !close);
         if (!close && !clientHttp11) {
             // An HTTP/1.0 client kept alive must be told so (the page itself is HTTP/1.1).
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            page.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
         if (close) {
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            ctx.writeAndFlush(page).addListener(ChannelFutureListener.CLOSE);
         } else {
-            ctx.writeAndFlush(response);
+            ctx.writeAndFlush(page);
+            newStream(System.nanoTime());
             awaitRequest();
         }
     }
@@ -774,21 +914,17 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
         }
     }
 
-    private static String pathOf(String uri) {
-        int q = uri.indexOf('?');
-        return q < 0 ? uri : uri.substring(0, q);
-    }
-
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent) {
+            stream.terminate(Termination.Cause.CLIENT_TIMEOUT);
             ctx.close();
         } else if (evt instanceof ChannelInputShutdownEvent) {
             // Client channels allow half-closure (for TCP relays). In HTTP a client's FIN means no more requests:
             // the one in progress is answered, then the connection closes, instead of lingering until timeout
             // client (wrk's closed connections stayed open 120 s and slowed everything after them).
             clientFinished = true;
-            if (awaitingHead) {
+            if (awaitingHead()) {
                 ctx.close();
             }
         } else {
@@ -798,7 +934,8 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter impl
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug("{}: client {}: {}", frontend.name(), ctx.channel().remoteAddress(), cause.toString());
+        log.debug("{}: client {}: {}", proxy.frontend.name(), stream.clientAddress(), cause.toString());
+        stream.terminate(Termination.Cause.CLIENT_ABORT);
         ctx.close();
     }
 }

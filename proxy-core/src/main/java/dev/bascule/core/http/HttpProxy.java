@@ -1,0 +1,75 @@
+package dev.bascule.core.http;
+
+import dev.bascule.config.model.HttpSettings;
+import dev.bascule.config.model.HttpSettings.AddressHeader;
+import dev.bascule.config.model.HttpSettings.ConnectionMode;
+import dev.bascule.core.BackendState;
+import dev.bascule.core.FrontendState;
+import dev.bascule.core.Transport;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * What the connections of one {@code mode http} frontend share, worked out once: the frontend's settings merged
+ * with its default backend's, and the request analyzers that apply to it, in order.
+ */
+public final class HttpProxy {
+    /** HAProxy's {@code tune.bufsize}: a request line or header block must fit in it. */
+    static final int BUFSIZE = 16384;
+    /** HAProxy's {@code tune.http.maxhdr}: more header lines than this in a request is a 400. */
+    static final int MAXHDR = 101;
+
+    final FrontendState frontend;
+    /** The default backend, or null. */
+    final BackendState backend;
+    final Transport transport;
+    /** The applet handlers answering a request URI locally (stats page, exporter), or null. */
+    final Function<String, ChannelHandler[]> claim;
+    final ConnectionMode mode;
+    final AddressHeader forwardFor;
+    final AddressHeader originalTo;
+    final HttpSettings.Reuse reuse;
+    final RequestAnalyzer[] analyzers;
+
+    public HttpProxy(FrontendState frontend, BackendState backend, Transport transport,
+                     Function<String, ChannelHandler[]> claim) {
+        this.frontend = frontend;
+        this.backend = backend;
+        this.transport = transport;
+        this.claim = claim;
+        HttpSettings f = frontend.config().http();
+        HttpSettings b = backend == null ? HttpSettings.NONE : backend.config().http();
+        this.mode = f.connection().strictest(b.connection());
+        this.forwardFor = b.forwardFor() != null ? b.forwardFor() : f.forwardFor();
+        this.originalTo = b.originalTo() != null ? b.originalTo() : f.originalTo();
+        this.reuse = b.reuse();
+        List<RequestAnalyzer> list = new ArrayList<>();
+        if (f.monitorUri() != null) {
+            list.add(RequestAnalyzer.MONITOR_URI);
+        }
+        if (claim != null) {
+            list.add(RequestAnalyzer.APPLETS);
+        }
+        // Here http-request rules and use_backend will run.
+        list.add(backend == null ? RequestAnalyzer.NO_BACKEND : RequestAnalyzer.DISPATCH);
+        this.analyzers = list.toArray(RequestAnalyzer[]::new);
+        ErrorPages.preload(f);
+        if (backend != null) {
+            ErrorPages.preload(b);
+        }
+    }
+
+    /**
+     * The client pipeline: {@link RequestParser} (heads and bodies as they came), Netty's response encoder for
+     * the proxy's own answers (forwarded responses go past it), then the {@link ClientSide}.
+     */
+    public void install(Channel ch) {
+        ClientSide client = new ClientSide(this);
+        ch.pipeline().addLast(new RequestParser(BUFSIZE, client::bytesArrived), new HttpResponseEncoder(), client);
+    }
+}

@@ -1,0 +1,52 @@
+package dev.bascule.core.http;
+
+/**
+ * The request analyzers, run in order on each request head (HAProxy's http_ana.c): each either lets the request
+ * go on to the next or takes it over (answers it, hands it to an applet, or sends it to a server). An
+ * {@link HttpProxy} lists the ones its configuration needs. http-request rules and backend switching will stand
+ * between {@link #APPLETS} and {@link #DISPATCH}.
+ */
+enum RequestAnalyzer {
+    /** {@code monitor-uri}: 200 from the proxy itself. */
+    MONITOR_URI {
+        @Override
+        boolean analyze(ClientSide client, RequestHead request) {
+            if (!client.proxy.frontend.config().http().monitorUri().equals(pathOf(request.uri()))) {
+                return false;
+            }
+            client.monitorAnswer(request);
+            return true;
+        }
+    },
+    /** The stats page and the Prometheus exporter ({@code stats uri}, {@code use-service}). */
+    APPLETS {
+        @Override
+        boolean analyze(ClientSide client, RequestHead request) {
+            return client.toApplet(request);
+        }
+    },
+    /** A frontend without a backend: 503. */
+    NO_BACKEND {
+        @Override
+        boolean analyze(ClientSide client, RequestHead request) {
+            client.noBackend(request);
+            return true;
+        }
+    },
+    /** Persistence, then a server from the balancer (or its queue), then the request goes out. */
+    DISPATCH {
+        @Override
+        boolean analyze(ClientSide client, RequestHead request) {
+            client.dispatch(request);
+            return true;
+        }
+    };
+
+    /** @return true when this analyzer took the request over: those after it do not run */
+    abstract boolean analyze(ClientSide client, RequestHead request);
+
+    static String pathOf(String uri) {
+        int q = uri.indexOf('?');
+        return q < 0 ? uri : uri.substring(0, q);
+    }
+}

@@ -1,0 +1,304 @@
+package dev.bascule.core.stream;
+
+import dev.bascule.core.BackendState;
+import dev.bascule.core.FrontendState;
+import dev.bascule.core.ServerState;
+
+import java.net.SocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One transaction: an HTTP request and its response, or a whole TCP session (HAProxy's stream and txn). It
+ * carries what a log line, a rule or the stats need to know of it: who the client is (the one place its address
+ * is read from), the frontend, the backend chosen for this request, the server, when each phase began, the bytes
+ * both ways, retries, and why it ended. Filled phase by phase on its connection's event loop, never shared.
+ *
+ * <p>Its {@link State} moves forward only; the phase a termination is recorded in comes from it.
+ */
+public final class Stream {
+    /** Where a stream is; each maps onto the phase letter of a termination in it. */
+    public enum State {
+        /** Waiting for the request (its head; in TCP mode, for a server to be chosen). */
+        REQUEST(Termination.Phase.REQUEST),
+        QUEUED(Termination.Phase.QUEUE),
+        CONNECTING(Termination.Phase.CONNECT),
+        /** The request went to the server; its response head is awaited. */
+        WAITING_RESPONSE(Termination.Phase.HEADERS),
+        /** The response (or a tunnel, or a TCP session) is being relayed. */
+        DATA(Termination.Phase.DATA),
+        ENDED(Termination.Phase.NONE);
+
+        final Termination.Phase phase;
+
+        State(Termination.Phase phase) {
+            this.phase = phase;
+        }
+    }
+
+    private final FrontendState frontend;
+    private final SocketAddress client;
+    private final SocketAddress local;
+    /** Wall clock at the start, for a log's accept date. */
+    private final long startMillis;
+    private final long startNanos;
+    private State state = State.REQUEST;
+    private BackendState backend;
+    private ServerState server;
+    private long requestNanos;
+    private long headNanos;
+    private long queuedNanos;
+    private long queueEndNanos;
+    private long connectNanos;
+    private long connectedNanos;
+    private long responseNanos;
+    private long endNanos;
+    private long bytesIn;
+    private long bytesOut;
+    private int retries;
+    private boolean redispatched;
+    private int status;
+    private Termination termination;
+
+    /**
+     * @param client     the client's address (today the socket's peer; later a PROXY header's)
+     * @param local      the address the client reached
+     * @param startNanos the connection's accept, or for a kept-alive connection's later requests the end of the
+     *                   previous one (what HAProxy measures {@code %Ti} and {@code %Tt} from)
+     */
+    public Stream(FrontendState frontend, SocketAddress client, SocketAddress local, long startNanos) {
+        this.frontend = frontend;
+        this.client = client;
+        this.local = local;
+        this.startNanos = startNanos;
+        this.startMillis = System.currentTimeMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+
+    // --- phases, in the order they happen ---
+
+    /** The first byte of the request came (the end of {@code %Ti}, the start of {@code %TR}). */
+    public void requestStarted(long nanos) {
+        if (requestNanos == 0) {
+            requestNanos = nanos;
+        }
+    }
+
+    /** The whole request head came. */
+    public void headReceived(long nanos) {
+        requestStarted(nanos);
+        headNanos = nanos;
+    }
+
+    /** The backend this request goes to (per request in HTTP mode: rules may choose another one). */
+    public void backend(BackendState b) {
+        backend = b;
+    }
+
+    public void queued() {
+        if (queuedNanos == 0) {
+            queuedNanos = System.nanoTime();
+        }
+        state = State.QUEUED;
+    }
+
+    /** A server slot is held: the end of the queue, if there was one. */
+    public void assigned(ServerState s) {
+        server = s;
+        if (queuedNanos != 0 && queueEndNanos == 0) {
+            queueEndNanos = System.nanoTime();
+        }
+    }
+
+    public void connecting() {
+        if (connectNanos == 0) {
+            connectNanos = System.nanoTime();
+        }
+        state = State.CONNECTING;
+    }
+
+    /** Connected (or given an idle connection): the request goes out and its response is awaited. */
+    public void connected(ServerState s) {
+        assigned(s);
+        long now = System.nanoTime();
+        if (connectNanos == 0) {
+            connectNanos = now;
+        }
+        connectedNanos = now;
+        state = State.WAITING_RESPONSE;
+    }
+
+    /** The response head came; in TCP mode, the session starts relaying. */
+    public void responseStarted(int status) {
+        this.status = status;
+        responseNanos = System.nanoTime();
+        state = State.DATA;
+    }
+
+    /** A TCP session's server is connected: from now on data moves both ways. */
+    public void relaying() {
+        state = State.DATA;
+    }
+
+    /** A status the proxy answered with itself. */
+    public void answered(int status) {
+        this.status = status;
+    }
+
+    public void retried() {
+        retries++;
+    }
+
+    public void redispatched() {
+        redispatched = true;
+    }
+
+    /** Bytes from the client, counted on the frontend and the server too (one place for all three). */
+    public void bytesIn(long n) {
+        bytesIn += n;
+        frontend.bytesIn(n);
+        if (server != null) {
+            server.transferred(n, 0);
+        }
+    }
+
+    /** Bytes to the client. */
+    public void bytesOut(long n) {
+        bytesOut += n;
+        frontend.bytesOut(n);
+        if (server != null) {
+            server.transferred(0, n);
+        }
+    }
+
+    /** Records why the stream is ending, in the phase it is in; the first cause given is kept. */
+    public void terminate(Termination.Cause cause) {
+        if (termination == null && state != State.ENDED) {
+            termination = new Termination(cause, state.phase);
+        }
+    }
+
+    /** Ends the stream once: its time is taken and the frontend is told. */
+    public void end() {
+        if (state == State.ENDED) {
+            return;
+        }
+        if (termination == null) {
+            termination = Termination.NORMAL;
+        }
+        endNanos = System.nanoTime();
+        state = State.ENDED;
+        frontend.streamEnded(this);
+    }
+
+    // --- what it knows ---
+
+    public State state() {
+        return state;
+    }
+
+    public FrontendState frontend() {
+        return frontend;
+    }
+
+    /** The client's address, as X-Forwarded-For, {@code balance source} and the stats admin check read it. */
+    public SocketAddress clientAddress() {
+        return client;
+    }
+
+    /** The address the client connected to. */
+    public SocketAddress frontendAddress() {
+        return local;
+    }
+
+    /** The backend, or null when none was chosen. */
+    public BackendState backend() {
+        return backend;
+    }
+
+    /** The server, or null when none was assigned. */
+    public ServerState server() {
+        return server;
+    }
+
+    public long startMillis() {
+        return startMillis;
+    }
+
+    public long bytesIn() {
+        return bytesIn;
+    }
+
+    public long bytesOut() {
+        return bytesOut;
+    }
+
+    public int retries() {
+        return retries;
+    }
+
+    /** Sent to another server after its own failed ({@code option redispatch}): {@code %tsc}'s {@code +}. */
+    public boolean wasRedispatched() {
+        return redispatched;
+    }
+
+    /** The HTTP status sent to the client, 0 when none was. */
+    public int status() {
+        return status;
+    }
+
+    /** Why it ended; null while it runs. */
+    public Termination termination() {
+        return termination;
+    }
+
+    /** {@code %Ti}: idle time before the request's first byte; -1 when none came. */
+    public long idleMillis() {
+        return between(startNanos, requestNanos);
+    }
+
+    /** {@code %TR}: from the request's first byte to its complete head; -1 when it did not complete. */
+    public long requestMillis() {
+        return headNanos == 0 ? -1 : between(requestNanos, headNanos);
+    }
+
+    /**
+     * {@code %Tw}: time spent in queues (up to the end when it left them without a slot); 0 when it did not
+     * wait, -1 when it never reached a queue or a server.
+     */
+    public long queueMillis() {
+        if (queuedNanos == 0) {
+            return server == null ? -1 : 0;
+        }
+        return between(queuedNanos, queueEndNanos != 0 ? queueEndNanos : endNanos);
+    }
+
+    /** {@code %Tc}: time to connect to the server; -1 when it did not connect. */
+    public long connectMillis() {
+        return connectedNanos == 0 ? -1 : between(connectNanos, connectedNanos);
+    }
+
+    /** {@code %Tr}: from connected (request sent) to the response head; -1 when none came. */
+    public long responseMillis() {
+        return responseNanos == 0 || connectedNanos == 0 ? -1 : between(connectedNanos, responseNanos);
+    }
+
+    /** {@code %Tt}: from the start to the end; -1 while it runs. */
+    public long totalMillis() {
+        return endNanos == 0 ? -1 : between(startNanos, endNanos);
+    }
+
+    /** {@code %Ta}: {@code %Tt} less the idle time before the request. */
+    public long activeMillis() {
+        return endNanos == 0 ? -1 : between(requestNanos == 0 ? startNanos : requestNanos, endNanos);
+    }
+
+    private static long between(long from, long to) {
+        return from == 0 || to == 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(to - from);
+    }
+
+    @Override
+    public String toString() {
+        return "stream " + client + " " + frontend.name() + " " + (backend == null ? "-" : backend.name()) + "/"
+                + (server == null ? "-" : server.name()) + " " + status + " " + bytesIn + "/" + bytesOut + " "
+                + (termination == null ? "running" : termination);
+    }
+}

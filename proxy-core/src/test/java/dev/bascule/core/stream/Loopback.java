@@ -1,0 +1,156 @@
+package dev.bascule.core.stream;
+
+import dev.bascule.config.ConfigParser;
+import dev.bascule.config.ParseResult;
+import dev.bascule.core.Runtime;
+import dev.bascule.core.Transport;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A proxy started in-process from a config text on loopback, with every ended {@link Stream} collected through
+ * the runtime's stream hook; and small loopback servers and clients around it.
+ */
+final class Loopback implements AutoCloseable {
+    final Runtime runtime;
+    private final BlockingQueue<Stream> ended = new LinkedBlockingQueue<>();
+
+    Loopback(String config) throws Exception {
+        ParseResult parsed = new ConfigParser(name -> null, Set.of()).parse("test.cfg", config);
+        if (!parsed.valid()) {
+            throw new IllegalArgumentException(parsed.diagnostics().toString());
+        }
+        runtime = Runtime.start(parsed.config(), Transport.select(false));
+        runtime.onStreamEnd(ended::add);
+    }
+
+    /** The next stream to end, within 5 s. */
+    Stream nextEnded() throws InterruptedException {
+        Stream s = ended.poll(5, TimeUnit.SECONDS);
+        if (s == null) {
+            throw new AssertionError("no stream ended within 5 s");
+        }
+        return s;
+    }
+
+    /** No further stream ends within {@code ms}. */
+    boolean quietFor(long ms) throws InterruptedException {
+        return ended.poll(ms, TimeUnit.MILLISECONDS) == null;
+    }
+
+    @Override
+    public void close() {
+        runtime.close();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    static Socket connect(int port) throws IOException {
+        Socket s = new Socket();
+        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
+        s.setSoTimeout(10_000);
+        return s;
+    }
+
+    static void send(Socket s, String text) throws IOException {
+        s.getOutputStream().write(text.getBytes(StandardCharsets.ISO_8859_1));
+        s.getOutputStream().flush();
+    }
+
+    /** Everything until the peer closes. */
+    static String readAll(Socket s) throws IOException {
+        InputStream in = s.getInputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[4096];
+        for (int n; (n = in.read(buf)) > 0; ) {
+            out.write(buf, 0, n);
+        }
+        return out.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /** One HTTP exchange on a new connection that the server closes after its answer. */
+    static String exchange(int port, String request) throws IOException {
+        try (Socket s = connect(port)) {
+            send(s, request);
+            return readAll(s);
+        }
+    }
+
+    /** A loopback HTTP server answering each request head, after {@code delayMs}, with {@code body}. */
+    static final class Backend implements AutoCloseable {
+        final ServerSocket socket;
+        private final Thread acceptor;
+
+        Backend(long delayMs, String body) throws IOException {
+            socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            acceptor = new Thread(() -> {
+                while (!socket.isClosed()) {
+                    try {
+                        Socket c = socket.accept();
+                        Thread t = new Thread(() -> serve(c, delayMs, body));
+                        t.setDaemon(true);
+                        t.start();
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        int port() {
+            return socket.getLocalPort();
+        }
+
+        private static void serve(Socket c, long delayMs, String body) {
+            try (c) {
+                InputStream in = c.getInputStream();
+                while (readHead(in)) {
+                    Thread.sleep(delayMs);
+                    c.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: " + body.length() + "\r\n\r\n"
+                            + body).getBytes(StandardCharsets.ISO_8859_1));
+                }
+            } catch (IOException | InterruptedException e) {
+                // the proxy went away
+            }
+        }
+
+        /** Reads up to the blank line; false at end of stream. */
+        private static boolean readHead(InputStream in) throws IOException {
+            int window = 0;
+            for (int b; (b = in.read()) >= 0; ) {
+                window = window << 8 | b;
+                if (window == 0x0D0A0D0A) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    static List<String> lines(String text) {
+        return List.of(text.split("\r\n"));
+    }
+}
