@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** An operator reads and drives Bascule through its stats socket, with socat as with HAProxy. */
 class RuntimeApiIT {
     /** Runs {@code echo command | socat stdio <address>} and returns the answer. */
-    private static String socat(String address, String command) throws Exception {
+    static String socat(String address, String command) throws Exception {
         Process p = new ProcessBuilder(Tools.require("socat"), "stdio", address).redirectErrorStream(true).start();
         p.getOutputStream().write((command + "\n").getBytes(StandardCharsets.UTF_8));
         p.getOutputStream().close();

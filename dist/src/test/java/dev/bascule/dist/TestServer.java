@@ -123,6 +123,47 @@ final class TestServer implements AutoCloseable {
         };
     }
 
+    /**
+     * An HTTP/1.1 server: answers each request head, after {@code delayMs}, with 200 and its request line as the
+     * body (noted in {@code seen}, in the order served); on a connection's request number {@code answered + 1} it
+     * closes without answering, as a server closing an idle keep-alive connection just as a request arrives.
+     */
+    static Behaviour http(long delayMs, int answered, java.util.Queue<String> seen) {
+        return (s, server) -> {
+            InputStream in = s.getInputStream();
+            OutputStream out = s.getOutputStream();
+            for (int n = 0; ; n++) {
+                String line = requestLine(in);
+                if (line == null || n == answered) {
+                    return;
+                }
+                try {
+                    Thread.sleep(delayMs);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                seen.add(line);
+                byte[] body = line.getBytes(StandardCharsets.US_ASCII);
+                out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.write(body);
+                out.flush();
+            }
+        };
+    }
+
+    /** The request line of the next head (the rest of the head read and dropped), or null at end of stream. */
+    private static String requestLine(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        for (int b; (b = in.read()) >= 0; ) {
+            head.append((char) b);
+            if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) {
+                return head.substring(0, head.indexOf("\r\n"));
+            }
+        }
+        return null;
+    }
+
     /** Reads and never answers. */
     static Behaviour silent() {
         return (s, server) -> {
