@@ -164,7 +164,8 @@ class RuntimeApiIT {
                     assertEquals("b", TcpProxyIT.firstLine(port), "a is in maintenance");
                 }
                 assertEquals("MAINT", stat(admin).get("a").get(17));
-                assertTrue(socat(admin, "show servers state svc").contains("1 svc 1 a 127.0.0.1 2 1 4 4"));
+                // In maintenance a server is stopped (srv_op_state 0) and forced there (srv_admin_state 0x01).
+                assertTrue(socat(admin, "show servers state svc").contains("\n1 svc 1 a 127.0.0.1 0 1 4 4 "));
                 assertEquals("", socat(admin, "enable server svc/a; set weight svc/b 50%"));
                 assertEquals("2 (initial 4)\n", socat(admin, "get weight svc/b"));
                 assertEquals("No such server.\n", socat(admin, "get weight svc/zz"));
