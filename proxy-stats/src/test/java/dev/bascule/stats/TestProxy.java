@@ -24,8 +24,8 @@ import java.util.Set;
  * A real Bascule on loopback for the stats tests: a frontend {@code web} in front of backend {@code app}
  * (servers {@code s1} with {@code id 7}, {@code s2} and {@code off}, {@code disabled}, all on one in-test HTTP
  * server that answers 200, or 404 under /missing), a backend {@code dead} whose checked server {@code gone}
- * points at a closed port, and a {@code listen stats} with the page and the Prometheus exporter. HAProxy
- * numbers these proxies 1 to 4 in that declaration order.
+ * points at a closed port, and a {@code listen stats} with the page (admin from anywhere) and the Prometheus
+ * exporter. HAProxy numbers these proxies 1 to 4 in that declaration order.
  */
 final class TestProxy implements AutoCloseable {
     static final String CONFIG = """
@@ -50,6 +50,7 @@ final class TestProxy implements AutoCloseable {
                 bind 127.0.0.1:%2$d
                 stats enable
                 stats uri /stats
+                stats admin if TRUE
                 http-request use-service prometheus-exporter if { path /metrics }
             """;
 
