@@ -7,6 +7,7 @@ import dev.bascule.core.RateCounter;
 import dev.bascule.core.Runtime;
 import dev.bascule.core.ServerState;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -51,14 +52,19 @@ public final class RuntimeApi {
 
     /** Runs one command line (commands may be separated by ';'); returns what to send back. */
     public String execute(String line, Level level) {
-        StringBuilder out = new StringBuilder();
+        return String.join("", answers(line, level));
+    }
+
+    /** The answer of each command of the line, in turn (the socket ends each one as HAProxy's CLI does). */
+    public List<String> answers(String line, Level level) {
+        List<String> out = new ArrayList<>();
         for (String command : line.split(";")) {
             String c = command.trim();
             if (!c.isEmpty()) {
-                out.append(one(c.split("\\s+"), level));
+                out.add(one(c.split("\\s+"), level));
             }
         }
-        return out.toString();
+        return out;
     }
 
     private String one(String[] w, Level level) {
