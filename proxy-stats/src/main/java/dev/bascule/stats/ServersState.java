@@ -84,7 +84,7 @@ final class ServersState {
                 String.valueOf(opState(s)), String.valueOf(adminState(s)), String.valueOf(s.weight()),
                 String.valueOf(c.weight()),
                 String.valueOf((System.nanoTime() - s.health().lastChangeNanos()) / 1_000_000_000L),
-                String.valueOf(last != null ? STATUS.get(last.status()) : check.enabled() ? 1 : 0),
+                String.valueOf(last != null ? STATUS.getOrDefault(last.status(), 0) : check.enabled() ? 1 : 0),
                 String.valueOf(result(last)), String.valueOf(s.health().counter()),
                 String.valueOf(check.enabled() ? checkState(s, s.checksEnabled()) : 0),
                 String.valueOf(agent != null ? AGENT | checkState(s, true) : 0),
