@@ -115,7 +115,8 @@ class RuntimeApiIT {
                 assertEquals("0", info.get("ConnRateLimit"));
                 assertTrue(Long.parseLong(info.get("ConnRate")) <= 3, info.toString());
                 // The typed format: one line per non-empty field, with its position, tags and type.
-                List<String> typed = socat("UNIX-CONNECT:" + sock, "show stat typed").lines().toList();
+                List<String> typed = socat("UNIX-CONNECT:" + sock, "show stat typed").lines()
+                        .filter(l -> !l.isEmpty()).toList();
                 for (String line : typed) {
                     assertTrue(line.matches("[FBS]\\.1\\.[01]\\.\\d+\\.[a-z_0-9]+\\.1:[A-Za-z]{3}:(str|u32|u64|s32):.+"),
                             line);
@@ -157,20 +158,21 @@ class RuntimeApiIT {
             try (Bascule proxy = Bascule.serve(cfg, port)) {
                 String admin = "UNIX-CONNECT:" + sock;
                 String user = "TCP:127.0.0.1:" + userPort;
-                assertEquals("Permission denied\n", socat(user, "disable server svc/a"));
-                assertEquals("4 (initial 4)\n", socat(user, "get weight svc/a"), "reading is fine at level user");
-                assertEquals("", socat(admin, "set server svc/a state maint"));
+                assertEquals("Permission denied\n\n", socat(user, "disable server svc/a"));
+                assertEquals("4 (initial 4)\n\n", socat(user, "get weight svc/a"), "reading is fine at level user");
+                assertEquals("\n", socat(admin, "set server svc/a state maint"));
                 for (int i = 0; i < 4; i++) {
                     assertEquals("b", TcpProxyIT.firstLine(port), "a is in maintenance");
                 }
                 assertEquals("MAINT", stat(admin).get("a").get(17));
-                assertTrue(socat(admin, "show servers state svc").contains("1 svc 1 a 127.0.0.1 2 1 4 4"));
-                assertEquals("", socat(admin, "enable server svc/a; set weight svc/b 50%"));
-                assertEquals("2 (initial 4)\n", socat(admin, "get weight svc/b"));
-                assertEquals("No such server.\n", socat(admin, "get weight svc/zz"));
-                assertEquals("No such backend.\n", socat(admin, "get weight nope/a"));
+                // In maintenance a server is stopped (srv_op_state 0) and forced there (srv_admin_state 0x01).
+                assertTrue(socat(admin, "show servers state svc").contains("\n1 svc 1 a 127.0.0.1 0 1 4 4 "));
+                assertEquals("\n\n", socat(admin, "enable server svc/a; set weight svc/b 50%"), "an empty line per command");
+                assertEquals("2 (initial 4)\n\n", socat(admin, "get weight svc/b"));
+                assertEquals("No such server.\n\n", socat(admin, "get weight svc/zz"));
+                assertEquals("No such backend.\n\n", socat(admin, "get weight nope/a"));
                 assertTrue(socat(admin, "frobnicate").startsWith("Unknown command."));
-                assertEquals("# name\nsvc\n", socat(admin, "show backend"));
+                assertEquals("# name\nsvc\n\n", socat(admin, "show backend"));
                 assertEquals("Name: Bascule\n", socat(admin, "show info").lines().findFirst().orElseThrow() + "\n");
                 String interactive = prompt(sock, "get weight svc/a");
                 assertTrue(interactive.startsWith("4 (initial 4)\n\n> "), interactive);
@@ -205,25 +207,25 @@ class RuntimeApiIT {
                 String help = socat(admin, "help");
                 assertTrue(help.contains("set maxconn server") && help.contains("shutdown sessions server"), help);
 
-                assertEquals("", socat(admin, "set server svc/a state drain"));
+                assertEquals("\n", socat(admin, "set server svc/a state drain"));
                 assertEquals("DRAIN", stat(admin).get("a").get(17));
                 assertEquals(Set.of("b"), servers(port, 4), "a drains: no new connection");
-                assertEquals("", socat(admin, "set server svc/a state ready"));
+                assertEquals("\n", socat(admin, "set server svc/a state ready"));
                 assertEquals(Set.of("a", "b"), servers(port, 4));
 
-                assertEquals("", socat(admin, "set server svc/b weight 0"));
-                assertEquals("0 (initial 4)\n", socat(admin, "get weight svc/b"));
+                assertEquals("\n", socat(admin, "set server svc/b weight 0"));
+                assertEquals("0 (initial 4)\n\n", socat(admin, "get weight svc/b"));
                 assertEquals(Set.of("a"), servers(port, 4), "weight 0 takes no new connection");
-                assertEquals("", socat(admin, "set server svc/b weight 4"));
+                assertEquals("\n", socat(admin, "set server svc/b weight 4"));
 
                 awaitStatus(admin, "d", "DOWN");
-                assertEquals("", socat(admin, "disable health checked/d"));
+                assertEquals("\n", socat(admin, "disable health checked/d"));
                 awaitStatus(admin, "d", "no check");
-                assertEquals("", socat(admin, "enable health checked/d"));
+                assertEquals("\n", socat(admin, "enable health checked/d"));
                 awaitStatus(admin, "d", "DOWN");
 
                 // One slot on a, b out of the way: a second client waits in the queue until a's session ends.
-                assertEquals("", socat(admin, "set maxconn server svc/a 1; set server svc/b state maint"));
+                assertEquals("\n\n", socat(admin, "set maxconn server svc/a 1; set server svc/b state maint"));
                 try (Socket one = new Socket("127.0.0.1", port); Socket two = new Socket("127.0.0.1", port)) {
                     assertEquals("a", TcpProxyIT.line(one));
                     two.setSoTimeout(500);
@@ -231,7 +233,7 @@ class RuntimeApiIT {
                     String svc = socat(admin, "show stat").lines().filter(l -> l.startsWith("svc,BACKEND,"))
                             .findFirst().orElseThrow();
                     assertEquals("1", svc.split(",")[2], "qcur: the second client waits");
-                    assertEquals("", socat(admin, "shutdown sessions server svc/a"));
+                    assertEquals("\n", socat(admin, "shutdown sessions server svc/a"));
                     one.setSoTimeout(5000);
                     assertEquals(-1, one.getInputStream().read(), "the proxy closed a's session");
                     assertEquals("a", TcpProxyIT.line(two), "the freed slot went to the waiting client");

@@ -104,10 +104,25 @@ final class Metrics {
                         x -> x.health().last() == null ? 0 : x.health().last().durationMs() / 1000.0);
                 for (String state : SERVER_STATES) {
                     gauge("haproxy.server.status", st.and("state", state), s,
-                            x -> StatsCsv.status(x).startsWith(state) ? 1 : 0);
+                            x -> state(x).equals(state) ? 1 : 0);
                 }
             }
         }
+    }
+
+    /**
+     * The exporter's server state (HAProxy's promex_srv_status): MAINT, else DRAIN or UP while the server runs,
+     * else DOWN. It follows the operational state, not the page's words: an unchecked server is UP, not
+     * "no check", and "UP 2/3" is UP. NOLB (soft-stop) has no counterpart here.
+     */
+    static String state(ServerState s) {
+        if (s.admin() == ServerState.Admin.MAINT) {
+            return "MAINT";
+        }
+        if (ServersState.opState(s) == ServersState.STOPPED) {
+            return "DOWN";
+        }
+        return s.admin() == ServerState.Admin.DRAIN ? "DRAIN" : "UP";
     }
 
     /** HAProxy's {@code haproxy_*_http_responses_total{code="2xx"}}. */

@@ -7,6 +7,7 @@ import dev.bascule.core.RateCounter;
 import dev.bascule.core.Runtime;
 import dev.bascule.core.ServerState;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -51,14 +52,19 @@ public final class RuntimeApi {
 
     /** Runs one command line (commands may be separated by ';'); returns what to send back. */
     public String execute(String line, Level level) {
-        StringBuilder out = new StringBuilder();
+        return String.join("", answers(line, level));
+    }
+
+    /** The answer of each command of the line, in turn (the socket ends each one as HAProxy's CLI does). */
+    public List<String> answers(String line, Level level) {
+        List<String> out = new ArrayList<>();
         for (String command : line.split(";")) {
             String c = command.trim();
             if (!c.isEmpty()) {
-                out.append(one(c.split("\\s+"), level));
+                out.add(one(c.split("\\s+"), level));
             }
         }
-        return out.toString();
+        return out;
     }
 
     private String one(String[] w, Level level) {
@@ -77,7 +83,7 @@ public final class RuntimeApi {
                         : options.contains("typed") ? StatsCsv.typed(rows) : StatsCsv.csv(rows);
             }
             if (cmd.startsWith("show servers state")) {
-                return serversState(w.length > 3 ? w[3] : null);
+                return ServersState.dump(runtime, w.length > 3 ? w[3] : null);
             }
             if (cmd.startsWith("show backend")) {
                 StringBuilder b = new StringBuilder("# name\n");
@@ -207,44 +213,4 @@ public final class RuntimeApi {
                 + "node: " + StatsPage.node(runtime.global()) + "\n"
                 + "description: " + Objects.toString(runtime.global().description(), "") + "\n";
     }
-
-    /**
-     * {@code show servers state}: HAProxy's format 1 for the fields Bascule has; operational state 0 stopped
-     * / 2 running, administrative state a bit field (0x01 forced maintenance, 0x04 maintenance from the config,
-     * 0x10 forced drain).
-     */
-    private String serversState(String only) {
-        StringBuilder out = new StringBuilder("1\n# be_id be_name srv_id srv_name srv_addr srv_op_state "
-                + "srv_admin_state srv_uweight srv_iweight srv_time_since_last_change srv_check_status "
-                + "srv_check_result srv_check_health srv_check_state srv_agent_state bk_f_forced_id srv_f_forced_id "
-                + "srv_fqdn srv_port srvrecord\n");
-        List<BackendState> backends = runtime.backends();
-        for (int b = 0; b < backends.size(); b++) {
-            BackendState be = backends.get(b);
-            if (only != null && !only.equals(be.name())) {
-                continue;
-            }
-            for (int i = 0; i < be.servers().size(); i++) {
-                ServerState s = be.servers().get(i);
-                int admin = switch (s.admin()) {
-                    case MAINT -> s.config().disabled() ? 0x04 : 0x01;
-                    case DRAIN -> 0x10;
-                    default -> 0;
-                };
-                var a = s.address();
-                out.append(b + 1).append(' ').append(be.name()).append(' ').append(i + 1).append(' ')
-                        .append(s.name()).append(' ').append(a.host() == null ? "-" : a.host()).append(' ')
-                        .append(s.health().up() ? 2 : 0).append(' ').append(admin).append(' ').append(s.weight())
-                        .append(' ').append(s.config().weight()).append(' ')
-                        .append((System.nanoTime() - s.health().lastChangeNanos()) / 1_000_000_000L).append(' ')
-                        .append(s.health().last() == null ? 0 : s.health().last().status().ordinal()).append(' ')
-                        .append(s.health().up() ? 3 : 1).append(' ').append(s.health().counter()).append(' ')
-                        .append(s.config().check().enabled() ? (s.checksEnabled() ? 6 : 4) : 0).append(' ')
-                        .append(0).append(' ').append(0).append(' ').append(0).append(' ').append('-').append(' ')
-                        .append(a.port() > 0 ? a.port() : 0).append(' ').append('-').append('\n');
-            }
-        }
-        return out.toString();
-    }
-
 }

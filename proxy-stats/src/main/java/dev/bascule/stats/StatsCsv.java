@@ -69,20 +69,16 @@ public final class StatsCsv {
     /** The rows of the proxies {@code shown} accepts ({@code stats scope}); ids stay those of the whole list. */
     static List<Map<String, String>> rows(Runtime runtime, Predicate<String> shown) {
         List<Map<String, String>> rows = new ArrayList<>();
-        Map<String, Integer> proxyIds = new LinkedHashMap<>();
-        for (FrontendState f : runtime.frontends()) {
-            proxyIds.putIfAbsent(f.name(), proxyIds.size() + 1);
-        }
-        for (BackendState b : runtime.backends()) {
-            proxyIds.putIfAbsent(b.name(), proxyIds.size() + 1);
-        }
-        for (String proxy : proxyIds.keySet()) {
+        ProxyIds ids = ProxyIds.of(runtime);
+        for (String proxy : ids.proxies()) {
             if (!shown.test(proxy)) {
                 continue;
             }
-            int iid = proxyIds.get(proxy);
-            runtime.frontends().stream().filter(f -> f.name().equals(proxy)).findFirst()
-                    .ifPresent(f -> rows.add(frontend(f, iid)));
+            int iid = ids.proxy(proxy);
+            FrontendState f = ProxyIds.frontend(runtime, proxy);
+            if (f != null) {
+                rows.add(frontend(f, iid));
+            }
             BackendState b = runtime.backend(proxy);
             if (b != null) {
                 for (ServerState s : b.servers()) {
@@ -195,7 +191,7 @@ public final class StatsCsv {
 
     private static Map<String, String> server(BackendState b, ServerState s, int iid) {
         Server c = s.config();
-        Map<String, String> r = row(b.name(), s.name(), iid, c.id(), 2);
+        Map<String, String> r = row(b.name(), s.name(), iid, ProxyIds.server(s), 2);
         r.put("qcur", String.valueOf(s.queue().length()));
         r.put("qmax", String.valueOf(s.queue().max()));
         r.put("qlimit", c.maxqueue() > 0 ? String.valueOf(c.maxqueue()) : "");

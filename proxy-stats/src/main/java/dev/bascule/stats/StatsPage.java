@@ -103,7 +103,7 @@ final class StatsPage {
                 header(h, px, settings.showLegends() ? proxyTips(rows, row) : null);
             }
             servers |= "2".equals(row.get("type"));
-            if (onlyUp && "2".equals(row.get("type")) && !row.get("status").startsWith("UP")) {
+            if (onlyUp && "2".equals(row.get("type")) && stopped(row.get("status"))) {
                 continue;
             }
             row(h, row, admin, settings.showLegends());
@@ -112,6 +112,14 @@ final class StatsPage {
             end(h, current, admin, servers);
         }
         return h.append("</body></html>\n").toString();
+    }
+
+    /**
+     * What {@code ;up} hides, as HAProxy does: servers in maintenance or stopped (DOWN, "DOWN 1/2"); unchecked,
+     * draining and going-down ("UP 2/3") ones still run.
+     */
+    private static boolean stopped(String status) {
+        return status.equals("MAINT") || status.startsWith("DOWN");
     }
 
     /** Closes a proxy's table and, in admin mode, its form, with the action selector when it has servers. */

@@ -122,9 +122,15 @@ public final class StatsSocket implements AutoCloseable {
                 ctx.close();
                 return;
             }
-            String answer = command.equals("prompt") ? "" : api.execute(command, level);
+            // HAProxy's CLI ends each command's answer with its prompt, "\n> ", or in one-shot mode with an empty
+            // line, which tells a script that the answer is whole (doc/management.txt, "show stat").
+            String end = interactive ? "\n> " : "\n";
+            StringBuilder answer = new StringBuilder();
+            if (!command.equals("prompt")) {
+                api.answers(command, level).forEach(a -> answer.append(a).append(end));
+            }
             if (interactive) {
-                ctx.writeAndFlush(Unpooled.copiedBuffer(answer + "\n> ", StandardCharsets.UTF_8));
+                ctx.writeAndFlush(Unpooled.copiedBuffer(answer.isEmpty() ? end : answer, StandardCharsets.UTF_8));
             } else {
                 ctx.writeAndFlush(Unpooled.copiedBuffer(answer, StandardCharsets.UTF_8))
                         .addListener(ChannelFutureListener.CLOSE);

@@ -7,10 +7,12 @@ import java.util.List;
  * the client connected to. {@code id} is its numeric id ({@code id} keyword, else the next free one in declaration
  * order, as HAProxy numbers them). {@code maxconn} and {@code maxqueue} are 0 for no limit. {@code disabled} starts
  * it in maintenance. {@code cookie} is its persistence cookie value, or null. {@code unimplemented} holds the
- * options Bascule parses but does not act upon yet, as written ({@code "maxconn 100"}).
+ * options Bascule parses but does not act upon yet, as written ({@code "maxconn 100"}). {@code forcedId} says the
+ * id came from the {@code id} keyword (HAProxy's SRV_F_FORCED_ID, which {@code show servers state} reports).
  */
-public record Server(String name, Source source, Address address, int id, int weight, int maxconn, int maxqueue,
-                     boolean backup, boolean disabled, String cookie, ServerCheck check, List<String> unimplemented) {
+public record Server(String name, Source source, Address address, int id, boolean forcedId, int weight, int maxconn,
+                     int maxqueue, boolean backup, boolean disabled, String cookie, ServerCheck check,
+                     List<String> unimplemented) {
     public static final int SAME_PORT = -1;
     public static final int DEFAULT_WEIGHT = 1;
 
@@ -18,8 +20,16 @@ public record Server(String name, Source source, Address address, int id, int we
         unimplemented = List.copyOf(unimplemented);
     }
 
-    public Server withId(int id) {
-        return new Server(name, source, address, id, weight, maxconn, maxqueue, backup, disabled, cookie, check,
+    /** A server whose id is forced when non-zero (tests and tools build them this way). */
+    public Server(String name, Source source, Address address, int id, int weight, int maxconn, int maxqueue,
+                  boolean backup, boolean disabled, String cookie, ServerCheck check, List<String> unimplemented) {
+        this(name, source, address, id, id != 0, weight, maxconn, maxqueue, backup, disabled, cookie, check,
                 unimplemented);
+    }
+
+    /** The same server numbered automatically, as HAProxy numbers a server line without {@code id}. */
+    public Server withId(int id) {
+        return new Server(name, source, address, id, false, weight, maxconn, maxqueue, backup, disabled, cookie,
+                check, unimplemented);
     }
 }
