@@ -26,6 +26,8 @@ final class TestServer implements AutoCloseable {
         return t;
     });
     final AtomicInteger connections = new AtomicInteger();
+    /** Connections whose behaviour has returned: the peer closed, or the behaviour did. */
+    final AtomicInteger ended = new AtomicInteger();
     private final java.util.Set<Socket> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
     final AtomicLong bytesSent = new AtomicLong();
 
@@ -44,6 +46,8 @@ final class TestServer implements AutoCloseable {
                             behaviour.serve(s, this);
                         } catch (IOException ignored) {
                             // the client went away: nothing to serve
+                        } finally {
+                            ended.incrementAndGet();
                         }
                     });
                 } catch (IOException closed) {

@@ -677,4 +677,42 @@ class ConfigParserTest {
                 a.toString());
         assertTrue(a.get(3).contains("'server b/s' : 'rise' expects an integer argument between 1"), a.toString());
     }
+
+    @Test
+    void use_service_takes_only_the_path_conditions_it_evaluates_exactly() {
+        String head = "defaults\n    mode http\nfrontend f\n    bind :80\n";
+        Frontend always = valid(head + "    http-request use-service prometheus-exporter\n").frontends().get(0);
+        assertTrue(always.prometheus().matches("/anything"));
+        Frontend beg = valid(head + "    http-request use-service prometheus-exporter if { path_beg /metrics /m2 }\n")
+                .frontends().get(0);
+        assertTrue(beg.prometheus().matches("/metrics/x") && beg.prometheus().matches("/m2"));
+        assertFalse(beg.prometheus().matches("/app"));
+        Frontend unless = valid(head + "    http-request use-service prometheus-exporter unless { path /app }\n")
+                .frontends().get(0);
+        assertFalse(unless.prometheus().matches("/app"));
+        assertTrue(unless.prometheus().matches("/metrics"));
+        for (String cond : List.of("if { hdr(host) -m beg metrics. }", "if { path -i /metrics }", "if METRICS",
+                "if { path /a } { path /b }")) {
+            List<String> a = alerts(head + "    http-request use-service prometheus-exporter " + cond + "\n");
+            assertEquals(1, a.size(), a.toString());
+            assertTrue(a.get(0).startsWith("parsing [test.cfg:5] : 'http-request use-service' : the condition '")
+                    && a.get(0).contains("not supported yet"), a.get(0));
+        }
+    }
+
+    @Test
+    void http_reuse_takes_haproxys_four_modes_and_inherits_from_defaults() {
+        Config c = valid("""
+                defaults
+                    mode http
+                    http-reuse always
+                backend inherits
+                backend own
+                    http-reuse never
+                """);
+        assertEquals(dev.bascule.config.model.HttpSettings.Reuse.ALWAYS, c.backends().get(0).http().reuse());
+        assertEquals(dev.bascule.config.model.HttpSettings.Reuse.NEVER, c.backends().get(1).http().reuse());
+        assertEquals(List.of("parsing [test.cfg:3] : 'http-reuse' : unknown mode 'sometimes'; expected 'never', "
+                + "'safe', 'aggressive' or 'always'"), alerts("defaults\n    mode http\n    http-reuse sometimes\n"));
+    }
 }
