@@ -39,8 +39,6 @@ public final class BackendState {
     private final WaitQueue queue = new WaitQueue();
 
     private final Timings timings;
-    /** Read per connection in HTTP mode, so derived once. */
-    private final boolean retriesOnResponses;
     /** Sessions per second, counted by the servers as they start them (one per request in HTTP mode). */
     private final RateCounter sessionRate = new RateCounter();
 
@@ -50,7 +48,6 @@ public final class BackendState {
         this.servers = pool.servers();
         this.balancer = balancer;
         this.timings = timings;
-        this.retriesOnResponses = config.retriesOnResponses();
         servers.forEach(s -> s.onSlotFreed(() -> serve(s)));
         servers.forEach(s -> s.backendSessionRate(sessionRate));
     }
@@ -163,11 +160,6 @@ public final class BackendState {
 
     public Balancer balancer() {
         return balancer;
-    }
-
-    /** {@code retry-on} may resend a request after the server's answer (see {@link Backend#retriesOnResponses()}). */
-    public boolean retriesOnResponses() {
-        return retriesOnResponses;
     }
 
     public Timings timings() {

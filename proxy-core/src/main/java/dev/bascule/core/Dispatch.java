@@ -138,6 +138,7 @@ public final class Dispatch {
         }
         if (queuedSince != 0) {
             backend.timings().queued(System.nanoTime() - queuedSince);
+            queuedSince = 0;
         }
         server = s;
         stream.assigned(s);

@@ -10,6 +10,7 @@ import dev.bascule.core.FrontendState;
 import dev.bascule.core.Runtime;
 import dev.bascule.core.http.HttpErrors;
 import dev.bascule.core.ServerState;
+import dev.bascule.core.stream.Stream;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -137,7 +138,7 @@ public final class StatsApplets implements Applets {
                     send(ctx, request, r, true);
                     return;
                 }
-                boolean admin = adminAllowed(ctx.channel().remoteAddress());
+                boolean admin = adminAllowed(Stream.clientOf(ctx.channel()));
                 if (request.method().equals(HttpMethod.POST)) {
                     String outcome = admin ? apply(request) : "DENY";
                     FullHttpResponse r = response(HttpResponseStatus.SEE_OTHER, "text/plain", "");

@@ -382,7 +382,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         response = ResponsePhase.AWAITED;
         replaying = false;
         reusedConnection = false;
-        if (!head.hasBody() && (backend.retriesOnResponses() || proxy.reuse != HttpSettings.Reuse.NEVER)) {
+        if (!head.hasBody()) {
             replay = head;
             replay.retain();
         }
@@ -739,6 +739,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
     private void handOver(RequestHead head, ChannelHandler[] applet) {
         stream.terminate(Termination.Cause.LOCAL);
         stream.end();
+        stream.handOver(ctx.channel());
         AppletMessages messages = new AppletMessages();
         HttpRequest copy = messages.applet(head);
         head.release();

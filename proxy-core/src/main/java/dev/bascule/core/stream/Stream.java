@@ -4,6 +4,9 @@ import dev.bascule.core.BackendState;
 import dev.bascule.core.FrontendState;
 import dev.bascule.core.ServerState;
 
+import io.netty.channel.Channel;
+import io.netty.util.AttributeKey;
+
 import java.net.SocketAddress;
 import java.util.concurrent.TimeUnit;
 
@@ -34,6 +37,9 @@ public final class Stream {
             this.phase = phase;
         }
     }
+
+    /** The stream an applet's connection was handed over with. */
+    private static final AttributeKey<Stream> HANDED_OVER = AttributeKey.valueOf("bascule.stream");
 
     private final FrontendState frontend;
     private final SocketAddress client;
@@ -187,6 +193,20 @@ public final class Stream {
         endNanos = System.nanoTime();
         state = State.ENDED;
         frontend.streamEnded(this);
+    }
+
+    /** Leaves this stream on {@code ch} for the applet the connection is handed to (see {@link #clientOf}). */
+    public void handOver(Channel ch) {
+        ch.attr(HANDED_OVER).set(this);
+    }
+
+    /**
+     * The client address of an applet's connection (the stats admin check reads it): the handed-over stream's,
+     * else, on a frontend that only serves the applet, the socket's peer.
+     */
+    public static SocketAddress clientOf(Channel ch) {
+        Stream s = ch.attr(HANDED_OVER).get();
+        return s != null ? s.client : ch.remoteAddress();
     }
 
     // --- what it knows ---
