@@ -4,6 +4,7 @@ import dev.bascule.config.Condition;
 import dev.bascule.config.ConfigParser;
 import dev.bascule.config.ParseResult;
 import dev.bascule.config.model.Config;
+import dev.bascule.core.Runtime;
 import dev.bascule.core.StartupException;
 import dev.bascule.core.Transport;
 import org.apache.logging.log4j.Level;
@@ -162,7 +163,7 @@ public final class Main implements Callable<Integer> {
         if (detach) {
             return Daemon.spawn(ARGS);
         }
-        return serve(config, pid);
+        return serve(config, pid, files);
     }
 
     private void setLogLevel() {
@@ -207,7 +208,32 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    private int serve(Config config, Path pid) throws InterruptedException {
+    /**
+     * Re-reads the files the process started with and applies them in place (SIGHUP, SIGUSR2, the runtime API's
+     * {@code reload}). A config with errors, or one that cannot be applied, changes nothing: the errors are
+     * logged and the running configuration stays.
+     *
+     * @return the line logged
+     */
+    private synchronized String reload(Runtime runtime, List<Path> files) {
+        Config next = load(files);
+        if (next == null) {
+            String line = "Reload refused: the configuration has errors (logged above); the running one stays.";
+            log.error(line);
+            return line;
+        }
+        try {
+            String line = "Reload: " + runtime.reload(next);
+            log.info(line);
+            return line;
+        } catch (StartupException e) {
+            String line = "Reload refused: " + e.getMessage() + "; the running configuration stays.";
+            log.error(line);
+            return line;
+        }
+    }
+
+    private int serve(Config config, Path pid, List<Path> files) throws InterruptedException {
         Signals.Stop stop = Signals.awaitStop();
         Transport transport = Transport.select(noEpoll || config.global().noepoll());
         log.debug("Using {} polling system.", transport.name());
@@ -218,6 +244,9 @@ public final class Main implements Callable<Integer> {
             log.error(e.getMessage());
             return 1;
         }
+        Runtime runtime = proxy.runtime();
+        runtime.reloader(() -> reload(runtime, files));
+        Signals.onReload(runtime::requestReload);
         PidFile pidfile = pid == null ? null : PidFile.write(pid);
         if (daemonReadyFile != null) {
             Daemon.ready(daemonReadyFile);

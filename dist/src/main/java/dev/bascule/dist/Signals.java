@@ -28,6 +28,16 @@ final class Signals {
         }
     }
 
+    /**
+     * SIGHUP and SIGUSR2 reload the configuration in place (HAProxy's master reloads its workers on both). The
+     * JVM runs the handler on a thread of its own, never an event loop.
+     */
+    static void onReload(Runnable reload) {
+        for (String name : new String[] {"HUP", "USR2"}) {
+            Signal.handle(new Signal(name), s -> reload.run());
+        }
+    }
+
     static Stop awaitStop() {
         Stop stop = new Stop();
         for (String name : new String[] {"TERM", "INT"}) {

@@ -142,6 +142,25 @@ public final class BackendState {
         return server.usable() && (!server.backup() || count(false) == 0);
     }
 
+    /**
+     * A reload replaced {@code old} by this backend: whoever waits in its queue waits here now, in the same order,
+     * and is served by this backend's servers.
+     */
+    void adoptQueue(BackendState old) {
+        old.queue.moveTo(queue);
+        servers.forEach(this::serve);
+    }
+
+    /** The server of that name, or null. */
+    public ServerState server(String name) {
+        for (ServerState s : servers) {
+            if (s.name().equals(name)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
     public int queued() {
         return queue.length();
     }

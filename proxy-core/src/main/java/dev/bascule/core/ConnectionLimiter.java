@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * has the global one as parent, so a connection needs a slot in both.
  */
 public final class ConnectionLimiter {
-    private final int max;
+    /** Changed by a reload; connections over a lowered limit stay, new ones wait below it. */
+    private volatile int max;
     private final ConnectionLimiter parent;
     private final AtomicInteger current = new AtomicInteger();
     private final Queue<Runnable> paused = new ConcurrentLinkedQueue<>();
@@ -55,6 +56,11 @@ public final class ConnectionLimiter {
         if (parent != null) {
             parent.onRelease(resume);
         }
+    }
+
+    /** A reload's new {@code maxconn}, for the connections that come next. */
+    void max(int max) {
+        this.max = max;
     }
 
     public int current() {

@@ -5,12 +5,13 @@ import dev.bascule.core.stream.Stream;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /** A frontend's live side: its connection limit and counters (what the stats show on its FRONTEND row). */
 public final class FrontendState {
-    private final HttpCounters http = HttpCounters.withRequestRate();
+    private final HttpCounters http;
 
     /** HTTP requests and responses through this proxy or server (mode http only). */
     public HttpCounters http() {
@@ -19,24 +20,53 @@ public final class FrontendState {
 
     private final Frontend config;
     private final ConnectionLimiter limiter;
-    private final AtomicLong sessionsTotal = new AtomicLong();
-    private final AtomicInteger sessionsMax = new AtomicInteger();
-    private final LongAdder bytesIn = new LongAdder();
-    private final LongAdder bytesOut = new LongAdder();
+    private final AtomicLong sessionsTotal;
+    private final AtomicInteger sessionsMax;
+    private final LongAdder bytesIn;
+    private final LongAdder bytesOut;
     /**
      * Sessions per second. Every accepted connection is a session here (nothing refuses one in between, as
      * HAProxy's tcp-request connection rules can), so it is also the connection rate.
      */
-    private final RateCounter sessionRate = new RateCounter();
+    private final RateCounter sessionRate;
     private final RateCounter processRate;
     /** Told of every stream that ends, on its event loop (the traffic log's seam, and tests'). */
-    private volatile Consumer<Stream> streamEnded;
+    private final AtomicReference<Consumer<Stream>> streamEnded;
 
-    /** @param processRate the whole process's connection rate, which this frontend's connections add to */
-    FrontendState(Frontend config, ConnectionLimiter limiter, RateCounter processRate) {
+    /**
+     * @param processRate the whole process's connection rate, which this frontend's connections add to
+     * @param streamEnded who is told of ended streams (the runtime's, shared by every frontend)
+     */
+    FrontendState(Frontend config, ConnectionLimiter limiter, RateCounter processRate,
+                  AtomicReference<Consumer<Stream>> streamEnded) {
         this.config = config;
         this.limiter = limiter;
         this.processRate = processRate;
+        this.streamEnded = streamEnded;
+        this.http = HttpCounters.withRequestRate();
+        this.sessionsTotal = new AtomicLong();
+        this.sessionsMax = new AtomicInteger();
+        this.bytesIn = new LongAdder();
+        this.bytesOut = new LongAdder();
+        this.sessionRate = new RateCounter();
+    }
+
+    /**
+     * The same frontend under a reloaded config: its counters and its connection limit (with the connections
+     * it holds) go on, as HAProxy's do for a proxy of the same name.
+     */
+    FrontendState(Frontend config, FrontendState previous) {
+        this.config = config;
+        this.limiter = previous.limiter;
+        this.limiter.max(config.maxconn());
+        this.processRate = previous.processRate;
+        this.streamEnded = previous.streamEnded;
+        this.http = previous.http;
+        this.sessionsTotal = previous.sessionsTotal;
+        this.sessionsMax = previous.sessionsMax;
+        this.bytesIn = previous.bytesIn;
+        this.bytesOut = previous.bytesOut;
+        this.sessionRate = previous.sessionRate;
     }
 
     public Frontend config() {
@@ -61,14 +91,10 @@ public final class FrontendState {
 
     /** A stream of this frontend ended. */
     public void streamEnded(Stream stream) {
-        Consumer<Stream> c = streamEnded;
+        Consumer<Stream> c = streamEnded.get();
         if (c != null) {
             c.accept(stream);
         }
-    }
-
-    void onStreamEnd(Consumer<Stream> listener) {
-        streamEnded = listener;
     }
 
     public RateCounter sessionRate() {

@@ -3,13 +3,9 @@ package dev.bascule.core;
 import dev.bascule.config.model.Address;
 import dev.bascule.config.model.Bind;
 import dev.bascule.config.model.Frontend;
-import dev.bascule.config.model.Mode;
-import dev.bascule.core.http.HttpProxy;
-import dev.bascule.core.tcp.TcpFrontendHandler;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ServerChannelRecvByteBufAllocator;
@@ -19,8 +15,12 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
 
-/** One bound address of a frontend: accepts within {@code maxconn} and starts a session per connection. */
+/**
+ * One bound address of a frontend: accepts within {@code maxconn} and starts a session per connection with the
+ * {@link FrontendSetup} current at that moment (a reload swaps it; the socket stays open).
+ */
 final class Listener {
     /** HAProxy's {@code tune.maxaccept} default: connections accepted in one go before serving the others. */
     private static final int MAX_ACCEPT = 64;
@@ -29,50 +29,39 @@ final class Listener {
 
     private final Channel channel;
     private final Path socketFile;
+    private final AtomicReference<FrontendSetup> setup;
 
-    private Listener(Channel channel, Path socketFile) {
+    private Listener(Channel channel, Path socketFile, AtomicReference<FrontendSetup> setup) {
         this.channel = channel;
         this.socketFile = socketFile;
+        this.setup = setup;
     }
 
-    /**
-     * @param applet installs the local service on each connection instead of forwarding, or null
-     * @param claim  in {@code mode http}, the applet handlers that answer a request URI instead of a server, or
-     *               null when none does
-     */
-    static Listener bind(FrontendState state, Bind bind, BackendState backend, EventLoopGroup loops,
-                         Transport transport, java.util.function.Consumer<Channel> applet,
-                         java.util.function.Function<String, ChannelHandler[]> claim) throws StartupException {
-        Frontend frontend = state.config();
+    /** What connections accepted from now on get (a reload's new generation). */
+    void setup(FrontendSetup next) {
+        setup.set(next);
+    }
+
+    static Listener bind(FrontendSetup first, Bind bind, EventLoopGroup loops, Transport transport)
+            throws StartupException {
+        Frontend frontend = first.state.config();
         Address address = bind.address();
         boolean tcp = address.family() == Address.Family.INET || address.family() == Address.Family.FD;
-        long clientTimeout = frontend.timeouts().clientMs();
-        HttpProxy http = frontend.mode() == Mode.HTTP && applet == null
-                ? new HttpProxy(state, backend, transport, claim) : null;
         SocketAddress bindAddress = address.family() == Address.Family.FD ? null : transport.bindAddress(address);
+        AtomicReference<FrontendSetup> setup = new AtomicReference<>(first);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops)
                 .channelFactory(transport.listener(address, bindAddress))
                 .option(ChannelOption.SO_BACKLOG, frontend.maxconn() > 0 ? frontend.maxconn() : DEFAULT_BACKLOG)
-                .handler(new AcceptGate(state))
-                .childOption(ChannelOption.AUTO_READ, applet != null)
+                .handler(new AcceptGate(first.state))
+                .childOption(ChannelOption.AUTO_READ, first.autoRead())
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        // A relayed TCP session gets one timer for both sides once connected (SessionTimeout).
-                        InactivityTimeout idle = frontend.mode() == Mode.TCP && applet == null ? null
-                                : InactivityTimeout.of(clientTimeout);
-                        if (idle != null) {
-                            ch.pipeline().addLast(idle);
-                        }
-                        if (applet != null) {
-                            applet.accept(ch);
-                        } else if (http != null) {
-                            http.install(ch);
-                        } else {
-                            ch.pipeline().addLast(new TcpFrontendHandler(state, backend, transport));
-                        }
+                        FrontendSetup current = setup.get();
+                        ch.config().setAutoRead(current.autoRead());
+                        current.initChannel(ch);
                     }
                 });
         if (tcp) {
@@ -101,7 +90,7 @@ final class Listener {
             throw new StartupException("Starting frontend " + frontend.name() + ": cannot bind socket ("
                     + SocketErrors.describe(bound.cause()) + ") [" + address + "]");
         }
-        return new Listener(bound.channel(), socketFile);
+        return new Listener(bound.channel(), socketFile, setup);
     }
 
     /** A Unix socket left by an earlier run would make bind fail; HAProxy replaces it too. */

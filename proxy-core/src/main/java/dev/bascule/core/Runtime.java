@@ -1,56 +1,59 @@
 package dev.bascule.core;
 
-import dev.bascule.config.model.Address;
-import dev.bascule.config.model.Backend;
 import dev.bascule.config.model.Bind;
 import dev.bascule.config.model.Config;
-import dev.bascule.config.model.Frontend;
 import dev.bascule.config.model.Global;
-import dev.bascule.config.model.Mode;
-import dev.bascule.config.model.Server;
-import dev.bascule.config.model.ServerCheck;
-import dev.bascule.core.balance.Balancers;
-import dev.bascule.core.balance.ServerPool;
-import dev.bascule.core.check.HealthChecker;
+import dev.bascule.core.stream.Stream;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.EventLoopGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
-/** The running proxy built from one {@link Config}: event loops, listeners, backends and their servers. */
+/**
+ * The running proxy. What lives for the process (the engine: event loops, transport, the global connection
+ * limit, the meter registry, the listening sockets) holds the current {@link Generation}, what one config
+ * builds (frontends, backends, servers, checkers), and swaps it on {@link #reload}.
+ */
 public final class Runtime implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Runtime.class);
 
     private final EventLoopGroup loops;
-    private final List<Listener> listeners = new ArrayList<>();
-    private final Map<String, BackendState> backends = new LinkedHashMap<>();
-    private final List<FrontendState> frontends = new ArrayList<>();
+    private final Transport transport;
+    private final Applets applets;
+    /** By frontend name and bind address: a reload keeps the sockets whose address stays. */
+    private final Map<String, Listener> listeners = new LinkedHashMap<>();
     private final long startedNanos = System.nanoTime();
-    private final List<HealthChecker> checkers = new ArrayList<>();
-
     private final int threads;
     private final Global global;
+    private final ConnectionLimiter globalLimiter;
     /** Connections accepted by the whole process (show info's ConnRate and SessRate). */
     private final RateCounter connectionRate = new RateCounter();
-
+    private final AtomicReference<Consumer<Stream>> streamEnded = new AtomicReference<>();
     private final MeterRegistry registry;
+    private volatile Generation current;
+    /** Re-reads the configuration and reloads (the launcher's), for the runtime API's {@code reload}. */
+    private volatile java.util.function.Supplier<String> reloader = () -> "Reload is not available here.";
+    /** Counts the generations: 1 for the one started with, one more per applied reload. */
+    private volatile int generationNumber;
 
-    private Runtime(EventLoopGroup loops, int threads, Global global, MeterRegistry registry) {
+    private Runtime(EventLoopGroup loops, int threads, Global global, MeterRegistry registry, Transport transport,
+                    Applets applets) {
         this.loops = loops;
         this.threads = threads;
         this.global = global;
         this.registry = registry;
+        this.transport = transport;
+        this.applets = applets;
+        this.globalLimiter = new ConnectionLimiter(global.maxconn(), null);
     }
 
     /** The registry of the runtime's own meters (the session timers). */
@@ -67,13 +70,33 @@ public final class Runtime implements AutoCloseable {
         return global.maxconn();
     }
 
-    /** The {@code global} section the process runs with. */
+    /** The {@code global} section the process started with (a reload does not change it). */
     public Global global() {
         return global;
     }
 
     public RateCounter connectionRate() {
         return connectionRate;
+    }
+
+    EventLoopGroup loops() {
+        return loops;
+    }
+
+    Transport transport() {
+        return transport;
+    }
+
+    Applets applets() {
+        return applets;
+    }
+
+    ConnectionLimiter globalLimiter() {
+        return globalLimiter;
+    }
+
+    AtomicReference<Consumer<Stream>> streamEndedListener() {
+        return streamEnded;
     }
 
     /** Resolves servers, binds every listener and starts serving; nothing stays open if it fails. */
@@ -93,12 +116,6 @@ public final class Runtime implements AutoCloseable {
         });
     }
 
-    /** A proxy ready to bind its listeners. */
-    private record Pending(FrontendState state, BackendState backend,
-                           java.util.function.Consumer<io.netty.channel.Channel> applet,
-                           java.util.function.Function<String, io.netty.channel.ChannelHandler[]> claim) {
-    }
-
     /** What must be up before any proxy accepts a connection (the stats sockets), given the runtime. */
     public interface BeforeListening {
         void start(Runtime runtime) throws StartupException;
@@ -113,39 +130,19 @@ public final class Runtime implements AutoCloseable {
         int threads = config.global().nbthread() > 0 ? config.global().nbthread()
                 : java.lang.Runtime.getRuntime().availableProcessors();
         Runtime runtime = new Runtime(transport.newEventLoops(threads, "bascule"), threads, config.global(),
-                registry);
+                registry, transport, applets);
         try {
-            for (Backend b : config.backends()) {
-                runtime.backends.put(b.name(), runtime.backendState(b, transport, config.global().spreadChecks()));
-            }
-            ConnectionLimiter global = new ConnectionLimiter(config.global().maxconn(), null);
-            List<Pending> pending = new ArrayList<>();
-            for (Frontend f : config.frontends()) {
-                FrontendState state = new FrontendState(f, new ConnectionLimiter(f.maxconn(), global),
-                        runtime.connectionRate);
-                runtime.frontends.add(state);
-                BackendState backend = f.defaultBackend() == null ? null : runtime.backends.get(f.defaultBackend());
-                boolean local = applets != null && applets.serves(f, backend);
-                if (!local && f.mode() == Mode.TCP && (f.stats().enabled() || f.prometheus() != null)) {
-                    log.warn("Proxy {}: the stats page and the Prometheus exporter need 'mode http'; here "
-                            + "connections go to the servers", f.name());
-                }
-                java.util.function.Function<String, io.netty.channel.ChannelHandler[]> claim =
-                        applets == null || local || f.mode() != Mode.HTTP ? null
-                                : uri -> applets.claim(state, backend, uri, runtime);
-                java.util.function.Consumer<io.netty.channel.Channel> applet = local
-                        ? ch -> applets.install(ch, state, runtime) : null;
-                pending.add(new Pending(state, backend, applet, claim));
-            }
+            Generation first = Generation.build(config, runtime, null);
+            runtime.current = first;
+            runtime.generationNumber = 1;
             beforeListening.start(runtime);
-            for (Pending p : pending) {
-                for (Bind bind : p.state().config().binds()) {
-                    runtime.listeners.add(Listener.bind(p.state(), bind, p.backend(), runtime.loops, transport,
-                            p.applet(), p.claim()));
+            for (FrontendSetup f : first.frontends.values()) {
+                for (Bind bind : f.state.config().binds()) {
+                    runtime.listeners.put(listenerKey(f, bind), Listener.bind(f, bind, runtime.loops, transport));
                 }
-                log.info("Proxy {} started.", p.state().name());
+                log.info("Proxy {} started.", f.state.name());
             }
-            runtime.startChecks();
+            first.startChecks();
         } catch (StartupException | RuntimeException e) {
             runtime.close();
             throw e;
@@ -153,106 +150,98 @@ public final class Runtime implements AutoCloseable {
         return runtime;
     }
 
-    private BackendState backendState(Backend backend, Transport transport, int spreadChecks)
-            throws StartupException {
-        List<ServerState> servers = new ArrayList<>();
-        List<SocketAddress> checkTargets = new ArrayList<>();
-        for (Server s : backend.servers()) {
-            Address a = s.address();
-            InetAddress host = a.family() == Address.Family.INET ? resolve(backend, s, a.host()) : null;
-            SocketAddress fixed = a.family() == Address.Family.INET && a.port() == Server.SAME_PORT ? null
-                    : transport.socketAddress(a, host);
-            servers.add(new ServerState(backend.name(), s, host, fixed, transport.connector(a)));
-            checkTargets.add(s.check().enabled() ? checkTarget(backend, s, host, fixed) : null);
-        }
-        ServerPool pool = new ServerPool(servers);
-        BackendState state = new BackendState(backend, pool, Balancers.of(backend, pool),
-                new Timings(registry, backend.name()));
-        for (int i = 0; i < servers.size(); i++) {
-            ServerState server = servers.get(i);
-            if (checkTargets.get(i) != null) {
-                HealthChecker checker = new HealthChecker(state, server, loops.next(), transport,
-                        checkTargets.get(i), spreadChecks, false);
-                server.checker(checker);
-                checkers.add(checker);
-            }
-            ServerCheck.Agent agent = server.config().check().agent();
-            if (agent != null) {
-                InetAddress agentHost = agent.addr() != null ? resolve(backend, server.config(), agent.addr())
-                        : hostOf(server.config(), backend);
-                checkers.add(new HealthChecker(state, server, loops.next(), transport,
-                        new InetSocketAddress(agentHost, agent.port()), spreadChecks, true));
-            }
-        }
-        return state;
+    private static String listenerKey(FrontendSetup f, Bind bind) {
+        return f.state.name() + " " + bind.address();
     }
 
     /**
-     * Where a server's checks connect: its {@code addr} and {@code port} (or a leading
-     * {@code tcp-check connect port}) over its own address. Null, with a warning, when no port is known.
+     * Applies {@code config} in place: the next generation is built beside the current one (a config that cannot
+     * be built changes nothing), new listeners are bound, then new connections take the new generation while
+     * those in flight finish on theirs; listeners no longer in the config are closed (their connections go on),
+     * and the checkers of servers that left stop.
+     *
+     * @return what changed, in the words of the reload's log line
+     * @throws StartupException when the new config cannot be applied; the old one still serves, untouched
      */
-    private static SocketAddress checkTarget(Backend backend, Server s, InetAddress host, SocketAddress fixed)
-            throws StartupException {
-        if (s.address().family() != Address.Family.INET) {
-            return fixed;
+    public synchronized String reload(Config config) throws StartupException {
+        Generation old = current;
+        Generation next = Generation.build(config, this, old);
+        Map<String, Listener> added = new LinkedHashMap<>();
+        Map<String, FrontendSetup> keys = new LinkedHashMap<>();
+        for (FrontendSetup f : next.frontends.values()) {
+            for (Bind bind : f.state.config().binds()) {
+                keys.put(listenerKey(f, bind), f);
+            }
         }
-        var rules = backend.checks().tcpRules();
-        int port = !rules.isEmpty() && rules.get(0).action().equals("connect") && rules.get(0).port() > 0
-                ? rules.get(0).port() : s.check().port() > 0 ? s.check().port() : s.address().port();
-        if (port == Server.SAME_PORT) {
-            log.warn("parsing [{}] : 'server {}/{}' has no port and no check port: its checks are disabled; add "
-                    + "'port <port>'", s.source(), backend.name(), s.name());
-            return null;
-        }
-        InetAddress checkHost = s.check().addr() != null ? resolve(backend, s, s.check().addr()) : host;
-        return new InetSocketAddress(checkHost, port);
-    }
-
-    /** The host an agent of a server without {@code agent-addr} listens on: the server's own. */
-    private static InetAddress hostOf(Server s, Backend backend) throws StartupException {
-        if (s.address().family() != Address.Family.INET) {
-            throw new StartupException("parsing [" + s.source() + "] : 'server " + backend.name() + "/" + s.name()
-                    + "' : 'agent-check' on a Unix socket server needs 'agent-addr'");
-        }
-        return resolve(backend, s, s.address().host());
-    }
-
-    private static InetAddress resolve(Backend backend, Server s, String name) throws StartupException {
         try {
-            return InetAddress.getByName(name);
-        } catch (UnknownHostException e) {
-            throw new StartupException("parsing [" + s.source() + "] : 'server " + backend.name() + "/" + s.name()
-                    + "' : could not resolve address '" + name + "'.");
+            for (Map.Entry<String, FrontendSetup> k : keys.entrySet()) {
+                if (!listeners.containsKey(k.getKey())) {
+                    Bind bind = k.getValue().state.config().binds().stream()
+                            .filter(b -> listenerKey(k.getValue(), b).equals(k.getKey())).findFirst().orElseThrow();
+                    added.put(k.getKey(), Listener.bind(k.getValue(), bind, loops, transport));
+                }
+            }
+        } catch (StartupException | RuntimeException e) {
+            added.values().forEach(Listener::close);
+            throw e;
         }
+        List<String> removed = new ArrayList<>();
+        for (var it = listeners.entrySet().iterator(); it.hasNext(); ) {
+            var l = it.next();
+            FrontendSetup f = keys.get(l.getKey());
+            if (f == null) {
+                l.getValue().close();
+                removed.add(l.getKey());
+                it.remove();
+            } else {
+                l.getValue().setup(f);
+            }
+        }
+        listeners.putAll(added);
+        current = next;
+        generationNumber++;
+        next.stopReplacedChecks(old);
+        next.startChecks();
+        List<String> changes = new ArrayList<>();
+        added.keySet().forEach(k -> changes.add("+listener " + k));
+        removed.forEach(k -> changes.add("-listener " + k));
+        return changes.isEmpty() ? "no listener change" : String.join(", ", changes);
     }
 
-    /** Spreads the first checks over the check interval, as HAProxy does, so they do not all fire at once. */
-    private void startChecks() {
-        for (int i = 0; i < checkers.size(); i++) {
-            HealthChecker c = checkers.get(i);
-            c.start(c.interMs() * i / checkers.size());
-        }
+    /** What the runtime API's {@code reload} runs: re-reading the files the process was started with. */
+    public void reloader(java.util.function.Supplier<String> r) {
+        reloader = r;
+    }
+
+    /** Re-reads the configuration and applies it, as SIGHUP does; returns what was logged. */
+    public String requestReload() {
+        return reloader.get();
+    }
+
+    /** 1 for the config started with, one more for each reload applied. */
+    public int generation() {
+        return generationNumber;
     }
 
     /**
      * Who is told of each stream that ends, on the stream's event loop: it must not block. One at a time; null
-     * for nobody.
+     * for nobody. It stays across reloads.
      */
-    public void onStreamEnd(java.util.function.Consumer<dev.bascule.core.stream.Stream> listener) {
-        frontends.forEach(f -> f.onStreamEnd(listener));
+    public void onStreamEnd(Consumer<Stream> listener) {
+        streamEnded.set(listener);
     }
 
     public BackendState backend(String name) {
-        return backends.get(name);
+        return current.backends.get(name);
     }
 
     /** Frontends and backends in configuration order, for the stats and the runtime API. */
     public List<FrontendState> frontends() {
-        return List.copyOf(frontends);
+        return current.frontends.values().stream().map(f -> f.state).toList();
     }
 
     public List<BackendState> backends() {
-        return List.copyOf(backends.values());
+        return List.copyOf(current.backends.values());
     }
 
     public long uptimeMillis() {
@@ -261,9 +250,12 @@ public final class Runtime implements AutoCloseable {
 
     /** Stops accepting first, then ends every session and the event loops. */
     @Override
-    public void close() {
-        checkers.forEach(HealthChecker::stop);
-        for (Listener l : listeners) {
+    public synchronized void close() {
+        Generation g = current;
+        if (g != null) {
+            g.checkers.forEach(c -> c.stop());
+        }
+        for (Listener l : listeners.values()) {
             l.close().awaitUninterruptibly();
         }
         listeners.clear();

@@ -83,6 +83,22 @@ public final class ServerState {
         this.maxconn = config.maxconn();
     }
 
+    /**
+     * A server whose config line changed in a reload takes over what the operator set at run time on the one it
+     * replaces (maintenance or drain, disabled checks, a weight set at run time while the configured one stayed),
+     * as HAProxy keeps them through its server-state file.
+     */
+    void carryOver(ServerState previous) {
+        Admin configured = previous.config.disabled() ? Admin.MAINT : Admin.READY;
+        if (previous.admin != configured) {
+            admin = previous.admin;
+        }
+        checksEnabled = previous.checksEnabled;
+        if (previous.weight != previous.config.weight() && config.weight() == previous.config.weight()) {
+            weight = previous.weight;
+        }
+    }
+
     public ServerHealth health() {
         return health;
     }

@@ -45,6 +45,16 @@ public final class WaitQueue {
         return false;
     }
 
+    /** Moves every waiter, oldest first, to the end of {@code other} (a reload's backend of the same name). */
+    void moveTo(WaitQueue other) {
+        for (Waiter w; (w = waiters.poll()) != null; ) {
+            length.decrementAndGet();
+            if (w.waiting()) {
+                other.add(w);
+            }
+        }
+    }
+
     /** Sends everybody back to the balancer (their server went DOWN or into maintenance). */
     void redispatchAll() {
         while (handNext(null)) {

@@ -25,11 +25,15 @@ final class Metrics {
     private static final List<String> SERVER_STATES = List.of("UP", "DOWN", "MAINT", "DRAIN", "NOLB");
 
     private final PrometheusMeterRegistry registry;
+    /** The meters registered here, bound to one generation's objects: removed when a reload replaces it. */
+    private final List<io.micrometer.core.instrument.Meter> meters = new java.util.ArrayList<>();
+    final int generation;
 
     /** Registers into the runtime's registry when it is a Prometheus one (its session timers are there). */
     Metrics(Runtime runtime) {
         registry = runtime.meterRegistry() instanceof PrometheusMeterRegistry p ? p
                 : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        generation = runtime.generation();
         gauge("haproxy.process.current.connection.rate", Tags.empty(), runtime, r -> r.connectionRate().rate());
         gauge("haproxy.process.max.connection.rate", Tags.empty(), runtime, r -> r.connectionRate().max());
         gauge("haproxy.process.current.session.rate", Tags.empty(), runtime, r -> r.connectionRate().rate());
@@ -134,11 +138,16 @@ final class Metrics {
     }
 
     private <T> void gauge(String name, Tags tags, T obj, ToDoubleFunction<T> f) {
-        Gauge.builder(name, obj, f).tags(tags).register(registry);
+        meters.add(Gauge.builder(name, obj, f).tags(tags).register(registry));
     }
 
     private <T> void counter(String name, Tags tags, T obj, ToDoubleFunction<T> f) {
-        FunctionCounter.builder(name, obj, f).tags(tags).register(registry);
+        meters.add(FunctionCounter.builder(name, obj, f).tags(tags).register(registry));
+    }
+
+    /** Unregisters this generation's meters (the registry's own timers stay). */
+    void close() {
+        meters.forEach(registry::remove);
     }
 
     /** The Prometheus text exposition (format 0.0.4). */

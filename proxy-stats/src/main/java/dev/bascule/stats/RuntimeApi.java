@@ -42,6 +42,7 @@ public final class RuntimeApi {
             "  disable health <bk>/<srv>               : disable health checks",
             "  enable health <bk>/<srv>                : enable health checks",
             "  shutdown sessions server <bk>/<srv>     : kill sessions on a server",
+            "  reload                                  : re-read the configuration and apply it in place",
             "");
 
     private final Runtime runtime;
@@ -84,6 +85,11 @@ public final class RuntimeApi {
             }
             if (cmd.startsWith("show servers state")) {
                 return ServersState.dump(runtime, w.length > 3 ? w[3] : null);
+            }
+            if (cmd.equals("reload")) {
+                // HAProxy has it on the master CLI; here the one process reloads itself, as on SIGHUP.
+                require(level, Level.ADMIN);
+                return runtime.requestReload() + "\n";
             }
             if (cmd.startsWith("show backend")) {
                 StringBuilder b = new StringBuilder("# name\n");

@@ -92,12 +92,15 @@ public final class StatsApplets implements Applets {
         return stats.enabled() && uri.startsWith(stats.uri());
     }
 
-    /** Built at the first scrape, once the runtime holds every proxy. */
+    /** Built at the first scrape, once the runtime holds every proxy; built again after a reload. */
     private Metrics metrics(Runtime runtime) {
         Metrics m = metrics;
-        if (m == null) {
+        if (m == null || m.generation != runtime.generation()) {
             synchronized (this) {
-                if (metrics == null) {
+                if (metrics == null || metrics.generation != runtime.generation()) {
+                    if (metrics != null) {
+                        metrics.close();
+                    }
                     metrics = new Metrics(runtime);
                 }
                 m = metrics;

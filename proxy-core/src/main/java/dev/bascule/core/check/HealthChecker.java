@@ -64,6 +64,11 @@ public final class HealthChecker {
         next = loop.schedule(this::run, initialDelayMs, TimeUnit.MILLISECONDS);
     }
 
+    /** The backend this checker reports to. */
+    public BackendState backend() {
+        return backend;
+    }
+
     public long interMs() {
         return agent ? server.config().check().agent().interMs() : server.config().check().interMs();
     }

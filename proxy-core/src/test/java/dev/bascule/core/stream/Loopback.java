@@ -23,21 +23,25 @@ import java.util.concurrent.TimeUnit;
  * A proxy started in-process from a config text on loopback, with every ended {@link Stream} collected through
  * the runtime's stream hook; and small loopback servers and clients around it.
  */
-final class Loopback implements AutoCloseable {
-    final Runtime runtime;
+public final class Loopback implements AutoCloseable {
+    public final Runtime runtime;
     private final BlockingQueue<Stream> ended = new LinkedBlockingQueue<>();
 
-    Loopback(String config) throws Exception {
+    public Loopback(String config) throws Exception {
+        runtime = Runtime.start(parse(config), Transport.select(false));
+        runtime.onStreamEnd(ended::add);
+    }
+
+    public static dev.bascule.config.model.Config parse(String config) {
         ParseResult parsed = new ConfigParser(name -> null, Set.of()).parse("test.cfg", config);
         if (!parsed.valid()) {
             throw new IllegalArgumentException(parsed.diagnostics().toString());
         }
-        runtime = Runtime.start(parsed.config(), Transport.select(false));
-        runtime.onStreamEnd(ended::add);
+        return parsed.config();
     }
 
     /** The next stream to end, within 5 s. */
-    Stream nextEnded() throws InterruptedException {
+    public Stream nextEnded() throws InterruptedException {
         Stream s = ended.poll(5, TimeUnit.SECONDS);
         if (s == null) {
             throw new AssertionError("no stream ended within 5 s");
@@ -46,7 +50,7 @@ final class Loopback implements AutoCloseable {
     }
 
     /** No further stream ends within {@code ms}. */
-    boolean quietFor(long ms) throws InterruptedException {
+    public boolean quietFor(long ms) throws InterruptedException {
         return ended.poll(ms, TimeUnit.MILLISECONDS) == null;
     }
 
@@ -55,26 +59,26 @@ final class Loopback implements AutoCloseable {
         runtime.close();
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
 
-    static Socket connect(int port) throws IOException {
+    public static Socket connect(int port) throws IOException {
         Socket s = new Socket();
         s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
         s.setSoTimeout(10_000);
         return s;
     }
 
-    static void send(Socket s, String text) throws IOException {
+    public static void send(Socket s, String text) throws IOException {
         s.getOutputStream().write(text.getBytes(StandardCharsets.ISO_8859_1));
         s.getOutputStream().flush();
     }
 
     /** Everything until the peer closes. */
-    static String readAll(Socket s) throws IOException {
+    public static String readAll(Socket s) throws IOException {
         InputStream in = s.getInputStream();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] buf = new byte[4096];
@@ -85,7 +89,7 @@ final class Loopback implements AutoCloseable {
     }
 
     /** One HTTP exchange on a new connection that the server closes after its answer. */
-    static String exchange(int port, String request) throws IOException {
+    public static String exchange(int port, String request) throws IOException {
         try (Socket s = connect(port)) {
             send(s, request);
             return readAll(s);
@@ -93,11 +97,11 @@ final class Loopback implements AutoCloseable {
     }
 
     /** A loopback HTTP server answering each request head, after {@code delayMs}, with {@code body}. */
-    static final class Backend implements AutoCloseable {
+    public static final class Backend implements AutoCloseable {
         final ServerSocket socket;
         private final Thread acceptor;
 
-        Backend(long delayMs, String body) throws IOException {
+        public Backend(long delayMs, String body) throws IOException {
             socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
             acceptor = new Thread(() -> {
                 while (!socket.isClosed()) {
@@ -115,7 +119,7 @@ final class Loopback implements AutoCloseable {
             acceptor.start();
         }
 
-        int port() {
+        public int port() {
             return socket.getLocalPort();
         }
 
@@ -150,7 +154,7 @@ final class Loopback implements AutoCloseable {
         }
     }
 
-    static List<String> lines(String text) {
+    public static List<String> lines(String text) {
         return List.of(text.split("\r\n"));
     }
 }

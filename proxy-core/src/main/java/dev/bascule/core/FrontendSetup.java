@@ -1,0 +1,55 @@
+package dev.bascule.core;
+
+import dev.bascule.config.model.Mode;
+import dev.bascule.core.http.HttpProxy;
+import dev.bascule.core.tcp.TcpFrontendHandler;
+import io.netty.channel.Channel;
+
+import java.util.function.Consumer;
+
+/**
+ * What a connection accepted for one frontend gets, from the generation current at its accept: the frontend's
+ * live side, its default backend, and the handlers of its mode (an applet, the HTTP client side, or the TCP
+ * relay). A listener reads it once per connection, so a reload changes what new connections get while the
+ * ones already accepted keep theirs.
+ */
+final class FrontendSetup {
+    final FrontendState state;
+    /** The default backend, or null. */
+    final BackendState backend;
+    private final Transport transport;
+    /** The HTTP client side's shared setup, or null in mode tcp or for an applet-only frontend. */
+    private final HttpProxy http;
+    /** Installs the local service on each connection instead of forwarding, or null. */
+    private final Consumer<Channel> applet;
+
+    FrontendSetup(FrontendState state, BackendState backend, Transport transport, HttpProxy http,
+                  Consumer<Channel> applet) {
+        this.state = state;
+        this.backend = backend;
+        this.transport = transport;
+        this.http = http;
+        this.applet = applet;
+    }
+
+    /** Whether accepted channels are read as soon as they are active (applets read by themselves). */
+    boolean autoRead() {
+        return applet != null;
+    }
+
+    void initChannel(Channel ch) {
+        // A relayed TCP session gets one timer for both sides once connected (SessionTimeout).
+        InactivityTimeout idle = state.config().mode() == Mode.TCP && applet == null ? null
+                : InactivityTimeout.of(state.config().timeouts().clientMs());
+        if (idle != null) {
+            ch.pipeline().addLast(idle);
+        }
+        if (applet != null) {
+            applet.accept(ch);
+        } else if (http != null) {
+            http.install(ch);
+        } else {
+            ch.pipeline().addLast(new TcpFrontendHandler(state, backend, transport));
+        }
+    }
+}

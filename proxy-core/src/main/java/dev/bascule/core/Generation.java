@@ -1,0 +1,201 @@
+package dev.bascule.core;
+
+import dev.bascule.config.model.Address;
+import dev.bascule.config.model.Backend;
+import dev.bascule.config.model.Config;
+import dev.bascule.config.model.Frontend;
+import dev.bascule.config.model.Mode;
+import dev.bascule.config.model.Server;
+import dev.bascule.config.model.ServerCheck;
+import dev.bascule.core.balance.Balancers;
+import dev.bascule.core.balance.ServerPool;
+import dev.bascule.core.check.HealthChecker;
+import dev.bascule.core.http.HttpProxy;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * What one config builds, apart from what lives for the process ({@link Runtime}): frontends, backends and
+ * their servers, the HTTP setups, the health checkers. A reload builds the next generation from the new config
+ * and the current one: a backend whose config did not change is kept whole (servers, balancer, queue,
+ * checkers); in a changed one, each server whose line did not change is kept with its health, counters,
+ * connections and queue, and a changed server takes over what was set at run time. Frontends keep their
+ * counters and connection limit by name. Streams in flight keep the objects they started with.
+ */
+final class Generation {
+    private static final Logger log = LoggerFactory.getLogger(Generation.class);
+
+    final Config config;
+    final Map<String, BackendState> backends = new LinkedHashMap<>();
+    final Map<String, FrontendSetup> frontends = new LinkedHashMap<>();
+    /** Every checker of this generation's servers; those kept from the previous one are among them. */
+    final List<HealthChecker> checkers = new ArrayList<>();
+    /** The checkers this generation started itself (the others were running already). */
+    private final List<HealthChecker> started = new ArrayList<>();
+
+    private Generation(Config config) {
+        this.config = config;
+    }
+
+    /**
+     * @param previous the generation being replaced, or null at startup
+     * @throws StartupException when a server's address cannot be resolved; nothing is running then
+     */
+    static Generation build(Config config, Runtime engine, Generation previous) throws StartupException {
+        Generation g = new Generation(config);
+        for (Backend b : config.backends()) {
+            BackendState old = previous == null ? null : previous.backends.get(b.name());
+            if (old != null && old.config().equals(b)) {
+                g.backends.put(b.name(), old);
+                previous.checkers.stream().filter(c -> c.backend() == old).forEach(g.checkers::add);
+            } else {
+                g.backends.put(b.name(), g.backendState(b, engine, old));
+            }
+        }
+        for (Frontend f : config.frontends()) {
+            FrontendSetup old = previous == null ? null : previous.frontends.get(f.name());
+            FrontendState state = old != null ? new FrontendState(f, old.state)
+                    : new FrontendState(f, new ConnectionLimiter(f.maxconn(), engine.globalLimiter()),
+                    engine.connectionRate(), engine.streamEndedListener());
+            g.frontends.put(f.name(), g.setup(state, engine));
+        }
+        return g;
+    }
+
+    private FrontendSetup setup(FrontendState state, Runtime engine) {
+        Frontend f = state.config();
+        BackendState backend = f.defaultBackend() == null ? null : backends.get(f.defaultBackend());
+        Applets applets = engine.applets();
+        boolean local = applets != null && applets.serves(f, backend);
+        if (!local && f.mode() == Mode.TCP && (f.stats().enabled() || f.prometheus() != null)) {
+            log.warn("Proxy {}: the stats page and the Prometheus exporter need 'mode http'; here "
+                    + "connections go to the servers", f.name());
+        }
+        Function<String, ChannelHandler[]> claim = applets == null || local || f.mode() != Mode.HTTP ? null
+                : uri -> applets.claim(state, backend, uri, engine);
+        Consumer<Channel> applet = local ? ch -> applets.install(ch, state, engine) : null;
+        HttpProxy http = f.mode() == Mode.HTTP && !local
+                ? new HttpProxy(state, backend, engine.transport(), claim) : null;
+        return new FrontendSetup(state, backend, engine.transport(), http, applet);
+    }
+
+    private BackendState backendState(Backend backend, Runtime engine, BackendState old) throws StartupException {
+        Transport transport = engine.transport();
+        List<ServerState> servers = new ArrayList<>();
+        List<SocketAddress> checkTargets = new ArrayList<>();
+        for (Server s : backend.servers()) {
+            ServerState previous = old == null ? null : old.server(s.name());
+            Address a = s.address();
+            InetAddress host = a.family() == Address.Family.INET ? resolve(backend, s, a.host()) : null;
+            SocketAddress fixed = a.family() == Address.Family.INET && a.port() == Server.SAME_PORT ? null
+                    : transport.socketAddress(a, host);
+            if (previous != null && previous.config().equals(s)) {
+                servers.add(previous);
+            } else {
+                ServerState state = new ServerState(backend.name(), s, host, fixed, transport.connector(a));
+                if (previous != null) {
+                    state.carryOver(previous);
+                }
+                servers.add(state);
+            }
+            checkTargets.add(s.check().enabled() ? checkTarget(backend, s, host, fixed) : null);
+        }
+        ServerPool pool = new ServerPool(servers);
+        BackendState state = new BackendState(backend, pool, Balancers.of(backend, pool),
+                new Timings(engine.meterRegistry(), backend.name()));
+        for (int i = 0; i < servers.size(); i++) {
+            ServerState server = servers.get(i);
+            if (checkTargets.get(i) != null) {
+                HealthChecker checker = new HealthChecker(state, server, engine.loops().next(), transport,
+                        checkTargets.get(i), engine.global().spreadChecks(), false);
+                server.checker(checker);
+                add(checker);
+            }
+            ServerCheck.Agent agent = server.config().check().agent();
+            if (agent != null) {
+                InetAddress agentHost = agent.addr() != null ? resolve(backend, server.config(), agent.addr())
+                        : hostOf(server.config(), backend);
+                add(new HealthChecker(state, server, engine.loops().next(), transport,
+                        new InetSocketAddress(agentHost, agent.port()), engine.global().spreadChecks(), true));
+            }
+        }
+        if (old != null) {
+            state.adoptQueue(old);
+        }
+        return state;
+    }
+
+    /**
+     * A checker of a server in a rebuilt backend (a kept server's too: its checker reports to the backend object
+     * that balances it, and its health, kept in the server, goes on).
+     */
+    private void add(HealthChecker checker) {
+        checkers.add(checker);
+        started.add(checker);
+    }
+
+    /** Spreads the first checks over the check interval, as HAProxy does, so they do not all fire at once. */
+    void startChecks() {
+        for (int i = 0; i < started.size(); i++) {
+            HealthChecker c = started.get(i);
+            c.start(c.interMs() * i / started.size());
+        }
+    }
+
+    /** Stops the checkers of {@code previous} that this generation does not keep. */
+    void stopReplacedChecks(Generation previous) {
+        previous.checkers.stream().filter(c -> !checkers.contains(c)).forEach(HealthChecker::stop);
+    }
+
+    /**
+     * Where a server's checks connect: its {@code addr} and {@code port} (or a leading
+     * {@code tcp-check connect port}) over its own address. Null, with a warning, when no port is known.
+     */
+    private static SocketAddress checkTarget(Backend backend, Server s, InetAddress host, SocketAddress fixed)
+            throws StartupException {
+        if (s.address().family() != Address.Family.INET) {
+            return fixed;
+        }
+        var rules = backend.checks().tcpRules();
+        int port = !rules.isEmpty() && rules.get(0).action().equals("connect") && rules.get(0).port() > 0
+                ? rules.get(0).port() : s.check().port() > 0 ? s.check().port() : s.address().port();
+        if (port == Server.SAME_PORT) {
+            log.warn("parsing [{}] : 'server {}/{}' has no port and no check port: its checks are disabled; add "
+                    + "'port <port>'", s.source(), backend.name(), s.name());
+            return null;
+        }
+        InetAddress checkHost = s.check().addr() != null ? resolve(backend, s, s.check().addr()) : host;
+        return new InetSocketAddress(checkHost, port);
+    }
+
+    /** The host an agent of a server without {@code agent-addr} listens on: the server's own. */
+    private static InetAddress hostOf(Server s, Backend backend) throws StartupException {
+        if (s.address().family() != Address.Family.INET) {
+            throw new StartupException("parsing [" + s.source() + "] : 'server " + backend.name() + "/" + s.name()
+                    + "' : 'agent-check' on a Unix socket server needs 'agent-addr'");
+        }
+        return resolve(backend, s, s.address().host());
+    }
+
+    private static InetAddress resolve(Backend backend, Server s, String name) throws StartupException {
+        try {
+            return InetAddress.getByName(name);
+        } catch (UnknownHostException e) {
+            throw new StartupException("parsing [" + s.source() + "] : 'server " + backend.name() + "/" + s.name()
+                    + "' : could not resolve address '" + name + "'.");
+        }
+    }
+}
