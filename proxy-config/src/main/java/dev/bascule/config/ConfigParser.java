@@ -4,6 +4,7 @@ import dev.bascule.config.model.Backend;
 import dev.bascule.config.model.Config;
 import dev.bascule.config.model.Directive;
 import dev.bascule.config.model.Frontend;
+import dev.bascule.config.model.Global;
 import dev.bascule.config.model.Source;
 
 import java.io.IOException;
@@ -31,6 +32,7 @@ public final class ConfigParser {
 
     private final Tokenizer tokenizer;
     private final Condition condition;
+    private final HostResolver resolver;
     private final Diagnostics diag = new Diagnostics();
     private final GlobalSection global = new GlobalSection(diag);
     private final Map<String, ProxySection> namedDefaults = new HashMap<>();
@@ -50,8 +52,14 @@ public final class ConfigParser {
      * @param features build features for {@code feature()}
      */
     public ConfigParser(Function<String, String> env, Set<String> features) {
+        this(env, features, HostResolver.SYSTEM);
+    }
+
+    /** @param resolver tells whether a server's host name resolves (tests give their own, the system's otherwise) */
+    public ConfigParser(Function<String, String> env, Set<String> features, HostResolver resolver) {
         this.tokenizer = new Tokenizer(env);
         this.condition = new Condition(env, features);
+        this.resolver = resolver;
     }
 
     /** Parses files and directories, in order. */
@@ -275,10 +283,14 @@ public final class ConfigParser {
         for (Frontend f : frontends.values()) {
             checkFrontend(f, backends, sections.get("f:" + f.name()));
         }
+        StartupChecks startup = new StartupChecks(diag, resolver);
+        backends.values().forEach(startup::servers);
+        Global g = global.build();
+        startup.epollAddresses(g, frontends.values(), backends.values());
         if (diag.hasAlerts()) {
             return new ParseResult(null, diag.all());
         }
-        Config config = new Config(global.build(), List.copyOf(frontends.values()), List.copyOf(backends.values()),
+        Config config = new Config(g, List.copyOf(frontends.values()), List.copyOf(backends.values()),
                 otherSections.stream().map(NamedSection::build).toList());
         return new ParseResult(config, diag.all());
     }

@@ -1,6 +1,7 @@
 package dev.bascule.config;
 
 import dev.bascule.config.model.HttpSettings;
+import dev.bascule.config.model.Network;
 import dev.bascule.config.model.HttpSettings.ConnectionMode;
 import dev.bascule.config.model.HttpSettings.AddressHeader;
 
@@ -104,7 +105,7 @@ final class HttpConfig {
                 }
             }
         }
-        return new AddressHeader(header, except, prefix, ifNone);
+        return new AddressHeader(header, except == null ? null : Network.of(except, prefix), ifNone);
     }
 
     void negateForwardFor() {

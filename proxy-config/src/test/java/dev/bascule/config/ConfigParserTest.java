@@ -278,7 +278,8 @@ class ConfigParserTest {
         assertTrue(http.forwardFor().excepted(new byte[] {10, 9, 8, 7}));
         assertFalse(http.forwardFor().excepted(new byte[] {11, 0, 0, 1}));
         assertEquals("X-Original-To", http.originalTo().header());
-        assertEquals(32, http.originalTo().exceptPrefix());
+        assertEquals(32, http.originalTo().except().prefix());
+        assertEquals("10.0.0.0/8", http.forwardFor().except().toString());
         assertEquals("/alive", http.monitorUri());
         assertEquals(10_000, c.frontends().get(0).timeouts().effectiveHttpRequestMs());
         assertEquals(10_000, c.frontends().get(0).timeouts().effectiveHttpKeepAliveMs());

@@ -29,4 +29,15 @@ public record Backend(String name, Source source, Mode mode, Balance balance, Li
     public boolean retriesOnResponses() {
         return retryOn.stream().anyMatch(k -> !k.equals("conn-failure"));
     }
+
+    /** Positions are not part of a model's identity: see {@link Values}. */
+    @Override
+    public boolean equals(Object o) {
+        return Values.equal(this, o);
+    }
+
+    @Override
+    public int hashCode() {
+        return Values.hash(this);
+    }
 }

@@ -3,7 +3,16 @@ package dev.bascule.config.model;
 import java.util.List;
 import java.util.Optional;
 
-/** A whole parsed configuration: immutable, defaults resolved, cross-checked. */
+/**
+ * A whole parsed configuration: immutable, defaults resolved, cross-checked.
+ *
+ * <p>Equality is by value and leaves out where things were written: every record that carries a {@link Source}
+ * compares all its other components (see {@link Values}), so two parses of the same configuration with comments,
+ * blank lines or keywords moved within their section are equal, and a reload that finds them equal has nothing to
+ * do. Order stays part of the value where HAProxy reads it: proxies, servers (numbered and, with
+ * {@code balance first}, used in that order), binds and kept lines. Every collection is an unmodifiable copy and
+ * no record holds an array. {@link dev.bascule.config.diff.ConfigDiff} says, by name, what differs.
+ */
 public record Config(Global global, List<Frontend> frontends, List<Backend> backends,
                      List<OtherSection> otherSections) {
     public Config {

@@ -11,4 +11,15 @@ public record Directive(String keyword, List<String> args, Source source) {
     public Directive {
         args = List.copyOf(args);
     }
+
+    /** Positions are not part of a model's identity: see {@link Values}. */
+    @Override
+    public boolean equals(Object o) {
+        return Values.equal(this, o);
+    }
+
+    @Override
+    public int hashCode() {
+        return Values.hash(this);
+    }
 }

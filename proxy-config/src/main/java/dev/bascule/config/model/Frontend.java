@@ -15,4 +15,15 @@ public record Frontend(String name, Source source, Mode mode, List<Bind> binds, 
         binds = List.copyOf(binds);
         unimplemented = List.copyOf(unimplemented);
     }
+
+    /** Positions are not part of a model's identity: see {@link Values}. */
+    @Override
+    public boolean equals(Object o) {
+        return Values.equal(this, o);
+    }
+
+    @Override
+    public int hashCode() {
+        return Values.hash(this);
+    }
 }

@@ -39,25 +39,15 @@ public record HttpSettings(ConnectionMode connection, AddressHeader forwardFor, 
      * {@code option forwardfor [except <network>] [header <name>] [if-none]} and
      * {@code option originalto [except <network>] [header <name>]}: a header carrying an address.
      *
-     * @param exceptAddress the network's address bytes, or null when no {@code except}
-     * @param exceptPrefix  its prefix length in bits
+     * @param except the {@code except} network, or null when none
      */
-    public record AddressHeader(String header, byte[] exceptAddress, int exceptPrefix, boolean ifNone) {
+    public record AddressHeader(String header, Network except, boolean ifNone) {
         public static final String FORWARDED_FOR = "X-Forwarded-For";
         public static final String ORIGINAL_TO = "X-Original-To";
 
         /** Whether {@code address} lies in the {@code except} network, so gets no header. */
         public boolean excepted(byte[] address) {
-            if (exceptAddress == null || address.length != exceptAddress.length) {
-                return false;
-            }
-            for (int bit = 0; bit < exceptPrefix; bit++) {
-                int mask = 0x80 >>> (bit & 7);
-                if ((address[bit >> 3] & mask) != (exceptAddress[bit >> 3] & mask)) {
-                    return false;
-                }
-            }
-            return true;
+            return except != null && except.contains(address);
         }
     }
 }

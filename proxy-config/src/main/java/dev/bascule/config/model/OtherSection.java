@@ -7,4 +7,15 @@ public record OtherSection(String kind, String name, Source source, List<Directi
     public OtherSection {
         lines = List.copyOf(lines);
     }
+
+    /** Positions are not part of a model's identity: see {@link Values}. */
+    @Override
+    public boolean equals(Object o) {
+        return Values.equal(this, o);
+    }
+
+    @Override
+    public int hashCode() {
+        return Values.hash(this);
+    }
 }

@@ -32,4 +32,15 @@ public record Server(String name, Source source, Address address, int id, boolea
         return new Server(name, source, address, id, false, weight, maxconn, maxqueue, backup, disabled, cookie,
                 check, unimplemented);
     }
+
+    /** Positions are not part of a model's identity: see {@link Values}. */
+    @Override
+    public boolean equals(Object o) {
+        return Values.equal(this, o);
+    }
+
+    @Override
+    public int hashCode() {
+        return Values.hash(this);
+    }
 }

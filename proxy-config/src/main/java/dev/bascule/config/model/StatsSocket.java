@@ -6,4 +6,14 @@ package dev.bascule.config.model;
  * (octal permissions, or null to keep the umask's).
  */
 public record StatsSocket(Source source, Address address, String level, String mode) {
+    /** Positions are not part of a model's identity: see {@link Values}. */
+    @Override
+    public boolean equals(Object o) {
+        return Values.equal(this, o);
+    }
+
+    @Override
+    public int hashCode() {
+        return Values.hash(this);
+    }
 }

@@ -36,10 +36,10 @@ class RequestParserTest {
             + "0\r\nX-Checksum: 1\r\nX-Other: 2\r\n\r\n";
     private static final String CHUNKED = CHUNKED_HEAD + CHUNKED_BODY;
 
-    private static final AddressHeader FORWARD_FOR = new AddressHeader(AddressHeader.FORWARDED_FOR, null, 0, false);
+    private static final AddressHeader FORWARD_FOR = new AddressHeader(AddressHeader.FORWARDED_FOR, null, false);
     private static final AddressHeader FORWARD_FOR_IF_NONE =
-            new AddressHeader(AddressHeader.FORWARDED_FOR, null, 0, true);
-    private static final AddressHeader ORIGINAL_TO = new AddressHeader(AddressHeader.ORIGINAL_TO, null, 0, false);
+            new AddressHeader(AddressHeader.FORWARDED_FOR, null, true);
+    private static final AddressHeader ORIGINAL_TO = new AddressHeader(AddressHeader.ORIGINAL_TO, null, false);
     private static final SocketAddress CLIENT = address(127, 0, 0, 2, 50000);
     private static final SocketAddress LOCAL = address(127, 0, 0, 1, 8080);
 
@@ -378,7 +378,7 @@ class RequestParserTest {
         assertEquals("GET / HTTP/1.1\r\nHost: a\r\nX-Forwarded-For: 127.0.0.2\r\nX-Original-To: 127.0.0.1\r\n"
                 + "Connection: close\r\n\r\n", toServer(h, FORWARD_FOR, ORIGINAL_TO, true));
         assertEquals("GET / HTTP/1.1\r\nHost: a\r\nX-Client: 127.0.0.2\r\n\r\n",
-                toServer(h, new AddressHeader("X-Client", null, 0, false), null, false));
+                toServer(h, new AddressHeader("X-Client", null, false), null, false));
         h.release();
         assertEquals("GET / HTTP/1.1\r\nHost: a\r\nX-Forwarded-For: 10.0.0.1\r\nX-Forwarded-For: 127.0.0.2\r\n\r\n",
                 toServer("GET / HTTP/1.1\r\nHost: a\r\nX-Forwarded-For: 10.0.0.1\r\n\r\n", FORWARD_FOR, false),
@@ -389,13 +389,13 @@ class RequestParserTest {
     void forwardfor_except_a_matching_network_adds_nothing() {
         String request = "GET / HTTP/1.1\r\nHost: a\r\n\r\n";
         assertEquals(request, toServer(request,
-                new AddressHeader(AddressHeader.FORWARDED_FOR, new byte[]{127, 0, 0, 0}, 8, false), false));
+                new AddressHeader(AddressHeader.FORWARDED_FOR, dev.bascule.config.model.Network.of(new byte[]{127, 0, 0, 0}, 8), false), false));
         assertEquals(request, toServer(request,
-                new AddressHeader(AddressHeader.FORWARDED_FOR, new byte[]{127, 0, 0, 2}, 32, false), false));
+                new AddressHeader(AddressHeader.FORWARDED_FOR, dev.bascule.config.model.Network.of(new byte[]{127, 0, 0, 2}, 32), false), false));
         assertEquals("GET / HTTP/1.1\r\nHost: a\r\nX-Forwarded-For: 127.0.0.2\r\n\r\n", toServer(request,
-                new AddressHeader(AddressHeader.FORWARDED_FOR, new byte[]{10, 0, 0, 0}, 8, false), false));
+                new AddressHeader(AddressHeader.FORWARDED_FOR, dev.bascule.config.model.Network.of(new byte[]{10, 0, 0, 0}, 8), false), false));
         assertEquals("GET / HTTP/1.1\r\nHost: a\r\nX-Forwarded-For: 127.0.0.2\r\n\r\n", toServer(request,
-                new AddressHeader(AddressHeader.FORWARDED_FOR, new byte[]{127, 0, 0, 3}, 32, false), false));
+                new AddressHeader(AddressHeader.FORWARDED_FOR, dev.bascule.config.model.Network.of(new byte[]{127, 0, 0, 3}, 32), false), false));
     }
 
     @Test

@@ -1,0 +1,101 @@
+package dev.bascule.config;
+
+import dev.bascule.config.model.Address;
+import dev.bascule.config.model.Backend;
+import dev.bascule.config.model.Bind;
+import dev.bascule.config.model.Frontend;
+import dev.bascule.config.model.Global;
+import dev.bascule.config.model.Server;
+import dev.bascule.config.model.ServerCheck;
+import dev.bascule.config.model.Source;
+import dev.bascule.config.model.StatsSocket;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What the runtime would otherwise find only when it starts, checked once the model is built so that
+ * {@code -c} fails on it and a reload is refused before anything changes: every host the runtime resolves for a
+ * server (its address, its check {@code addr}, its {@code agent-addr}), an agent with no host to reach, and an
+ * address that needs epoll under {@code noepoll}. Checks that depend on the machine (a port already bound, epoll
+ * missing on this kernel) stay the runtime's.
+ */
+final class StartupChecks {
+    private final Diagnostics diag;
+    private final HostResolver resolver;
+    /** One lookup per name and parse: a name is often on many server lines. */
+    private final Map<String, Boolean> resolved = new HashMap<>();
+
+    StartupChecks(Diagnostics diag, HostResolver resolver) {
+        this.diag = diag;
+        this.resolver = resolver;
+    }
+
+    /** The hosts the runtime resolves for a backend's servers, in the order it does (see Runtime.backendState). */
+    void servers(Backend backend) {
+        for (Server s : backend.servers()) {
+            String owner = "'server " + backend.name() + "/" + s.name() + "'";
+            boolean inet = s.address().family() == Address.Family.INET;
+            if (inet && !resolve(s.source(), owner, s.address().host())) {
+                continue;
+            }
+            ServerCheck check = s.check();
+            if (check.enabled() && inet && check.addr() != null && checkPort(backend, s) != Server.SAME_PORT) {
+                resolve(s.source(), owner, check.addr());
+            }
+            ServerCheck.Agent agent = check.agent();
+            if (agent != null && agent.addr() != null) {
+                resolve(s.source(), owner, agent.addr());
+            } else if (agent != null && !inet) {
+                diag.alert(s.source(), owner + " : 'agent-check' on a Unix socket server needs 'agent-addr'");
+            }
+        }
+    }
+
+    /** The port a server's checks connect to: a leading {@code tcp-check connect port}, its {@code port}, its own. */
+    private static int checkPort(Backend backend, Server s) {
+        var rules = backend.checks().tcpRules();
+        if (!rules.isEmpty() && rules.get(0).action().equals("connect") && rules.get(0).port() > 0) {
+            return rules.get(0).port();
+        }
+        return s.check().port() > 0 ? s.check().port() : s.address().port();
+    }
+
+    private boolean resolve(Source where, String owner, String host) {
+        boolean ok = resolved.computeIfAbsent(host, resolver::resolves);
+        if (!ok) {
+            diag.alert(where, owner + " : could not resolve address '" + host + "'.");
+        }
+        return ok;
+    }
+
+    /**
+     * Abstract sockets and inherited descriptors exist only with epoll: under {@code noepoll} they can never
+     * start, on any machine.
+     */
+    void epollAddresses(Global global, Iterable<Frontend> frontends, Iterable<Backend> backends) {
+        if (!global.noepoll()) {
+            return;
+        }
+        for (Frontend f : frontends) {
+            for (Bind b : f.binds()) {
+                needsEpoll(b.source(), "'bind " + b.address() + "' in frontend '" + f.name() + "'", b.address());
+            }
+        }
+        for (Backend b : backends) {
+            for (Server s : b.servers()) {
+                needsEpoll(s.source(), "'server " + b.name() + "/" + s.name() + "'", s.address());
+            }
+        }
+        for (StatsSocket s : global.statsSockets()) {
+            needsEpoll(s.source(), "'stats socket " + s.address() + "'", s.address());
+        }
+    }
+
+    private void needsEpoll(Source where, String owner, Address address) {
+        if (address.family() == Address.Family.ABNS || address.family() == Address.Family.FD) {
+            diag.alert(where, owner + " : '" + address + "' needs the epoll polling system, which 'noepoll' turns "
+                    + "off; remove 'noepoll' or use a TCP or unix@ address");
+        }
+    }
+}
