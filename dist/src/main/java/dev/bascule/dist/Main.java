@@ -223,7 +223,7 @@ public final class Main implements Callable<Integer> {
             return line;
         }
         try {
-            String line = "Reload: " + runtime.reload(next);
+            String line = runtime.reload(next);
             log.info(line);
             return line;
         } catch (StartupException e) {

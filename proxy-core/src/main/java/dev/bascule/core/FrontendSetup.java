@@ -37,7 +37,8 @@ final class FrontendSetup {
         return applet != null;
     }
 
-    void initChannel(Channel ch) {
+    /** @param current this frontend's setup in the current generation, read again at each HTTP request */
+    void initChannel(Channel ch, java.util.function.Supplier<FrontendSetup> current) {
         // A relayed TCP session gets one timer for both sides once connected (SessionTimeout).
         InactivityTimeout idle = state.config().mode() == Mode.TCP && applet == null ? null
                 : InactivityTimeout.of(state.config().timeouts().clientMs());
@@ -47,7 +48,7 @@ final class FrontendSetup {
         if (applet != null) {
             applet.accept(ch);
         } else if (http != null) {
-            http.install(ch);
+            http.install(ch, () -> current.get().http);
         } else {
             ch.pipeline().addLast(new TcpFrontendHandler(state, backend, transport));
         }

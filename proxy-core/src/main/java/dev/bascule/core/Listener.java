@@ -61,7 +61,7 @@ final class Listener {
                     protected void initChannel(Channel ch) {
                         FrontendSetup current = setup.get();
                         ch.config().setAutoRead(current.autoRead());
-                        current.initChannel(ch);
+                        current.initChannel(ch, setup::get);
                     }
                 });
         if (tcp) {

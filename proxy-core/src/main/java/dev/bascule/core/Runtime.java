@@ -1,5 +1,6 @@
 package dev.bascule.core;
 
+import dev.bascule.config.diff.ConfigDiff;
 import dev.bascule.config.model.Bind;
 import dev.bascule.config.model.Config;
 import dev.bascule.config.model.Global;
@@ -10,7 +11,6 @@ import io.netty.channel.EventLoopGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -160,7 +160,8 @@ public final class Runtime implements AutoCloseable {
      * those in flight finish on theirs; listeners no longer in the config are closed (their connections go on),
      * and the checkers of servers that left stop.
      *
-     * @return what changed, in the words of the reload's log line
+     * @return the reload's log line ({@code Reload: +server web/s3, -listener 127.0.0.1:8080, ...}); what the
+     *         {@code global} section changes is not applied, and the line says so
      * @throws StartupException when the new config cannot be applied; the old one still serves, untouched
      */
     public synchronized String reload(Config config) throws StartupException {
@@ -185,13 +186,11 @@ public final class Runtime implements AutoCloseable {
             added.values().forEach(Listener::close);
             throw e;
         }
-        List<String> removed = new ArrayList<>();
         for (var it = listeners.entrySet().iterator(); it.hasNext(); ) {
             var l = it.next();
             FrontendSetup f = keys.get(l.getKey());
             if (f == null) {
                 l.getValue().close();
-                removed.add(l.getKey());
                 it.remove();
             } else {
                 l.getValue().setup(f);
@@ -202,10 +201,7 @@ public final class Runtime implements AutoCloseable {
         generationNumber++;
         next.stopReplacedChecks(old);
         next.startChecks();
-        List<String> changes = new ArrayList<>();
-        added.keySet().forEach(k -> changes.add("+listener " + k));
-        removed.forEach(k -> changes.add("-listener " + k));
-        return changes.isEmpty() ? "no listener change" : String.join(", ", changes);
+        return ConfigDiff.between(old.config, config).summary();
     }
 
     /** What the runtime API's {@code reload} runs: re-reading the files the process was started with. */

@@ -54,7 +54,8 @@ class ReloadTest {
                     + "    server s2 127.0.0.1:" + b.port() + " weight 5\n"
                     + "    server s3 127.0.0.1:" + b.port(), "    bind 127.0.0.1:" + added)));
 
-            assertEquals("+listener fe 127.0.0.1:" + added, changes);
+            assertEquals("Reload: +listener 127.0.0.1:" + added + ", +server be/s3, ~server be/s2 (weight 1 -> 5)",
+                    changes);
             assertEquals(2, runtime.generation());
             assertSame(s1, runtime.backend("be").server("s1"), "unchanged: the same server, health and counters");
             assertEquals(1, s1.totalSessions());

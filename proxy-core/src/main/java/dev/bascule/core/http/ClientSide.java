@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The client side of an HTTP/1 connection: one transaction at a time, each a {@link Stream} (pipelined requests
@@ -73,7 +74,9 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         TUNNEL
     }
 
-    final HttpProxy proxy;
+    /** The setup of the current transaction: a reload's new one from the next request on. */
+    HttpProxy proxy;
+    private final Supplier<HttpProxy> current;
     private ChannelHandlerContext ctx;
     /** Where response bytes are written: after the client pipeline's encoder, which only local responses use. */
     private ChannelHandlerContext rawOut;
@@ -82,7 +85,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
     private boolean responseUnflushed;
     private Dispatch dispatch;
     /** The backend's {@code cookie} persistence, or null. */
-    private final CookiePersistence cookies;
+    private CookiePersistence cookies;
 
     private Stream stream;
     private RequestPhase request = RequestPhase.AWAITING_HEAD;
@@ -136,10 +139,15 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
     private long headTimerAt;
     private long headDeadline;
 
-    ClientSide(HttpProxy proxy) {
+    /** @param current the frontend's setup in the current generation (null when it has none any more) */
+    ClientSide(HttpProxy proxy, Supplier<HttpProxy> current) {
         this.proxy = proxy;
-        BackendState backend = proxy.backend;
-        this.cookies = backend == null || backend.config().cookie() == null ? null
+        this.current = current;
+        this.cookies = cookiesOf(proxy.backend);
+    }
+
+    private static CookiePersistence cookiesOf(BackendState backend) {
+        return backend == null || backend.config().cookie() == null ? null
                 : new CookiePersistence(backend.config().cookie(), backend.servers(),
                 () -> System.currentTimeMillis() / 1000);
     }
@@ -150,9 +158,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         this.rawOut = ctx.pipeline().context(RequestParser.class);
         this.clientTimeout = ctx.pipeline().get(InactivityTimeout.class);
         long accepted = System.nanoTime();
-        if (proxy.backend != null) {
-            dispatch = new Dispatch(ctx.channel(), proxy.backend, proxy.transport, this);
-        }
+        dispatch = dispatchOf(proxy);
         ctx.channel().closeFuture().addListener(f -> closed(accepted));
         newStream(accepted);
         awaitRequest();
@@ -190,8 +196,24 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         stream.end();
     }
 
-    /** The next transaction's stream: it starts when the previous one ended (HAProxy's %Ti counts from there). */
+    private Dispatch dispatchOf(HttpProxy p) {
+        return p.backend == null ? null : new Dispatch(ctx.channel(), p.backend, p.transport, this);
+    }
+
+    /**
+     * The next transaction's stream: it starts when the previous one ended (HAProxy's %Ti counts from there), on
+     * the generation current then.
+     */
     private void newStream(long startNanos) {
+        HttpProxy next = current.get();
+        if (next != null && next != proxy) {
+            boolean backendChanged = next.backend != proxy.backend;
+            proxy = next;
+            if (backendChanged) {
+                dispatch = dispatchOf(next);
+                cookies = cookiesOf(next.backend);
+            }
+        }
         stream = new Stream(proxy.frontend, ctx.channel().remoteAddress(), ctx.channel().localAddress(), startNanos);
     }
 

@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpResponseEncoder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * What the connections of one {@code mode http} frontend share, worked out once: the frontend's settings merged
@@ -67,9 +68,11 @@ public final class HttpProxy {
     /**
      * The client pipeline: {@link RequestParser} (heads and bodies as they came), Netty's response encoder for
      * the proxy's own answers (forwarded responses go past it), then the {@link ClientSide}.
+     *
+     * @param current this frontend's setup in the generation current when a request begins (a reload's)
      */
-    public void install(Channel ch) {
-        ClientSide client = new ClientSide(this);
+    public void install(Channel ch, Supplier<HttpProxy> current) {
+        ClientSide client = new ClientSide(this, current);
         ch.pipeline().addLast(new RequestParser(BUFSIZE, client::bytesArrived), new HttpResponseEncoder(), client);
     }
 }
