@@ -93,13 +93,19 @@ final class RequestHead extends MessageHead implements HttpRequest {
      *
      * @param max the largest request line, and the largest header block ({@code tune.bufsize})
      * @return the head (its bytes a retained slice, the reader index moved past them), or null when it has not
-     * fully arrived
+     * fully arrived or empty lines were skipped (the reader index moved past them: the head is looked for again)
      * @throws MessageFramer.BadMessage 414 for a request line over {@code max}, 431 for headers over it, 400
      *                                  for anything that is not a valid HTTP/1.x request head
      */
     static RequestHead parse(ByteBuf in, int max) {
+        int skipped = in.readerIndex();
         while (in.isReadable() && (in.getByte(in.readerIndex()) == '\r' || in.getByte(in.readerIndex()) == '\n')) {
             in.skipBytes(1);
+        }
+        if (in.readerIndex() != skipped) {
+            // The framer may have taken these lines for the blank line that ends a head: judged now, a head still
+            // coming would be refused or not depending on how its bytes were cut.
+            return null;
         }
         int start = in.readerIndex();
         int lf = in.indexOf(start, Math.min(in.writerIndex(), start + max), (byte) '\n');
