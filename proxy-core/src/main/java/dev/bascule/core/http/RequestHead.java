@@ -7,6 +7,7 @@ import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -150,6 +151,9 @@ final class RequestHead extends MessageHead implements HttpRequest {
         int count = 0;
         // The last header line was Content-Length or Transfer-Encoding.
         boolean framing = false;
+        // The last header line was Connection or Expect, whose tokens are read; then one of them was folded.
+        boolean tokens = false;
+        boolean foldedTokens = false;
         int pos = headersAt;
         while (true) {
             lf = in.indexOf(pos, limit, (byte) '\n');
@@ -175,6 +179,7 @@ final class RequestHead extends MessageHead implements HttpRequest {
                 }
                 // obs-fold: the value goes on; headers are re-encoded with the lines joined.
                 rebuild = true;
+                foldedTokens |= tokens;
                 pos = lf + 1;
                 continue;
             }
@@ -189,6 +194,7 @@ final class RequestHead extends MessageHead implements HttpRequest {
             int v = colon + 1;
             boolean hopByHop = false;
             framing = false;
+            tokens = false;
             if (HeadBytes.is(in, pos, n, CONTENT_LENGTH)) {
                 framing = true;
                 long value;
@@ -216,6 +222,7 @@ final class RequestHead extends MessageHead implements HttpRequest {
                 // Connection may name more hop-by-hop headers, which go too: done on header objects.
                 rebuild |= HeadBytes.hasOtherToken(in, v, lineEnd, CLOSE, KEEP_ALIVE, UPGRADE);
                 hopByHop = true;
+                tokens = true;
             } else if (HeadBytes.is(in, pos, n, UPGRADE)) {
                 upgradeHeader = true;
                 hopByHop = true;
@@ -223,6 +230,7 @@ final class RequestHead extends MessageHead implements HttpRequest {
                 hopByHop = true;
             } else if (HeadBytes.is(in, pos, n, EXPECT)) {
                 expectContinue |= HeadBytes.hasToken(in, v, lineEnd, CONTINUE);
+                tokens = true;
             }
             if (hopByHop) {
                 if (hop == null) {
@@ -239,11 +247,21 @@ final class RequestHead extends MessageHead implements HttpRequest {
             pos = lf + 1;
         }
         int end = lf + 1;
+        ByteBuf raw = in.retainedSlice(start, end - start);
+        if (foldedTokens) {
+            // HAProxy reads a folded value joined, as the headers sent are: "close\r\n x" is no close,
+            // "te,\r\n close" is one. Folding is rare enough to read these tokens from header objects.
+            HttpHeaders joined = DefaultHttpHeadersFactory.headersFactory().withValidation(false).newHeaders();
+            HeadBytes.headersOf(raw, headersAt - start, joined);
+            close = joined.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true);
+            keepAliveToken = joined.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE, true);
+            upgradeToken = joined.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+            expectContinue = joined.containsValue(HttpHeaderNames.EXPECT, HttpHeaderValues.CONTINUE, true);
+        }
         boolean ambiguous = transferEncoding && contentLength >= 0;
         boolean upgrade = upgradeToken && upgradeHeader;
         boolean keepAlive = !close && !ambiguous
                 && (version == HttpVersion.HTTP_1_1 || keepAliveToken);
-        ByteBuf raw = in.retainedSlice(start, end - start);
         in.readerIndex(end);
         return new RequestHead(raw, method, sp1 + 1 - start, sp2 - start, version, headersAt - start,
                 transferEncoding ? -1 : contentLength, transferEncoding, keepAlive, expectContinue, upgrade,

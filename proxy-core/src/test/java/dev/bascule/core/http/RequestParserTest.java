@@ -295,6 +295,28 @@ class RequestParserTest {
     }
 
     @Test
+    void a_folded_connection_header_is_read_joined() {
+        // Found by RequestParserFuzzTest: the tokens came from the first line alone, the headers sent from the
+        // joined value (as HAProxy reads it), so a request taken for an upgrade went without its Upgrade.
+        for (String connection : List.of("Connection: Upgrade\r\n x", "Connection: keep-alive,\r\n upgrade")) {
+            RequestHead h = head("GET /ws HTTP/1.1\r\n" + connection + "\r\nUpgrade: websocket\r\n\r\n");
+            boolean joined = connection.endsWith("upgrade");
+            assertEquals(joined, h.upgrade, connection);
+            assertEquals(joined, toServer(h, null, null, false).contains("\r\nUpgrade: websocket\r\n"), connection);
+            h.release();
+        }
+        RequestHead close = head("GET / HTTP/1.1\r\nConnection: close\r\n and more\r\n\r\n");
+        assertTrue(close.keepAlive, "\"close and more\" is no close");
+        close.release();
+        RequestHead folded = head("GET / HTTP/1.1\r\nConnection: te,\r\n close\r\n\r\n");
+        assertFalse(folded.keepAlive, "close on the folded line");
+        folded.release();
+        RequestHead expect = head("PUT / HTTP/1.1\r\nExpect: 100-continue\r\n x\r\nContent-Length: 1\r\n\r\n");
+        assertFalse(expect.expectContinue, "\"100-continue x\" is no 100-continue");
+        expect.release();
+    }
+
+    @Test
     void a_folded_content_length_or_transfer_encoding_is_400() {
         // HAProxy joins obs-fold into the value before reading it: "5 6" is not a length, "chunked , identity"
         // does not end in chunked. Framing on the first line alone would disagree with a server that joins too.
