@@ -115,6 +115,15 @@ final class FramingChecks {
         return bytes.toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
+    /**
+     * Whether a head the proxy sends has no more header lines than the proxy reads: the line it adds
+     * ({@code Connection}) may take a head of {@link HttpFrontendHandler#MAXHDR} lines over, which a peer reads
+     * but the proxy's own parser would refuse.
+     */
+    static boolean readable(String head) {
+        return head.chars().filter(c -> c == '\n').count() - 2 <= HttpFrontendHandler.MAXHDR;
+    }
+
     static List<String> shown(List<Part> parts) {
         return parts.stream().map(Part::toString).toList();
     }

@@ -66,6 +66,9 @@ class RequestParserFuzzTest {
         ByteBuf sent = h.toServer(run.alloc(), null, null, null, null, false);
         String head = sent.toString(StandardCharsets.ISO_8859_1);
         sent.release();
+        if (!FramingChecks.readable(head)) {
+            return;
+        }
         byte[] again = FramingChecks.resent(head, rest);
         boolean last = at + 1 + rest.size() == run.parts().size();
         try (FramingRun re = new FramingRun(new RequestParser(RESENT_MAX, () -> { }), again,
