@@ -7,6 +7,7 @@ import dev.bascule.core.http.FramingRun.Part;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,7 +31,7 @@ class ChunkFramingFuzzTest {
         System.arraycopy(in.bytes(), 0, bytes, HEAD.length, in.bytes().length);
         try (FramingRun whole = run(bytes, new int[]{bytes.length}, in.close());
              FramingRun cut = run(bytes, in.pieces(), in.close())) {
-            assertEquals(whole.shown(), cut.shown(), "in pieces of " + Arrays.toString(in.pieces()));
+            assertEquals(whole.shown(), cut.shown(), () -> "in pieces of " + Arrays.toString(in.pieces()));
             FramingChecks.framed(whole.parts(), bytes, true, in.close());
             asChunkedBodyHasIt(FramingChecks.rest(whole.parts(), 0), in.bytes());
         }
@@ -45,15 +46,15 @@ class ChunkFramingFuzzTest {
         long length = ChunkedBody.length(body);
         String passed = rest.isEmpty() || rest.get(0).kind() != Kind.BODY ? "" : rest.get(0).bytes();
         Kind after = rest.isEmpty() ? null : rest.get(rest.size() - 1).kind();
-        String what = new String(body, StandardCharsets.ISO_8859_1).replace("\r", "\\r").replace("\n", "\\n")
-                + " gave " + rest;
+        Supplier<String> what = () -> new String(body, StandardCharsets.ISO_8859_1).replace("\r", "\\r")
+                .replace("\n", "\\n") + " gave " + rest;
         if (length == ChunkedBody.INVALID) {
-            assertEquals(Kind.INVALID, after, "refused: " + what);
+            assertEquals(Kind.INVALID, after, () -> "refused: " + what.get());
         } else if (length == ChunkedBody.INCOMPLETE) {
-            assertTrue(after == null || after == Kind.BODY, "waits for more: " + what);
+            assertTrue(after == null || after == Kind.BODY, () -> "waits for more: " + what.get());
         } else {
-            assertEquals(Kind.END, after, "ends: " + what);
-            assertEquals(length, passed.length(), "the whole body and no more: " + what);
+            assertEquals(Kind.END, after, () -> "ends: " + what.get());
+            assertEquals(length, passed.length(), () -> "the whole body and no more: " + what.get());
         }
     }
 }

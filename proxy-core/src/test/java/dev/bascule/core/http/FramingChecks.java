@@ -7,6 +7,7 @@ import dev.bascule.core.http.MessageFramer.Body;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,12 +34,15 @@ final class FramingChecks {
         long due = 0;
         for (int i = 0; i < parts.size(); i++) {
             Part part = parts.get(i);
-            String where = "part " + i + " of " + parts;
+            int n = i;
+            // Built only for a failure: the checks run on every input.
+            Supplier<String> where = () -> "part " + n + " of " + parts;
             switch (part.kind()) {
-                case INVALID -> assertEquals(parts.size() - 1, i, "nothing after an Invalid: " + where);
+                case INVALID -> assertEquals(parts.size() - 1, i, () -> "nothing after an Invalid: " + where.get());
                 case HEAD -> {
-                    assertTrue(body == null || body == Body.INTERIM, "a head inside a message: " + where);
-                    while (emptyLinesBetween && at < sent.length() && (sent.charAt(at) == '\r' || sent.charAt(at) == '\n')) {
+                    assertTrue(body == null || body == Body.INTERIM, () -> "a head inside a message: " + where.get());
+                    while (emptyLinesBetween && at < sent.length()
+                            && (sent.charAt(at) == '\r' || sent.charAt(at) == '\n')) {
                         at++;
                     }
                     at = passedOn(sent, at, part, where);
@@ -46,38 +50,40 @@ final class FramingChecks {
                     due = part.head().contentLength();
                     if (body == Body.NONE || body == Body.LENGTH && due == 0) {
                         assertTrue(i + 1 < parts.size() && parts.get(i + 1).kind() == Kind.END,
-                                "a message without a body ends with its head: " + where);
+                                () -> "a message without a body ends with its head: " + where.get());
                     }
                 }
                 case BODY -> {
                     assertTrue(body == Body.LENGTH || body == Body.CHUNKED || body == Body.UNTIL_CLOSE
-                            || body == Body.TUNNEL, "body bytes where no body goes: " + where);
+                            || body == Body.TUNNEL, () -> "body bytes where no body goes: " + where.get());
                     at = passedOn(sent, at, part, where);
                     if (body == Body.LENGTH) {
-                        assertTrue(part.bytes().length() <= due, "more body than Content-Length: " + where);
+                        assertTrue(part.bytes().length() <= due, () -> "more body than Content-Length: " + where.get());
                         due -= part.bytes().length();
                     }
                 }
                 case END -> {
                     assertTrue(body != null && body != Body.INTERIM && body != Body.TUNNEL,
-                            "an END outside a message: " + where);
-                    assertTrue(body != Body.LENGTH || due == 0, "an END before Content-Length bytes: " + where);
+                            () -> "an END outside a message: " + where.get());
+                    assertTrue(body != Body.LENGTH || due == 0,
+                            () -> "an END before Content-Length bytes: " + where.get());
                     assertTrue(body != Body.UNTIL_CLOSE || closed && i == parts.size() - 1,
-                            "an END before the close: " + where);
+                            () -> "an END before the close: " + where.get());
                     body = null;
                 }
             }
         }
         boolean invalid = !parts.isEmpty() && parts.get(parts.size() - 1).kind() == Kind.INVALID;
         if (!invalid && (body == Body.LENGTH || body == Body.UNTIL_CLOSE || body == Body.TUNNEL)) {
-            assertEquals(sent.length(), at, "body bytes held back: " + parts);
+            assertEquals(sent.length(), at, () -> "body bytes held back: " + parts);
         }
-        assertTrue(invalid || !closed || body != Body.UNTIL_CLOSE, "the close ends the body it delimits: " + parts);
+        assertTrue(invalid || !closed || body != Body.UNTIL_CLOSE,
+                () -> "the close ends the body it delimits: " + parts);
     }
 
-    private static int passedOn(String sent, int at, Part part, String where) {
+    private static int passedOn(String sent, int at, Part part, Supplier<String> where) {
         if (!sent.startsWith(part.bytes(), at)) {
-            fail("bytes not as sent at " + at + ": " + where);
+            fail("bytes not as sent at " + at + ": " + where.get());
         }
         return at + part.bytes().length();
     }

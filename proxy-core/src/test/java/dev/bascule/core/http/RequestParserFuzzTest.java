@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.Locale;
 import java.util.Set;
 
@@ -31,7 +32,7 @@ class RequestParserFuzzTest {
         int max = in.buffer(HttpFrontendHandler.BUFSIZE);
         try (FramingRun whole = run(in, max, new int[]{in.bytes().length}, in.bytes());
              FramingRun cut = run(in, max, in.pieces(), in.bytes())) {
-            assertEquals(whole.shown(), cut.shown(), "in pieces of " + Arrays.toString(in.pieces()));
+            assertEquals(whole.shown(), cut.shown(), () -> "in pieces of " + Arrays.toString(in.pieces()));
             FramingChecks.framed(whole.parts(), in.bytes(), true, in.close());
             List<Part> parts = whole.parts();
             for (int i = 0; i < parts.size(); i++) {
@@ -73,8 +74,10 @@ class RequestParserFuzzTest {
         boolean last = at + 1 + rest.size() == run.parts().size();
         try (FramingRun re = new FramingRun(new RequestParser(RESENT_MAX, () -> { }), again,
                 new int[]{again.length}, closed && last, RequestParserFuzzTest::show)) {
-            String what = "sent as " + head.replace("\r", "\\r").replace("\n", "\\n") + " from " + part;
-            assertTrue(!re.parts().isEmpty() && re.parts().get(0).kind() == Kind.HEAD, what + ": " + re.parts());
+            Supplier<String> what = () -> "sent as " + head.replace("\r", "\\r").replace("\n", "\\n")
+                    + " from " + part;
+            assertTrue(!re.parts().isEmpty() && re.parts().get(0).kind() == Kind.HEAD,
+                    () -> what.get() + ": " + re.parts());
             RequestHead r = (RequestHead) re.parts().get(0).head();
             assertEquals(h.method(), r.method(), what);
             assertEquals(h.uri(), r.uri(), what);
@@ -83,8 +86,9 @@ class RequestParserFuzzTest {
             assertEquals(h.contentLength, r.contentLength, what);
             assertEquals(h.upgrade, r.upgrade, what);
             assertEquals(h.expectContinue, r.expectContinue, what);
-            assertTrue(r.keepAlive || r.upgrade, "sent to be kept alive: " + what);
-            assertEquals(FramingChecks.resentRest(rest), FramingChecks.shown(FramingChecks.rest(re.parts(), 0)), what);
+            assertTrue(r.keepAlive || r.upgrade, () -> "sent to be kept alive: " + what.get());
+            assertEquals(FramingChecks.resentRest(rest), FramingChecks.shown(FramingChecks.rest(re.parts(), 0)),
+                    what);
             assertEquals(endToEnd(h), endToEnd(r), what);
         }
     }

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,7 +29,7 @@ class ResponseParserFuzzTest {
         int max = in.buffer(HttpFrontendHandler.BUFSIZE);
         try (FramingRun whole = run(in.headRequest(), max, new int[]{in.bytes().length}, in.bytes(), in.close());
              FramingRun cut = run(in.headRequest(), max, in.pieces(), in.bytes(), in.close())) {
-            assertEquals(whole.shown(), cut.shown(), "in pieces of " + Arrays.toString(in.pieces()));
+            assertEquals(whole.shown(), cut.shown(), () -> "in pieces of " + Arrays.toString(in.pieces()));
             FramingChecks.framed(whole.parts(), in.bytes(), false, in.close());
             List<Part> parts = whole.parts();
             // The HEAD request is answered by the first final response (interim ones come before it).
@@ -72,14 +73,17 @@ class ResponseParserFuzzTest {
         byte[] again = FramingChecks.resent(head, rest);
         boolean last = at + 1 + rest.size() == run.parts().size();
         try (FramingRun re = run(headRequest, RESENT_MAX, new int[]{again.length}, again, closed && last)) {
-            String what = "sent as " + head.replace("\r", "\\r").replace("\n", "\\n") + " from " + part;
-            assertTrue(!re.parts().isEmpty() && re.parts().get(0).kind() == Kind.HEAD, what + ": " + re.parts());
+            Supplier<String> what = () -> "sent as " + head.replace("\r", "\\r").replace("\n", "\\n")
+                    + " from " + part;
+            assertTrue(!re.parts().isEmpty() && re.parts().get(0).kind() == Kind.HEAD,
+                    () -> what.get() + ": " + re.parts());
             ResponseHead r = (ResponseHead) re.parts().get(0).head();
             assertEquals(h.status, r.status, what);
             assertEquals(h.http11, r.http11, what);
             assertEquals(h.body(), r.body(), what);
             assertEquals(h.contentLength, r.contentLength, what);
-            assertEquals(FramingChecks.resentRest(rest), FramingChecks.shown(FramingChecks.rest(re.parts(), 0)), what);
+            assertEquals(FramingChecks.resentRest(rest), FramingChecks.shown(FramingChecks.rest(re.parts(), 0)),
+                    what);
             assertEquals(endToEnd(h), endToEnd(r), what);
         }
     }
