@@ -7,6 +7,7 @@ import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -93,13 +94,19 @@ final class RequestHead extends MessageHead implements HttpRequest {
      *
      * @param max the largest request line, and the largest header block ({@code tune.bufsize})
      * @return the head (its bytes a retained slice, the reader index moved past them), or null when it has not
-     * fully arrived
+     * fully arrived or empty lines were skipped (the reader index moved past them: the head is looked for again)
      * @throws MessageFramer.BadMessage 414 for a request line over {@code max}, 431 for headers over it, 400
      *                                  for anything that is not a valid HTTP/1.x request head
      */
     static RequestHead parse(ByteBuf in, int max) {
+        int skipped = in.readerIndex();
         while (in.isReadable() && (in.getByte(in.readerIndex()) == '\r' || in.getByte(in.readerIndex()) == '\n')) {
             in.skipBytes(1);
+        }
+        if (in.readerIndex() != skipped) {
+            // The framer may have taken these lines for the blank line that ends a head: judged now, a head still
+            // coming would be refused or not depending on how its bytes were cut.
+            return null;
         }
         int start = in.readerIndex();
         int lf = in.indexOf(start, Math.min(in.writerIndex(), start + max), (byte) '\n');
@@ -144,6 +151,9 @@ final class RequestHead extends MessageHead implements HttpRequest {
         int count = 0;
         // The last header line was Content-Length or Transfer-Encoding.
         boolean framing = false;
+        // The last header line was Connection or Expect, whose tokens are read; then one of them was folded.
+        boolean tokens = false;
+        boolean foldedTokens = false;
         int pos = headersAt;
         while (true) {
             lf = in.indexOf(pos, limit, (byte) '\n');
@@ -169,6 +179,7 @@ final class RequestHead extends MessageHead implements HttpRequest {
                 }
                 // obs-fold: the value goes on; headers are re-encoded with the lines joined.
                 rebuild = true;
+                foldedTokens |= tokens;
                 pos = lf + 1;
                 continue;
             }
@@ -183,6 +194,7 @@ final class RequestHead extends MessageHead implements HttpRequest {
             int v = colon + 1;
             boolean hopByHop = false;
             framing = false;
+            tokens = false;
             if (HeadBytes.is(in, pos, n, CONTENT_LENGTH)) {
                 framing = true;
                 long value;
@@ -210,6 +222,7 @@ final class RequestHead extends MessageHead implements HttpRequest {
                 // Connection may name more hop-by-hop headers, which go too: done on header objects.
                 rebuild |= HeadBytes.hasOtherToken(in, v, lineEnd, CLOSE, KEEP_ALIVE, UPGRADE);
                 hopByHop = true;
+                tokens = true;
             } else if (HeadBytes.is(in, pos, n, UPGRADE)) {
                 upgradeHeader = true;
                 hopByHop = true;
@@ -217,6 +230,7 @@ final class RequestHead extends MessageHead implements HttpRequest {
                 hopByHop = true;
             } else if (HeadBytes.is(in, pos, n, EXPECT)) {
                 expectContinue |= HeadBytes.hasToken(in, v, lineEnd, CONTINUE);
+                tokens = true;
             }
             if (hopByHop) {
                 if (hop == null) {
@@ -233,11 +247,21 @@ final class RequestHead extends MessageHead implements HttpRequest {
             pos = lf + 1;
         }
         int end = lf + 1;
+        ByteBuf raw = in.retainedSlice(start, end - start);
+        if (foldedTokens) {
+            // HAProxy reads a folded value joined, as the headers sent are: "close\r\n x" is no close,
+            // "te,\r\n close" is one. Folding is rare enough to read these tokens from header objects.
+            HttpHeaders joined = DefaultHttpHeadersFactory.headersFactory().withValidation(false).newHeaders();
+            HeadBytes.headersOf(raw, headersAt - start, joined);
+            close = joined.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true);
+            keepAliveToken = joined.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE, true);
+            upgradeToken = joined.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+            expectContinue = joined.containsValue(HttpHeaderNames.EXPECT, HttpHeaderValues.CONTINUE, true);
+        }
         boolean ambiguous = transferEncoding && contentLength >= 0;
         boolean upgrade = upgradeToken && upgradeHeader;
         boolean keepAlive = !close && !ambiguous
                 && (version == HttpVersion.HTTP_1_1 || keepAliveToken);
-        ByteBuf raw = in.retainedSlice(start, end - start);
         in.readerIndex(end);
         return new RequestHead(raw, method, sp1 + 1 - start, sp2 - start, version, headersAt - start,
                 transferEncoding ? -1 : contentLength, transferEncoding, keepAlive, expectContinue, upgrade,

@@ -25,9 +25,12 @@ final class RequestParser extends MessageFramer {
         return RequestHead.parse(in, max);
     }
 
-    /** A request line and a header block may each take up {@code max} bytes. */
+    /**
+     * A request line and a header block may each take up {@code max} bytes: past a request line over its limit,
+     * the head is refused at once (414), not when the header block's limit is reached.
+     */
     @Override
     protected int headLimit(int firstLf) {
-        return firstLf < 0 ? max : firstLf + 1 + max;
+        return firstLf < 0 || firstLf >= max ? max : firstLf + 1 + max;
     }
 }

@@ -144,6 +144,17 @@ class RequestParserTest {
     }
 
     @Test
+    void empty_lines_before_a_request_line_are_not_the_end_of_its_head() {
+        // Found by RequestParserFuzzTest: "\r\n\r\n" came for the blank line that ends a head, so an unfinished
+        // head read in one go was judged before its end (400), and the same bytes in pieces were not.
+        String unfinished = "\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\nNo colon\r\n";
+        for (int step = 1; step <= unfinished.length(); step++) {
+            assertEquals(List.of(), parse(unfinished, step), "in pieces of " + step);
+            assertEquals(List.of("Invalid 400"), parse(unfinished + "\r\n", step), "finished, in pieces of " + step);
+        }
+    }
+
+    @Test
     void an_unfinished_head_waits_for_more() {
         for (String part : List.of("GET / HTTP/1.1", "GET / HTTP/1.1\r\nHost: a\r\n", "GET / HTTP/1.1\r\nHost: a\r\n\r",
                 "\r\n")) {
@@ -198,6 +209,16 @@ class RequestParserTest {
         refused(414, prefix + "a".repeat(MAX - prefix.length() - suffix.length() + 1) + suffix + "\r\n");
         refused(414, "GET /" + "a".repeat(MAX * 2) + " HTTP/1.1\r\n\r\n");
         assertEquals(List.of("Invalid 414"), parse("GET /" + "a".repeat(100), 7, 64), "smaller buffer");
+    }
+
+    @Test
+    void a_request_line_longer_than_the_buffer_is_414_before_the_head_ends_however_it_is_cut() {
+        // Found by RequestParserFuzzTest: read in one go, the line's end moved the limit for the headers past the
+        // bytes there, and the head waited for more; cut before the line's end, it was refused.
+        String request = "GET /" + "a".repeat(100) + " HTTP/1.1\r\nHost: a\r\n";
+        for (int step = 1; step <= request.length(); step++) {
+            assertEquals(List.of("Invalid 414"), parse(request, step, 64), "in pieces of " + step);
+        }
     }
 
     @Test
@@ -271,6 +292,28 @@ class RequestParserTest {
         }
         String same = "POST / HTTP/1.1\r\nContent-Length: 5\r\ncontent-length:5 \r\n\r\n";
         assertEquals(List.of(same, "hello", "END"), parse(same + "hello", 1000), "the same length twice");
+    }
+
+    @Test
+    void a_folded_connection_header_is_read_joined() {
+        // Found by RequestParserFuzzTest: the tokens came from the first line alone, the headers sent from the
+        // joined value (as HAProxy reads it), so a request taken for an upgrade went without its Upgrade.
+        for (String connection : List.of("Connection: Upgrade\r\n x", "Connection: keep-alive,\r\n upgrade")) {
+            RequestHead h = head("GET /ws HTTP/1.1\r\n" + connection + "\r\nUpgrade: websocket\r\n\r\n");
+            boolean joined = connection.endsWith("upgrade");
+            assertEquals(joined, h.upgrade, connection);
+            assertEquals(joined, toServer(h, null, null, false).contains("\r\nUpgrade: websocket\r\n"), connection);
+            h.release();
+        }
+        RequestHead close = head("GET / HTTP/1.1\r\nConnection: close\r\n and more\r\n\r\n");
+        assertTrue(close.keepAlive, "\"close and more\" is no close");
+        close.release();
+        RequestHead folded = head("GET / HTTP/1.1\r\nConnection: te,\r\n close\r\n\r\n");
+        assertFalse(folded.keepAlive, "close on the folded line");
+        folded.release();
+        RequestHead expect = head("PUT / HTTP/1.1\r\nExpect: 100-continue\r\n x\r\nContent-Length: 1\r\n\r\n");
+        assertFalse(expect.expectContinue, "\"100-continue x\" is no 100-continue");
+        expect.release();
     }
 
     @Test
