@@ -470,7 +470,7 @@ final class ProxySection implements Section {
         int n = cond.size();
         if ((unless || cond.get(0).equals("if")) && n >= 5 && cond.get(1).equals("{") && cond.get(n - 1).equals("}")
                 && (cond.get(2).equals("path") || cond.get(2).equals("path_beg"))
-                && cond.subList(3, n - 1).stream().noneMatch(w -> w.startsWith("-") || w.equals("{"))) {
+                && cond.subList(3, n - 1).stream().noneMatch(w -> w.startsWith("-") || w.equals("{") || w.equals("}"))) {
             prometheus = new PathCondition(cond.get(2).equals("path_beg"), cond.subList(3, n - 1), unless);
             return;
         }

@@ -122,8 +122,9 @@ public final class BackendState {
     }
 
     /**
-     * HAProxy's process_srv_queue: while {@code server} has a free slot and somebody waits for it (in its own queue
-     * first, then in the backend's if it may serve that), the slot is taken and handed to the oldest waiter.
+     * As HAProxy's process_srv_queue: while {@code server} has a free slot and somebody waits for it (in its own
+     * queue first, then in the backend's if it may serve that), the slot is taken and handed to the oldest waiter.
+     * HAProxy takes the older of the two queues' heads; here a server's own waiters come first.
      */
     private void serve(ServerState server) {
         while (server.queue().length() > 0 || queue.length() > 0 && servesBackendQueue(server)) {
@@ -133,6 +134,15 @@ public final class BackendState {
             if (!server.queue().handNext(server) && !(servesBackendQueue(server) && queue.handNext(server))) {
                 // The waiters left meanwhile; one may have come since, which the loop's test sees.
                 server.untake();
+            }
+        }
+        if (queue.length() > 0 && !servesBackendQueue(server)) {
+            // Out of service (DOWN, maintenance, weight 0, or a backup while an active one is up): the servers that
+            // may serve the backend's queue take its waiters, a backup taking over among them.
+            for (ServerState other : servers) {
+                if (other != server && servesBackendQueue(other)) {
+                    serve(other);
+                }
             }
         }
     }
@@ -218,8 +228,10 @@ public final class BackendState {
                 server.shutdownSessions();
             }
             int requeued = server.queue().length();
-            // Those waiting for this server look for another one (HAProxy redistributes a DOWN server's queue).
+            // Those waiting for this server look for another one (HAProxy redistributes a DOWN server's queue),
+            // and the backend's queue goes to those still serving.
             server.queue().redispatchAll();
+            serve(server);
             log.warn("Server {} is DOWN, {}. {} active and {} backup servers left. {} sessions active, {} requeued, "
                     + "{} remaining in queue.", server.id(), why.reason(), count(false), count(true), active, requeued,
                     queued());

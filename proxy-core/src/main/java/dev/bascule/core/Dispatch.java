@@ -101,8 +101,22 @@ public final class Dispatch {
         assign();
     }
 
+    /** The server whose slot this dispatch holds, or null. */
     public ServerState server() {
         return server;
+    }
+
+    /**
+     * Connects again to the server whose slot it holds, keeping the slot (a request sent again after its reused
+     * connection closed: giving the slot up would put it behind every waiter).
+     */
+    public void reconnect(Stream stream, HttpRequest request) {
+        this.stream = stream;
+        this.request = request;
+        this.idle = s -> null;
+        retriesLeft = backend.config().retries();
+        connectSince = System.nanoTime();
+        connect();
     }
 
     private void assign() {
@@ -125,6 +139,8 @@ public final class Dispatch {
             enqueue(t.busy());
         } else {
             log.debug("backend {} has no server available for {}", backend.name(), stream.clientAddress());
+            // HAProxy's <NOSRV> ... SC: no server is the connection that could not be made.
+            stream.connecting();
             stream.terminate(Termination.Cause.SERVER_ABORT);
             outcome.failed("no server available");
         }
@@ -222,6 +238,7 @@ public final class Dispatch {
         if (remote == null) {
             log.warn("server {} has no port and takes the client's, but the client came over {}: closing",
                     target.id(), client.localAddress());
+            stream.connecting();
             stream.terminate(Termination.Cause.INTERNAL);
             outcome.failed("no port");
             return;

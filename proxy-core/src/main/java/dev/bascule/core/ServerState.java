@@ -122,9 +122,9 @@ public final class ServerState {
         if (state == Admin.MAINT) {
             // Those waiting for this server look for another one.
             queue.redispatchAll();
-        } else {
-            onSlotFreed.run();
         }
+        // Back in service, its slots serve the queues; out of it, the servers that take over do.
+        onSlotFreed.run();
     }
 
     /** Tells the balancer's pool when this server's usability or weight changes. */
@@ -175,7 +175,7 @@ public final class ServerState {
         onSlotFreed.run();
     }
 
-    /** Gives back a slot taken for a waiter that turned out not to be there (nobody is told). */
+    /** Gives back a slot taken for a waiter that turned out not to be there (the queues are not served again). */
     void untake() {
         served.decrementAndGet();
         onLoadChange.run();
@@ -360,10 +360,14 @@ public final class ServerState {
         return sessionRate;
     }
 
-    /** Bytes from clients to this server, and back. */
-    public void transferred(long in, long out) {
-        bytesIn.add(in);
-        bytesOut.add(out);
+    /** Bytes from clients to this server. */
+    public void bytesIn(long n) {
+        bytesIn.add(n);
+    }
+
+    /** Bytes from this server to clients. */
+    public void bytesOut(long n) {
+        bytesOut.add(n);
     }
 
     public long bytesIn() {

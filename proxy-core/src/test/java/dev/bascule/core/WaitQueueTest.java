@@ -36,9 +36,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Slots handed over at dequeue time: in order, never to a waiter that left, never stranded beside a free slot. */
 class WaitQueueTest {
     private static ServerState server(String name, int maxconn) {
+        return server(name, maxconn, false);
+    }
+
+    private static ServerState server(String name, int maxconn, boolean backup) {
         InetAddress lo = InetAddress.getLoopbackAddress();
         return new ServerState("b", new Server(name, new Source("t.cfg", 1), Address.inet("127.0.0.1", 80), 1, 1,
-                maxconn, 0, false, false, null, ServerCheck.NONE, List.of()), lo, new InetSocketAddress(lo, 80),
+                maxconn, 0, backup, false, null, ServerCheck.NONE, List.of()), lo, new InetSocketAddress(lo, 80),
                 NioSocketChannel.class);
     }
 
@@ -121,6 +125,19 @@ class WaitQueueTest {
         s.admin(ServerState.Admin.MAINT);
         assertEquals(1, r.got.size());
         assertNull(r.got.get(0), "asked to pick again");
+    }
+
+    @Test
+    void when_the_active_server_leaves_service_a_backup_takes_the_backend_queue() {
+        ServerState active = server("a", 1);
+        ServerState backup = server("bk", 0, true);
+        BackendState b = backend(active, backup);
+        assertSame(active, b.take(null, null, null).taken());
+        Recorder r = new Recorder();
+        b.enqueue(null, r.waiter);
+        assertEquals(List.of(), r.got, "the backup serves no queue while the active server is up");
+        active.admin(ServerState.Admin.MAINT);
+        assertEquals(List.of(backup), r.got);
     }
 
     /**

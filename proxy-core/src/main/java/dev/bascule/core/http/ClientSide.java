@@ -21,6 +21,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpUtil;
@@ -404,7 +405,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         response = ResponsePhase.AWAITED;
         replaying = false;
         reusedConnection = false;
-        if (!head.hasBody()) {
+        if (proxy.l7Retries && !head.hasBody()) {
             replay = head;
             replay.retain();
         }
@@ -415,21 +416,27 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         dispatch.start(stream, idleConnections(), head, persistent);
     }
 
+    private static final Function<ServerState, Channel> NO_IDLE = s -> null;
+    private static final Function<ServerState, Channel> ANY_IDLE = s -> IdlePool.take(s, false);
+    private static final Function<ServerState, Channel> PROVEN_IDLE = s -> IdlePool.take(s, true);
+    /** {@code http-reuse never}: this client's own idle connection, if the request goes to its server. */
+    private final Function<ServerState, Channel> ownIdleConnection = s -> {
+        Channel own = ownIdle;
+        if (own == null || s != ownIdleTarget) {
+            return null;
+        }
+        ownIdle = null;
+        ownIdleTarget = null;
+        return own.isActive() ? own : null;
+    };
+
     /** Which idle server connections this request may take, by {@code http-reuse}. */
     private Function<ServerState, Channel> idleConnections() {
         return switch (proxy.reuse) {
-            case NEVER -> s -> {
-                Channel own = ownIdle;
-                if (own == null || s != ownIdleTarget) {
-                    return null;
-                }
-                ownIdle = null;
-                ownIdleTarget = null;
-                return own.isActive() ? own : null;
-            };
-            case SAFE -> firstRequest ? s -> null : s -> IdlePool.take(s, false);
-            case AGGRESSIVE -> s -> IdlePool.take(s, firstRequest);
-            case ALWAYS -> s -> IdlePool.take(s, false);
+            case NEVER -> ownIdleConnection;
+            case SAFE -> firstRequest ? NO_IDLE : ANY_IDLE;
+            case AGGRESSIVE -> firstRequest ? PROVEN_IDLE : ANY_IDLE;
+            case ALWAYS -> ANY_IDLE;
         };
     }
 
@@ -527,6 +534,11 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         sessionOn = s;
         RequestHead head = pending;
         pending = null;
+        if (reused && replay == null && idempotent(head) && !head.hasBody()) {
+            // Kept while the reused connection may turn out closed by the server as the request went out.
+            replay = head;
+            replay.retain();
+        }
         serverSide.sending(head);
         ByteBuf out = head.toServer(ctx.alloc(), proxy.forwardFor, stream.clientAddress(), proxy.originalTo,
                 stream.frontendAddress(), closeServer);
@@ -543,7 +555,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
             return;
         }
         // The head was counted on the frontend when it came; the server sees it now.
-        s.transferred(headSize, 0);
+        s.bytesIn(headSize);
         if (expectContinue) {
             server.writeAndFlush(out, server.voidPromise());
         } else {
@@ -579,13 +591,20 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
      * request goes again on a new connection to the same server, once, as HAProxy does.
      */
     private boolean resentAfterReuse() {
-        if (!reusedConnection || !mayResend()) {
+        if (!reusedConnection || !mayResend() || !idempotent(replay)) {
             return false;
         }
         log.debug("{}: server {} closed a reused connection, sending the request on a new one", proxy.backend.name(),
                 target.id());
         resend(target);
         return true;
+    }
+
+    /** RFC 9110 section 9.2.2: only these may be sent again without the client asking. */
+    private static boolean idempotent(HttpRequest r) {
+        HttpMethod m = r.method();
+        return m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS || m == HttpMethod.TRACE
+                || m == HttpMethod.PUT || m == HttpMethod.DELETE;
     }
 
     private boolean mayResend() {
@@ -595,7 +614,13 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
     /** Sends {@link #replay} again on a new connection, to {@code to} (or wherever the balancer says). */
     private void resend(ServerState to) {
         Channel failed = server;
-        endTransaction();
+        // To the same server, the slot is kept: given up, it would go to the next waiter and this request behind.
+        boolean sameServer = to != null && to == dispatch.server();
+        if (sameServer) {
+            endSession();
+        } else {
+            endTransaction();
+        }
         server = null;
         target = null;
         reusedConnection = false;
@@ -603,7 +628,11 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         pending = replay;
         replay.retain();
         replaying = true;
-        dispatch.start(stream, s -> null, replay, to);
+        if (sameServer) {
+            dispatch.reconnect(stream, replay);
+        } else {
+            dispatch.start(stream, NO_IDLE, replay, to);
+        }
     }
 
     @Override
@@ -660,6 +689,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         if (code == 101) {
             response = ResponsePhase.TUNNEL;
             stream.responseStarted(code);
+            dropReplay();
             tunnel(head);
             return;
         }
@@ -673,6 +703,8 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         response = ResponsePhase.FORWARDING;
         stream.responseStarted(code);
         clientExpected();
+        // Nothing is sent again once the client has part of the answer: the kept request is not needed.
+        dropReplay();
         boolean delimitedByClose = head.closeDelimited();
         if (!head.keepAlive || delimitedByClose) {
             closeServer = true;
@@ -880,6 +912,10 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         if (dispatch != null) {
             dispatch.release();
         }
+        endSession();
+    }
+
+    private void endSession() {
         if (sessionOn != null) {
             sessionOn.sessionEnded();
             sessionOn = null;
@@ -908,6 +944,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         }
         stream.end();
         response = ResponsePhase.NONE;
+        clientExpected();
         // errorfile: the backend's page first (HAProxy's rule once a backend is chosen), then the frontend's.
         BackendState backend = proxy.backend;
         FullHttpResponse page = backend == null ? null : ErrorPages.of(backend.config().http(), code);

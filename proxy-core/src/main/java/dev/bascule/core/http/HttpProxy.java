@@ -35,6 +35,8 @@ public final class HttpProxy {
     final AddressHeader forwardFor;
     final AddressHeader originalTo;
     final HttpSettings.Reuse reuse;
+    /** {@code retry-on} has conditions on responses: bodiless requests are kept to be sent again. */
+    final boolean l7Retries;
     final RequestAnalyzer[] analyzers;
 
     public HttpProxy(FrontendState frontend, BackendState backend, Transport transport,
@@ -49,6 +51,7 @@ public final class HttpProxy {
         this.forwardFor = b.forwardFor() != null ? b.forwardFor() : f.forwardFor();
         this.originalTo = b.originalTo() != null ? b.originalTo() : f.originalTo();
         this.reuse = b.reuse();
+        this.l7Retries = backend != null && backend.config().retriesOnResponses();
         List<RequestAnalyzer> list = new ArrayList<>();
         if (f.monitorUri() != null) {
             list.add(RequestAnalyzer.MONITOR_URI);

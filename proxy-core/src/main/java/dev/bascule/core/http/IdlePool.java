@@ -28,12 +28,9 @@ final class IdlePool {
     /** HAProxy's default {@code pool-purge-delay}: connections idle for longer are closed. */
     static final long PURGE_DELAY_MS = 5000;
 
-    private record Idle(Channel channel, long sinceNanos) {
-    }
-
     /** One event loop's connections, and its purge timer while it holds any. */
     private static final class LoopPool {
-        final Map<ServerState, ArrayDeque<Idle>> byServer = new HashMap<>();
+        final Map<ServerState, ArrayDeque<Channel>> byServer = new HashMap<>();
         ScheduledFuture<?> purge;
     }
 
@@ -54,15 +51,23 @@ final class IdlePool {
      *                   requests: the server is known to keep connections)
      */
     static Channel take(ServerState server, boolean provenOnly) {
-        ArrayDeque<Idle> idle = POOLS.get().byServer.get(server);
+        ArrayDeque<Channel> idle = POOLS.get().byServer.get(server);
         if (idle == null) {
             return null;
         }
-        for (Iterator<Idle> it = idle.iterator(); it.hasNext(); ) {
-            Channel c = it.next().channel();
+        if (!provenOnly) {
+            for (Channel c; (c = idle.pollFirst()) != null; ) {
+                if (c.isActive()) {
+                    return c;
+                }
+            }
+            return null;
+        }
+        for (Iterator<Channel> it = idle.iterator(); it.hasNext(); ) {
+            Channel c = it.next();
             if (!c.isActive()) {
                 it.remove();
-            } else if (!provenOnly || ((ServerSide) c.pipeline().last()).requests() > 1) {
+            } else if (side(c).requests() > 1) {
                 it.remove();
                 return c;
             }
@@ -73,11 +78,12 @@ final class IdlePool {
     /** Keeps {@code channel} for reuse; false (and the caller closes it) when the pool is full. */
     static boolean offer(ServerState server, Channel channel) {
         LoopPool pool = POOLS.get();
-        ArrayDeque<Idle> idle = pool.byServer.computeIfAbsent(server, s -> new ArrayDeque<>());
+        ArrayDeque<Channel> idle = pool.byServer.computeIfAbsent(server, s -> new ArrayDeque<>());
         if (idle.size() >= MAX_IDLE_PER_SERVER) {
             return false;
         }
-        idle.addFirst(new Idle(channel, System.nanoTime()));
+        side(channel).idleSince(System.nanoTime());
+        idle.addFirst(channel);
         if (pool.purge == null) {
             pool.purge = channel.eventLoop().schedule(() -> purge(pool), PURGE_DELAY_MS, TimeUnit.MILLISECONDS);
         }
@@ -85,20 +91,25 @@ final class IdlePool {
     }
 
     static void remove(ServerState server, Channel channel) {
-        ArrayDeque<Idle> idle = POOLS.get().byServer.get(server);
+        ArrayDeque<Channel> idle = POOLS.get().byServer.get(server);
         if (idle != null) {
-            idle.removeIf(i -> i.channel() == channel);
+            idle.remove(channel);
         }
+    }
+
+    /** A pooled connection's handler: {@link ServerSide} ends its pipeline. */
+    private static ServerSide side(Channel c) {
+        return (ServerSide) c.pipeline().last();
     }
 
     /** Closes what has been idle for {@link #PURGE_DELAY_MS}; runs again while anything is left. */
     private static void purge(LoopPool pool) {
         long oldest = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(PURGE_DELAY_MS);
         boolean left = false;
-        for (Iterator<ArrayDeque<Idle>> servers = pool.byServer.values().iterator(); servers.hasNext(); ) {
-            ArrayDeque<Idle> idle = servers.next();
-            while (!idle.isEmpty() && idle.peekLast().sinceNanos() - oldest <= 0) {
-                idle.pollLast().channel().close();
+        for (Iterator<ArrayDeque<Channel>> servers = pool.byServer.values().iterator(); servers.hasNext(); ) {
+            ArrayDeque<Channel> idle = servers.next();
+            while (!idle.isEmpty() && side(idle.peekLast()).idleSince() - oldest <= 0) {
+                idle.pollLast().close();
             }
             if (idle.isEmpty()) {
                 servers.remove();
@@ -108,7 +119,7 @@ final class IdlePool {
         }
         pool.purge = null;
         if (left) {
-            Channel any = pool.byServer.values().iterator().next().peekFirst().channel();
+            Channel any = pool.byServer.values().iterator().next().peekFirst();
             pool.purge = any.eventLoop().schedule(() -> purge(pool), PURGE_DELAY_MS, TimeUnit.MILLISECONDS);
         }
     }

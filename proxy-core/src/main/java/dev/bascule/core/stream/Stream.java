@@ -44,8 +44,6 @@ public final class Stream {
     private final FrontendState frontend;
     private final SocketAddress client;
     private final SocketAddress local;
-    /** Wall clock at the start, for a log's accept date. */
-    private final long startMillis;
     private final long startNanos;
     private State state = State.REQUEST;
     private BackendState backend;
@@ -76,7 +74,6 @@ public final class Stream {
         this.client = client;
         this.local = local;
         this.startNanos = startNanos;
-        this.startMillis = System.currentTimeMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
     }
 
     // --- phases, in the order they happen ---
@@ -162,7 +159,7 @@ public final class Stream {
         bytesIn += n;
         frontend.bytesIn(n);
         if (server != null) {
-            server.transferred(n, 0);
+            server.bytesIn(n);
         }
     }
 
@@ -171,7 +168,7 @@ public final class Stream {
         bytesOut += n;
         frontend.bytesOut(n);
         if (server != null) {
-            server.transferred(0, n);
+            server.bytesOut(n);
         }
     }
 
@@ -239,8 +236,9 @@ public final class Stream {
         return server;
     }
 
+    /** Wall clock at the start, for a log's accept date (worked out when asked: most streams are not logged). */
     public long startMillis() {
-        return startMillis;
+        return System.currentTimeMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
     }
 
     public long bytesIn() {

@@ -38,7 +38,7 @@ class ChunkFramingFuzzTest {
     }
 
     private static FramingRun run(byte[] bytes, int[] pieces, boolean close) {
-        return new FramingRun(new RequestParser(HttpFrontendHandler.BUFSIZE, () -> { }), bytes, pieces, close,
+        return new FramingRun(new RequestParser(HttpProxy.BUFSIZE, () -> { }), bytes, pieces, close,
                 RequestParserFuzzTest::show);
     }
 

@@ -123,11 +123,11 @@ final class FramingChecks {
 
     /**
      * Whether a head the proxy sends has no more header lines than the proxy reads: the line it adds
-     * ({@code Connection}) may take a head of {@link HttpFrontendHandler#MAXHDR} lines over, which a peer reads
+     * ({@code Connection}) may take a head of {@link HttpProxy#MAXHDR} lines over, which a peer reads
      * but the proxy's own parser would refuse.
      */
     static boolean readable(String head) {
-        return head.chars().filter(c -> c == '\n').count() - 2 <= HttpFrontendHandler.MAXHDR;
+        return head.chars().filter(c -> c == '\n').count() - 2 <= HttpProxy.MAXHDR;
     }
 
     static List<String> shown(List<Part> parts) {

@@ -29,7 +29,7 @@ class RequestParserFuzzTest {
     @FuzzTest
     void requests(byte[] data) {
         FuzzInput in = FuzzInput.of(data);
-        int max = in.buffer(HttpFrontendHandler.BUFSIZE);
+        int max = in.buffer(HttpProxy.BUFSIZE);
         try (FramingRun whole = run(in, max, new int[]{in.bytes().length}, in.bytes());
              FramingRun cut = run(in, max, in.pieces(), in.bytes())) {
             assertEquals(whole.shown(), cut.shown(), () -> "in pieces of " + Arrays.toString(in.pieces()));

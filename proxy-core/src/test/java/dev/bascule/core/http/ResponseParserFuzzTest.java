@@ -26,7 +26,7 @@ class ResponseParserFuzzTest {
     @FuzzTest
     void responses(byte[] data) {
         FuzzInput in = FuzzInput.of(data);
-        int max = in.buffer(HttpFrontendHandler.BUFSIZE);
+        int max = in.buffer(HttpProxy.BUFSIZE);
         try (FramingRun whole = run(in.headRequest(), max, new int[]{in.bytes().length}, in.bytes(), in.close());
              FramingRun cut = run(in.headRequest(), max, in.pieces(), in.bytes(), in.close())) {
             assertEquals(whole.shown(), cut.shown(), () -> "in pieces of " + Arrays.toString(in.pieces()));
