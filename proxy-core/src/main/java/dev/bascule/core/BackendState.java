@@ -48,8 +48,23 @@ public final class BackendState {
         this.servers = pool.servers();
         this.balancer = balancer;
         this.timings = timings;
+        attachServers();
+    }
+
+    /** Its servers tell this backend of freed slots and count their sessions here. */
+    private void attachServers() {
         servers.forEach(s -> s.onSlotFreed(() -> serve(s)));
         servers.forEach(s -> s.backendSessionRate(sessionRate));
+    }
+
+    /**
+     * Takes its servers back after a reload that built another backend over some of them and then failed: a
+     * server holds one set of listeners, which the other backend's construction had taken.
+     */
+    void attach() {
+        pool.attach();
+        balancer.attach();
+        attachServers();
     }
 
     /**

@@ -132,9 +132,6 @@ final class Generation {
                         new InetSocketAddress(agentHost, agent.port()), engine.global().spreadChecks(), true));
             }
         }
-        if (old != null) {
-            state.adoptQueue(old);
-        }
         return state;
     }
 
@@ -155,8 +152,30 @@ final class Generation {
         }
     }
 
+    /**
+     * Takes over from {@code previous} once this generation is the current one: its replaced backends' waiters
+     * move to the backends of the same name, and the checkers it does not keep stop.
+     */
+    void takeOver(Generation previous) {
+        for (Map.Entry<String, BackendState> b : backends.entrySet()) {
+            BackendState old = previous.backends.get(b.getKey());
+            if (old != null && old != b.getValue()) {
+                b.getValue().adoptQueue(old);
+            }
+        }
+        stopReplacedChecks(previous);
+    }
+
+    /**
+     * A reload that built this generation failed before it took over: the servers it shares with {@code previous}
+     * are given back to the previous generation's backends.
+     */
+    void abandon(Generation previous) {
+        previous.backends.values().forEach(BackendState::attach);
+    }
+
     /** Stops the checkers of {@code previous} that this generation does not keep. */
-    void stopReplacedChecks(Generation previous) {
+    private void stopReplacedChecks(Generation previous) {
         previous.checkers.stream().filter(c -> !checkers.contains(c)).forEach(HealthChecker::stop);
     }
 

@@ -184,6 +184,7 @@ public final class Runtime implements AutoCloseable {
             }
         } catch (StartupException | RuntimeException e) {
             added.values().forEach(Listener::close);
+            next.abandon(old);
             throw e;
         }
         for (var it = listeners.entrySet().iterator(); it.hasNext(); ) {
@@ -199,7 +200,7 @@ public final class Runtime implements AutoCloseable {
         listeners.putAll(added);
         current = next;
         generationNumber++;
-        next.stopReplacedChecks(old);
+        next.takeOver(old);
         next.startChecks();
         return ConfigDiff.between(old.config, config).summary();
     }

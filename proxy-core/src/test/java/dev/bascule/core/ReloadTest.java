@@ -102,4 +102,25 @@ class ReloadTest {
             assertTrue(exchange(port, GET).endsWith("a"));
         }
     }
+
+    @Test
+    void after_a_failed_reload_the_old_backend_still_serves_its_queue() throws Exception {
+        int port = Loopback.freePort();
+        try (Loopback.Backend slow = new Loopback.Backend(300, "slow");
+             Loopback proxy = new Loopback(config(port, "    timeout queue 3s\n    server s1 127.0.0.1:" + slow.port()
+                     + " maxconn 1", ""));
+             java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             Socket holder = Loopback.connect(port); Socket waiter = Loopback.connect(port)) {
+            Loopback.send(holder, GET);
+            Thread.sleep(50);
+            Loopback.send(waiter, GET);
+            Thread.sleep(50);
+            // The backend changes (s2 added) and s1 is kept, but the new listener cannot bind: nothing changes.
+            assertThrows(StartupException.class, () -> proxy.runtime.reload(Loopback.parse(config(port,
+                    "    timeout queue 3s\n    server s1 127.0.0.1:" + slow.port() + " maxconn 1\n    server s2 "
+                            + "127.0.0.1:" + slow.port(), "    bind 127.0.0.1:" + taken.getLocalPort()))));
+            assertTrue(Loopback.readAll(holder).endsWith("slow"));
+            assertTrue(Loopback.readAll(waiter).startsWith("HTTP/1.1 200"), "the queued request got the freed slot");
+        }
+    }
 }

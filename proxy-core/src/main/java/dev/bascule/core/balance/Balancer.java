@@ -19,4 +19,8 @@ public interface Balancer {
      * @return the chosen server, or null when the backend has none that can take a connection
      */
     ServerState pick(ServerState avoid, SocketAddress client, HttpRequest request);
+
+    /** Asks its servers again to tell it of their load (a server holds one listener: the last to ask wins). */
+    default void attach() {
+    }
 }

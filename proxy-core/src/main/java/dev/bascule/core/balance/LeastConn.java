@@ -37,6 +37,11 @@ public final class LeastConn extends GroupBalancer {
 
     public LeastConn(ServerPool pool, boolean allBackups) {
         super(pool, allBackups);
+        attach();
+    }
+
+    @Override
+    public void attach() {
         for (ServerState s : pool.servers()) {
             s.onLoadChange(() -> moved(s));
         }

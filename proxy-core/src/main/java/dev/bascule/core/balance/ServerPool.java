@@ -16,7 +16,12 @@ public final class ServerPool {
 
     public ServerPool(List<ServerState> servers) {
         this.servers = List.copyOf(servers);
-        this.servers.forEach(s -> s.onChange(this::changed));
+        attach();
+    }
+
+    /** Asks its servers again to tell it of their changes (a failed reload gives them back to this pool). */
+    public void attach() {
+        servers.forEach(s -> s.onChange(this::changed));
     }
 
     public List<ServerState> servers() {
