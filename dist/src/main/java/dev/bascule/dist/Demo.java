@@ -41,7 +41,7 @@ final class Demo implements Callable<Integer> {
         if (!parsed.valid()) {
             return 1;
         }
-        Signals.Stop stop = Signals.awaitStop();
+        Signals signals = Signals.install();
         EventLoopGroup backendLoops = transport.newEventLoops(1, "demo-backends");
         List<DemoBackend> backends = new ArrayList<>();
         RunningProxy proxy = null;
@@ -53,7 +53,7 @@ final class Demo implements Callable<Integer> {
             }
             proxy = RunningProxy.start(parsed.config(), transport);
             printWhatToTry(parsed);
-            stop.await();
+            signals.awaitStop();
             return 0;
         } catch (StartupException e) {
             log.error(e.getMessage());

@@ -65,13 +65,19 @@ public final class Main implements Callable<Integer> {
     @Option(names = "-q", description = "Quiet mode: only warnings and alerts.")
     boolean quiet;
 
-    @Option(names = "-sf", arity = "1..*", paramLabel = "<pid>",
-            description = "Old processes to soft-stop once started (parsed; the handover comes with hot reload).")
+    // No pid at all is allowed, as HAProxy allows it: "-sf $(cat pidfile)" before the first start.
+    @Option(names = "-sf", arity = "0..*", paramLabel = "<pid>",
+            description = "Old processes to take the listening sockets from and soft-stop (SIGUSR1) once serving.")
     List<Long> softStopPids = new ArrayList<>();
 
-    @Option(names = "-st", arity = "1..*", paramLabel = "<pid>",
-            description = "Old processes to hard-stop once started (parsed; the handover comes with hot reload).")
+    @Option(names = "-st", arity = "0..*", paramLabel = "<pid>",
+            description = "Old processes to take the listening sockets from and stop (SIGTERM) once serving.")
     List<Long> hardStopPids = new ArrayList<>();
+
+    @Option(names = "-x", paramLabel = "<socket>",
+            description = "The old process's stats socket (with 'expose-fd listeners') to take the listening "
+                    + "sockets from.")
+    Path socketsFrom;
 
     @Option(names = "-v", description = "Show the version.")
     boolean version;
@@ -199,10 +205,6 @@ public final class Main implements Callable<Integer> {
     }
 
     private void noteAcceptedOnly() {
-        if (!softStopPids.isEmpty() || !hardStopPids.isEmpty()) {
-            log.warn("-sf/-st: handing over from an old process is not supported yet; old process(es) {} are "
-                    + "left running", softStopPids.isEmpty() ? hardStopPids : softStopPids);
-        }
         if (masterWorker || masterSocket != null) {
             log.info("-W/-S: master-worker mode is not supported yet; running as a single process");
         }
@@ -234,12 +236,14 @@ public final class Main implements Callable<Integer> {
     }
 
     private int serve(Config config, Path pid, List<Path> files) throws InterruptedException {
-        Signals.Stop stop = Signals.awaitStop();
+        Signals signals = Signals.install();
         Transport transport = Transport.select(noEpoll || config.global().noepoll());
         log.debug("Using {} polling system.", transport.name());
+        List<Long> oldPids = new ArrayList<>(softStopPids);
+        oldPids.addAll(hardStopPids);
         RunningProxy proxy;
         try {
-            proxy = RunningProxy.start(config, transport);
+            proxy = RunningProxy.start(config, transport, Handoff.receive(socketsFrom, oldPids), true);
         } catch (StartupException e) {
             log.error(e.getMessage());
             return 1;
@@ -251,8 +255,8 @@ public final class Main implements Callable<Integer> {
         if (daemonReadyFile != null) {
             Daemon.ready(daemonReadyFile);
         }
-        String signal = stop.await();
-        log.info("Received {}: closing listeners and exiting.", signal);
+        Handoff.stopOld(softStopPids, hardStopPids);
+        awaitEnd(signals, proxy, config.global().hardStopAfter());
         proxy.close();
         if (pidfile != null) {
             pidfile.remove();
@@ -260,4 +264,44 @@ public final class Main implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * Serves until SIGTERM or SIGINT, or until a soft stop (SIGUSR1) has seen the last connection close or
+     * {@code hard-stop-after} pass. SIGTTOU and SIGTTIN pause and resume the listeners meanwhile.
+     */
+    private static void awaitEnd(Signals signals, RunningProxy proxy, long hardStopAfterMs)
+            throws InterruptedException {
+        Runtime runtime = proxy.runtime();
+        Long hardStopAt = null;
+        while (true) {
+            Signals.Received r = signals.next(runtime.stopping() ? 50 : 1000);
+            if (r == null) {
+                if (runtime.stopping() && runtime.connections() == 0) {
+                    log.info("Soft stop complete: no connection left, exiting.");
+                    return;
+                }
+                if (hardStopAt != null && System.nanoTime() - hardStopAt > 0) {
+                    log.warn("soft-stop running for too long, performing a hard-stop ({} connection(s) closed).",
+                            runtime.connections());
+                    return;
+                }
+                continue;
+            }
+            switch (r.event()) {
+                case STOP -> {
+                    log.info("Received {}: closing listeners and exiting.", r.signal());
+                    return;
+                }
+                case SOFT_STOP -> {
+                    log.info("Received {}: soft stop, {} connection(s) to finish{}.", r.signal(),
+                            runtime.connections(), hardStopAfterMs > 0 ? " within " + hardStopAfterMs + " ms" : "");
+                    proxy.softStop();
+                    if (hardStopAfterMs > 0) {
+                        hardStopAt = System.nanoTime() + hardStopAfterMs * 1_000_000;
+                    }
+                }
+                case PAUSE -> runtime.accepting(false);
+                case RESUME -> runtime.accepting(true);
+            }
+        }
+    }
 }

@@ -25,9 +25,12 @@ final class PidFile {
         return pidFile;
     }
 
+    /** Unless a process that took over has written its own pid there since (-sf). */
     void remove() {
         try {
-            Files.deleteIfExists(path);
+            if (Files.readString(path).trim().equals(Long.toString(ProcessHandle.current().pid()))) {
+                Files.deleteIfExists(path);
+            }
         } catch (IOException e) {
             // Nothing better to do while exiting; a stale pid file is what HAProxy leaves too.
         }

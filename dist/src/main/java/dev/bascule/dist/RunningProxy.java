@@ -4,6 +4,7 @@ import dev.bascule.config.model.Config;
 import dev.bascule.core.Runtime;
 import dev.bascule.core.StartupException;
 import dev.bascule.core.Transport;
+import dev.bascule.core.handoff.InheritedSockets;
 import dev.bascule.stats.StatsApplets;
 import dev.bascule.stats.StatsSocket;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -14,7 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The proxy as the launcher and the demo run it: the runtime with its applets, and its stats sockets. */
+/**
+ * The proxy as the launcher and the demo run it: the runtime with its applets, its stats sockets, and (where
+ * sockets can be passed) the handoff socket a process replacing this one takes the listeners from.
+ */
 final class RunningProxy implements AutoCloseable {
     private final Runtime runtime;
     private final List<StatsSocket> sockets;
@@ -26,18 +30,33 @@ final class RunningProxy implements AutoCloseable {
         this.statsLoops = statsLoops;
     }
 
-    /** Starts everything the config asks for; nothing stays open if a part fails. */
     static RunningProxy start(Config config, Transport transport) throws StartupException {
+        return start(config, transport, InheritedSockets.none(), false);
+    }
+
+    /**
+     * Starts everything the config asks for; nothing stays open if a part fails.
+     *
+     * @param inherited the listening sockets of the process being replaced; closed here once this one listens
+     * @param handoff   whether to serve this process's listening sockets to the one that will replace it
+     */
+    static RunningProxy start(Config config, Transport transport, InheritedSockets inherited, boolean handoff)
+            throws StartupException {
         List<StatsSocket> sockets = new ArrayList<>();
-        EventLoopGroup statsLoops = config.global().statsSockets().isEmpty() ? null
+        boolean handoffSocket = handoff && transport.passesSockets();
+        EventLoopGroup statsLoops = config.global().statsSockets().isEmpty() && !handoffSocket ? null
                 : transport.newEventLoops(1, "stats");
         Runtime runtime;
-        try {
+        try (inherited) {
             // The sockets open before the proxies listen: a script that sees a proxy's port finds its socket too.
             runtime = Runtime.start(config, transport, new StatsApplets(),
-                    new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), r -> {
+                    new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), inherited, r -> {
                         for (var s : config.global().statsSockets()) {
                             sockets.add(StatsSocket.start(s, r, transport, statsLoops));
+                        }
+                        if (handoffSocket) {
+                            sockets.add(StatsSocket.handoff(Handoff.socketPath(ProcessHandle.current().pid()), r,
+                                    transport, statsLoops));
                         }
                     });
         } catch (StartupException | RuntimeException e) {
@@ -52,6 +71,16 @@ final class RunningProxy implements AutoCloseable {
 
     Runtime runtime() {
         return runtime;
+    }
+
+    /**
+     * Stops accepting, on the proxies and the stats sockets (HAProxy's soft stop closes its CLI too); the
+     * connections in flight go on until {@link #close}.
+     */
+    void softStop() {
+        runtime.softStop();
+        sockets.forEach(StatsSocket::close);
+        sockets.clear();
     }
 
     @Override

@@ -95,7 +95,7 @@ final class Addresses {
         if (text.startsWith("unix@") || text.startsWith("/")) {
             String path = text.startsWith("/") ? text : text.substring("unix@".length());
             return path.isEmpty() ? failed(diag, source, "'" + owner + "' : 'unix@' needs a socket path")
-                    : new Address(Address.Family.UNIX, null, -1, path, -1);
+                    : Address.unix(path);
         }
         if (text.startsWith("abns@")) {
             String name = text.substring("abns@".length());

@@ -27,6 +27,9 @@ final class GlobalSection implements Section {
             supported("node", "3.1", 1, "<name>", (g, l) -> g.node = l.word(1)),
             supported("noepoll", "3.2", 0, "", (g, l) -> g.noepoll = true),
             supported("pidfile", "3.1", 1, "<pidfile>", (g, l) -> g.pidfile = l.word(1)),
+            supported("hard-stop-after", "3.1", 1, "<time>", GlobalSection::hardStopAfter),
+            supported("master-worker", "3.1", 0, "[no-exit-on-failure]", (g, l) -> g.masterWorker = true),
+            supported("noreuseport", "3.2", 0, "", (g, l) -> g.reusePort = false),
             supported("spread-checks", "3.2", 1, "<0..50, in percent>", (g, l) -> g.spreadChecks = g.integer(l, 0,
                     50, g.spreadChecks)),
             new Keyword<>("nbproc", "", Support.LEGACY, "3.1", 1, "<number>", (g, l) -> g.diag.warning(l.source(),
@@ -45,7 +48,6 @@ final class GlobalSection implements Section {
             pending("grace", "3.1", 1, "<time>"), pending("h1-accept-payload-with-any-method", "3.1", 0, ""),
             pending("h1-case-adjust", "3.1", 2, "<from> <to>"), pending("h1-case-adjust-file", "3.1", 1, "<file>"),
             pending("h2-workaround-bogus-websocket-clients", "3.1", 0, ""),
-            pending("hard-stop-after", "3.1", 1, "<time>"),
             pending("httpclient.resolvers.disabled", "3.1", 1, "on|off"),
             pending("httpclient.resolvers.id", "3.1", 1, "<resolvers id>"),
             pending("httpclient.resolvers.prefer", "3.1", 1, "ipv4|ipv6"),
@@ -56,7 +58,7 @@ final class GlobalSection implements Section {
             pending("log", "3.1", 1, "<target> [len <length>] [format <format>] <facility> [<level>]"),
             pending("log-send-hostname", "3.1", 0, ""), pending("log-tag", "3.1", 1, "<string>"),
             pending("lua-load", "3.1", 1, "<file>"), pending("lua-load-per-thread", "3.1", 1, "<file>"),
-            pending("lua-prepend-path", "3.1", 1, "<string>"), pending("master-worker", "3.1", 0, ""),
+            pending("lua-prepend-path", "3.1", 1, "<string>"),
             pending("max-spread-checks", "3.2", 1, "<time>"), pending("maxcompcpuusage", "3.2", 1, "<number>"),
             pending("maxcomprate", "3.2", 1, "<number>"), pending("maxconnrate", "3.2", 1, "<number>"),
             pending("maxpipes", "3.2", 1, "<number>"), pending("maxsessrate", "3.2", 1, "<number>"),
@@ -65,7 +67,7 @@ final class GlobalSection implements Section {
             pending("no-memory-trimming", "3.2", 0, ""),
             pending("noevports", "3.2", 0, ""), pending("nogetaddrinfo", "3.2", 0, ""),
             pending("nokqueue", "3.2", 0, ""), pending("nopoll", "3.2", 0, ""),
-            pending("noreuseport", "3.2", 0, ""), pending("nosplice", "3.2", 0, ""),
+            pending("nosplice", "3.2", 0, ""),
             pending("numa-cpu-mapping", "3.1", 0, ""), pending("pp2-never-send-local", "3.1", 0, ""),
             pending("presetenv", "3.1", 2, "<name> <value>"), pending("profiling.memory", "3.2", 1, "on|off"),
             pending("profiling.tasks", "3.2", 1, "auto|on|off"), pending("quiet", "3.3", 0, ""),
@@ -106,6 +108,9 @@ final class GlobalSection implements Section {
     private int spreadChecks;
     private String node;
     private String description;
+    private long hardStopAfter;
+    private boolean reusePort = true;
+    private boolean masterWorker;
     private final List<StatsSocket> statsSockets = new ArrayList<>();
     private final List<Directive> unimplemented = new ArrayList<>();
 
@@ -164,11 +169,20 @@ final class GlobalSection implements Section {
         }
         String level = "admin";
         String mode = null;
+        boolean exposeFd = false;
         List<String> rest = new ArrayList<>();
         for (int i = 3; i < line.size(); i++) {
             String opt = line.word(i);
             String value = line.word(i + 1);
-            if (opt.equals("level") || opt.equals("mode")) {
+            if (opt.equals("expose-fd")) {
+                if (!"listeners".equals(value)) {
+                    g.diag.alert(line.source(), "'stats socket' : 'expose-fd' expects 'listeners', got "
+                            + (value == null ? "nothing" : "'" + value + "'"));
+                    return;
+                }
+                exposeFd = true;
+                i++;
+            } else if (opt.equals("level") || opt.equals("mode")) {
                 if (value == null) {
                     g.diag.alert(line.source(), "'stats socket' : '" + opt + "' expects a value");
                     return;
@@ -204,7 +218,15 @@ final class GlobalSection implements Section {
             options.forEach(o -> g.diag.warning(line.source(), "stats socket option '" + o.option().name()
                     + "' is parsed but not implemented yet; it has no effect"));
         }
-        g.statsSockets.add(new StatsSocket(line.source(), at.get(0).address(), level, mode));
+        g.statsSockets.add(new StatsSocket(line.source(), at.get(0).address(), level, mode, exposeFd));
+    }
+
+    private static void hardStopAfter(GlobalSection g, Line line) {
+        try {
+            g.hardStopAfter = TimeValue.parseMillis(line.word(1));
+        } catch (IllegalArgumentException e) {
+            g.diag.alert(line.source(), "'hard-stop-after' : " + e.getMessage());
+        }
     }
 
     private int integer(Line line, int min, int max, int current) {
@@ -240,6 +262,6 @@ final class GlobalSection implements Section {
 
     Global build() {
         return new Global(maxconn, nbthread, daemon, pidfile, noepoll, spreadChecks, node, description, statsSockets,
-                unimplemented);
+                hardStopAfter, reusePort, masterWorker, unimplemented);
     }
 }

@@ -32,6 +32,7 @@ public final class FrontendState {
     private final RateCounter processRate;
     /** Told of every stream that ends, on its event loop (the traffic log's seam, and tests'). */
     private final AtomicReference<Consumer<Stream>> streamEnded;
+    private volatile boolean stopping;
 
     /**
      * @param processRate the whole process's connection rate, which this frontend's connections add to
@@ -95,6 +96,15 @@ public final class FrontendState {
         if (c != null) {
             c.accept(stream);
         }
+    }
+
+    /** The process is soft-stopping: HTTP clients are asked to close at their next response. */
+    void stopping() {
+        stopping = true;
+    }
+
+    public boolean isStopping() {
+        return stopping;
     }
 
     public RateCounter sessionRate() {

@@ -3,6 +3,7 @@ package dev.bascule.core;
 import dev.bascule.config.model.Address;
 import dev.bascule.config.model.Bind;
 import dev.bascule.config.model.Frontend;
+import dev.bascule.core.handoff.InheritedSockets;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -10,11 +11,12 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ServerChannelRecvByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.unix.UnixChannel;
 
 import java.io.IOException;
 import java.net.SocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -28,10 +30,10 @@ final class Listener {
     private static final int DEFAULT_BACKLOG = 1024;
 
     private final Channel channel;
-    private final Path socketFile;
+    private final SocketFile socketFile;
     private final AtomicReference<FrontendSetup> setup;
 
-    private Listener(Channel channel, Path socketFile, AtomicReference<FrontendSetup> setup) {
+    private Listener(Channel channel, SocketFile socketFile, AtomicReference<FrontendSetup> setup) {
         this.channel = channel;
         this.socketFile = socketFile;
         this.setup = setup;
@@ -42,17 +44,33 @@ final class Listener {
         setup.set(next);
     }
 
-    static Listener bind(FrontendSetup first, Bind bind, EventLoopGroup loops, Transport transport)
-            throws StartupException {
+    /**
+     * @param inherited the old process's sockets: one bound to this address is adopted instead of binding anew
+     * @param reusePort SO_REUSEPORT on a new TCP socket, so that a new process can bind beside this one
+     */
+    static Listener bind(FrontendSetup first, Bind bind, EventLoopGroup loops, Transport transport,
+                         InheritedSockets inherited, boolean reusePort) throws StartupException {
         Frontend frontend = first.state.config();
         Address address = bind.address();
         boolean tcp = address.family() == Address.Family.INET || address.family() == Address.Family.FD;
         SocketAddress bindAddress = address.family() == Address.Family.FD ? null : transport.bindAddress(address);
         AtomicReference<FrontendSetup> setup = new AtomicReference<>(first);
+        int backlog = frontend.maxconn() > 0 ? frontend.maxconn() : DEFAULT_BACKLOG;
+        Path socketPath = address.family() == Address.Family.UNIX ? Path.of(address.path()) : null;
+        OptionalInt adopted = bindAddress == null ? OptionalInt.empty() : inherited.take(bindAddress);
+        if (adopted.isEmpty() && socketPath != null && transport.passesSockets()) {
+            SocketFile.replaceStale(socketPath);
+            try {
+                adopted = OptionalInt.of(transport.listenUnix(address, backlog));
+            } catch (IOException e) {
+                throw cannotBind(frontend, e, address);
+            }
+        }
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops)
-                .channelFactory(transport.listener(address, bindAddress))
-                .option(ChannelOption.SO_BACKLOG, frontend.maxconn() > 0 ? frontend.maxconn() : DEFAULT_BACKLOG)
+                .channelFactory(adopted.isPresent() ? transport.adopted(address, adopted.getAsInt())
+                        : transport.listener(address, bindAddress))
+                .option(ChannelOption.SO_BACKLOG, backlog)
                 .handler(new AcceptGate(first.state))
                 .childOption(ChannelOption.AUTO_READ, first.autoRead())
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
@@ -67,6 +85,9 @@ final class Listener {
         if (tcp) {
             // Netty sets TCP_NODELAY on accepted sockets by default: setting it again costs a system call each.
             bootstrap.option(ChannelOption.SO_REUSEADDR, true);
+            if (reusePort && address.family() == Address.Family.INET) {
+                transport.reusePort(bootstrap);
+            }
         }
         if (address.family() != Address.Family.FD) {
             // Up to HAProxy's tune.maxaccept new clients per turn of the loop. Left to its "maybe more data" guess,
@@ -77,40 +98,49 @@ final class Listener {
             bootstrap.option(ChannelOption.RCVBUF_ALLOCATOR, new ServerChannelRecvByteBufAllocator()
                     .respectMaybeMoreData(false).maxMessagesPerRead(MAX_ACCEPT));
         }
-        Path socketFile = address.family() == Address.Family.UNIX ? Path.of(address.path()) : null;
         ChannelFuture bound;
-        if (address.family() == Address.Family.FD) {
+        if (address.family() == Address.Family.FD || adopted.isPresent()) {
             // Already bound and listening: only start accepting on it.
             bound = bootstrap.register().awaitUninterruptibly();
         } else {
-            removeStaleSocket(socketFile);
+            if (socketPath != null) {
+                SocketFile.replaceStale(socketPath);
+            }
             bound = bootstrap.bind(bindAddress).awaitUninterruptibly();
         }
         if (!bound.isSuccess()) {
-            throw new StartupException("Starting frontend " + frontend.name() + ": cannot bind socket ("
-                    + SocketErrors.describe(bound.cause()) + ") [" + address + "]");
+            throw cannotBind(frontend, bound.cause(), address);
         }
-        return new Listener(bound.channel(), socketFile, setup);
+        return new Listener(bound.channel(), socketPath == null ? null : SocketFile.bound(socketPath), setup);
     }
 
-    /** A Unix socket left by an earlier run would make bind fail; HAProxy replaces it too. */
-    private static void removeStaleSocket(Path socketFile) throws StartupException {
-        if (socketFile == null) {
-            return;
-        }
-        try {
-            if (Files.exists(socketFile) && !Files.isRegularFile(socketFile) && !Files.isDirectory(socketFile)) {
-                Files.delete(socketFile);
-            }
-        } catch (IOException e) {
-            throw new StartupException("cannot replace the old socket " + socketFile + ": " + e.getMessage());
-        }
+    private static StartupException cannotBind(Frontend frontend, Throwable cause, Address address) {
+        return new StartupException("Starting frontend " + frontend.name() + ": cannot bind socket ("
+                + SocketErrors.describe(cause) + ") [" + address + "]");
+    }
+
+    /** The listening socket itself, for a new process to take over; -1 when it has none (Java NIO). */
+    int fd() {
+        return channel instanceof UnixChannel u ? u.fd().intValue() : -1;
+    }
+
+    /** Stops or resumes accepting: new clients wait in the kernel's backlog meanwhile (SIGTTOU, SIGTTIN). */
+    void accepting(boolean on) {
+        channel.config().setAutoRead(on);
+    }
+
+    /**
+     * Closes this process's socket but leaves a Unix socket's file: on a soft stop the new process listens
+     * there now, on the same socket or on one it bound at that path.
+     */
+    ChannelFuture release() {
+        return channel.close();
     }
 
     ChannelFuture close() {
         return channel.close().addListener(f -> {
             if (socketFile != null) {
-                Files.deleteIfExists(socketFile);
+                socketFile.remove();
             }
         });
     }

@@ -4,6 +4,7 @@ import dev.bascule.config.diff.ConfigDiff;
 import dev.bascule.config.model.Bind;
 import dev.bascule.config.model.Config;
 import dev.bascule.config.model.Global;
+import dev.bascule.core.handoff.InheritedSockets;
 import dev.bascule.core.stream.Stream;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -40,6 +41,8 @@ public final class Runtime implements AutoCloseable {
     private final AtomicReference<Consumer<Stream>> streamEnded = new AtomicReference<>();
     private final MeterRegistry registry;
     private volatile Generation current;
+    /** Set once by {@link #softStop}: the listeners are closed and the process waits for its connections. */
+    private volatile boolean stopping;
     /** Re-reads the configuration and reloads (the launcher's), for the runtime API's {@code reload}. */
     private volatile java.util.function.Supplier<String> reloader = () -> "Reload is not available here.";
     /** Counts the generations: 1 for the one started with, one more per applied reload. */
@@ -112,7 +115,7 @@ public final class Runtime implements AutoCloseable {
     /** @param registry where the session timers go (the stats module exposes it to Prometheus) */
     public static Runtime start(Config config, Transport transport, Applets applets, MeterRegistry registry)
             throws StartupException {
-        return start(config, transport, applets, registry, r -> {
+        return start(config, transport, applets, registry, InheritedSockets.none(), r -> {
         });
     }
 
@@ -122,11 +125,14 @@ public final class Runtime implements AutoCloseable {
     }
 
     /**
+     * @param inherited       the listening sockets of the process this one replaces: those whose address the
+     *                        config binds are adopted, the others closed once every listener is up
      * @param beforeListening runs once every proxy and server exists, before the first listener binds, so that
      *                        whoever sees a proxy's port open also finds what it started
      */
     public static Runtime start(Config config, Transport transport, Applets applets, MeterRegistry registry,
-                                BeforeListening beforeListening) throws StartupException {
+                                InheritedSockets inherited, BeforeListening beforeListening)
+            throws StartupException {
         int threads = config.global().nbthread() > 0 ? config.global().nbthread()
                 : java.lang.Runtime.getRuntime().availableProcessors();
         Runtime runtime = new Runtime(transport.newEventLoops(threads, "bascule"), threads, config.global(),
@@ -138,7 +144,8 @@ public final class Runtime implements AutoCloseable {
             beforeListening.start(runtime);
             for (FrontendSetup f : first.frontends.values()) {
                 for (Bind bind : f.state.config().binds()) {
-                    runtime.listeners.put(listenerKey(f, bind), Listener.bind(f, bind, runtime.loops, transport));
+                    runtime.listeners.put(listenerKey(f, bind), Listener.bind(f, bind, runtime.loops, transport,
+                            inherited, config.global().reusePort()));
                 }
                 log.info("Proxy {} started.", f.state.name());
             }
@@ -165,6 +172,9 @@ public final class Runtime implements AutoCloseable {
      * @throws StartupException when the new config cannot be applied; the old one still serves, untouched
      */
     public synchronized String reload(Config config) throws StartupException {
+        if (stopping) {
+            throw new StartupException("the process is stopping (its listeners are closed)");
+        }
         Generation old = current;
         Generation next = Generation.build(config, this, old);
         Map<String, Listener> added = new LinkedHashMap<>();
@@ -179,7 +189,8 @@ public final class Runtime implements AutoCloseable {
                 if (!listeners.containsKey(k.getKey())) {
                     Bind bind = k.getValue().state.config().binds().stream()
                             .filter(b -> listenerKey(k.getValue(), b).equals(k.getKey())).findFirst().orElseThrow();
-                    added.put(k.getKey(), Listener.bind(k.getValue(), bind, loops, transport));
+                    added.put(k.getKey(), Listener.bind(k.getValue(), bind, loops, transport,
+                            InheritedSockets.none(), global.reusePort()));
                 }
             }
         } catch (StartupException | RuntimeException e) {
@@ -239,6 +250,48 @@ public final class Runtime implements AutoCloseable {
 
     public List<BackendState> backends() {
         return List.copyOf(current.backends.values());
+    }
+
+    /**
+     * HAProxy's soft stop (SIGUSR1, as a new process started with {@code -sf} sends it): stops accepting (a Unix
+     * socket's file stays, for the new process listens there), lets the streams in flight finish, and asks HTTP
+     * clients to close at their next response ({@code Connection: close}). Idempotent.
+     */
+    public synchronized void softStop() {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        for (FrontendSetup f : current.frontends.values()) {
+            f.state.stopping();
+            log.info("Stopping frontend {} in 0 ms.", f.state.name());
+        }
+        for (Listener l : listeners.values()) {
+            l.release().awaitUninterruptibly();
+        }
+        listeners.clear();
+    }
+
+    public boolean stopping() {
+        return stopping;
+    }
+
+    /** Connections open on every frontend (the global {@code maxconn}'s count): a soft stop ends at 0. */
+    public int connections() {
+        return globalLimiter.current();
+    }
+
+    /** Pauses or resumes accepting on every listener (SIGTTOU, SIGTTIN); the sockets stay bound. */
+    public synchronized void accepting(boolean on) {
+        listeners.values().forEach(l -> l.accepting(on));
+        for (FrontendSetup f : current.frontends.values()) {
+            log.info(on ? "Resuming frontend {}." : "Pausing frontend {}.", f.state.name());
+        }
+    }
+
+    /** The listening sockets' file descriptors, for a new process that takes them over ({@code _getsocks}). */
+    public synchronized List<Integer> listeningFds() {
+        return listeners.values().stream().map(Listener::fd).filter(fd -> fd >= 0).toList();
     }
 
     public long uptimeMillis() {

@@ -1,6 +1,7 @@
 package dev.bascule.core;
 
 import dev.bascule.config.model.Address;
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.EventLoopGroup;
@@ -9,6 +10,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ReflectiveChannelFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
@@ -16,15 +18,19 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.channel.unix.Socket;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
+import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 
@@ -84,6 +90,44 @@ public final class Transport {
                 requireEpoll(address);
                 return () -> new EpollServerSocketChannel(address.fd());
         }
+    }
+
+    /** Adopts a listening socket received from the process being replaced (epoll only: NIO cannot receive one). */
+    public ChannelFactory<ServerChannel> adopted(Address address, int fd) {
+        return address.family() == Address.Family.INET ? () -> new EpollServerSocketChannel(fd)
+                : () -> new EpollServerDomainSocketChannel(fd, true);
+    }
+
+    /**
+     * Binds and listens on a Unix socket outside Netty, for {@link #adopted}: Netty's own bind would unlink the
+     * path when the channel closes, and after a handoff the path is the new process's.
+     *
+     * @return the listening socket's file descriptor
+     */
+    public int listenUnix(Address address, int backlog) throws IOException {
+        Socket s = Socket.newSocketDomain();
+        try {
+            s.bind(socketAddress(address, null));
+            s.listen(backlog);
+            return s.intValue();
+        } catch (IOException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    /** SO_REUSEPORT, as HAProxy sets it on every TCP listener unless {@code noreuseport}. */
+    public void reusePort(ServerBootstrap bootstrap) {
+        if (epoll) {
+            bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
+        } else {
+            bootstrap.option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true);
+        }
+    }
+
+    /** Whether listening sockets can be passed to another process here (they are file descriptors with epoll). */
+    public boolean passesSockets() {
+        return epoll;
     }
 
     /** The channel type that connects to a server at this address. */

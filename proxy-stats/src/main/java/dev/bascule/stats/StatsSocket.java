@@ -2,11 +2,15 @@ package dev.bascule.stats;
 
 import dev.bascule.config.model.Address;
 import dev.bascule.core.Runtime;
+import dev.bascule.core.SocketFile;
 import dev.bascule.core.StartupException;
 import dev.bascule.core.Transport;
+import dev.bascule.core.handoff.InheritedSockets;
+import dev.bascule.core.handoff.ListenerExport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -22,8 +26,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * A {@code stats socket}: the runtime API on a Unix socket or a TCP address, as HAProxy serves it. A client
@@ -32,11 +38,13 @@ import java.util.Set;
  */
 public final class StatsSocket implements AutoCloseable {
     private static final int MAX_LINE = 64 * 1024;
+    /** Netty's default for a listening socket (SOMAXCONN's usual value). */
+    private static final int BACKLOG = 4096;
 
     private final Channel channel;
-    private final Path socketFile;
+    private final SocketFile socketFile;
 
-    private StatsSocket(Channel channel, Path socketFile) {
+    private StatsSocket(Channel channel, SocketFile socketFile) {
         this.channel = channel;
         this.socketFile = socketFile;
     }
@@ -45,41 +53,68 @@ public final class StatsSocket implements AutoCloseable {
                                     Transport transport, EventLoopGroup loops) throws StartupException {
         RuntimeApi api = new RuntimeApi(runtime);
         RuntimeApi.Level level = RuntimeApi.Level.valueOf(config.level().toUpperCase(Locale.ROOT));
-        Address a = config.address();
+        Supplier<List<Integer>> listeners = config.exposeFdListeners() && level == RuntimeApi.Level.ADMIN
+                ? runtime::listeningFds : null;
+        return bind(config.address(), config.mode(), transport, loops, () -> new Session(api, level, listeners));
+    }
+
+    /**
+     * The socket a new process started with {@code -sf} (or the master) asks for this one's listening sockets:
+     * it answers {@link InheritedSockets#COMMAND} only, as {@code expose-fd listeners} does, readable by this user
+     * only.
+     */
+    public static StatsSocket handoff(Path path, Runtime runtime, Transport transport, EventLoopGroup loops)
+            throws StartupException {
+        return bind(Address.unix(path.toString()), "600", transport, loops, () -> new Handoff(runtime));
+    }
+
+    private static StatsSocket bind(Address a, String mode, Transport transport, EventLoopGroup loops,
+                                    Supplier<ChannelHandler> session) throws StartupException {
         Path file = a.family() == Address.Family.UNIX ? Path.of(a.path()) : null;
-        try {
-            if (file != null && Files.exists(file) && !Files.isRegularFile(file)) {
-                Files.delete(file);
+        int fd = -1;
+        if (file != null) {
+            SocketFile.replaceStale(file);
+            if (transport.passesSockets()) {
+                try {
+                    fd = transport.listenUnix(a, BACKLOG);
+                } catch (IOException e) {
+                    throw cannotBind(e, a);
+                }
             }
-        } catch (IOException e) {
-            throw new StartupException("stats socket: cannot replace " + file + ": " + e.getMessage());
         }
         SocketAddress bindAddress = transport.bindAddress(a);
-        var bound = new ServerBootstrap()
+        ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops)
-                .channelFactory(transport.listener(a, bindAddress))
+                .channelFactory(fd >= 0 ? transport.adopted(a, fd) : transport.listener(a, bindAddress))
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         ch.pipeline().addLast(new LineBasedFrameDecoder(MAX_LINE),
-                                new StringDecoder(StandardCharsets.UTF_8), new Session(api, level));
+                                new StringDecoder(StandardCharsets.UTF_8), session.get());
                     }
-                })
-                .bind(bindAddress)
-                .awaitUninterruptibly();
-        if (!bound.isSuccess()) {
-            throw new StartupException("Starting stats socket: cannot bind socket (" + bound.cause().getMessage()
-                    + ") [" + a + "]");
+                });
+        if (a.family() == Address.Family.INET) {
+            // A new process started with -sf binds its stats socket beside this one's, as HAProxy does.
+            transport.reusePort(bootstrap);
         }
-        if (file != null && config.mode() != null) {
+        var bound = (fd >= 0 ? bootstrap.register() : bootstrap.bind(bindAddress)).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            throw cannotBind(bound.cause(), a);
+        }
+        if (file != null && mode != null) {
             try {
-                Files.setPosixFilePermissions(file, permissions(config.mode()));
+                Files.setPosixFilePermissions(file, permissions(mode));
             } catch (IOException e) {
-                throw new StartupException("stats socket: cannot set mode " + config.mode() + " on " + file + ": "
+                throw new StartupException("stats socket: cannot set mode " + mode + " on " + file + ": "
                         + e.getMessage());
             }
         }
-        return new StatsSocket(bound.channel(), file);
+        return new StatsSocket(bound.channel(), file == null ? null : SocketFile.bound(file));
+    }
+
+    private static StartupException cannotBind(Throwable cause, Address a) {
+        return new StartupException("Starting stats socket: cannot bind socket (" + cause.getMessage() + ") [" + a
+                + "]");
     }
 
     private static Set<PosixFilePermission> permissions(String octal) {
@@ -101,16 +136,23 @@ public final class StatsSocket implements AutoCloseable {
     private static final class Session extends SimpleChannelInboundHandler<String> {
         private final RuntimeApi api;
         private final RuntimeApi.Level level;
+        /** With {@code expose-fd listeners} at level admin: the listening sockets to pass; null otherwise. */
+        private final Supplier<List<Integer>> listeners;
         private boolean interactive;
 
-        Session(RuntimeApi api, RuntimeApi.Level level) {
+        Session(RuntimeApi api, RuntimeApi.Level level, Supplier<List<Integer>> listeners) {
             this.api = api;
             this.level = level;
+            this.listeners = listeners;
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, String line) {
             String command = line.trim();
+            if (command.equals(InheritedSockets.COMMAND) && listeners != null) {
+                ListenerExport.send(ctx.channel(), listeners.get());
+                return;
+            }
             if (command.equals("prompt")) {
                 interactive = !interactive;
                 if (interactive) {
@@ -143,15 +185,34 @@ public final class StatsSocket implements AutoCloseable {
         }
     }
 
+    /** The handoff socket's only answer. */
+    private static final class Handoff extends SimpleChannelInboundHandler<String> {
+        private final Runtime runtime;
+
+        Handoff(Runtime runtime) {
+            this.runtime = runtime;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, String line) {
+            if (line.trim().equals(InheritedSockets.COMMAND)) {
+                ListenerExport.send(ctx.channel(), runtime.listeningFds());
+            } else {
+                ctx.close();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+
     @Override
     public void close() {
         channel.close().awaitUninterruptibly();
         if (socketFile != null) {
-            try {
-                Files.deleteIfExists(socketFile);
-            } catch (IOException ignored) {
-                // exiting anyway
-            }
+            socketFile.remove();
         }
     }
 }

@@ -35,7 +35,7 @@ class StatsSocketTest {
 
     private static dev.bascule.config.model.StatsSocket socket(int port, String level) {
         return new dev.bascule.config.model.StatsSocket(new Source("t.cfg", 1), Address.inet("127.0.0.1", port),
-                level, null);
+                level, null, false);
     }
 
     @AfterAll

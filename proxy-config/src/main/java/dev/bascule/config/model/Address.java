@@ -21,6 +21,10 @@ public record Address(Family family, String host, int port, String path, int fd)
         return new Address(Family.INET, host, port, null, -1);
     }
 
+    public static Address unix(String path) {
+        return new Address(Family.UNIX, null, -1, path, -1);
+    }
+
     @Override
     public String toString() {
         return switch (family) {

@@ -366,7 +366,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         headSize = head.size();
         stream.bytesIn(headSize);
         clientHttp11 = head.protocolVersion() == HttpVersion.HTTP_1_1;
-        closeClient = !head.keepAlive || proxy.mode == ConnectionMode.CLOSE;
+        closeClient = !head.keepAlive || proxy.mode == ConnectionMode.CLOSE || proxy.frontend.isStopping();
         for (RequestAnalyzer a : proxy.analyzers) {
             if (a.analyze(this, head)) {
                 return;
@@ -710,6 +710,8 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
             closeServer = true;
             closeClient |= delimitedByClose;
         }
+        // A soft stop that came while the request was on its way: this answer is the connection's last.
+        closeClient |= proxy.frontend.isStopping();
         ServerState s = target;
         ByteBuf out = head.toClient(ctx.alloc(), !closeClient, clientHttp11,
                 cookies == null ? null : r -> cookies.responseArrived(r, s));
