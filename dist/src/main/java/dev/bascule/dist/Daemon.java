@@ -31,9 +31,7 @@ final class Daemon {
         if (new File("/usr/bin/setsid").canExecute()) {
             command.add("/usr/bin/setsid");
         }
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(thisJvm());
         Arrays.stream(args).filter(a -> !a.equals("-D")).forEach(command::add);
         command.addAll(List.of("--daemon-child", ready.toString()));
         Process child = new ProcessBuilder(command)
@@ -63,13 +61,27 @@ final class Daemon {
         }
     }
 
-    /** In the child: tells the launcher it is serving, then stops writing to the launcher's output file. */
-    static void ready(Path readyFile) {
+    /** The command that starts {@link Main} in a JVM like this one (the daemon's child, the master's workers). */
+    static List<String> thisJvm() {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        return command;
+    }
+
+    /** Tells whoever started this process that it serves: the file it waits for appears. */
+    static void signalReady(Path readyFile) {
         try {
             Files.createFile(readyFile);
         } catch (IOException e) {
             throw new IllegalStateException("cannot signal readiness through " + readyFile, e);
         }
+    }
+
+    /** In the child: tells the launcher it is serving, then stops writing to the launcher's output file. */
+    static void ready(Path readyFile) {
+        signalReady(readyFile);
         PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
         System.setOut(nowhere);
         System.setErr(nowhere);

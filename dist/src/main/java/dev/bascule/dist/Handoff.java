@@ -1,5 +1,6 @@
 package dev.bascule.dist;
 
+import dev.bascule.core.SocketErrors;
 import dev.bascule.core.handoff.InheritedSockets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +42,7 @@ final class Handoff {
                 return got;
             } catch (IOException e) {
                 log.warn("Failed to get the sockets from the old process through {} ({}): binding anew beside it.",
-                        p, e.getMessage());
+                        p, SocketErrors.describe(e));
             }
         }
         return InheritedSockets.none();

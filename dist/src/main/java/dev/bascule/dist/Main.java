@@ -16,9 +16,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** The {@code bascule} command: HAProxy's command line, so existing scripts and units work unchanged. */
@@ -94,11 +96,25 @@ public final class Main implements Callable<Integer> {
     @Option(names = "-dM", description = "Memory poisoning (accepted; the JVM zeroes memory already).")
     boolean memoryPoisoning;
 
-    @Option(names = {"-W", "-Ws"}, description = "Master-worker mode (accepted; Bascule runs one process).")
+    @Option(names = "-W", description = "Master-worker mode: a master process starts the worker that serves and "
+            + "replaces it on each reload (SIGUSR2, SIGHUP).")
     boolean masterWorker;
 
-    @Option(names = "-S", paramLabel = "<socket>", description = "Master CLI socket (accepted; not served yet).")
+    @Option(names = "-Ws", description = "Master-worker mode with systemd's notifications (Type=notify).")
+    boolean masterWorkerSystemd;
+
+    @Option(names = "-S", paramLabel = "<bind>[,mode,<octal>]",
+            description = "The master CLI: show proc, reload, @<n> or @!<pid> <command> for a worker.")
     String masterSocket;
+
+    @Option(names = "--worker-of", hidden = true, paramLabel = "<master pid>")
+    Long workerOf;
+
+    @Option(names = "--worker-ready", hidden = true, paramLabel = "<readyfile>")
+    Path workerReadyFile;
+
+    @Option(names = "--worker-cli", hidden = true, paramLabel = "<socket>")
+    Path workerCli;
 
     @Option(names = "--daemon-child", hidden = true, paramLabel = "<readyfile>")
     Path daemonReadyFile;
@@ -163,11 +179,15 @@ public final class Main implements Callable<Integer> {
             }
             return 0;
         }
-        noteAcceptedOnly();
         boolean detach = (daemon || config.global().daemon()) && !foreground && !debug && daemonReadyFile == null;
-        Path pid = pidFile != null ? pidFile : config.global().pidfile() == null ? null : Path.of(config.global().pidfile());
+        // A worker's master writes the pid file, with its own pid, as HAProxy's does.
+        Path pid = workerOf != null ? null : pidFile != null ? pidFile
+                : config.global().pidfile() == null ? null : Path.of(config.global().pidfile());
         if (detach) {
             return Daemon.spawn(ARGS);
+        }
+        if ((masterWorker || masterWorkerSystemd || config.global().masterWorker()) && workerOf == null) {
+            return runMaster(pid, files);
         }
         return serve(config, pid, files);
     }
@@ -204,12 +224,6 @@ public final class Main implements Callable<Integer> {
         return result.config();
     }
 
-    private void noteAcceptedOnly() {
-        if (masterWorker || masterSocket != null) {
-            log.info("-W/-S: master-worker mode is not supported yet; running as a single process");
-        }
-    }
-
     /**
      * Re-reads the files the process started with and applies them in place (SIGHUP, SIGUSR2, the runtime API's
      * {@code reload}). A config with errors, or one that cannot be applied, changes nothing: the errors are
@@ -243,7 +257,7 @@ public final class Main implements Callable<Integer> {
         oldPids.addAll(hardStopPids);
         RunningProxy proxy;
         try {
-            proxy = RunningProxy.start(config, transport, Handoff.receive(socketsFrom, oldPids), true);
+            proxy = RunningProxy.start(config, transport, Handoff.receive(socketsFrom, oldPids), true, workerCli);
         } catch (StartupException e) {
             log.error(e.getMessage());
             return 1;
@@ -256,7 +270,10 @@ public final class Main implements Callable<Integer> {
             Daemon.ready(daemonReadyFile);
         }
         Handoff.stopOld(softStopPids, hardStopPids);
-        awaitEnd(signals, proxy, config.global().hardStopAfter());
+        if (workerReadyFile != null) {
+            Daemon.signalReady(workerReadyFile);
+        }
+        awaitEnd(signals, proxy, config.global().hardStopAfter(), workerOf);
         proxy.close();
         if (pidfile != null) {
             pidfile.remove();
@@ -266,14 +283,19 @@ public final class Main implements Callable<Integer> {
 
     /**
      * Serves until SIGTERM or SIGINT, or until a soft stop (SIGUSR1) has seen the last connection close or
-     * {@code hard-stop-after} pass. SIGTTOU and SIGTTIN pause and resume the listeners meanwhile.
+     * {@code hard-stop-after} pass. SIGTTOU and SIGTTIN pause and resume the listeners meanwhile. A worker also
+     * stops when its master is gone, as HAProxy's do.
      */
-    private static void awaitEnd(Signals signals, RunningProxy proxy, long hardStopAfterMs)
+    private static void awaitEnd(Signals signals, RunningProxy proxy, long hardStopAfterMs, Long master)
             throws InterruptedException {
         Runtime runtime = proxy.runtime();
         Long hardStopAt = null;
         while (true) {
             Signals.Received r = signals.next(runtime.stopping() ? 50 : 1000);
+            if (master != null && ProcessHandle.of(master).map(p -> !p.isAlive()).orElse(true)) {
+                log.warn("The master process {} is gone: exiting.", master);
+                return;
+            }
             if (r == null) {
                 if (runtime.stopping() && runtime.connections() == 0) {
                     log.info("Soft stop complete: no connection left, exiting.");
@@ -301,7 +323,54 @@ public final class Main implements Callable<Integer> {
                 }
                 case PAUSE -> runtime.accepting(false);
                 case RESUME -> runtime.accepting(true);
+                case RELOAD -> throw new IllegalStateException("reloads run on their own thread here");
             }
         }
+    }
+
+    /**
+     * Master-worker mode: the master writes its pid (as HAProxy's does), serves the master CLI, and runs workers
+     * on the same files with the same flags.
+     */
+    private int runMaster(Path pid, List<Path> files) throws InterruptedException {
+        Signals signals = Signals.install().queueReloads();
+        List<String> workerArgs = new ArrayList<>(List.of("-db"));
+        files.forEach(f -> workerArgs.addAll(List.of("-f", f.toAbsolutePath().toString())));
+        for (var flag : List.of(Map.entry(noEpoll, "-de"), Map.entry(quiet, "-q"), Map.entry(verbose, "-V"),
+                Map.entry(debug, "-d"))) {
+            if (flag.getKey()) {
+                workerArgs.add(flag.getValue());
+            }
+        }
+        Master master = new Master(workerArgs, () -> load(files) != null,
+                SystemdNotify.fromEnvironment(masterWorkerSystemd), signals);
+        MasterCli cli;
+        try {
+            cli = masterSocket == null ? null : MasterCli.start(masterSocket, master);
+        } catch (IOException | RuntimeException e) {
+            log.error("Cannot start the master CLI on '{}': {}", masterSocket, e.getMessage());
+            return 1;
+        }
+        List<String> handoff = new ArrayList<>();
+        for (var pids : List.of(Map.entry("-sf", softStopPids), Map.entry("-st", hardStopPids))) {
+            if (!pids.getValue().isEmpty()) {
+                handoff.add(pids.getKey());
+                pids.getValue().forEach(p -> handoff.add(String.valueOf(p)));
+            }
+        }
+        PidFile[] pidfile = new PidFile[1];
+        int status = master.run(handoff, () -> {
+            pidfile[0] = pid == null ? null : PidFile.write(pid);
+            if (daemonReadyFile != null) {
+                Daemon.ready(daemonReadyFile);
+            }
+        });
+        if (cli != null) {
+            cli.close();
+        }
+        if (pidfile[0] != null) {
+            pidfile[0].remove();
+        }
+        return status;
     }
 }

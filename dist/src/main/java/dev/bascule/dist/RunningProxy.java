@@ -1,6 +1,8 @@
 package dev.bascule.dist;
 
+import dev.bascule.config.model.Address;
 import dev.bascule.config.model.Config;
+import dev.bascule.config.model.Source;
 import dev.bascule.core.Runtime;
 import dev.bascule.core.StartupException;
 import dev.bascule.core.Transport;
@@ -11,6 +13,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.EventLoopGroup;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +34,7 @@ final class RunningProxy implements AutoCloseable {
     }
 
     static RunningProxy start(Config config, Transport transport) throws StartupException {
-        return start(config, transport, InheritedSockets.none(), false);
+        return start(config, transport, InheritedSockets.none(), false, null);
     }
 
     /**
@@ -39,13 +42,14 @@ final class RunningProxy implements AutoCloseable {
      *
      * @param inherited the listening sockets of the process being replaced; closed here once this one listens
      * @param handoff   whether to serve this process's listening sockets to the one that will replace it
+     * @param masterCli where a worker serves its runtime API to its master's CLI, or null
      */
-    static RunningProxy start(Config config, Transport transport, InheritedSockets inherited, boolean handoff)
-            throws StartupException {
+    static RunningProxy start(Config config, Transport transport, InheritedSockets inherited, boolean handoff,
+                              Path masterCli) throws StartupException {
         List<StatsSocket> sockets = new ArrayList<>();
         boolean handoffSocket = handoff && transport.passesSockets();
-        EventLoopGroup statsLoops = config.global().statsSockets().isEmpty() && !handoffSocket ? null
-                : transport.newEventLoops(1, "stats");
+        EventLoopGroup statsLoops = config.global().statsSockets().isEmpty() && !handoffSocket && masterCli == null
+                ? null : transport.newEventLoops(1, "stats");
         Runtime runtime;
         try (inherited) {
             // The sockets open before the proxies listen: a script that sees a proxy's port finds its socket too.
@@ -53,6 +57,11 @@ final class RunningProxy implements AutoCloseable {
                     new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), inherited, r -> {
                         for (var s : config.global().statsSockets()) {
                             sockets.add(StatsSocket.start(s, r, transport, statsLoops));
+                        }
+                        if (masterCli != null) {
+                            sockets.add(StatsSocket.start(new dev.bascule.config.model.StatsSocket(
+                                    new Source("master CLI", 0), Address.unix(masterCli.toString()), "admin", "600",
+                                    false), r, transport, statsLoops));
                         }
                         if (handoffSocket) {
                             sockets.add(StatsSocket.handoff(Handoff.socketPath(ProcessHandle.current().pid()), r,

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class Signals {
     enum Event {
-        STOP, SOFT_STOP, PAUSE, RESUME
+        STOP, SOFT_STOP, PAUSE, RESUME, RELOAD
     }
 
     /** What arrived, and which signal said it. */
@@ -37,6 +37,18 @@ final class Signals {
         return s;
     }
 
+    /** In the master: SIGHUP and SIGUSR2 are queued like the others, and reload by starting a new worker. */
+    Signals queueReloads() {
+        on("HUP", Event.RELOAD);
+        on("USR2", Event.RELOAD);
+        return this;
+    }
+
+    /** Queues an event that did not come as a signal (the master CLI's {@code reload}). */
+    void post(Event event, String origin) {
+        queue.add(new Received(event, origin));
+    }
+
     private void on(String name, Event event) {
         Signal.handle(new Signal(name), sig -> queue.add(new Received(event, "SIG" + name)));
     }
@@ -55,6 +67,7 @@ final class Signals {
         return r.signal();
     }
 
+    /** In a worker or a single process: SIGHUP and SIGUSR2 reload in place, on the JVM's signal thread. */
     static void onReload(Runnable reload) {
         for (String name : new String[] {"HUP", "USR2"}) {
             Signal.handle(new Signal(name), s -> reload.run());

@@ -44,8 +44,27 @@ final class Bascule implements AutoCloseable {
     /** Starts {@code bin/bascule args...} in {@code dir}, with extra environment such as JAVA_OPTS. */
     static Bascule start(Path dir, Map<String, String> env, String... args) throws IOException {
         List<String> command = new ArrayList<>();
-        command.add(HOME.resolve("bin/bascule").toAbsolutePath().toString());
+        command.add(launcher());
         command.addAll(List.of(args));
+        return start(dir, env, command);
+    }
+
+    /**
+     * Runs an operator's command line with {@code sh -c}, {@code bascule} standing for this distribution's
+     * launcher ({@code bascule -f cfg -p pid -sf $(cat pid)}); the shell execs it, so {@link #pid} is the proxy's.
+     */
+    static Bascule shell(Path dir, String commandLine) throws IOException {
+        if (!commandLine.startsWith("bascule ")) {
+            throw new IllegalArgumentException("a command line that starts bascule: " + commandLine);
+        }
+        return start(dir, Map.of(), List.of("sh", "-c", "exec " + launcher() + commandLine.substring(7)));
+    }
+
+    private static String launcher() {
+        return HOME.resolve("bin/bascule").toAbsolutePath().toString();
+    }
+
+    private static Bascule start(Path dir, Map<String, String> env, List<String> command) throws IOException {
         Path out = dir.resolve("stdout.txt");
         Path err = dir.resolve("stderr.txt");
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
@@ -150,6 +169,14 @@ final class Bascule implements AutoCloseable {
 
     long pid() {
         return process.pid();
+    }
+
+    /** Sends a signal by name ({@code HUP}, {@code USR1}, ...) with kill(1). */
+    void signal(String name) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(pid())).start();
+        if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new AssertionError("kill -" + name + " " + pid() + " failed");
+        }
     }
 
     String stdout() throws IOException {

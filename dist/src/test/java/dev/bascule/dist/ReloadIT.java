@@ -2,19 +2,11 @@ package dev.bascule.dist;
 
 import org.junit.jupiter.api.Test;
 
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -46,86 +38,14 @@ class ReloadIT {
                 withS2 ? "    server s2 127.0.0.1:" + s2 : "");
     }
 
-    /** Clients until told to stop (bounded by the caller): new connections and one kept-alive, counting failures. */
-    private static final class Load implements AutoCloseable {
-        final AtomicInteger ok = new AtomicInteger();
-        final Queue<String> failures = new ConcurrentLinkedQueue<>();
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final Thread fresh;
-        private final Thread kept;
-
-        Load(int port) {
-            fresh = new Thread(() -> {
-                while (running.get()) {
-                    try (Socket s = connect(port)) {
-                        exchange(s, "close");
-                    } catch (Exception e) {
-                        failures.add("new connection: " + e);
-                    }
-                }
-            });
-            kept = new Thread(() -> {
-                while (running.get()) {
-                    try (Socket s = connect(port)) {
-                        for (int i = 0; i < 50 && running.get(); i++) {
-                            exchange(s, "keep-alive");
-                        }
-                    } catch (Exception e) {
-                        failures.add("kept-alive: " + e);
-                    }
-                }
-            });
-            fresh.start();
-            kept.start();
-        }
-
-        private static Socket connect(int port) throws Exception {
-            Socket s = new Socket();
-            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
-            s.setSoTimeout(5000);
-            return s;
-        }
-
-        /** One request and its whole response (Content-Length framed, as the test servers answer). */
-        private void exchange(Socket s, String connection) throws Exception {
-            OutputStream out = s.getOutputStream();
-            out.write(("GET /load HTTP/1.1\r\nHost: r\r\nConnection: " + connection + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            InputStream in = s.getInputStream();
-            StringBuilder head = new StringBuilder();
-            while (!head.toString().endsWith("\r\n\r\n")) {
-                int b = in.read();
-                if (b < 0) {
-                    throw new java.io.EOFException("closed after " + head.length() + " bytes of head");
-                }
-                head.append((char) b);
-            }
-            String h = head.toString();
-            if (!h.startsWith("HTTP/1.1 200")) {
-                throw new AssertionError(h.lines().findFirst().orElse(""));
-            }
-            int length = Integer.parseInt(h.replaceAll("(?s).*Content-Length: (\\d+).*", "$1"));
-            in.readNBytes(length);
-            ok.incrementAndGet();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            running.set(false);
-            fresh.join(10_000);
-            kept.join(10_000);
-        }
-    }
-
     private static int reloads(Bascule proxy) throws Exception {
         return (int) proxy.stderr().lines().filter(l -> l.contains("Reload")).count();
     }
 
     /** Sends SIGHUP and waits for the reload's log line (applied or refused). */
-    private static String hup(Bascule proxy) throws Exception {
+    static String hup(Bascule proxy) throws Exception {
         int before = reloads(proxy);
-        Process kill = new ProcessBuilder("kill", "-HUP", String.valueOf(proxy.pid())).start();
-        assertTrue(kill.waitFor(5, TimeUnit.SECONDS) && kill.exitValue() == 0);
+        proxy.signal("HUP");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (reloads(proxy) == before) {
             assertTrue(System.nanoTime() < deadline, "no reload logged within 10 s:\n" + proxy.stderr());
@@ -144,7 +64,7 @@ class ReloadIT {
             int extra = Ports.free();
             int api = Ports.free();
             Path cfg = Bascule.writeConfig("reload", config(port, extra, api, s1.port(), s2.port(), false, 1));
-            try (Bascule proxy = Bascule.serve(cfg, port); Load load = new Load(port)) {
+            try (Bascule proxy = Bascule.serve(cfg, port); ClientLoad load = ClientLoad.http(port)) {
                 Thread.sleep(300);
                 for (int i = 0; i < 10; i++) {
                     boolean withS2 = i % 2 == 0;

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -47,6 +48,9 @@ public final class InheritedSockets implements AutoCloseable {
     public static InheritedSockets fetch(Path socket) throws IOException {
         if (!Epoll.isAvailable()) {
             throw new IOException("receiving sockets needs the epoll polling system");
+        }
+        if (!Files.exists(socket)) {
+            throw new IOException("no such socket");
         }
         Map<SocketAddress, Integer> received = new LinkedHashMap<>();
         Socket s = Socket.newSocketDomain();

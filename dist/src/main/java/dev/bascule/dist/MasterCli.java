@@ -1,0 +1,216 @@
+package dev.bascule.dist;
+
+import dev.bascule.config.Version;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The master CLI ({@code -S <address>[,mode,<octal>]}): {@code show proc}, {@code reload}, and any worker's
+ * runtime API through {@code @<n> <command>} (the n-th current worker, 1 being the one serving) or
+ * {@code @!<pid> <command>}, as doc/management.txt describes HAProxy's. Few clients and short answers: a thread
+ * per client, away from every event loop.
+ */
+final class MasterCli implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(MasterCli.class);
+
+    private final ServerSocketChannel server;
+    private final Path file;
+    private final Master master;
+
+    private MasterCli(ServerSocketChannel server, Path file, Master master) {
+        this.server = server;
+        this.file = file;
+        this.master = master;
+    }
+
+    static MasterCli start(String spec, Master master) throws IOException {
+        String[] parts = spec.split(",");
+        String address = parts[0];
+        ServerSocketChannel server;
+        Path file = null;
+        if (address.startsWith("/") || address.startsWith("unix@")) {
+            file = Path.of(address.startsWith("unix@") ? address.substring(5) : address);
+            Files.deleteIfExists(file);
+            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            server.bind(UnixDomainSocketAddress.of(file));
+            for (int i = 1; i + 1 < parts.length; i += 2) {
+                if (parts[i].equals("mode")) {
+                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(rwx(parts[i + 1])));
+                }
+            }
+        } else {
+            String hostPort = address.startsWith("ipv4@") ? address.substring(5) : address;
+            int colon = hostPort.lastIndexOf(':');
+            server = ServerSocketChannel.open();
+            server.bind(new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon
+                    + 1))));
+        }
+        MasterCli cli = new MasterCli(server, file, master);
+        Thread acceptor = new Thread(cli::accept, "master-cli");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        return cli;
+    }
+
+    private static String rwx(String octal) {
+        int mode = Integer.parseInt(octal, 8);
+        StringBuilder s = new StringBuilder();
+        for (int shift = 6; shift >= 0; shift -= 3) {
+            int bits = mode >> shift;
+            s.append((bits & 4) != 0 ? 'r' : '-').append((bits & 2) != 0 ? 'w' : '-').append((bits & 1) != 0 ? 'x'
+                    : '-');
+        }
+        return s.toString();
+    }
+
+    private void accept() {
+        while (server.isOpen()) {
+            try {
+                SocketChannel client = server.accept();
+                Thread t = new Thread(() -> serve(client), "master-cli-client");
+                t.setDaemon(true);
+                t.start();
+            } catch (IOException e) {
+                if (server.isOpen()) {
+                    log.warn("master CLI: {}", e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** One command per line; one-shot unless the client asks for {@code prompt}, as the stats socket. */
+    private void serve(SocketChannel client) {
+        try (client; BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(client),
+                StandardCharsets.UTF_8)); OutputStream out = Channels.newOutputStream(client)) {
+            boolean interactive = false;
+            for (String line; (line = in.readLine()) != null; ) {
+                String command = line.trim();
+                if (command.equals("quit")) {
+                    return;
+                }
+                if (command.equals("prompt")) {
+                    interactive = !interactive;
+                    out.write((interactive ? "\nmaster> " : "").getBytes(StandardCharsets.UTF_8));
+                    continue;
+                }
+                out.write(answer(command).getBytes(StandardCharsets.UTF_8));
+                if (!interactive || command.equals("reload")) {
+                    return;
+                }
+                out.write("\nmaster> ".getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            // the client went away
+        }
+    }
+
+    String answer(String command) {
+        if (command.equals("show proc")) {
+            return showProc();
+        }
+        if (command.equals("reload")) {
+            master.requestReload();
+            return "";
+        }
+        if (command.startsWith("@")) {
+            int space = command.indexOf(' ');
+            String target = space < 0 ? command.substring(1) : command.substring(1, space);
+            Master.Worker w = worker(target);
+            if (w == null) {
+                return "Can't find the target CLI!\n";
+            }
+            return forward(w, space < 0 ? "" : command.substring(space + 1));
+        }
+        return """
+                Unknown command. Please enter one of the following commands only :
+                  help           : this message
+                  prompt         : toggle interactive mode with prompt
+                  quit           : disconnect
+                  show proc      : show processes status
+                  reload         : reload haproxy
+                  @<relative pid> : send a command to the <relative pid> process
+                  @!<pid>         : send a command to the <pid> process
+                """;
+    }
+
+    /** {@code 1} the current worker; {@code !pid} any worker, current or old. */
+    private Master.Worker worker(String target) {
+        List<Master.Worker> all = new ArrayList<>();
+        all.add(master.current());
+        all.addAll(master.oldWorkers());
+        if (target.startsWith("!")) {
+            return all.stream().filter(w -> String.valueOf(w.pid()).equals(target.substring(1))).findFirst()
+                    .orElse(null);
+        }
+        return target.equals("1") ? master.current() : null;
+    }
+
+    private static String forward(Master.Worker w, String command) {
+        try (SocketChannel s = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            SocketAddress at = UnixDomainSocketAddress.of(w.cli());
+            s.connect(at);
+            s.write(ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.UTF_8)));
+            return new String(Channels.newInputStream(s).readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "Can't connect to the target CLI! (" + e.getMessage() + ")\n";
+        }
+    }
+
+    private String showProc() {
+        String version = Version.BASCULE;
+        StringBuilder s = new StringBuilder(row("#<PID>", "<type>", "<reloads>", "<uptime>", "<version>"));
+        long now = System.currentTimeMillis();
+        s.append(row(String.valueOf(ProcessHandle.current().pid()), "master", master.reloads() + " [failed: 0]",
+                uptime(now - master.startedMillis()), version));
+        s.append("# workers\n");
+        Master.Worker c = master.current();
+        s.append(row(String.valueOf(c.pid()), "worker", String.valueOf(master.reloads() - (c.number() - 1)),
+                uptime(now - c.startedMillis()), version));
+        s.append("# old workers\n");
+        for (Master.Worker w : master.oldWorkers()) {
+            s.append(row(String.valueOf(w.pid()), "worker", String.valueOf(master.reloads() - (w.number() - 1)),
+                    uptime(now - w.startedMillis()), version));
+        }
+        return s.append("# programs\n\n").toString();
+    }
+
+    private static String row(String pid, String type, String reloads, String uptime, String version) {
+        return String.format("%-15s %-15s %-15s %-15s %s%n", pid, type, reloads, uptime, version);
+    }
+
+    private static String uptime(long millis) {
+        long s = millis / 1000;
+        return String.format("%dd%02dh%02dm%02ds", s / 86400, s / 3600 % 24, s / 60 % 60, s % 60);
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close();
+            if (file != null) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException ignored) {
+            // exiting anyway
+        }
+    }
+}
