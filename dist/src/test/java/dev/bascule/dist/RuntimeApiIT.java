@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RuntimeApiIT {
     /** Runs {@code echo command | socat stdio <address>} and returns the answer. */
     static String socat(String address, String command) throws Exception {
-        Process p = new ProcessBuilder(Tools.require("socat"), "stdio", address).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(Tools.require("socat"), "-t", "5", "stdio", address).redirectErrorStream(true).start();
         p.getOutputStream().write((command + "\n").getBytes(StandardCharsets.UTF_8));
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
