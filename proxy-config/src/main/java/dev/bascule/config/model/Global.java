@@ -7,13 +7,25 @@ import java.util.List;
  * "one thread per core"); {@code pidfile} is null when not set; {@code noepoll} asks for Java NIO;
  * {@code spreadChecks} is {@code spread-checks} in percent (0 when not set); {@code node} and
  * {@code description} name the process on the stats page and in {@code show info} (null when not set: the host
- * name, no description).
+ * name, no description). {@code serverStateBase} and {@code serverStateFile} are the directory relative state
+ * file names are read from and the file {@code load-server-state-from-file global} reads (null when not set).
  */
 public record Global(int maxconn, int nbthread, boolean daemon, String pidfile, boolean noepoll,
-                     int spreadChecks, String node, String description, List<StatsSocket> statsSockets,
-                     List<Directive> unimplemented) {
+                     int spreadChecks, String node, String description, String serverStateBase,
+                     String serverStateFile, List<StatsSocket> statsSockets, List<Directive> unimplemented) {
     public Global {
         statsSockets = List.copyOf(statsSockets);
         unimplemented = List.copyOf(unimplemented);
+    }
+
+    /**
+     * Where a server state file named {@code name} is: as written when it starts with '/' or without
+     * {@code server-state-base} (then from the current directory), else in that directory, as HAProxy joins them.
+     */
+    public String serverStatePath(String name) {
+        if (name.startsWith("/") || serverStateBase == null) {
+            return name;
+        }
+        return serverStateBase.endsWith("/") ? serverStateBase + name : serverStateBase + "/" + name;
     }
 }
