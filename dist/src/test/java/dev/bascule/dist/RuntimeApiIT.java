@@ -29,9 +29,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** An operator reads and drives Bascule through its stats socket, with socat as with HAProxy. */
 class RuntimeApiIT {
-    /** Runs {@code echo command | socat stdio <address>} and returns the answer. */
+    /**
+     * Runs {@code echo command | socat -t 10 stdio <address>} and returns the answer. socat gives up half a second
+     * after its input ends by default, less than a cold process may take for its first answer; the socket closes
+     * once it has answered, so waiting longer costs nothing.
+     */
     static String socat(String address, String command) throws Exception {
-        Process p = new ProcessBuilder(Tools.require("socat"), "-t", "5", "stdio", address).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(Tools.require("socat"), "-t", "10", "stdio", address).redirectErrorStream(true)
+                .start();
         p.getOutputStream().write((command + "\n").getBytes(StandardCharsets.UTF_8));
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -5,6 +5,7 @@ import dev.bascule.config.model.Config;
 import dev.bascule.config.model.Directive;
 import dev.bascule.config.model.Frontend;
 import dev.bascule.config.model.Global;
+import dev.bascule.config.model.LoadServerState;
 import dev.bascule.config.model.Source;
 
 import java.io.IOException;
@@ -40,6 +41,11 @@ public final class ConfigParser {
     private final List<NamedSection> otherSections = new ArrayList<>();
     private ProxySection lastDefaults;
     private Section current;
+    /**
+     * How many proxies were declared before the global section's first {@code stats} line, or -1 without one:
+     * there HAProxy creates its GLOBAL proxy (the stats socket's), whose id 0 takes a turn in the numbering.
+     */
+    private int statsProxyAt = -1;
 
     /** One open {@code .if} block: whether its enclosing text is active, and whether a branch was taken. */
     private record Block(Source source, boolean parentActive, boolean taken, boolean active) {
@@ -207,6 +213,9 @@ public final class ConfigParser {
             diag.alert(line.source(), "unknown keyword '" + kw + "' out of section; a config starts with a "
                     + "section such as 'global', 'defaults', 'frontend', 'backend' or 'listen'");
         } else {
+            if (current == global && kw.equals("stats") && statsProxyAt < 0) {
+                statsProxyAt = proxies.size();
+            }
             current.keyword(line);
         }
     }
@@ -264,9 +273,12 @@ public final class ConfigParser {
         Map<String, Frontend> frontends = new LinkedHashMap<>();
         Map<String, Backend> backends = new LinkedHashMap<>();
         Map<String, ProxySection> sections = new HashMap<>();
-        for (ProxySection p : proxies) {
-            Frontend f = p.kind.frontend() ? p.frontend() : null;
-            Backend b = p.kind.backend() ? p.backend() : null;
+        Global g = global.build();
+        List<Integer> ids = proxyIds();
+        for (int i = 0; i < proxies.size(); i++) {
+            ProxySection p = proxies.get(i);
+            Frontend f = p.kind.frontend() ? p.frontend(ids.get(i)) : null;
+            Backend b = p.kind.backend() ? p.backend(ids.get(i)) : null;
             if (f != null) {
                 unique(p, frontends.containsKey(p.name), "frontend", sections.get("f:" + p.name));
                 frontends.put(p.name, f);
@@ -277,6 +289,7 @@ public final class ConfigParser {
                 backends.put(p.name, b);
                 sections.put("b:" + p.name, p);
                 p.checkBackend(b);
+                checkServerState(p, b, g);
             }
             missingTimeouts(p, f, b);
         }
@@ -285,7 +298,6 @@ public final class ConfigParser {
         }
         StartupChecks startup = new StartupChecks(diag, resolver);
         backends.values().forEach(startup::servers);
-        Global g = global.build();
         startup.epollAddresses(g, frontends.values(), backends.values());
         if (diag.hasAlerts()) {
             return new ParseResult(null, diag.all());
@@ -293,6 +305,37 @@ public final class ConfigParser {
         Config config = new Config(g, List.copyOf(frontends.values()), List.copyOf(backends.values()),
                 otherSections.stream().map(NamedSection::build).toList());
         return new ParseResult(config, diag.all());
+    }
+
+    /** Each proxy's id, in declaration order; a forced one used twice is an alert at its second {@code id} line. */
+    private List<Integer> proxyIds() {
+        Map<Integer, ProxySection> forced = new HashMap<>();
+        List<Integer> given = new ArrayList<>();
+        for (ProxySection p : proxies) {
+            ProxySection first = p.forcedId == 0 ? null : forced.putIfAbsent(p.forcedId, p);
+            if (first != null) {
+                diag.alert(p.idSource, p.kind.word() + " '" + p.name + "' reuses the id " + p.forcedId + " of "
+                        + first.kind.word() + " '" + first.name + "' (declared at " + first.idSource + "); give each "
+                        + "proxy its own id");
+            }
+            given.add(p.forcedId == 0 ? null : p.forcedId);
+        }
+        if (statsProxyAt < 0) {
+            return AutomaticIds.assign(given);
+        }
+        given.add(statsProxyAt, 0);
+        List<Integer> ids = new ArrayList<>(AutomaticIds.assign(given));
+        ids.remove(statsProxyAt);
+        return ids;
+    }
+
+    /** HAProxy's warning for a backend told to read a global state file that the global section does not name. */
+    private void checkServerState(ProxySection p, Backend b, Global g) {
+        if (b.loadServerStateFromFile() == LoadServerState.GLOBAL && g.serverStateFile() == null) {
+            diag.warning(p.loadServerStateSource(), "backend '" + b.name() + "' : 'load-server-state-from-file "
+                    + "global' reads the global 'server-state-file', which is not set; add 'server-state-file "
+                    + "<file>' to the global section");
+        }
     }
 
     private void unique(ProxySection p, boolean duplicate, String capability, ProxySection first) {

@@ -71,8 +71,10 @@ final class GlobalSection implements Section {
             pending("numa-cpu-mapping", "3.1", 0, ""), pending("pp2-never-send-local", "3.1", 0, ""),
             pending("presetenv", "3.1", 2, "<name> <value>"), pending("profiling.memory", "3.2", 1, "on|off"),
             pending("profiling.tasks", "3.2", 1, "auto|on|off"), pending("quiet", "3.3", 0, ""),
-            pending("resetenv", "3.1", 0, ""), pending("server-state-base", "3.2", 1, "<dir>"),
-            pending("server-state-file", "3.2", 1, "<file>"), pending("set-dumpable", "3.1", 0, ""),
+            pending("resetenv", "3.1", 0, ""),
+            supported("server-state-base", "3.1", 1, "<dir>", (g, l) -> g.serverStateBase = l.word(1)),
+            supported("server-state-file", "3.1", 1, "<file>", (g, l) -> g.serverStateFile = l.word(1)),
+            pending("set-dumpable", "3.1", 0, ""),
             pending("set-var", "3.1", 2, "<var-name> <expr>"), pending("setenv", "3.1", 2, "<name> <value>"),
             pending("ssl-default-bind-ciphers", "3.1", 1, "<ciphers>"),
             pending("ssl-default-bind-ciphersuites", "3.1", 1, "<ciphersuites>"),
@@ -111,6 +113,8 @@ final class GlobalSection implements Section {
     private long hardStopAfter;
     private boolean reusePort = true;
     private boolean masterWorker;
+    private String serverStateBase;
+    private String serverStateFile;
     private final List<StatsSocket> statsSockets = new ArrayList<>();
     private final List<Directive> unimplemented = new ArrayList<>();
 
@@ -261,7 +265,7 @@ final class GlobalSection implements Section {
     }
 
     Global build() {
-        return new Global(maxconn, nbthread, daemon, pidfile, noepoll, spreadChecks, node, description, statsSockets,
-                hardStopAfter, reusePort, masterWorker, unimplemented);
+        return new Global(maxconn, nbthread, daemon, pidfile, noepoll, spreadChecks, node, description,
+                serverStateBase, serverStateFile, statsSockets, hardStopAfter, reusePort, masterWorker, unimplemented);
     }
 }

@@ -120,9 +120,10 @@ final class ProxyKeywords {
         supported("http-reuse", "DLB", "4.2", 1, "{ never | safe | aggressive | always }",
                 (p, l) -> p.http.reuse(l));
         pending("http-send-name-header", "DLB", "4.2", 0, "[<header>]");
-        pending("id", "FLB", "4.2", 1, "<value>");
+        supported("id", "FLB", "4.2", 1, "<value>", ProxySection::id);
         pending("ignore-persist", "LB", "4.2", 2, "{ if | unless } <condition>");
-        pending("load-server-state-from-file", "DLB", "4.2", 1, "{ global | local | none }");
+        supported("load-server-state-from-file", "DLB", "4.2", 1, "{ global | local | none }",
+                ProxySection::loadServerStateFromFile);
         pending("log", "DFLB", "4.2", 1, "global | <target> [len <length>] [format <format>] <facility> ...");
         pending("log-format", "DFL", "8.2.4", 1, "<string>");
         pending("log-format-sd", "DFL", "8.2.4", 1, "<string>");
@@ -135,7 +136,8 @@ final class ProxyKeywords {
         pending("rate-limit sessions", "DFL", "4.2", 1, "<rate>");
         pending("redirect", "FLB", "4.2", 2, "location | prefix | scheme <to> [code <code>] <option> ...");
         supported("retry-on", "DLB", "4.2", 1, "[list of keywords]", ProxySection::retryOn);
-        pending("server-state-file-name", "DLB", "4.2", 0, "[ { use-backend-name | <file> } ]");
+        supported("server-state-file-name", "DLB", "4.2", 0, "[ { use-backend-name | <file> } ]",
+                ProxySection::serverStateFileName);
         pending("server-template", "LB", "4.2", 3, "<prefix> <num | range> <fqdn>[:<port>] [params*]",
                 ProxySection::serverTemplate);
         pending("source", "DLB", "4.2", 1, "<addr>[:<port>] [usesrc ...]");

@@ -7,6 +7,7 @@ import dev.bascule.config.model.Bind;
 import dev.bascule.config.model.CookieSettings;
 import dev.bascule.config.model.Directive;
 import dev.bascule.config.model.Frontend;
+import dev.bascule.config.model.LoadServerState;
 import dev.bascule.config.model.Mode;
 import dev.bascule.config.model.PathCondition;
 import dev.bascule.config.model.Server;
@@ -74,6 +75,12 @@ final class ProxySection implements Section {
     private int redispatchInterval;
     private CookieSettings cookie;
     private Set<String> retryOn = Backend.DEFAULT_RETRY_ON;
+    /** The {@code id} keyword's value, 0 when the proxy is numbered automatically. */
+    int forcedId;
+    Source idSource;
+    private LoadServerState loadServerState = LoadServerState.NONE;
+    /** {@code server-state-file-name}; null for the backend's name. Not inherited from defaults, as in HAProxy. */
+    private String serverStateFileName;
     /**
      * Where the lines checked against the section's final mode were written, by keyword (inherited from defaults
      * with the values they set), for {@link #checkBackend()}.
@@ -109,6 +116,7 @@ final class ProxySection implements Section {
             redispatchInterval = defaults.redispatchInterval;
             cookie = defaults.cookie;
             retryOn = defaults.retryOn;
+            loadServerState = defaults.loadServerState;
             writtenAt.putAll(defaults.writtenAt);
             frontendDirectives.addAll(defaults.frontendDirectives);
             backendDirectives.addAll(defaults.backendDirectives);
@@ -297,6 +305,42 @@ final class ProxySection implements Section {
             return;
         }
         ServerOptions.parse(diag, line, 4, ServerOptions.SERVER, "server-template " + line.word(1));
+    }
+
+    /** {@code id <value>}: the proxy's numeric id in the stats and the state file; unique among proxies. */
+    void id(Line line) {
+        Integer v = Numbers.parse(diag, line, "id", line.word(1), 1, Integer.MAX_VALUE);
+        if (v != null) {
+            forcedId = v;
+            idSource = line.source();
+        }
+    }
+
+    /** {@code load-server-state-from-file { global | local | none }}. */
+    void loadServerStateFromFile(Line line) {
+        try {
+            loadServerState = LoadServerState.valueOf(line.word(1).toUpperCase(Locale.ROOT));
+            writtenAt.put("load-server-state-from-file", line.source());
+        } catch (IllegalArgumentException e) {
+            diag.alert(line.source(), "'load-server-state-from-file' expects 'global', 'local' or 'none', got '"
+                    + line.word(1) + "'");
+        }
+    }
+
+    /** {@code server-state-file-name [ { use-backend-name | <file> } ]}: the file 'local' reads. */
+    void serverStateFileName(Line line) {
+        if (line.size() > 2) {
+            diag.alert(line.source(), "'server-state-file-name' takes one file name, got also '" + line.word(2)
+                    + "'; quote a name that has spaces");
+            return;
+        }
+        if (kind == Kind.DEFAULTS) {
+            diag.warning(line.source(), "'server-state-file-name' is not inherited from a defaults section (as in "
+                    + "HAProxy), so it has no effect here; write it in each backend that loads a local state file");
+            return;
+        }
+        String file = line.word(1);
+        serverStateFileName = file == null || file.equals("use-backend-name") ? null : file;
     }
 
     void balance(Line line) {
@@ -558,10 +602,11 @@ final class ProxySection implements Section {
         return defaultBackendSource;
     }
 
-    Frontend frontend() {
+    /** @param id the proxy's id, as {@link AutomaticIds} numbers proxies around the forced ones */
+    Frontend frontend(int id) {
         // A listen section serves its own servers unless it routes elsewhere with default_backend.
         String target = kind == Kind.LISTEN && defaultBackend == null ? name : defaultBackend;
-        return new Frontend(name, source, mode, binds, maxconn, timeouts, target, stats.build(), prometheus,
+        return new Frontend(name, source, id, forcedId != 0, mode, binds, maxconn, timeouts, target, stats.build(), prometheus,
                 http.build(), frontendDirectives);
     }
 
@@ -591,27 +636,25 @@ final class ProxySection implements Section {
         }
     }
 
-    Backend backend() {
-        return new Backend(name, source, mode, balance, numbered(servers), timeouts, retries, redispatchInterval,
-                cookie, retryOn, checks.build(), http.build(), stats.build(), backendDirectives);
+    /** @param id the proxy's id, as {@link AutomaticIds} numbers proxies around the forced ones */
+    Backend backend(int id) {
+        return new Backend(name, source, id, forcedId != 0, mode, balance, numbered(servers), timeouts, retries,
+                redispatchInterval, cookie, retryOn, checks.build(), http.build(), stats.build(), loadServerState,
+                serverStateFileName == null ? name : serverStateFileName, backendDirectives);
     }
 
-    /** Gives each server without an {@code id} the lowest id not yet taken, in declaration order, as HAProxy does. */
+    /** Where {@code load-server-state-from-file} was written (here or in the defaults), or null. */
+    Source loadServerStateSource() {
+        return writtenAt.get("load-server-state-from-file");
+    }
+
+    /** Numbers the servers without an {@code id}, as HAProxy does. */
     private static List<Server> numbered(List<Server> servers) {
-        Set<Integer> taken = new java.util.HashSet<>();
-        servers.forEach(s -> taken.add(s.id()));
+        List<Integer> ids = AutomaticIds.assign(servers.stream().map(s -> s.id() == 0 ? null : s.id()).toList());
         List<Server> out = new ArrayList<>();
-        int next = 1;
-        for (Server s : servers) {
-            if (s.id() != 0) {
-                out.add(s);
-                continue;
-            }
-            while (taken.contains(next)) {
-                next++;
-            }
-            taken.add(next);
-            out.add(s.withId(next));
+        for (int i = 0; i < servers.size(); i++) {
+            Server s = servers.get(i);
+            out.add(s.forcedId() ? s : s.withId(ids.get(i)));
         }
         return out;
     }

@@ -5,6 +5,7 @@ import dev.bascule.config.model.Bind;
 import dev.bascule.config.model.Config;
 import dev.bascule.config.model.Global;
 import dev.bascule.core.handoff.InheritedSockets;
+import dev.bascule.core.state.ServerStateFiles;
 import dev.bascule.core.stream.Stream;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -139,6 +140,8 @@ public final class Runtime implements AutoCloseable {
                 registry, transport, applets);
         try {
             Generation first = Generation.build(config, runtime, null);
+            // A new process takes the servers' states its predecessor saved; a reload keeps its own.
+            ServerStateFiles.apply(config.global(), List.copyOf(first.backends.values()));
             runtime.current = first;
             runtime.generationNumber = 1;
             beforeListening.start(runtime);

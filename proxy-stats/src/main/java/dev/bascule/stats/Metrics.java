@@ -7,6 +7,7 @@ import dev.bascule.core.FrontendState;
 import dev.bascule.core.HttpCounters;
 import dev.bascule.core.Runtime;
 import dev.bascule.core.ServerState;
+import dev.bascule.core.state.ServerStateFormat;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Tags;
@@ -123,7 +124,7 @@ final class Metrics {
         if (s.admin() == ServerState.Admin.MAINT) {
             return "MAINT";
         }
-        if (ServersState.opState(s) == ServersState.STOPPED) {
+        if (ServersState.opState(s) == ServerStateFormat.STOPPED) {
             return "DOWN";
         }
         return s.admin() == ServerState.Admin.DRAIN ? "DRAIN" : "UP";

@@ -171,7 +171,7 @@ public final class StatsApplets implements Applets {
             List<String> backend = form.parameters().getOrDefault("b", List.of());
             List<String> names = form.parameters().getOrDefault("s", List.of());
             List<String> action = form.parameters().getOrDefault("action", List.of());
-            BackendState b = backend.isEmpty() ? null : backend(backend.get(0));
+            BackendState b = backend.isEmpty() ? null : Proxies.backend(runtime, backend.get(0));
             if (b == null || action.isEmpty()) {
                 return "ERRP";
             }
@@ -194,16 +194,6 @@ public final class StatsApplets implements Applets {
                 done++;
             }
             return done == 0 ? "NONE" : "DONE";
-        }
-
-        /** A backend by name or, as HAProxy's own page posts it, by {@code #<id>}. */
-        private BackendState backend(String name) {
-            if (name.matches("#[0-9]+")) {
-                ProxyIds ids = ProxyIds.of(runtime);
-                return ids.proxies().stream().filter(p -> ("#" + ids.proxy(p)).equals(name)).findFirst()
-                        .map(runtime::backend).orElse(null);
-            }
-            return runtime.backend(name.replaceFirst("^#", ""));
         }
 
         private void page(ChannelHandlerContext ctx, FullHttpRequest request, Set<String> opts, boolean admin) {

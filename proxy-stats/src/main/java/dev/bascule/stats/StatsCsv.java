@@ -69,18 +69,17 @@ public final class StatsCsv {
     /** The rows of the proxies {@code shown} accepts ({@code stats scope}); ids stay those of the whole list. */
     static List<Map<String, String>> rows(Runtime runtime, Predicate<String> shown) {
         List<Map<String, String>> rows = new ArrayList<>();
-        ProxyIds ids = ProxyIds.of(runtime);
-        for (String proxy : ids.proxies()) {
+        for (String proxy : Proxies.declared(runtime)) {
             if (!shown.test(proxy)) {
                 continue;
             }
-            int iid = ids.proxy(proxy);
-            FrontendState f = ProxyIds.frontend(runtime, proxy);
+            FrontendState f = Proxies.frontend(runtime, proxy);
             if (f != null) {
-                rows.add(frontend(f, iid));
+                rows.add(frontend(f, f.config().id()));
             }
             BackendState b = runtime.backend(proxy);
             if (b != null) {
+                int iid = b.config().id();
                 for (ServerState s : b.servers()) {
                     rows.add(server(b, s, iid));
                 }
@@ -191,7 +190,7 @@ public final class StatsCsv {
 
     private static Map<String, String> server(BackendState b, ServerState s, int iid) {
         Server c = s.config();
-        Map<String, String> r = row(b.name(), s.name(), iid, ProxyIds.server(s), 2);
+        Map<String, String> r = row(b.name(), s.name(), iid, s.config().id(), 2);
         r.put("qcur", String.valueOf(s.queue().length()));
         r.put("qmax", String.valueOf(s.queue().max()));
         r.put("qlimit", c.maxqueue() > 0 ? String.valueOf(c.maxqueue()) : "");

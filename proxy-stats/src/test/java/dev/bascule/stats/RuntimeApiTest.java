@@ -39,7 +39,7 @@ class RuntimeApiTest {
         List<List<String>> out = new ArrayList<>();
         for (String line : lines.subList(2, lines.size())) {
             List<String> c = new ArrayList<>(Arrays.asList(line.split(" ")));
-            assertEquals(ServersState.COLUMNS.size(), c.size(), line);
+            assertEquals(dev.bascule.core.state.ServerStateFormat.COLUMNS.size(), c.size(), line);
             c.set(9, "t");
             out.add(c);
         }
@@ -102,9 +102,9 @@ class RuntimeApiTest {
         String port = String.valueOf(proxy.runtime.backend("app").servers().get(0).address().port());
         assertEquals(split("2 app 7 s1 127.0.0.1 2 0 1 1 t 0 0 " + health("s1") + " 0 0 0 1 - " + port
                 + " - 0 0 - - 0"), lines.get(0), "s1 has 'id 7'");
-        assertEquals(split("2 app 1 s2 127.0.0.1 2 0 1 1 t 0 0 " + health("s2") + " 0 0 0 0 - " + port
-                + " - 0 0 - - 0"), lines.get(1), "s2 got the lowest free id");
-        assertEquals(split("2 app 2 off 127.0.0.1 0 5 1 1 t 0 0 " + health("off") + " 0 0 0 0 - " + port
+        assertEquals(split("2 app 2 s2 127.0.0.1 2 0 1 1 t 0 0 " + health("s2") + " 0 0 0 0 - " + port
+                + " - 0 0 - - 0"), lines.get(1), "s2 is 2, as HAProxy numbers it after an 'id 7' first");
+        assertEquals(split("2 app 3 off 127.0.0.1 0 5 1 1 t 0 0 " + health("off") + " 0 0 0 0 - " + port
                 + " - 0 0 - - 0"), lines.get(2), "disabled: forced and configured maintenance (0x01|0x04)");
     }
 
@@ -122,6 +122,9 @@ class RuntimeApiTest {
                     gone.subList(0, 14));
         });
         assertEquals("Can't find backend.\n", admin("show servers state nope"));
+        assertEquals(serversState("show servers state dead"), serversState("show servers state #3"),
+                "a backend by its id, as HAProxy takes it");
+        assertEquals("Can't find backend.\n", admin("show servers state #42"));
     }
 
     @Test

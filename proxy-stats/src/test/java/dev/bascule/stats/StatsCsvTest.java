@@ -75,8 +75,8 @@ class StatsCsvTest {
         assertEquals("4", rows.get("stats/FRONTEND").get("iid"), "a listen section is one proxy, one id");
         assertEquals("4", rows.get("stats/BACKEND").get("iid"));
         assertEquals("7", rows.get("app/s1").get("sid"), "id 7");
-        assertEquals("1", rows.get("app/s2").get("sid"), "the lowest id left free");
-        assertEquals("2", rows.get("app/off").get("sid"));
+        assertEquals("2", rows.get("app/s2").get("sid"), "HAProxy's counter moved on past s1's turn");
+        assertEquals("3", rows.get("app/off").get("sid"));
         assertEquals("1", rows.get("dead/gone").get("sid"));
         assertEquals("0", rows.get("app/BACKEND").get("sid"));
         assertEquals("0", rows.get("web/FRONTEND").get("sid"));

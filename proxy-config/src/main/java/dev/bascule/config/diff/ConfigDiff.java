@@ -61,27 +61,43 @@ public record ConfigDiff(List<FieldChange> global, List<FieldChange> ordering,
         return new ConfigDiff(Fields.between(before.global(), after.global(), Set.of()), ordering,
                 frontends.added(), frontends.removed(),
                 frontends.changed().stream().map(n -> frontend(frontends.before().get(n), frontends.after().get(n)))
-                        .toList(),
+                        .filter(f -> !f.changes().isEmpty() || !f.listenersAdded().isEmpty()
+                                || !f.listenersRemoved().isEmpty()).toList(),
                 backends.added(), backends.removed(),
                 backends.changed().stream().map(n -> backend(backends.before().get(n), backends.after().get(n)))
-                        .toList(),
+                        .filter(b -> !b.changes().isEmpty() || !b.serversAdded().isEmpty()
+                                || !b.serversRemoved().isEmpty() || !b.serversChanged().isEmpty()).toList(),
                 sections.added(), sections.removed(), sections.changed());
     }
 
     private static FrontendChange frontend(Frontend before, Frontend after) {
-        List<FieldChange> changes = new ArrayList<>(Fields.between(before, after, Set.of("name", "binds")));
+        List<FieldChange> changes = new ArrayList<>(Fields.between(before, after,
+                unlessForced(before.forcedId() || after.forcedId(), "name", "binds")));
         Keyed<Address, Bind> listeners = Keyed.by(before.binds(), after.binds(), Bind::address);
         order(listeners, "bind order", changes);
         return new FrontendChange(after.name(), changes, listeners.added(), listeners.removed());
     }
 
     private static BackendChange backend(Backend before, Backend after) {
-        List<FieldChange> changes = new ArrayList<>(Fields.between(before, after, Set.of("name", "servers")));
+        List<FieldChange> changes = new ArrayList<>(Fields.between(before, after,
+                unlessForced(before.forcedId() || after.forcedId(), "name", "servers")));
         Keyed<String, Server> servers = Keyed.by(before.servers(), after.servers(), Server::name);
         order(servers, "server order", changes);
         List<ServerChange> changed = servers.changed().stream().map(n -> new ServerChange(after.name(), n,
                 Fields.between(servers.before().get(n), servers.after().get(n), Set.of("name")))).toList();
         return new BackendChange(after.name(), changes, servers.added(), servers.removed(), changed);
+    }
+
+    /**
+     * The components a proxy's change leaves out: {@code skipped}, and its id when neither side forces it, since an
+     * automatic id moves only because proxies were added, removed or reordered, which the diff says already.
+     */
+    private static Set<String> unlessForced(boolean forced, String... skipped) {
+        Set<String> out = new java.util.HashSet<>(List.of(skipped));
+        if (!forced) {
+            out.add("id");
+        }
+        return out;
     }
 
     private static void order(Keyed<?, ?> keyed, String what, List<FieldChange> out) {

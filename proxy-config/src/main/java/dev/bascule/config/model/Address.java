@@ -25,6 +25,15 @@ public record Address(Family family, String host, int port, String path, int fd)
         return new Address(Family.UNIX, null, -1, path, -1);
     }
 
+    /** The host when the address names one rather than an IP literal (HAProxy's server hostname), else null. */
+    public String hostname() {
+        if (family != Family.INET || host == null || host.isEmpty() || host.indexOf(':') >= 0
+                || host.matches("[0-9.]+")) {
+            return null;
+        }
+        return host;
+    }
+
     @Override
     public String toString() {
         return switch (family) {

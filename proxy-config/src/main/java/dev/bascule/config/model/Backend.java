@@ -11,11 +11,17 @@ import java.util.Set;
  *                           (the default, -1, on the last one)
  * @param cookie             the {@code cookie} persistence line, or null
  * @param retryOn            HAProxy's {@code retry-on} keywords ({@code conn-failure} alone by default)
+ * @param id                 the proxy's numeric id, as HAProxy numbers proxies ({@code forcedId}: from the {@code id}
+ *                           keyword); a {@code listen} section's frontend has the same
  * @param stats              the page a request reaching this backend gets at its {@code stats uri}
+ * @param serverStateFileName the file {@code load-server-state-from-file local} reads, as written (the backend's
+ *                           name unless {@code server-state-file-name} gives one)
  */
-public record Backend(String name, Source source, Mode mode, Balance balance, List<Server> servers,
-                      Timeouts timeouts, int retries, int redispatchInterval, CookieSettings cookie, Set<String> retryOn,
-                      CheckSettings checks, HttpSettings http, StatsSettings stats, List<Directive> unimplemented) {
+public record Backend(String name, Source source, int id, boolean forcedId, Mode mode, Balance balance,
+                      List<Server> servers, Timeouts timeouts, int retries, int redispatchInterval,
+                      CookieSettings cookie, Set<String> retryOn, CheckSettings checks, HttpSettings http,
+                      StatsSettings stats, LoadServerState loadServerStateFromFile, String serverStateFileName,
+                      List<Directive> unimplemented) {
     public static final int DEFAULT_RETRIES = 3;
     public static final Set<String> DEFAULT_RETRY_ON = Set.of("conn-failure");
 

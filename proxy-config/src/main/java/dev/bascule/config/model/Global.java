@@ -7,15 +7,29 @@ import java.util.List;
  * "one thread per core"); {@code pidfile} is null when not set; {@code noepoll} asks for Java NIO;
  * {@code spreadChecks} is {@code spread-checks} in percent (0 when not set); {@code node} and
  * {@code description} name the process on the stats page and in {@code show info} (null when not set: the host
- * name, no description); {@code hardStopAfter} is how long a soft-stopping process may take to finish its
- * connections, in milliseconds (0: as long as they last); {@code reusePort} is false with {@code noreuseport};
- * {@code masterWorker} is {@code master-worker} (the {@code -W} command-line flag's equivalent).
+ * name, no description). {@code serverStateBase} and {@code serverStateFile} are the directory relative state
+ * file names are read from and the file {@code load-server-state-from-file global} reads (null when not set);
+ * {@code hardStopAfter} is how long a soft-stopping process may take to finish its connections, in milliseconds
+ * (0: as long as they last); {@code reusePort} is false with {@code noreuseport}; {@code masterWorker} is
+ * {@code master-worker} (the {@code -W} command-line flag's equivalent).
  */
 public record Global(int maxconn, int nbthread, boolean daemon, String pidfile, boolean noepoll,
-                     int spreadChecks, String node, String description, List<StatsSocket> statsSockets,
-                     long hardStopAfter, boolean reusePort, boolean masterWorker, List<Directive> unimplemented) {
+                     int spreadChecks, String node, String description, String serverStateBase,
+                     String serverStateFile, List<StatsSocket> statsSockets, long hardStopAfter, boolean reusePort,
+                     boolean masterWorker, List<Directive> unimplemented) {
     public Global {
         statsSockets = List.copyOf(statsSockets);
         unimplemented = List.copyOf(unimplemented);
+    }
+
+    /**
+     * Where a server state file named {@code name} is: as written when it starts with '/' or without
+     * {@code server-state-base} (then from the current directory), else in that directory, as HAProxy joins them.
+     */
+    public String serverStatePath(String name) {
+        if (name.startsWith("/") || serverStateBase == null) {
+            return name;
+        }
+        return serverStateBase.endsWith("/") ? serverStateBase + name : serverStateBase + "/" + name;
     }
 }

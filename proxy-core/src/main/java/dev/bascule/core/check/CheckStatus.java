@@ -1,29 +1,49 @@
 package dev.bascule.core.check;
 
-/** HAProxy's check status codes and their words, as the logs and the stats page show them. */
+/** HAProxy's check statuses, their words as the logs and the stats page show them, and their numbers. */
 public enum CheckStatus {
-    INI("Initializing", false),
-    SOCKERR("Socket error", false),
-    L4OK("Layer4 check passed", true),
-    L4TOUT("Layer4 timeout", false),
-    L4CON("Layer4 connection problem", false),
-    L6OK("Layer6 check passed", true),
-    L6TOUT("Layer6 timeout", false),
-    L6RSP("Layer6 invalid response", false),
-    L7OK("Layer7 check passed", true),
-    L7OKC("Layer7 check conditionally passed", true),
-    L7TOUT("Layer7 timeout", false),
-    L7RSP("Layer7 invalid response", false),
-    L7STS("Layer7 wrong status", false),
+    INI("Initializing", false, 1),
+    SOCKERR("Socket error", false, 5),
+    L4OK("Layer4 check passed", true, 6),
+    L4TOUT("Layer4 timeout", false, 7),
+    L4CON("Layer4 connection problem", false, 8),
+    L6OK("Layer6 check passed", true, 9),
+    L6TOUT("Layer6 timeout", false, 10),
+    L6RSP("Layer6 invalid response", false, 11),
+    L7OK("Layer7 check passed", true, 15),
+    L7OKC("Layer7 check conditionally passed", true, 16),
+    L7TOUT("Layer7 timeout", false, 12),
+    L7RSP("Layer7 invalid response", false, 13),
+    L7STS("Layer7 wrong status", false, 17),
     /** Errors seen on real traffic ({@code observe}), not by a check. */
-    HANA("Health analyze", false);
+    HANA("Health analyze", false, 4);
 
     private final String description;
     private final boolean passed;
+    private final int code;
 
-    CheckStatus(String description, boolean passed) {
+    CheckStatus(String description, boolean passed, int code) {
         this.description = description;
         this.passed = passed;
+        this.code = code;
+    }
+
+    /**
+     * HAProxy's HCHK_STATUS_* number, as the server state file writes it (its enum has entries Bascule never
+     * reports, hence the gaps).
+     */
+    public int code() {
+        return code;
+    }
+
+    /** The status HAProxy numbers {@code code}, or null for one Bascule has not (unknown, started, external). */
+    public static CheckStatus ofCode(int code) {
+        for (CheckStatus s : values()) {
+            if (s.code == code) {
+                return s;
+            }
+        }
+        return null;
     }
 
     public String description() {

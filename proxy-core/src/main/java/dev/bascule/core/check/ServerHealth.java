@@ -106,6 +106,21 @@ public final class ServerHealth {
         return Transition.WENT_DOWN;
     }
 
+    /**
+     * The state a previous process saved in a server state file: UP or DOWN with its counter (clamped to this
+     * server's rise and fall), its last check (null: none yet), when it last changed, and whether it was ramping
+     * up ({@code slowstart} then goes on from that change).
+     */
+    public synchronized void restore(boolean up, int counter, CheckResult last, long lastChangeNanos,
+                                     boolean startingUp) {
+        this.up = up;
+        this.health = Math.max(0, Math.min(rise + fall - 1, counter));
+        this.last = last;
+        this.lastChangeNanos = lastChangeNanos;
+        this.wentUpNanos = startingUp ? lastChangeNanos : Long.MIN_VALUE;
+        onTransition.run();
+    }
+
     public boolean up() {
         return up;
     }
