@@ -19,13 +19,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The seed's reload, verbatim: {@code bascule -f haproxy.cfg -p haproxy.pid -sf $(cat haproxy.pid)}, twenty times
  * under continuous HTTP and TCP load, with in-process reloads (SIGHUP) between them, while the operator adds and
  * removes a server, changes a weight and adds a listener. No request fails; each old process finishes and exits;
- * the pid file names the new one; a new process whose config has an error leaves the old one serving.
+ * the pid file names the new one; a server put in maintenance stays there (the reload script saves the servers'
+ * state for the next process); a new process whose config has an error leaves the old one serving.
  */
 class HandoffIT {
     private static final int HANDOFFS = 20;
     private static final int IN_PROCESS_RELOADS = 50;
+    /** Twenty rounds of at least this long: a minute of load or more. */
+    private static final long ROUND_MS = 3_000;
 
-    private record Ports(int www, int extra, int cache, int s1, int s2, int redis) {
+    private record Ports(int www, int extra, int cache, int s1, int s2, int spare, int redis) {
     }
 
     private static String config(Path dir, Ports p, boolean withS2, int weight) {
@@ -33,7 +36,9 @@ class HandoffIT {
                 global
                     stats socket %s level admin
                     hard-stop-after 30s
+                    server-state-file %s
                 defaults
+                    load-server-state-from-file global
                     timeout connect 2s
                     timeout client 10s
                     timeout server 10s
@@ -45,13 +50,15 @@ class HandoffIT {
                 backend app
                     mode http
                     server s1 127.0.0.1:%d weight %d
+                    server spare 127.0.0.1:%d
                 %s
                 listen cache
                     mode tcp
                     bind 127.0.0.1:%d
                     server r1 127.0.0.1:%d
-                """.formatted(dir.resolve("api.sock"), p.www, withS2 ? "    bind 127.0.0.1:" + p.extra : "", p.s1,
-                weight, withS2 ? "    server s2 127.0.0.1:" + p.s2 : "", p.cache, p.redis);
+                """.formatted(dir.resolve("api.sock"), dir.resolve("server-state"), p.www,
+                withS2 ? "    bind 127.0.0.1:" + p.extra : "", p.s1, weight, p.spare,
+                withS2 ? "    server s2 127.0.0.1:" + p.s2 : "", p.cache, p.redis);
     }
 
     @Test
@@ -61,9 +68,9 @@ class HandoffIT {
         Path pidFile = dir.resolve("haproxy.pid");
         List<Bascule> started = new ArrayList<>();
         try (NginxServer s1 = NginxServer.start("s1"); NginxServer s2 = NginxServer.start("s2");
-             RedisServer redis = RedisServer.start(dir)) {
+             NginxServer spare = NginxServer.start("spare"); RedisServer redis = RedisServer.start(dir)) {
             Ports p = new Ports(dev.bascule.dist.Ports.free(), dev.bascule.dist.Ports.free(),
-                    dev.bascule.dist.Ports.free(), s1.port, s2.port, redis.port);
+                    dev.bascule.dist.Ports.free(), s1.port, s2.port, spare.port, redis.port);
             Files.writeString(cfg, config(dir, p, false, 1));
             String seedReload = "bascule -f " + cfg + " -p " + pidFile + " -sf $(cat " + pidFile + ")";
             // The first start runs the same line: there is no pid file yet, so -sf names nobody.
@@ -71,8 +78,13 @@ class HandoffIT {
             current.awaitPort(p.www);
             current.awaitPort(p.cache);
             int reloads = 0;
+            String api = "UNIX-CONNECT:" + dir.resolve("api.sock");
             try (ClientLoad load = ClientLoad.httpAndRedis(p.www, p.cache)) {
+                RuntimeApiIT.socat(api, "set server app/spare state maint");
+                Thread.sleep(200);
+                long spareServed = load.served("spare");
                 for (int round = 1; round <= HANDOFFS; round++) {
+                    long roundStart = System.nanoTime();
                     boolean withS2 = round % 2 == 1;
                     for (int r = 0; r < (round <= IN_PROCESS_RELOADS - 2 * HANDOFFS ? 3 : 2); r++, reloads++) {
                         Files.writeString(cfg, config(dir, p, !withS2, 1 + (reloads % 3)));
@@ -80,6 +92,8 @@ class HandoffIT {
                     }
                     Files.writeString(cfg, config(dir, p, withS2, 1 + round % 3));
                     long servedByS2 = load.served("s2");
+                    // The operator's reload script saves the servers' state for the new process, as with HAProxy.
+                    Files.writeString(dir.resolve("server-state"), RuntimeApiIT.socat(api, "show servers state"));
                     Bascule next = start(dir, round, seedReload, started);
                     awaitPidFile(pidFile, next);
                     assertTrue(current.process.waitFor(30, TimeUnit.SECONDS), "the old process exits once idle:\n"
@@ -94,8 +108,12 @@ class HandoffIT {
                         awaitTraffic(load, "s2", servedByS2);
                         assertEquals(200, Curl.run("http://127.0.0.1:" + p.extra + "/").status(), "added listener");
                     }
+                    Thread.sleep(Math.max(0, ROUND_MS - (System.nanoTime() - roundStart) / 1_000_000));
                 }
                 assertEquals(IN_PROCESS_RELOADS, reloads);
+                assertEquals(spareServed, load.served("spare"), "the server in maintenance got no request");
+                assertTrue(RuntimeApiIT.socat(api, "show servers state app").lines()
+                        .anyMatch(l -> l.contains(" spare ") && l.split(" ")[6].equals("1")), "srv_admin_state");
                 // A new process with a broken config fails alone: the old one keeps serving and keeps the pid file.
                 Files.writeString(cfg, config(dir, p, true, 1).replace("    mode tcp", "    mode tpc"));
                 Bascule broken = start(dir, HANDOFFS + 1, seedReload, started);
