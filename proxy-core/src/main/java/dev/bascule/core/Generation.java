@@ -120,7 +120,7 @@ final class Generation {
             ServerState server = servers.get(i);
             if (checkTargets.get(i) != null) {
                 HealthChecker checker = new HealthChecker(state, server, engine.loops().next(), transport,
-                        checkTargets.get(i), engine.global().spreadChecks(), false);
+                        checkTargets.get(i), config.global().spreadChecks(), false);
                 server.checker(checker);
                 add(checker);
             }
@@ -129,7 +129,7 @@ final class Generation {
                 InetAddress agentHost = agent.addr() != null ? resolve(backend, server.config(), agent.addr())
                         : hostOf(server.config(), backend);
                 add(new HealthChecker(state, server, engine.loops().next(), transport,
-                        new InetSocketAddress(agentHost, agent.port()), engine.global().spreadChecks(), true));
+                        new InetSocketAddress(agentHost, agent.port()), config.global().spreadChecks(), true));
             }
         }
         return state;

@@ -1,5 +1,6 @@
 package dev.bascule.core;
 
+import dev.bascule.config.ParseResult;
 import dev.bascule.config.diff.ConfigDiff;
 import dev.bascule.config.model.Bind;
 import dev.bascule.config.model.Config;
@@ -11,12 +12,15 @@ import io.netty.channel.EventLoopGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The running proxy. What lives for the process (the engine: event loops, transport, the global connection
@@ -33,7 +37,8 @@ public final class Runtime implements AutoCloseable {
     private final Map<String, Listener> listeners = new LinkedHashMap<>();
     private final long startedNanos = System.nanoTime();
     private final int threads;
-    private final Global global;
+    /** The {@code global} section in force: a reload changes what the engine can change at run time. */
+    private volatile Global global;
     private final ConnectionLimiter globalLimiter;
     /** Connections accepted by the whole process (show info's ConnRate and SessRate). */
     private final RateCounter connectionRate = new RateCounter();
@@ -41,7 +46,11 @@ public final class Runtime implements AutoCloseable {
     private final MeterRegistry registry;
     private volatile Generation current;
     /** Re-reads the configuration and reloads (the launcher's), for the runtime API's {@code reload}. */
-    private volatile java.util.function.Supplier<String> reloader = () -> "Reload is not available here.";
+    private volatile Supplier<String> reloader = () -> ReloadPlan.NOT_AVAILABLE;
+    /** Reads configuration files as the launcher does (its environment, its build's features), for reload plans. */
+    private volatile Function<List<Path>, ParseResult> configReader;
+    /** How long the last applied reload took in {@link #reload}, from its start to the swap. */
+    private volatile long lastReloadNanos;
     /** Counts the generations: 1 for the one started with, one more per applied reload. */
     private volatile int generationNumber;
 
@@ -70,7 +79,10 @@ public final class Runtime implements AutoCloseable {
         return global.maxconn();
     }
 
-    /** The {@code global} section the process started with (a reload does not change it). */
+    /**
+     * The {@code global} section in force. A reload applies {@code maxconn}, {@code spread-checks}, {@code node}
+     * and {@code description}; what {@link ConfigDiff#NOT_RELOADABLE} names stays as started.
+     */
     public Global global() {
         return global;
     }
@@ -165,6 +177,7 @@ public final class Runtime implements AutoCloseable {
      * @throws StartupException when the new config cannot be applied; the old one still serves, untouched
      */
     public synchronized String reload(Config config) throws StartupException {
+        long start = System.nanoTime();
         Generation old = current;
         Generation next = Generation.build(config, this, old);
         Map<String, Listener> added = new LinkedHashMap<>();
@@ -198,16 +211,44 @@ public final class Runtime implements AutoCloseable {
             }
         }
         listeners.putAll(added);
+        globalLimiter.max(config.global().maxconn());
+        global = config.global();
         current = next;
         generationNumber++;
         next.takeOver(old);
         next.startChecks();
-        return ConfigDiff.between(old.config, config).summary();
+        String line = ConfigDiff.between(old.config, config).summary();
+        lastReloadNanos = System.nanoTime() - start;
+        return line;
     }
 
     /** What the runtime API's {@code reload} runs: re-reading the files the process was started with. */
-    public void reloader(java.util.function.Supplier<String> r) {
+    public void reloader(Supplier<String> r) {
         reloader = r;
+    }
+
+    /** How {@link #planReload} reads configuration files: the launcher's parser. */
+    public void configReader(Function<List<Path>, ParseResult> reader) {
+        configReader = reader;
+    }
+
+    /**
+     * What a reload with {@code files} would do, in the words its line would have, applying nothing: the files
+     * are parsed here (with this process's environment) and compared with the running configuration.
+     */
+    public ReloadPlan planReload(List<Path> files) {
+        Function<List<Path>, ParseResult> reader = configReader;
+        if (reader == null) {
+            return new ReloadPlan(List.of(), ReloadPlan.NOT_AVAILABLE);
+        }
+        ParseResult parsed = reader.apply(files);
+        return new ReloadPlan(parsed.diagnostics(), parsed.valid()
+                ? ConfigDiff.between(current.config, parsed.config()).summary() : ReloadPlan.ERRORS);
+    }
+
+    /** How long the last reload applied took, in microseconds (0 before the first). */
+    public long lastReloadMicros() {
+        return lastReloadNanos / 1000;
     }
 
     /** Re-reads the configuration and applies it, as SIGHUP does; returns what was logged. */

@@ -144,6 +144,11 @@ class ConfigDiffTest {
         ConfigDiff reloadable = diff(BEFORE, BEFORE.replace("maxconn 1000", "maxconn 2000"));
         assertEquals(List.of(), reloadable.notReloadable());
         assertEquals("Reload: ~global (maxconn 1000 -> 2000)", reloadable.summary());
+        // The socket a reload is asked through stays as started.
+        ConfigDiff socket = diff(BEFORE, BEFORE.replace("maxconn 1000", "maxconn 1000\n    stats socket /run/b.sock"));
+        assertEquals(List.of("stats socket"), socket.notReloadable().stream().map(FieldChange::name).toList());
+        assertTrue(socket.summary().endsWith("; a reload cannot apply global stats socket: restart the process"),
+                socket.summary());
     }
 
     @Test
