@@ -111,7 +111,7 @@ public final class Runtime implements AutoCloseable {
         return streamEnded;
     }
 
-    /** Resolves servers, binds every listener and starts serving; nothing stays open if it fails. */
+    /** Builds the servers, binds every listener and starts serving; nothing stays open if it fails. */
     public static Runtime start(Config config, Transport transport) throws StartupException {
         return start(config, transport, null);
     }

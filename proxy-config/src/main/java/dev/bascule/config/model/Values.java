@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Value equality for the model's records that carry a {@link Source}: every component counts except the
- * {@code Source} ones, because positions are not part of a model's identity. A comment added above a server, a
+ * Value equality for the model's records that carry a {@link Source} (or, for {@link Config}, {@link Hosts}):
+ * every component counts except those, because positions, like what a name resolved to when the file was read,
+ * are not part of a model's identity. A comment added above a server, a
  * blank line, or a {@code timeout} line moved within its section moves the servers' lines without changing what
  * runs, and a reload must see "no change" there.
  *
@@ -26,7 +27,7 @@ final class Values {
         protected List<MethodHandle> computeValue(Class<?> type) {
             List<MethodHandle> out = new ArrayList<>();
             for (RecordComponent c : type.getRecordComponents()) {
-                if (c.getType() != Source.class) {
+                if (c.getType() != Source.class && c.getType() != Hosts.class) {
                     try {
                         out.add(MethodHandles.publicLookup().unreflect(c.getAccessor()));
                     } catch (IllegalAccessException e) {
