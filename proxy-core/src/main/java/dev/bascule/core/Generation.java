@@ -20,9 +20,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -178,7 +181,9 @@ final class Generation {
 
     /** Stops the checkers of {@code previous} that this generation does not keep. */
     private void stopReplacedChecks(Generation previous) {
-        previous.checkers.stream().filter(c -> !checkers.contains(c)).forEach(HealthChecker::stop);
+        Set<HealthChecker> kept = Collections.newSetFromMap(new IdentityHashMap<>());
+        kept.addAll(checkers);
+        previous.checkers.stream().filter(c -> !kept.contains(c)).forEach(HealthChecker::stop);
     }
 
     /**

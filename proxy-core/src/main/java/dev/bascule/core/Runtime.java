@@ -12,6 +12,8 @@ import io.netty.channel.EventLoopGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +31,7 @@ import java.util.function.Supplier;
  */
 public final class Runtime implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Runtime.class);
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final EventLoopGroup loops;
     private final Transport transport;
@@ -51,6 +54,13 @@ public final class Runtime implements AutoCloseable {
     private volatile Function<List<Path>, ParseResult> configReader;
     /** How long the last applied reload took in {@link #reload}, from its start to the swap. */
     private volatile long lastReloadNanos;
+    /**
+     * The CPU time of that reload's thread over the same span: on a busy machine the wall time also counts the
+     * time the thread waited for a core.
+     */
+    private volatile long lastReloadCpuNanos;
+    /** Set by {@link #close}: a reload after it (a signal during the shutdown) would bind the listeners again. */
+    private boolean closed;
     /** Counts the generations: 1 for the one started with, one more per applied reload. */
     private volatile int generationNumber;
 
@@ -177,7 +187,11 @@ public final class Runtime implements AutoCloseable {
      * @throws StartupException when the new config cannot be applied; the old one still serves, untouched
      */
     public synchronized String reload(Config config) throws StartupException {
+        if (closed) {
+            throw new StartupException("the process is stopping");
+        }
         long start = System.nanoTime();
+        long startCpu = THREADS.getCurrentThreadCpuTime();
         Generation old = current;
         Generation next = Generation.build(config, this, old);
         Map<String, Listener> added = new LinkedHashMap<>();
@@ -219,6 +233,7 @@ public final class Runtime implements AutoCloseable {
         next.startChecks();
         String line = ConfigDiff.between(old.config, config).summary();
         lastReloadNanos = System.nanoTime() - start;
+        lastReloadCpuNanos = THREADS.getCurrentThreadCpuTime() - startCpu;
         return line;
     }
 
@@ -249,6 +264,11 @@ public final class Runtime implements AutoCloseable {
     /** How long the last reload applied took, in microseconds (0 before the first). */
     public long lastReloadMicros() {
         return lastReloadNanos / 1000;
+    }
+
+    /** The CPU time the last reload applied took on its thread, in microseconds (0 before the first). */
+    public long lastReloadCpuMicros() {
+        return lastReloadCpuNanos / 1000;
     }
 
     /** Re-reads the configuration and applies it, as SIGHUP does; returns what was logged. */
@@ -289,6 +309,7 @@ public final class Runtime implements AutoCloseable {
     /** Stops accepting first, then ends every session and the event loops. */
     @Override
     public synchronized void close() {
+        closed = true;
         Generation g = current;
         if (g != null) {
             g.checkers.forEach(c -> c.stop());

@@ -86,6 +86,10 @@ class ReloadTest {
             assertEquals(50, runtime.maxconn());
             assertEquals("lb-2", runtime.global().node());
             assertTrue(runtime.lastReloadMicros() > 0, "the apply time is measured");
+            assertTrue(runtime.lastReloadCpuMicros() > 0, "and its CPU time");
+            runtime.close();
+            assertThrows(StartupException.class, () -> runtime.reload(Loopback.parse(rest)), "stopping");
+            assertThrows(java.io.IOException.class, () -> exchange(port, GET), "nothing was bound again");
         }
     }
 

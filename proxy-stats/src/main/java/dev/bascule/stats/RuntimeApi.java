@@ -236,6 +236,7 @@ public final class RuntimeApi {
                 + "MaxSessRate: " + connections.max() + "\n"
                 // Not in HAProxy, whose reload is a new process: how long the last in-place reload took to apply.
                 + "Last_reload_us: " + runtime.lastReloadMicros() + "\n"
+                + "Last_reload_cpu_us: " + runtime.lastReloadCpuMicros() + "\n"
                 + "node: " + StatsPage.node(runtime.global()) + "\n"
                 + "description: " + Objects.toString(runtime.global().description(), "") + "\n";
     }

@@ -2,6 +2,7 @@ package dev.bascule.config.model;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,11 @@ import java.util.Objects;
  * and {@code ValuesTest} checks that every component but the positions is.
  */
 final class Values {
-    /** The record's non-{@code Source} accessors, looked up once per class. */
+    private static final MethodType ACCESSOR = MethodType.methodType(Object.class, Object.class);
+    /**
+     * The record's compared accessors, looked up once per class, typed {@code (Object)Object} so that they are
+     * called exactly: a reload compares every server of the config, and a generic call adapts its types each time.
+     */
     private static final ClassValue<List<MethodHandle>> COMPARED = new ClassValue<>() {
         @Override
         protected List<MethodHandle> computeValue(Class<?> type) {
@@ -29,7 +34,7 @@ final class Values {
             for (RecordComponent c : type.getRecordComponents()) {
                 if (c.getType() != Source.class && c.getType() != Hosts.class) {
                     try {
-                        out.add(MethodHandles.publicLookup().unreflect(c.getAccessor()));
+                        out.add(MethodHandles.publicLookup().unreflect(c.getAccessor()).asType(ACCESSOR));
                     } catch (IllegalAccessException e) {
                         throw new IllegalStateException("model records are public: " + type, e);
                     }
@@ -67,7 +72,7 @@ final class Values {
 
     private static Object get(MethodHandle accessor, Object record) {
         try {
-            return accessor.invoke(record);
+            return (Object) accessor.invokeExact(record);
         } catch (Throwable e) {
             throw new IllegalStateException("a record accessor failed", e);
         }
