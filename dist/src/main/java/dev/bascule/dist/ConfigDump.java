@@ -22,6 +22,8 @@ final class ConfigDump {
         ObjectNode root = mapper.createObjectNode();
         root.put("formatVersion", FORMAT_VERSION);
         root.setAll((ObjectNode) mapper.valueToTree(config));
+        // What the names resolved to is this machine's answer, not the configuration (see Hosts).
+        root.remove("hosts");
         return mapper.writeValueAsString(root) + "\n";
     }
 }

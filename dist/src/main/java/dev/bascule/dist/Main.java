@@ -4,6 +4,7 @@ import dev.bascule.config.Condition;
 import dev.bascule.config.ConfigParser;
 import dev.bascule.config.ParseResult;
 import dev.bascule.config.model.Config;
+import dev.bascule.core.ReloadPlan;
 import dev.bascule.core.Runtime;
 import dev.bascule.core.StartupException;
 import dev.bascule.core.Transport;
@@ -26,7 +27,8 @@ import java.util.concurrent.Callable;
 /** The {@code bascule} command: HAProxy's command line, so existing scripts and units work unchanged. */
 @Command(name = "bascule", sortOptions = false, usageHelpAutoWidth = true,
         description = "A TCP/HTTP load balancer that runs HAProxy configurations.%n"
-                + "Usage as HAProxy's: bascule -f <cfgfile|cfgdir> [-f ...] [-c] [-D] [-p <pidfile>] [-sf <pid>...]",
+                + "Usage as HAProxy's: bascule -f <cfgfile|cfgdir> [-f ...] [-c] [-D] [-p <pidfile>] [-sf <pid>...]%n"
+                + "Preview a reload: bascule -c -f <cfgfile> --diff [<socket>]",
         subcommands = {Demo.class})
 public final class Main implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
@@ -42,6 +44,13 @@ public final class Main implements Callable<Integer> {
             description = "With -c: print the parsed configuration as JSON (see docs/config-model.md) instead of "
                     + "the verdict.")
     String dumpFormat;
+
+    @Option(names = "--diff", arity = "0..1", fallbackValue = "", paramLabel = "<socket>",
+            description = "With -c: ask the running process what a reload with these files would change, through "
+                    + "<socket> (a Unix socket path or ipv4@host:port) or else the first 'stats socket' at level admin "
+                    + "of the files; print the reload's line, apply nothing. Exit 0 if it would apply, 1 if refused "
+                    + "(errors printed as -c prints them), 2 if part of it needs a restart.")
+    String diffSocket;
 
     @Option(names = "-cc", paramLabel = "<condition>",
             description = "Evaluate a .if condition, e.g. 'version_atleast(2.4)': exit 0 if true, 1 if false, "
@@ -167,6 +176,13 @@ public final class Main implements Callable<Integer> {
             log.error("No configuration file specified: use '-f <cfgfile|cfgdir>' (see 'bascule --help').");
             return 1;
         }
+        if (diffSocket != null) {
+            if (!check) {
+                log.error("--diff goes with -c: bascule -c -f <cfg> --diff [<socket>]");
+                return 1;
+            }
+            return ReloadPreview.run(files, diffSocket, this::parse);
+        }
         Config config = load(files);
         if (config == null) {
             return 1;
@@ -211,16 +227,14 @@ public final class Main implements Callable<Integer> {
         }
     }
 
+    /** Parses with this process's environment and build features, as startup, reloads and their plans do. */
+    private ParseResult parse(List<Path> files) {
+        return new ConfigParser(System::getenv, VersionInfo.features(Transport.select(noEpoll))).parse(files);
+    }
+
     private Config load(List<Path> files) {
-        ParseResult result = new ConfigParser(System::getenv, VersionInfo.features(Transport.select(noEpoll)))
-                .parse(files);
-        ConfigReport.log(result.diagnostics());
-        if (!result.valid()) {
-            for (Path f : files) {
-                log.error("Error(s) found in configuration file : {}", f);
-            }
-            log.error("Fatal errors found in configuration.");
-        }
+        ParseResult result = parse(files);
+        ConfigReport.report(result, files);
         return result.config();
     }
 
@@ -234,9 +248,8 @@ public final class Main implements Callable<Integer> {
     private synchronized String reload(Runtime runtime, List<Path> files) {
         Config next = load(files);
         if (next == null) {
-            String line = "Reload refused: the configuration has errors (logged above); the running one stays.";
-            log.error(line);
-            return line;
+            log.error(ReloadPlan.ERRORS);
+            return ReloadPlan.ERRORS;
         }
         try {
             String line = runtime.reload(next);
@@ -264,6 +277,7 @@ public final class Main implements Callable<Integer> {
         }
         Runtime runtime = proxy.runtime();
         runtime.reloader(() -> reload(runtime, files));
+        runtime.configReader(this::parse);
         Signals.onReload(runtime::requestReload);
         PidFile pidfile = pid == null ? null : PidFile.write(pid);
         if (daemonReadyFile != null) {

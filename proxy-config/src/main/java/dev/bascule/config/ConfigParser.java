@@ -303,7 +303,7 @@ public final class ConfigParser {
             return new ParseResult(null, diag.all());
         }
         Config config = new Config(g, List.copyOf(frontends.values()), List.copyOf(backends.values()),
-                otherSections.stream().map(NamedSection::build).toList());
+                otherSections.stream().map(NamedSection::build).toList(), startup.hosts());
         return new ParseResult(config, diag.all());
     }
 

@@ -4,21 +4,20 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /**
- * Whether a server's host name resolves. The parser only asks, and keeps no answer in the model: a name may
- * resolve differently later, and the runtime resolves it again when it starts or reloads, so an answer in the
- * model would make two parses of one file unequal.
+ * What a server's host name resolves to. The parser asks once per name and carries the answers beside the model
+ * ({@link dev.bascule.config.model.Hosts}) for the runtime to connect to.
  */
 @FunctionalInterface
 public interface HostResolver {
-    /** The system's resolver, as the runtime uses it ({@link InetAddress#getByName}). */
+    /** The system's resolver ({@link InetAddress#getByName}). */
     HostResolver SYSTEM = host -> {
         try {
-            InetAddress.getByName(host);
-            return true;
+            return InetAddress.getByName(host);
         } catch (UnknownHostException e) {
-            return false;
+            return null;
         }
     };
 
-    boolean resolves(String host);
+    /** @return the address, or null when the name does not resolve */
+    InetAddress resolve(String host);
 }

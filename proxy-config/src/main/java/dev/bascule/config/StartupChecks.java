@@ -5,17 +5,20 @@ import dev.bascule.config.model.Backend;
 import dev.bascule.config.model.Bind;
 import dev.bascule.config.model.Frontend;
 import dev.bascule.config.model.Global;
+import dev.bascule.config.model.Hosts;
 import dev.bascule.config.model.Server;
 import dev.bascule.config.model.ServerCheck;
 import dev.bascule.config.model.Source;
 import dev.bascule.config.model.StatsSocket;
 
+import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What the runtime would otherwise find only when it starts, checked once the model is built so that
- * {@code -c} fails on it and a reload is refused before anything changes: every host the runtime resolves for a
+ * {@code -c} fails on it and a reload is refused before anything changes: every host the runtime connects to for a
  * server (its address, its check {@code addr}, its {@code agent-addr}), an agent with no host to reach, and an
  * address that needs epoll under {@code noepoll}. Checks that depend on the machine (a port already bound, epoll
  * missing on this kernel) stay the runtime's.
@@ -23,15 +26,15 @@ import java.util.Map;
 final class StartupChecks {
     private final Diagnostics diag;
     private final HostResolver resolver;
-    /** One lookup per name and parse: a name is often on many server lines. */
-    private final Map<String, Boolean> resolved = new HashMap<>();
+    /** One lookup per name and parse (a name is often on many server lines); empty when it does not resolve. */
+    private final Map<String, Optional<InetAddress>> resolved = new HashMap<>();
 
     StartupChecks(Diagnostics diag, HostResolver resolver) {
         this.diag = diag;
         this.resolver = resolver;
     }
 
-    /** The hosts the runtime resolves for a backend's servers, in the order it does (see Runtime.backendState). */
+    /** The hosts the runtime connects to for a backend's servers, in the order it takes them (see Generation). */
     void servers(Backend backend) {
         for (Server s : backend.servers()) {
             String owner = "'server " + backend.name() + "/" + s.name() + "'";
@@ -40,7 +43,7 @@ final class StartupChecks {
                 continue;
             }
             ServerCheck check = s.check();
-            if (check.enabled() && inet && check.addr() != null && checkPort(backend, s) != Server.SAME_PORT) {
+            if (check.enabled() && inet && check.addr() != null && backend.checkPort(s) != Server.SAME_PORT) {
                 resolve(s.source(), owner, check.addr());
             }
             ServerCheck.Agent agent = check.agent();
@@ -52,21 +55,19 @@ final class StartupChecks {
         }
     }
 
-    /** The port a server's checks connect to: a leading {@code tcp-check connect port}, its {@code port}, its own. */
-    private static int checkPort(Backend backend, Server s) {
-        var rules = backend.checks().tcpRules();
-        if (!rules.isEmpty() && rules.get(0).action().equals("connect") && rules.get(0).port() > 0) {
-            return rules.get(0).port();
-        }
-        return s.check().port() > 0 ? s.check().port() : s.address().port();
-    }
-
     private boolean resolve(Source where, String owner, String host) {
-        boolean ok = resolved.computeIfAbsent(host, resolver::resolves);
+        boolean ok = resolved.computeIfAbsent(host, h -> Optional.ofNullable(resolver.resolve(h))).isPresent();
         if (!ok) {
             diag.alert(where, owner + " : could not resolve address '" + host + "'.");
         }
         return ok;
+    }
+
+    /** The names resolved, for the runtime; meaningful once no alert was raised. */
+    Hosts hosts() {
+        Map<String, InetAddress> out = new HashMap<>();
+        resolved.forEach((host, address) -> address.ifPresent(a -> out.put(host, a)));
+        return new Hosts(out);
     }
 
     /**

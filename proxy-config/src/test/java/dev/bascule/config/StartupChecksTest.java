@@ -1,7 +1,9 @@
 package dev.bascule.config;
 
+import dev.bascule.config.model.Config;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +18,7 @@ class StartupChecksTest {
     private final List<String> asked = new ArrayList<>();
     private final HostResolver resolver = host -> {
         asked.add(host);
-        return host.startsWith("127.") || host.equals("app.internal");
+        return host.startsWith("127.") || host.equals("app.internal") ? InetAddress.getLoopbackAddress() : null;
     };
 
     private static final String HEAD = """
@@ -81,6 +83,19 @@ class StartupChecksTest {
                     server s2 app.internal:81
                 """).valid());
         assertEquals(List.of("app.internal"), asked);
+    }
+
+    @Test
+    void the_answers_go_with_the_model_for_the_runtime_but_are_not_part_of_its_value() throws Exception {
+        String text = HEAD + "    server s1 app.internal:80 check addr 127.0.0.2\n";
+        Config config = parse(text).config();
+        assertEquals(InetAddress.getLoopbackAddress(), config.hosts().address("app.internal"));
+        assertEquals(InetAddress.getLoopbackAddress(), config.hosts().address("127.0.0.2"));
+        InetAddress other = InetAddress.getByAddress("app.internal", new byte[] {10, 0, 0, 9});
+        Config moved = new ConfigParser(Map.<String, String>of()::get, Set.of("EPOLL"), host -> other)
+                .parse("t.cfg", text).config();
+        assertEquals(other, moved.hosts().address("app.internal"));
+        assertEquals(config, moved, "a name that now resolves elsewhere is no change of the configuration");
     }
 
     @Test

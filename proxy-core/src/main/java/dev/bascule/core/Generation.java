@@ -19,11 +19,13 @@ import org.slf4j.LoggerFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -52,7 +54,8 @@ final class Generation {
 
     /**
      * @param previous the generation being replaced, or null at startup
-     * @throws StartupException when a server's address cannot be resolved; nothing is running then
+     * @throws StartupException when a server's address needs epoll and this process runs without it; nothing is
+     *                          running then
      */
     static Generation build(Config config, Runtime engine, Generation previous) throws StartupException {
         Generation g = new Generation(config);
@@ -99,7 +102,8 @@ final class Generation {
         for (Server s : backend.servers()) {
             ServerState previous = old == null ? null : old.server(s.name());
             Address a = s.address();
-            InetAddress host = a.family() == Address.Family.INET ? resolve(backend, s, a.host()) : null;
+            // The parser resolved every name (and refused the config if one did not): its answers are used here.
+            InetAddress host = a.family() == Address.Family.INET ? config.hosts().address(a.host()) : null;
             SocketAddress fixed = a.family() == Address.Family.INET && a.port() == Server.SAME_PORT ? null
                     : transport.socketAddress(a, host);
             if (previous != null && previous.config().equals(s)) {
@@ -120,16 +124,17 @@ final class Generation {
             ServerState server = servers.get(i);
             if (checkTargets.get(i) != null) {
                 HealthChecker checker = new HealthChecker(state, server, engine.loops().next(), transport,
-                        checkTargets.get(i), engine.global().spreadChecks(), false);
+                        checkTargets.get(i), config.global().spreadChecks(), false);
                 server.checker(checker);
                 add(checker);
             }
             ServerCheck.Agent agent = server.config().check().agent();
             if (agent != null) {
-                InetAddress agentHost = agent.addr() != null ? resolve(backend, server.config(), agent.addr())
-                        : hostOf(server.config(), backend);
+                // The parser refuses an agent on a Unix socket server without agent-addr.
+                InetAddress agentHost = config.hosts().address(agent.addr() != null ? agent.addr()
+                        : server.config().address().host());
                 add(new HealthChecker(state, server, engine.loops().next(), transport,
-                        new InetSocketAddress(agentHost, agent.port()), engine.global().spreadChecks(), true));
+                        new InetSocketAddress(agentHost, agent.port()), config.global().spreadChecks(), true));
             }
         }
         return state;
@@ -176,45 +181,26 @@ final class Generation {
 
     /** Stops the checkers of {@code previous} that this generation does not keep. */
     private void stopReplacedChecks(Generation previous) {
-        previous.checkers.stream().filter(c -> !checkers.contains(c)).forEach(HealthChecker::stop);
+        Set<HealthChecker> kept = Collections.newSetFromMap(new IdentityHashMap<>());
+        kept.addAll(checkers);
+        previous.checkers.stream().filter(c -> !kept.contains(c)).forEach(HealthChecker::stop);
     }
 
     /**
      * Where a server's checks connect: its {@code addr} and {@code port} (or a leading
      * {@code tcp-check connect port}) over its own address. Null, with a warning, when no port is known.
      */
-    private static SocketAddress checkTarget(Backend backend, Server s, InetAddress host, SocketAddress fixed)
-            throws StartupException {
+    private SocketAddress checkTarget(Backend backend, Server s, InetAddress host, SocketAddress fixed) {
         if (s.address().family() != Address.Family.INET) {
             return fixed;
         }
-        var rules = backend.checks().tcpRules();
-        int port = !rules.isEmpty() && rules.get(0).action().equals("connect") && rules.get(0).port() > 0
-                ? rules.get(0).port() : s.check().port() > 0 ? s.check().port() : s.address().port();
+        int port = backend.checkPort(s);
         if (port == Server.SAME_PORT) {
             log.warn("parsing [{}] : 'server {}/{}' has no port and no check port: its checks are disabled; add "
                     + "'port <port>'", s.source(), backend.name(), s.name());
             return null;
         }
-        InetAddress checkHost = s.check().addr() != null ? resolve(backend, s, s.check().addr()) : host;
+        InetAddress checkHost = s.check().addr() != null ? config.hosts().address(s.check().addr()) : host;
         return new InetSocketAddress(checkHost, port);
-    }
-
-    /** The host an agent of a server without {@code agent-addr} listens on: the server's own. */
-    private static InetAddress hostOf(Server s, Backend backend) throws StartupException {
-        if (s.address().family() != Address.Family.INET) {
-            throw new StartupException("parsing [" + s.source() + "] : 'server " + backend.name() + "/" + s.name()
-                    + "' : 'agent-check' on a Unix socket server needs 'agent-addr'");
-        }
-        return resolve(backend, s, s.address().host());
-    }
-
-    private static InetAddress resolve(Backend backend, Server s, String name) throws StartupException {
-        try {
-            return InetAddress.getByName(name);
-        } catch (UnknownHostException e) {
-            throw new StartupException("parsing [" + s.source() + "] : 'server " + backend.name() + "/" + s.name()
-                    + "' : could not resolve address '" + name + "'.");
-        }
     }
 }

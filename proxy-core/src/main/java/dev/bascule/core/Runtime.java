@@ -1,5 +1,6 @@
 package dev.bascule.core;
 
+import dev.bascule.config.ParseResult;
 import dev.bascule.config.diff.ConfigDiff;
 import dev.bascule.config.model.Bind;
 import dev.bascule.config.model.Config;
@@ -13,12 +14,17 @@ import io.netty.channel.EventLoopGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The running proxy. What lives for the process (the engine: event loops, transport, the global connection
@@ -27,6 +33,7 @@ import java.util.function.Consumer;
  */
 public final class Runtime implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Runtime.class);
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final EventLoopGroup loops;
     private final Transport transport;
@@ -35,7 +42,8 @@ public final class Runtime implements AutoCloseable {
     private final Map<String, Listener> listeners = new LinkedHashMap<>();
     private final long startedNanos = System.nanoTime();
     private final int threads;
-    private final Global global;
+    /** The {@code global} section in force: a reload changes what the engine can change at run time. */
+    private volatile Global global;
     private final ConnectionLimiter globalLimiter;
     /** Connections accepted by the whole process (show info's ConnRate and SessRate). */
     private final RateCounter connectionRate = new RateCounter();
@@ -45,7 +53,18 @@ public final class Runtime implements AutoCloseable {
     /** Set once by {@link #softStop}: the listeners are closed and the process waits for its connections. */
     private volatile boolean stopping;
     /** Re-reads the configuration and reloads (the launcher's), for the runtime API's {@code reload}. */
-    private volatile java.util.function.Supplier<String> reloader = () -> "Reload is not available here.";
+    private volatile Supplier<String> reloader = () -> ReloadPlan.NOT_AVAILABLE;
+    /** Reads configuration files as the launcher does (its environment, its build's features), for reload plans. */
+    private volatile Function<List<Path>, ParseResult> configReader;
+    /** How long the last applied reload took in {@link #reload}, from its start to the swap. */
+    private volatile long lastReloadNanos;
+    /**
+     * The CPU time of that reload's thread over the same span: on a busy machine the wall time also counts the
+     * time the thread waited for a core.
+     */
+    private volatile long lastReloadCpuNanos;
+    /** Set by {@link #close}: a reload after it (a signal during the shutdown) would bind the listeners again. */
+    private boolean closed;
     /** Counts the generations: 1 for the one started with, one more per applied reload. */
     private volatile int generationNumber;
 
@@ -74,7 +93,10 @@ public final class Runtime implements AutoCloseable {
         return global.maxconn();
     }
 
-    /** The {@code global} section the process started with (a reload does not change it). */
+    /**
+     * The {@code global} section in force. A reload applies {@code maxconn}, {@code spread-checks}, {@code node}
+     * and {@code description}; what {@link ConfigDiff#NOT_RELOADABLE} names stays as started.
+     */
     public Global global() {
         return global;
     }
@@ -103,7 +125,7 @@ public final class Runtime implements AutoCloseable {
         return streamEnded;
     }
 
-    /** Resolves servers, binds every listener and starts serving; nothing stays open if it fails. */
+    /** Builds the servers, binds every listener and starts serving; nothing stays open if it fails. */
     public static Runtime start(Config config, Transport transport) throws StartupException {
         return start(config, transport, null);
     }
@@ -175,9 +197,11 @@ public final class Runtime implements AutoCloseable {
      * @throws StartupException when the new config cannot be applied; the old one still serves, untouched
      */
     public synchronized String reload(Config config) throws StartupException {
-        if (stopping) {
-            throw new StartupException("the process is stopping (its listeners are closed)");
+        if (closed || stopping) {
+            throw new StartupException("the process is stopping");
         }
+        long start = System.nanoTime();
+        long startCpu = THREADS.getCurrentThreadCpuTime();
         Generation old = current;
         Generation next = Generation.build(config, this, old);
         Map<String, Listener> added = new LinkedHashMap<>();
@@ -212,16 +236,50 @@ public final class Runtime implements AutoCloseable {
             }
         }
         listeners.putAll(added);
+        globalLimiter.max(config.global().maxconn());
+        global = config.global();
         current = next;
         generationNumber++;
         next.takeOver(old);
         next.startChecks();
-        return ConfigDiff.between(old.config, config).summary();
+        String line = ConfigDiff.between(old.config, config).summary();
+        lastReloadNanos = System.nanoTime() - start;
+        lastReloadCpuNanos = THREADS.getCurrentThreadCpuTime() - startCpu;
+        return line;
     }
 
     /** What the runtime API's {@code reload} runs: re-reading the files the process was started with. */
-    public void reloader(java.util.function.Supplier<String> r) {
+    public void reloader(Supplier<String> r) {
         reloader = r;
+    }
+
+    /** How {@link #planReload} reads configuration files: the launcher's parser. */
+    public void configReader(Function<List<Path>, ParseResult> reader) {
+        configReader = reader;
+    }
+
+    /**
+     * What a reload with {@code files} would do, in the words its line would have, applying nothing: the files
+     * are parsed here (with this process's environment) and compared with the running configuration.
+     */
+    public ReloadPlan planReload(List<Path> files) {
+        Function<List<Path>, ParseResult> reader = configReader;
+        if (reader == null) {
+            return new ReloadPlan(List.of(), ReloadPlan.NOT_AVAILABLE);
+        }
+        ParseResult parsed = reader.apply(files);
+        return new ReloadPlan(parsed.diagnostics(), parsed.valid()
+                ? ConfigDiff.between(current.config, parsed.config()).summary() : ReloadPlan.ERRORS);
+    }
+
+    /** How long the last reload applied took, in microseconds (0 before the first). */
+    public long lastReloadMicros() {
+        return lastReloadNanos / 1000;
+    }
+
+    /** The CPU time the last reload applied took on its thread, in microseconds (0 before the first). */
+    public long lastReloadCpuMicros() {
+        return lastReloadCpuNanos / 1000;
     }
 
     /** Re-reads the configuration and applies it, as SIGHUP does; returns what was logged. */
@@ -304,6 +362,7 @@ public final class Runtime implements AutoCloseable {
     /** Stops accepting first, then ends every session and the event loops. */
     @Override
     public synchronized void close() {
+        closed = true;
         Generation g = current;
         if (g != null) {
             g.checkers.forEach(c -> c.stop());

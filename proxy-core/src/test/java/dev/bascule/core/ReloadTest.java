@@ -75,6 +75,25 @@ class ReloadTest {
     }
 
     @Test
+    void the_global_settings_the_engine_holds_follow_a_reload() throws Exception {
+        int port = Loopback.freePort();
+        String rest = config(port, "    server s1 127.0.0.1:1", "");
+        try (Loopback proxy = new Loopback("global\n    maxconn 5\n    node lb-1\n" + rest)) {
+            Runtime runtime = proxy.runtime;
+            assertEquals(0, runtime.lastReloadMicros());
+            assertEquals("Reload: ~global (maxconn 5 -> 50, node lb-1 -> lb-2)",
+                    runtime.reload(Loopback.parse("global\n    maxconn 50\n    node lb-2\n" + rest)));
+            assertEquals(50, runtime.maxconn());
+            assertEquals("lb-2", runtime.global().node());
+            assertTrue(runtime.lastReloadMicros() > 0, "the apply time is measured");
+            assertTrue(runtime.lastReloadCpuMicros() > 0, "and its CPU time");
+            runtime.close();
+            assertThrows(StartupException.class, () -> runtime.reload(Loopback.parse(rest)), "stopping");
+            assertThrows(java.io.IOException.class, () -> exchange(port, GET), "nothing was bound again");
+        }
+    }
+
+    @Test
     void a_connection_in_flight_finishes_on_the_generation_it_started_on() throws Exception {
         int port = Loopback.freePort();
         try (Loopback.Backend slow = new Loopback.Backend(500, "old"); Loopback.Backend fresh = new Loopback.Backend(0, "new");

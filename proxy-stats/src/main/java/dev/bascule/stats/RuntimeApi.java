@@ -7,6 +7,7 @@ import dev.bascule.core.RateCounter;
 import dev.bascule.core.Runtime;
 import dev.bascule.core.ServerState;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -43,6 +44,7 @@ public final class RuntimeApi {
             "  enable health <bk>/<srv>                : enable health checks",
             "  shutdown sessions server <bk>/<srv>     : kill sessions on a server",
             "  reload                                  : re-read the configuration and apply it in place",
+            "  show reload-plan <file> [<file>...]     : what a reload of these files would change",
             "");
 
     private final Runtime runtime;
@@ -91,6 +93,11 @@ public final class RuntimeApi {
                 require(level, Level.ADMIN);
                 return runtime.requestReload() + "\n";
             }
+            if (cmd.startsWith("show reload-plan")) {
+                // Admin: the process reads any file it may, and the answer quotes their lines.
+                require(level, Level.ADMIN);
+                return reloadPlan(Arrays.asList(w).subList(2, w.length));
+            }
             if (cmd.startsWith("show backend")) {
                 StringBuilder b = new StringBuilder("# name\n");
                 runtime.backends().forEach(be -> b.append(be.name()).append('\n'));
@@ -134,6 +141,17 @@ public final class RuntimeApi {
             return "Require an integer value.\n";
         }
         return "Unknown command. Please enter one of the following commands only :\n" + HELP;
+    }
+
+    private String reloadPlan(List<String> files) {
+        if (files.isEmpty()) {
+            return "'show reload-plan' expects one or more configuration files (absolute paths).\n";
+        }
+        List<Path> paths = files.stream().map(Path::of).toList();
+        if (!paths.stream().allMatch(Path::isAbsolute)) {
+            return "'show reload-plan' expects absolute paths: the process does not share the caller's directory.\n";
+        }
+        return runtime.planReload(paths).answer();
     }
 
     private String setServer(ServerState s, String what, String value) {
@@ -216,6 +234,9 @@ public final class RuntimeApi {
                 + "SessRate: " + connections.rate() + "\n"
                 + "SessRateLimit: 0\n"
                 + "MaxSessRate: " + connections.max() + "\n"
+                // Not in HAProxy, whose reload is a new process: how long the last in-place reload took to apply.
+                + "Last_reload_us: " + runtime.lastReloadMicros() + "\n"
+                + "Last_reload_cpu_us: " + runtime.lastReloadCpuMicros() + "\n"
                 + "node: " + StatsPage.node(runtime.global()) + "\n"
                 + "description: " + Objects.toString(runtime.global().description(), "") + "\n";
     }

@@ -1,10 +1,14 @@
 package dev.bascule.stats;
 
+import dev.bascule.core.ReloadPlan;
 import dev.bascule.stats.RuntimeApi.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -200,6 +204,29 @@ class RuntimeApiTest {
             assertTrue(!api.execute(command, Level.USER).contains("Permission denied"), command);
         }
         assertEquals("# name\napp\ndead\nstats\n", api.execute("show backend", Level.USER));
+    }
+
+    @Test
+    void show_reload_plan_says_what_a_reload_would_change_and_changes_nothing(@TempDir Path dir) throws Exception {
+        Path added = Files.writeString(dir.resolve("added.cfg"),
+                proxy.config.replace(" disabled\n", " disabled\n    server s3 127.0.0.1:1\n"));
+        assertEquals("Reload: +server app/s3\n", admin("show reload-plan " + added));
+        Path restart = Files.writeString(dir.resolve("restart.cfg"), proxy.config.replace("nbthread 1", "nbthread 2"));
+        assertEquals("Reload: ~global (nbthread 1 -> 2); a reload cannot apply global nbthread: restart the process\n",
+                admin("show reload-plan " + restart));
+
+        Path broken = Files.writeString(dir.resolve("broken.cfg"), proxy.config.replace("balance", "balanse"));
+        List<String> answer = admin("show reload-plan " + broken).lines().toList();
+        assertTrue(answer.get(0).startsWith("[ALERT] parsing [" + broken + ":12] : unknown keyword 'balanse'"),
+                answer.get(0));
+        assertEquals(ReloadPlan.ERRORS, answer.get(answer.size() - 1));
+
+        assertEquals("Permission denied\n", api.execute("show reload-plan " + added, Level.OPERATOR));
+        assertTrue(admin("show reload-plan added.cfg").contains("expects absolute paths"));
+        assertTrue(admin("show reload-plan").contains("expects one or more configuration files"));
+        assertEquals(1, proxy.runtime.generation(), "a plan applies nothing");
+        assertEquals(List.of("s1", "s2", "off"),
+                proxy.runtime.backend("app").servers().stream().map(s -> s.name()).toList());
     }
 
     @Test

@@ -57,12 +57,15 @@ final class TestProxy implements AutoCloseable {
     final int web;
     final int stats;
     final Runtime runtime;
+    /** {@link #CONFIG} with its ports, as the proxy runs it. */
+    final String config;
     private final HttpServer origin;
 
-    private TestProxy(int web, int stats, Runtime runtime, HttpServer origin) {
+    private TestProxy(int web, int stats, Runtime runtime, String config, HttpServer origin) {
         this.web = web;
         this.stats = stats;
         this.runtime = runtime;
+        this.config = config;
         this.origin = origin;
     }
 
@@ -87,7 +90,8 @@ final class TestProxy implements AutoCloseable {
         try {
             Runtime runtime = Runtime.start(parsed.config(), Transport.select(false), new StatsApplets(),
                     new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-            return new TestProxy(web, stats, runtime, origin);
+            runtime.configReader(files -> new ConfigParser(name -> null, Set.of()).parse(files));
+            return new TestProxy(web, stats, runtime, text, origin);
         } catch (Exception | Error e) {
             origin.stop(0);
             throw e;

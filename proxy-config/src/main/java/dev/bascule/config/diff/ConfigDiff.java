@@ -30,10 +30,15 @@ public record ConfigDiff(List<FieldChange> global, List<FieldChange> ordering,
                          List<String> sectionsAdded, List<String> sectionsRemoved, List<String> sectionsChanged) {
     /**
      * Global settings chosen once, when the process starts: the event loops ({@code nbthread}), the poller
-     * ({@code noepoll}), daemonizing and the pid file. An in-process reload cannot change them; HAProxy's
-     * {@code -sf}, which starts a new process, can.
+     * ({@code noepoll}), daemonizing, the pid file and the stats sockets (the runtime API a reload is asked
+     * through). An in-process reload cannot change them; HAProxy's {@code -sf}, which starts a new process, can.
      */
-    public static final Set<String> NOT_RELOADABLE = Set.of("nbthread", "noepoll", "daemon", "pidfile");
+    /** How the summary starts when a reload applies (a refused reload says {@code Reload refused: ...}). */
+    public static final String LINE_START = "Reload: ";
+    /** How the summary ends when part of it needs a restart. */
+    public static final String RESTART = ": restart the process";
+    public static final Set<String> NOT_RELOADABLE = Set.of("nbthread", "noepoll", "daemon", "pidfile",
+            "stats socket");
 
     public ConfigDiff {
         global = List.copyOf(global);

@@ -15,7 +15,7 @@ final class Summary {
 
     static String of(ConfigDiff d) {
         if (d.isEmpty()) {
-            return "Reload: no change";
+            return ConfigDiff.LINE_START + "no change";
         }
         List<String> parts = new ArrayList<>();
         changed(parts, "global", d.global());
@@ -36,10 +36,10 @@ final class Summary {
         each(parts, "+", d.sectionsAdded(), Function.identity());
         each(parts, "-", d.sectionsRemoved(), Function.identity());
         each(parts, "~", d.sectionsChanged(), Function.identity());
-        String line = "Reload: " + String.join(", ", parts);
+        String line = ConfigDiff.LINE_START + String.join(", ", parts);
         List<FieldChange> restart = d.notReloadable();
         return restart.isEmpty() ? line : line + "; a reload cannot apply global "
-                + String.join(", ", restart.stream().map(FieldChange::name).toList()) + ": restart the process";
+                + String.join(", ", restart.stream().map(FieldChange::name).toList()) + ConfigDiff.RESTART;
     }
 
     private static <T> void each(List<String> parts, String prefix, List<T> items, Function<T, ?> name) {

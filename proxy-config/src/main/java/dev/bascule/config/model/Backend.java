@@ -36,6 +36,18 @@ public record Backend(String name, Source source, int id, boolean forcedId, Mode
         return retryOn.stream().anyMatch(k -> !k.equals("conn-failure"));
     }
 
+    /**
+     * The port {@code s}'s checks connect to: a leading {@code tcp-check connect port}, its {@code port}, its own
+     * ({@link Server#SAME_PORT} when none is known).
+     */
+    public int checkPort(Server s) {
+        var rules = checks.tcpRules();
+        if (!rules.isEmpty() && rules.get(0).action().equals("connect") && rules.get(0).port() > 0) {
+            return rules.get(0).port();
+        }
+        return s.check().port() > 0 ? s.check().port() : s.address().port();
+    }
+
     /** Positions are not part of a model's identity: see {@link Values}. */
     @Override
     public boolean equals(Object o) {

@@ -10,15 +10,27 @@ import java.util.Optional;
  * compares all its other components (see {@link Values}), so two parses of the same configuration with comments,
  * blank lines or keywords moved within their section are equal, and a reload that finds them equal has nothing to
  * do. Order stays part of the value where HAProxy reads it: proxies, servers (numbered and, with
- * {@code balance first}, used in that order), binds and kept lines. Every collection is an unmodifiable copy and
+ * {@code balance first}, used in that order), binds and kept lines. What the server names resolved to when the
+ * file was read ({@link Hosts}) is carried for the runtime and left out of the value too. Every collection is an unmodifiable copy and
  * no record holds an array. {@link dev.bascule.config.diff.ConfigDiff} says, by name, what differs.
  */
 public record Config(Global global, List<Frontend> frontends, List<Backend> backends,
-                     List<OtherSection> otherSections) {
+                     List<OtherSection> otherSections, Hosts hosts) {
     public Config {
         frontends = List.copyOf(frontends);
         backends = List.copyOf(backends);
         otherSections = List.copyOf(otherSections);
+    }
+
+    /** The resolver's answers ({@link Hosts}) are left out, as positions are. */
+    @Override
+    public boolean equals(Object o) {
+        return Values.equal(this, o);
+    }
+
+    @Override
+    public int hashCode() {
+        return Values.hash(this);
     }
 
     public Optional<Backend> backend(String name) {

@@ -2,14 +2,16 @@ package dev.bascule.config.model;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * Value equality for the model's records that carry a {@link Source}: every component counts except the
- * {@code Source} ones, because positions are not part of a model's identity. A comment added above a server, a
+ * Value equality for the model's records that carry a {@link Source} (or, for {@link Config}, {@link Hosts}):
+ * every component counts except those, because positions, like what a name resolved to when the file was read,
+ * are not part of a model's identity. A comment added above a server, a
  * blank line, or a {@code timeout} line moved within its section moves the servers' lines without changing what
  * runs, and a reload must see "no change" there.
  *
@@ -20,15 +22,19 @@ import java.util.Objects;
  * and {@code ValuesTest} checks that every component but the positions is.
  */
 final class Values {
-    /** The record's non-{@code Source} accessors, looked up once per class. */
+    private static final MethodType ACCESSOR = MethodType.methodType(Object.class, Object.class);
+    /**
+     * The record's compared accessors, looked up once per class, typed {@code (Object)Object} so that they are
+     * called exactly: a reload compares every server of the config, and a generic call adapts its types each time.
+     */
     private static final ClassValue<List<MethodHandle>> COMPARED = new ClassValue<>() {
         @Override
         protected List<MethodHandle> computeValue(Class<?> type) {
             List<MethodHandle> out = new ArrayList<>();
             for (RecordComponent c : type.getRecordComponents()) {
-                if (c.getType() != Source.class) {
+                if (c.getType() != Source.class && c.getType() != Hosts.class) {
                     try {
-                        out.add(MethodHandles.publicLookup().unreflect(c.getAccessor()));
+                        out.add(MethodHandles.publicLookup().unreflect(c.getAccessor()).asType(ACCESSOR));
                     } catch (IllegalAccessException e) {
                         throw new IllegalStateException("model records are public: " + type, e);
                     }
@@ -66,7 +72,7 @@ final class Values {
 
     private static Object get(MethodHandle accessor, Object record) {
         try {
-            return accessor.invoke(record);
+            return (Object) accessor.invokeExact(record);
         } catch (Throwable e) {
             throw new IllegalStateException("a record accessor failed", e);
         }

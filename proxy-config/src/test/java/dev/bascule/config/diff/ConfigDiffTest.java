@@ -6,6 +6,7 @@ import dev.bascule.config.model.Address;
 import dev.bascule.config.model.Config;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ConfigDiffTest {
     private static Config parse(String text) {
-        ParseResult r = new ConfigParser(Map.<String, String>of()::get, Set.of("EPOLL"), host -> true)
+        ParseResult r = new ConfigParser(Map.<String, String>of()::get, Set.of("EPOLL"),
+                host -> InetAddress.getLoopbackAddress())
                 .parse("haproxy.cfg", text);
         assertTrue(r.valid(), () -> "expected a valid config, got " + r.diagnostics());
         return r.config();
@@ -144,6 +146,11 @@ class ConfigDiffTest {
         ConfigDiff reloadable = diff(BEFORE, BEFORE.replace("maxconn 1000", "maxconn 2000"));
         assertEquals(List.of(), reloadable.notReloadable());
         assertEquals("Reload: ~global (maxconn 1000 -> 2000)", reloadable.summary());
+        // The socket a reload is asked through stays as started.
+        ConfigDiff socket = diff(BEFORE, BEFORE.replace("maxconn 1000", "maxconn 1000\n    stats socket /run/b.sock"));
+        assertEquals(List.of("stats socket"), socket.notReloadable().stream().map(FieldChange::name).toList());
+        assertTrue(socket.summary().endsWith("; a reload cannot apply global stats socket: restart the process"),
+                socket.summary());
     }
 
     @Test
