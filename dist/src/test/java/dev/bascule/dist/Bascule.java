@@ -54,10 +54,14 @@ final class Bascule implements AutoCloseable {
      * launcher ({@code bascule -f cfg -p pid -sf $(cat pid)}); the shell execs it, so {@link #pid} is the proxy's.
      */
     static Bascule shell(Path dir, String commandLine) throws IOException {
+        return shell(dir, Map.of(), commandLine);
+    }
+
+    static Bascule shell(Path dir, Map<String, String> env, String commandLine) throws IOException {
         if (!commandLine.startsWith("bascule ")) {
             throw new IllegalArgumentException("a command line that starts bascule: " + commandLine);
         }
-        return start(dir, Map.of(), List.of("sh", "-c", "exec " + launcher() + commandLine.substring(7)));
+        return start(dir, env, List.of("sh", "-c", "exec " + launcher() + commandLine.substring(7)));
     }
 
     private static String launcher() {

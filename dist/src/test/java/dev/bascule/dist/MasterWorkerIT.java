@@ -8,6 +8,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -19,9 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Bascule under systemd as HAProxy's unit runs it: {@code Type=notify}, {@code ExecStart=bascule -Ws -S
- * master.sock -f cfg -p pid}, {@code ExecReload=kill -USR2 $MAINPID}. The test plays systemd's part: it owns
- * the notify socket and waits for READY=1 and RELOADING=1 as systemd does. Each reload starts a new worker that
+ * Bascule under systemd with the unit it ships ({@code systemd/bascule.service}: {@code Type=notify},
+ * {@code ExecStart=bascule -Ws ...}, {@code ExecReload=kill -USR2 $MAINPID}). The test plays systemd's part: it
+ * runs the unit's commands, owns the notify socket and waits for READY=1 and RELOADING=1 as systemd does. Each reload starts a new worker that
  * takes the sockets over while clients keep coming; a broken config leaves the worker serving; the master CLI
  * shows the processes and reloads too.
  */
@@ -89,6 +91,32 @@ class MasterWorkerIT {
                 """.formatted(port, s1, withS2 ? "    server s2 127.0.0.1:" + s2 : "");
     }
 
+    /** The shipped unit's commands for one key, with its variables given values as systemd would. */
+    private static List<String> unit(String key, Map<String, String> vars) throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(Bascule.HOME.resolve("systemd/bascule.service"))) {
+            if (line.startsWith(key + "=")) {
+                String command = line.substring(key.length() + 1).replace("/opt/bascule/bin/bascule", "bascule");
+                for (var v : vars.entrySet()) {
+                    command = command.replace("$" + v.getKey(), v.getValue());
+                }
+                lines.add(command);
+            }
+        }
+        assertFalse(lines.isEmpty(), "the unit has " + key);
+        return lines;
+    }
+
+    /** Runs a unit command other than ExecStart to completion, as systemd does, and returns its status. */
+    private static int run(String command) throws Exception {
+        String line = command.startsWith("bascule ")
+                ? Bascule.HOME.resolve("bin/bascule").toAbsolutePath() + command.substring(7) : command;
+        Process p = new ProcessBuilder("sh", "-c", line).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), command);
+        return p.exitValue();
+    }
+
     private static long worker(Path masterCli) throws Exception {
         String proc = RuntimeApiIT.socat("UNIX-CONNECT:" + masterCli, "show proc");
         Matcher m = WORKER.matcher(proc);
@@ -106,18 +134,24 @@ class MasterWorkerIT {
              NotifySocket systemd = new NotifySocket(dir.resolve("notify.sock"))) {
             int port = Ports.free();
             Files.writeString(cfg, config(port, s1.port, s2.port, false));
-            assertEquals(0, Bascule.run("-c", "-q", "-f", cfg.toString()).exitCode(), "ExecStartPre");
-            try (Bascule master = Bascule.start(dir, Map.of("NOTIFY_SOCKET", systemd.path.toString()), "-Ws",
-                    "-S", masterCli + ",mode,600", "-f", cfg.toString(), "-p", pidFile.toString())) {
+            Map<String, String> vars = new java.util.LinkedHashMap<>(Map.of("CONFIG", cfg.toString(), "PIDFILE",
+                    pidFile.toString(), "EXTRAOPTS", "-S " + masterCli + ",mode,600"));
+            assertEquals(0, run(unit("ExecStartPre", vars).get(0)), "ExecStartPre");
+            try (Bascule master = Bascule.shell(dir, Map.of("NOTIFY_SOCKET", systemd.path.toString()),
+                    unit("ExecStart", vars).get(0))) {
                 systemd.await("READY=1", master);
                 assertEquals(String.valueOf(master.pid()), Files.readString(pidFile).trim(), "$MAINPID");
+                vars.put("MAINPID", String.valueOf(master.pid()));
+                List<String> reload = unit("ExecReload", vars);
                 long worker = worker(masterCli);
                 assertNotEquals(master.pid(), worker);
                 try (ClientLoad load = ClientLoad.http(port)) {
                     for (int i = 1; i <= 5; i++) {
                         Files.writeString(cfg, config(port, s1.port, s2.port, i % 2 == 1));
                         long servedByS2 = load.served("mw-s2");
-                        master.signal("USR2");
+                        for (String command : reload) {
+                            assertEquals(0, run(command), command);
+                        }
                         systemd.await("RELOADING=1", master);
                         systemd.await("READY=1", master);
                         long next = worker(masterCli);
@@ -134,8 +168,10 @@ class MasterWorkerIT {
                             }
                         }
                     }
-                    // A broken config: systemd hears READY=1 again, and the same worker goes on.
+                    // A broken config: ExecReload's check fails, so systemd sends nothing; a USR2 all the same
+                    // (kill by hand) gets READY=1 back, and the same worker goes on.
                     Files.writeString(cfg, config(port, s1.port, s2.port, true).replace("mode http", "mode htp"));
+                    assertEquals(1, run(reload.get(0)), "ExecReload's check");
                     master.signal("USR2");
                     systemd.await("RELOADING=1", master);
                     systemd.await("READY=1", master);
