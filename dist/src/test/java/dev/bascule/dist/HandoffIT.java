@@ -137,8 +137,9 @@ class HandoffIT {
 
     /**
      * The connections that wait in the old process's backlog when it stops are the ones HAProxy loses without
-     * {@code -x}: here the old process is paused (SIGTTOU) so that clients pile up in its backlog, then replaced.
-     * The new process accepts them from the very socket, so every one is answered.
+     * {@code -x}: here the old process is paused (SIGTTOU) so that clients pile up in its backlog, then replaced
+     * with HAProxy's {@code -x} from a stats socket with {@code expose-fd listeners}. The new process accepts them
+     * from the very socket, so every one is answered.
      */
     @Test
     void clients_waiting_in_the_old_backlog_are_served_by_the_new_process() throws Exception {
@@ -150,6 +151,8 @@ class HandoffIT {
         try (NginxServer s1 = NginxServer.start("backlog-s1")) {
             int www = dev.bascule.dist.Ports.free();
             Files.writeString(cfg, """
+                    global
+                        stats socket %s level admin expose-fd listeners
                     defaults
                         mode http
                         timeout connect 2s
@@ -160,9 +163,10 @@ class HandoffIT {
                         default_backend app
                     backend app
                         server s1 127.0.0.1:%d
-                    """.formatted(www, s1.port));
-            String seedReload = "bascule -f " + cfg + " -p " + pidFile + " -sf $(cat " + pidFile + ")";
-            Bascule old = start(dir, 0, seedReload, started);
+                    """.formatted(dir.resolve("admin.sock"), www, s1.port));
+            String reload = "bascule -f " + cfg + " -p " + pidFile + " -x " + dir.resolve("admin.sock")
+                    + " -sf $(cat " + pidFile + ")";
+            Bascule old = start(dir, 0, reload, started);
             old.awaitPort(www);
             old.signal("TTOU");
             old.awaitLog("Pausing frontend www", 5000);
@@ -173,8 +177,10 @@ class HandoffIT {
                         .getBytes(StandardCharsets.US_ASCII));
                 waiting.add(c);
             }
-            Bascule next = start(dir, 1, seedReload, started);
+            Bascule next = start(dir, 1, reload, started);
             awaitPidFile(pidFile, next);
+            assertTrue(next.stderr().contains("Took 1 listening socket(s) over from the old process through "
+                    + dir.resolve("admin.sock")), next.stderr());
             assertTrue(old.process.waitFor(30, TimeUnit.SECONDS), old.stderr());
             int answered = 0;
             for (Socket c : waiting) {
