@@ -201,6 +201,51 @@ class HandoffIT {
         }
     }
 
+    /**
+     * A client that keeps its connection open holds a soft-stopping process only until {@code hard-stop-after}:
+     * SIGUSR1 by hand (as {@code -sf} sends it), the listener closes at once, the process exits when the time is up.
+     */
+    @Test
+    void hard_stop_after_ends_a_soft_stop_that_a_client_holds_open() throws Exception {
+        try (NginxServer s1 = NginxServer.start("hard-stop-s1")) {
+            int www = dev.bascule.dist.Ports.free();
+            Path cfg = Bascule.writeConfig("handoff-hard-stop", """
+                    global
+                        hard-stop-after 2s
+                    defaults
+                        mode http
+                        timeout connect 2s
+                        timeout client 30s
+                        timeout server 30s
+                    frontend www
+                        bind 127.0.0.1:%d
+                        default_backend app
+                    backend app
+                        server s1 127.0.0.1:%d
+                    """.formatted(www, s1.port));
+            try (Bascule proxy = Bascule.serve(cfg, www); Socket idle = new Socket("127.0.0.1", www)) {
+                idle.getOutputStream().write("GET / HTTP/1.1\r\nHost: h\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                idle.setSoTimeout(5000);
+                assertTrue(new String(idle.getInputStream().readNBytes(12), StandardCharsets.US_ASCII)
+                        .startsWith("HTTP/1.1 200"));
+                long signalled = System.nanoTime();
+                proxy.signal("USR1");
+                proxy.awaitLog("Stopping frontend www", 5000);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+                while (Bascule.isListening(www)) {
+                    assertTrue(System.nanoTime() < deadline, "the listener closes at once");
+                    Thread.sleep(10);
+                }
+                assertTrue(proxy.process.waitFor(20, TimeUnit.SECONDS), proxy.stderr());
+                long tookMs = (System.nanoTime() - signalled) / 1_000_000;
+                assertEquals(0, proxy.process.exitValue());
+                assertTrue(proxy.stderr().contains("soft-stop running for too long, performing a hard-stop"),
+                        proxy.stderr());
+                assertTrue(tookMs >= 1900, "held until hard-stop-after: " + tookMs + " ms");
+            }
+        }
+    }
+
     private static Bascule start(Path dir, int round, String commandLine, List<Bascule> started) throws Exception {
         Bascule b = Bascule.shell(Files.createDirectories(dir.resolve("process-" + round)), commandLine);
         started.add(b);

@@ -119,18 +119,19 @@ class RuntimeApiIT {
                 assertEquals(info.get("MaxConnRate"), info.get("MaxSessRate"));
                 assertEquals("0", info.get("ConnRateLimit"));
                 assertTrue(Long.parseLong(info.get("ConnRate")) <= 3, info.toString());
-                // The typed format: one line per non-empty field, with its position, tags and type.
+                // The typed format: one line per non-empty field, with its position, tags and type. The proxy's id
+                // is 2: the stats socket's own proxy (HAProxy's GLOBAL) is 1.
                 List<String> typed = socat("UNIX-CONNECT:" + sock, "show stat typed").lines()
                         .filter(l -> !l.isEmpty()).toList();
                 for (String line : typed) {
-                    assertTrue(line.matches("[FBS]\\.1\\.[01]\\.\\d+\\.[a-z_0-9]+\\.1:[A-Za-z]{3}:(str|u32|u64|s32):.+"),
+                    assertTrue(line.matches("[FBS]\\.2\\.[01]\\.\\d+\\.[a-z_0-9]+\\.1:[A-Za-z]{3}:(str|u32|u64|s32):.+"),
                             line);
                 }
-                assertTrue(typed.contains("F.1.0.0.pxname.1:KNS:str:svc"), typed.toString());
-                assertTrue(typed.contains("S.1.1.1.svname.1:KNS:str:e1"), typed.toString());
-                assertTrue(typed.contains("S.1.1.7.stot.1:MCP:u64:3"), typed.toString());
-                assertTrue(typed.contains("B.1.0.17.status.1:SGP:str:UP"), typed.toString());
-                assertTrue(typed.contains("F.1.0.35.rate_max.1:MMP:u32:" + rateMax), typed.toString());
+                assertTrue(typed.contains("F.2.0.0.pxname.1:KNS:str:svc"), typed.toString());
+                assertTrue(typed.contains("S.2.1.1.svname.1:KNS:str:e1"), typed.toString());
+                assertTrue(typed.contains("S.2.1.7.stot.1:MCP:u64:3"), typed.toString());
+                assertTrue(typed.contains("B.2.0.17.status.1:SGP:str:UP"), typed.toString());
+                assertTrue(typed.contains("F.2.0.35.rate_max.1:MMP:u32:" + rateMax), typed.toString());
                 assertEquals(fe.stream().filter(v -> !v.isEmpty()).count(),
                         typed.stream().filter(l -> l.startsWith("F.")).count(), "every non-empty FRONTEND column");
                 assertEquals("lb-1", info.get("node"));
@@ -171,7 +172,7 @@ class RuntimeApiIT {
                 }
                 assertEquals("MAINT", stat(admin).get("a").get(17));
                 // In maintenance a server is stopped (srv_op_state 0) and forced there (srv_admin_state 0x01).
-                assertTrue(socat(admin, "show servers state svc").contains("\n1 svc 1 a 127.0.0.1 0 1 4 4 "));
+                assertTrue(socat(admin, "show servers state svc").contains("\n2 svc 1 a 127.0.0.1 0 1 4 4 "));
                 assertEquals("\n\n", socat(admin, "enable server svc/a; set weight svc/b 50%"), "an empty line per command");
                 assertEquals("2 (initial 4)\n\n", socat(admin, "get weight svc/b"));
                 assertEquals("No such server.\n\n", socat(admin, "get weight svc/zz"));
