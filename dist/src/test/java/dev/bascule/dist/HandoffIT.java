@@ -246,6 +246,50 @@ class HandoffIT {
         }
     }
 
+    /**
+     * A new process that fails after taking the sockets over (here its second address is in use) gives them back
+     * untouched: the old process goes on serving its Unix socket, whose file stays.
+     */
+    @Test
+    void a_new_process_that_fails_to_start_leaves_the_old_sockets_serving() throws Exception {
+        Path dir = Bascule.workDir("handoff-failed");
+        Path cfg = dir.resolve("haproxy.cfg");
+        Path pidFile = dir.resolve("haproxy.pid");
+        Path sock = dir.resolve("www.sock");
+        List<Bascule> started = new ArrayList<>();
+        try (NginxServer s1 = NginxServer.start("failed-s1")) {
+            String config = """
+                    defaults
+                        mode http
+                        timeout connect 2s
+                        timeout client 10s
+                        timeout server 10s
+                    frontend www
+                        bind %s
+                    %s
+                        default_backend app
+                    backend app
+                        server s1 127.0.0.1:%d
+                    """;
+            Files.writeString(cfg, config.formatted(sock, "", s1.port));
+            String reload = "bascule -f " + cfg + " -p " + pidFile + " -sf $(cat " + pidFile + ")";
+            Bascule old = start(dir, 0, reload, started);
+            old.awaitLog("Proxy www started", 30_000);
+            // The new config also binds nginx's own port: the new process takes the Unix socket, then fails.
+            Files.writeString(cfg, config.formatted(sock, "    bind 127.0.0.1:" + s1.port, s1.port));
+            Bascule failed = start(dir, 1, reload, started);
+            assertTrue(failed.process.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(1, failed.process.exitValue(), failed.stderr());
+            assertTrue(failed.stderr().contains("Took 1 listening socket(s) over"), failed.stderr());
+            assertTrue(Files.exists(sock), "the old process's socket file stays");
+            assertEquals(200, Curl.run("--unix-socket", sock.toString(), "http://www/").status());
+            assertTrue(old.process.isAlive());
+            assertEquals(0, old.stop());
+        } finally {
+            started.forEach(Bascule::close);
+        }
+    }
+
     private static Bascule start(Path dir, int round, String commandLine, List<Bascule> started) throws Exception {
         Bascule b = Bascule.shell(Files.createDirectories(dir.resolve("process-" + round)), commandLine);
         started.add(b);

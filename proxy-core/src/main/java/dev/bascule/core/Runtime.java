@@ -176,6 +176,10 @@ public final class Runtime implements AutoCloseable {
             }
             first.startChecks();
         } catch (StartupException | RuntimeException e) {
+            // Released, not closed: a Unix socket taken over from the old process is still the old one's to
+            // serve, its file with it.
+            runtime.listeners.values().forEach(l -> l.release().awaitUninterruptibly());
+            runtime.listeners.clear();
             runtime.close();
             throw e;
         }
