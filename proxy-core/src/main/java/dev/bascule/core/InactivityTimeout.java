@@ -75,10 +75,19 @@ public final class InactivityTimeout extends ChannelDuplexHandler {
      * server waits for the response under {@code timeout server}, not {@code timeout client}.
      */
     public void suspend(boolean suspend) {
-        if (suspended && !suspend) {
-            lastActivity = System.nanoTime();
+        if (suspend) {
+            suspended = true;
+        } else if (suspended) {
+            resume(System.nanoTime());
         }
-        suspended = suspend;
+    }
+
+    /** Resumes a suspended timeout with a full period from {@code now}, a clock reading the caller has. */
+    public void resume(long now) {
+        if (suspended) {
+            suspended = false;
+            lastActivity = now;
+        }
     }
 
     private void start() {

@@ -139,6 +139,8 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
     private ScheduledFuture<?> headTimer;
     private long headTimerAt;
     private long headDeadline;
+    /** When the last read came while a head was awaited: the arrival of a head that read completes. */
+    private long headReadNanos;
 
     /** @param current the frontend's setup in the current generation (null when it has none any more) */
     ClientSide(HttpProxy proxy, Supplier<HttpProxy> current) {
@@ -162,7 +164,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         dispatch = dispatchOf(proxy);
         ctx.channel().closeFuture().addListener(f -> closed(accepted));
         newStream(accepted);
-        awaitRequest();
+        awaitRequest(accepted);
     }
 
     private void closed(long accepted) {
@@ -224,13 +226,15 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
      * Waits for the next request head under HAProxy's timers: {@code timeout http-request} for the first
      * request and for a head that has begun, {@code timeout http-keep-alive} while a kept-alive client is
      * silent. On expiry a started or first head gets 408; a silent kept-alive connection is just closed.
+     *
+     * @param now the clock reading the previous transaction ended at (or the accept's)
      */
-    private void awaitRequest() {
+    private void awaitRequest(long now) {
         request = RequestPhase.AWAITING_HEAD;
         response = ResponsePhase.NONE;
         clientExpected();
         var t = proxy.frontend.config().timeouts();
-        armHeadTimer(firstRequestDone ? t.effectiveHttpKeepAliveMs() : t.effectiveHttpRequestMs());
+        armHeadTimer(firstRequestDone ? t.effectiveHttpKeepAliveMs() : t.effectiveHttpRequestMs(), now);
         readClient();
         if (clientFinished && awaitingHead()) {
             // The client sent its FIN and no request of its was waiting: nothing more can come.
@@ -242,19 +246,19 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         return request == RequestPhase.AWAITING_HEAD || request == RequestPhase.HEAD_STARTED;
     }
 
-    private void armHeadTimer(long ms) {
+    private void armHeadTimer(long ms, long now) {
         if (ms <= 0) {
             headDeadline = 0;
             return;
         }
-        headDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+        headDeadline = now + TimeUnit.MILLISECONDS.toNanos(ms);
         if (headTimer != null && headTimerAt - headDeadline > 0) {
             // The pending timer would fire after this shorter deadline.
             headTimer.cancel(false);
             headTimer = null;
         }
         if (headTimer == null) {
-            scheduleHeadTimer(headDeadline - System.nanoTime());
+            scheduleHeadTimer(headDeadline - now);
         }
     }
 
@@ -282,13 +286,18 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         }
     }
 
-    /** Bytes of a request head arrived (told by the {@link RequestParser}). */
+    /** Bytes arrived (told by the {@link RequestParser} before it parses them). */
     void bytesArrived() {
+        if (!awaitingHead()) {
+            return;
+        }
+        long now = System.nanoTime();
+        headReadNanos = now;
         if (request == RequestPhase.AWAITING_HEAD) {
             request = RequestPhase.HEAD_STARTED;
-            stream.requestStarted(System.nanoTime());
+            stream.requestStarted(now);
             if (firstRequestDone) {
-                armHeadTimer(proxy.frontend.config().timeouts().effectiveHttpRequestMs());
+                armHeadTimer(proxy.frontend.config().timeouts().effectiveHttpRequestMs(), now);
             }
         }
     }
@@ -352,7 +361,9 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
      */
     private boolean headArrived() {
         proxy.frontend.http().request();
-        stream.headReceived(System.nanoTime());
+        // A head whose bytes came while it was awaited arrived with the read that is being parsed; one that came
+        // with an earlier request (pipelined) is received now.
+        stream.headReceived(request == RequestPhase.HEAD_STARTED ? headReadNanos : System.nanoTime());
         headDeadline = 0;
         boolean first = !firstRequestDone;
         firstRequestDone = true;
@@ -544,7 +555,6 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
                 stream.frontendAddress(), closeServer);
         boolean expectContinue = head.expectContinue;
         head.release();
-        clientExpected();
         // A head goes out with the first piece of body (one write instead of two), unless the client waits
         // for 100 Continue before sending that body.
         if (replaying) {
@@ -563,6 +573,9 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         }
         serverSide.read();
         readClient();
+        // After the reads above: a bodiless request's end, read there, keeps the timeout suspended as it has been
+        // since the dispatch, instead of resuming it (a clock reading) and suspending it again.
+        clientExpected();
     }
 
     /**
@@ -688,7 +701,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         }
         if (code == 101) {
             response = ResponsePhase.TUNNEL;
-            stream.responseStarted(code);
+            stream.responseStarted(code, System.nanoTime());
             dropReplay();
             tunnel(head);
             return;
@@ -701,8 +714,12 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
             return;
         }
         response = ResponsePhase.FORWARDING;
-        stream.responseStarted(code);
-        clientExpected();
+        // The client reads from now on, so its timeout applies again: one clock reading for both.
+        long now = System.nanoTime();
+        stream.responseStarted(code, now);
+        if (clientTimeout != null) {
+            clientTimeout.resume(now);
+        }
         // Nothing is sent again once the client has part of the answer: the kept request is not needed.
         dropReplay();
         boolean delimitedByClose = head.closeDelimited();
@@ -752,15 +769,17 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         }
         server = null;
         target = null;
-        keepOrClose(s, used);
+        // One clock reading for what ends and begins here: the idle connection, this stream, the next one.
+        long now = System.nanoTime();
+        keepOrClose(s, used, now);
         responseUnflushed = false;
-        stream.end();
+        stream.end(now);
         if (closeClient) {
             rawOut.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         } else {
             rawOut.flush();
-            newStream(System.nanoTime());
-            awaitRequest();
+            newStream(now);
+            awaitRequest(now);
         }
     }
 
@@ -769,7 +788,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
      * else the loop's pool) unless either side said close. An idle connection is still read: whatever it sends
      * now, or its close, ends it before a request could be given to it.
      */
-    private void keepOrClose(ServerState s, Channel used) {
+    private void keepOrClose(ServerState s, Channel used, long now) {
         if (closeServer) {
             used.close();
             return;
@@ -780,7 +799,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
             }
             ownIdle = used;
             ownIdleTarget = s;
-        } else if (!IdlePool.offer(s, used)) {
+        } else if (!IdlePool.offer(s, used, now)) {
             used.close();
             return;
         }
@@ -944,7 +963,8 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         if (code == 200) {
             stream.terminate(Termination.Cause.LOCAL);
         }
-        stream.end();
+        long now = System.nanoTime();
+        stream.end(now);
         response = ResponsePhase.NONE;
         clientExpected();
         // errorfile: the backend's page first (HAProxy's rule once a backend is chosen), then the frontend's.
@@ -965,8 +985,8 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
             ctx.writeAndFlush(page).addListener(ChannelFutureListener.CLOSE);
         } else {
             ctx.writeAndFlush(page);
-            newStream(System.nanoTime());
-            awaitRequest();
+            newStream(now);
+            awaitRequest(now);
         }
     }
 

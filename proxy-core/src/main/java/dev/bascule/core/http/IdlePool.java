@@ -75,14 +75,18 @@ final class IdlePool {
         return null;
     }
 
-    /** Keeps {@code channel} for reuse; false (and the caller closes it) when the pool is full. */
-    static boolean offer(ServerState server, Channel channel) {
+    /**
+     * Keeps {@code channel} for reuse; false (and the caller closes it) when the pool is full.
+     *
+     * @param now when it went idle (the caller's clock reading)
+     */
+    static boolean offer(ServerState server, Channel channel, long now) {
         LoopPool pool = POOLS.get();
         ArrayDeque<Channel> idle = pool.byServer.computeIfAbsent(server, s -> new ArrayDeque<>());
         if (idle.size() >= MAX_IDLE_PER_SERVER) {
             return false;
         }
-        side(channel).idleSince(System.nanoTime());
+        side(channel).idleSince(now);
         idle.addFirst(channel);
         if (pool.purge == null) {
             pool.purge = channel.eventLoop().schedule(() -> purge(pool), PURGE_DELAY_MS, TimeUnit.MILLISECONDS);

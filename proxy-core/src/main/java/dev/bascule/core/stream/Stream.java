@@ -129,10 +129,10 @@ public final class Stream {
         state = State.WAITING_RESPONSE;
     }
 
-    /** The response head came; in TCP mode, the session starts relaying. */
-    public void responseStarted(int status) {
+    /** The response head came, at {@code nanos}. */
+    public void responseStarted(int status, long nanos) {
         this.status = status;
-        responseNanos = System.nanoTime();
+        responseNanos = nanos;
         state = State.DATA;
     }
 
@@ -181,13 +181,18 @@ public final class Stream {
 
     /** Ends the stream once: its time is taken and the frontend is told. */
     public void end() {
+        end(System.nanoTime());
+    }
+
+    /** As {@link #end()}, at a clock reading the caller took already. */
+    public void end(long nanos) {
         if (state == State.ENDED) {
             return;
         }
         if (termination == null) {
             termination = Termination.NORMAL;
         }
-        endNanos = System.nanoTime();
+        endNanos = nanos;
         state = State.ENDED;
         frontend.streamEnded(this);
     }
