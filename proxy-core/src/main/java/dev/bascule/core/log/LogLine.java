@@ -125,13 +125,13 @@ final class LogLine {
             case HQ -> text(v, s.uri() == null ? null : query(s.uri()), true);
             case HV -> text(v, s.version(), true);
             case R -> request(v, s);
-            case HR -> captures(v, s.frontend().config().log().requestCaptures().size(), s.requestCaptures(), true);
-            case HS -> captures(v, s.frontend().config().log().responseCaptures().size(), s.responseCaptures(), true);
-            case HRL -> {
-                return captures(v, s.frontend().config().log().requestCaptures().size(), s.requestCaptures(), false);
+            case HR, HRL -> {
+                return captures(v, s.frontend().config().log().requestCaptures().size(), s.requestCaptures(),
+                        v.variable() == LogFormat.Variable.HR);
             }
-            case HSL -> {
-                return captures(v, s.frontend().config().log().responseCaptures().size(), s.responseCaptures(), false);
+            case HS, HSL -> {
+                return captures(v, s.frontend().config().log().responseCaptures().size(), s.responseCaptures(),
+                        v.variable() == LogFormat.Variable.HS);
             }
             case OPTION -> {
                 return false;
