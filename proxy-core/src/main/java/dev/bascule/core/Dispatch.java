@@ -205,6 +205,7 @@ public final class Dispatch {
             return;
         }
         waiting = null;
+        stream.queuePosition(waitingFor != null, w.passed());
         if (s == null) {
             assign();
         } else {

@@ -11,6 +11,7 @@ import dev.bascule.core.balance.Balancers;
 import dev.bascule.core.balance.ServerPool;
 import dev.bascule.core.check.HealthChecker;
 import dev.bascule.core.http.HttpProxy;
+import dev.bascule.core.log.TrafficLog;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import org.slf4j.Logger;
@@ -70,9 +71,10 @@ final class Generation {
         }
         for (Frontend f : config.frontends()) {
             FrontendSetup old = previous == null ? null : previous.frontends.get(f.name());
-            FrontendState state = old != null ? new FrontendState(f, old.state)
+            TrafficLog log = TrafficLog.of(f, config.global(), engine.logSinks(), engine::connections);
+            FrontendState state = old != null ? new FrontendState(f, old.state, log)
                     : new FrontendState(f, new ConnectionLimiter(f.maxconn(), engine.globalLimiter()),
-                    engine.connectionRate(), engine.streamEndedListener());
+                    engine.connectionRate(), engine.streamEndedListener(), log);
             g.frontends.put(f.name(), g.setup(state, engine));
         }
         return g;

@@ -6,6 +6,7 @@ import dev.bascule.config.model.Bind;
 import dev.bascule.config.model.Config;
 import dev.bascule.config.model.Global;
 import dev.bascule.core.handoff.InheritedSockets;
+import dev.bascule.core.log.LogSinks;
 import dev.bascule.core.state.ServerStateFiles;
 import dev.bascule.core.stream.Stream;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -49,6 +50,8 @@ public final class Runtime implements AutoCloseable {
     private final RateCounter connectionRate = new RateCounter();
     private final AtomicReference<Consumer<Stream>> streamEnded = new AtomicReference<>();
     private final MeterRegistry registry;
+    /** Where the traffic logs write: kept across reloads with their sockets. */
+    private final LogSinks logSinks;
     private volatile Generation current;
     /** Set once by {@link #softStop}: the listeners are closed and the process waits for its connections. */
     private volatile boolean stopping;
@@ -77,6 +80,7 @@ public final class Runtime implements AutoCloseable {
         this.transport = transport;
         this.applets = applets;
         this.globalLimiter = new ConnectionLimiter(global.maxconn(), null);
+        this.logSinks = new LogSinks(transport, loops);
     }
 
     /** The registry of the runtime's own meters (the session timers). */
@@ -115,6 +119,15 @@ public final class Runtime implements AutoCloseable {
 
     Applets applets() {
         return applets;
+    }
+
+    LogSinks logSinks() {
+        return logSinks;
+    }
+
+    /** Log lines dropped because their target could not take them at once ({@code show info}'s DroppedLogs). */
+    public long droppedLogs() {
+        return logSinks.dropped();
     }
 
     ConnectionLimiter globalLimiter() {
@@ -372,5 +385,6 @@ public final class Runtime implements AutoCloseable {
         }
         listeners.clear();
         loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        logSinks.close();
     }
 }

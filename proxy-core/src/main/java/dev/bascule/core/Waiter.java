@@ -16,6 +16,9 @@ public final class Waiter {
 
     private final AtomicInteger state = new AtomicInteger(WAITING);
     private final BiConsumer<Waiter, ServerState> handed;
+    /** The queue's served count when this waiter joined it, then how many were served before it. */
+    private long joined;
+    private volatile int passed;
 
     /**
      * @param handed told, on whatever thread freed the slot, this waiter and the server whose slot it now holds,
@@ -26,11 +29,25 @@ public final class Waiter {
         this.handed = handed;
     }
 
-    /** Gives the waiter {@code server}'s slot (already taken for it) or, with null, a new pick; false if it left. */
-    boolean hand(ServerState server) {
+    void joined(long served) {
+        joined = served;
+    }
+
+    /** How many waiters of its queue were handed a slot between its arrival and its own turn. */
+    public int passed() {
+        return passed;
+    }
+
+    /**
+     * Gives the waiter {@code server}'s slot (already taken for it) or, with null, a new pick; false if it left.
+     *
+     * @param served the queue's served count before this one
+     */
+    boolean hand(ServerState server, long served) {
         if (!state.compareAndSet(WAITING, HANDED)) {
             return false;
         }
+        passed = (int) Math.min(Integer.MAX_VALUE, Math.max(0, served - joined));
         handed.accept(this, server);
         return true;
     }

@@ -2,6 +2,7 @@ package dev.bascule.core.http;
 
 import dev.bascule.config.model.HttpSettings;
 import dev.bascule.config.model.HttpSettings.ConnectionMode;
+import dev.bascule.config.model.LogSettings;
 import dev.bascule.core.BackendState;
 import dev.bascule.core.Dispatch;
 import dev.bascule.core.InactivityTimeout;
@@ -33,6 +34,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -365,6 +367,9 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         dropReplay();
         headSize = head.size();
         stream.bytesIn(headSize);
+        if (proxy.frontend.log() != null) {
+            logged(head);
+        }
         clientHttp11 = head.protocolVersion() == HttpVersion.HTTP_1_1;
         closeClient = !head.keepAlive || proxy.mode == ConnectionMode.CLOSE || proxy.frontend.isStopping();
         for (RequestAnalyzer a : proxy.analyzers) {
@@ -374,9 +379,19 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         }
     }
 
+    /** What the log reads of a request: its line and captures, taken from the bytes as they came. */
+    private void logged(RequestHead head) {
+        stream.requestLine(head.method().name(), head.uri(), head.protocolVersion().text());
+        List<LogSettings.Capture> captures = proxy.frontend.config().log().requestCaptures();
+        if (!captures.isEmpty()) {
+            stream.requestCaptures(head.captures(captures));
+        }
+    }
+
     // --- what the analyzers do ---
 
     void monitorAnswer(RequestHead head) {
+        stream.notLogged();
         head.release();
         respondLocally(200);
     }
@@ -702,6 +717,9 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         }
         response = ResponsePhase.FORWARDING;
         stream.responseStarted(code);
+        if (proxy.frontend.log() != null && !proxy.frontend.config().log().responseCaptures().isEmpty()) {
+            stream.responseCaptures(head.captures(proxy.frontend.config().log().responseCaptures()));
+        }
         clientExpected();
         // Nothing is sent again once the client has part of the answer: the kept request is not needed.
         dropReplay();

@@ -62,6 +62,17 @@ public final class Stream {
     private boolean redispatched;
     private int status;
     private Termination termination;
+    /** The request line's parts, kept only for a frontend that logs: null until a valid head came. */
+    private String method;
+    private String uri;
+    private String version;
+    private String[] requestCaptures;
+    private String[] responseCaptures;
+    /** How many were served before this stream in its server's and its backend's queue (%sq, %bq). */
+    private int serverQueuePosition;
+    private int backendQueuePosition;
+    /** Answered to a {@code monitor-uri}: HAProxy logs no line for it. */
+    private boolean unlogged;
 
     /**
      * @param client     the client's address (today the socket's peer; later a PROXY header's)
@@ -144,6 +155,39 @@ public final class Stream {
     /** A status the proxy answered with itself. */
     public void answered(int status) {
         this.status = status;
+    }
+
+    /** The request line, for the log ({@code %r}, {@code %HM}, {@code %HU}, {@code %HV}). */
+    public void requestLine(String method, String uri, String version) {
+        this.method = method;
+        this.uri = uri;
+        this.version = version;
+    }
+
+    /** The values {@code capture request header} took, in their lines' order (null for a header not sent). */
+    public void requestCaptures(String[] values) {
+        requestCaptures = values;
+    }
+
+    public void responseCaptures(String[] values) {
+        responseCaptures = values;
+    }
+
+    /** It waited in a queue: {@code passed} were served from it before this stream was. */
+    public void queuePosition(boolean serverQueue, int passed) {
+        if (serverQueue) {
+            serverQueuePosition = passed;
+        } else {
+            backendQueuePosition = passed;
+        }
+    }
+
+    public void notLogged() {
+        unlogged = true;
+    }
+
+    public boolean unlogged() {
+        return unlogged;
     }
 
     public void retried() {
@@ -261,6 +305,36 @@ public final class Stream {
     /** The HTTP status sent to the client, 0 when none was. */
     public int status() {
         return status;
+    }
+
+    /** The request's method, or null when no valid request line came (or the frontend does not log). */
+    public String method() {
+        return method;
+    }
+
+    public String uri() {
+        return uri;
+    }
+
+    public String version() {
+        return version;
+    }
+
+    /** Null when nothing was captured. */
+    public String[] requestCaptures() {
+        return requestCaptures;
+    }
+
+    public String[] responseCaptures() {
+        return responseCaptures;
+    }
+
+    public int serverQueuePosition() {
+        return serverQueuePosition;
+    }
+
+    public int backendQueuePosition() {
+        return backendQueuePosition;
     }
 
     /** Why it ended; null while it runs. */
