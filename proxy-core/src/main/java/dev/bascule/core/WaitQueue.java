@@ -25,7 +25,7 @@ public final class WaitQueue {
 
     /** A waiter gave up ({@code timeout queue}, client gone); false when it had already been handed something. */
     boolean cancel(Waiter w) {
-        if (!w.cancel()) {
+        if (!w.cancel(served.get())) {
             return false;
         }
         if (waiters.remove(w)) {

@@ -16,9 +16,9 @@ public final class Waiter {
 
     private final AtomicInteger state = new AtomicInteger(WAITING);
     private final BiConsumer<Waiter, ServerState> handed;
-    /** The queue's served count when this waiter joined it, then how many were served before it. */
+    /** The queue's served count when this waiter joined it. */
     private long joined;
-    private volatile int passed;
+    private volatile int position;
 
     /**
      * @param handed told, on whatever thread freed the slot, this waiter and the server whose slot it now holds,
@@ -33,9 +33,16 @@ public final class Waiter {
         joined = served;
     }
 
-    /** How many waiters of its queue were handed a slot between its arrival and its own turn. */
-    public int passed() {
-        return passed;
+    /**
+     * Its place when it left the queue, as HAProxy logs it ({@code %sq}, {@code %bq}): 1 + how many waiters were
+     * handed a slot between its arrival and its leaving, handed a slot itself or not (the first in line is 1).
+     */
+    public int position() {
+        return position;
+    }
+
+    private void left(long served) {
+        position = (int) Math.min(Integer.MAX_VALUE, Math.max(0, served - joined) + 1);
     }
 
     /**
@@ -47,14 +54,22 @@ public final class Waiter {
         if (!state.compareAndSet(WAITING, HANDED)) {
             return false;
         }
-        passed = (int) Math.min(Integer.MAX_VALUE, Math.max(0, served - joined));
+        left(served);
         handed.accept(this, server);
         return true;
     }
 
-    /** The owner gives up; false when it was already handed something, which it must then take or release. */
-    boolean cancel() {
-        return state.compareAndSet(WAITING, CANCELLED);
+    /**
+     * The owner gives up; false when it was already handed something, which it must then take or release.
+     *
+     * @param served the queue's served count now
+     */
+    boolean cancel(long served) {
+        if (!state.compareAndSet(WAITING, CANCELLED)) {
+            return false;
+        }
+        left(served);
+        return true;
     }
 
     boolean waiting() {

@@ -22,6 +22,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseEncoder;
@@ -106,6 +107,12 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
     private RequestHead pending;
     /** The size of the current request's head, counted on its server once sent. */
     private int headSize;
+    /**
+     * For a frontend that logs, the transaction's chunked request and response, whose chunk framing the logged
+     * sizes leave out ({@link Stream#htxDelta}) when the stream ends.
+     */
+    private MessageHead chunkedRequest;
+    private MessageHead chunkedResponse;
     /**
      * The head of a bodiless request, kept while it may be sent again ({@code retry-on}, or a reused connection
      * that the server closed at the same moment), and the retries left for it.
@@ -195,6 +202,17 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         if (response != ResponsePhase.TUNNEL) {
             // Closed with its transaction unfinished (unless a cause came first): the client gave up.
             stream.terminate(Termination.Cause.CLIENT_ABORT);
+        }
+        endStream();
+    }
+
+    /** Ends the transaction's stream, its chunked bodies' framing taken out of the logged sizes first. */
+    private void endStream() {
+        if (chunkedRequest != null || chunkedResponse != null) {
+            stream.htxDelta(chunkedRequest == null ? 0 : -chunkedRequest.chunkFraming(),
+                    chunkedResponse == null ? 0 : -chunkedResponse.chunkFraming());
+            chunkedRequest = null;
+            chunkedResponse = null;
         }
         stream.end();
     }
@@ -367,7 +385,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         dropReplay();
         headSize = head.size();
         stream.bytesIn(headSize);
-        if (proxy.frontend.log() != null) {
+        if (logs()) {
             logged(head);
         }
         clientHttp11 = head.protocolVersion() == HttpVersion.HTTP_1_1;
@@ -379,9 +397,15 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         }
     }
 
-    /** What the log reads of a request: its line and captures, taken from the bytes as they came. */
+    private boolean logs() {
+        return proxy.frontend.log() != null;
+    }
+
+    /** What the log reads of a request: its line, captures and size, taken from the bytes as they came. */
     private void logged(RequestHead head) {
         stream.requestLine(head.method().name(), head.uri(), head.protocolVersion().text());
+        stream.htxDelta(head.htxSize() - headSize, 0);
+        chunkedRequest = head.chunked ? head : null;
         List<LogSettings.Capture> captures = proxy.frontend.config().log().requestCaptures();
         if (!captures.isEmpty()) {
             stream.requestCaptures(head.captures(captures));
@@ -710,6 +734,9 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         }
         if (head.interim()) {
             ByteBuf interim = head.raw();
+            if (logs()) {
+                stream.htxDelta(0, head.htxSize() - interim.readableBytes());
+            }
             stream.bytesOut(interim.readableBytes());
             writeToClient(interim);
             head.release();
@@ -717,8 +744,13 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         }
         response = ResponsePhase.FORWARDING;
         stream.responseStarted(code);
-        if (proxy.frontend.log() != null && !proxy.frontend.config().log().responseCaptures().isEmpty()) {
-            stream.responseCaptures(head.captures(proxy.frontend.config().log().responseCaptures()));
+        long htxSize = 0;
+        if (logs()) {
+            htxSize = head.htxSize();
+            chunkedResponse = head.chunked ? head : null;
+            if (!proxy.frontend.config().log().responseCaptures().isEmpty()) {
+                stream.responseCaptures(head.captures(proxy.frontend.config().log().responseCaptures()));
+            }
         }
         clientExpected();
         // Nothing is sent again once the client has part of the answer: the kept request is not needed.
@@ -734,6 +766,9 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         ByteBuf out = head.toClient(ctx.alloc(), !closeClient, clientHttp11,
                 cookies == null ? null : r -> cookies.responseArrived(r, s));
         head.release();
+        if (logs()) {
+            stream.htxDelta(0, htxSize - out.readableBytes());
+        }
         stream.bytesOut(out.readableBytes());
         writeToClient(out);
     }
@@ -772,7 +807,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         target = null;
         keepOrClose(s, used);
         responseUnflushed = false;
-        stream.end();
+        endStream();
         if (closeClient) {
             rawOut.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         } else {
@@ -812,7 +847,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
      */
     private void handOver(RequestHead head, ChannelHandler[] applet) {
         stream.terminate(Termination.Cause.LOCAL);
-        stream.end();
+        endStream();
         stream.handOver(ctx.channel());
         AppletMessages messages = new AppletMessages();
         HttpRequest copy = messages.applet(head);
@@ -834,6 +869,9 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         Channel client = ctx.channel();
         Channel s = server;
         ByteBuf out = head.raw();
+        if (logs()) {
+            stream.htxDelta(0, head.htxSize() - out.readableBytes());
+        }
         head.release();
         stream.bytesOut(out.readableBytes());
         rawOut.writeAndFlush(out).addListener(f -> {
@@ -962,7 +1000,6 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         if (code == 200) {
             stream.terminate(Termination.Cause.LOCAL);
         }
-        stream.end();
         response = ResponsePhase.NONE;
         clientExpected();
         // errorfile: the backend's page first (HAProxy's rule once a backend is chosen), then the frontend's.
@@ -974,10 +1011,23 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         if (page == null) {
             page = HttpErrors.response(code, ctx.alloc());
         }
-        HttpUtil.setKeepAlive(page, !close);
-        if (!close && !clientHttp11) {
-            // An HTTP/1.0 client kept alive must be told so (the page itself is HTTP/1.1).
-            page.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        if (logs() && stream.method() != null) {
+            // HAProxy counts its answer to a request it read; the answer to a head that never came whole or could
+            // not be read (408, 400) is its connection's, outside any message: 0.
+            stream.htxDelta(0, HtxSize.page(page));
+        }
+        endStream();
+        HttpHeaders headers = page.headers();
+        if (close) {
+            if (!headers.contains(HttpHeaderNames.CONNECTION)) {
+                headers.add(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            }
+        } else {
+            headers.remove(HttpHeaderNames.CONNECTION);
+            if (!clientHttp11) {
+                // An HTTP/1.0 client kept alive must be told so (the page itself is HTTP/1.1).
+                headers.add(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            }
         }
         if (close) {
             ctx.writeAndFlush(page).addListener(ChannelFutureListener.CLOSE);

@@ -11,9 +11,29 @@ import java.util.List;
 /** A message head kept in the bytes it arrived in (a retained slice of the read buffer), which it releases. */
 abstract class MessageHead extends AbstractReferenceCounted implements MessageFramer.Head {
     protected final ByteBuf raw;
+    /** What HAProxy's internal form of its chunked body leaves out of the bytes, so far (see {@link HtxSize}). */
+    private long chunkFraming;
 
     MessageHead(ByteBuf raw) {
         this.raw = raw;
+    }
+
+    /** Its size in HAProxy's internal form, which its logs count ({@link HtxSize}). */
+    long htxSize() {
+        return HtxSize.head(raw, dropsContentLength());
+    }
+
+    /** Transfer-Encoding and Content-Length both: the latter is dropped. */
+    abstract boolean dropsContentLength();
+
+    @Override
+    public void chunkFraming(int wire, int kept) {
+        chunkFraming += wire - kept;
+    }
+
+    /** How many bytes of its chunked body so far are not in HAProxy's internal form (0 for other bodies). */
+    long chunkFraming() {
+        return chunkFraming;
     }
 
     /** How many bytes the head took on the wire, as it came. */

@@ -85,6 +85,11 @@ final class RequestHead extends MessageHead implements HttpRequest {
         this.hopCount = hopCount;
     }
 
+    @Override
+    boolean dropsContentLength() {
+        return ambiguous;
+    }
+
     private static MessageFramer.BadMessage invalid(String reason) {
         return new MessageFramer.BadMessage(400, reason);
     }

@@ -74,8 +74,8 @@ final class LogLine {
             case H -> text(v, c.hostname(), false);
             case ID -> text(v, c.uniqueId(), false);
             case ST -> number(v, s.status() == 0 ? -1 : s.status());
-            case B -> number(v, s.bytesOut());
-            case U -> number(v, s.bytesIn());
+            case B -> number(v, s.loggedBytesOut());
+            case U -> number(v, s.loggedBytesIn());
             case TH -> number(v, 0);
             case TI -> number(v, s.idleMillis());
             case TREQUEST -> number(v, s.requestMillis());

@@ -118,7 +118,7 @@ public final class TrafficLog {
     /** The traffic log's seam: called by the frontend for each stream that ends, on the stream's event loop. */
     public void streamEnded(Stream s) {
         LogFormat format = settings.format();
-        if (format == null || s.unlogged() || settings.dontLogNull() && s.bytesIn() == 0) {
+        if (format == null || s.unlogged() || settings.dontLogNull() && !s.receivedAnything()) {
             return;
         }
         LogLine line = LINES.get();

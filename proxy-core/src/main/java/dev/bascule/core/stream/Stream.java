@@ -58,6 +58,12 @@ public final class Stream {
     private long endNanos;
     private long bytesIn;
     private long bytesOut;
+    /**
+     * How far the sizes HAProxy 2.6 logs ({@code %U}, {@code %B}: its internal form of the messages, HTX) are from
+     * the bytes on the wire; worked out only for a frontend that logs.
+     */
+    private long htxInDelta;
+    private long htxOutDelta;
     private int retries;
     private boolean redispatched;
     private int status;
@@ -68,7 +74,7 @@ public final class Stream {
     private String version;
     private String[] requestCaptures;
     private String[] responseCaptures;
-    /** How many were served before this stream in its server's and its backend's queue (%sq, %bq). */
+    /** Its place in its server's and its backend's queue (%sq, %bq): 1 + how many were served before it left. */
     private int serverQueuePosition;
     private int backendQueuePosition;
     /** Answered to a {@code monitor-uri}: HAProxy logs no line for it. */
@@ -173,12 +179,12 @@ public final class Stream {
         responseCaptures = values;
     }
 
-    /** It waited in a queue: {@code passed} were served from it before this stream was. */
-    public void queuePosition(boolean serverQueue, int passed) {
+    /** It left a queue at {@code position} (added up, as HAProxy does, if it waited in the same kind twice). */
+    public void queuePosition(boolean serverQueue, int position) {
         if (serverQueue) {
-            serverQueuePosition = passed;
+            serverQueuePosition += position;
         } else {
-            backendQueuePosition = passed;
+            backendQueuePosition += position;
         }
     }
 
@@ -214,6 +220,12 @@ public final class Stream {
         if (server != null) {
             server.bytesOut(n);
         }
+    }
+
+    /** Adds to how far the logged sizes are from the bytes (see {@link #loggedBytesIn()}). */
+    public void htxDelta(long in, long out) {
+        htxInDelta += in;
+        htxOutDelta += out;
     }
 
     /** Records why the stream is ending, in the phase it is in; the first cause given is kept. */
@@ -291,6 +303,24 @@ public final class Stream {
 
     public long bytesOut() {
         return bytesOut;
+    }
+
+    /**
+     * {@code %U}: HAProxy 2.6 counts the request in its internal form (HTX), not its bytes: the start line's
+     * parts, names and values, the payload without chunk framing (the bytes in TCP mode).
+     */
+    public long loggedBytesIn() {
+        return bytesIn + htxInDelta;
+    }
+
+    /** {@code %B}: the response in HAProxy's internal form, the proxy's own answers included. */
+    public long loggedBytesOut() {
+        return bytesOut + htxOutDelta;
+    }
+
+    /** Whether any byte came from the client (a head that never completed too): {@code option dontlognull}. */
+    public boolean receivedAnything() {
+        return bytesIn > 0 || requestNanos != 0;
     }
 
     public int retries() {
