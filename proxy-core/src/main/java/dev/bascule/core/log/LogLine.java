@@ -2,7 +2,6 @@ package dev.bascule.core.log;
 
 import dev.bascule.config.model.LogFormat;
 import dev.bascule.config.model.LogFormat.Var;
-import dev.bascule.config.model.Mode;
 import dev.bascule.core.BackendState;
 import dev.bascule.core.ServerState;
 import dev.bascule.core.stream.Stream;
@@ -24,6 +23,7 @@ final class LogLine {
     /** Its header encoding map (captures): also the braces and the bar that delimit {@code %hr}. */
     private static final boolean[] HEADER_UNSAFE = unsafe("\"#{|}");
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+    private static final String BADREQ = "<BADREQ>";
 
     final StringBuilder out = new StringBuilder(256);
     final Dates dates = new Dates();
@@ -119,19 +119,20 @@ final class LogLine {
                     Dates.pad(out, (int) (s.startMillis() % 1000), 3);
                 }
             }
-            case HM -> text(v, s.method(), true);
-            case HU -> text(v, s.uri(), true);
-            case HP -> text(v, s.uri() == null ? null : path(s.uri()), true);
-            case HQ -> text(v, s.uri() == null ? null : query(s.uri()), true);
-            case HV -> text(v, s.version(), true);
+            case HM -> requestPart(v, s, s.method());
+            case HU -> requestPart(v, s, s.uri());
+            case HP -> requestPart(v, s, s.uri() == null ? null : path(s.uri()));
+            case HQ -> requestPart(v, s, s.uri() == null ? null : query(s.uri()));
+            case HV -> requestPart(v, s, s.version());
             case R -> request(v, s);
             case HR, HRL -> {
-                return captures(v, s.frontend().config().log().requestCaptures().size(), s.requestCaptures(),
-                        v.variable() == LogFormat.Variable.HR);
+                // Captures belong to HAProxy's stream, which a head that never came whole or valid did not get.
+                return s.method() != null && captures(v, s.frontend().config().log().requestCaptures().size(),
+                        s.requestCaptures(), v.variable() == LogFormat.Variable.HR);
             }
             case HS, HSL -> {
-                return captures(v, s.frontend().config().log().responseCaptures().size(), s.responseCaptures(),
-                        v.variable() == LogFormat.Variable.HS);
+                return s.method() != null && captures(v, s.frontend().config().log().responseCaptures().size(),
+                        s.responseCaptures(), v.variable() == LogFormat.Variable.HS);
             }
             case OPTION -> {
                 return false;
@@ -162,10 +163,24 @@ final class LogLine {
         return left < 0 ? -1 : left;
     }
 
-    /** {@code %r}: the request line, {@code <BADREQ>} when none could be read. */
+    /**
+     * A part of the request line ({@code %HM %HU %HP %HQ %HV}), written as it is, even empty (a query that is not
+     * there); {@code <BADREQ>} when no request line could be read (in TCP mode too, as HAProxy writes it).
+     */
+    private void requestPart(Var v, Stream s, String part) {
+        if (v.quoted()) {
+            out.append('"');
+        }
+        encoded(s.method() == null ? BADREQ : part, URL_UNSAFE, v.escaped());
+        if (v.quoted()) {
+            out.append('"');
+        }
+    }
+
+    /** {@code %r}: the request line, {@code <BADREQ>} when none could be read (in TCP mode too). */
     private void request(Var v, Stream s) {
         if (s.method() == null) {
-            text(v, s.frontend().config().mode() == Mode.HTTP ? "<BADREQ>" : null, false);
+            text(v, BADREQ, false);
             return;
         }
         if (v.quoted()) {
@@ -317,7 +332,7 @@ final class LogLine {
 
     private static String query(String uri) {
         int q = uri.indexOf('?');
-        return q < 0 ? null : uri.substring(q);
+        return q < 0 ? "" : uri.substring(q);
     }
 
     private static boolean[] unsafe(String also) {

@@ -147,14 +147,18 @@ public final class TrafficLog {
         send(line, level(s), sd);
     }
 
-    /** info; err for a failed transaction with {@code option log-separate-errors}, as HAProxy decides it. */
+    /**
+     * info; err with {@code option log-separate-errors} for a transaction HAProxy calls an error: a termination
+     * cause other than normal or local, a retry or redispatch, a status of 500 and more.
+     */
     private int level(Stream s) {
         if (!settings.separateErrors()) {
             return LogTarget.INFO;
         }
         Termination t = s.termination();
         boolean failed = t != null && t.cause() != Termination.Cause.NONE && t.cause() != Termination.Cause.LOCAL;
-        return failed || s.status() >= 500 ? LogTarget.ERR : LogTarget.INFO;
+        return failed || s.retries() > 0 || s.wasRedispatched() || s.status() >= 500 ? LogTarget.ERR
+                : LogTarget.INFO;
     }
 
     private void send(LogLine line, int level, CharSequence sd) {
