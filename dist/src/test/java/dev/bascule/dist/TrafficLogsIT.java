@@ -21,14 +21,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * An operator's log parsers keep working: the same traffic through HAProxy 2.6 and Bascule, with the same
  * configuration, logs to a real rsyslogd, and the lines are the same field by field but for dates, pids, timers
  * and source ports. httplog, tcplog, clf and a custom log-format; successes, a server timeout, a refused
- * connection, a queue timeout, a client that gives up, a request too slow to arrive (408). (A request denied by
- * a rule waits for http-request rules.)
+ * connection, a queue timeout, a client that gives up, a request too slow to arrive (408), an invalid one (400). (A request denied by
+ * a rule waits for http-request rules.) A chunked request body and a kept-alive connection for the sizes.
  */
 class TrafficLogsIT {
     /** Frontend name -> what it logs and where it sends traffic; its port is base + index. */
     private static final List<String> FRONTENDS = List.of("www", "slow", "refused", "queued", "clf", "custom",
             "tcp");
-    private static final String CUSTOM = "%ci:%cp [%tr] %ft %b/%s %ST %B %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq "
+    private static final String CUSTOM = "%ci:%cp [%tr] %ft %b/%s %ST %B %U %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq "
             + "%HM %HU %HP %HQ %HV %{+Q}r %{+Q}hr %hs";
 
     private static String config(int base, int logPort, int nginx, int slow, int refused) {
@@ -118,10 +118,13 @@ class TrafficLogsIT {
                 expectSame(syslog, haproxyBase, basculeBase, seen, differences, 2, b -> twoAtOnce(b + 3));
                 expectSame(syslog, haproxyBase, basculeBase, seen, differences, 1, b -> giveUp(b + 1));
                 expectSame(syslog, haproxyBase, basculeBase, seen, differences, 1, b -> tooSlow(b));
+                expectSame(syslog, haproxyBase, basculeBase, seen, differences, 1, b -> invalid(b));
                 expectSame(syslog, haproxyBase, basculeBase, seen, differences, 1, b -> curl(b + 4, "/"));
                 expectSame(syslog, haproxyBase, basculeBase, seen, differences, 1, b -> curl(b + 5, "/custom?x=1"));
                 expectSame(syslog, haproxyBase, basculeBase, seen, differences, 1, b -> tcpSession(b + 6));
                 expectSame(syslog, haproxyBase, basculeBase, seen, differences, 1, b -> curl(b + 5, "/" + "x".repeat(10)));
+                expectSame(syslog, haproxyBase, basculeBase, seen, differences, 1, b -> chunkedPost(b + 5));
+                expectSame(syslog, haproxyBase, basculeBase, seen, differences, 2, b -> keptAlive(b + 5));
                 assertEquals("", String.join("\n", differences), "HAProxy's lines (-) and Bascule's (+), normalized");
             }
         }
@@ -173,6 +176,18 @@ class TrafficLogsIT {
         Curl.run("-H", "Host: logs.example", "-H", "User-Agent: logs-test", "http://127.0.0.1:" + port + path);
     }
 
+    /** A request body in chunks, and a response with a header more: %U and %B without the chunk framing. */
+    private static void chunkedPost(int port) throws Exception {
+        Curl.run("-H", "Host: logs.example", "-H", "User-Agent: logs-test", "-H", "Transfer-Encoding: chunked",
+                "--data-binary", "hello", "http://127.0.0.1:" + port + "/login");
+    }
+
+    /** Two requests on one connection. */
+    private static void keptAlive(int port) throws Exception {
+        Curl.output(10, "-o", "/dev/null", "-o", "/dev/null", "-H", "Host: logs.example", "-H", "User-Agent: logs-test",
+                "http://127.0.0.1:" + port + "/one", "http://127.0.0.1:" + port + "/two?q=2");
+    }
+
     /** Two requests at once to a server that takes one at a time: the second waits, then times out in queue. */
     private static void twoAtOnce(int port) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -206,6 +221,14 @@ class TrafficLogsIT {
     private static void tooSlow(int port) throws Exception {
         try (Socket s = connect(port)) {
             s.getOutputStream().write("GET / HTTP/1.1\r\nHost: l\r\n".getBytes(StandardCharsets.US_ASCII));
+            s.getInputStream().readAllBytes();
+        }
+    }
+
+    /** A header name with a space: 400 from the connection, before any stream. */
+    private static void invalid(int port) throws Exception {
+        try (Socket s = connect(port)) {
+            s.getOutputStream().write("GET / HTTP/1.1\r\nHo st: l\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             s.getInputStream().readAllBytes();
         }
     }

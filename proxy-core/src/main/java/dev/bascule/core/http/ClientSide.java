@@ -368,11 +368,14 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
     /**
      * A request head came, valid or not: it is counted, its timer stops.
      *
+     * @param valid an invalid head has no request time ({@code %TR} -1), as in HAProxy
      * @return whether it is the connection's first
      */
-    private boolean headArrived() {
+    private boolean headArrived(boolean valid) {
         proxy.frontend.http().request();
-        stream.headReceived(System.nanoTime());
+        if (valid) {
+            stream.headReceived(System.nanoTime());
+        }
         headDeadline = 0;
         boolean first = !firstRequestDone;
         firstRequestDone = true;
@@ -380,7 +383,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
     }
 
     private void onRequest(RequestHead head) {
-        firstRequest = headArrived();
+        firstRequest = headArrived(true);
         request = RequestPhase.BODY;
         dropReplay();
         headSize = head.size();
@@ -485,7 +488,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
                 invalid.reason());
         stream.terminate(Termination.Cause.PROXY);
         if (awaitingHead()) {
-            headArrived();
+            headArrived(false);
             request = RequestPhase.COMPLETE;
             writeLocal(invalid.status(), true);
         } else if (server != null) {
