@@ -2,6 +2,7 @@ package dev.bascule.core;
 
 import dev.bascule.config.model.Frontend;
 import dev.bascule.core.log.TrafficLog;
+import dev.bascule.core.log.UniqueId;
 import dev.bascule.core.stream.Stream;
 
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,6 +36,8 @@ public final class FrontendState {
     private final AtomicReference<Consumer<Stream>> streamEnded;
     /** The traffic log, or null when the frontend has no log target. */
     private final TrafficLog log;
+    /** {@code unique-id-format}'s ids, or null without one. */
+    private final UniqueId uniqueIds;
     private volatile boolean stopping;
 
     /**
@@ -42,9 +45,10 @@ public final class FrontendState {
      * @param streamEnded who is told of ended streams (the runtime's, shared by every frontend)
      */
     FrontendState(Frontend config, ConnectionLimiter limiter, RateCounter processRate,
-                  AtomicReference<Consumer<Stream>> streamEnded, TrafficLog log) {
+                  AtomicReference<Consumer<Stream>> streamEnded, TrafficLog log, UniqueId uniqueIds) {
         this.config = config;
         this.log = log;
+        this.uniqueIds = uniqueIds;
         this.limiter = limiter;
         this.processRate = processRate;
         this.streamEnded = streamEnded;
@@ -60,9 +64,10 @@ public final class FrontendState {
      * The same frontend under a reloaded config: its counters and its connection limit (with the connections
      * it holds) go on, as HAProxy's do for a proxy of the same name.
      */
-    FrontendState(Frontend config, FrontendState previous, TrafficLog log) {
+    FrontendState(Frontend config, FrontendState previous, TrafficLog log, UniqueId uniqueIds) {
         this.config = config;
         this.log = log;
+        this.uniqueIds = uniqueIds;
         this.limiter = previous.limiter;
         this.limiter.max(config.maxconn());
         this.processRate = previous.processRate;
@@ -109,6 +114,11 @@ public final class FrontendState {
     /** The traffic log, or null when the frontend logs nothing. */
     public TrafficLog log() {
         return log;
+    }
+
+    /** Makes the ids of {@code unique-id-format}; null without one. */
+    public UniqueId uniqueIds() {
+        return uniqueIds;
     }
 
     /** The process is soft-stopping: HTTP clients are asked to close at their next response. */

@@ -12,6 +12,7 @@ import dev.bascule.core.balance.ServerPool;
 import dev.bascule.core.check.HealthChecker;
 import dev.bascule.core.http.HttpProxy;
 import dev.bascule.core.log.TrafficLog;
+import dev.bascule.core.log.UniqueId;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import org.slf4j.Logger;
@@ -72,9 +73,11 @@ final class Generation {
         for (Frontend f : config.frontends()) {
             FrontendSetup old = previous == null ? null : previous.frontends.get(f.name());
             TrafficLog log = TrafficLog.of(f, config.global(), engine.logSinks(), engine::connections);
-            FrontendState state = old != null ? new FrontendState(f, old.state, log)
+            UniqueId ids = UniqueId.of(f.log().uniqueIdFormat(), config.global().logHostname(), engine::connections,
+                    log == null ? () -> 0 : log::linesLogged);
+            FrontendState state = old != null ? new FrontendState(f, old.state, log, ids)
                     : new FrontendState(f, new ConnectionLimiter(f.maxconn(), engine.globalLimiter()),
-                    engine.connectionRate(), engine.streamEndedListener(), log);
+                    engine.connectionRate(), engine.streamEndedListener(), log, ids);
             g.frontends.put(f.name(), g.setup(state, engine));
         }
         return g;

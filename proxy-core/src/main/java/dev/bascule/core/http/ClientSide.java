@@ -7,6 +7,7 @@ import dev.bascule.core.BackendState;
 import dev.bascule.core.Dispatch;
 import dev.bascule.core.InactivityTimeout;
 import dev.bascule.core.ServerState;
+import dev.bascule.core.log.UniqueId;
 import dev.bascule.core.stream.Stream;
 import dev.bascule.core.stream.Termination;
 import dev.bascule.core.tcp.Relay;
@@ -453,6 +454,14 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         }
         replaysLeft = backend.config().retries();
         backend.http().request();
+        UniqueId ids = proxy.frontend.uniqueIds();
+        if (ids != null) {
+            String id = ids.of(stream);
+            String header = proxy.frontend.config().log().uniqueIdHeader();
+            if (header != null) {
+                head.uniqueId(header, id);
+            }
+        }
         ServerState persistent = cookies == null ? null : cookies.requestArrived(head);
         clientExpected();
         dispatch.start(stream, idleConnections(), head, persistent);

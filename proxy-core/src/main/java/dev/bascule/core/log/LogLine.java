@@ -6,6 +6,7 @@ import dev.bascule.core.BackendState;
 import dev.bascule.core.ServerState;
 import dev.bascule.core.stream.Stream;
 import dev.bascule.core.stream.Termination;
+import io.netty.util.concurrent.FastThreadLocal;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -18,6 +19,12 @@ import java.net.SocketAddress;
  * {@code #XX}. One instance per event loop: the builder and the dates are reused from line to line.
  */
 final class LogLine {
+    private static final FastThreadLocal<LogLine> LINES = new FastThreadLocal<>() {
+        @Override
+        protected LogLine initialValue() {
+            return new LogLine();
+        }
+    };
     /** HAProxy's URL encoding map in logs: {@code "} and {@code #}, and what is not printable. */
     private static final boolean[] URL_UNSAFE = unsafe("\"#");
     /** Its header encoding map (captures): also the braces and the bar that delimit {@code %hr}. */
@@ -29,6 +36,11 @@ final class LogLine {
     final Dates dates = new Dates();
     /** Whether the last thing written was a space, or nothing: a separator is then left out. */
     private boolean lastWasSpace;
+
+    /** This event loop's builder. */
+    static LogLine current() {
+        return LINES.get();
+    }
 
     /** What a line needs beyond its stream: the process's figures when it is written. */
     record Context(int processConnections, long requestId, long lineNumber, String hostname, long pid,

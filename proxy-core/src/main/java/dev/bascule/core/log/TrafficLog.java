@@ -25,12 +25,6 @@ import java.util.function.IntSupplier;
  * line is written into that loop's builder and handed to non-blocking sinks. A frontend without a target has none.
  */
 public final class TrafficLog {
-    private static final FastThreadLocal<LogLine> LINES = new FastThreadLocal<>() {
-        @Override
-        protected LogLine initialValue() {
-            return new LogLine();
-        }
-    };
     private static final FastThreadLocal<StringBuilder> HEADERS = new FastThreadLocal<>() {
         @Override
         protected StringBuilder initialValue() {
@@ -38,8 +32,6 @@ public final class TrafficLog {
         }
     };
     private static final long PID = ProcessHandle.current().pid();
-    /** HAProxy's request counter ({@code %rt}), one for the process. */
-    private static final AtomicLong REQUESTS = new AtomicLong();
 
     private record Target(LogTarget config, LogSink sink, AtomicLong seen) {
     }
@@ -96,7 +88,7 @@ public final class TrafficLog {
         if (settings.format() != null) {
             return;
         }
-        LogLine line = LINES.get();
+        LogLine line = LogLine.current();
         StringBuilder out = line.out;
         out.setLength(0);
         out.append("Connect from ");
@@ -115,25 +107,24 @@ public final class TrafficLog {
         }
     }
 
+    /** {@code %lc}: the lines logged so far. */
+    public long linesLogged() {
+        return lines.get();
+    }
+
     /** The traffic log's seam: called by the frontend for each stream that ends, on the stream's event loop. */
     public void streamEnded(Stream s) {
         LogFormat format = settings.format();
         if (format == null || s.unlogged() || settings.dontLogNull() && !s.receivedAnything()) {
             return;
         }
-        LogLine line = LINES.get();
+        LogLine line = LogLine.current();
         StringBuilder out = line.out;
         out.setLength(0);
-        long request = REQUESTS.incrementAndGet();
-        long number = lines.incrementAndGet();
-        String uniqueId = null;
-        LogLine.Context c = new LogLine.Context(processConnections.getAsInt(), request, number, hostname, PID, null);
-        if (settings.uniqueIdFormat() != null) {
-            line.render(settings.uniqueIdFormat(), s, c);
-            uniqueId = out.toString();
-            out.setLength(0);
-            c = new LogLine.Context(c.processConnections(), request, number, hostname, PID, uniqueId);
-        }
+        UniqueId ids = s.frontend().uniqueIds();
+        String uniqueId = ids == null ? null : ids.of(s);
+        LogLine.Context c = new LogLine.Context(processConnections.getAsInt(), s.requestId(), lines.incrementAndGet(),
+                hostname, PID, uniqueId);
         line.render(format, s, c);
         CharSequence sd = null;
         if (rfc5424) {

@@ -9,6 +9,7 @@ import io.netty.util.AttributeKey;
 
 import java.net.SocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One transaction: an HTTP request and its response, or a whole TCP session (HAProxy's stream and txn). It
@@ -40,6 +41,8 @@ public final class Stream {
 
     /** The stream an applet's connection was handed over with. */
     private static final AttributeKey<Stream> HANDED_OVER = AttributeKey.valueOf("bascule.stream");
+    /** HAProxy's request counter ({@code %rt}), one for the process. */
+    private static final AtomicLong REQUESTS = new AtomicLong();
 
     private final FrontendState frontend;
     private final SocketAddress client;
@@ -77,6 +80,10 @@ public final class Stream {
     /** Its place in its server's and its backend's queue (%sq, %bq): 1 + how many were served before it left. */
     private int serverQueuePosition;
     private int backendQueuePosition;
+    /** {@code %rt}, taken when first asked (a log line or a unique id: most streams never need one); or -1. */
+    private long requestId = -1;
+    /** {@code unique-id-format}'s id, once made. */
+    private String uniqueId;
     /** Answered to a {@code monitor-uri}: HAProxy logs no line for it. */
     private boolean unlogged;
 
@@ -186,6 +193,10 @@ public final class Stream {
         } else {
             backendQueuePosition += position;
         }
+    }
+
+    public void uniqueId(String id) {
+        uniqueId = id;
     }
 
     public void notLogged() {
@@ -348,6 +359,19 @@ public final class Stream {
 
     public String version() {
         return version;
+    }
+
+    /** Its number in the process's requests ({@code %rt}). */
+    public long requestId() {
+        if (requestId < 0) {
+            requestId = REQUESTS.getAndIncrement();
+        }
+        return requestId;
+    }
+
+    /** The id {@code unique-id-format} made for it, or null. */
+    public String uniqueId() {
+        return uniqueId;
     }
 
     /** Null when nothing was captured. */

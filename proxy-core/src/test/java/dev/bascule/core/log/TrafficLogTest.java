@@ -9,10 +9,15 @@ import org.junit.jupiter.api.Test;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static dev.bascule.core.stream.Loopback.exchange;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -98,6 +103,37 @@ class TrafficLogTest {
             // The space before an empty %hr stays, as HAProxy leaves it (its clf lines end with one).
             assertTrue(line.matches("<150>1 \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}[+-]\\d\\d:\\d\\d - web \\d+ - - "
                     + "127\\.0\\.0\\.1 \"GET\" \"/x\" \"\\?y=1\" \"HTTP/1\\.0\" 200 \"be\" \"s1\" \n"), line);
+        }
+    }
+
+    @Test
+    void the_unique_id_goes_to_the_server_in_its_header_and_into_the_line() throws Exception {
+        int port = Loopback.freePort();
+        try (DatagramSocket syslog = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+             ServerSocket web = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             Loopback proxy = new Loopback(config(port, syslog.getLocalPort(), "    unique-id-format %{+X}o%ci:%cp_%rt\n"
+                     + "    unique-id-header X-Unique-ID\n    log-format \"%ID %r\"\n")
+                     + "    server s1 127.0.0.1:" + web.getLocalPort() + "\n")) {
+            syslog.setSoTimeout(5000);
+            web.setSoTimeout(5000);
+            CompletableFuture<String> received = CompletableFuture.supplyAsync(() -> {
+                try (java.net.Socket c = web.accept()) {
+                    StringBuilder head = new StringBuilder();
+                    while (head.indexOf("\r\n\r\n") < 0) {
+                        head.append((char) c.getInputStream().read());
+                    }
+                    c.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    return head.toString();
+                } catch (java.io.IOException e) {
+                    return e.toString();
+                }
+            });
+            exchange(port, "GET /u HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+            Matcher sent = Pattern.compile("\r\nX-Unique-ID: (7F000001:[0-9A-F]{4}_[0-9A-F]{4})\r\n")
+                    .matcher(received.get(5, TimeUnit.SECONDS));
+            assertTrue(sent.find(), received.get());
+            String line = receive(syslog);
+            assertTrue(line.endsWith(": " + sent.group(1) + " GET /u HTTP/1.1\n"), line);
         }
     }
 
