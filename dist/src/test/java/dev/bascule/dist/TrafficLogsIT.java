@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * configuration, logs to a real rsyslogd, and the lines are the same field by field but for dates, pids, timers
  * and source ports. httplog, tcplog, clf and a custom log-format; successes, a server timeout, a refused
  * connection, a queue timeout, a client that gives up, a request too slow to arrive (408), an invalid one (400). (A request denied by
- * a rule waits for http-request rules.) A chunked request body and a kept-alive connection for the sizes.
+ * a rule waits for http-request rules.) A chunked request body and a kept-alive connection for the sizes. And a
+ * backend's own messages to its own target (a server going DOWN, no server left).
  */
 class TrafficLogsIT {
     /** Frontend name -> what it logs and where it sends traffic; its port is base + index. */
@@ -31,7 +32,7 @@ class TrafficLogsIT {
     private static final String CUSTOM = "%ci:%cp [%tr] %ft %b/%s %ST %B %U %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq "
             + "%HM %HU %HP %HQ %HV %{+Q}r %{+Q}hr %hs";
 
-    private static String config(int base, int logPort, int nginx, int slow, int refused) {
+    private static String config(int base, int logPort, int nginx, int slow, int refused, int messagesPort) {
         return """
                 global
                     log 127.0.0.1:%2$d local0
@@ -85,8 +86,12 @@ class TrafficLogsIT {
                 backend tcp
                     mode tcp
                     server s1 127.0.0.1:%10$d
+                backend down
+                    no log
+                    log 127.0.0.1:%13$d local1
+                    server s1 127.0.0.1:%12$d check inter 200
                 """.formatted(base, logPort, base + 1, base + 2, base + 3, base + 4, base + 5, CUSTOM, base + 6,
-                nginx, slow, refused);
+                nginx, slow, refused, messagesPort);
     }
 
     /** The lines a scenario makes, as the proxy at {@code base} logged them, normalized and sorted. */
@@ -102,13 +107,13 @@ class TrafficLogsIT {
         try (NginxServer nginx = NginxServer.start("logs");
              TestServer slow = TestServer.start(TestServer.http(1500, Integer.MAX_VALUE,
                      new ConcurrentLinkedQueue<>()));
-             RsyslogServer syslog = RsyslogServer.start("logs", 2)) {
+             RsyslogServer syslog = RsyslogServer.start("logs", 4)) {
             int haproxyLog = syslog.port(0);
             int basculeLog = syslog.port(1);
             try (HaproxyServer haproxy = HaproxyServer.start("logs", config(haproxyBase, haproxyLog, nginx.port,
-                    slow.port(), refused), haproxyBase);
+                    slow.port(), refused, syslog.port(2)), haproxyBase);
                  Bascule bascule = Bascule.serve(Bascule.writeConfig("logs", config(basculeBase, basculeLog,
-                         nginx.port, slow.port(), refused)), basculeBase)) {
+                         nginx.port, slow.port(), refused, syslog.port(3))), basculeBase)) {
                 List<String> seen = new ArrayList<>();
                 List<String> differences = new ArrayList<>();
                 expectSame(syslog, haproxyBase, basculeBase, seen, differences, 1, b -> curl(b, "/"));
@@ -125,6 +130,14 @@ class TrafficLogsIT {
                 expectSame(syslog, haproxyBase, basculeBase, seen, differences, 1, b -> curl(b + 5, "/" + "x".repeat(10)));
                 expectSame(syslog, haproxyBase, basculeBase, seen, differences, 1, b -> chunkedPost(b + 5));
                 expectSame(syslog, haproxyBase, basculeBase, seen, differences, 2, b -> keptAlive(b + 5));
+                // The backend's own messages, to its own target: its server going DOWN, then no server left.
+                List<String> h = normalize(syslog.await(syslog.port(2), 2).subList(0, 2));
+                List<String> b = normalize(syslog.await(syslog.port(3), 2).subList(0, 2));
+                for (int i = 0; i < 2; i++) {
+                    if (!h.get(i).equals(b.get(i))) {
+                        differences.add("- " + h.get(i) + "\n+ " + b.get(i));
+                    }
+                }
                 assertEquals("", String.join("\n", differences), "HAProxy's lines (-) and Bascule's (+), normalized");
             }
         }
@@ -153,6 +166,7 @@ class TrafficLogsIT {
         List<UnaryOperator<String>> rules = List.of(
                 l -> l.replaceFirst("^(<\\d+>)\\w{3} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d ", "$1DATE "),
                 l -> l.replaceFirst("^(<\\d+>DATE \\S+)\\[\\d+\\]: ", "$1[PID]: "),
+                l -> l.replaceFirst("check duration: \\d+ms", "check duration: TIMER"),
                 l -> l.replaceAll("127\\.0\\.0\\.1:\\d+ \\[", "127.0.0.1:PORT ["),
                 l -> l.replaceAll("\\[\\d\\d/\\w{3}/\\d{4}:\\d\\d:\\d\\d:\\d\\d(\\.\\d{3})?( [+-]\\d{4})?\\]", "[DATE]"),
                 // httplog and tcplog: the timers follow the backend/server field.

@@ -156,6 +156,11 @@ final class LogConfig {
                 responseCaptures, uniqueIdFormat, uniqueIdHeader);
     }
 
+    /** What a backend keeps: where its messages go, with which tag. */
+    LogSettings targetsOnly() {
+        return new LogSettings(global, targets, tag, null, null, false, false, List.of(), List.of(), null, null);
+    }
+
     /** A {@code log <target> [len N] [format F] [sample R:S] <facility> [<level> [<minlevel>]]} line; null after an alert. */
     static LogTarget target(Diagnostics diag, Line line) {
         Source at = line.source();

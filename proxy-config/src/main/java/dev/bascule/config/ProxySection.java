@@ -535,12 +535,8 @@ final class ProxySection implements Section {
                 + "'if { path_beg <prefix> ... }' (or 'unless' either), or no condition to answer every request");
     }
 
-    /** A backend's own lines would carry its health-check and server-state messages, which do not go to syslog yet. */
+    /** In a backend, where its health-check and server-state messages go (traffic is the frontend's to log). */
     void log(Line line) {
-        if (kind == Kind.BACKEND) {
-            diag.warning(line.source(), "'log' in backend '" + name + "' is parsed but not implemented yet: traffic "
-                    + "is logged by the frontend's 'log' lines");
-        }
         log.log(line);
     }
 
@@ -661,7 +657,7 @@ final class ProxySection implements Section {
     Backend backend(int id) {
         return new Backend(name, source, id, forcedId != 0, mode, balance, numbered(servers), timeouts, retries,
                 redispatchInterval, cookie, retryOn, checks.build(), http.build(), stats.build(), loadServerState,
-                serverStateFileName == null ? name : serverStateFileName, backendDirectives);
+                serverStateFileName == null ? name : serverStateFileName, log.targetsOnly(), backendDirectives);
     }
 
     /** Where {@code load-server-state-from-file} was written (here or in the defaults), or null. */

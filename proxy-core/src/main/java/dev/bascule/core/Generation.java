@@ -11,6 +11,7 @@ import dev.bascule.core.balance.Balancers;
 import dev.bascule.core.balance.ServerPool;
 import dev.bascule.core.check.HealthChecker;
 import dev.bascule.core.http.HttpProxy;
+import dev.bascule.core.log.LogTargets;
 import dev.bascule.core.log.TrafficLog;
 import dev.bascule.core.log.UniqueId;
 import io.netty.channel.Channel;
@@ -124,7 +125,8 @@ final class Generation {
         }
         ServerPool pool = new ServerPool(servers);
         BackendState state = new BackendState(backend, pool, Balancers.of(backend, pool),
-                new Timings(engine.meterRegistry(), backend.name()));
+                new Timings(engine.meterRegistry(), backend.name()),
+                LogTargets.of(backend.log(), config.global(), engine.logSinks()));
         for (int i = 0; i < servers.size(); i++) {
             ServerState server = servers.get(i);
             if (checkTargets.get(i) != null) {

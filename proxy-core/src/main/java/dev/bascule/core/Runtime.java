@@ -5,6 +5,7 @@ import dev.bascule.config.diff.ConfigDiff;
 import dev.bascule.config.model.Bind;
 import dev.bascule.config.model.Config;
 import dev.bascule.config.model.Global;
+import dev.bascule.config.model.LogTarget;
 import dev.bascule.core.handoff.InheritedSockets;
 import dev.bascule.core.log.LogSinks;
 import dev.bascule.core.state.ServerStateFiles;
@@ -338,12 +339,47 @@ public final class Runtime implements AutoCloseable {
         stopping = true;
         for (FrontendSetup f : current.frontends.values()) {
             f.state.stopping();
-            log.info("Stopping frontend {} in 0 ms.", f.state.name());
         }
         for (Listener l : listeners.values()) {
             l.release().awaitUninterruptibly();
         }
         listeners.clear();
+        stopped(current);
+    }
+
+    /**
+     * HAProxy's line for each proxy whose listeners are released, a {@code listen} section's once, at level warning to
+     * its targets too: {@code Proxy www stopped (cumulated conns: FE: 12, BE: 0).}
+     */
+    private void stopped(Generation g) {
+        Map<String, String> lines = new LinkedHashMap<>();
+        for (FrontendSetup f : g.frontends.values()) {
+            BackendState same = g.backends.get(f.state.name());
+            lines.put(f.state.name(), stoppedLine(f.state.name(), f.state.sessionsTotal(),
+                    same == null ? 0 : same.sessionsTotal()));
+        }
+        for (BackendState b : g.backends.values()) {
+            lines.putIfAbsent(b.name(), stoppedLine(b.name(), 0, b.sessionsTotal()));
+        }
+        lines.values().forEach(log::warn);
+        // Sinks are written from the event loops (a datagram sink has a channel per loop).
+        loops.next().execute(() -> {
+            for (FrontendSetup f : g.frontends.values()) {
+                if (f.state.log() != null) {
+                    f.state.log().targets().message(LogTarget.WARNING, lines.get(f.state.name()));
+                }
+            }
+            for (BackendState b : g.backends.values()) {
+                if (!g.frontends.containsKey(b.name())) {
+                    b.message(LogTarget.WARNING, lines.get(b.name()));
+                }
+            }
+        });
+    }
+
+    private static String stoppedLine(String proxy, long frontendConnections, long backendConnections) {
+        return "Proxy " + proxy + " stopped (cumulated conns: FE: " + frontendConnections + ", BE: "
+                + backendConnections + ").";
     }
 
     public boolean stopping() {

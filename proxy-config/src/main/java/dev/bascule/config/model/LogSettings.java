@@ -21,6 +21,10 @@ import java.util.List;
 public record LogSettings(boolean global, List<LogTarget> targets, String tag, LogFormat format, LogFormat sdFormat,
                           boolean dontLogNull, boolean separateErrors, List<Capture> requestCaptures,
                           List<Capture> responseCaptures, LogFormat uniqueIdFormat, String uniqueIdHeader) {
+    /** No target, no format. */
+    public static final LogSettings NONE = new LogSettings(false, List.of(), null, null, null, false, false,
+            List.of(), List.of(), null, null);
+
     public LogSettings {
         targets = List.copyOf(targets);
         requestCaptures = List.copyOf(requestCaptures);

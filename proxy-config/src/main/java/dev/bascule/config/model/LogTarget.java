@@ -24,8 +24,12 @@ public record LogTarget(Source source, Transport transport, Address address, int
     /** Syslog's levels, most important first: a level's number is its index. */
     public static final java.util.List<String> LEVELS = java.util.List.of("emerg", "alert", "crit", "err",
             "warning", "notice", "info", "debug");
-    public static final int INFO = 6;
+    public static final int EMERG = 0;
+    public static final int ALERT = 1;
     public static final int ERR = 3;
+    public static final int WARNING = 4;
+    public static final int NOTICE = 5;
+    public static final int INFO = 6;
 
     public enum Transport { UDP, TCP, UNIX, FD }
 

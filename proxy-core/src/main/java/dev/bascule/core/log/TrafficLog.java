@@ -8,14 +8,9 @@ import dev.bascule.config.model.LogTarget;
 import dev.bascule.core.StartupException;
 import dev.bascule.core.stream.Stream;
 import dev.bascule.core.stream.Termination;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.util.concurrent.FastThreadLocal;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
 
@@ -25,38 +20,18 @@ import java.util.function.IntSupplier;
  * line is written into that loop's builder and handed to non-blocking sinks. A frontend without a target has none.
  */
 public final class TrafficLog {
-    private static final FastThreadLocal<StringBuilder> HEADERS = new FastThreadLocal<>() {
-        @Override
-        protected StringBuilder initialValue() {
-            return new StringBuilder(128);
-        }
-    };
-    private static final long PID = ProcessHandle.current().pid();
-
-    private record Target(LogTarget config, LogSink sink, AtomicLong seen) {
-    }
-
     private final Frontend frontend;
     private final LogSettings settings;
-    private final List<Target> targets;
-    private final String tag;
-    private final String hostname;
-    private final LogSinks sinks;
+    private final LogTargets targets;
     private final IntSupplier processConnections;
-    private final boolean rfc5424;
     /** {@code %lc}: lines this frontend logged. */
     private final AtomicLong lines = new AtomicLong();
 
-    private TrafficLog(Frontend frontend, List<Target> targets, String tag, String hostname, LogSinks sinks,
-                       IntSupplier processConnections) {
+    private TrafficLog(Frontend frontend, LogTargets targets, IntSupplier processConnections) {
         this.frontend = frontend;
         this.settings = frontend.log();
         this.targets = targets;
-        this.tag = tag;
-        this.hostname = hostname;
-        this.sinks = sinks;
         this.processConnections = processConnections;
-        this.rfc5424 = targets.stream().anyMatch(t -> t.config.framing() == LogTarget.Framing.RFC5424);
     }
 
     /**
@@ -66,18 +41,13 @@ public final class TrafficLog {
      */
     public static TrafficLog of(Frontend frontend, Global global, LogSinks sinks, IntSupplier processConnections)
             throws StartupException {
-        LogSettings s = frontend.log();
-        List<LogTarget> all = new ArrayList<>(s.global() ? global.logs() : List.of());
-        all.addAll(s.targets());
-        if (all.isEmpty()) {
-            return null;
-        }
-        List<Target> targets = new ArrayList<>();
-        for (LogTarget t : all) {
-            targets.add(new Target(t, sinks.of(t), new AtomicLong()));
-        }
-        String tag = s.tag() != null ? s.tag() : global.logTag() != null ? global.logTag() : Global.DEFAULT_LOG_TAG;
-        return new TrafficLog(frontend, targets, tag, global.logHostname(), sinks, processConnections);
+        LogTargets targets = LogTargets.of(frontend.log(), global, sinks);
+        return targets == null ? null : new TrafficLog(frontend, targets, processConnections);
+    }
+
+    /** Where the frontend's lines go, its own messages' too. */
+    public LogTargets targets() {
+        return targets;
     }
 
     /**
@@ -96,7 +66,7 @@ public final class TrafficLog {
         out.append(" to ");
         endpoint(out, local);
         out.append(" (").append(frontend.name()).append('/').append(frontend.mode().name()).append(')');
-        send(line, LogTarget.INFO, null);
+        targets.send(line, LogTarget.INFO, null);
     }
 
     private static void endpoint(StringBuilder out, SocketAddress a) {
@@ -124,10 +94,10 @@ public final class TrafficLog {
         UniqueId ids = s.frontend().uniqueIds();
         String uniqueId = ids == null ? null : ids.of(s);
         LogLine.Context c = new LogLine.Context(processConnections.getAsInt(), s.requestId(), lines.incrementAndGet(),
-                hostname, PID, uniqueId);
+                targets.hostname(), LogTargets.PID, uniqueId);
         line.render(format, s, c);
         CharSequence sd = null;
-        if (rfc5424) {
+        if (targets.rfc5424()) {
             StringBuilder message = new StringBuilder(out);
             out.setLength(0);
             line.render(settings.sdFormat(), s, c);
@@ -135,7 +105,7 @@ public final class TrafficLog {
             out.setLength(0);
             out.append(message);
         }
-        send(line, level(s), sd);
+        targets.send(line, level(s), sd);
     }
 
     /**
@@ -150,29 +120,5 @@ public final class TrafficLog {
         boolean failed = t != null && t.cause() != Termination.Cause.NONE && t.cause() != Termination.Cause.LOCAL;
         return failed || s.retries() > 0 || s.wasRedispatched() || s.status() >= 500 ? LogTarget.ERR
                 : LogTarget.INFO;
-    }
-
-    private void send(LogLine line, int level, CharSequence sd) {
-        long now = currentMicros();
-        StringBuilder header = HEADERS.get();
-        for (Target t : targets) {
-            int l = t.config.levelFor(level);
-            if (l < 0 || t.config.sample() != null && !t.config.sample().takes(t.seen.incrementAndGet())) {
-                continue;
-            }
-            header.setLength(0);
-            Syslog.header(header, line.dates, t.config, l, tag, hostname, PID, now, sd == null ? "- " : sd);
-            int length = Math.min(header.length() + line.out.length(), t.config.maxLength()) + 1;
-            ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(length);
-            Syslog.write(buf, header, line.out, t.config.maxLength());
-            if (!t.sink.send(buf)) {
-                sinks.drop();
-            }
-        }
-    }
-
-    private static long currentMicros() {
-        java.time.Instant i = java.time.Clock.systemUTC().instant();
-        return i.getEpochSecond() * 1_000_000 + i.getNano() / 1000;
     }
 }
