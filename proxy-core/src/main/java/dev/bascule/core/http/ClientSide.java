@@ -110,7 +110,8 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
     private int headSize;
     /**
      * For a frontend that logs, the transaction's chunked request and response, whose chunk framing the logged
-     * sizes leave out ({@link Stream#htxDelta}) when the stream ends.
+     * sizes leave out ({@link Stream#htxDelta}) once their bodies went through (a request's body dropped unread
+     * counts neither its bytes nor its framing).
      */
     private MessageHead chunkedRequest;
     private MessageHead chunkedResponse;
@@ -512,6 +513,8 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
     private void onRequestBody(Object piece) {
         boolean last = piece == MessageFramer.END;
         if (request == RequestPhase.DISCARDING) {
+            // Neither its bytes nor its framing are counted.
+            chunkedRequest = null;
             ReferenceCountUtil.release(piece);
             if (last) {
                 int code = pendingLocal;
@@ -524,10 +527,15 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
             return;
         }
         if (server == null || !server.isActive()) {
+            chunkedRequest = null;
             ReferenceCountUtil.release(piece);
             return;
         }
         if (last) {
+            if (chunkedRequest != null) {
+                stream.htxDelta(-chunkedRequest.chunkFraming(), 0);
+                chunkedRequest = null;
+            }
             request = RequestPhase.COMPLETE;
             server.flush();
             clientExpected();
