@@ -23,9 +23,11 @@ alternating is a URL switch.
 
 Ports, from --port-base B (default 18080, the ports compare.sh uses):
   candidate  http B        tcp B+10       (env BENCH_HTTP_PORT, BENCH_TCP_PORT)
+             http with option httplog B+20, logging to a UDP syslog sink on B+21
+                                          (env BENCH_LOG_PORT, BENCH_SYSLOG_PORT)
   backends   B+1, B+2                     (env BENCH_BACKEND1, BENCH_BACKEND2: ports on 127.0.0.1;
                                            also BENCH_BACKENDS=127.0.0.1:B+1,127.0.0.1:B+2 as compare.sh)
-  reference  http B+100    tcp B+110      stats B+108 (/stats)
+  reference  http B+100    tcp B+110      stats B+108 (/stats)   httplog B+104, its syslog sink B+105
 bench/compare.cfg reads the BENCH_* variables, so the default candidate follows --port-base.
 
 Usage (from anywhere; paths are relative to the project root):
@@ -35,9 +37,10 @@ Usage (from anywhere; paths are relative to the project root):
 
 Knobs (option, or env var; option wins; default in brackets):
   --scenarios SCENARIOS ["ka50 ka500 tcp50 tcp500 close50 16k50"], any of
-      ka50 ka500 tcp50 tcp500 close50 close500 16k50 16k500 tcp16k50
+      ka50 ka500 tcp50 tcp500 close50 close500 16k50 16k500 tcp16k50 ka50log ka500log close50log
       ka = HTTP keep-alive, 100 B; tcp = through the tcp listener; close = 'Connection: close' (a new TCP
-      connection per request); 16k = 16 KiB responses; the number is wrk's -c.
+      connection per request); 16k = 16 KiB responses; *log = the same through a frontend with option httplog
+      and a log line per request to a local UDP syslog (socat, dropping what it reads); the number is wrk's -c.
   --dur DUR [5s]  --reps REPS [3]  --warmup WARMUP [5s]  --gap GAP [0.5] (seconds between runs)
   --order ORDER [alt]  alt: odd repetitions ref then cand, even ones cand then ref; abab: always ref first
   --pin PIN [1]  1: wrk -t1 on CPU 1, backends and both proxies on CPU 0 (a JVM then sees one CPU);
@@ -66,7 +69,8 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TOOLS = {"wrk": "wrk", "nginx": "nginx", "haproxy": "haproxy", "curl": "curl", "taskset": "util-linux"}
+TOOLS = {"wrk": "wrk", "nginx": "nginx", "haproxy": "haproxy", "curl": "curl", "taskset": "util-linux",
+         "socat": "socat"}
 # scenario -> (path, connections, 'Connection: close'?, listener)
 SCENARIOS = {
     "ka50": ("/small.txt", 50, False, "http"),
@@ -78,6 +82,9 @@ SCENARIOS = {
     "16k50": ("/16k.bin", 50, False, "http"),
     "16k500": ("/16k.bin", 500, False, "http"),
     "tcp16k50": ("/16k.bin", 50, False, "tcp"),
+    "ka50log": ("/small.txt", 50, False, "log"),
+    "ka500log": ("/small.txt", 500, False, "log"),
+    "close50log": ("/small.txt", 50, True, "log"),
 }
 DEFAULT_SCENARIOS = "ka50 ka500 tcp50 tcp500 close50 16k50"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -131,8 +138,9 @@ def options(argv):
     if not 1024 <= a.port_base <= 65535 - 110:
         p.error(f"--port-base must be in 1024..{65535 - 110} (it uses base .. base+110)")
     b = a.port_base
-    a.ports = {"cand_http": b, "cand_tcp": b + 10, "be1": b + 1, "be2": b + 2,
-               "ref_http": b + 100, "ref_tcp": b + 110, "ref_stats": b + 108}
+    a.ports = {"cand_http": b, "cand_tcp": b + 10, "cand_log": b + 20, "be1": b + 1, "be2": b + 2,
+               "ref_http": b + 100, "ref_tcp": b + 110, "ref_stats": b + 108, "ref_log": b + 104,
+               "syslog_cand": b + 21, "syslog_ref": b + 105}
     a.workdir = os.path.abspath(a.workdir)
     return a
 
@@ -326,7 +334,12 @@ backend be_http
 backend be_tcp
     mode tcp
     balance roundrobin
-{servers}listen stats
+{servers}frontend fe_log
+    bind 127.0.0.1:{ports['ref_log']} backlog 4096
+    log 127.0.0.1:{ports['syslog_ref']} local0
+    option httplog
+    default_backend be_http
+listen stats
     bind 127.0.0.1:{ports['ref_stats']}
     stats enable
     stats uri /stats
@@ -487,6 +500,11 @@ def main(argv):
                 if not wait_listening(port, 10, proc):
                     raise Failure(f"nginx did not open :{port}; see {work}/logs and {work}/nginx-*/logs")
 
+        # ---- a syslog sink for each proxy's traffic log (the *log scenarios): socat reads and drops
+        for side in ("ref", "cand"):
+            procs.spawn(f"syslog-{side}", ["socat", "-u", f"UDP-RECV:{ports['syslog_' + side]},bind=127.0.0.1",
+                                           "OPEN:/dev/null"], f"{work}/logs/syslog-{side}.log")
+
         # ---- reference haproxy
         busy = [p for k, p in ports.items() if not k.startswith("be") and listening(p)]
         if busy:
@@ -494,18 +512,20 @@ def main(argv):
         write(f"{work}/haproxy-ref.cfg", haproxy_ref_conf(ports))
         ref = procs.spawn("ref-haproxy", ["haproxy", "-db", "-f", f"{work}/haproxy-ref.cfg"],
                           f"{work}/logs/haproxy-ref.log")
-        if not wait_listening(ports["ref_http"], 10, ref) or not wait_listening(ports["ref_tcp"], 10, ref):
+        if not all(wait_listening(ports[k], 10, ref) for k in ("ref_http", "ref_tcp", "ref_log")):
             raise Failure(f"reference haproxy did not start:\n{tail(f'{work}/logs/haproxy-ref.log')}")
 
         # ---- candidate
         env = dict(os.environ, BENCH_HTTP_PORT=str(ports["cand_http"]), BENCH_TCP_PORT=str(ports["cand_tcp"]),
+                   BENCH_LOG_PORT=str(ports["cand_log"]), BENCH_SYSLOG_PORT=str(ports["syslog_cand"]),
                    BENCH_BACKEND1=str(ports["be1"]), BENCH_BACKEND2=str(ports["be2"]),
                    BENCH_BACKENDS=f"127.0.0.1:{ports['be1']},127.0.0.1:{ports['be2']}")
         cand_log = f"{work}/logs/candidate.log"
         cand = procs.spawn("candidate", ["bash", "-c", a.proxy_cmd], cand_log, env=env)
         daemon_ok = a.proxy_pidfile is not None
         if not wait_listening(ports["cand_http"], a.startup_timeout, cand, daemon_ok) \
-                or not wait_listening(ports["cand_tcp"], 10, cand, daemon_ok):
+                or not wait_listening(ports["cand_tcp"], 10, cand, daemon_ok) \
+                or not wait_listening(ports["cand_log"], 10, cand, daemon_ok):
             state = "exited" if cand.poll() is not None else "still running"
             raise Failure(f"candidate ({state}) did not open :{ports['cand_http']} and :{ports['cand_tcp']} "
                           f"within {a.startup_timeout:g}s; {cand_log}:\n{tail(cand_log)}")
@@ -513,7 +533,7 @@ def main(argv):
 
         # ---- correctness
         ok = True
-        for port in (ports["ref_http"], ports["ref_tcp"], ports["cand_http"], ports["cand_tcp"]):
+        for port in (ports[f"{t}_{l}"] for t in ("ref", "cand") for l in ("http", "tcp", "log")):
             for _ in range(2):  # twice: roundrobin reaches both backends
                 ok &= curl_check(f"http://127.0.0.1:{port}/small.txt", 100)
                 ok &= curl_check(f"http://127.0.0.1:{port}/16k.bin", 16384)

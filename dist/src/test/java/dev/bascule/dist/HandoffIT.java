@@ -230,7 +230,7 @@ class HandoffIT {
                         .startsWith("HTTP/1.1 200"));
                 long signalled = System.nanoTime();
                 proxy.signal("USR1");
-                proxy.awaitLog("Stopping frontend www", 5000);
+                proxy.awaitLog("Proxy www stopped \\(cumulated conns: FE: \\d+, BE: 0\\)\\.", 5000);
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
                 while (Bascule.isListening(www)) {
                     assertTrue(System.nanoTime() < deadline, "the listener closes at once");

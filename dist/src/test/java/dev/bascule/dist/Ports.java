@@ -17,4 +17,26 @@ final class Ports {
             throw new UncheckedIOException(e);
         }
     }
+
+    /** The first of {@code n} consecutive free ports, for a config with several listeners. */
+    static int freeRange(int n) {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int base = free();
+            if (base + n > 65535) {
+                continue;
+            }
+            boolean all = true;
+            for (int p = base + 1; p < base + n && all; p++) {
+                try (ServerSocket s = new ServerSocket(p, 1, InetAddress.getLoopbackAddress())) {
+                    all = s.getLocalPort() == p;
+                } catch (IOException e) {
+                    all = false;
+                }
+            }
+            if (all) {
+                return base;
+            }
+        }
+        throw new IllegalStateException("no " + n + " consecutive free ports");
+    }
 }

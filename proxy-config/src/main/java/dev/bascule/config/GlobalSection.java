@@ -2,6 +2,7 @@ package dev.bascule.config;
 
 import dev.bascule.config.model.Directive;
 import dev.bascule.config.model.Global;
+import dev.bascule.config.model.LogTarget;
 import dev.bascule.config.model.StatsSocket;
 
 import java.io.IOException;
@@ -55,8 +56,10 @@ final class GlobalSection implements Section {
             pending("httpclient.ssl.verify", "3.1", 1, "none|required"),
             pending("insecure-fork-wanted", "3.1", 0, ""), pending("insecure-setuid-wanted", "3.1", 0, ""),
             pending("issuers-chain-path", "3.1", 1, "<dir>"), pending("localpeer", "3.1", 1, "<name>"),
-            pending("log", "3.1", 1, "<target> [len <length>] [format <format>] <facility> [<level>]"),
-            pending("log-send-hostname", "3.1", 0, ""), pending("log-tag", "3.1", 1, "<string>"),
+            supported("log", "3.1", 2, "<target> [len <length>] [format <format>] [sample <ranges>:<size>] "
+                    + "<facility> [<level> [<minlevel>]]", GlobalSection::log),
+            supported("log-send-hostname", "3.1", 0, "[<string>]", GlobalSection::logSendHostname),
+            supported("log-tag", "3.1", 1, "<string>", (g, l) -> g.logTag = l.word(1)),
             pending("lua-load", "3.1", 1, "<file>"), pending("lua-load-per-thread", "3.1", 1, "<file>"),
             pending("lua-prepend-path", "3.1", 1, "<string>"),
             pending("max-spread-checks", "3.2", 1, "<time>"), pending("maxcompcpuusage", "3.2", 1, "<number>"),
@@ -116,6 +119,9 @@ final class GlobalSection implements Section {
     private String serverStateBase;
     private String serverStateFile;
     private final List<StatsSocket> statsSockets = new ArrayList<>();
+    private final List<LogTarget> logs = new ArrayList<>();
+    private String logTag;
+    private String logHostname;
     private final List<Directive> unimplemented = new ArrayList<>();
 
     GlobalSection(Diagnostics diag) {
@@ -225,6 +231,31 @@ final class GlobalSection implements Section {
         g.statsSockets.add(new StatsSocket(line.source(), at.get(0).address(), level, mode, exposeFd));
     }
 
+    private static void log(GlobalSection g, Line line) {
+        if (line.word(1).equals("global")) {
+            g.diag.alert(line.source(), "'log global' belongs in a proxy section; in 'global', give a target such as "
+                    + "'log 127.0.0.1 local0'");
+            return;
+        }
+        LogTarget t = LogConfig.target(g.diag, line);
+        if (t != null) {
+            g.logs.add(t);
+        }
+    }
+
+    /** {@code log-send-hostname [<string>]}: the system's host name when none is given, as HAProxy's. */
+    private static void logSendHostname(GlobalSection g, Line line) {
+        if (line.word(1) != null) {
+            g.logHostname = line.word(1);
+            return;
+        }
+        try {
+            g.logHostname = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            g.logHostname = "localhost";
+        }
+    }
+
     private static void hardStopAfter(GlobalSection g, Line line) {
         try {
             g.hardStopAfter = TimeValue.parseMillis(line.word(1));
@@ -266,6 +297,7 @@ final class GlobalSection implements Section {
 
     Global build() {
         return new Global(maxconn, nbthread, daemon, pidfile, noepoll, spreadChecks, node, description,
-                serverStateBase, serverStateFile, statsSockets, hardStopAfter, reusePort, masterWorker, unimplemented);
+                serverStateBase, serverStateFile, statsSockets, hardStopAfter, reusePort, masterWorker, logs, logTag,
+                logHostname, unimplemented);
     }
 }

@@ -78,8 +78,8 @@ final class ProxyKeywords {
         pending("acl", "FLB", "7", 2, "<aclname> <criterion> [flags] [operator] <value> ...");
         pending("backlog", "DFL", "4.2", 1, "<conns>");
         pending("capture cookie", "FL", "4.2", 3, "<name> len <length>");
-        pending("capture request", "FL", "4.2", 4, "header <name> len <length>");
-        pending("capture response", "FL", "4.2", 4, "header <name> len <length>");
+        supported("capture request", "FL", "4.2", 4, "header <name> len <length>", (p, l) -> p.log.capture(l));
+        supported("capture response", "FL", "4.2", 4, "header <name> len <length>", (p, l) -> p.log.capture(l));
         pending("clitcpka-cnt", "DFL", "4.2", 1, "<count>");
         pending("clitcpka-idle", "DFL", "4.2", 1, "<timeout>");
         pending("clitcpka-intvl", "DFL", "4.2", 1, "<timeout>");
@@ -124,10 +124,15 @@ final class ProxyKeywords {
         pending("ignore-persist", "LB", "4.2", 2, "{ if | unless } <condition>");
         supported("load-server-state-from-file", "DLB", "4.2", 1, "{ global | local | none }",
                 ProxySection::loadServerStateFromFile);
-        pending("log", "DFLB", "4.2", 1, "global | <target> [len <length>] [format <format>] <facility> ...");
-        pending("log-format", "DFL", "8.2.4", 1, "<string>");
-        pending("log-format-sd", "DFL", "8.2.4", 1, "<string>");
-        pending("log-tag", "DFLB", "4.2", 1, "<string>");
+        supported("log", "DFLB", "4.2", 1, "global | <target> [len <length>] [format <format>] [sample <ranges>:<size>] "
+                + "<facility> [<level> [<minlevel>]]", ProxySection::log);
+        supported("log-format", "DFL", "8.2.4", 1, "<string>", (p, l) -> p.log.logFormat(l));
+        supported("log-format-sd", "DFL", "8.2.4", 1, "<string>", (p, l) -> p.log.logFormatSd(l));
+        supported("log-tag", "DFLB", "4.2", 1, "<string>", (p, l) -> p.log.tag(l));
+        supported("option httplog", "DFL", "4.2", 0, "[clf]", (p, l) -> p.log.httplog(l));
+        supported("option tcplog", "DFL", "4.2", 0, "", (p, l) -> p.log.tcplog());
+        supported("option dontlognull", "DFL", "4.2", 0, "", (p, l) -> p.log.dontLogNull(true));
+        supported("option log-separate-errors", "DFL", "4.2", 0, "", (p, l) -> p.log.separateErrors(true));
         pending("max-keep-alive-queue", "DLB", "4.2", 1, "<value>");
         pending("max-session-srv-conns", "DFL", "4.2", 1, "<nb>");
         pending("monitor fail", "FL", "4.2", 2, "{ if | unless } <condition>");
@@ -177,26 +182,26 @@ final class ProxyKeywords {
             String[] p = t.split(":");
             pending("timeout " + p[0], p[1], "4.2", 1, TIME, ProxySection::checkTime);
         }
-        pending("unique-id-format", "DFL", "4.2", 1, "<string>");
-        pending("unique-id-header", "DFL", "4.2", 1, "<name>");
+        supported("unique-id-format", "DFL", "4.2", 1, "<string>", (p, l) -> p.log.uniqueIdFormat(l));
+        supported("unique-id-header", "DFL", "4.2", 1, "<name>", (p, l) -> p.log.uniqueIdHeader(l));
         pending("use-fcgi-app", "LB", "4.2", 1, "<name>");
         pending("use-server", "LB", "4.2", 3, "<server> { if | unless } <condition>");
         pending("use_backend", "FL", "4.2", 1, "<backend> [{if | unless} <condition>]", ProxySection::useBackend);
 
         for (String o : List.of("abortonclose:DLB", "accept-invalid-http-request:DFL",
                 "accept-invalid-http-response:DLB", "checkcache:DLB", "clitcpka:DFL",
-                "contstats:DFL", "disable-h2-upgrade:DFL", "dontlog-normal:DFL", "dontlognull:DFL",
+                "contstats:DFL", "disable-h2-upgrade:DFL", "dontlog-normal:DFL",
                 "external-check:DLB", "h1-case-adjust-bogus-client:DFL",
                 "h1-case-adjust-bogus-server:DLB", "http-buffer-request:DFLB", "http-ignore-probes:DFL",
                 "http-no-delay:DFLB", "http-pretend-keepalive:DFLB",
                 "http-restrict-req-hdr-names:DFLB", "http-use-proxy-header:DFL",
-                "httplog:DFL", "httpslog:DFL", "idle-close-on-response:DFL",
-                "independent-streams:DFLB", "log-separate-errors:DFL",
+                "httpslog:DFL", "idle-close-on-response:DFL",
+                "independent-streams:DFLB",
                 "logasap:DFL", "nolinger:DFLB", "persist:DLB",
                 "prefer-last-server:DLB", 
                 "socket-stats:DFL", "splice-auto:DFLB", "splice-request:DFLB", "splice-response:DFLB",
                 "spop-check:DLB", "srvtcpka:DLB", "tcp-smart-accept:DFL",
-                "tcp-smart-connect:DLB", "tcpka:DFLB", "tcplog:DFL", "transparent:DLB")) {
+                "tcp-smart-connect:DLB", "tcpka:DFLB", "transparent:DLB")) {
             String[] p = o.split(":");
             pending("option " + p[0], p[1], "4.2", 0, "");
         }

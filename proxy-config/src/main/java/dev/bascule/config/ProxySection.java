@@ -93,6 +93,7 @@ final class ProxySection implements Section {
     final CheckConfig checks;
     final StatsConfig stats;
     final HttpConfig http;
+    final LogConfig log;
     private PathCondition prometheus;
     private final ServerSettings defaultServer;
 
@@ -104,6 +105,7 @@ final class ProxySection implements Section {
         this.checks = new CheckConfig(diag, defaults == null ? null : defaults.checks);
         this.stats = new StatsConfig(diag, defaults == null ? null : defaults.stats);
         this.http = new HttpConfig(diag, defaults == null ? null : defaults.http);
+        this.log = new LogConfig(diag, defaults == null ? null : defaults.log);
         this.defaultServer = defaults == null ? new ServerSettings() : defaults.defaultServer.copy();
         if (defaults != null) {
             mode = defaults.mode;
@@ -149,6 +151,10 @@ final class ProxySection implements Section {
             diag.alert(line.source(), missing);
             return;
         }
+        if (negated && k.name().equals("log")) {
+            log.noLog();
+            return;
+        }
         if (negated && k.support() == Support.SUPPORTED) {
             negate(k.name());
             return;
@@ -171,6 +177,12 @@ final class ProxySection implements Section {
             http.negateOriginalTo();
         } else if (List.of("option httpclose", "option http-server-close", "option http-keep-alive").contains(option)) {
             http.negateConnectionMode();
+        } else if (option.equals("option httplog") || option.equals("option tcplog")) {
+            log.negateFormat();
+        } else if (option.equals("option dontlognull")) {
+            log.dontLogNull(false);
+        } else if (option.equals("option log-separate-errors")) {
+            log.separateErrors(false);
         } else {
             checks.negate(option);
         }
@@ -523,6 +535,11 @@ final class ProxySection implements Section {
                 + "'if { path_beg <prefix> ... }' (or 'unless' either), or no condition to answer every request");
     }
 
+    /** In a backend, where its health-check and server-state messages go (traffic is the frontend's to log). */
+    void log(Line line) {
+        log.log(line);
+    }
+
     void useBackend(Line line) {
         useBackends.add(new Directive(line.word(1), List.of(), line.source()));
     }
@@ -607,7 +624,7 @@ final class ProxySection implements Section {
         // A listen section serves its own servers unless it routes elsewhere with default_backend.
         String target = kind == Kind.LISTEN && defaultBackend == null ? name : defaultBackend;
         return new Frontend(name, source, id, forcedId != 0, mode, binds, maxconn, timeouts, target, stats.build(), prometheus,
-                http.build(), frontendDirectives);
+                http.build(), log.build(name, mode), frontendDirectives);
     }
 
     /**
@@ -640,7 +657,7 @@ final class ProxySection implements Section {
     Backend backend(int id) {
         return new Backend(name, source, id, forcedId != 0, mode, balance, numbered(servers), timeouts, retries,
                 redispatchInterval, cookie, retryOn, checks.build(), http.build(), stats.build(), loadServerState,
-                serverStateFileName == null ? name : serverStateFileName, backendDirectives);
+                serverStateFileName == null ? name : serverStateFileName, log.targetsOnly(), backendDirectives);
     }
 
     /** Where {@code load-server-state-from-file} was written (here or in the defaults), or null. */

@@ -3,6 +3,7 @@ package dev.bascule.core;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
 
 import java.util.ArrayDeque;
 
@@ -50,7 +51,16 @@ final class AcceptGate extends ChannelInboundHandlerAdapter {
 
     private void admit(Channel child) {
         frontend.accepted();
-        child.closeFuture().addListener(f -> limiter.release());
+        child.closeFuture().addListener(f -> {
+            // After the connection's other close listeners: the line its last stream logs then still counts it
+            // (%ac, %fc), as HAProxy's session outlives its stream.
+            EventLoop loop = child.eventLoop();
+            if (loop.isShuttingDown()) {
+                limiter.release();
+            } else {
+                loop.execute(limiter::release);
+            }
+        });
         ctx.fireChannelRead(child);
     }
 

@@ -1,6 +1,7 @@
 package dev.bascule.core;
 
 import dev.bascule.config.model.Backend;
+import dev.bascule.config.model.LogTarget;
 import dev.bascule.core.balance.Balancer;
 import dev.bascule.core.balance.ServerPool;
 import dev.bascule.config.model.ServerCheck;
@@ -8,6 +9,7 @@ import dev.bascule.core.check.CheckResult;
 import dev.bascule.core.check.CheckStatus;
 import dev.bascule.core.check.HealthChecker;
 import dev.bascule.core.check.ServerHealth;
+import dev.bascule.core.log.LogTargets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,11 +41,14 @@ public final class BackendState {
     private final WaitQueue queue = new WaitQueue();
 
     private final Timings timings;
+    /** Where its messages go besides the process's log (its {@code log} lines), or null. */
+    private final LogTargets messages;
     /** Sessions per second, counted by the servers as they start them (one per request in HTTP mode). */
     private final RateCounter sessionRate = new RateCounter();
 
-    public BackendState(Backend config, ServerPool pool, Balancer balancer, Timings timings) {
+    public BackendState(Backend config, ServerPool pool, Balancer balancer, Timings timings, LogTargets messages) {
         this.config = config;
+        this.messages = messages;
         this.pool = pool;
         this.servers = pool.servers();
         this.balancer = balancer;
@@ -218,15 +223,22 @@ public final class BackendState {
         return config.name();
     }
 
+    /** Sessions its servers took since the start ({@code stot}). */
+    public long sessionsTotal() {
+        return servers.stream().mapToLong(ServerState::totalSessions).sum();
+    }
+
     /** Records a check result for {@code server}, logging and acting on a change of state as HAProxy does. */
     public void checked(ServerState server, CheckResult result) {
         String before = server.health().status();
         ServerHealth.Transition t = server.health().record(result);
-        // option log-health-checks: every step of the health counter, not only the changes of state.
-        if (t == ServerHealth.Transition.NONE && config.checks().logHealthChecks()
-                && !before.equals(server.health().status())) {
-            log.info("Health check for server {} {}, {}, status: {}.", server.id(),
-                    result.status().passed() ? "succeeded" : "failed", result.reason(), server.health().progress());
+        // option log-health-checks: every step of the health counter, the one that changes the state too (before
+        // the state's own line, as HAProxy writes them).
+        if (config.checks().logHealthChecks() && !before.equals(server.health().status())) {
+            String m = "Health check for server " + server.id() + " " + (result.status().passed() ? "succeeded"
+                    : "failed") + ", " + result.reason() + ", status: " + server.health().progress() + ".";
+            log.info(m);
+            message(LogTarget.NOTICE, m);
         }
         changed(server, t, result);
     }
@@ -247,19 +259,40 @@ public final class BackendState {
             // and the backend's queue goes to those still serving.
             server.queue().redispatchAll();
             serve(server);
-            log.warn("Server {} is DOWN, {}. {} active and {} backup servers left. {} sessions active, {} requeued, "
-                    + "{} remaining in queue.", server.id(), why.reason(), count(false), count(true), active, requeued,
-                    queued());
+            String m = "Server " + server.id() + " is DOWN" + reason(why) + ". " + count(false) + " active and "
+                    + count(true) + " backup servers left. " + active + " sessions active, " + requeued
+                    + " requeued, " + queued() + " remaining in queue.";
+            log.warn(m);
+            message(LogTarget.ALERT, m);
             if (servers.stream().noneMatch(ServerState::usable)) {
-                log.error("backend {} has no server available!", name());
+                m = "backend " + name() + " has no server available!";
+                log.error(m);
+                message(LogTarget.EMERG, m);
             }
         } else if (t == ServerHealth.Transition.WENT_UP) {
             if (!server.backup() && "shutdown-backup-sessions".equals(server.config().check().onMarkedUp())) {
                 servers.stream().filter(ServerState::backup).forEach(ServerState::shutdownSessions);
             }
-            log.warn("Server {} is UP, {}. {} active and {} backup servers online. 0 sessions requeued, {} total in "
-                    + "queue.", server.id(), why.reason(), count(false), count(true), queued());
+            String m = "Server " + server.id() + " is UP" + reason(why) + ". " + count(false) + " active and "
+                    + count(true) + " backup servers online. 0 sessions requeued, " + queued() + " total in queue.";
+            log.warn(m);
+            message(LogTarget.NOTICE, m);
             serve(server);
+        }
+    }
+
+    /** With {@code option log-health-checks} the check's own line gave the reason: HAProxy leaves it out here. */
+    private String reason(CheckResult why) {
+        return config.checks().logHealthChecks() ? "" : ", " + why.reason();
+    }
+
+    /**
+     * One of the backend's messages, to its {@code log} targets at HAProxy's level (the process's log has it
+     * already).
+     */
+    void message(int level, String text) {
+        if (messages != null) {
+            messages.message(level, text);
         }
     }
 

@@ -184,6 +184,7 @@ public final class Dispatch {
                 // Not cancelled: a slot was handed over just now, which wins over the timeout.
                 if (mine != null && backend.dequeue(waitingFor, mine)) {
                     waiting = null;
+                    stream.queuePosition(waitingFor != null, mine.position());
                     log.debug("{}: timeout queue expired for {}", backend.name(), stream.clientAddress());
                     stream.terminate(Termination.Cause.SERVER_TIMEOUT);
                     outcome.failed("timeout queue");
@@ -205,6 +206,7 @@ public final class Dispatch {
             return;
         }
         waiting = null;
+        stream.queuePosition(waitingFor != null, w.position());
         if (s == null) {
             assign();
         } else {
@@ -218,7 +220,9 @@ public final class Dispatch {
         if (w != null) {
             waiting = null;
             // A slot handed over meanwhile arrives in handed(), which gives it back.
-            backend.dequeue(waitingFor, w);
+            if (backend.dequeue(waitingFor, w)) {
+                stream.queuePosition(waitingFor != null, w.position());
+            }
         }
         if (queueTimeout != null) {
             queueTimeout.cancel(false);

@@ -45,6 +45,9 @@ final class FrontendSetup {
         if (idle != null) {
             ch.pipeline().addLast(idle);
         }
+        if (state.log() != null) {
+            state.log().accepted(ch.remoteAddress(), ch.localAddress());
+        }
         if (applet != null) {
             applet.accept(ch);
         } else if (http != null) {

@@ -1,6 +1,8 @@
 package dev.bascule.core;
 
 import dev.bascule.config.model.Frontend;
+import dev.bascule.core.log.TrafficLog;
+import dev.bascule.core.log.UniqueId;
 import dev.bascule.core.stream.Stream;
 
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,6 +34,10 @@ public final class FrontendState {
     private final RateCounter processRate;
     /** Told of every stream that ends, on its event loop (the traffic log's seam, and tests'). */
     private final AtomicReference<Consumer<Stream>> streamEnded;
+    /** The traffic log, or null when the frontend has no log target. */
+    private final TrafficLog log;
+    /** {@code unique-id-format}'s ids, or null without one. */
+    private final UniqueId uniqueIds;
     private volatile boolean stopping;
 
     /**
@@ -39,8 +45,10 @@ public final class FrontendState {
      * @param streamEnded who is told of ended streams (the runtime's, shared by every frontend)
      */
     FrontendState(Frontend config, ConnectionLimiter limiter, RateCounter processRate,
-                  AtomicReference<Consumer<Stream>> streamEnded) {
+                  AtomicReference<Consumer<Stream>> streamEnded, TrafficLog log, UniqueId uniqueIds) {
         this.config = config;
+        this.log = log;
+        this.uniqueIds = uniqueIds;
         this.limiter = limiter;
         this.processRate = processRate;
         this.streamEnded = streamEnded;
@@ -56,8 +64,10 @@ public final class FrontendState {
      * The same frontend under a reloaded config: its counters and its connection limit (with the connections
      * it holds) go on, as HAProxy's do for a proxy of the same name.
      */
-    FrontendState(Frontend config, FrontendState previous) {
+    FrontendState(Frontend config, FrontendState previous, TrafficLog log, UniqueId uniqueIds) {
         this.config = config;
+        this.log = log;
+        this.uniqueIds = uniqueIds;
         this.limiter = previous.limiter;
         this.limiter.max(config.maxconn());
         this.processRate = previous.processRate;
@@ -92,10 +102,23 @@ public final class FrontendState {
 
     /** A stream of this frontend ended. */
     public void streamEnded(Stream stream) {
+        if (log != null) {
+            log.streamEnded(stream);
+        }
         Consumer<Stream> c = streamEnded.get();
         if (c != null) {
             c.accept(stream);
         }
+    }
+
+    /** The traffic log, or null when the frontend logs nothing. */
+    public TrafficLog log() {
+        return log;
+    }
+
+    /** Makes the ids of {@code unique-id-format}; null without one. */
+    public UniqueId uniqueIds() {
+        return uniqueIds;
     }
 
     /** The process is soft-stopping: HTTP clients are asked to close at their next response. */

@@ -11,6 +11,9 @@ import dev.bascule.core.balance.Balancers;
 import dev.bascule.core.balance.ServerPool;
 import dev.bascule.core.check.HealthChecker;
 import dev.bascule.core.http.HttpProxy;
+import dev.bascule.core.log.LogTargets;
+import dev.bascule.core.log.TrafficLog;
+import dev.bascule.core.log.UniqueId;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import org.slf4j.Logger;
@@ -70,9 +73,12 @@ final class Generation {
         }
         for (Frontend f : config.frontends()) {
             FrontendSetup old = previous == null ? null : previous.frontends.get(f.name());
-            FrontendState state = old != null ? new FrontendState(f, old.state)
+            TrafficLog log = TrafficLog.of(f, config.global(), engine.logSinks(), engine::connections);
+            UniqueId ids = UniqueId.of(f.log().uniqueIdFormat(), config.global().logHostname(), engine::connections,
+                    log == null ? () -> 0 : log::linesLogged);
+            FrontendState state = old != null ? new FrontendState(f, old.state, log, ids)
                     : new FrontendState(f, new ConnectionLimiter(f.maxconn(), engine.globalLimiter()),
-                    engine.connectionRate(), engine.streamEndedListener());
+                    engine.connectionRate(), engine.streamEndedListener(), log, ids);
             g.frontends.put(f.name(), g.setup(state, engine));
         }
         return g;
@@ -119,7 +125,8 @@ final class Generation {
         }
         ServerPool pool = new ServerPool(servers);
         BackendState state = new BackendState(backend, pool, Balancers.of(backend, pool),
-                new Timings(engine.meterRegistry(), backend.name()));
+                new Timings(engine.meterRegistry(), backend.name()),
+                LogTargets.of(backend.log(), config.global(), engine.logSinks()));
         for (int i = 0; i < servers.size(); i++) {
             ServerState server = servers.get(i);
             if (checkTargets.get(i) != null) {

@@ -5,7 +5,9 @@ import dev.bascule.config.diff.ConfigDiff;
 import dev.bascule.config.model.Bind;
 import dev.bascule.config.model.Config;
 import dev.bascule.config.model.Global;
+import dev.bascule.config.model.LogTarget;
 import dev.bascule.core.handoff.InheritedSockets;
+import dev.bascule.core.log.LogSinks;
 import dev.bascule.core.state.ServerStateFiles;
 import dev.bascule.core.stream.Stream;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -49,6 +51,8 @@ public final class Runtime implements AutoCloseable {
     private final RateCounter connectionRate = new RateCounter();
     private final AtomicReference<Consumer<Stream>> streamEnded = new AtomicReference<>();
     private final MeterRegistry registry;
+    /** Where the traffic logs write: kept across reloads with their sockets. */
+    private final LogSinks logSinks;
     private volatile Generation current;
     /** Set once by {@link #softStop}: the listeners are closed and the process waits for its connections. */
     private volatile boolean stopping;
@@ -77,6 +81,7 @@ public final class Runtime implements AutoCloseable {
         this.transport = transport;
         this.applets = applets;
         this.globalLimiter = new ConnectionLimiter(global.maxconn(), null);
+        this.logSinks = new LogSinks(transport, loops);
     }
 
     /** The registry of the runtime's own meters (the session timers). */
@@ -115,6 +120,15 @@ public final class Runtime implements AutoCloseable {
 
     Applets applets() {
         return applets;
+    }
+
+    LogSinks logSinks() {
+        return logSinks;
+    }
+
+    /** Log lines dropped because their target could not take them at once ({@code show info}'s DroppedLogs). */
+    public long droppedLogs() {
+        return logSinks.dropped();
     }
 
     ConnectionLimiter globalLimiter() {
@@ -329,12 +343,47 @@ public final class Runtime implements AutoCloseable {
         stopping = true;
         for (FrontendSetup f : current.frontends.values()) {
             f.state.stopping();
-            log.info("Stopping frontend {} in 0 ms.", f.state.name());
         }
         for (Listener l : listeners.values()) {
             l.release().awaitUninterruptibly();
         }
         listeners.clear();
+        stopped(current);
+    }
+
+    /**
+     * HAProxy's line for each proxy whose listeners are released, a {@code listen} section's once, at level warning to
+     * its targets too: {@code Proxy www stopped (cumulated conns: FE: 12, BE: 0).}
+     */
+    private void stopped(Generation g) {
+        Map<String, String> lines = new LinkedHashMap<>();
+        for (FrontendSetup f : g.frontends.values()) {
+            BackendState same = g.backends.get(f.state.name());
+            lines.put(f.state.name(), stoppedLine(f.state.name(), f.state.sessionsTotal(),
+                    same == null ? 0 : same.sessionsTotal()));
+        }
+        for (BackendState b : g.backends.values()) {
+            lines.putIfAbsent(b.name(), stoppedLine(b.name(), 0, b.sessionsTotal()));
+        }
+        lines.values().forEach(log::warn);
+        // Sinks are written from the event loops (a datagram sink has a channel per loop).
+        loops.next().execute(() -> {
+            for (FrontendSetup f : g.frontends.values()) {
+                if (f.state.log() != null) {
+                    f.state.log().targets().message(LogTarget.WARNING, lines.get(f.state.name()));
+                }
+            }
+            for (BackendState b : g.backends.values()) {
+                if (!g.frontends.containsKey(b.name())) {
+                    b.message(LogTarget.WARNING, lines.get(b.name()));
+                }
+            }
+        });
+    }
+
+    private static String stoppedLine(String proxy, long frontendConnections, long backendConnections) {
+        return "Proxy " + proxy + " stopped (cumulated conns: FE: " + frontendConnections + ", BE: "
+                + backendConnections + ").";
     }
 
     public boolean stopping() {
@@ -376,5 +425,6 @@ public final class Runtime implements AutoCloseable {
         }
         listeners.clear();
         loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        logSinks.close();
     }
 }

@@ -71,6 +71,20 @@ public final class Transport {
         return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(poolName, true), ioHandlers);
     }
 
+    /** Whether Unix datagram sockets ({@code log /dev/log}) can be written: with epoll only. */
+    public boolean unixDatagrams() {
+        return epoll;
+    }
+
+    /** A datagram channel for log lines: UDP, or a Unix datagram socket (see {@link #unixDatagrams}). */
+    public Channel datagram(boolean unix) {
+        if (unix) {
+            return new io.netty.channel.epoll.EpollDomainDatagramChannel();
+        }
+        return epoll ? new io.netty.channel.epoll.EpollDatagramChannel()
+                : new io.netty.channel.socket.nio.NioDatagramChannel();
+    }
+
     /**
      * Makes the listening channel for a bind address; an {@code fd@} one adopts the inherited socket.
      *

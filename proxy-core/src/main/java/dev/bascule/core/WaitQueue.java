@@ -3,6 +3,7 @@ package dev.bascule.core;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Connections waiting for a server slot, oldest first: a backend's queue (any server will do) or a server's own
@@ -13,15 +14,18 @@ public final class WaitQueue {
     private final Queue<Waiter> waiters = new ConcurrentLinkedQueue<>();
     private final AtomicInteger length = new AtomicInteger();
     private final AtomicInteger max = new AtomicInteger();
+    /** Waiters handed a slot so far: HAProxy's queue index, from which a log's %sq and %bq are counted. */
+    private final AtomicLong served = new AtomicLong();
 
     void add(Waiter w) {
+        w.joined(served.get());
         waiters.add(w);
         max.accumulateAndGet(length.incrementAndGet(), Math::max);
     }
 
     /** A waiter gave up ({@code timeout queue}, client gone); false when it had already been handed something. */
     boolean cancel(Waiter w) {
-        if (!w.cancel()) {
+        if (!w.cancel(served.get())) {
             return false;
         }
         if (waiters.remove(w)) {
@@ -38,7 +42,8 @@ public final class WaitQueue {
     boolean handNext(ServerState server) {
         for (Waiter w; (w = waiters.poll()) != null; ) {
             length.decrementAndGet();
-            if (w.hand(server)) {
+            if (w.hand(server, served.get())) {
+                served.incrementAndGet();
                 return true;
             }
         }

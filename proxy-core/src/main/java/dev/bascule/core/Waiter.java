@@ -16,6 +16,9 @@ public final class Waiter {
 
     private final AtomicInteger state = new AtomicInteger(WAITING);
     private final BiConsumer<Waiter, ServerState> handed;
+    /** The queue's served count when this waiter joined it. */
+    private long joined;
+    private volatile int position;
 
     /**
      * @param handed told, on whatever thread freed the slot, this waiter and the server whose slot it now holds,
@@ -26,18 +29,47 @@ public final class Waiter {
         this.handed = handed;
     }
 
-    /** Gives the waiter {@code server}'s slot (already taken for it) or, with null, a new pick; false if it left. */
-    boolean hand(ServerState server) {
+    void joined(long served) {
+        joined = served;
+    }
+
+    /**
+     * Its place when it left the queue, as HAProxy logs it ({@code %sq}, {@code %bq}): 1 + how many waiters were
+     * handed a slot between its arrival and its leaving, handed a slot itself or not (the first in line is 1).
+     */
+    public int position() {
+        return position;
+    }
+
+    private void left(long served) {
+        position = (int) Math.min(Integer.MAX_VALUE, Math.max(0, served - joined) + 1);
+    }
+
+    /**
+     * Gives the waiter {@code server}'s slot (already taken for it) or, with null, a new pick; false if it left.
+     *
+     * @param served the queue's served count before this one
+     */
+    boolean hand(ServerState server, long served) {
         if (!state.compareAndSet(WAITING, HANDED)) {
             return false;
         }
+        left(served);
         handed.accept(this, server);
         return true;
     }
 
-    /** The owner gives up; false when it was already handed something, which it must then take or release. */
-    boolean cancel() {
-        return state.compareAndSet(WAITING, CANCELLED);
+    /**
+     * The owner gives up; false when it was already handed something, which it must then take or release.
+     *
+     * @param served the queue's served count now
+     */
+    boolean cancel(long served) {
+        if (!state.compareAndSet(WAITING, CANCELLED)) {
+            return false;
+        }
+        left(served);
+        return true;
     }
 
     boolean waiting() {

@@ -5,6 +5,7 @@ import dev.bascule.config.model.Backend;
 import dev.bascule.config.model.Balance;
 import dev.bascule.config.model.CheckSettings;
 import dev.bascule.config.model.HttpSettings;
+import dev.bascule.config.model.LogSettings;
 import dev.bascule.config.model.Mode;
 import dev.bascule.config.model.Server;
 import dev.bascule.config.model.ServerCheck;
@@ -49,9 +50,10 @@ class WaitQueueTest {
     private static BackendState backend(ServerState... servers) {
         Backend config = new Backend("b", new Source("t.cfg", 1), 1, false, Mode.TCP, Balance.ROUNDROBIN, List.of(),
                 Timeouts.NONE, 3, 0, null, Backend.DEFAULT_RETRY_ON, CheckSettings.DEFAULT, HttpSettings.NONE,
-                StatsSettings.NONE, dev.bascule.config.model.LoadServerState.NONE, "b", List.of());
+                StatsSettings.NONE, dev.bascule.config.model.LoadServerState.NONE, "b", LogSettings.NONE, List.of());
         ServerPool pool = new ServerPool(List.of(servers));
-        return new BackendState(config, pool, new RoundRobin(pool, false), new Timings(new SimpleMeterRegistry(), "b"));
+        return new BackendState(config, pool, new RoundRobin(pool, false), new Timings(new SimpleMeterRegistry(), "b"),
+                null);
     }
 
     /** A waiter that notes what it was handed. */

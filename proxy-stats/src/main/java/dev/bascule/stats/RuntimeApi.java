@@ -234,6 +234,7 @@ public final class RuntimeApi {
                 + "SessRate: " + connections.rate() + "\n"
                 + "SessRateLimit: 0\n"
                 + "MaxSessRate: " + connections.max() + "\n"
+                + "DroppedLogs: " + runtime.droppedLogs() + "\n"
                 // Not in HAProxy, whose reload is a new process: how long the last in-place reload took to apply.
                 + "Last_reload_us: " + runtime.lastReloadMicros() + "\n"
                 + "Last_reload_cpu_us: " + runtime.lastReloadCpuMicros() + "\n"

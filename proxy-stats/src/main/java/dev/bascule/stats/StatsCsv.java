@@ -249,7 +249,7 @@ public final class StatsCsv {
         r.put("qmax", String.valueOf(b.maxQueued()));
         r.put("scur", String.valueOf(servers.stream().mapToInt(ServerState::currentSessions).sum()));
         r.put("smax", String.valueOf(servers.stream().mapToInt(ServerState::maxSessions).max().orElse(0)));
-        r.put("stot", String.valueOf(servers.stream().mapToLong(ServerState::totalSessions).sum()));
+        r.put("stot", String.valueOf(b.sessionsTotal()));
         r.put("bin", String.valueOf(servers.stream().mapToLong(ServerState::bytesIn).sum()));
         r.put("bout", String.valueOf(servers.stream().mapToLong(ServerState::bytesOut).sum()));
         r.put("dreq", "0");

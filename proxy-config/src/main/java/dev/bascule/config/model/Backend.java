@@ -16,12 +16,14 @@ import java.util.Set;
  * @param stats              the page a request reaching this backend gets at its {@code stats uri}
  * @param serverStateFileName the file {@code load-server-state-from-file local} reads, as written (the backend's
  *                           name unless {@code server-state-file-name} gives one)
+ * @param log                where its messages go (server states, health checks): its targets and tag only, a
+ *                           backend logs no traffic
  */
 public record Backend(String name, Source source, int id, boolean forcedId, Mode mode, Balance balance,
                       List<Server> servers, Timeouts timeouts, int retries, int redispatchInterval,
                       CookieSettings cookie, Set<String> retryOn, CheckSettings checks, HttpSettings http,
                       StatsSettings stats, LoadServerState loadServerStateFromFile, String serverStateFileName,
-                      List<Directive> unimplemented) {
+                      LogSettings log, List<Directive> unimplemented) {
     public static final int DEFAULT_RETRIES = 3;
     public static final Set<String> DEFAULT_RETRY_ON = Set.of("conn-failure");
 

@@ -7,10 +7,12 @@ import java.util.List;
  * {@code maxconn} 0 means no frontend limit (the global one still applies). {@code prometheus} is which
  * requests {@code http-request use-service prometheus-exporter} answers, or null when it is not used. {@code id}
  * is the proxy's numeric id, as HAProxy numbers proxies ({@code forcedId}: from the {@code id} keyword).
+ * {@code log} is what its traffic log writes, and where.
  */
 public record Frontend(String name, Source source, int id, boolean forcedId, Mode mode, List<Bind> binds,
                        int maxconn, Timeouts timeouts, String defaultBackend, StatsSettings stats,
-                       PathCondition prometheus, HttpSettings http, List<Directive> unimplemented) {
+                       PathCondition prometheus, HttpSettings http, LogSettings log,
+                       List<Directive> unimplemented) {
     public Frontend {
         binds = List.copyOf(binds);
         unimplemented = List.copyOf(unimplemented);

@@ -11,14 +11,21 @@ import java.util.List;
  * file names are read from and the file {@code load-server-state-from-file global} reads (null when not set);
  * {@code hardStopAfter} is how long a soft-stopping process may take to finish its connections, in milliseconds
  * (0: as long as they last); {@code reusePort} is false with {@code noreuseport}; {@code masterWorker} is
- * {@code master-worker} (the {@code -W} command-line flag's equivalent).
+ * {@code master-worker} (the {@code -W} command-line flag's equivalent). {@code logs} are the {@code log} lines
+ * ({@code log global} in a proxy sends there), {@code logTag} is {@code log-tag} (null: {@link #DEFAULT_LOG_TAG}),
+ * {@code logHostname} the host name {@code log-send-hostname} puts in each line's header (null: none).
  */
 public record Global(int maxconn, int nbthread, boolean daemon, String pidfile, boolean noepoll,
                      int spreadChecks, String node, String description, String serverStateBase,
                      String serverStateFile, List<StatsSocket> statsSockets, long hardStopAfter, boolean reusePort,
-                     boolean masterWorker, List<Directive> unimplemented) {
+                     boolean masterWorker, List<LogTarget> logs, String logTag, String logHostname,
+                     List<Directive> unimplemented) {
+    /** HAProxy's tag is its program's name: log parsers and filters match on "haproxy", so Bascule writes it too. */
+    public static final String DEFAULT_LOG_TAG = "haproxy";
+
     public Global {
         statsSockets = List.copyOf(statsSockets);
+        logs = List.copyOf(logs);
         unimplemented = List.copyOf(unimplemented);
     }
 

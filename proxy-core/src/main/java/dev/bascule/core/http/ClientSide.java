@@ -2,10 +2,12 @@ package dev.bascule.core.http;
 
 import dev.bascule.config.model.HttpSettings;
 import dev.bascule.config.model.HttpSettings.ConnectionMode;
+import dev.bascule.config.model.LogSettings;
 import dev.bascule.core.BackendState;
 import dev.bascule.core.Dispatch;
 import dev.bascule.core.InactivityTimeout;
 import dev.bascule.core.ServerState;
+import dev.bascule.core.log.UniqueId;
 import dev.bascule.core.stream.Stream;
 import dev.bascule.core.stream.Termination;
 import dev.bascule.core.tcp.Relay;
@@ -21,6 +23,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseEncoder;
@@ -33,6 +36,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -104,6 +108,13 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
     private RequestHead pending;
     /** The size of the current request's head, counted on its server once sent. */
     private int headSize;
+    /**
+     * For a frontend that logs, the transaction's chunked request and response, whose chunk framing the logged
+     * sizes leave out ({@link Stream#htxDelta}) once their bodies went through (a request's body dropped unread
+     * counts neither its bytes nor its framing).
+     */
+    private MessageHead chunkedRequest;
+    private MessageHead chunkedResponse;
     /**
      * The head of a bodiless request, kept while it may be sent again ({@code retry-on}, or a reused connection
      * that the server closed at the same moment), and the retries left for it.
@@ -196,7 +207,18 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
             // Closed with its transaction unfinished (unless a cause came first): the client gave up.
             stream.terminate(Termination.Cause.CLIENT_ABORT);
         }
-        stream.end();
+        endStream(System.nanoTime());
+    }
+
+    /** Ends the transaction's stream, its chunked bodies' framing taken out of the logged sizes first. */
+    private void endStream(long now) {
+        if (chunkedRequest != null || chunkedResponse != null) {
+            stream.htxDelta(chunkedRequest == null ? 0 : -chunkedRequest.chunkFraming(),
+                    chunkedResponse == null ? 0 : -chunkedResponse.chunkFraming());
+            chunkedRequest = null;
+            chunkedResponse = null;
+        }
+        stream.end(now);
     }
 
     private Dispatch dispatchOf(HttpProxy p) {
@@ -357,13 +379,16 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
     /**
      * A request head came, valid or not: it is counted, its timer stops.
      *
+     * @param valid an invalid head has no request time ({@code %TR} -1), as in HAProxy
      * @return whether it is the connection's first
      */
-    private boolean headArrived() {
+    private boolean headArrived(boolean valid) {
         proxy.frontend.http().request();
-        // A head whose bytes came while it was awaited arrived with the read that is being parsed; one that came
-        // with an earlier request (pipelined) is received now.
-        stream.headReceived(request == RequestPhase.HEAD_STARTED ? headReadNanos : System.nanoTime());
+        if (valid) {
+            // A head whose bytes came while it was awaited arrived with the read that is being parsed; one that
+            // came with an earlier request (pipelined) is received now.
+            stream.headReceived(request == RequestPhase.HEAD_STARTED ? headReadNanos : System.nanoTime());
+        }
         headDeadline = 0;
         boolean first = !firstRequestDone;
         firstRequestDone = true;
@@ -371,11 +396,14 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
     }
 
     private void onRequest(RequestHead head) {
-        firstRequest = headArrived();
+        firstRequest = headArrived(true);
         request = RequestPhase.BODY;
         dropReplay();
         headSize = head.size();
         stream.bytesIn(headSize);
+        if (logs()) {
+            logged(head);
+        }
         clientHttp11 = head.protocolVersion() == HttpVersion.HTTP_1_1;
         closeClient = !head.keepAlive || proxy.mode == ConnectionMode.CLOSE || proxy.frontend.isStopping();
         for (RequestAnalyzer a : proxy.analyzers) {
@@ -385,9 +413,25 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         }
     }
 
+    private boolean logs() {
+        return proxy.frontend.log() != null;
+    }
+
+    /** What the log reads of a request: its line, captures and size, taken from the bytes as they came. */
+    private void logged(RequestHead head) {
+        stream.requestLine(head.method().name(), head.uri(), head.protocolVersion().text());
+        stream.htxDelta(head.htxSize() - headSize, 0);
+        chunkedRequest = head.chunked ? head : null;
+        List<LogSettings.Capture> captures = proxy.frontend.config().log().requestCaptures();
+        if (!captures.isEmpty()) {
+            stream.requestCaptures(head.captures(captures));
+        }
+    }
+
     // --- what the analyzers do ---
 
     void monitorAnswer(RequestHead head) {
+        stream.notLogged();
         head.release();
         respondLocally(200);
     }
@@ -422,6 +466,14 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         }
         replaysLeft = backend.config().retries();
         backend.http().request();
+        UniqueId ids = proxy.frontend.uniqueIds();
+        if (ids != null) {
+            String id = ids.of(stream);
+            String header = proxy.frontend.config().log().uniqueIdHeader();
+            if (header != null) {
+                head.uniqueId(header, id);
+            }
+        }
         ServerState persistent = cookies == null ? null : cookies.requestArrived(head);
         clientExpected();
         dispatch.start(stream, idleConnections(), head, persistent);
@@ -457,7 +509,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
                 invalid.reason());
         stream.terminate(Termination.Cause.PROXY);
         if (awaitingHead()) {
-            headArrived();
+            headArrived(false);
             request = RequestPhase.COMPLETE;
             writeLocal(invalid.status(), true);
         } else if (server != null) {
@@ -472,6 +524,8 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
     private void onRequestBody(Object piece) {
         boolean last = piece == MessageFramer.END;
         if (request == RequestPhase.DISCARDING) {
+            // Neither its bytes nor its framing are counted.
+            chunkedRequest = null;
             ReferenceCountUtil.release(piece);
             if (last) {
                 int code = pendingLocal;
@@ -484,10 +538,15 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
             return;
         }
         if (server == null || !server.isActive()) {
+            chunkedRequest = null;
             ReferenceCountUtil.release(piece);
             return;
         }
         if (last) {
+            if (chunkedRequest != null) {
+                stream.htxDelta(-chunkedRequest.chunkFraming(), 0);
+                chunkedRequest = null;
+            }
             request = RequestPhase.COMPLETE;
             server.flush();
             clientExpected();
@@ -708,6 +767,9 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         }
         if (head.interim()) {
             ByteBuf interim = head.raw();
+            if (logs()) {
+                stream.htxDelta(0, head.htxSize() - interim.readableBytes());
+            }
             stream.bytesOut(interim.readableBytes());
             writeToClient(interim);
             head.release();
@@ -719,6 +781,14 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         stream.responseStarted(code, now);
         if (clientTimeout != null) {
             clientTimeout.resume(now);
+        }
+        long htxSize = 0;
+        if (logs()) {
+            htxSize = head.htxSize();
+            chunkedResponse = head.chunked ? head : null;
+            if (!proxy.frontend.config().log().responseCaptures().isEmpty()) {
+                stream.responseCaptures(head.captures(proxy.frontend.config().log().responseCaptures()));
+            }
         }
         // Nothing is sent again once the client has part of the answer: the kept request is not needed.
         dropReplay();
@@ -733,6 +803,9 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         ByteBuf out = head.toClient(ctx.alloc(), !closeClient, clientHttp11,
                 cookies == null ? null : r -> cookies.responseArrived(r, s));
         head.release();
+        if (logs()) {
+            stream.htxDelta(0, htxSize - out.readableBytes());
+        }
         stream.bytesOut(out.readableBytes());
         writeToClient(out);
     }
@@ -773,7 +846,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         long now = System.nanoTime();
         keepOrClose(s, used, now);
         responseUnflushed = false;
-        stream.end(now);
+        endStream(now);
         if (closeClient) {
             rawOut.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         } else {
@@ -813,7 +886,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
      */
     private void handOver(RequestHead head, ChannelHandler[] applet) {
         stream.terminate(Termination.Cause.LOCAL);
-        stream.end();
+        endStream(System.nanoTime());
         stream.handOver(ctx.channel());
         AppletMessages messages = new AppletMessages();
         HttpRequest copy = messages.applet(head);
@@ -835,6 +908,9 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         Channel client = ctx.channel();
         Channel s = server;
         ByteBuf out = head.raw();
+        if (logs()) {
+            stream.htxDelta(0, head.htxSize() - out.readableBytes());
+        }
         head.release();
         stream.bytesOut(out.readableBytes());
         rawOut.writeAndFlush(out).addListener(f -> {
@@ -964,7 +1040,6 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
             stream.terminate(Termination.Cause.LOCAL);
         }
         long now = System.nanoTime();
-        stream.end(now);
         response = ResponsePhase.NONE;
         clientExpected();
         // errorfile: the backend's page first (HAProxy's rule once a backend is chosen), then the frontend's.
@@ -976,10 +1051,23 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         if (page == null) {
             page = HttpErrors.response(code, ctx.alloc());
         }
-        HttpUtil.setKeepAlive(page, !close);
-        if (!close && !clientHttp11) {
-            // An HTTP/1.0 client kept alive must be told so (the page itself is HTTP/1.1).
-            page.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        if (logs() && stream.method() != null) {
+            // HAProxy counts its answer to a request it read; the answer to a head that never came whole or could
+            // not be read (408, 400) is its connection's, outside any message: 0.
+            stream.htxDelta(0, HtxSize.page(page));
+        }
+        endStream(now);
+        HttpHeaders headers = page.headers();
+        if (close) {
+            if (!headers.contains(HttpHeaderNames.CONNECTION)) {
+                headers.add(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            }
+        } else {
+            headers.remove(HttpHeaderNames.CONNECTION);
+            if (!clientHttp11) {
+                // An HTTP/1.0 client kept alive must be told so (the page itself is HTTP/1.1).
+                headers.add(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            }
         }
         if (close) {
             ctx.writeAndFlush(page).addListener(ChannelFutureListener.CLOSE);

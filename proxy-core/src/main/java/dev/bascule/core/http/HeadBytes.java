@@ -92,7 +92,7 @@ final class HeadBytes {
     }
 
     /** The first byte of {@code [from, to)} that is not a blank, or {@code to}. */
-    private static int skipBlanks(ByteBuf in, int from, int to) {
+    static int skipBlanks(ByteBuf in, int from, int to) {
         while (from < to && isBlank(in.getByte(from))) {
             from++;
         }
@@ -100,7 +100,7 @@ final class HeadBytes {
     }
 
     /** {@code to}, moved back over the blanks that end {@code [from, to)}. */
-    private static int trimmedEnd(ByteBuf in, int from, int to) {
+    static int trimmedEnd(ByteBuf in, int from, int to) {
         while (to > from && isBlank(in.getByte(to - 1))) {
             to--;
         }

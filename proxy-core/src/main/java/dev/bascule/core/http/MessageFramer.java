@@ -33,6 +33,12 @@ abstract class MessageFramer extends ByteToMessageDecoder {
         Body body();
 
         long contentLength();
+
+        /**
+         * Bytes of its chunked body's framing went by: {@code wire} on the wire, of which HAProxy's internal form
+         * (HTX, what its logs count) keeps {@code kept} (a trailer's name and value, 1 for the end of trailers).
+         */
+        void chunkFraming(int wire, int kept);
     }
 
     /** A head that is not valid HTTP/1.x, with the status that says why. */
@@ -52,6 +58,8 @@ abstract class MessageFramer extends ByteToMessageDecoder {
 
     private State state = State.HEAD;
     private long remaining;
+    /** The head whose chunked body is being walked, told of the body's framing. */
+    private Head chunked;
     /** How many bytes at the reader index were searched for the end of a head without finding it. */
     private int scanned;
     /** Where the first line of that head ends (its LF, from the reader index), or -1 while unknown. */
@@ -151,7 +159,10 @@ abstract class MessageFramer extends ByteToMessageDecoder {
                     state = State.LENGTH;
                 }
             }
-            case CHUNKED -> state = State.CHUNK_SIZE;
+            case CHUNKED -> {
+                chunked = head;
+                state = State.CHUNK_SIZE;
+            }
             case UNTIL_CLOSE -> state = State.UNTIL_CLOSE;
             case TUNNEL -> state = State.TUNNEL;
         }
@@ -161,6 +172,7 @@ abstract class MessageFramer extends ByteToMessageDecoder {
     protected void ended(List<Object> out) {
         out.add(END);
         state = State.HEAD;
+        chunked = null;
     }
 
     /**
@@ -207,15 +219,18 @@ abstract class MessageFramer extends ByteToMessageDecoder {
                     }
                     remaining = size;
                     state = size == 0 ? State.TRAILERS : State.CHUNK_DATA;
+                    chunked.chunkFraming(lf + 1 - pos, 0);
                 }
                 case CHUNK_END -> {
                     if (lineEnd != pos) {
                         return brokenAfter(in, out, start, pos, "chunk not followed by CRLF");
                     }
                     state = State.CHUNK_SIZE;
+                    chunked.chunkFraming(lf + 1 - pos, 0);
                 }
                 case TRAILERS -> {
                     if (lineEnd == pos) {
+                        chunked.chunkFraming(lf + 1 - pos, HtxSize.END_BLOCK);
                         pos = lf + 1;
                         ended = true;
                         break walk;
@@ -223,6 +238,7 @@ abstract class MessageFramer extends ByteToMessageDecoder {
                     if (!HeadBytes.isFieldLine(in, pos, lineEnd)) {
                         return brokenAfter(in, out, start, pos, "invalid trailer");
                     }
+                    chunked.chunkFraming(lf + 1 - pos, HtxSize.field(in, pos, lineEnd));
                 }
                 default -> throw new IllegalStateException(state.name());
             }

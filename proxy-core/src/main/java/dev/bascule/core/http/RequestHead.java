@@ -64,6 +64,9 @@ final class RequestHead extends MessageHead implements HttpRequest {
     /** The method, target, version or headers were seen as objects: the head is encoded from them. */
     private boolean edited;
     private boolean prepared;
+    /** {@code unique-id-header}'s name and the request's id, sent before the proxy's other headers; or null. */
+    private String uniqueIdHeader;
+    private String uniqueId;
 
     private RequestHead(ByteBuf raw, HttpMethod method, int uriFrom, int uriTo, HttpVersion version, int headersAt,
                         long contentLength, boolean chunked, boolean keepAlive, boolean expectContinue,
@@ -83,6 +86,11 @@ final class RequestHead extends MessageHead implements HttpRequest {
         this.rebuild = rebuild;
         this.hopLines = hopLines;
         this.hopCount = hopCount;
+    }
+
+    @Override
+    boolean dropsContentLength() {
+        return ambiguous;
     }
 
     private static MessageFramer.BadMessage invalid(String reason) {
@@ -320,13 +328,24 @@ final class RequestHead extends MessageHead implements HttpRequest {
                 if (ambiguous) {
                     h.remove(HttpHeaderNames.CONTENT_LENGTH);
                 }
+                if (uniqueIdHeader != null) {
+                    h.add(uniqueIdHeader, uniqueId);
+                }
                 RequestHeaders.prepare(this, forwardFor, client, originalTo, local, close);
             }
             return HeadBytes.encode(alloc, method.asciiName() + " " + uri() + " " + version.text(), h);
         }
         return HeadBytes.rewrite(alloc, raw, hopLines, hopCount,
+                uniqueIdHeader == null ? null
+                        : (uniqueIdHeader + ": " + uniqueId + "\r\n").getBytes(StandardCharsets.ISO_8859_1),
                 RequestHeaders.addressLine(forwardFor, client), RequestHeaders.addressLine(originalTo, local),
                 HeadBytes.connectionLine(version == HttpVersion.HTTP_1_1, !close));
+    }
+
+    /** {@code unique-id-header}: the request goes to the server with its id in that header, as HAProxy adds it. */
+    void uniqueId(String header, String id) {
+        uniqueIdHeader = header;
+        uniqueId = id;
     }
 
     /** A copy as Netty message objects, for an applet. */

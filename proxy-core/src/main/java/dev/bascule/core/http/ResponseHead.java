@@ -202,6 +202,11 @@ final class ResponseHead extends MessageHead {
                 connection, connectionCount);
     }
 
+    @Override
+    boolean dropsContentLength() {
+        return ambiguous;
+    }
+
     private static MessageFramer.BadMessage invalid(String reason) {
         return new MessageFramer.BadMessage(502, reason);
     }

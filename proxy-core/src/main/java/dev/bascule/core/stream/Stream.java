@@ -9,6 +9,7 @@ import io.netty.util.AttributeKey;
 
 import java.net.SocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One transaction: an HTTP request and its response, or a whole TCP session (HAProxy's stream and txn). It
@@ -40,6 +41,8 @@ public final class Stream {
 
     /** The stream an applet's connection was handed over with. */
     private static final AttributeKey<Stream> HANDED_OVER = AttributeKey.valueOf("bascule.stream");
+    /** HAProxy's request counter ({@code %rt}), one for the process. */
+    private static final AtomicLong REQUESTS = new AtomicLong();
 
     private final FrontendState frontend;
     private final SocketAddress client;
@@ -58,10 +61,31 @@ public final class Stream {
     private long endNanos;
     private long bytesIn;
     private long bytesOut;
+    /**
+     * How far the sizes HAProxy 2.6 logs ({@code %U}, {@code %B}: its internal form of the messages, HTX) are from
+     * the bytes on the wire; worked out only for a frontend that logs.
+     */
+    private long htxInDelta;
+    private long htxOutDelta;
     private int retries;
     private boolean redispatched;
     private int status;
     private Termination termination;
+    /** The request line's parts, kept only for a frontend that logs: null until a valid head came. */
+    private String method;
+    private String uri;
+    private String version;
+    private String[] requestCaptures;
+    private String[] responseCaptures;
+    /** Its place in its server's and its backend's queue (%sq, %bq): 1 + how many were served before it left. */
+    private int serverQueuePosition;
+    private int backendQueuePosition;
+    /** {@code %rt}, taken when first asked (a log line or a unique id: most streams never need one); or -1. */
+    private long requestId = -1;
+    /** {@code unique-id-format}'s id, once made. */
+    private String uniqueId;
+    /** Answered to a {@code monitor-uri}: HAProxy logs no line for it. */
+    private boolean unlogged;
 
     /**
      * @param client     the client's address (today the socket's peer; later a PROXY header's)
@@ -146,6 +170,43 @@ public final class Stream {
         this.status = status;
     }
 
+    /** The request line, for the log ({@code %r}, {@code %HM}, {@code %HU}, {@code %HV}). */
+    public void requestLine(String method, String uri, String version) {
+        this.method = method;
+        this.uri = uri;
+        this.version = version;
+    }
+
+    /** The values {@code capture request header} took, in their lines' order (null for a header not sent). */
+    public void requestCaptures(String[] values) {
+        requestCaptures = values;
+    }
+
+    public void responseCaptures(String[] values) {
+        responseCaptures = values;
+    }
+
+    /** It left a queue at {@code position} (added up, as HAProxy does, if it waited in the same kind twice). */
+    public void queuePosition(boolean serverQueue, int position) {
+        if (serverQueue) {
+            serverQueuePosition += position;
+        } else {
+            backendQueuePosition += position;
+        }
+    }
+
+    public void uniqueId(String id) {
+        uniqueId = id;
+    }
+
+    public void notLogged() {
+        unlogged = true;
+    }
+
+    public boolean unlogged() {
+        return unlogged;
+    }
+
     public void retried() {
         retries++;
     }
@@ -170,6 +231,12 @@ public final class Stream {
         if (server != null) {
             server.bytesOut(n);
         }
+    }
+
+    /** Adds to how far the logged sizes are from the bytes (see {@link #loggedBytesIn()}). */
+    public void htxDelta(long in, long out) {
+        htxInDelta += in;
+        htxOutDelta += out;
     }
 
     /** Records why the stream is ending, in the phase it is in; the first cause given is kept. */
@@ -254,6 +321,24 @@ public final class Stream {
         return bytesOut;
     }
 
+    /**
+     * {@code %U}: HAProxy 2.6 counts the request in its internal form (HTX), not its bytes: the start line's
+     * parts, names and values, the payload without chunk framing (the bytes in TCP mode).
+     */
+    public long loggedBytesIn() {
+        return bytesIn + htxInDelta;
+    }
+
+    /** {@code %B}: the response in HAProxy's internal form, the proxy's own answers included. */
+    public long loggedBytesOut() {
+        return bytesOut + htxOutDelta;
+    }
+
+    /** Whether any byte came from the client (a head that never completed too): {@code option dontlognull}. */
+    public boolean receivedAnything() {
+        return bytesIn > 0 || requestNanos != 0;
+    }
+
     public int retries() {
         return retries;
     }
@@ -266,6 +351,49 @@ public final class Stream {
     /** The HTTP status sent to the client, 0 when none was. */
     public int status() {
         return status;
+    }
+
+    /** The request's method, or null when no valid request line came (or the frontend does not log). */
+    public String method() {
+        return method;
+    }
+
+    public String uri() {
+        return uri;
+    }
+
+    public String version() {
+        return version;
+    }
+
+    /** Its number in the process's requests ({@code %rt}). */
+    public long requestId() {
+        if (requestId < 0) {
+            requestId = REQUESTS.getAndIncrement();
+        }
+        return requestId;
+    }
+
+    /** The id {@code unique-id-format} made for it, or null. */
+    public String uniqueId() {
+        return uniqueId;
+    }
+
+    /** Null when nothing was captured. */
+    public String[] requestCaptures() {
+        return requestCaptures;
+    }
+
+    public String[] responseCaptures() {
+        return responseCaptures;
+    }
+
+    public int serverQueuePosition() {
+        return serverQueuePosition;
+    }
+
+    public int backendQueuePosition() {
+        return backendQueuePosition;
     }
 
     /** Why it ended; null while it runs. */

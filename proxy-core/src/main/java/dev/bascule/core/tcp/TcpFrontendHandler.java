@@ -29,6 +29,8 @@ public final class TcpFrontendHandler extends ChannelInboundHandlerAdapter imple
     private final Transport transport;
     private Dispatch dispatch;
     private Stream stream;
+    /** The server connection, once connected. */
+    private Channel server;
     private ChannelHandlerContext ctx;
     private final List<Object> early = new ArrayList<>();
     private boolean clientFinished;
@@ -61,6 +63,10 @@ public final class TcpFrontendHandler extends ChannelInboundHandlerAdapter imple
                 stream.terminate(Termination.Cause.CLIENT_ABORT);
             }
             dispatch.release();
+            if (server != null) {
+                // Its session on the server ends before the line is logged, as HAProxy's does (%bc, %sc).
+                server.close();
+            }
             backend.timings().ended(System.nanoTime() - accepted);
             stream.end();
         });
@@ -101,6 +107,7 @@ public final class TcpFrontendHandler extends ChannelInboundHandlerAdapter imple
     @Override
     public void connected(Channel serverChannel, ServerState target, boolean reused) {
         Channel client = ctx.channel();
+        server = serverChannel;
         target.sessionStarted();
         target.track(client);
         serverChannel.closeFuture().addListener(f -> target.sessionEnded());

@@ -1,0 +1,145 @@
+package dev.bascule.config;
+
+import dev.bascule.config.model.LogFormat;
+import dev.bascule.config.model.LogFormat.Node;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Compiles a {@code log-format} string (doc section 8.2.4) once, when the file is read: {@code %%} is a percent
+ * sign, {@code %var} and {@code %{flags}var} a variable, spaces separate (several count as one), the rest is
+ * text. {@code %{+Q}o} sets flags for the variables after it. Samples ({@code %[...]}) wait for the sample layer.
+ */
+final class LogFormatCompiler {
+    static final LogFormat HTTPLOG = predefined(LogFormat.HTTPLOG);
+    static final LogFormat CLF = predefined(LogFormat.CLF);
+    static final LogFormat TCPLOG = predefined(LogFormat.TCPLOG);
+    static final LogFormat SD_NONE = predefined(LogFormat.SD_NONE);
+
+    private LogFormatCompiler() {
+    }
+
+    /** Why a format string cannot be compiled. */
+    static final class Invalid extends Exception {
+        Invalid(String message) {
+            super(message);
+        }
+    }
+
+    /** The one argument of {@code log-format}, {@code log-format-sd} or {@code unique-id-format}; null after an alert. */
+    static LogFormat compileArgument(Diagnostics diag, Line line) {
+        if (line.size() > 2) {
+            diag.alert(line.source(), line.keyword() + " expects only one argument, don't forget to escape spaces!");
+            return null;
+        }
+        try {
+            return compile(line.word(1));
+        } catch (Invalid e) {
+            diag.alert(line.source(), "failed to parse " + line.keyword() + " : " + e.getMessage());
+            return null;
+        }
+    }
+
+    private static LogFormat predefined(String text) {
+        try {
+            return compile(text);
+        } catch (Invalid e) {
+            throw new IllegalStateException(text, e);
+        }
+    }
+
+    static LogFormat compile(String text) throws Invalid {
+        List<Node> nodes = new ArrayList<>();
+        StringBuilder literal = new StringBuilder();
+        int defaults = 0;
+        for (int i = 0; i < text.length(); ) {
+            char c = text.charAt(i);
+            if (c == ' ') {
+                flush(literal, nodes);
+                if (!nodes.isEmpty() && !(nodes.get(nodes.size() - 1) instanceof LogFormat.Separator)) {
+                    nodes.add(new LogFormat.Separator());
+                }
+                i++;
+                continue;
+            }
+            if (c != '%') {
+                literal.append(c);
+                i++;
+                continue;
+            }
+            if (i + 1 < text.length() && text.charAt(i + 1) == '%') {
+                literal.append('%');
+                i += 2;
+                continue;
+            }
+            if (i + 1 < text.length() && text.charAt(i + 1) == '[') {
+                throw new Invalid("samples ('%[...]') are not supported yet (there is no sample layer); use the "
+                        + "variables of the log-format table, such as %ci for the client's address");
+            }
+            int at = i + 1;
+            String flags = null;
+            if (at < text.length() && text.charAt(at) == '{') {
+                int close = text.indexOf('}', at);
+                if (close < 0) {
+                    throw new Invalid("missing '}' after '%{' at position " + i);
+                }
+                flags = text.substring(at + 1, close);
+                at = close + 1;
+            }
+            int end = at;
+            while (end < text.length() && Character.isLetter(text.charAt(end))) {
+                end++;
+            }
+            String name = text.substring(at, end);
+            LogFormat.Variable v = LogFormat.Variable.named(name);
+            if (v == null) {
+                throw new Invalid(name.isEmpty() ? "a '%' must be followed by a variable name at position " + i
+                        + ". If you wanted to emit the '%' character verbatim, you need to use '%%'."
+                        : "no such format variable '" + name + "'. If you wanted to emit the '%' character verbatim, "
+                        + "you need to use '%%'.");
+            }
+            int own = flags(flags, defaults);
+            if (v == LogFormat.Variable.OPTION) {
+                defaults = own;
+            } else {
+                flush(literal, nodes);
+                nodes.add(new LogFormat.Var(v, own));
+            }
+            i = end;
+        }
+        flush(literal, nodes);
+        return new LogFormat(text, nodes);
+    }
+
+    /** {@code +Q-X...} applied to {@code base}. */
+    private static int flags(String written, int base) throws Invalid {
+        if (written == null) {
+            return base;
+        }
+        int flags = base;
+        for (int i = 0; i < written.length(); i += 2) {
+            char sign = written.charAt(i);
+            char name = i + 1 < written.length() ? written.charAt(i + 1) : ' ';
+            int bit = switch (name) {
+                case 'Q' -> LogFormat.QUOTE;
+                case 'X' -> LogFormat.HEX;
+                case 'E' -> LogFormat.ESCAPE;
+                default -> 0;
+            };
+            if (bit == 0 || sign != '+' && sign != '-') {
+                throw new Invalid("unknown flag '" + written.substring(i, Math.min(i + 2, written.length()))
+                        + "' in '%{" + written + "}'; expected +Q, -Q, +X, -X, +E or -E");
+            }
+            flags = sign == '+' ? flags | bit : flags & ~bit;
+        }
+        return flags;
+    }
+
+    private static void flush(StringBuilder literal, List<Node> nodes) {
+        if (!literal.isEmpty()) {
+            nodes.add(new LogFormat.Literal(literal.toString()));
+            literal.setLength(0);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.bascule.config.model;
+
+import java.util.List;
+
+/**
+ * What a frontend logs and where (doc sections 4.2 and 8), defaults already applied.
+ *
+ * @param global            {@code log global}: the {@code global} section's targets too
+ * @param targets           the section's own {@code log} lines
+ * @param tag               {@code log-tag}, or null for the global one
+ * @param format            the line's format ({@code log-format}, {@code option httplog}, {@code option tcplog}), or
+ *                          null for HAProxy's default: one {@code Connect from} line per accepted connection
+ * @param sdFormat          {@code log-format-sd}: the structured-data part of an rfc5424 line
+ * @param dontLogNull       {@code option dontlognull}: no line for a connection that sent nothing
+ * @param separateErrors    {@code option log-separate-errors}: failed transactions are logged at level err
+ * @param requestCaptures   {@code capture request header}, in order ({@code %hr})
+ * @param responseCaptures  {@code capture response header}, in order ({@code %hs})
+ * @param uniqueIdFormat    {@code unique-id-format}, or null
+ * @param uniqueIdHeader    {@code unique-id-header}: the request header the unique id is sent in, or null
+ */
+public record LogSettings(boolean global, List<LogTarget> targets, String tag, LogFormat format, LogFormat sdFormat,
+                          boolean dontLogNull, boolean separateErrors, List<Capture> requestCaptures,
+                          List<Capture> responseCaptures, LogFormat uniqueIdFormat, String uniqueIdHeader) {
+    /** No target, no format. */
+    public static final LogSettings NONE = new LogSettings(false, List.of(), null, null, null, false, false,
+            List.of(), List.of(), null, null);
+
+    public LogSettings {
+        targets = List.copyOf(targets);
+        requestCaptures = List.copyOf(requestCaptures);
+        responseCaptures = List.copyOf(responseCaptures);
+    }
+
+    /** {@code capture request|response header NAME len N}: the first {@code length} characters of its value. */
+    public record Capture(String name, int length) {
+    }
+
+    /** Whether any line is written: some target, own or global. */
+    public boolean logs() {
+        return global || !targets.isEmpty();
+    }
+}

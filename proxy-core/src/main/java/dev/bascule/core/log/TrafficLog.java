@@ -1,0 +1,124 @@
+package dev.bascule.core.log;
+
+import dev.bascule.config.model.Frontend;
+import dev.bascule.config.model.Global;
+import dev.bascule.config.model.LogFormat;
+import dev.bascule.config.model.LogSettings;
+import dev.bascule.config.model.LogTarget;
+import dev.bascule.core.StartupException;
+import dev.bascule.core.stream.Stream;
+import dev.bascule.core.stream.Termination;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
+
+/**
+ * A frontend's traffic log (doc section 8): each ended stream becomes a line in the frontend's format, sent to each
+ * of its targets that takes the line's level, with the target's header. It runs on the stream's event loop: the
+ * line is written into that loop's builder and handed to non-blocking sinks. A frontend without a target has none.
+ */
+public final class TrafficLog {
+    private final Frontend frontend;
+    private final LogSettings settings;
+    private final LogTargets targets;
+    private final IntSupplier processConnections;
+    /** {@code %lc}: lines this frontend logged. */
+    private final AtomicLong lines = new AtomicLong();
+
+    private TrafficLog(Frontend frontend, LogTargets targets, IntSupplier processConnections) {
+        this.frontend = frontend;
+        this.settings = frontend.log();
+        this.targets = targets;
+        this.processConnections = processConnections;
+    }
+
+    /**
+     * The log of {@code frontend}, or null when it has no target (then nothing is done per stream).
+     *
+     * @param processConnections the process's current connections ({@code %ac})
+     */
+    public static TrafficLog of(Frontend frontend, Global global, LogSinks sinks, IntSupplier processConnections)
+            throws StartupException {
+        LogTargets targets = LogTargets.of(frontend.log(), global, sinks);
+        return targets == null ? null : new TrafficLog(frontend, targets, processConnections);
+    }
+
+    /** Where the frontend's lines go, its own messages' too. */
+    public LogTargets targets() {
+        return targets;
+    }
+
+    /**
+     * A connection was accepted: without a log format, HAProxy's default log is this one line
+     * ({@code Connect from 127.0.0.1:42424 to 127.0.0.1:8080 (fe/HTTP)}).
+     */
+    public void accepted(SocketAddress client, SocketAddress local) {
+        if (settings.format() != null) {
+            return;
+        }
+        LogLine line = LogLine.current();
+        StringBuilder out = line.out;
+        out.setLength(0);
+        out.append("Connect from ");
+        endpoint(out, client);
+        out.append(" to ");
+        endpoint(out, local);
+        out.append(" (").append(frontend.name()).append('/').append(frontend.mode().name()).append(')');
+        targets.send(line, LogTarget.INFO, null);
+    }
+
+    private static void endpoint(StringBuilder out, SocketAddress a) {
+        if (a instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            out.append(io.netty.util.NetUtil.toAddressString(inet.getAddress())).append(':').append(inet.getPort());
+        } else {
+            out.append("unix");
+        }
+    }
+
+    /** {@code %lc}: the lines logged so far. */
+    public long linesLogged() {
+        return lines.get();
+    }
+
+    /** The traffic log's seam: called by the frontend for each stream that ends, on the stream's event loop. */
+    public void streamEnded(Stream s) {
+        LogFormat format = settings.format();
+        if (format == null || s.unlogged() || settings.dontLogNull() && !s.receivedAnything()) {
+            return;
+        }
+        LogLine line = LogLine.current();
+        StringBuilder out = line.out;
+        out.setLength(0);
+        UniqueId ids = s.frontend().uniqueIds();
+        String uniqueId = ids == null ? null : ids.of(s);
+        LogLine.Context c = new LogLine.Context(processConnections.getAsInt(), s.requestId(), lines.incrementAndGet(),
+                targets.hostname(), LogTargets.PID, uniqueId);
+        line.render(format, s, c);
+        CharSequence sd = null;
+        if (targets.rfc5424()) {
+            StringBuilder message = new StringBuilder(out);
+            out.setLength(0);
+            line.render(settings.sdFormat(), s, c);
+            sd = out.toString();
+            out.setLength(0);
+            out.append(message);
+        }
+        targets.send(line, level(s), sd);
+    }
+
+    /**
+     * info; err with {@code option log-separate-errors} for a transaction HAProxy calls an error: a termination
+     * cause other than normal or local, a retry or redispatch, a status of 500 and more.
+     */
+    private int level(Stream s) {
+        if (!settings.separateErrors()) {
+            return LogTarget.INFO;
+        }
+        Termination t = s.termination();
+        boolean failed = t != null && t.cause() != Termination.Cause.NONE && t.cause() != Termination.Cause.LOCAL;
+        return failed || s.retries() > 0 || s.wasRedispatched() || s.status() >= 500 ? LogTarget.ERR
+                : LogTarget.INFO;
+    }
+}

@@ -1,0 +1,175 @@
+package dev.bascule.core.log;
+
+import dev.bascule.core.stream.Loopback;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.channel.unix.Socket;
+import org.junit.jupiter.api.Test;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static dev.bascule.core.stream.Loopback.exchange;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** Lines as a real proxy sends them, read back from a UDP and a Unix datagram socket on loopback. */
+class TrafficLogTest {
+    private static final String PROCESS = "haproxy\\[\\d+\\]: ";
+
+    private static String receive(DatagramSocket s) throws Exception {
+        byte[] buf = new byte[4096];
+        DatagramPacket p = new DatagramPacket(buf, buf.length);
+        s.receive(p);
+        return new String(buf, 0, p.getLength(), StandardCharsets.ISO_8859_1);
+    }
+
+    private static String config(int port, int syslog, String more) {
+        return "global\n    log 127.0.0.1:" + syslog + " local0\ndefaults\n    mode http\n    log global\n"
+                + "    timeout client 5s\n    timeout server 5s\n    timeout connect 2s\n"
+                + "frontend fe\n    bind 127.0.0.1:" + port + "\n" + more + "    default_backend be\n"
+                + "backend be\n";
+    }
+
+    @Test
+    void httplog_line_is_haproxys_with_captures_over_udp() throws Exception {
+        int port = Loopback.freePort();
+        try (DatagramSocket syslog = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+             Loopback.Backend web = new Loopback.Backend(0, "hello");
+             Loopback proxy = new Loopback(config(port, syslog.getLocalPort(), "    option httplog\n"
+                     + "    capture request header Host len 20\n    capture request header User-Agent len 5\n"
+                     + "    capture response header Content-Type len 30\n")
+                     + "    server s1 127.0.0.1:" + web.port() + "\n")) {
+            syslog.setSoTimeout(5000);
+            exchange(port, "GET /a?b=\"c\" HTTP/1.1\r\nHost: t\r\nUser-Agent: curl/8.0\r\nConnection: close\r\n\r\n");
+            String line = receive(syslog);
+            assertTrue(line.matches("<134>\\w{3} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d " + PROCESS
+                    + "127\\.0\\.0\\.1:\\d+ \\[\\d\\d/\\w{3}/\\d{4}:\\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\] fe be/s1 "
+                    + "\\d+/0/\\d+/\\d+/\\d+ 200 \\d+ - - ---- 1/1/0/0/0 0/0 \\{t\\|curl/\\} \\{[^}]*\\} "
+                    + "\"GET /a\\?b=#22c#22 HTTP/1\\.1\"\n"), line);
+        }
+    }
+
+    @Test
+    void tcplog_and_refused_connection_with_separate_errors() throws Exception {
+        int port = Loopback.freePort();
+        int closed = Loopback.freePort();
+        try (DatagramSocket syslog = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+             Loopback proxy = new Loopback(config(port, syslog.getLocalPort(), "    option httplog\n"
+                     + "    option log-separate-errors\n") + "    retries 0\n    server s1 127.0.0.1:" + closed + "\n")) {
+            syslog.setSoTimeout(5000);
+            exchange(port, "GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+            String line = receive(syslog);
+            assertTrue(line.startsWith("<131>"), line);
+            assertTrue(line.matches(".* fe be/s1 \\d+/0/-1/-1/\\d+ 503 \\d+ - - SC-- 1/1/0/0/0 0/0 "
+                    + "\"GET / HTTP/1.1\"\n"), line);
+        }
+    }
+
+    @Test
+    void custom_format_rfc5424_and_no_line_for_null_connections() throws Exception {
+        int port = Loopback.freePort();
+        try (DatagramSocket syslog = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+             Loopback.Backend web = new Loopback.Backend(0, "hello");
+             Loopback proxy = new Loopback(config(port, syslog.getLocalPort(), "    no log\n    log 127.0.0.1:"
+                     + "PORT format rfc5424 len 100 local2\n    option dontlognull\n    log-tag web\n"
+                     + "    log-format \"%{+Q}o %ci %HM %HP %HQ %HV %ST %b %s %hr %[x]\"\n")
+                     .replace("PORT", String.valueOf(0)) + "    server s1 127.0.0.1:" + web.port() + "\n")) {
+            throw new AssertionError("a sample must be refused");
+        } catch (IllegalArgumentException expected) {
+            assertTrue(expected.getMessage().contains("samples ('%[...]') are not supported yet"), expected.getMessage());
+        }
+        try (DatagramSocket syslog = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+             Loopback.Backend web = new Loopback.Backend(0, "hello");
+             Loopback proxy = new Loopback(config(port, syslog.getLocalPort(), "    no log\n    log 127.0.0.1:"
+                     + syslog.getLocalPort() + " format rfc5424 local2\n    option dontlognull\n    log-tag web\n"
+                     + "    log-format \"%{+Q}o %{-Q}ci %HM %HP %HQ %HV %ST %b %s %hr\"\n")
+                     + "    server s1 127.0.0.1:" + web.port() + "\n")) {
+            syslog.setSoTimeout(5000);
+            Loopback.connect(port).close();
+            exchange(port, "GET /x?y=1 HTTP/1.0\r\n\r\n");
+            String line = receive(syslog);
+            // The space before an empty %hr stays, as HAProxy leaves it (its clf lines end with one).
+            assertTrue(line.matches("<150>1 \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}[+-]\\d\\d:\\d\\d - web \\d+ - - "
+                    + "127\\.0\\.0\\.1 \"GET\" \"/x\" \"\\?y=1\" \"HTTP/1\\.0\" 200 \"be\" \"s1\" \n"), line);
+        }
+    }
+
+    @Test
+    void the_unique_id_goes_to_the_server_in_its_header_and_into_the_line() throws Exception {
+        int port = Loopback.freePort();
+        try (DatagramSocket syslog = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+             ServerSocket web = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             Loopback proxy = new Loopback(config(port, syslog.getLocalPort(), "    unique-id-format %{+X}o%ci:%cp_%rt\n"
+                     + "    unique-id-header X-Unique-ID\n    log-format \"%ID %r\"\n")
+                     + "    server s1 127.0.0.1:" + web.getLocalPort() + "\n")) {
+            syslog.setSoTimeout(5000);
+            web.setSoTimeout(5000);
+            CompletableFuture<String> received = CompletableFuture.supplyAsync(() -> {
+                try (java.net.Socket c = web.accept()) {
+                    StringBuilder head = new StringBuilder();
+                    while (head.indexOf("\r\n\r\n") < 0) {
+                        head.append((char) c.getInputStream().read());
+                    }
+                    c.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    return head.toString();
+                } catch (java.io.IOException e) {
+                    return e.toString();
+                }
+            });
+            exchange(port, "GET /u HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+            Matcher sent = Pattern.compile("\r\nX-Unique-ID: (7F000001:[0-9A-F]{4}_[0-9A-F]{4})\r\n")
+                    .matcher(received.get(5, TimeUnit.SECONDS));
+            assertTrue(sent.find(), received.get());
+            String line = receive(syslog);
+            assertTrue(line.endsWith(": " + sent.group(1) + " GET /u HTTP/1.1\n"), line);
+        }
+    }
+
+    @Test
+    void unix_datagram_socket_and_len() throws Exception {
+        assumeTrue(Epoll.isAvailable());
+        Path dir = Files.createTempDirectory("bascule-log");
+        Path sock = dir.resolve("log.sock");
+        int port = Loopback.freePort();
+        Socket receiver = Socket.newSocketDomainDgram();
+        try {
+            receiver.bind(new DomainSocketAddress(sock.toString()));
+            try (Loopback.Backend web = new Loopback.Backend(0, "hello");
+                 Loopback proxy = new Loopback(config(port, 9, "    no log\n    log " + sock + " len 80 local0\n"
+                         + "    option httplog\n") + "    server s1 127.0.0.1:" + web.port() + "\n")) {
+                exchange(port, "GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+                ByteBuffer buf = ByteBuffer.allocateDirect(4096);
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                int n = 0;
+                while (n == 0 && System.nanoTime() < deadline) {
+                    n = receiver.recv(buf, 0, buf.capacity());
+                    if (n == 0) {
+                        Thread.sleep(10);
+                    }
+                }
+                byte[] bytes = new byte[n];
+                buf.get(0, bytes);
+                String line = new String(bytes, StandardCharsets.ISO_8859_1);
+                assertEquals(81, line.length(), line);
+                assertTrue(line.startsWith("<134>") && line.endsWith("\n"), line);
+                assertEquals(0, proxy.runtime.droppedLogs());
+            }
+        } finally {
+            receiver.close();
+            Files.deleteIfExists(sock);
+            Files.deleteIfExists(dir);
+        }
+    }
+}
