@@ -81,7 +81,7 @@ class LauncherIT {
         int port = Ports.free();
         int serverPort = Ports.free();
         Path cfg = Bascule.writeConfig("dump", VALID.formatted(port, serverPort)
-                + "    server s2 unix@/run/app.sock weight 5 check inter 2s pool-max-conn 100\n    option httplog\n");
+                + "    server s2 unix@/run/app.sock weight 5 check inter 2s pool-max-conn 100\n    backlog 100\n");
         Bascule.Result r = Bascule.run("-c", "--dump-config", "json", "-f", cfg.toString());
         assertEquals(0, r.exitCode(), r.stderr());
         JsonNode root = new ObjectMapper().readTree(r.stdout());
@@ -91,7 +91,7 @@ class LauncherIT {
         assertEquals(port, frontend.get("binds").get(0).get("address").get("port").asInt());
         assertEquals("tcp", frontend.get("mode").asText());
         assertEquals(30_000, frontend.get("timeouts").get("clientMs").asLong());
-        assertEquals("option httplog", frontend.get("unimplemented").get(0).get("keyword").asText());
+        assertEquals("backlog", frontend.get("unimplemented").get(0).get("keyword").asText());
         JsonNode servers = root.get("backends").get(0).get("servers");
         assertEquals(serverPort, servers.get(0).get("address").get("port").asInt());
         assertEquals("unix", servers.get(1).get("address").get("family").asText());
