@@ -32,6 +32,9 @@ final class DatagramSink implements LogSink {
     private final EventLoop[] loops;
     private final Channel[] channels;
     private final long[] failedAt;
+    /** A flush is queued on the loop: the lines of one turn of the loop leave together, in one sendmmsg(2). */
+    private final boolean[] flushQueued;
+    private final Runnable[] flushes;
 
     DatagramSink(Transport transport, EventLoopGroup group, boolean unix, SocketAddress remote) {
         this.transport = transport;
@@ -44,6 +47,18 @@ final class DatagramSink implements LogSink {
         loops = all.toArray(new EventLoop[0]);
         channels = new Channel[loops.length];
         failedAt = new long[loops.length];
+        flushQueued = new boolean[loops.length];
+        flushes = new Runnable[loops.length];
+        for (int i = 0; i < loops.length; i++) {
+            int loop = i;
+            flushes[i] = () -> {
+                flushQueued[loop] = false;
+                Channel c = channels[loop];
+                if (c != null) {
+                    c.flush();
+                }
+            };
+        }
     }
 
     @Override
@@ -56,7 +71,17 @@ final class DatagramSink implements LogSink {
             line.release();
             return false;
         }
-        ch.writeAndFlush(line, ch.voidPromise());
+        if (i < 0) {
+            ch.writeAndFlush(line, ch.voidPromise());
+            return true;
+        }
+        // Flushed once the loop has handled the events of this turn (its tasks run after them): a line per request
+        // would otherwise be a system call per request.
+        ch.write(line, ch.voidPromise());
+        if (!flushQueued[i]) {
+            flushQueued[i] = true;
+            loops[i].execute(flushes[i]);
+        }
         return true;
     }
 
