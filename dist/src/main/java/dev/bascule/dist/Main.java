@@ -361,7 +361,7 @@ public final class Main implements Callable<Integer> {
         MasterCli cli;
         try {
             cli = masterSocket == null ? null : MasterCli.start(masterSocket, master);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | StartupException | RuntimeException e) {
             log.error("Cannot start the master CLI on '{}': {}", masterSocket, e.getMessage());
             return 1;
         }

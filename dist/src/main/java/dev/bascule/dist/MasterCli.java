@@ -1,6 +1,8 @@
 package dev.bascule.dist;
 
 import dev.bascule.config.Version;
+import dev.bascule.core.SocketFile;
+import dev.bascule.core.StartupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,9 +19,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,30 +33,27 @@ final class MasterCli implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MasterCli.class);
 
     private final ServerSocketChannel server;
-    private final Path file;
+    private final SocketFile file;
     private final Master master;
 
-    private MasterCli(ServerSocketChannel server, Path file, Master master) {
+    private MasterCli(ServerSocketChannel server, SocketFile file, Master master) {
         this.server = server;
         this.file = file;
         this.master = master;
     }
 
-    static MasterCli start(String spec, Master master) throws IOException {
+    /** @throws StartupException when the address cannot be bound */
+    static MasterCli start(String spec, Master master) throws IOException, StartupException {
         String[] parts = spec.split(",");
         String address = parts[0];
         ServerSocketChannel server;
-        Path file = null;
+        SocketFile file = null;
         if (address.startsWith("/") || address.startsWith("unix@")) {
-            file = Path.of(address.startsWith("unix@") ? address.substring(5) : address);
-            Files.deleteIfExists(file);
+            Path path = Path.of(address.startsWith("unix@") ? address.substring(5) : address);
+            SocketFile.replaceStale(path);
             server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-            server.bind(UnixDomainSocketAddress.of(file));
-            for (int i = 1; i + 1 < parts.length; i += 2) {
-                if (parts[i].equals("mode")) {
-                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(rwx(parts[i + 1])));
-                }
-            }
+            server.bind(UnixDomainSocketAddress.of(path));
+            file = SocketFile.bound(path);
         } else {
             String hostPort = address.startsWith("ipv4@") ? address.substring(5) : address;
             int colon = hostPort.lastIndexOf(':');
@@ -64,22 +61,19 @@ final class MasterCli implements AutoCloseable {
             server.bind(new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon
                     + 1))));
         }
+        for (int i = 1; i < parts.length; i += 2) {
+            if (parts[i].equals("mode") && file != null && i + 1 < parts.length) {
+                SocketFile.chmod(file.path(), parts[i + 1]);
+            } else {
+                log.warn("-S {}: '{}' is not supported here (only 'mode <octal>' on a Unix socket); ignored", spec,
+                        parts[i]);
+            }
+        }
         MasterCli cli = new MasterCli(server, file, master);
         Thread acceptor = new Thread(cli::accept, "master-cli");
         acceptor.setDaemon(true);
         acceptor.start();
         return cli;
-    }
-
-    private static String rwx(String octal) {
-        int mode = Integer.parseInt(octal, 8);
-        StringBuilder s = new StringBuilder();
-        for (int shift = 6; shift >= 0; shift -= 3) {
-            int bits = mode >> shift;
-            s.append((bits & 4) != 0 ? 'r' : '-').append((bits & 2) != 0 ? 'w' : '-').append((bits & 1) != 0 ? 'x'
-                    : '-');
-        }
-        return s.toString();
     }
 
     private void accept() {
@@ -206,11 +200,11 @@ final class MasterCli implements AutoCloseable {
     public void close() {
         try {
             server.close();
-            if (file != null) {
-                Files.deleteIfExists(file);
-            }
         } catch (IOException ignored) {
             // exiting anyway
+        }
+        if (file != null) {
+            file.remove();
         }
     }
 }

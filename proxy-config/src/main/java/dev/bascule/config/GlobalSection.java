@@ -29,7 +29,7 @@ final class GlobalSection implements Section {
             supported("noepoll", "3.2", 0, "", (g, l) -> g.noepoll = true),
             supported("pidfile", "3.1", 1, "<pidfile>", (g, l) -> g.pidfile = l.word(1)),
             supported("hard-stop-after", "3.1", 1, "<time>", GlobalSection::hardStopAfter),
-            supported("master-worker", "3.1", 0, "[no-exit-on-failure]", (g, l) -> g.masterWorker = true),
+            supported("master-worker", "3.1", 0, "[no-exit-on-failure]", GlobalSection::masterWorker),
             supported("noreuseport", "3.2", 0, "", (g, l) -> g.reusePort = false),
             supported("spread-checks", "3.2", 1, "<0..50, in percent>", (g, l) -> g.spreadChecks = g.integer(l, 0,
                     50, g.spreadChecks)),
@@ -253,6 +253,14 @@ final class GlobalSection implements Section {
             g.logHostname = java.net.InetAddress.getLocalHost().getHostName();
         } catch (java.net.UnknownHostException e) {
             g.logHostname = "localhost";
+        }
+    }
+
+    private static void masterWorker(GlobalSection g, Line line) {
+        g.masterWorker = true;
+        if (line.size() > 1) {
+            g.diag.warning(line.source(), "'master-worker " + line.word(1) + "' is not supported: the master exits "
+                    + "with its worker's status when the worker dies; the option is ignored");
         }
     }
 

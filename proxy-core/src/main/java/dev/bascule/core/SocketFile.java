@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Objects;
 
@@ -50,6 +53,26 @@ public final class SocketFile {
         } catch (IOException ignored) {
             // closing anyway: a file left behind is replaced by the next bind
         }
+    }
+
+    /** Sets the socket's permissions from an octal mode ({@code 600}), as {@code mode} on a stats socket or -S. */
+    public static void chmod(Path path, String octal) throws IOException {
+        Files.setPosixFilePermissions(path, permissions(octal));
+    }
+
+    private static Set<PosixFilePermission> permissions(String octal) {
+        int mode = Integer.parseInt(octal, 8);
+        Set<PosixFilePermission> p = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] bits = {PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
+            PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.GROUP_READ, PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
+            PosixFilePermission.OWNER_READ};
+        for (int i = 0; i < bits.length; i++) {
+            if ((mode & (1 << i)) != 0) {
+                p.add(bits[i]);
+            }
+        }
+        return p;
     }
 
     /**

@@ -24,11 +24,8 @@ import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -103,7 +100,7 @@ public final class StatsSocket implements AutoCloseable {
         }
         if (file != null && mode != null) {
             try {
-                Files.setPosixFilePermissions(file, permissions(mode));
+                SocketFile.chmod(file, mode);
             } catch (IOException e) {
                 throw new StartupException("stats socket: cannot set mode " + mode + " on " + file + ": "
                         + e.getMessage());
@@ -117,20 +114,6 @@ public final class StatsSocket implements AutoCloseable {
                 + "]");
     }
 
-    private static Set<PosixFilePermission> permissions(String octal) {
-        int mode = Integer.parseInt(octal, 8);
-        Set<PosixFilePermission> p = EnumSet.noneOf(PosixFilePermission.class);
-        PosixFilePermission[] bits = {PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
-            PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE,
-            PosixFilePermission.GROUP_READ, PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
-            PosixFilePermission.OWNER_READ};
-        for (int i = 0; i < bits.length; i++) {
-            if ((mode & (1 << i)) != 0) {
-                p.add(bits[i]);
-            }
-        }
-        return p;
-    }
 
     /** One client: one-shot until it asks for {@code prompt}. */
     private static final class Session extends SimpleChannelInboundHandler<String> {
