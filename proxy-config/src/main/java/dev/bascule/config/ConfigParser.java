@@ -93,22 +93,30 @@ public final class ConfigParser {
     }
 
     private void readFile(Path path) {
-        String text;
+        ConfigText text;
         try {
-            text = Files.readString(path, StandardCharsets.UTF_8);
+            text = ConfigText.decode(Files.readAllBytes(path));
         } catch (IOException e) {
             diag.alert(null, "Could not open configuration file " + path + " : " + e.getMessage());
             return;
         }
         read(path.toString(), text);
+        String truncated = text.truncationWarning();
+        if (truncated != null) {
+            diag.warning(new Source(path.toString(), text.lines().size()), truncated);
+        }
     }
 
     private void read(String file, String text) {
+        read(file, ConfigText.decode(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private void read(String file, ConfigText text) {
         current = null;
-        String[] lines = text.split("\n", -1);
-        for (int i = 0; i < lines.length; i++) {
+        List<String> lines = text.lines();
+        for (int i = 0; i < lines.size(); i++) {
             Source source = new Source(file, i + 1);
-            Tokenizer.Result r = tokenizer.split(lines[i]);
+            Tokenizer.Result r = tokenizer.split(lines.get(i));
             if (r.error() != null) {
                 diag.alert(source, r.error());
                 continue;
@@ -117,6 +125,10 @@ public final class ConfigParser {
                 continue;
             }
             Line line = new Line(source, r.words());
+            if (text.isLatin1(i) && line.words().stream().anyMatch(ConfigParser::hasNonAscii)) {
+                diag.warning(source, "this line is not UTF-8 and was read as ISO-8859-1: save the file as UTF-8 "
+                        + "if its arguments are meant to carry other characters");
+            }
             if (line.keyword().startsWith(".")) {
                 directive(line);
                 continue;
@@ -132,6 +144,10 @@ public final class ConfigParser {
             diag.alert(b.source(), "unterminated '.if' block: add '.endif' before the end of the file");
         }
         blocks.clear();
+    }
+
+    private static boolean hasNonAscii(String word) {
+        return word.chars().anyMatch(c -> c >= 0x80);
     }
 
     private boolean active() {

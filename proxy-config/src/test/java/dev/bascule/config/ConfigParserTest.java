@@ -444,6 +444,33 @@ class ConfigParserTest {
     }
 
     @Test
+    void a_latin1_comment_is_read_and_a_latin1_argument_is_warned_about(@TempDir Path dir) throws IOException {
+        Path cfg = dir.resolve("latin1.cfg");
+        byte[] text = (TIMEOUTS + "# serveur de l'\u00e9quipe\nbackend b\n    description caf\u00e9\n"
+                + "    server s 127.0.0.1:80\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        Files.write(cfg, text);
+        ParseResult r = new ConfigParser(k -> null, Set.of()).parse(List.of(cfg));
+        assertTrue(r.valid(), r.diagnostics().toString());
+        List<Diagnostic> latin1 = r.diagnostics().stream()
+                .filter(d -> d.message().contains("read as ISO-8859-1")).toList();
+        assertEquals(List.of(new Source(cfg.toString(), 8)), latin1.stream().map(Diagnostic::source).toList(),
+                "the argument's line is warned about, the comment's is not");
+    }
+
+    @Test
+    void a_last_line_without_its_newline_is_accepted_with_haproxys_warning(@TempDir Path dir) throws IOException {
+        Path cfg = dir.resolve("cut.cfg");
+        Files.writeString(cfg, TIMEOUTS + "backend b\n    server s1 127.0.0.1:80");
+        ParseResult r = new ConfigParser(k -> null, Set.of()).parse(List.of(cfg));
+        assertTrue(r.valid(), r.diagnostics().toString());
+        assertEquals(1, r.diagnostics().size(), r.diagnostics().toString());
+        assertEquals(new Source(cfg.toString(), 7), r.diagnostics().get(0).source());
+        assertEquals("Missing LF on last line, file might have been truncated at position 27.",
+                r.diagnostics().get(0).message());
+        assertEquals(1, r.config().backend("b").orElseThrow().servers().size(), "the cut line still counts");
+    }
+
+    @Test
     void other_sections_are_checked_and_kept() {
         ParseResult r = parse(TIMEOUTS + """
                 resolvers dns
