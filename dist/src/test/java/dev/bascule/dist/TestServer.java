@@ -168,6 +168,35 @@ final class TestServer implements AutoCloseable {
         return null;
     }
 
+    /**
+     * Notes everything a connection brings (in {@code seen}, as ISO-8859-1, once the peer closes or is quiet
+     * for half a second; an empty string for a connection that brought nothing) and answers the first head
+     * with a 200 that closes.
+     */
+    static Behaviour recording(java.util.Queue<String> seen) {
+        return (s, server) -> {
+            StringBuilder got = new StringBuilder();
+            s.setSoTimeout(500);
+            InputStream in = s.getInputStream();
+            byte[] buf = new byte[4096];
+            boolean answered = false;
+            try {
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    got.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+                    if (!answered && got.indexOf("\r\n\r\n") >= 0) {
+                        answered = true;
+                        s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+                                .getBytes(StandardCharsets.US_ASCII));
+                    }
+                }
+            } catch (java.net.SocketTimeoutException quiet) {
+                // all there is
+            } finally {
+                seen.add(got.toString());
+            }
+        };
+    }
+
     /** Reads and never answers. */
     static Behaviour silent() {
         return (s, server) -> {

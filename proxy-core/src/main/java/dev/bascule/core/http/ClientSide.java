@@ -359,11 +359,25 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
             return;
         }
         if (!clientReadWanted || !inbox.isEmpty()) {
+            if (msg instanceof MessageFramer.Invalid) {
+                dropUnsentBody();
+            }
             inbox.add(msg);
             return;
         }
         clientReadWanted = false;
         handle(msg);
+    }
+
+    /**
+     * The body pieces waiting behind the head they belong to, dropped when a later piece turns out broken:
+     * as HAProxy, a server gets nothing of a body the proxy has not validated yet.
+     */
+    private void dropUnsentBody() {
+        while (inbox.peekLast() instanceof ByteBuf piece) {
+            inbox.pollLast();
+            piece.release();
+        }
     }
 
     private void handle(Object msg) {

@@ -72,6 +72,10 @@ final class HeadBytes {
     /** Header lines may hold visible characters, blanks and obs-text; no other control character. */
     private static final ByteProcessor FIELD_CHAR = b -> b >= ' ' && b != 127 || b == '\t' || b < 0;
 
+    static boolean isTokenChar(byte b) {
+        return b >= 0 && TOKEN[b];
+    }
+
     static boolean isToken(ByteBuf in, int from, int to) {
         return in.forEachByte(from, to - from, TOKEN_CHAR) < 0;
     }
@@ -143,11 +147,29 @@ final class HeadBytes {
     }
 
     /**
-     * A Content-Length value: digits, blanks around them.
+     * A Content-Length value: digits with blanks around them, or a list of the same number (RFC 9110 section
+     * 8.6 lets a recipient take "2, 2" as 2, as HAProxy does).
      *
-     * @throws IllegalArgumentException anything else
+     * @throws IllegalArgumentException anything else, a list of different numbers among them
      */
     static long length(ByteBuf in, int from, int to) {
+        int comma = in.indexOf(from, to, (byte) ',');
+        if (comma < 0) {
+            return number(in, from, to);
+        }
+        long value = number(in, from, comma);
+        for (int t = comma + 1; t <= to; ) {
+            int next = in.indexOf(t, to, (byte) ',');
+            int end = next < 0 ? to : next;
+            if (number(in, t, end) != value) {
+                throw new IllegalArgumentException("conflicting Content-Length");
+            }
+            t = end + 1;
+        }
+        return value;
+    }
+
+    private static long number(ByteBuf in, int from, int to) {
         int a = skipBlanks(in, from, to);
         int b = trimmedEnd(in, a, to);
         if (a == b || b - a > 18) {

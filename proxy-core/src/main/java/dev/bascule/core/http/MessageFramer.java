@@ -101,13 +101,27 @@ abstract class MessageFramer extends ByteToMessageDecoder {
             return parsed(in);
         }
         scanned = end - start;
+        checkPartial(in);
         return null;
     }
 
     private Head parsed(ByteBuf in) {
         scanned = 0;
         firstLf = -1;
+        headParsed();
         return head(in);
+    }
+
+    /**
+     * Judges a head that has not fully arrived (at the reader index of {@code in}): nothing by default.
+     *
+     * @throws BadMessage when its bytes so far cannot start a valid head
+     */
+    protected void checkPartial(ByteBuf in) {
+    }
+
+    /** A head is parsed: the next {@link #checkPartial} is about the next head. */
+    protected void headParsed() {
     }
 
     @Override

@@ -16,6 +16,7 @@ import io.netty.util.ByteProcessor;
 
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * A request head as the client sent it: its bytes, and what the proxy needs to know of it (framing, connection
@@ -37,6 +38,13 @@ final class RequestHead extends MessageHead implements HttpRequest {
     private static final byte[] KEEP_ALIVE = HeadBytes.ascii("keep-alive");
     private static final byte[] CHUNKED = HeadBytes.ascii("chunked");
     private static final byte[] CONTINUE = HeadBytes.ascii("100-continue");
+    private static final byte[] HOST = HeadBytes.ascii("host");
+    private static final byte[] WEBSOCKET = HeadBytes.ascii("websocket");
+    private static final byte[] WEBSOCKET_KEY = HeadBytes.ascii("sec-websocket-key");
+    /** The length of a Sec-WebSocket-Key: 16 bytes in base64, which HAProxy checks (not the digits). */
+    private static final int WEBSOCKET_KEY_LENGTH = 24;
+    /** HAProxy refuses a header name this long or longer. */
+    private static final int MAX_NAME = 256;
     /** More hop-by-hop lines than this and the head is rebuilt from header objects. */
     private static final int MAX_HOP_LINES = 4;
 
@@ -120,7 +128,7 @@ final class RequestHead extends MessageHead implements HttpRequest {
         int lf = in.indexOf(start, Math.min(in.writerIndex(), start + max), (byte) '\n');
         if (lf < 0) {
             if (in.readableBytes() >= max) {
-                throw new MessageFramer.BadMessage(414, "request line longer than " + max + " bytes");
+                throw tooLarge(in, start, start + max, 414, "request line longer than " + max + " bytes");
             }
             return null;
         }
@@ -153,6 +161,11 @@ final class RequestHead extends MessageHead implements HttpRequest {
         boolean upgradeToken = false;
         boolean upgradeHeader = false;
         boolean expectContinue = false;
+        boolean websocket = false;
+        int websocketKeys = 0;
+        boolean badWebsocketKey = false;
+        int hostFrom = -1;
+        int hostTo = -1;
         boolean rebuild = false;
         int[] hop = null;
         int hopCount = 0;
@@ -167,7 +180,7 @@ final class RequestHead extends MessageHead implements HttpRequest {
             lf = in.indexOf(pos, limit, (byte) '\n');
             if (lf < 0) {
                 if (in.writerIndex() - headersAt >= max) {
-                    throw new MessageFramer.BadMessage(431, "request headers larger than " + max + " bytes");
+                    throw tooLarge(in, start, headersAt + max, 431, "request headers larger than " + max + " bytes");
                 }
                 return null;
             }
@@ -199,6 +212,9 @@ final class RequestHead extends MessageHead implements HttpRequest {
                 throw invalid("invalid header name");
             }
             int n = colon - pos;
+            if (n >= MAX_NAME) {
+                throw invalid("header name longer than " + (MAX_NAME - 1) + " bytes");
+            }
             int v = colon + 1;
             boolean hopByHop = false;
             framing = false;
@@ -214,7 +230,22 @@ final class RequestHead extends MessageHead implements HttpRequest {
                 if (contentLength >= 0 && value != contentLength) {
                     throw invalid("conflicting Content-Length");
                 }
+                // Two lines of one length, or a list of it, go to the server as one line (as HAProxy merges them).
+                rebuild |= contentLength >= 0 || in.indexOf(v, lineEnd, (byte) ',') >= 0;
                 contentLength = value;
+            } else if (HeadBytes.is(in, pos, n, HOST)) {
+                int a = HeadBytes.skipBlanks(in, v, lineEnd);
+                int b = HeadBytes.trimmedEnd(in, a, lineEnd);
+                if (hostFrom >= 0) {
+                    // Two different Hosts name two sites, and servers disagree on which one counts.
+                    if (!sameIgnoringCase(in, hostFrom, hostTo, a, b)) {
+                        throw invalid("conflicting Host");
+                    }
+                    rebuild = true;
+                } else {
+                    hostFrom = a;
+                    hostTo = b;
+                }
             } else if (HeadBytes.is(in, pos, n, TRANSFER_ENCODING)) {
                 framing = true;
                 // HAProxy only accepts chunked, once: anything else cannot be framed safely.
@@ -233,7 +264,12 @@ final class RequestHead extends MessageHead implements HttpRequest {
                 tokens = true;
             } else if (HeadBytes.is(in, pos, n, UPGRADE)) {
                 upgradeHeader = true;
+                websocket |= HeadBytes.hasToken(in, v, lineEnd, WEBSOCKET);
                 hopByHop = true;
+            } else if (HeadBytes.is(in, pos, n, WEBSOCKET_KEY)) {
+                int a = HeadBytes.skipBlanks(in, v, lineEnd);
+                websocketKeys++;
+                badWebsocketKey |= HeadBytes.trimmedEnd(in, a, lineEnd) - a != WEBSOCKET_KEY_LENGTH;
             } else if (HeadBytes.is(in, pos, n, KEEP_ALIVE_HEADER) || HeadBytes.is(in, pos, n, PROXY_CONNECTION)) {
                 hopByHop = true;
             } else if (HeadBytes.is(in, pos, n, EXPECT)) {
@@ -266,19 +302,61 @@ final class RequestHead extends MessageHead implements HttpRequest {
             upgradeToken = joined.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
             expectContinue = joined.containsValue(HttpHeaderNames.EXPECT, HttpHeaderValues.CONTINUE, true);
         }
+        // A WebSocket handshake without a proper key: the server would refuse it or, worse, answer it otherwise.
+        if (upgradeToken && websocket && (websocketKeys == 0 || badWebsocketKey)) {
+            raw.release();
+            throw invalid("WebSocket upgrade without a valid Sec-WebSocket-Key");
+        }
+        Authority authority = Authority.of(in, sp1 + 1, sp2);
+        if (authority != null && hostFrom >= 0
+                && !authority.agrees(in.toString(hostFrom, hostTo - hostFrom, StandardCharsets.ISO_8859_1))) {
+            raw.release();
+            throw invalid("request target's authority differs from Host");
+        }
         boolean ambiguous = transferEncoding && contentLength >= 0;
         boolean upgrade = upgradeToken && upgradeHeader;
         boolean keepAlive = !close && !ambiguous
                 && (version == HttpVersion.HTTP_1_1 || keepAliveToken);
         in.readerIndex(end);
-        return new RequestHead(raw, method, sp1 + 1 - start, sp2 - start, version, headersAt - start,
+        RequestHead head = new RequestHead(raw, method, sp1 + 1 - start, sp2 - start, version, headersAt - start,
                 transferEncoding ? -1 : contentLength, transferEncoding, keepAlive, expectContinue, upgrade,
                 ambiguous, rebuild || ambiguous || upgrade || bareLf, hop, hopCount);
+        String normalized = authority == null ? null : authority.normalized(head.uri());
+        if (normalized != null) {
+            head.setUri(normalized);
+            if (hostFrom >= 0) {
+                head.headers().set(HttpHeaderNames.HOST, authority.name());
+            }
+        }
+        return head;
+    }
+
+    /**
+     * A head over its limit, unless its bytes were invalid before that: a head that came in pieces was refused
+     * (400) by {@link PartialHeadCheck} before it grew that large, and the same bytes must get the same answer
+     * however they were cut: the bytes up to the limit are judged, as they would have been in pieces.
+     */
+    private static MessageFramer.BadMessage tooLarge(ByteBuf in, int start, int limit, int status, String reason) {
+        String invalid = new PartialHeadCheck().check(in, start, Math.min(limit, in.writerIndex()));
+        return invalid != null ? invalid(invalid) : new MessageFramer.BadMessage(status, reason);
     }
 
     private static final byte[] HTTP_1_1 = HeadBytes.ascii("HTTP/1.1");
     private static final byte[] HTTP_1_0 = HeadBytes.ascii("HTTP/1.0");
-    private static final ByteProcessor TARGET_CHAR = b -> b > ' ' && b != 127;
+    /** A fragment is the client's own business: a target carrying one is refused, as HAProxy does. */
+    private static final ByteProcessor TARGET_CHAR = b -> b > ' ' && b != 127 && b != '#';
+
+    private static boolean sameIgnoringCase(ByteBuf in, int a, int aTo, int b, int bTo) {
+        if (aTo - a != bTo - b) {
+            return false;
+        }
+        for (int i = 0; i < aTo - a; i++) {
+            if (Character.toLowerCase(in.getByte(a + i)) != Character.toLowerCase(in.getByte(b + i))) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     private static void checkValue(ByteBuf in, int from, int to) {
         if (!HeadBytes.isFieldValue(in, from, to)) {
@@ -327,6 +405,8 @@ final class RequestHead extends MessageHead implements HttpRequest {
                 prepared = true;
                 if (ambiguous) {
                     h.remove(HttpHeaderNames.CONTENT_LENGTH);
+                } else {
+                    mergeRepeated(h);
                 }
                 if (uniqueIdHeader != null) {
                     h.add(uniqueIdHeader, uniqueId);
@@ -340,6 +420,18 @@ final class RequestHead extends MessageHead implements HttpRequest {
                         : (uniqueIdHeader + ": " + uniqueId + "\r\n").getBytes(StandardCharsets.ISO_8859_1),
                 RequestHeaders.addressLine(forwardFor, client), RequestHeaders.addressLine(originalTo, local),
                 HeadBytes.connectionLine(version == HttpVersion.HTTP_1_1, !close));
+    }
+
+    /** Repeated Content-Length or Host lines (or a list of one length) that parse() accepted go as one line. */
+    private void mergeRepeated(HttpHeaders h) {
+        List<String> lengths = h.getAll(HttpHeaderNames.CONTENT_LENGTH);
+        if (lengths.size() > 1 || lengths.size() == 1 && lengths.get(0).indexOf(',') >= 0) {
+            h.set(HttpHeaderNames.CONTENT_LENGTH, contentLength);
+        }
+        List<String> hosts = h.getAll(HttpHeaderNames.HOST);
+        if (hosts.size() > 1) {
+            h.set(HttpHeaderNames.HOST, hosts.get(0));
+        }
     }
 
     /** {@code unique-id-header}: the request goes to the server with its id in that header, as HAProxy adds it. */

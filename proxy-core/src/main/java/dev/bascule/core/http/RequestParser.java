@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 final class RequestParser extends MessageFramer {
     private final int max;
     private final Runnable bytesArrived;
+    private final PartialHeadCheck partial = new PartialHeadCheck();
 
     /** @param bytesArrived told of every read, before it is parsed (for {@code timeout http-request}) */
     RequestParser(int max, Runnable bytesArrived) {
@@ -23,6 +24,19 @@ final class RequestParser extends MessageFramer {
     @Override
     protected Head head(ByteBuf in) {
         return RequestHead.parse(in, max);
+    }
+
+    @Override
+    protected void checkPartial(ByteBuf in) {
+        String invalid = partial.check(in, in.readerIndex(), in.writerIndex());
+        if (invalid != null) {
+            throw new BadMessage(400, invalid);
+        }
+    }
+
+    @Override
+    protected void headParsed() {
+        partial.reset();
     }
 
     /**
