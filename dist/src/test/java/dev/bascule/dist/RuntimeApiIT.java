@@ -186,6 +186,57 @@ class RuntimeApiIT {
         }
     }
 
+    /**
+     * Every command Bascule implements, at levels user and operator, is refused or served exactly where a real
+     * HAProxy 2.6 refuses or serves it (its management guide gives the levels; the reference decides).
+     */
+    @Test
+    void each_command_needs_the_level_haproxy_requires() throws Exception {
+        List<String> commands = List.of("show info", "show stat", "show servers state", "show backend",
+                "get weight b/s1", "set maxconn server b/s1 10", "set weight b/s1 5", "disable server b/s1",
+                "enable server b/s1", "set server b/s1 state drain", "set server b/s1 weight 2",
+                "disable health b/s1", "enable health b/s1", "shutdown sessions server b/s1");
+        try (TestServer s1 = TestServer.start(TestServer.named("s1"))) {
+            Path dir = Bascule.workDir("api-levels");
+            String sockets = """
+                    global
+                        stats socket %s level user
+                        stats socket %s level operator
+                    """;
+            String rest = TcpProxyIT.config("""
+                    listen b
+                        bind 127.0.0.1:%d
+                        server s1 127.0.0.1:%d
+                    """);
+            int haproxyPort = Ports.free();
+            int basculePort = Ports.free();
+            try (HaproxyServer haproxy = HaproxyServer.start("api-levels", sockets.formatted(
+                    dir.resolve("h-user.sock"), dir.resolve("h-op.sock")) + rest.formatted(haproxyPort, s1.port()),
+                    haproxyPort);
+                 Bascule bascule = Bascule.serve(Bascule.writeConfig("api-levels", sockets.formatted(
+                         dir.resolve("b-user.sock"), dir.resolve("b-op.sock")) + rest.formatted(basculePort,
+                         s1.port())), basculePort)) {
+                List<String> differences = new java.util.ArrayList<>();
+                int refused = 0;
+                for (String level : List.of("user", "op")) {
+                    for (String command : commands) {
+                        boolean haproxyRefuses = socat("UNIX-CONNECT:" + dir.resolve("h-" + level + ".sock"), command)
+                                .startsWith("Permission denied");
+                        boolean basculeRefuses = socat("UNIX-CONNECT:" + dir.resolve("b-" + level + ".sock"), command)
+                                .startsWith("Permission denied");
+                        refused += haproxyRefuses ? 1 : 0;
+                        if (haproxyRefuses != basculeRefuses) {
+                            differences.add(level + " '" + command + "': HAProxy " + (haproxyRefuses ? "refuses" : "serves")
+                                    + ", Bascule " + (basculeRefuses ? "refuses" : "serves"));
+                        }
+                    }
+                }
+                assertTrue(differences.isEmpty(), String.join("\n", differences));
+                assertTrue(refused >= 18, "the reference refused " + refused + " of " + 2 * commands.size());
+            }
+        }
+    }
+
     /** Each admin command of the socket, seen from the traffic (and the CSV) it changes. */
     @Test
     void each_admin_command_changes_what_clients_see() throws Exception {

@@ -17,8 +17,9 @@ import java.util.Objects;
 
 /**
  * HAProxy's runtime API commands (doc/management.txt, section 9.3) over the live state: what the stats
- * socket answers. Each command needs a level: {@code user} shows, {@code operator} also changes limits,
- * {@code admin} also changes servers' states and weights.
+ * socket answers. Each command needs HAProxy's level for it: {@code user} shows; {@code admin} also changes
+ * servers' states, weights and limits. {@code operator} adds nothing yet to {@code user} here: what HAProxy
+ * allows it (clearing counters, some session commands) is not implemented.
  */
 public final class RuntimeApi {
     /** The levels of a stats socket, in increasing power. */
@@ -108,7 +109,7 @@ public final class RuntimeApi {
                 return s.weight() + " (initial " + s.config().weight() + ")\n";
             }
             if (cmd.startsWith("set maxconn server") && w.length > 4) {
-                require(level, Level.OPERATOR);
+                require(level, Level.ADMIN);
                 server(w[3]).maxconn(Integer.parseInt(w[4]));
                 return "";
             }
