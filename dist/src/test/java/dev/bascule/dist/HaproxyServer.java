@@ -7,9 +7,16 @@ import java.util.List;
 /** A real HAProxy (Debian's package) in the foreground on a test's config, as the reference; stopped by PID. */
 final class HaproxyServer implements AutoCloseable {
     private final Process process;
+    private final Path log;
 
-    private HaproxyServer(Process process) {
+    private HaproxyServer(Process process, Path log) {
         this.process = process;
+        this.log = log;
+    }
+
+    /** What it printed so far (its alerts, warnings and notices). */
+    String output() throws java.io.IOException {
+        return Files.readString(log);
     }
 
     static HaproxyServer start(String name, String config, int port) throws Exception {
@@ -21,7 +28,7 @@ final class HaproxyServer implements AutoCloseable {
         Process p = new ProcessBuilder(List.of(haproxy, "-db", "-f", cfg.toAbsolutePath().toString()))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         Processes.awaitListening(port, p, log);
-        return new HaproxyServer(p);
+        return new HaproxyServer(p, log);
     }
 
     @Override

@@ -237,6 +237,59 @@ class RuntimeApiIT {
         }
     }
 
+    /**
+     * Putting servers in and out of maintenance and drain is logged in HAProxy's words: the same commands on a
+     * real HAProxy 2.6 and on Bascule, over servers unchecked, checked and UP, checked and DOWN, give the same
+     * lines in the same order.
+     */
+    @Test
+    void maintenance_and_drain_are_logged_as_haproxy_logs_them() throws Exception {
+        List<String> commands = List.of("set server b/s1 state maint", "set server b/s1 state ready",
+                "set server b/s1 state drain", "set server b/s1 state ready", "disable server b/s3",
+                "enable server b/s3", "set server b/s3 state drain", "set server b/s3 state maint",
+                "set server b/s3 state ready", "set server b/s2 state maint", "set server b/s2 state ready");
+        try (TestServer up = TestServer.start(TestServer.named("up"))) {
+            Path dir = Bascule.workDir("api-maint-logs");
+            int closed = Ports.free();
+            String config = """
+                    global
+                        stats socket %s level admin
+                    """ + TcpProxyIT.config("""
+                    listen b
+                        bind 127.0.0.1:%d
+                        server s1 127.0.0.1:%d
+                        server s2 127.0.0.1:%d check inter 200
+                        server s3 127.0.0.1:%d check inter 200
+                    """);
+            int haproxyPort = Ports.free();
+            int basculePort = Ports.free();
+            try (HaproxyServer haproxy = HaproxyServer.start("api-maint-logs", config.formatted(
+                    dir.resolve("h.sock"), haproxyPort, up.port(), closed, up.port()), haproxyPort);
+                 Bascule bascule = Bascule.serve(Bascule.writeConfig("api-maint-logs", config.formatted(
+                         dir.resolve("b.sock"), basculePort, up.port(), closed, up.port())), basculePort)) {
+                bascule.awaitLog("Server b/s2 is DOWN", 10_000);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (!haproxy.output().contains("Server b/s2 is DOWN") && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                for (String command : commands) {
+                    assertEquals("\n", socat("UNIX-CONNECT:" + dir.resolve("h.sock"), command), command);
+                    assertEquals("\n", socat("UNIX-CONNECT:" + dir.resolve("b.sock"), command), command);
+                }
+                bascule.awaitLog("Server b/s2 is UP/READY", 5_000);
+                List<String> expected = adminLines(haproxy.output());
+                assertEquals(11, expected.size(), "the reference's lines: " + expected);
+                assertEquals(expected, adminLines(bascule.stderr()));
+            }
+        }
+    }
+
+    /** The lines about maintenance and drain, from "Server" on. */
+    private static List<String> adminLines(String output) {
+        return output.lines().filter(l -> l.contains("maintenance") || l.contains("drain"))
+                .map(l -> l.substring(l.indexOf("Server "))).toList();
+    }
+
     /** Each admin command of the socket, seen from the traffic (and the CSV) it changes. */
     @Test
     void each_admin_command_changes_what_clients_see() throws Exception {

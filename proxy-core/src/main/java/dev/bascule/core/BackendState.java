@@ -60,6 +60,51 @@ public final class BackendState {
     private void attachServers() {
         servers.forEach(s -> s.onSlotFreed(() -> serve(s)));
         servers.forEach(s -> s.backendSessionRate(sessionRate));
+        servers.forEach(s -> s.onAdminChange((before, after, requeued) -> adminChanged(s, before, after, requeued)));
+    }
+
+    /** A server put in or out of maintenance or drain (runtime API, stats page, agent): HAProxy's lines. */
+    private void adminChanged(ServerState server, ServerState.Admin before, ServerState.Admin after, int requeued) {
+        if (after == ServerState.Admin.MAINT) {
+            if (!server.health().up() && server.checksEnabled()) {
+                notice("Server " + server.id() + " was DOWN and now enters maintenance.");
+                return;
+            }
+            String m = "Server " + server.id() + " is going DOWN for maintenance. " + count(false) + " active and "
+                    + count(true) + " backup servers left. " + server.currentSessions() + " sessions active, "
+                    + requeued + " requeued, " + queued() + " remaining in queue.";
+            // A draining server took no new traffic already: its going away is no alert.
+            if (before == ServerState.Admin.DRAIN) {
+                notice(m);
+            } else {
+                log.warn(m);
+                message(LogTarget.ALERT, m);
+            }
+            noServerLeft();
+            return;
+        }
+        if (before == ServerState.Admin.MAINT) {
+            notice("Server " + server.id() + " is UP/READY (leaving forced maintenance).");
+        }
+        if (after == ServerState.Admin.DRAIN) {
+            notice("Server " + server.id() + " enters drain state. " + count(false) + " active and " + count(true)
+                    + " backup servers online. 0 sessions requeued, " + queued() + " total in queue.");
+        } else if (before == ServerState.Admin.DRAIN) {
+            notice("Server " + server.id() + " is UP (leaving forced drain).");
+        }
+    }
+
+    private void notice(String m) {
+        log.warn(m);
+        message(LogTarget.NOTICE, m);
+    }
+
+    private void noServerLeft() {
+        if (servers.stream().noneMatch(ServerState::usable)) {
+            String m = "backend " + name() + " has no server available!";
+            log.error(m);
+            message(LogTarget.EMERG, m);
+        }
     }
 
     /**
@@ -264,19 +309,13 @@ public final class BackendState {
                     + " requeued, " + queued() + " remaining in queue.";
             log.warn(m);
             message(LogTarget.ALERT, m);
-            if (servers.stream().noneMatch(ServerState::usable)) {
-                m = "backend " + name() + " has no server available!";
-                log.error(m);
-                message(LogTarget.EMERG, m);
-            }
+            noServerLeft();
         } else if (t == ServerHealth.Transition.WENT_UP) {
             if (!server.backup() && "shutdown-backup-sessions".equals(server.config().check().onMarkedUp())) {
                 servers.stream().filter(ServerState::backup).forEach(ServerState::shutdownSessions);
             }
-            String m = "Server " + server.id() + " is UP" + reason(why) + ". " + count(false) + " active and "
-                    + count(true) + " backup servers online. 0 sessions requeued, " + queued() + " total in queue.";
-            log.warn(m);
-            message(LogTarget.NOTICE, m);
+            notice("Server " + server.id() + " is UP" + reason(why) + ". " + count(false) + " active and "
+                    + count(true) + " backup servers online. 0 sessions requeued, " + queued() + " total in queue.");
             serve(server);
         }
     }

@@ -39,6 +39,8 @@ public final class ServerState {
     private volatile HealthChecker checker;
     private volatile Runnable onChange = () -> {
     };
+    private volatile AdminChange onAdminChange = (before, after, requeued) -> {
+    };
     private volatile Admin admin;
     /** Weight set at run time (agent percentages); starts at the configured one. */
     private volatile int weight;
@@ -117,14 +119,30 @@ public final class ServerState {
     }
 
     public void admin(Admin state) {
+        Admin before = admin;
         admin = state;
         onChange.run();
+        int requeued = 0;
         if (state == Admin.MAINT) {
             // Those waiting for this server look for another one.
+            requeued = queue.length();
             queue.redispatchAll();
         }
         // Back in service, its slots serve the queues; out of it, the servers that take over do.
         onSlotFreed.run();
+        if (before != state) {
+            onAdminChange.changed(before, state, requeued);
+        }
+    }
+
+    /** Told of a change of administrative state (the backend logs it in HAProxy's words). */
+    public interface AdminChange {
+        /** @param requeued how many of the server's queue went to look for another server */
+        void changed(Admin before, Admin after, int requeued);
+    }
+
+    public void onAdminChange(AdminChange listener) {
+        onAdminChange = listener;
     }
 
     /** Tells the balancer's pool when this server's usability or weight changes. */
