@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +65,46 @@ class LauncherIT {
         assertTrue(err.contains("parsing [" + cfg + ":11] : Proxy 'in': unable to find required default_backend: "
                 + "'poool'; did you mean 'pool' maybe ?"), err);
         assertTrue(err.contains("Fatal errors found in configuration."), err);
+    }
+
+    @Test
+    void check_mode_refuses_stray_arguments_as_haproxy_does() throws Exception {
+        Path cfg = Bascule.writeConfig("check-extra", """
+                global
+                    maxconn 100 x
+                defaults
+                    mode tcp x
+                    timeout connect 1s
+                    timeout client 1s
+                    timeout server 4s -m
+                    retries 3 x
+                backend pool
+                    id 5 z
+                    server a 127.0.0.1:9000
+                """);
+        Bascule.Result r = Bascule.run("-c", "-f", cfg.toString());
+        assertEquals(1, r.exitCode());
+        String err = r.stderr();
+        for (String alert : List.of("parsing [" + cfg + ":2] : 'maxconn' cannot handle unexpected argument 'x'.",
+                "parsing [" + cfg + ":4] : 'mode' cannot handle unexpected argument 'x'.",
+                "parsing [" + cfg + ":7] : 'timeout server' : unexpected extra argument '-m' after value '4s'.",
+                "parsing [" + cfg + ":8] : 'retries' cannot handle unexpected argument 'x'.",
+                "parsing [" + cfg + ":10] : 'id' cannot handle unexpected argument 'z'.")) {
+            assertTrue(err.contains(alert), alert + " in:\n" + err);
+        }
+    }
+
+    @Test
+    void check_mode_reads_latin1_comments_and_warns_about_a_cut_last_line() throws Exception {
+        Path cfg = Bascule.workDir("check-bytes").resolve("latin1.cfg");
+        String text = VALID.formatted(Ports.free(), Ports.free()) + "# serveur de l'\u00e9quipe\n"
+                + "    timeout server 5s";
+        Files.write(cfg, text.getBytes(StandardCharsets.ISO_8859_1));
+        Bascule.Result r = Bascule.run("-c", "-f", cfg.toString());
+        assertEquals(0, r.exitCode(), r.stderr());
+        int last = (int) text.lines().count();
+        assertTrue(r.stderr().contains("[WARNING]  (") && r.stderr().contains("parsing [" + cfg + ":" + last
+                + "] : Missing LF on last line, file might have been truncated at position 22."), r.stderr());
     }
 
     @Test

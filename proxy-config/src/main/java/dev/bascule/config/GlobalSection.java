@@ -273,6 +273,9 @@ final class GlobalSection implements Section {
     }
 
     private int integer(Line line, int min, int max, int current) {
+        if (!Numbers.atMost(diag, line, 2)) {
+            return current;
+        }
         Integer v = Numbers.parse(diag, line, line.keyword(), line.word(1), min, max);
         return v == null ? current : v;
     }

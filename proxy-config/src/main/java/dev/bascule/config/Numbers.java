@@ -5,6 +5,19 @@ final class Numbers {
     private Numbers() {
     }
 
+    /**
+     * Whether {@code line} has at most {@code words} words; otherwise an alert in HAProxy's words
+     * ({@code alertif_too_many_args}): a stray word is more often a typo than something meant to be ignored.
+     */
+    static boolean atMost(Diagnostics diag, Line line, int words) {
+        if (line.size() <= words) {
+            return true;
+        }
+        diag.alert(line.source(), "'" + line.keyword() + "' cannot handle unexpected argument '" + line.word(words)
+                + "'.");
+        return false;
+    }
+
     /** @return the value, or null after an alert naming the keyword, the expected range and what was given */
     static Integer parse(Diagnostics diag, Line line, String what, String text, int min, int max) {
         if (text == null) {

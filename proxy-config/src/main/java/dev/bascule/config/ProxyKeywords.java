@@ -46,7 +46,11 @@ final class ProxyKeywords {
                 "ldap-check", "smtpchk", "log-health-checks", "allbackups")) {
             supported("option " + o, "DLB", "4.2", 0, "", (p, l) -> p.checks.protocol(l));
         }
-        supported("timeout check", "DLB", "4.2", 1, TIME, (p, l) -> p.checks.timeoutCheck(l));
+        supported("timeout check", "DLB", "4.2", 1, TIME, (p, l) -> {
+            if (p.timeoutArguments(l)) {
+                p.checks.timeoutCheck(l);
+            }
+        });
         supported("http-check send", "DLB", "4.2", 0, "[meth <method>] [uri <uri>] [ver <version>] [hdr <name> "
                 + "<value>]* [body <string>]", (p, l) -> p.checks.httpSend(l));
         supported("http-check expect", "DLB", "4.2", 2, "[!] status|rstatus|string|rstring <pattern>",

@@ -237,6 +237,9 @@ final class ProxySection implements Section {
     }
 
     void mode(Line line) {
+        if (!Numbers.atMost(diag, line, 2)) {
+            return;
+        }
         String m = line.word(1);
         if ("tcp".equals(m)) {
             mode = Mode.TCP;
@@ -256,6 +259,9 @@ final class ProxySection implements Section {
     }
 
     void maxconn(Line line) {
+        if (!Numbers.atMost(diag, line, 2)) {
+            return;
+        }
         Integer v = Numbers.parse(diag, line, "maxconn", line.word(1), 0, Integer.MAX_VALUE);
         if (v != null) {
             maxconn = v;
@@ -263,6 +269,9 @@ final class ProxySection implements Section {
     }
 
     void retries(Line line) {
+        if (!Numbers.atMost(diag, line, 2)) {
+            return;
+        }
         Integer v = Numbers.parse(diag, line, "retries", line.word(1), 0, Integer.MAX_VALUE);
         if (v != null) {
             retries = v;
@@ -321,6 +330,9 @@ final class ProxySection implements Section {
 
     /** {@code id <value>}: the proxy's numeric id in the stats and the state file; unique among proxies. */
     void id(Line line) {
+        if (!Numbers.atMost(diag, line, 2)) {
+            return;
+        }
         Integer v = Numbers.parse(diag, line, "id", line.word(1), 1, Integer.MAX_VALUE);
         if (v != null) {
             forcedId = v;
@@ -459,7 +471,9 @@ final class ProxySection implements Section {
     }
 
     void timeout(Line line) {
-        setTimeout(line, line.word(1), line.word(2));
+        if (timeoutArguments(line)) {
+            setTimeout(line, line.word(1), line.word(2));
+        }
     }
 
     private void setTimeout(Line line, String which, String value) {
@@ -482,7 +496,20 @@ final class ProxySection implements Section {
         };
     }
 
+    /** {@code timeout NAME VALUE} and nothing after: HAProxy's wording for a stray word. */
+    boolean timeoutArguments(Line line) {
+        if (line.size() <= 3) {
+            return true;
+        }
+        diag.alert(line.source(), "'timeout " + line.word(1) + "' : unexpected extra argument '" + line.word(3)
+                + "' after value '" + line.word(2) + "'.");
+        return false;
+    }
+
     void checkTime(Line line) {
+        if (!timeoutArguments(line)) {
+            return;
+        }
         try {
             TimeValue.parseMillis(line.word(2));
         } catch (IllegalArgumentException e) {
