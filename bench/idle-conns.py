@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Memory per idle proxied connection, Bascule beside HAProxy, measured as ../shared/bench/idle-conns.py does.
+"""Memory per idle proxied connection, Bascule beside HAProxy, measured as ../shared/bench/idle-conns.py does;
+with --slow-read, memory per slow reader instead.
 
 Starts one nginx backend (it holds the connections it never gets a request on), then, one after the other,
 a reference HAProxy and Bascule in mode tcp in front of it, opens N idle connections through each, and prints
@@ -7,8 +8,12 @@ RSS per connection: VmRSS 2 s after the last connect minus VmRSS before the firs
 live heap per connection (full GCs read with jcmd before the connections and after the RSS reading, so they
 cannot move it). Each proxy holds N client sockets plus N server sockets.
 
+--slow-read: both proxies in mode http; each client asks for a 4 MiB file with a 4 KiB receive buffer and never
+reads, as a slow-read attack does: what each proxy then holds per connection is what it buffers for a client
+that does not read (HAProxy: its buffers of tune.bufsize).
+
 Usage (from the project root, after `mvn -B -DskipTests package`):
-    python3 bench/idle-conns.py [N=9900] [HOLD_SECONDS=8] [-- extra JVM options for Bascule]
+    python3 bench/idle-conns.py [--slow-read] [N=9900] [HOLD_SECONDS=8] [-- extra JVM options for Bascule]
 Loopback only; every wait is bounded; the processes it starts are stopped by PID.
 N needs 2N+100 file descriptors in the proxy: 9,900 fits the 20,000 hard limit of these machines.
 """
@@ -27,6 +32,8 @@ BASCULE = os.path.join(ROOT, "dist", "target", "bascule", "bin", "bascule")
 args = sys.argv[1:]
 jvm = args[args.index("--") + 1:] if "--" in args else []
 args = args[:args.index("--")] if "--" in args else args
+SLOW_READ = "--slow-read" in args
+args = [a for a in args if a != "--slow-read"]
 N = int(args[0]) if args else 9900
 HOLD = float(args[1]) if len(args) > 1 else 8
 
@@ -103,7 +110,11 @@ def measure(name, cmd, port, work, java):
         for _ in range(N):
             s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             s.settimeout(5)
+            if SLOW_READ:
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
             s.connect(("127.0.0.1", port))
+            if SLOW_READ:
+                s.sendall(b"GET /big HTTP/1.1\r\nHost: bench\r\n\r\n")
             socks.append(s)
             if time.time() > deadline:
                 break
@@ -141,13 +152,17 @@ def main():
 pid {work}/nginx.pid; error_log {work}/logs/error.log warn;
 events {{ worker_connections 12000; }}
 http {{ access_log off; client_header_timeout 300s; client_body_temp_path {work}/tmp;
-  server {{ listen 127.0.0.1:{backend} backlog=16384; location / {{ return 200 "ok\\n"; }} }} }}
+  server {{ listen 127.0.0.1:{backend} backlog=16384; root {work}/www; location / {{ return 200 "ok\\n"; }}
+    location = /big {{ }} }} }}
 """)
+    os.makedirs(os.path.join(work, "www"))
+    with open(os.path.join(work, "www", "big"), "wb") as f:
+        f.write(os.urandom(4 << 20))
     # maxconn a little above N: HAProxy wants 2 descriptors per connection and stays under the hard limit.
     proxy_cfg = """global
     maxconn {maxconn}
 defaults
-    mode tcp
+    mode {mode}
     timeout connect 5s
     timeout client 300s
     timeout server 300s
@@ -158,12 +173,13 @@ listen idle
 """
     for name, port in (("haproxy", ref), ("bascule", cand)):
         with open(os.path.join(work, name + ".cfg"), "w") as f:
-            f.write(proxy_cfg.format(port=port, backend=backend, maxconn=N + 50))
+            f.write(proxy_cfg.format(port=port, backend=backend, maxconn=N + 50, mode="http" if SLOW_READ else "tcp"))
     nginx = subprocess.Popen(["nginx", "-c", os.path.join(work, "nginx.conf"), "-p", work],
                              stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         wait_listening(backend, nginx)
-        print(f"{N} idle connections held {HOLD:.0f}s through each proxy (mode tcp); work dir {work}", flush=True)
+        what = "slow readers of a 4 MiB file (mode http)" if SLOW_READ else "idle connections (mode tcp)"
+        print(f"{N} {what} held {HOLD:.0f}s through each proxy; work dir {work}", flush=True)
         measure("haproxy", ["haproxy", "-db", "-f", os.path.join(work, "haproxy.cfg")], ref, work, False)
         env_cmd = ["env", "JAVA_OPTS=" + " ".join(jvm), BASCULE, "-db", "-f", os.path.join(work, "bascule.cfg")]
         measure("bascule", env_cmd, cand, work, True)

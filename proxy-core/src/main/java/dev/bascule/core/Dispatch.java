@@ -253,6 +253,7 @@ public final class Dispatch {
                 .channelFactory(transport.outbound(target.connector(), remote))
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, Buffers.WATER_MARK)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.timeouts().connectMs())
                 // Netty sets TCP_NODELAY by default: setting it again is one more system call per connection.
                 .handler(NO_HANDLER);

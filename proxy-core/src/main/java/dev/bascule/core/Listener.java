@@ -74,6 +74,7 @@ final class Listener {
                 .handler(new AcceptGate(first.state))
                 .childOption(ChannelOption.AUTO_READ, first.autoRead())
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, Buffers.WATER_MARK)
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {

@@ -21,7 +21,7 @@ import java.util.function.Supplier;
  */
 public final class HttpProxy {
     /** HAProxy's {@code tune.bufsize}: a request line or header block must fit in it. */
-    static final int BUFSIZE = 16384;
+    static final int BUFSIZE = dev.bascule.core.Buffers.BUFSIZE;
     /** HAProxy's {@code tune.http.maxhdr}: more header lines than this in a request is a 400. */
     static final int MAXHDR = 101;
 
