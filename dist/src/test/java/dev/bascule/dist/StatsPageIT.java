@@ -59,6 +59,17 @@ class StatsPageIT {
                 }
                 assertTrue(Curl.run("-u", "admin:secret", "http://127.0.0.1:" + admin + "/stats;st=DONE").body()
                         .contains("Action processed successfully."));
+                // HAProxy's own page posts the backend as '#<iid>': the same form works here.
+                String iid = Curl.run("-u", "admin:secret", "http://127.0.0.1:" + admin + "/stats;csv").body()
+                        .lines().filter(l -> l.startsWith("web,BACKEND,")).findFirst().orElseThrow().split(",")[27];
+                Curl.Reply byId = Curl.run("-u", "admin:secret", "-d", "s=w1&action=ready&b=%23" + iid,
+                        "http://127.0.0.1:" + admin + "/stats");
+                assertTrue(byId.headers().toLowerCase().contains("location: /stats;st=done"), byId.headers());
+                java.util.Set<String> served = new java.util.HashSet<>();
+                for (int i = 0; i < 4; i++) {
+                    served.add(TcpProxyIT.firstLine(port));
+                }
+                assertEquals(java.util.Set.of("a", "b"), served, "w1 is back");
             }
         }
     }
