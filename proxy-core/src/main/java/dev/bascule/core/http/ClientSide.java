@@ -419,6 +419,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
 
     /** What the log reads of a request: its line, captures and size, taken from the bytes as they came. */
     private void logged(RequestHead head) {
+        proxy.frontend.log().accepted(stream.clientAddress(), stream.frontendAddress());
         stream.requestLine(head.method().name(), head.uri(), head.protocolVersion().text());
         stream.htxDelta(head.htxSize() - headSize, 0);
         chunkedRequest = head.chunked ? head : null;

@@ -51,8 +51,8 @@ public final class TrafficLog {
     }
 
     /**
-     * A connection was accepted: without a log format, HAProxy's default log is this one line
-     * ({@code Connect from 127.0.0.1:42424 to 127.0.0.1:8080 (fe/HTTP)}).
+     * A stream begins (a TCP connection accepted, an HTTP request head arrived): without a log format, HAProxy's
+     * default log is this one line ({@code Connect from 127.0.0.1:42424 to 127.0.0.1:8080 (fe/HTTP)}).
      */
     public void accepted(SocketAddress client, SocketAddress local) {
         if (settings.format() != null) {
