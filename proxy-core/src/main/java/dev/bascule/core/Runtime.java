@@ -393,17 +393,6 @@ public final class Runtime implements AutoCloseable {
     }
 
     /**
-     * A message of no proxy (HAProxy's {@code send_log(NULL, ...)}) to the {@code global} targets, from an event
-     * loop, as the sinks are written from their loops; the caller logs it to the process's log.
-     */
-    public void globalMessage(int level, String text) {
-        LogTargets t = globalLog;
-        if (t != null) {
-            loops.next().execute(() -> t.message(level, text));
-        }
-    }
-
-    /**
      * {@code hard-stop-after} ran out during a soft stop: HAProxy's warnings, the process's to the global targets,
      * then one per frontend that still has connections to its own targets. They are handed to the sinks before
      * this returns, so that closing the runtime next does not lose them.

@@ -84,6 +84,23 @@ public final class TrafficLog {
 
     /** The traffic log's seam: called by the frontend for each stream that ends, on the stream's event loop. */
     public void streamEnded(Stream s) {
+        if (!s.wasLoggedEarly()) {
+            write(s);
+        }
+    }
+
+    /**
+     * {@code option logasap}: the response head is forwarded (HTTP) or the server connected (TCP), at {@code nanos}:
+     * the line is written now, about what is known so far, as HAProxy writes it then; nothing more at the end.
+     */
+    public void early(Stream s, long nanos) {
+        if (settings.logAsap() && !s.wasLoggedEarly()) {
+            s.loggedEarly(nanos);
+            write(s);
+        }
+    }
+
+    private void write(Stream s) {
         LogFormat format = settings.format();
         if (format == null || s.unlogged() || settings.dontLogNull() && !s.receivedAnything()) {
             return;
@@ -94,7 +111,7 @@ public final class TrafficLog {
         UniqueId ids = s.frontend().uniqueIds();
         String uniqueId = ids == null ? null : ids.of(s);
         LogLine.Context c = new LogLine.Context(processConnections.getAsInt(), s.requestId(), lines.incrementAndGet(),
-                targets.hostname(), LogTargets.PID, uniqueId);
+                targets.hostname(), LogTargets.PID, uniqueId, settings.logAsap());
         line.render(format, s, c);
         CharSequence sd = null;
         if (targets.rfc5424()) {

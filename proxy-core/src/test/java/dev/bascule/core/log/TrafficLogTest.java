@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 
 import static dev.bascule.core.stream.Loopback.exchange;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -134,6 +135,77 @@ class TrafficLogTest {
             assertTrue(sent.find(), received.get());
             String line = receive(syslog);
             assertTrue(line.endsWith(": " + sent.group(1) + " GET /u HTTP/1.1\n"), line);
+        }
+    }
+
+    /** A server that answers one connection with {@code head}, then {@code body} once {@code go} completes. */
+    private static CompletableFuture<Integer> answerOnce(ServerSocket web, String head, CompletableFuture<?> go,
+                                                         String body) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (java.net.Socket c = web.accept()) {
+                StringBuilder request = new StringBuilder();
+                while (request.indexOf("\r\n\r\n") < 0) {
+                    request.append((char) c.getInputStream().read());
+                }
+                c.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+                c.getOutputStream().flush();
+                go.get(5, TimeUnit.SECONDS);
+                c.getOutputStream().write(body.getBytes(StandardCharsets.US_ASCII));
+                return c.getPort();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    @Test
+    void captured_cookies_and_the_server_connections_source() throws Exception {
+        int port = Loopback.freePort();
+        try (DatagramSocket syslog = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+             ServerSocket web = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             Loopback proxy = new Loopback(config(port, syslog.getLocalPort(), "    capture cookie SESSION len 12\n"
+                     + "    log-format \"%CC %CS %bi:%bp\"\n") + "    server s1 127.0.0.1:" + web.getLocalPort() + "\n")) {
+            syslog.setSoTimeout(5000);
+            web.setSoTimeout(5000);
+            CompletableFuture<Integer> sourcePort = answerOnce(web, "HTTP/1.1 200 OK\r\nSet-Cookie: other=1\r\n"
+                    + "Set-Cookie: SESSION = srv42; Path=/\r\nContent-Length: 0\r\n\r\n",
+                    CompletableFuture.completedFuture(null), "");
+            exchange(port, "GET / HTTP/1.1\r\nHost: t\r\nCookie: x=1; SESSIONID=abcdefghijkl\r\n"
+                    + "Connection: close\r\n\r\n");
+            String line = receive(syslog);
+            // Blanks around '=' are removed, as HAProxy rewrites them; both are cut at 12 characters.
+            assertTrue(line.endsWith(": SESSIONID=ab SESSION=srv4 127.0.0.1:" + sourcePort.get(5, TimeUnit.SECONDS)
+                    + "\n"), line);
+        }
+    }
+
+    @Test
+    void logasap_writes_the_line_when_the_response_head_is_forwarded() throws Exception {
+        int port = Loopback.freePort();
+        try (DatagramSocket syslog = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+             ServerSocket web = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             Loopback proxy = new Loopback(config(port, syslog.getLocalPort(), "    option logasap\n"
+                     + "    log-format \"%ST %B %U %Tt %Ta %ts %sc\"\n") + "    server s1 127.0.0.1:" + web.getLocalPort()
+                     + "\n")) {
+            syslog.setSoTimeout(5000);
+            web.setSoTimeout(5000);
+            String head = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n";
+            CompletableFuture<Object> body = new CompletableFuture<>();
+            answerOnce(web, head, body, "hello");
+            CompletableFuture<String> response = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return exchange(port, "GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            // The body is still held by the server: the line is about the head, the server session still open.
+            String line = receive(syslog);
+            assertTrue(line.matches(".*: 200 \\+\\d+ \\d+ \\+\\d+ \\+\\d+ -- 1\n"), line);
+            body.complete(null);
+            assertTrue(response.get(5, TimeUnit.SECONDS).endsWith("hello"));
+            syslog.setSoTimeout(500);
+            assertThrows(java.net.SocketTimeoutException.class, () -> receive(syslog), "one line per stream");
         }
     }
 
