@@ -126,10 +126,14 @@ public final class TrafficLog {
     }
 
     /**
-     * info; err with {@code option log-separate-errors} for a transaction HAProxy calls an error: a termination
-     * cause other than normal or local, a retry or redispatch, a status of 500 and more.
+     * The level a rule set ({@code set-log-level}), which wins as in HAProxy's {@code strm_log}; else info, or err
+     * with {@code option log-separate-errors} for a transaction HAProxy calls an error: a termination cause other
+     * than normal or local, a retry or redispatch, a status of 500 and more.
      */
     private int level(Stream s) {
+        if (s.logLevel() >= 0) {
+            return s.logLevel();
+        }
         if (!settings.separateErrors()) {
             return LogTarget.INFO;
         }

@@ -93,6 +93,8 @@ public final class Stream {
     private boolean unlogged;
     /** {@code option logasap}: the moment its line was written, before its end (0 until then). */
     private long loggedNanos;
+    /** {@code set-log-level}'s syslog level for this stream's line, or -1 when no rule set one. */
+    private int logLevel = -1;
 
     /**
      * @param client     the client's address (today the socket's peer; later a PROXY header's)
@@ -238,6 +240,23 @@ public final class Stream {
 
     public boolean wasLoggedEarly() {
         return loggedNanos != 0;
+    }
+
+    /**
+     * {@code http-request set-log-level LEVEL}: the line is sent at {@code level} (a syslog level, 0 for emerg to
+     * 7 for debug) whatever the frontend would choose; the last rule to run wins. {@code silent} is
+     * {@link #notLogged()}.
+     */
+    public void logLevel(int level) {
+        if (level < 0 || level > 7) {
+            throw new IllegalArgumentException("syslog level " + level);
+        }
+        logLevel = level;
+    }
+
+    /** The level a rule set for the line, or -1 when none did. */
+    public int logLevel() {
+        return logLevel;
     }
 
     public void retried() {

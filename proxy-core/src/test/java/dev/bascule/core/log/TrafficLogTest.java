@@ -1,6 +1,10 @@
 package dev.bascule.core.log;
 
+import dev.bascule.config.model.LogTarget;
+import dev.bascule.core.FrontendState;
 import dev.bascule.core.stream.Loopback;
+import dev.bascule.core.stream.Stream;
+import dev.bascule.core.stream.Termination;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.unix.Socket;
@@ -9,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -136,6 +141,56 @@ class TrafficLogTest {
             String line = receive(syslog);
             assertTrue(line.endsWith(": " + sent.group(1) + " GET /u HTTP/1.1\n"), line);
         }
+    }
+
+    /**
+     * The level {@code http-request set-log-level} will set: it wins over the frontend's choice (err for a failure
+     * with log-separate-errors), and {@code silent} sends nothing. Streams are ended here as a rule would leave them.
+     */
+    @Test
+    void a_level_set_on_the_stream_wins_over_the_frontends_choice() throws Exception {
+        int port = Loopback.freePort();
+        try (DatagramSocket syslog = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+             Loopback.Backend web = new Loopback.Backend(0, "hello");
+             // One event loop: the line of the request below opens the datagram channel a test thread writes to.
+             Loopback proxy = new Loopback(config(port, syslog.getLocalPort(), "    option httplog\n"
+                     + "    option log-separate-errors\n").replaceFirst("^global\n", "global\n    nbthread 1\n")
+                     + "    server s1 127.0.0.1:" + web.port() + "\n")) {
+            syslog.setSoTimeout(5000);
+            exchange(port, "GET /first HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+            assertTrue(receive(syslog).startsWith("<134>"));
+            FrontendState fe = proxy.runtime.frontends().get(0);
+
+            Stream failed = failedStream(fe, port, "/failed");
+            failed.end();
+            String line = receive(syslog);
+            assertTrue(line.startsWith("<131>") && line.contains("/failed"), line);
+
+            Stream noticed = failedStream(fe, port, "/noticed");
+            noticed.logLevel(LogTarget.NOTICE);
+            noticed.end();
+            line = receive(syslog);
+            assertTrue(line.startsWith("<133>") && line.contains("/noticed"), line);
+
+            Stream silent = failedStream(fe, port, "/silent");
+            silent.logLevel(LogTarget.ALERT);
+            silent.notLogged();
+            silent.end();
+            Stream debug = failedStream(fe, port, "/debug");
+            debug.logLevel(7);
+            debug.end();
+            // The next line is the debug one: nothing was sent for the silenced stream.
+            line = receive(syslog);
+            assertTrue(line.startsWith("<135>") && line.contains("/debug"), line);
+        }
+    }
+
+    private static Stream failedStream(FrontendState fe, int port, String uri) {
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        Stream s = new Stream(fe, new InetSocketAddress(lo, 42424), new InetSocketAddress(lo, port), System.nanoTime());
+        s.requestLine("GET", uri, "HTTP/1.1");
+        s.terminate(Termination.Cause.SERVER_ABORT);
+        return s;
     }
 
     /** A server that answers one connection with {@code head}, then {@code body} once {@code go} completes. */
