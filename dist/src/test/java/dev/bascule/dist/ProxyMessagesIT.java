@@ -3,6 +3,8 @@ package dev.bascule.dist;
 import org.junit.jupiter.api.Test;
 
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -17,11 +19,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * SIGTTIN), then a soft stop (SIGUSR1) that {@code hard-stop-after} cuts short while a client holds a connection:
  * each proxy's lines go to its own targets (the global ones with {@code log global}), the process's hard-stop line
  * to the global ones, a proxy without a target gets none. And without a log format, the Connect line of each request,
- * none for the connection that never sent a whole head. Left out: HAProxy's lines for its internal
+ * none for the connection that never sent a whole head. And a checked server's health lines (option log-health-checks)
+ * going DOWN, then UP. Left out: HAProxy's lines for its internal
  * {@code <HTTPCLIENT>} proxy and its "Some tasks resisted to hard-stop" (Bascule has neither).
  */
 class ProxyMessagesIT {
-    private static String config(int base, int global, int own, int server) {
+    private static String config(int base, int global, int own, int server, int check) {
         return """
                 global
                     log 127.0.0.1:%2$d local0 debug
@@ -50,7 +53,11 @@ class ProxyMessagesIT {
                 backend be
                     log global
                     server s1 127.0.0.1:%7$d
-                """.formatted(base, global, own, base + 1, base + 2, base + 3, server);
+                backend chk
+                    log global
+                    option log-health-checks
+                    server s1 127.0.0.1:%8$d check inter 200 fall 1 rise 1
+                """.formatted(base, global, own, base + 1, base + 2, base + 3, server, check);
     }
 
     @Test
@@ -60,27 +67,21 @@ class ProxyMessagesIT {
         try (NginxServer nginx = NginxServer.start("messages");
              RsyslogServer syslog = RsyslogServer.start("messages", 4)) {
             int server = nginx.port;
+            int haproxyCheck = Ports.free();
+            int basculeCheck = Ports.free();
             try (HaproxyServer haproxy = HaproxyServer.start("messages",
-                    config(haproxyBase, syslog.port(0), syslog.port(1), server), haproxyBase + 3)) {
-                keptAlive(haproxyBase);
-                syslog.await(syslog.port(1), 2);
-                haproxy.signal("TTOU");
-                syslog.await(syslog.port(1), 3);
-                haproxy.signal("TTIN");
-                syslog.await(syslog.port(1), 4);
+                    config(haproxyBase, syslog.port(0), syslog.port(1), server, haproxyCheck), haproxyBase + 3);
+                 ServerSocket up = downThenUp(syslog, syslog.port(0), haproxyCheck)) {
+                pauseAndResume(haproxy::signal, haproxyBase, syslog, syslog.port(1));
                 try (Socket held = holding(haproxyBase)) {
                     haproxy.signal("USR1");
                     assertTrue(haproxy.awaitExit(10_000), "HAProxy stops within hard-stop-after and a second");
                 }
             }
             try (Bascule bascule = Bascule.serve(Bascule.writeConfig("messages",
-                    config(basculeBase, syslog.port(2), syslog.port(3), server)), basculeBase + 3)) {
-                keptAlive(basculeBase);
-                syslog.await(syslog.port(3), 2);
-                bascule.signal("TTOU");
-                syslog.await(syslog.port(3), 3);
-                bascule.signal("TTIN");
-                syslog.await(syslog.port(3), 4);
+                    config(basculeBase, syslog.port(2), syslog.port(3), server, basculeCheck)), basculeBase + 3);
+                 ServerSocket up = downThenUp(syslog, syslog.port(2), basculeCheck)) {
+                pauseAndResume(bascule::signal, basculeBase, syslog, syslog.port(3));
                 try (Socket held = holding(basculeBase)) {
                     bascule.signal("USR1");
                     long deadline = System.nanoTime() + 10_000_000_000L;
@@ -95,6 +96,41 @@ class ProxyMessagesIT {
             compare(normalize(syslog.lines(syslog.port(1))), normalize(syslog.lines(syslog.port(3))), differences);
             assertEquals("", String.join("\n", differences), "HAProxy's lines (-) and Bascule's (+), normalized");
         }
+    }
+
+    /**
+     * The checked server is refused until it goes DOWN, then listens (the kernel completes the checks' handshakes)
+     * until it is UP: option log-health-checks' lines and the state changes.
+     */
+    private static ServerSocket downThenUp(RsyslogServer syslog, int global, int port) throws Exception {
+        awaitLine(syslog, global, "Server chk/s1 is DOWN");
+        ServerSocket s = new ServerSocket(port, 500, InetAddress.getLoopbackAddress());
+        awaitLine(syslog, global, "Server chk/s1 is UP");
+        return s;
+    }
+
+    private static void awaitLine(RsyslogServer syslog, int port, String text) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (syslog.lines(port).stream().noneMatch(l -> l.contains(text))) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no '" + text + "' on " + port + ": " + syslog.lines(port));
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private interface Signal {
+        void send(String name) throws Exception;
+    }
+
+    /** Two requests, then SIGTTOU and SIGTTIN, each once the proxy's own target has the lines before. */
+    private static void pauseAndResume(Signal proxy, int base, RsyslogServer syslog, int own) throws Exception {
+        keptAlive(base);
+        syslog.await(own, 2);
+        proxy.send("TTOU");
+        syslog.await(own, 3);
+        proxy.send("TTIN");
+        syslog.await(own, 4);
     }
 
     /** Two requests on one connection: without a log format, HAProxy writes its Connect line for each. */
@@ -126,7 +162,7 @@ class ProxyMessagesIT {
             if (l.contains("<HTTPCLIENT>") || l.contains("Some tasks resisted to hard-stop")) {
                 continue;
             }
-            out.add(l.replaceFirst("^(<\\d+>)\\w{3} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d (\\S+)\\[\\d+\\]: ", "$1DATE $2[PID]: ")
+            out.add(l.replaceFirst("check duration: \\d+ms", "check duration: TIMER").replaceFirst("^(<\\d+>)\\w{3} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d (\\S+)\\[\\d+\\]: ", "$1DATE $2[PID]: ")
                     .replaceFirst("Connect from 127\\.0\\.0\\.1:\\d+ to 127\\.0\\.0\\.1:\\d+ ",
                             "Connect from 127.0.0.1:PORT to 127.0.0.1:PORT "));
         }

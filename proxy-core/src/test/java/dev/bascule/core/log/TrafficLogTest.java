@@ -122,22 +122,12 @@ class TrafficLogTest {
                      + "    server s1 127.0.0.1:" + web.getLocalPort() + "\n")) {
             syslog.setSoTimeout(5000);
             web.setSoTimeout(5000);
-            CompletableFuture<String> received = CompletableFuture.supplyAsync(() -> {
-                try (java.net.Socket c = web.accept()) {
-                    StringBuilder head = new StringBuilder();
-                    while (head.indexOf("\r\n\r\n") < 0) {
-                        head.append((char) c.getInputStream().read());
-                    }
-                    c.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                    return head.toString();
-                } catch (java.io.IOException e) {
-                    return e.toString();
-                }
-            });
+            CompletableFuture<Answered> received = answerOnce(web, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+                    CompletableFuture.completedFuture(null), "");
             exchange(port, "GET /u HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
             Matcher sent = Pattern.compile("\r\nX-Unique-ID: (7F000001:[0-9A-F]{4}_[0-9A-F]{4})\r\n")
-                    .matcher(received.get(5, TimeUnit.SECONDS));
-            assertTrue(sent.find(), received.get());
+                    .matcher(received.get(5, TimeUnit.SECONDS).head());
+            assertTrue(sent.find(), received.get().head());
             String line = receive(syslog);
             assertTrue(line.endsWith(": " + sent.group(1) + " GET /u HTTP/1.1\n"), line);
         }
@@ -193,9 +183,13 @@ class TrafficLogTest {
         return s;
     }
 
+    /** What a server of {@link #answerOnce} received: the request head, and the port the proxy connected from. */
+    private record Answered(String head, int port) {
+    }
+
     /** A server that answers one connection with {@code head}, then {@code body} once {@code go} completes. */
-    private static CompletableFuture<Integer> answerOnce(ServerSocket web, String head, CompletableFuture<?> go,
-                                                         String body) {
+    private static CompletableFuture<Answered> answerOnce(ServerSocket web, String head, CompletableFuture<?> go,
+                                                          String body) {
         return CompletableFuture.supplyAsync(() -> {
             try (java.net.Socket c = web.accept()) {
                 StringBuilder request = new StringBuilder();
@@ -206,7 +200,7 @@ class TrafficLogTest {
                 c.getOutputStream().flush();
                 go.get(5, TimeUnit.SECONDS);
                 c.getOutputStream().write(body.getBytes(StandardCharsets.US_ASCII));
-                return c.getPort();
+                return new Answered(request.toString(), c.getPort());
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -222,14 +216,14 @@ class TrafficLogTest {
                      + "    log-format \"%CC %CS %bi:%bp\"\n") + "    server s1 127.0.0.1:" + web.getLocalPort() + "\n")) {
             syslog.setSoTimeout(5000);
             web.setSoTimeout(5000);
-            CompletableFuture<Integer> sourcePort = answerOnce(web, "HTTP/1.1 200 OK\r\nSet-Cookie: other=1\r\n"
+            CompletableFuture<Answered> answered = answerOnce(web, "HTTP/1.1 200 OK\r\nSet-Cookie: other=1\r\n"
                     + "Set-Cookie: SESSION = srv42; Path=/\r\nContent-Length: 0\r\n\r\n",
                     CompletableFuture.completedFuture(null), "");
             exchange(port, "GET / HTTP/1.1\r\nHost: t\r\nCookie: x=1; SESSIONID=abcdefghijkl\r\n"
                     + "Connection: close\r\n\r\n");
             String line = receive(syslog);
             // Blanks around '=' are removed, as HAProxy rewrites them; both are cut at 12 characters.
-            assertTrue(line.endsWith(": SESSIONID=ab SESSION=srv4 127.0.0.1:" + sourcePort.get(5, TimeUnit.SECONDS)
+            assertTrue(line.endsWith(": SESSIONID=ab SESSION=srv4 127.0.0.1:" + answered.get(5, TimeUnit.SECONDS).port()
                     + "\n"), line);
         }
     }
