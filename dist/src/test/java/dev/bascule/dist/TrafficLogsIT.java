@@ -24,13 +24,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * connection, a queue timeout, a client that gives up, a request too slow to arrive (408), an invalid one (400). (A request denied by
  * a rule waits for http-request rules.) A chunked request body and a kept-alive connection for the sizes. Captured
  * cookies, the server connection's source, {@code %Th}; {@code option logasap} on bodiless answers (what of a body
- * HAProxy counts in an early {@code %B} is what came in the head's read). And a backend's own messages to its own
+ * HAProxy counts in an early {@code %B} is what came in the head's read) and on a TCP session. And a backend's own messages to its own
  * target (a server going DOWN, no server left).
  */
 class TrafficLogsIT {
     /** Frontend name -> what it logs and where it sends traffic; its port is base + index. */
     private static final List<String> FRONTENDS = List.of("www", "slow", "refused", "queued", "clf", "custom",
-            "tcp", "cookies", "asap");
+            "tcp", "cookies", "asap", "tcpasap");
     /** The captured cookies, the server connection's source, the handshake time (0 without TLS). */
     private static final String COOKIES = "%ci [%tr] %ft %b/%s %ST %CC %CS src=%bi:%bp Th=%Th %{+Q}r";
     private static final String CUSTOM = "%ci:%cp [%tr] %ft %b/%s %ST %B %U %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq "
@@ -103,8 +103,14 @@ class TrafficLogsIT {
                     bind 127.0.0.1:%16$d
                     option logasap
                     default_backend app
+                frontend tcpasap
+                    mode tcp
+                    option tcplog
+                    option logasap
+                    bind 127.0.0.1:%17$d
+                    default_backend tcp
                 """.formatted(base, logPort, base + 1, base + 2, base + 3, base + 4, base + 5, CUSTOM, base + 6,
-                nginx, slow, refused, messagesPort, base + 7, COOKIES, base + 8);
+                nginx, slow, refused, messagesPort, base + 7, COOKIES, base + 8, base + 9);
     }
 
     /** The lines a scenario makes, as the proxy at {@code base} logged them, normalized and sorted. */
@@ -148,6 +154,7 @@ class TrafficLogsIT {
                 // HEAD: what of a body comes in the read of the head is up to the network, and is in HAProxy's %B.
                 expectSame(syslog, haproxyBase, basculeBase, seen, differences, 1, b -> curl(b + 8, "/", "-I"));
                 expectSame(syslog, haproxyBase, basculeBase, seen, differences, 1, b -> curl(b + 8, "/login", "-I"));
+                expectSame(syslog, haproxyBase, basculeBase, seen, differences, 1, b -> tcpSession(b + 9));
                 // The backend's own messages, to its own target: its server going DOWN, then no server left.
                 List<String> h = normalize(syslog.await(syslog.port(2), 2).subList(0, 2));
                 List<String> b = normalize(syslog.await(syslog.port(3), 2).subList(0, 2));

@@ -84,14 +84,16 @@ public final class TrafficLog {
 
     /** The traffic log's seam: called by the frontend for each stream that ends, on the stream's event loop. */
     public void streamEnded(Stream s) {
-        if (!s.wasLoggedEarly()) {
+        if (!s.wasLoggedEarly() && !(settings.dontLogNull() && !s.receivedAnything())) {
             write(s);
         }
     }
 
     /**
      * {@code option logasap}: the response head is forwarded (HTTP) or the server connected (TCP), at {@code nanos}:
-     * the line is written now, about what is known so far, as HAProxy writes it then; nothing more at the end.
+     * the line is written now, about what is known so far, as HAProxy writes it then; nothing more at the end. Not
+     * subject to {@code option dontlognull}, which HAProxy applies at the end only (a TCP client may not have sent
+     * anything yet).
      */
     public void early(Stream s, long nanos) {
         if (settings.logAsap() && !s.wasLoggedEarly()) {
@@ -102,7 +104,7 @@ public final class TrafficLog {
 
     private void write(Stream s) {
         LogFormat format = settings.format();
-        if (format == null || s.unlogged() || settings.dontLogNull() && !s.receivedAnything()) {
+        if (format == null || s.unlogged()) {
             return;
         }
         LogLine line = LogLine.current();
