@@ -74,10 +74,12 @@ final class Master {
             if (!current.process().isAlive()) {
                 int status = current.process().exitValue();
                 // HAProxy 2.6's lines, to stderr only as its master writes them.
+                String exited = "Current worker (" + current.pid() + ") exited with code " + status + " ("
+                        + exitReason(status) + ")";
                 if (status < 128) {
-                    log.warn("Current worker ({}) exited with code {} ({})", current.pid(), status, exitReason(status));
+                    log.warn(exited);
                 } else {
-                    log.error("Current worker ({}) exited with code {} ({})", current.pid(), status, exitReason(status));
+                    log.error(exited);
                 }
                 if (status != 0 && status != 130 && status != 143) {
                     log.error("exit-on-failure: killing every processes with SIGTERM");

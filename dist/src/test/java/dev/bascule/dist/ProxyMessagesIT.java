@@ -162,7 +162,8 @@ class ProxyMessagesIT {
             if (l.contains("<HTTPCLIENT>") || l.contains("Some tasks resisted to hard-stop")) {
                 continue;
             }
-            out.add(l.replaceFirst("check duration: \\d+ms", "check duration: TIMER").replaceFirst("^(<\\d+>)\\w{3} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d (\\S+)\\[\\d+\\]: ", "$1DATE $2[PID]: ")
+            out.add(l.replaceFirst("check duration: \\d+ms", "check duration: TIMER")
+                    .replaceFirst("^(<\\d+>)\\w{3} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d (\\S+)\\[\\d+\\]: ", "$1DATE $2[PID]: ")
                     .replaceFirst("Connect from 127\\.0\\.0\\.1:\\d+ to 127\\.0\\.0\\.1:\\d+ ",
                             "Connect from 127.0.0.1:PORT to 127.0.0.1:PORT "));
         }

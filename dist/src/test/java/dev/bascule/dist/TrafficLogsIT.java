@@ -24,8 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * connection, a queue timeout, a client that gives up, a request too slow to arrive (408), an invalid one (400). (A request denied by
  * a rule waits for http-request rules.) A chunked request body and a kept-alive connection for the sizes. Captured
  * cookies, the server connection's source, {@code %Th}; {@code option logasap} on bodiless answers (what of a body
- * HAProxy counts in an early {@code %B} is what came in the head's read) and on a TCP session. And a backend's own messages to its own
- * target (a server going DOWN, no server left).
+ * HAProxy counts in an early {@code %B} is what came in the head's read) and on a TCP session. And a backend's own
+ * messages to its own target (a server going DOWN, no server left).
  */
 class TrafficLogsIT {
     /** Frontend name -> what it logs and where it sends traffic; its port is base + index. */

@@ -437,8 +437,8 @@ public final class Runtime implements AutoCloseable {
         Generation g = current;
         Map<FrontendState, String> lines = new LinkedHashMap<>();
         for (FrontendSetup f : g.frontends.values()) {
-            String line = (on ? "Resumed " : "Paused ") + (g.backends.containsKey(f.state.name()) ? "proxy " : "frontend ")
-                    + f.state.name() + ".";
+            String kind = g.backends.containsKey(f.state.name()) ? "proxy " : "frontend ";
+            String line = (on ? "Resumed " : "Paused ") + kind + f.state.name() + ".";
             log.warn(line);
             lines.put(f.state, line);
         }
