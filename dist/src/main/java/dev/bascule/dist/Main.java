@@ -316,8 +316,7 @@ public final class Main implements Callable<Integer> {
                     return;
                 }
                 if (hardStopAt != null && System.nanoTime() - hardStopAt > 0) {
-                    log.warn("soft-stop running for too long, performing a hard-stop ({} connection(s) closed).",
-                            runtime.connections());
+                    runtime.hardStop();
                     return;
                 }
                 continue;

@@ -73,9 +73,19 @@ final class Master {
             reap();
             if (!current.process().isAlive()) {
                 int status = current.process().exitValue();
-                log.error("Current worker #{} ({}) exited with code {}: exiting.", current.number(), current.pid(),
-                        status);
+                // HAProxy 2.6's lines, to stderr only as its master writes them.
+                String exited = "Current worker (" + current.pid() + ") exited with code " + status + " ("
+                        + exitReason(status) + ")";
+                if (status < 128) {
+                    log.warn(exited);
+                } else {
+                    log.error(exited);
+                }
+                if (status != 0 && status != 130 && status != 143) {
+                    log.error("exit-on-failure: killing every processes with SIGTERM");
+                }
                 stopAll("TERM");
+                log.warn("All workers exited. Exiting... ({})", status);
                 return status;
             }
             if (r == null) {
@@ -108,7 +118,7 @@ final class Master {
 
     private void reload() throws InterruptedException {
         notify.reloading();
-        log.info("Reexecuting Master process");
+        log.info("Reloading HAProxy");
         if (!configValid.getAsBoolean()) {
             log.error("Reload refused: the configuration has errors (logged above); worker #{} ({}) goes on.",
                     current.number(), current.pid());
@@ -148,11 +158,12 @@ final class Master {
             command.addAll(handoff);
             Process p = new ProcessBuilder(command).inheritIO()
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            log.info("New worker ({}) forked", p.pid());
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STARTUP_TIMEOUT_S);
             while (System.nanoTime() < deadline) {
                 if (Files.exists(ready)) {
                     Files.delete(ready);
-                    log.info("Worker #{} ({}) started.", number, p.pid());
+                    log.info("Loading success.");
                     return new Worker(p, number, System.currentTimeMillis(), cli);
                 }
                 if (p.waitFor(50, TimeUnit.MILLISECONDS)) {
@@ -169,13 +180,30 @@ final class Master {
         }
     }
 
+    /** HAProxy's words for an exit status: {@code Exit} below 128, else the signal's (strsignal(3)). */
+    private static String exitReason(int status) {
+        if (status < 128) {
+            return "Exit";
+        }
+        return switch (status - 128) {
+            case 1 -> "Hangup";
+            case 2 -> "Interrupt";
+            case 6 -> "Aborted";
+            case 9 -> "Killed";
+            case 11 -> "Segmentation fault";
+            case 15 -> "Terminated";
+            default -> "Signal " + (status - 128);
+        };
+    }
+
     /** Old workers that have finished. */
     private void reap() {
         old.removeIf(w -> {
             if (w.process().isAlive()) {
                 return false;
             }
-            log.info("Former worker #{} ({}) exited with code {}.", w.number(), w.pid(), w.process().exitValue());
+            int status = w.process().exitValue();
+            log.warn("Former worker ({}) exited with code {} ({})", w.pid(), status, exitReason(status));
             return true;
         });
     }

@@ -169,7 +169,7 @@ class HandoffIT {
             Bascule old = start(dir, 0, reload, started);
             old.awaitPort(www);
             old.signal("TTOU");
-            old.awaitLog("Pausing frontend www", 5000);
+            old.awaitLog("Paused frontend www.", 5000);
             for (int i = 0; i < 20; i++) {
                 Socket c = new Socket("127.0.0.1", www);
                 c.setSoTimeout(20_000);

@@ -31,6 +31,16 @@ final class HaproxyServer implements AutoCloseable {
         return new HaproxyServer(p, log);
     }
 
+    /** Sends a signal by name ({@code USR1}, {@code TTOU}...). */
+    void signal(String name) throws Exception {
+        new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).start().waitFor();
+    }
+
+    /** Whether it exited within {@code ms}. */
+    boolean awaitExit(long ms) throws InterruptedException {
+        return process.waitFor(ms, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
     @Override
     public void close() {
         Processes.stop(process);

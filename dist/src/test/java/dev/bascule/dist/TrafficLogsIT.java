@@ -22,13 +22,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * configuration, logs to a real rsyslogd, and the lines are the same field by field but for dates, pids, timers
  * and source ports. httplog, tcplog, clf and a custom log-format; successes, a server timeout, a refused
  * connection, a queue timeout, a client that gives up, a request too slow to arrive (408), an invalid one (400). (A request denied by
- * a rule waits for http-request rules.) A chunked request body and a kept-alive connection for the sizes. And a
- * backend's own messages to its own target (a server going DOWN, no server left).
+ * a rule waits for http-request rules.) A chunked request body and a kept-alive connection for the sizes. Captured
+ * cookies, the server connection's source, {@code %Th}; {@code option logasap} on bodiless answers (what of a body
+ * HAProxy counts in an early {@code %B} is what came in the head's read) and on a TCP session. And a backend's own
+ * messages to its own target (a server going DOWN, no server left).
  */
 class TrafficLogsIT {
     /** Frontend name -> what it logs and where it sends traffic; its port is base + index. */
     private static final List<String> FRONTENDS = List.of("www", "slow", "refused", "queued", "clf", "custom",
-            "tcp");
+            "tcp", "cookies", "asap", "tcpasap");
+    /** The captured cookies, the server connection's source, the handshake time (0 without TLS). */
+    private static final String COOKIES = "%ci [%tr] %ft %b/%s %ST %CC %CS src=%bi:%bp Th=%Th %{+Q}r";
     private static final String CUSTOM = "%ci:%cp [%tr] %ft %b/%s %ST %B %U %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq "
             + "%HM %HU %HP %HQ %HV %{+Q}r %{+Q}hr %hs";
 
@@ -90,8 +94,23 @@ class TrafficLogsIT {
                     no log
                     log 127.0.0.1:%13$d local1
                     server s1 127.0.0.1:%12$d check inter 200
+                frontend cookies
+                    bind 127.0.0.1:%14$d
+                    capture cookie JSESS len 14
+                    log-format "%15$s"
+                    default_backend app
+                frontend asap
+                    bind 127.0.0.1:%16$d
+                    option logasap
+                    default_backend app
+                frontend tcpasap
+                    mode tcp
+                    option tcplog
+                    option logasap
+                    bind 127.0.0.1:%17$d
+                    default_backend tcp
                 """.formatted(base, logPort, base + 1, base + 2, base + 3, base + 4, base + 5, CUSTOM, base + 6,
-                nginx, slow, refused, messagesPort);
+                nginx, slow, refused, messagesPort, base + 7, COOKIES, base + 8, base + 9);
     }
 
     /** The lines a scenario makes, as the proxy at {@code base} logged them, normalized and sorted. */
@@ -130,6 +149,12 @@ class TrafficLogsIT {
                 expectSame(syslog, haproxyBase, basculeBase, seen, differences, 1, b -> curl(b + 5, "/" + "x".repeat(10)));
                 expectSame(syslog, haproxyBase, basculeBase, seen, differences, 1, b -> chunkedPost(b + 5));
                 expectSame(syslog, haproxyBase, basculeBase, seen, differences, 2, b -> keptAlive(b + 5));
+                expectSame(syslog, haproxyBase, basculeBase, seen, differences, 1, b -> withCookie(b + 7));
+                expectSame(syslog, haproxyBase, basculeBase, seen, differences, 1, b -> curl(b + 7, "/"));
+                // HEAD: what of a body comes in the read of the head is up to the network, and is in HAProxy's %B.
+                expectSame(syslog, haproxyBase, basculeBase, seen, differences, 1, b -> curl(b + 8, "/", "-I"));
+                expectSame(syslog, haproxyBase, basculeBase, seen, differences, 1, b -> curl(b + 8, "/login", "-I"));
+                expectSame(syslog, haproxyBase, basculeBase, seen, differences, 1, b -> tcpSession(b + 9));
                 // The backend's own messages, to its own target: its server going DOWN, then no server left.
                 List<String> h = normalize(syslog.await(syslog.port(2), 2).subList(0, 2));
                 List<String> b = normalize(syslog.await(syslog.port(3), 2).subList(0, 2));
@@ -168,6 +193,7 @@ class TrafficLogsIT {
                 l -> l.replaceFirst("^(<\\d+>DATE \\S+)\\[\\d+\\]: ", "$1[PID]: "),
                 l -> l.replaceFirst("check duration: \\d+ms", "check duration: TIMER"),
                 l -> l.replaceAll("127\\.0\\.0\\.1:\\d+ \\[", "127.0.0.1:PORT ["),
+                l -> l.replaceAll("src=127\\.0\\.0\\.1:\\d+ ", "src=127.0.0.1:PORT "),
                 l -> l.replaceAll("\\[\\d\\d/\\w{3}/\\d{4}:\\d\\d:\\d\\d:\\d\\d(\\.\\d{3})?( [+-]\\d{4})?\\]", "[DATE]"),
                 // httplog and tcplog: the timers follow the backend/server field.
                 l -> l.replaceFirst("(\\[DATE\\] \\S+ \\S+/\\S+ )[-+\\d/]+ ", "$1TIMERS "),
@@ -185,15 +211,27 @@ class TrafficLogsIT {
         return out;
     }
 
-    private static void curl(int port, String path) throws Exception {
+    private static void curl(int port, String path, String... more) throws Exception {
         // The same Host both ways: the proxies listen on different ports.
-        Curl.run("-H", "Host: logs.example", "-H", "User-Agent: logs-test", "http://127.0.0.1:" + port + path);
+        List<String> args = new ArrayList<>(List.of("-H", "Host: logs.example", "-H", "User-Agent: logs-test"));
+        args.addAll(List.of(more));
+        args.add("http://127.0.0.1:" + port + path);
+        Curl.run(args.toArray(new String[0]));
     }
 
     /** A request body in chunks, and a response with a header more: %U and %B without the chunk framing. */
     private static void chunkedPost(int port) throws Exception {
         Curl.run("-H", "Host: logs.example", "-H", "User-Agent: logs-test", "-H", "Transfer-Encoding: chunked",
                 "--data-binary", "hello", "http://127.0.0.1:" + port + "/login");
+    }
+
+    /**
+     * A request with cookies, blanks around the captured one's {@code =}, to a page that sets one: {@code %CC} and
+     * {@code %CS} cut at the capture's length.
+     */
+    private static void withCookie(int port) throws Exception {
+        Curl.run("-H", "Host: logs.example", "-H", "User-Agent: logs-test", "-H", "Cookie: a=1; JSESSIONID = xyz789",
+                "http://127.0.0.1:" + port + "/login");
     }
 
     /** Two requests on one connection. */

@@ -19,6 +19,9 @@ final class LogConfig {
     private static final List<String> FRAMINGS = List.of("rfc3164", "rfc5424", "short", "raw", "iso", "timed",
             "priority");
 
+    /** {@code tune.cookie_len}'s default: a cookie capture keeps one byte less. */
+    private static final int COOKIE_CAPTURE_LIMIT = 64;
+
     private final Diagnostics diag;
     private boolean global;
     private final List<LogTarget> targets = new ArrayList<>();
@@ -31,6 +34,10 @@ final class LogConfig {
     private boolean separateErrors;
     private final List<Capture> requestCaptures = new ArrayList<>();
     private final List<Capture> responseCaptures = new ArrayList<>();
+    private Capture cookieCapture;
+    /** Where {@code capture cookie} was written, for the warning on its length. */
+    private Source cookieCaptureAt;
+    private boolean logAsap;
     private LogFormat uniqueIdFormat;
     private String uniqueIdHeader;
 
@@ -45,6 +52,7 @@ final class LogConfig {
             sdFormat = defaults.sdFormat;
             dontLogNull = defaults.dontLogNull;
             separateErrors = defaults.separateErrors;
+            logAsap = defaults.logAsap;
             uniqueIdFormat = defaults.uniqueIdFormat;
             uniqueIdHeader = defaults.uniqueIdHeader;
         }
@@ -130,6 +138,27 @@ final class LogConfig {
         }
     }
 
+    /**
+     * {@code capture cookie NAME len N}: one per proxy, a later line replacing an earlier one, as in HAProxy (whose
+     * {@code atol} reads the length: a length that is not a number is an error here).
+     */
+    void captureCookie(Line line) {
+        if (line.size() != 5 || !"len".equals(line.word(3))) {
+            diag.alert(line.source(), "'capture' expects 'cookie' <cookie_name> 'len' <len>.");
+            return;
+        }
+        Integer len = Numbers.parse(diag, line, "capture cookie " + line.word(2) + " len", line.word(4), 0,
+                Integer.MAX_VALUE);
+        if (len != null) {
+            cookieCapture = new Capture(line.word(2), len);
+            cookieCaptureAt = line.source();
+        }
+    }
+
+    void logAsap(boolean on) {
+        logAsap = on;
+    }
+
     void uniqueIdFormat(Line line) {
         LogFormat f = LogFormatCompiler.compileArgument(diag, line);
         if (f != null) {
@@ -152,13 +181,21 @@ final class LogConfig {
                     + "Falling back to 'option tcplog'.");
             f = LogFormatCompiler.TCPLOG;
         }
+        Capture cookie = cookieCapture;
+        if (cookie != null && cookie.length() >= COOKIE_CAPTURE_LIMIT) {
+            // HAProxy's capture buffers hold tune.cookie_len (64) bytes with the final NUL.
+            diag.warning(cookieCaptureAt, "truncating capture length to " + (COOKIE_CAPTURE_LIMIT - 1)
+                    + " bytes for frontend '" + proxy + "'.");
+            cookie = new Capture(cookie.name(), COOKIE_CAPTURE_LIMIT - 1);
+        }
         return new LogSettings(global, targets, tag, f, sdFormat, dontLogNull, separateErrors, requestCaptures,
-                responseCaptures, uniqueIdFormat, uniqueIdHeader);
+                responseCaptures, uniqueIdFormat, uniqueIdHeader, cookie, logAsap);
     }
 
     /** What a backend keeps: where its messages go, with which tag. */
     LogSettings targetsOnly() {
-        return new LogSettings(global, targets, tag, null, null, false, false, List.of(), List.of(), null, null);
+        return new LogSettings(global, targets, tag, null, null, false, false, List.of(), List.of(), null, null, null,
+                false);
     }
 
     /** A {@code log <target> [len N] [format F] [sample R:S] <facility> [<level> [<minlevel>]]} line; null after an alert. */

@@ -81,7 +81,7 @@ final class ProxyKeywords {
 
         pending("acl", "FLB", "7", 2, "<aclname> <criterion> [flags] [operator] <value> ...");
         pending("backlog", "DFL", "4.2", 1, "<conns>");
-        pending("capture cookie", "FL", "4.2", 3, "<name> len <length>");
+        supported("capture cookie", "FL", "4.2", 1, "<name> len <length>", (p, l) -> p.log.captureCookie(l));
         supported("capture request", "FL", "4.2", 4, "header <name> len <length>", (p, l) -> p.log.capture(l));
         supported("capture response", "FL", "4.2", 4, "header <name> len <length>", (p, l) -> p.log.capture(l));
         pending("clitcpka-cnt", "DFL", "4.2", 1, "<count>");
@@ -137,6 +137,7 @@ final class ProxyKeywords {
         supported("option tcplog", "DFL", "4.2", 0, "", (p, l) -> p.log.tcplog());
         supported("option dontlognull", "DFL", "4.2", 0, "", (p, l) -> p.log.dontLogNull(true));
         supported("option log-separate-errors", "DFL", "4.2", 0, "", (p, l) -> p.log.separateErrors(true));
+        supported("option logasap", "DFL", "4.2", 0, "", (p, l) -> p.log.logAsap(true));
         pending("max-keep-alive-queue", "DLB", "4.2", 1, "<value>");
         pending("max-session-srv-conns", "DFL", "4.2", 1, "<nb>");
         pending("monitor fail", "FL", "4.2", 2, "{ if | unless } <condition>");
@@ -201,7 +202,7 @@ final class ProxyKeywords {
                 "http-restrict-req-hdr-names:DFLB", "http-use-proxy-header:DFL",
                 "httpslog:DFL", "idle-close-on-response:DFL",
                 "independent-streams:DFLB",
-                "logasap:DFL", "nolinger:DFLB", "persist:DLB",
+                "nolinger:DFLB", "persist:DLB",
                 "prefer-last-server:DLB", 
                 "socket-stats:DFL", "splice-auto:DFLB", "splice-request:DFLB", "splice-response:DFLB",
                 "spop-check:DLB", "srvtcpka:DLB", "tcp-smart-accept:DFL",

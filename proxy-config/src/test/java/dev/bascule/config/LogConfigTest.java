@@ -152,5 +152,25 @@ class LogConfigTest {
         assertTrue(alert(proxy("    log 127.0.0.1 local0 loud\n")).contains("unknown optional log level 'loud'"));
         assertTrue(alert(proxy("    capture request header Host\n")).contains("header <name> len <length>"));
         assertTrue(alert(proxy("    option httplog json\n")).contains("'clf'"));
+        assertTrue(alert(proxy("    capture cookie JSESSIONID 20\n")).contains("expects 'cookie' <cookie_name> 'len' <len>"));
+    }
+
+    @Test
+    void capture_cookie_is_one_per_proxy_and_cut_as_haproxy_cuts_it() {
+        ParseResult r = parse(proxy("    capture cookie ASP len 8\n    capture cookie JSESSIONID len 100\n"));
+        assertTrue(r.valid(), r.diagnostics()::toString);
+        // The later line wins; HAProxy keeps tune.cookie_len - 1 bytes and says so.
+        assertEquals(new LogSettings.Capture("JSESSIONID", 63), r.config().frontends().get(0).log().cookieCapture());
+        assertTrue(r.diagnostics().stream().anyMatch(d -> d.severity() == Diagnostic.Severity.WARNING
+                && d.toString().contains("test.cfg:9") && d.toString().contains(
+                        "truncating capture length to 63 bytes for frontend 'fe'")), r.diagnostics()::toString);
+    }
+
+    @Test
+    void logasap_inherits_and_is_negated() {
+        Config c = valid("defaults\n    option logasap\n" + proxy("    no option logasap\n").substring(9)
+                .replace("frontend fe\n", "frontend other\n    bind :8081\n    default_backend be\nfrontend fe\n"));
+        assertTrue(c.frontends().get(0).log().logAsap());
+        assertFalse(c.frontends().get(1).log().logAsap());
     }
 }

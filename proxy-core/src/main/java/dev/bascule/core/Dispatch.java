@@ -160,7 +160,7 @@ public final class Dispatch {
         stream.assigned(s);
         Channel reusable = idle.apply(s);
         if (reusable != null) {
-            stream.connected(s);
+            stream.connected(s, reusable.localAddress());
             outcome.connected(reusable, s, true);
             return;
         }
@@ -265,7 +265,7 @@ public final class Dispatch {
                     return;
                 }
                 backend.timings().connected(System.nanoTime() - connectSince);
-                stream.connected(target);
+                stream.connected(target, connect.channel().localAddress());
                 outcome.connected(connect.channel(), target, false);
             } else {
                 int errors = target.connectionFailed();

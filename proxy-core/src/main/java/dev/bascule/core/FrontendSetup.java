@@ -45,7 +45,9 @@ final class FrontendSetup {
         if (idle != null) {
             ch.pipeline().addLast(idle);
         }
-        if (state.log() != null) {
+        // HAProxy writes its default line when a stream begins: at the accept in TCP mode, at each request head in
+        // HTTP mode (ClientSide), so none for a connection that never sends one whole.
+        if (state.log() != null && http == null) {
             state.log().accepted(ch.remoteAddress(), ch.localAddress());
         }
         if (applet != null) {

@@ -8,6 +8,7 @@ import dev.bascule.config.model.Global;
 import dev.bascule.config.model.LogTarget;
 import dev.bascule.core.handoff.InheritedSockets;
 import dev.bascule.core.log.LogSinks;
+import dev.bascule.core.log.LogTargets;
 import dev.bascule.core.state.ServerStateFiles;
 import dev.bascule.core.stream.Stream;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -53,6 +54,8 @@ public final class Runtime implements AutoCloseable {
     private final MeterRegistry registry;
     /** Where the traffic logs write: kept across reloads with their sockets. */
     private final LogSinks logSinks;
+    /** The {@code global} section's log targets, for messages of no proxy; null without any. */
+    private volatile LogTargets globalLog;
     private volatile Generation current;
     /** Set once by {@link #softStop}: the listeners are closed and the process waits for its connections. */
     private volatile boolean stopping;
@@ -175,6 +178,7 @@ public final class Runtime implements AutoCloseable {
         Runtime runtime = new Runtime(transport.newEventLoops(threads, "bascule"), threads, config.global(),
                 registry, transport, applets);
         try {
+            runtime.globalLog = LogTargets.global(config.global(), runtime.logSinks);
             Generation first = Generation.build(config, runtime, null);
             // A new process takes the servers' states its predecessor saved; a reload keeps its own.
             ServerStateFiles.apply(config.global(), List.copyOf(first.backends.values()));
@@ -220,6 +224,7 @@ public final class Runtime implements AutoCloseable {
         }
         long start = System.nanoTime();
         long startCpu = THREADS.getCurrentThreadCpuTime();
+        LogTargets nextGlobalLog = LogTargets.global(config.global(), logSinks);
         Generation old = current;
         Generation next = Generation.build(config, this, old);
         Map<String, Listener> added = new LinkedHashMap<>();
@@ -256,6 +261,7 @@ public final class Runtime implements AutoCloseable {
         listeners.putAll(added);
         globalLimiter.max(config.global().maxconn());
         global = config.global();
+        globalLog = nextGlobalLog;
         current = next;
         generationNumber++;
         next.takeOver(old);
@@ -386,6 +392,32 @@ public final class Runtime implements AutoCloseable {
                 + backendConnections + ").";
     }
 
+    /**
+     * {@code hard-stop-after} ran out during a soft stop: HAProxy's warnings, the process's to the global targets,
+     * then one per frontend that still has connections to its own targets. They are handed to the sinks before
+     * this returns, so that closing the runtime next does not lose them.
+     */
+    public void hardStop() {
+        String line = "soft-stop running for too long, performing a hard-stop.";
+        log.warn(line);
+        List<Map.Entry<LogTargets, String>> sends = new java.util.ArrayList<>();
+        if (globalLog != null) {
+            sends.add(Map.entry(globalLog, line));
+        }
+        for (FrontendSetup f : current.frontends.values()) {
+            int left = f.state.sessionsCurrent();
+            if (left > 0) {
+                String m = "Proxy " + f.state.name() + " hard-stopped (" + left + " remaining conns will be closed).";
+                log.warn(m);
+                if (f.state.log() != null) {
+                    sends.add(Map.entry(f.state.log().targets(), m));
+                }
+            }
+        }
+        loops.next().submit(() -> sends.forEach(e -> e.getKey().message(LogTarget.WARNING, e.getValue())))
+                .awaitUninterruptibly(1, TimeUnit.SECONDS);
+    }
+
     public boolean stopping() {
         return stopping;
     }
@@ -395,12 +427,26 @@ public final class Runtime implements AutoCloseable {
         return globalLimiter.current();
     }
 
-    /** Pauses or resumes accepting on every listener (SIGTTOU, SIGTTIN); the sockets stay bound. */
+    /**
+     * Pauses or resumes accepting on every listener (SIGTTOU, SIGTTIN); the sockets stay bound. HAProxy 2.6's
+     * lines, at level warning, to each proxy's targets too: {@code Paused frontend www.}, {@code Resumed proxy li.}
+     * (a {@code listen} section is a proxy).
+     */
     public synchronized void accepting(boolean on) {
         listeners.values().forEach(l -> l.accepting(on));
-        for (FrontendSetup f : current.frontends.values()) {
-            log.info(on ? "Resuming frontend {}." : "Pausing frontend {}.", f.state.name());
+        Generation g = current;
+        Map<FrontendState, String> lines = new LinkedHashMap<>();
+        for (FrontendSetup f : g.frontends.values()) {
+            String kind = g.backends.containsKey(f.state.name()) ? "proxy " : "frontend ";
+            String line = (on ? "Resumed " : "Paused ") + kind + f.state.name() + ".";
+            log.warn(line);
+            lines.put(f.state, line);
         }
+        loops.next().execute(() -> lines.forEach((f, line) -> {
+            if (f.log() != null) {
+                f.log().targets().message(LogTarget.WARNING, line);
+            }
+        }));
     }
 
     /** The listening sockets' file descriptors, for a new process that takes them over ({@code _getsocks}). */

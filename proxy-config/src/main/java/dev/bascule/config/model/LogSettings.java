@@ -17,13 +17,17 @@ import java.util.List;
  * @param responseCaptures  {@code capture response header}, in order ({@code %hs})
  * @param uniqueIdFormat    {@code unique-id-format}, or null
  * @param uniqueIdHeader    {@code unique-id-header}: the request header the unique id is sent in, or null
+ * @param cookieCapture     {@code capture cookie NAME len N} ({@code %CC}, {@code %CS}), or null
+ * @param logAsap           {@code option logasap}: the line is written when the response head is forwarded (at
+ *                          the server's connection in TCP mode), its total time and bytes marked {@code +}
  */
 public record LogSettings(boolean global, List<LogTarget> targets, String tag, LogFormat format, LogFormat sdFormat,
                           boolean dontLogNull, boolean separateErrors, List<Capture> requestCaptures,
-                          List<Capture> responseCaptures, LogFormat uniqueIdFormat, String uniqueIdHeader) {
+                          List<Capture> responseCaptures, LogFormat uniqueIdFormat, String uniqueIdHeader,
+                          Capture cookieCapture, boolean logAsap) {
     /** No target, no format. */
     public static final LogSettings NONE = new LogSettings(false, List.of(), null, null, null, false, false,
-            List.of(), List.of(), null, null);
+            List.of(), List.of(), null, null, null, false);
 
     public LogSettings {
         targets = List.copyOf(targets);
@@ -31,7 +35,10 @@ public record LogSettings(boolean global, List<LogTarget> targets, String tag, L
         responseCaptures = List.copyOf(responseCaptures);
     }
 
-    /** {@code capture request|response header NAME len N}: the first {@code length} characters of its value. */
+    /**
+     * {@code capture request|response header NAME len N}: the first {@code length} characters of its value; for
+     * {@code capture cookie}, of the first {@code name=value} whose text begins with {@code name}.
+     */
     public record Capture(String name, int length) {
     }
 

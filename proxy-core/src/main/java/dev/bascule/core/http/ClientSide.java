@@ -88,6 +88,11 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
     /** {@code timeout client}, suspended while the client only waits for its response; or null. */
     private InactivityTimeout clientTimeout;
     private boolean responseUnflushed;
+    /**
+     * {@code option logasap}: when the forwarded response head came (0 when no early line is due). HAProxy writes the
+     * line once it has analyzed the head, counting what of the body came with it: here at the end of that read.
+     */
+    private long logAsapNanos;
     private Dispatch dispatch;
     /** The backend's {@code cookie} persistence, or null. */
     private CookiePersistence cookies;
@@ -240,6 +245,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
             }
         }
         stream = new Stream(proxy.frontend, ctx.channel().remoteAddress(), ctx.channel().localAddress(), startNanos);
+        logAsapNanos = 0;
     }
 
     // --- waiting for a request head ---
@@ -433,12 +439,16 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
 
     /** What the log reads of a request: its line, captures and size, taken from the bytes as they came. */
     private void logged(RequestHead head) {
+        proxy.frontend.log().accepted(stream.clientAddress(), stream.frontendAddress());
         stream.requestLine(head.method().name(), head.uri(), head.protocolVersion().text());
         stream.htxDelta(head.htxSize() - headSize, 0);
         chunkedRequest = head.chunked ? head : null;
-        List<LogSettings.Capture> captures = proxy.frontend.config().log().requestCaptures();
-        if (!captures.isEmpty()) {
-            stream.requestCaptures(head.captures(captures));
+        LogSettings settings = proxy.frontend.config().log();
+        if (!settings.requestCaptures().isEmpty()) {
+            stream.requestCaptures(head.captures(settings.requestCaptures()));
+        }
+        if (settings.cookieCapture() != null) {
+            stream.requestCookie(head.cookieCapture("Cookie", true, settings.cookieCapture()));
         }
     }
 
@@ -800,8 +810,12 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         if (logs()) {
             htxSize = head.htxSize();
             chunkedResponse = head.chunked ? head : null;
-            if (!proxy.frontend.config().log().responseCaptures().isEmpty()) {
-                stream.responseCaptures(head.captures(proxy.frontend.config().log().responseCaptures()));
+            LogSettings settings = proxy.frontend.config().log();
+            if (!settings.responseCaptures().isEmpty()) {
+                stream.responseCaptures(head.captures(settings.responseCaptures()));
+            }
+            if (settings.cookieCapture() != null) {
+                stream.responseCookie(head.cookieCapture("Set-Cookie", false, settings.cookieCapture()));
             }
         }
         // Nothing is sent again once the client has part of the answer: the kept request is not needed.
@@ -822,6 +836,17 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         }
         stream.bytesOut(out.readableBytes());
         writeToClient(out);
+        if (logs() && proxy.frontend.config().log().logAsap()) {
+            logAsapNanos = now;
+        }
+    }
+
+    /** The early line of {@code option logasap}, if it is due. */
+    private void logAsap() {
+        if (logAsapNanos != 0) {
+            proxy.frontend.log().early(stream, logAsapNanos);
+            logAsapNanos = 0;
+        }
     }
 
     /**
@@ -838,6 +863,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
 
     /** Called by {@link ServerSide} when a read of the server's connection is done. */
     void serverReadComplete() {
+        logAsap();
         if (responseUnflushed) {
             responseUnflushed = false;
             rawOut.flush();
@@ -845,6 +871,8 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
     }
 
     private void onResponseEnd() {
+        // Before the server's slot is given back: the early line still counts its session, as HAProxy's does.
+        logAsap();
         response = ResponsePhase.NONE;
         Channel used = server;
         ServerState s = target;

@@ -47,26 +47,74 @@ abstract class MessageHead extends AbstractReferenceCounted implements MessageFr
      */
     String[] captures(List<LogSettings.Capture> captures) {
         String[] values = new String[captures.size()];
+        headerLines((pos, colon, end) -> {
+            for (int i = 0; i < values.length; i++) {
+                if (named(pos, colon, captures.get(i).name())) {
+                    values[i] = cut(value(colon, end), captures.get(i).length());
+                }
+            }
+            return true;
+        });
+        return values;
+    }
+
+    /**
+     * {@code capture cookie}: the first cookie of the {@code header} lines whose {@code name=value} begins with the
+     * capture's name, blanks around its {@code =} removed (HAProxy rewrites them so), cut at the capture's length;
+     * null when none. {@code eachPair}: every {@code ;}-separated pair counts (Cookie); else only the first, the
+     * rest being attributes (Set-Cookie).
+     */
+    String cookieCapture(String header, boolean eachPair, LogSettings.Capture capture) {
+        String[] found = new String[1];
+        headerLines((pos, colon, end) -> {
+            if (!named(pos, colon, header)) {
+                return true;
+            }
+            String line = value(colon, end);
+            for (String pair : eachPair ? line.split(";") : new String[] {line.split(";", 2)[0]}) {
+                int eq = pair.indexOf('=');
+                String text = eq < 0 ? pair.trim() : pair.substring(0, eq).trim() + "=" + pair.substring(eq + 1).trim();
+                if (!text.isEmpty() && text.startsWith(capture.name())) {
+                    found[0] = cut(text, capture.length());
+                    return false;
+                }
+            }
+            return true;
+        });
+        return found[0];
+    }
+
+    /** A header line: its start, its colon and its end (before CR LF); false to stop. */
+    private interface HeaderLine {
+        boolean take(int start, int colon, int end);
+    }
+
+    /** Walks the header lines in the bytes as they came, in order. */
+    private void headerLines(HeaderLine line) {
         int to = raw.writerIndex();
         int pos = raw.indexOf(raw.readerIndex(), to, (byte) '\n') + 1;
         while (pos > 0 && pos < to) {
             int lf = raw.indexOf(pos, to, (byte) '\n');
             int end = HeadBytes.lineEnd(raw, pos, lf < 0 ? to : lf);
             int colon = end <= pos ? -1 : raw.indexOf(pos, end, (byte) ':');
-            if (colon < 0) {
-                break;
-            }
-            for (int i = 0; i < values.length; i++) {
-                String name = captures.get(i).name();
-                if (colon - pos == name.length() && raw.toString(pos, colon - pos, StandardCharsets.ISO_8859_1)
-                        .equalsIgnoreCase(name)) {
-                    String v = raw.toString(colon + 1, end - colon - 1, StandardCharsets.ISO_8859_1).trim();
-                    values[i] = v.length() > captures.get(i).length() ? v.substring(0, captures.get(i).length()) : v;
-                }
+            if (colon < 0 || !line.take(pos, colon, end)) {
+                return;
             }
             pos = lf + 1;
         }
-        return values;
+    }
+
+    private boolean named(int pos, int colon, String name) {
+        return colon - pos == name.length()
+                && raw.toString(pos, colon - pos, StandardCharsets.ISO_8859_1).equalsIgnoreCase(name);
+    }
+
+    private String value(int colon, int end) {
+        return raw.toString(colon + 1, end - colon - 1, StandardCharsets.ISO_8859_1).trim();
+    }
+
+    private static String cut(String s, int length) {
+        return s.length() > length ? s.substring(0, length) : s;
     }
 
     @Override

@@ -42,9 +42,14 @@ final class LogLine {
         return LINES.get();
     }
 
-    /** What a line needs beyond its stream: the process's figures when it is written. */
+    /**
+     * What a line needs beyond its stream: the process's figures when it is written.
+     *
+     * @param logAsap {@code option logasap}: the total times and the bytes may be partial, marked {@code +} (on
+     *                every line of the frontend, as HAProxy marks them)
+     */
     record Context(int processConnections, long requestId, long lineNumber, String hostname, long pid,
-                   CharSequence uniqueId) {
+                   CharSequence uniqueId, boolean logAsap) {
     }
 
     /** Appends {@code format} for {@code s} to {@link #out}. */
@@ -77,7 +82,12 @@ final class LogLine {
             case CP -> port(v, s.clientAddress());
             case FI -> address(v, s.frontendAddress());
             case FP -> port(v, s.frontendAddress());
-            case BI, BP, SSLC, SSLV, CC, CS -> text(v, null, false);
+            case BI -> address(v, s.serverSource());
+            case BP -> port(v, s.serverSource());
+            // No TLS yet: HAProxy writes - for a connection without it.
+            case SSLC, SSLV -> text(v, null, false);
+            case CC -> text(v, s.requestCookie(), false);
+            case CS -> text(v, s.responseCookie(), false);
             case SI -> address(v, server == null ? null : server.socketAddress(s.frontendAddress()));
             case SP -> port(v, server == null ? null : server.socketAddress(s.frontendAddress()));
             case FRONTEND, FT -> text(v, s.frontend().name(), false);
@@ -86,7 +96,7 @@ final class LogLine {
             case H -> text(v, c.hostname(), false);
             case ID -> text(v, c.uniqueId(), false);
             case ST -> number(v, s.status() == 0 ? -1 : s.status());
-            case B -> number(v, s.loggedBytesOut());
+            case B -> partial(v, c, s.loggedBytesOut());
             case U -> number(v, s.loggedBytesIn());
             case TH -> number(v, 0);
             case TI -> number(v, s.idleMillis());
@@ -95,9 +105,9 @@ final class LogLine {
             case TW -> number(v, s.queueMillis());
             case TC -> number(v, s.connectMillis());
             case TRESPONSE -> number(v, s.responseMillis());
-            case TA -> number(v, s.activeMillis());
-            case TT -> number(v, s.totalMillis());
-            case TU -> number(v, s.totalMillis() < 0 || s.idleMillis() < 0 ? -1 : s.totalMillis() - s.idleMillis());
+            case TA -> partial(v, c, s.activeMillis());
+            case TT -> partial(v, c, s.totalMillis());
+            case TU -> partial(v, c, s.totalMillis() < 0 || s.idleMillis() < 0 ? -1 : s.totalMillis() - s.idleMillis());
             case TD -> number(v, dataMillis(s));
             case AC -> number(v, c.processConnections());
             case FC -> number(v, s.frontend().sessionsCurrent());
@@ -151,6 +161,14 @@ final class LogLine {
             }
         }
         return true;
+    }
+
+    /** A total time or byte count, {@code +} before it with {@code option logasap}. */
+    private void partial(Var v, Context c, long n) {
+        if (c.logAsap()) {
+            out.append('+');
+        }
+        number(v, n);
     }
 
     private static long requestMillis(Stream s) {

@@ -47,6 +47,16 @@ public final class LogTargets {
     public static LogTargets of(LogSettings s, Global global, LogSinks sinks) throws StartupException {
         List<LogTarget> all = new ArrayList<>(s.global() ? global.logs() : List.of());
         all.addAll(s.targets());
+        return of(all, s.tag(), global, sinks);
+    }
+
+    /** The {@code global} section's targets, for the messages of no proxy (HAProxy's {@code send_log(NULL, ...)}). */
+    public static LogTargets global(Global global, LogSinks sinks) throws StartupException {
+        return of(global.logs(), null, global, sinks);
+    }
+
+    private static LogTargets of(List<LogTarget> all, String ownTag, Global global, LogSinks sinks)
+            throws StartupException {
         if (all.isEmpty()) {
             return null;
         }
@@ -54,7 +64,7 @@ public final class LogTargets {
         for (LogTarget t : all) {
             targets.add(new Target(t, sinks.of(t), new AtomicLong()));
         }
-        String tag = s.tag() != null ? s.tag() : global.logTag() != null ? global.logTag() : Global.DEFAULT_LOG_TAG;
+        String tag = ownTag != null ? ownTag : global.logTag() != null ? global.logTag() : Global.DEFAULT_LOG_TAG;
         return new LogTargets(targets, tag, global.logHostname(), sinks);
     }
 

@@ -51,8 +51,8 @@ public final class TrafficLog {
     }
 
     /**
-     * A connection was accepted: without a log format, HAProxy's default log is this one line
-     * ({@code Connect from 127.0.0.1:42424 to 127.0.0.1:8080 (fe/HTTP)}).
+     * A stream begins (a TCP connection accepted, an HTTP request head arrived): without a log format, HAProxy's
+     * default log is this one line ({@code Connect from 127.0.0.1:42424 to 127.0.0.1:8080 (fe/HTTP)}).
      */
     public void accepted(SocketAddress client, SocketAddress local) {
         if (settings.format() != null) {
@@ -84,8 +84,27 @@ public final class TrafficLog {
 
     /** The traffic log's seam: called by the frontend for each stream that ends, on the stream's event loop. */
     public void streamEnded(Stream s) {
+        if (!s.wasLoggedEarly() && !(settings.dontLogNull() && !s.receivedAnything())) {
+            write(s);
+        }
+    }
+
+    /**
+     * {@code option logasap}: the response head is forwarded (HTTP) or the server connected (TCP), at {@code nanos}:
+     * the line is written now, about what is known so far, as HAProxy writes it then; nothing more at the end. Not
+     * subject to {@code option dontlognull}, which HAProxy applies at the end only (a TCP client may not have sent
+     * anything yet).
+     */
+    public void early(Stream s, long nanos) {
+        if (settings.logAsap() && !s.wasLoggedEarly()) {
+            s.loggedEarly(nanos);
+            write(s);
+        }
+    }
+
+    private void write(Stream s) {
         LogFormat format = settings.format();
-        if (format == null || s.unlogged() || settings.dontLogNull() && !s.receivedAnything()) {
+        if (format == null || s.unlogged()) {
             return;
         }
         LogLine line = LogLine.current();
@@ -94,7 +113,7 @@ public final class TrafficLog {
         UniqueId ids = s.frontend().uniqueIds();
         String uniqueId = ids == null ? null : ids.of(s);
         LogLine.Context c = new LogLine.Context(processConnections.getAsInt(), s.requestId(), lines.incrementAndGet(),
-                targets.hostname(), LogTargets.PID, uniqueId);
+                targets.hostname(), LogTargets.PID, uniqueId, settings.logAsap());
         line.render(format, s, c);
         CharSequence sd = null;
         if (targets.rfc5424()) {
@@ -109,10 +128,14 @@ public final class TrafficLog {
     }
 
     /**
-     * info; err with {@code option log-separate-errors} for a transaction HAProxy calls an error: a termination
-     * cause other than normal or local, a retry or redispatch, a status of 500 and more.
+     * The level a rule set ({@code set-log-level}), which wins as in HAProxy's {@code strm_log}; else info, or err
+     * with {@code option log-separate-errors} for a transaction HAProxy calls an error: a termination cause other
+     * than normal or local, a retry or redispatch, a status of 500 and more.
      */
     private int level(Stream s) {
+        if (s.logLevel() >= 0) {
+            return s.logLevel();
+        }
         if (!settings.separateErrors()) {
             return LogTarget.INFO;
         }

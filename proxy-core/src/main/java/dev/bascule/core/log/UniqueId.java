@@ -44,7 +44,7 @@ public final class UniqueId {
             StringBuilder out = line.out;
             int from = out.length();
             line.render(format, s, new LogLine.Context(processConnections.getAsInt(), s.requestId(),
-                    linesLogged.getAsLong(), hostname, pid, null));
+                    linesLogged.getAsLong(), hostname, pid, null, s.frontend().config().log().logAsap()));
             s.uniqueId(out.substring(from));
             out.setLength(from);
         }

@@ -77,6 +77,11 @@ public final class Stream {
     private String version;
     private String[] requestCaptures;
     private String[] responseCaptures;
+    /** {@code capture cookie}'s {@code name=value} from the request and from the response ({@code %CC}, {@code %CS}). */
+    private String requestCookie;
+    private String responseCookie;
+    /** The local address of the server connection ({@code %bi}, {@code %bp}), or null before one. */
+    private SocketAddress serverSource;
     /** Its place in its server's and its backend's queue (%sq, %bq): 1 + how many were served before it left. */
     private int serverQueuePosition;
     private int backendQueuePosition;
@@ -86,6 +91,10 @@ public final class Stream {
     private String uniqueId;
     /** Answered to a {@code monitor-uri}: HAProxy logs no line for it. */
     private boolean unlogged;
+    /** {@code option logasap}: the moment its line was written, before its end (0 until then). */
+    private long loggedNanos;
+    /** {@code set-log-level}'s syslog level for this stream's line, or -1 when no rule set one. */
+    private int logLevel = -1;
 
     /**
      * @param client     the client's address (today the socket's peer; later a PROXY header's)
@@ -142,9 +151,14 @@ public final class Stream {
         state = State.CONNECTING;
     }
 
-    /** Connected (or given an idle connection): the request goes out and its response is awaited. */
-    public void connected(ServerState s) {
+    /**
+     * Connected (or given an idle connection): the request goes out and its response is awaited.
+     *
+     * @param source the connection's local address
+     */
+    public void connected(ServerState s, SocketAddress source) {
         assigned(s);
+        serverSource = source;
         long now = System.nanoTime();
         if (connectNanos == 0) {
             connectNanos = now;
@@ -186,6 +200,15 @@ public final class Stream {
         responseCaptures = values;
     }
 
+    /** What {@code capture cookie} took from the request, or null. */
+    public void requestCookie(String nameValue) {
+        requestCookie = nameValue;
+    }
+
+    public void responseCookie(String nameValue) {
+        responseCookie = nameValue;
+    }
+
     /** It left a queue at {@code position} (added up, as HAProxy does, if it waited in the same kind twice). */
     public void queuePosition(boolean serverQueue, int position) {
         if (serverQueue) {
@@ -205,6 +228,35 @@ public final class Stream {
 
     public boolean unlogged() {
         return unlogged;
+    }
+
+    /**
+     * {@code option logasap}: its line is written now, about the stream up to {@code nanos} (the response head, or
+     * the server's connection in TCP mode: HAProxy's end date for such a line), and not again at its end.
+     */
+    public void loggedEarly(long nanos) {
+        loggedNanos = nanos;
+    }
+
+    public boolean wasLoggedEarly() {
+        return loggedNanos != 0;
+    }
+
+    /**
+     * {@code http-request set-log-level LEVEL}: the line is sent at {@code level} (a syslog level, 0 for emerg to
+     * 7 for debug) whatever the frontend would choose; the last rule to run wins. {@code silent} is
+     * {@link #notLogged()}.
+     */
+    public void logLevel(int level) {
+        if (level < 0 || level > 7) {
+            throw new IllegalArgumentException("syslog level " + level);
+        }
+        logLevel = level;
+    }
+
+    /** The level a rule set for the line, or -1 when none did. */
+    public int logLevel() {
+        return logLevel;
     }
 
     public void retried() {
@@ -388,6 +440,21 @@ public final class Stream {
         return responseCaptures;
     }
 
+    /** {@code %CC}: null when nothing was captured. */
+    public String requestCookie() {
+        return requestCookie;
+    }
+
+    /** {@code %CS}. */
+    public String responseCookie() {
+        return responseCookie;
+    }
+
+    /** The server connection's local address ({@code %bi:%bp}), null when none was made or given. */
+    public SocketAddress serverSource() {
+        return serverSource;
+    }
+
     public int serverQueuePosition() {
         return serverQueuePosition;
     }
@@ -432,14 +499,21 @@ public final class Stream {
         return responseNanos == 0 || connectedNanos == 0 ? -1 : between(connectedNanos, responseNanos);
     }
 
-    /** {@code %Tt}: from the start to the end; -1 while it runs. */
+    /** {@code %Tt}: from the start to the end (or to the moment of an early line); -1 while it runs. */
     public long totalMillis() {
-        return endNanos == 0 ? -1 : between(startNanos, endNanos);
+        long end = lineEndNanos();
+        return end == 0 ? -1 : between(startNanos, end);
     }
 
     /** {@code %Ta}: {@code %Tt} less the idle time before the request. */
     public long activeMillis() {
-        return endNanos == 0 ? -1 : between(requestNanos == 0 ? startNanos : requestNanos, endNanos);
+        long end = lineEndNanos();
+        return end == 0 ? -1 : between(requestNanos == 0 ? startNanos : requestNanos, end);
+    }
+
+    /** The end, or before it the moment an early line ({@code option logasap}) is about; 0 for neither. */
+    private long lineEndNanos() {
+        return endNanos != 0 ? endNanos : loggedNanos;
     }
 
     private static long between(long from, long to) {

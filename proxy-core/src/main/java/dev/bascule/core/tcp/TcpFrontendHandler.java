@@ -126,6 +126,10 @@ public final class TcpFrontendHandler extends ChannelInboundHandlerAdapter imple
             early.clear();
             serverChannel.flush();
         }
+        if (frontend.log() != null) {
+            // option logasap: HAProxy's line of a TCP session is written once its server is connected.
+            frontend.log().early(stream, System.nanoTime());
+        }
         if (clientFinished) {
             client.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
         }

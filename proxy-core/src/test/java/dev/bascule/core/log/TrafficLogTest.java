@@ -1,6 +1,10 @@
 package dev.bascule.core.log;
 
+import dev.bascule.config.model.LogTarget;
+import dev.bascule.core.FrontendState;
 import dev.bascule.core.stream.Loopback;
+import dev.bascule.core.stream.Stream;
+import dev.bascule.core.stream.Termination;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.unix.Socket;
@@ -9,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +26,7 @@ import java.util.regex.Pattern;
 
 import static dev.bascule.core.stream.Loopback.exchange;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -116,24 +122,139 @@ class TrafficLogTest {
                      + "    server s1 127.0.0.1:" + web.getLocalPort() + "\n")) {
             syslog.setSoTimeout(5000);
             web.setSoTimeout(5000);
-            CompletableFuture<String> received = CompletableFuture.supplyAsync(() -> {
-                try (java.net.Socket c = web.accept()) {
-                    StringBuilder head = new StringBuilder();
-                    while (head.indexOf("\r\n\r\n") < 0) {
-                        head.append((char) c.getInputStream().read());
-                    }
-                    c.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                    return head.toString();
-                } catch (java.io.IOException e) {
-                    return e.toString();
-                }
-            });
+            CompletableFuture<Answered> received = answerOnce(web, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+                    CompletableFuture.completedFuture(null), "");
             exchange(port, "GET /u HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
             Matcher sent = Pattern.compile("\r\nX-Unique-ID: (7F000001:[0-9A-F]{4}_[0-9A-F]{4})\r\n")
-                    .matcher(received.get(5, TimeUnit.SECONDS));
-            assertTrue(sent.find(), received.get());
+                    .matcher(received.get(5, TimeUnit.SECONDS).head());
+            assertTrue(sent.find(), received.get().head());
             String line = receive(syslog);
             assertTrue(line.endsWith(": " + sent.group(1) + " GET /u HTTP/1.1\n"), line);
+        }
+    }
+
+    /**
+     * The level {@code http-request set-log-level} will set: it wins over the frontend's choice (err for a failure
+     * with log-separate-errors), and {@code silent} sends nothing. Streams are ended here as a rule would leave them.
+     */
+    @Test
+    void a_level_set_on_the_stream_wins_over_the_frontends_choice() throws Exception {
+        int port = Loopback.freePort();
+        try (DatagramSocket syslog = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+             Loopback.Backend web = new Loopback.Backend(0, "hello");
+             // One event loop: the line of the request below opens the datagram channel a test thread writes to.
+             Loopback proxy = new Loopback(config(port, syslog.getLocalPort(), "    option httplog\n"
+                     + "    option log-separate-errors\n").replaceFirst("^global\n", "global\n    nbthread 1\n")
+                     + "    server s1 127.0.0.1:" + web.port() + "\n")) {
+            syslog.setSoTimeout(5000);
+            exchange(port, "GET /first HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+            assertTrue(receive(syslog).startsWith("<134>"));
+            FrontendState fe = proxy.runtime.frontends().get(0);
+
+            Stream failed = failedStream(fe, port, "/failed");
+            failed.end();
+            String line = receive(syslog);
+            assertTrue(line.startsWith("<131>") && line.contains("/failed"), line);
+
+            Stream noticed = failedStream(fe, port, "/noticed");
+            noticed.logLevel(LogTarget.NOTICE);
+            noticed.end();
+            line = receive(syslog);
+            assertTrue(line.startsWith("<133>") && line.contains("/noticed"), line);
+
+            Stream silent = failedStream(fe, port, "/silent");
+            silent.logLevel(LogTarget.ALERT);
+            silent.notLogged();
+            silent.end();
+            Stream debug = failedStream(fe, port, "/debug");
+            debug.logLevel(7);
+            debug.end();
+            // The next line is the debug one: nothing was sent for the silenced stream.
+            line = receive(syslog);
+            assertTrue(line.startsWith("<135>") && line.contains("/debug"), line);
+        }
+    }
+
+    private static Stream failedStream(FrontendState fe, int port, String uri) {
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        Stream s = new Stream(fe, new InetSocketAddress(lo, 42424), new InetSocketAddress(lo, port), System.nanoTime());
+        s.requestLine("GET", uri, "HTTP/1.1");
+        s.terminate(Termination.Cause.SERVER_ABORT);
+        return s;
+    }
+
+    /** What a server of {@link #answerOnce} received: the request head, and the port the proxy connected from. */
+    private record Answered(String head, int port) {
+    }
+
+    /** A server that answers one connection with {@code head}, then {@code body} once {@code go} completes. */
+    private static CompletableFuture<Answered> answerOnce(ServerSocket web, String head, CompletableFuture<?> go,
+                                                          String body) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (java.net.Socket c = web.accept()) {
+                StringBuilder request = new StringBuilder();
+                while (request.indexOf("\r\n\r\n") < 0) {
+                    request.append((char) c.getInputStream().read());
+                }
+                c.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+                c.getOutputStream().flush();
+                go.get(5, TimeUnit.SECONDS);
+                c.getOutputStream().write(body.getBytes(StandardCharsets.US_ASCII));
+                return new Answered(request.toString(), c.getPort());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    @Test
+    void captured_cookies_and_the_server_connections_source() throws Exception {
+        int port = Loopback.freePort();
+        try (DatagramSocket syslog = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+             ServerSocket web = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             Loopback proxy = new Loopback(config(port, syslog.getLocalPort(), "    capture cookie SESSION len 12\n"
+                     + "    log-format \"%CC %CS %bi:%bp\"\n") + "    server s1 127.0.0.1:" + web.getLocalPort() + "\n")) {
+            syslog.setSoTimeout(5000);
+            web.setSoTimeout(5000);
+            CompletableFuture<Answered> answered = answerOnce(web, "HTTP/1.1 200 OK\r\nSet-Cookie: other=1\r\n"
+                    + "Set-Cookie: SESSION = srv42; Path=/\r\nContent-Length: 0\r\n\r\n",
+                    CompletableFuture.completedFuture(null), "");
+            exchange(port, "GET / HTTP/1.1\r\nHost: t\r\nCookie: x=1; SESSIONID=abcdefghijkl\r\n"
+                    + "Connection: close\r\n\r\n");
+            String line = receive(syslog);
+            // Blanks around '=' are removed, as HAProxy rewrites them; both are cut at 12 characters.
+            assertTrue(line.endsWith(": SESSIONID=ab SESSION=srv4 127.0.0.1:" + answered.get(5, TimeUnit.SECONDS).port()
+                    + "\n"), line);
+        }
+    }
+
+    @Test
+    void logasap_writes_the_line_when_the_response_head_is_forwarded() throws Exception {
+        int port = Loopback.freePort();
+        try (DatagramSocket syslog = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+             ServerSocket web = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             Loopback proxy = new Loopback(config(port, syslog.getLocalPort(), "    option logasap\n"
+                     + "    log-format \"%ST %B %U %Tt %Ta %ts %sc\"\n") + "    server s1 127.0.0.1:" + web.getLocalPort()
+                     + "\n")) {
+            syslog.setSoTimeout(5000);
+            web.setSoTimeout(5000);
+            String head = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n";
+            CompletableFuture<Object> body = new CompletableFuture<>();
+            answerOnce(web, head, body, "hello");
+            CompletableFuture<String> response = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return exchange(port, "GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            // The body is still held by the server: the line is about the head, the server session still open.
+            String line = receive(syslog);
+            assertTrue(line.matches(".*: 200 \\+\\d+ \\d+ \\+\\d+ \\+\\d+ -- 1\n"), line);
+            body.complete(null);
+            assertTrue(response.get(5, TimeUnit.SECONDS).endsWith("hello"));
+            syslog.setSoTimeout(500);
+            assertThrows(java.net.SocketTimeoutException.class, () -> receive(syslog), "one line per stream");
         }
     }
 
