@@ -32,6 +32,20 @@ public final class BackendState {
 
     private static final Logger log = LoggerFactory.getLogger(BackendState.class);
 
+    /** Aborts by side, invalid responses, denials, internal errors, connection attempts and reuses. */
+    private final ProxyCounters counters = new ProxyCounters();
+    /** qtime, ctime, rtime, ttime and their maxima over this backend's transactions. */
+    private final PhaseTimes phaseTimes = new PhaseTimes();
+
+    /** Counters HAProxy keeps per backend; rules call {@link ProxyCounters#requestDenied()} here. */
+    public ProxyCounters counters() {
+        return counters;
+    }
+
+    public PhaseTimes phaseTimes() {
+        return phaseTimes;
+    }
+
     private final Backend config;
     private final ServerPool pool;
     private final List<ServerState> servers;
