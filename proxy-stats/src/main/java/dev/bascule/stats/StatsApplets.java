@@ -48,8 +48,6 @@ import java.util.stream.Collectors;
 public final class StatsApplets implements Applets {
     private static final int MAX_REQUEST = 64 * 1024;
 
-    private volatile Metrics metrics;
-
     @Override
     public boolean serves(Frontend frontend, BackendState backend) {
         return frontend.mode() == Mode.HTTP && (frontend.stats().enabled() || frontend.prometheus() != null)
@@ -92,23 +90,6 @@ public final class StatsApplets implements Applets {
         return stats.enabled() && uri.startsWith(stats.uri());
     }
 
-    /** Built at the first scrape, once the runtime holds every proxy; built again after a reload. */
-    private Metrics metrics(Runtime runtime) {
-        Metrics m = metrics;
-        if (m == null || m.generation != runtime.generation()) {
-            synchronized (this) {
-                if (metrics == null || metrics.generation != runtime.generation()) {
-                    if (metrics != null) {
-                        metrics.close();
-                    }
-                    metrics = new Metrics(runtime);
-                }
-                m = metrics;
-            }
-        }
-        return m;
-    }
-
     /** Answers with the {@code stats} settings and exporter path of the proxy it serves for. */
     private final class Applet extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final String proxy;
@@ -132,8 +113,13 @@ public final class StatsApplets implements Applets {
             }
             String uri = request.uri();
             if (exporterAt(prometheus, uri)) {
+                Exporter.Query query = Exporter.Query.parse(uri);
+                if (query == null) {
+                    send(ctx, request, HttpErrors.response(400, ctx.alloc()), true);
+                    return;
+                }
                 respond(ctx, request, HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
-                        metrics(runtime).scrape(), true);
+                        Exporter.scrape(runtime, query), true);
             } else if (pageAt(stats, uri)) {
                 if (!authorized(request)) {
                     FullHttpResponse r = HttpErrors.response(401, ctx.alloc());
