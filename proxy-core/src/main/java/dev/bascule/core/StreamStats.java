@@ -21,11 +21,19 @@ final class StreamStats {
         Cause cause = t == null ? Cause.NONE : t.cause();
         Phase phase = t == null ? Phase.NONE : t.phase();
         frontend(s.frontend().counters(), s, cause, phase);
+        // As HAProxy's stream end (stream.c): the status sent, the proxy's own answers (503, 504...) included.
+        int status = s.status();
+        if (status != 0 && s.frontend().config().mode() == Mode.HTTP) {
+            s.frontend().http().response(status);
+        }
         BackendState b = s.backend();
         if (b == null) {
             return;
         }
         boolean http = b.config().mode() == Mode.HTTP;
+        if (status != 0 && http) {
+            b.http().response(status);
+        }
         ServerState srv = s.server();
         ProxyCounters bc = b.counters();
         ProxyCounters sc = srv == null ? null : srv.counters();

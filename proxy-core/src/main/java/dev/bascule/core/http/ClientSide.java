@@ -754,8 +754,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
             return;
         }
         if (code >= 200 || code == 101) {
-            proxy.frontend.http().response(code);
-            proxy.backend.http().response(code);
+            // The server's count; the frontend's and the backend's count the status sent, at the stream's end.
             target.http().response(code);
         }
         if (code == 101) {
@@ -1034,7 +1033,6 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
     }
 
     private void writeLocal(int code, boolean close) {
-        proxy.frontend.http().response(code);
         stream.answered(code);
         if (code == 200) {
             stream.terminate(Termination.Cause.LOCAL);
