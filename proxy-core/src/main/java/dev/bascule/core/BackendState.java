@@ -37,6 +37,18 @@ public final class BackendState {
     /** qtime, ctime, rtime, ttime and their maxima over this backend's transactions. */
     private final PhaseTimes phaseTimes = new PhaseTimes();
 
+    /** Streams given to this backend, whether a server took them or not (HAProxy's be cum_conn: its stot). */
+    private final java.util.concurrent.atomic.LongAdder streams = new java.util.concurrent.atomic.LongAdder();
+
+    /** A stream was given to this backend (its stot, also for those no server takes: a 503). */
+    public void streamAssigned() {
+        streams.increment();
+    }
+
+    public long streamsTotal() {
+        return streams.sum();
+    }
+
     /** Counters HAProxy keeps per backend; rules call {@link ProxyCounters#requestDenied()} here. */
     public ProxyCounters counters() {
         return counters;

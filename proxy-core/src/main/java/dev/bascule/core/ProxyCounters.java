@@ -21,6 +21,8 @@ public final class ProxyCounters {
     private final LongAdder intercepted = new LongAdder();
     private final LongAdder connectAttempts = new LongAdder();
     private final LongAdder reuses = new LongAdder();
+    /** A backend's connection errors that no server's count has: no server to take it, a queue timeout. */
+    private final LongAdder connectionErrors = new LongAdder();
 
     /** An {@code http-request deny} (or {@code tcp-request content reject}) refused a request. */
     public void requestDenied() {
@@ -57,8 +59,12 @@ public final class ProxyCounters {
         internalErrors.increment();
     }
 
-    void intercepted() {
+    void requestIntercepted() {
         intercepted.increment();
+    }
+
+    void connectionFailed() {
+        connectionErrors.increment();
     }
 
     /** A connection to a server is being opened. */
@@ -109,6 +115,11 @@ public final class ProxyCounters {
 
     public long connectAttempts() {
         return connectAttempts.sum();
+    }
+
+    /** See {@link #connectionFailed()}: the backend's econ adds its servers' to these. */
+    public long connectionErrors() {
+        return connectionErrors.sum();
     }
 
     public long reuses() {

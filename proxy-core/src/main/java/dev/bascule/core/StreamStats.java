@@ -55,6 +55,11 @@ final class StreamStats {
                 sc.invalidResponse();
             }
         }
+        if (srv == null && phase == Phase.CONNECT && cause == Cause.SERVER_ABORT
+                || phase == Phase.QUEUE && cause == Cause.SERVER_TIMEOUT) {
+            // No server to take it (SC), or timeout queue (sQ): HAProxy counts a connection error on the backend.
+            bc.connectionFailed();
+        }
         if (cause == Cause.INTERNAL) {
             bc.internalError();
             if (sc != null) {
@@ -70,7 +75,7 @@ final class StreamStats {
     private static void frontend(ProxyCounters fc, Stream s, Cause cause, Phase phase) {
         if (cause == Cause.LOCAL) {
             // monitor-uri, the stats page, the exporter: HAProxy's intercepted requests.
-            fc.intercepted();
+            fc.requestIntercepted();
         } else if (phase == Phase.REQUEST && (cause == Cause.PROXY
                 || cause == Cause.CLIENT_TIMEOUT && s.receivedAnything())) {
             // 400 and friends, and a 408 for a head that began (HAProxy's H1 mux closes an empty one silently).

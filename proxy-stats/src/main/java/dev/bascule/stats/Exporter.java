@@ -178,11 +178,20 @@ final class Exporter {
         String proxy = b.name();
         boolean http = b.config().mode() == Mode.HTTP;
         switch (f.column()) {
-            case "agg_server_check_status" -> {
+            case "agg_server_status", "agg_server_check_status" -> {
+                // The second is the first's former name, kept by HAProxy 2.6 beside it.
                 if (!b.servers().isEmpty()) {
                     for (String state : SERVER_STATES) {
                         out.sample(b.servers().stream().filter(s -> state(s).equals(state)).count(),
                                 "proxy", proxy, "state", state);
+                    }
+                }
+            }
+            case "agg_check_status" -> {
+                if (!b.servers().isEmpty()) {
+                    for (String state : CHECK_STATES) {
+                        out.sample(b.servers().stream().filter(s -> checkStatus(s).name().equals(state))
+                                .count(), "proxy", proxy, "state", state);
                     }
                 }
             }
@@ -207,9 +216,9 @@ final class Exporter {
     private void server(ExporterFields.Field f, BackendState b, ServerState s, Map<String, String> row) {
         String proxy = b.name();
         String name = s.name();
-        boolean checked = s.config().check().enabled() && s.checksEnabled();
+        boolean checked = checked(s);
         CheckResult last = s.health().last();
-        CheckStatus status = last == null ? CheckStatus.INI : last.status();
+        CheckStatus status = checkStatus(s);
         switch (f.column()) {
             case "status" -> {
                 String state = state(s);
@@ -242,6 +251,17 @@ final class Exporter {
                 }
             }
         }
+    }
+
+    /** Checked and not paused ({@code disable health}): HAProxy's CHK_ST_ENABLED without CHK_ST_PAUSED. */
+    private static boolean checked(ServerState s) {
+        return s.config().check().enabled() && s.checksEnabled();
+    }
+
+    /** The last check's status, INI before the first. */
+    private static CheckStatus checkStatus(ServerState s) {
+        CheckResult last = s.health().last();
+        return last == null ? CheckStatus.INI : last.status();
     }
 
     /**

@@ -169,7 +169,11 @@ final class ExporterFields {
                     "Estimated needed number of connections"),
             new Field("uweight", "uweight", false, "BS",
                     "Server's user weight, or sum of active servers' user weights for a backend"),
+            new Field("agg_server_status", "agg_server_status", false, "B",
+                    "Backend's aggregated gauge of servers' status"),
             new Field("agg_server_check_status", "agg_server_check_status", false, "B",
+                    "Backend's aggregated gauge of servers' state check status"),
+            new Field("agg_check_status", "agg_check_status", false, "B",
                     "Backend's aggregated gauge of servers' state check status"));
 
     static final List<Info> PROCESS = List.of(
@@ -181,14 +185,6 @@ final class ExporterFields {
                     "Relative worker process number (1)"),
             new Info("Uptime_sec", "uptime_seconds", false,
                     "How long ago this worker process was started (seconds)"),
-            new Info("Start_time_sec", "start_time_seconds", false,
-                    "Start time in seconds"),
-            new Info("Memmax_bytes", "max_memory_bytes", false,
-                    "Worker process's hard limit on memory usage in byes (-m on command line)"),
-            new Info("PoolAlloc_bytes", "pool_allocated_bytes", false,
-                    "Amount of memory allocated in pools (in bytes)"),
-            new Info("PoolUsed_bytes", "pool_used_bytes", false,
-                    "Amount of pool memory currently used (in bytes)"),
             new Info("PoolFailed", "pool_failures_total", true,
                     "Number of failed pool allocations since this worker was started"),
             new Info("Ulimit-n", "max_fds", false,
@@ -292,5 +288,13 @@ final class ExporterFields {
             new Info("CumRecvLogs", "recv_logs_total", true,
                     "Total number of log messages received by log-forwarding listeners on this worker process since started"),
             new Info("Build info", "build_info", false,
-                    "Build info"));
+                    "Build info"),
+            new Info("Memmax_bytes", "max_memory_bytes", false,
+                    "Worker process's hard limit on memory usage in byes (-m on command line)"),
+            new Info("PoolAlloc_bytes", "pool_allocated_bytes", false,
+                    "Amount of memory allocated in pools (in bytes)"),
+            new Info("PoolUsed_bytes", "pool_used_bytes", false,
+                    "Amount of pool memory currently used (in bytes)"),
+            new Info("Start_time_sec", "start_time_seconds", false,
+                    "Start time in seconds"));
 }

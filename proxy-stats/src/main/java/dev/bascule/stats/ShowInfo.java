@@ -11,7 +11,6 @@ import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * {@code show info}: HAProxy 2.6's fields in its order (stats.c info_fields), then Bascule's own. The exporter's
@@ -54,14 +53,10 @@ final class ShowInfo {
         i.put("Uptime", (up / 86400) + "d " + (up / 3600 % 24) + "h" + String.format("%02dm%02ds", up / 60 % 60,
                 up % 60));
         i.put("Uptime_sec", String.valueOf(up));
-        i.put("Start_time_sec", String.valueOf((System.currentTimeMillis() - upMillis) / 1000));
         // No -m: no memory limit, which HAProxy reports as 0.
         i.put("Memmax_MB", "0");
-        i.put("Memmax_bytes", "0");
         i.put("PoolAlloc_MB", String.valueOf(pool >> 20));
-        i.put("PoolAlloc_bytes", String.valueOf(pool));
         i.put("PoolUsed_MB", String.valueOf(pool >> 20));
-        i.put("PoolUsed_bytes", String.valueOf(pool));
         i.put("PoolFailed", NONE);
         i.put("Ulimit-n", String.valueOf(fds));
         i.put("Maxsock", String.valueOf(fds));
@@ -88,8 +83,9 @@ final class ShowInfo {
                 "SslCacheLookups", "SslCacheMisses"}) {
             i.put(ssl, NONE);
         }
-        for (String comp : new String[] {"CompressBpsIn", "CompressBpsOut", "CompressBpsRateLim", "ZlibMemUsage",
-                "MaxZlibMemUsage"}) {
+        // No compression. ZlibMemUsage and MaxZlibMemUsage are left out, as by HAProxy built without zlib (Debian's
+        // 2.6 uses libslz): the exporter then serves NaN for them, as that HAProxy does.
+        for (String comp : new String[] {"CompressBpsIn", "CompressBpsOut", "CompressBpsRateLim"}) {
             i.put(comp, NONE);
         }
         // A connection is a task of HAProxy's scheduler, and so is a listener; nothing waits in a run queue to be
@@ -98,7 +94,10 @@ final class ShowInfo {
         i.put("Run_queue", NONE);
         i.put("Idle_pct", "100");
         i.put("node", StatsPage.node(runtime.global()));
-        i.put("description", Objects.toString(runtime.global().description(), ""));
+        // HAProxy leaves an empty field out of show info: no line for an unset description.
+        if (runtime.global().description() != null) {
+            i.put("description", runtime.global().description());
+        }
         i.put("Stopping", runtime.stopping() ? "1" : "0");
         i.put("Jobs", String.valueOf(conns + listeners));
         i.put("Unstoppable Jobs", NONE);
@@ -114,7 +113,12 @@ final class ShowInfo {
         i.put("DebugCommandsIssued", NONE);
         i.put("CumRecvLogs", NONE);
         i.put("Build info", Version.BASCULE);
-        i.put("Tainted", "0x0");
+        // HAProxy 2.6.12 appends these after the others (they were added to the stable branch in that order).
+        i.put("Memmax_bytes", "0");
+        i.put("PoolAlloc_bytes", String.valueOf(pool));
+        i.put("PoolUsed_bytes", String.valueOf(pool));
+        i.put("Start_time_sec", String.valueOf((System.currentTimeMillis() - upMillis) / 1000));
+        i.put("Tainted", "0");
         // Not in HAProxy, whose reload is a new process: how long the last in-place reload took to apply.
         i.put("Last_reload_us", String.valueOf(runtime.lastReloadMicros()));
         i.put("Last_reload_cpu_us", String.valueOf(runtime.lastReloadCpuMicros()));

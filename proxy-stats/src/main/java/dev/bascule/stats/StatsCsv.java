@@ -44,7 +44,13 @@ public final class StatsCsv {
             "agent_rise", "agent_fall", "agent_health", "addr", "cookie", "mode", "algo", "conn_rate",
             "conn_rate_max", "conn_tot", "intercepted", "dcon", "dses", "wrew", "connect", "reuse", "cache_lookups",
             "cache_hits", "srv_icur", "src_ilim", "qtime_max", "ctime_max", "rtime_max", "ttime_max", "eint",
-            "idle_conn_cur", "safe_conn_cur", "used_conn_cur", "need_conn_est", "uweight", "agg_server_check_status");
+            "idle_conn_cur", "safe_conn_cur", "used_conn_cur", "need_conn_est", "uweight", "agg_server_status",
+            "agg_server_check_status", "agg_check_status", "-", "ssl_sess", "ssl_reused_sess", "ssl_failed_handshake",
+            "h2_headers_rcvd", "h2_data_rcvd", "h2_settings_rcvd", "h2_rst_stream_rcvd", "h2_goaway_rcvd",
+            "h2_detected_conn_protocol_errors", "h2_detected_strm_protocol_errors", "h2_rst_stream_resp",
+            "h2_goaway_resp", "h2_open_connections", "h2_backend_open_streams", "h2_total_connections",
+            "h2_backend_total_streams", "h1_open_connections", "h1_open_streams", "h1_total_connections",
+            "h1_total_streams", "h1_bytes_in", "h1_bytes_out", "h1_spliced_bytes_in", "h1_spliced_bytes_out");
 
     /**
      * Each column's tags in HAProxy's typed output (origin, nature, scope: doc/management.txt, "typed output
@@ -61,7 +67,16 @@ public final class StatsCsv {
             "CGS:u32", "CGS:u32", "CGS:u32", "CGS:u32", "CGS:u32", "CGS:str", "CNS:str", "CGS:str", "CGS:str",
             "MRP:u32", "MMP:u32", "MCP:u64", "MCP:u64", "MCP:u64", "MCP:u64", "MCP:u64", "MCP:u64", "MCP:u64",
             "MCP:u64", "MCP:u64", "MGP:u32", "CLP:u32", "MMP:u32", "MMP:u32", "MMP:u32", "MMP:u32", "MCP:u64",
-            "MGP:u32", "MGP:u32", "MGP:u32", "MGP:u32", "MaP:u32", "MGP:u32");
+            "MGP:u32", "MGP:u32", "MGP:u32", "MGP:u32", "MaP:u32", "MGP:u32", "MGP:u32", "MGP:u32", "",
+            "MCP:u64", "MCP:u64", "MCP:u64", "MCP:u64", "MCP:u64", "MCP:u64", "MCP:u64", "MCP:u64", "MCP:u64",
+            "MCP:u64", "MCP:u64", "MCP:u64", "MGP:u64", "MGP:u64", "MCP:u64", "MCP:u64", "MGP:u64", "MGP:u64",
+            "MCP:u64", "MCP:u64", "MCP:u64", "MCP:u64", "MCP:u64", "MCP:u64");
+
+    /**
+     * HAProxy's CSV separates the proxies' columns from its modules' (SSL, H2, H1 muxes) by a column named "-" whose
+     * value is "-"; the typed output has no such field.
+     */
+    static final String MODULES = "-";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -129,12 +144,18 @@ public final class StatsCsv {
         for (Map<String, String> row : rows) {
             String object = "FBS".charAt(Integer.parseInt(row.get("type"))) + "." + row.get("iid") + "."
                     + row.get("sid") + ".";
+            int position = 0;
             for (int i = 0; i < COLUMNS.size(); i++) {
+                if (COLUMNS.get(i).equals(MODULES)) {
+                    continue;
+                }
                 String value = row.getOrDefault(COLUMNS.get(i), "");
                 if (!value.isEmpty()) {
-                    out.append(object).append(i).append('.').append(COLUMNS.get(i)).append('.').append(row.get("pid"))
-                            .append(':').append(TYPED.get(i)).append(':').append(value).append('\n');
+                    out.append(object).append(position).append('.').append(COLUMNS.get(i)).append('.')
+                            .append(row.get("pid")).append(':').append(TYPED.get(i)).append(':').append(value)
+                            .append('\n');
                 }
+                position++;
             }
         }
         return out.toString();
@@ -170,6 +191,11 @@ public final class StatsCsv {
         r.put("iid", String.valueOf(iid));
         r.put("sid", String.valueOf(sid));
         r.put("type", String.valueOf(type));
+        r.put(MODULES, MODULES);
+        // No TLS and no HTTP/2 in Bascule: HAProxy's modules count 0 for those.
+        for (String c : List.of("ssl_sess", "ssl_reused_sess", "ssl_failed_handshake")) {
+            r.put(c, "0");
+        }
         return r;
     }
 
@@ -200,11 +226,35 @@ public final class StatsCsv {
         rate(r, "conn_rate", f.sessionRate());
         r.put("conn_tot", String.valueOf(f.sessionsTotal()));
         http(r, f.config().mode(), f.http(), true);
-        if (f.config().mode() == Mode.HTTP) {
+        boolean http = f.config().mode() == Mode.HTTP;
+        if (http) {
             r.put("intercepted", String.valueOf(n.intercepted()));
             noCacheNorCompression(r);
         }
+        muxes(r, http, f.sessionsCurrent(), f.sessionsCurrent(), f.sessionsTotal(), f.http().requests(), f.bytesIn(),
+                f.bytesOut());
         return r;
+    }
+
+    /**
+     * The H2 and H1 muxes' columns of a frontend or backend row. There is no HTTP/2 (0). The H1 ones: connections
+     * open and made, transactions, and bytes on the wire (received, sent) on that side; HAProxy's also count the
+     * health checks' connections on a backend, these do not.
+     */
+    private static void muxes(Map<String, String> r, boolean http, long open, long streamsOpen, long connections,
+                              long streams, long in, long out) {
+        for (String c : List.of("h2_headers_rcvd", "h2_data_rcvd", "h2_settings_rcvd", "h2_rst_stream_rcvd",
+                "h2_goaway_rcvd", "h2_detected_conn_protocol_errors", "h2_detected_strm_protocol_errors",
+                "h2_rst_stream_resp", "h2_goaway_resp", "h2_open_connections", "h2_backend_open_streams",
+                "h2_total_connections", "h2_backend_total_streams", "h1_spliced_bytes_in", "h1_spliced_bytes_out")) {
+            r.put(c, "0");
+        }
+        long[] h1 = http ? new long[] {open, streamsOpen, connections, streams, in, out} : new long[6];
+        String[] names = {"h1_open_connections", "h1_open_streams", "h1_total_connections", "h1_total_streams",
+                "h1_bytes_in", "h1_bytes_out"};
+        for (int i = 0; i < names.length; i++) {
+            r.put(names[i], String.valueOf(h1[i]));
+        }
     }
 
     /** No cache nor compression in Bascule: HAProxy's counters for them stay at 0 (filled in HTTP mode). */
@@ -316,11 +366,12 @@ public final class StatsCsv {
         r.put("scur", String.valueOf(servers.stream().mapToInt(ServerState::currentSessions).sum()));
         r.put("smax", String.valueOf(servers.stream().mapToInt(ServerState::maxSessions).max().orElse(0)));
         r.put("slim", String.valueOf(fullconn));
-        r.put("stot", String.valueOf(b.sessionsTotal()));
+        r.put("stot", String.valueOf(b.streamsTotal()));
         r.put("bin", String.valueOf(servers.stream().mapToLong(ServerState::bytesIn).sum()));
         r.put("bout", String.valueOf(servers.stream().mapToLong(ServerState::bytesOut).sum()));
         r.put("dreq", String.valueOf(b.counters().deniedRequests()));
-        r.put("econ", String.valueOf(servers.stream().mapToLong(ServerState::connectionErrors).sum()));
+        r.put("econ", String.valueOf(servers.stream().mapToLong(ServerState::connectionErrors).sum()
+                + b.counters().connectionErrors()));
         r.put("wretr", String.valueOf(servers.stream().mapToLong(ServerState::retries).sum()));
         r.put("wredis", String.valueOf(servers.stream().mapToLong(ServerState::redispatches).sum()));
         long samples = c.mode() == Mode.HTTP ? b.http().requests() : b.sessionsTotal();
@@ -329,8 +380,10 @@ public final class StatsCsv {
         common(r, b.counters(), b.phaseTimes(), samples, lastsess);
         int weight = servers.stream().filter(ServerState::usable).mapToInt(ServerState::weight).sum();
         r.put("status", weight > 0 || servers.isEmpty() ? "UP" : "DOWN");
-        // Always 0 in HAProxy 2.6 (stats.c); the exporter's metric of that name counts the servers per state.
-        r.put("agg_server_check_status", "0");
+        // Always 0 in HAProxy 2.6's CSV; the exporter's metrics of these names count the servers per state.
+        for (String agg : List.of("agg_server_status", "agg_server_check_status", "agg_check_status")) {
+            r.put(agg, "0");
+        }
         r.put("weight", String.valueOf(weight));
         r.put("uweight", String.valueOf(servers.stream().filter(ServerState::usable)
                 .mapToInt(s -> s.config().weight()).sum()));
@@ -340,14 +393,23 @@ public final class StatsCsv {
         r.put("lastchg", String.valueOf(servers.stream().mapToLong(s -> seconds(s.health().lastChangeNanos()))
                 .min().orElse(0)));
         if (!servers.isEmpty()) {
-            r.put("downtime", weight > 0 ? "0" : "");
+            // HAProxy's be_downtime is the time the backend had no server; it is at most the least down of its
+            // servers' times, which is exact for one server and for servers that go down together.
+            r.put("downtime", String.valueOf(servers.stream().mapToLong(s -> s.health().downMillis() / 1000).min()
+                    .orElse(0)));
         }
         r.put("lbtot", String.valueOf(servers.stream().mapToLong(ServerState::totalSessions).sum()));
         rate(r, "rate", b.sessionRate());
         http(r, c.mode(), b.http(), true);
-        if (c.mode() == Mode.HTTP) {
+        boolean http = c.mode() == Mode.HTTP;
+        if (http) {
             noCacheNorCompression(r);
         }
+        int inUse = servers.stream().mapToInt(ServerState::currentSessions).sum();
+        int idle = servers.stream().mapToInt(x -> x.idleSafe() + x.idleUnsafe()).sum();
+        muxes(r, http, inUse + idle, inUse, b.counters().connectAttempts(), b.http().requests(),
+                servers.stream().mapToLong(ServerState::bytesOut).sum(),
+                servers.stream().mapToLong(ServerState::bytesIn).sum());
         r.put("mode", c.mode().keyword());
         r.put("algo", c.balance().algorithm().replaceAll("\\(.*", ""));
         return r;
