@@ -49,6 +49,24 @@ public final class BackendState {
         return streams.sum();
     }
 
+    private final java.util.concurrent.atomic.LongAdder bytesIn = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder bytesOut = new java.util.concurrent.atomic.LongAdder();
+
+    /** An ended stream's bytes from and to the client (a long TCP session's count at its end). */
+    void bytes(long in, long out) {
+        bytesIn.add(in);
+        bytesOut.add(out);
+    }
+
+    /** Bytes of its ended streams from clients ({@code bin}). */
+    public long bytesIn() {
+        return bytesIn.sum();
+    }
+
+    public long bytesOut() {
+        return bytesOut.sum();
+    }
+
     /** Counters HAProxy keeps per backend; rules call {@link ProxyCounters#requestDenied()} here. */
     public ProxyCounters counters() {
         return counters;
@@ -122,6 +140,7 @@ public final class BackendState {
                     return Take.NOTHING;
                 }
                 if (s.tryTake()) {
+                    s.loadBalanced();
                     return new Take(s, null);
                 }
                 // Full: a hashing balancer ties the request to it; for the others maxconn was lowered at run time

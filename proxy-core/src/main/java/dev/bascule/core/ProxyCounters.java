@@ -59,7 +59,8 @@ public final class ProxyCounters {
         internalErrors.increment();
     }
 
-    void requestIntercepted() {
+    /** A request answered by the proxy itself: monitor-uri, the stats page, the exporter. */
+    public void requestIntercepted() {
         intercepted.increment();
     }
 

@@ -99,6 +99,8 @@ public final class ServerState {
     private final AtomicLong connectionErrors = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
     private final AtomicLong redispatches = new AtomicLong();
+    /** Sessions the balancer gave it (HAProxy's cum_lbconn: not those from a queue nor by persistence). */
+    private final LongAdder loadBalanced = new LongAdder();
     private final RateCounter sessionRate = new RateCounter();
     /** The backend's session rate, which this server's sessions add to (its own until a backend adopts it). */
     private volatile RateCounter backendSessionRate = new RateCounter();
@@ -381,6 +383,15 @@ public final class ServerState {
 
     public void resetObservedErrors() {
         consecutiveErrors.set(0);
+    }
+
+    /** The balancer chose it for a new session ({@code lbtot}). */
+    void loadBalanced() {
+        loadBalanced.increment();
+    }
+
+    public long loadBalancedTotal() {
+        return loadBalanced.sum();
     }
 
     public void retried() {

@@ -34,6 +34,8 @@ final class StreamStats {
         if (status != 0 && http) {
             b.http().response(status);
         }
+        // Once per stream rather than per read: the backend's bytes also count those of streams no server took.
+        b.bytes(s.bytesIn(), s.bytesOut());
         ServerState srv = s.server();
         ProxyCounters bc = b.counters();
         ProxyCounters sc = srv == null ? null : srv.counters();
@@ -65,9 +67,6 @@ final class StreamStats {
             if (sc != null) {
                 sc.internalError();
             }
-        }
-        if (srv != null && http) {
-            srv.http().request();
         }
         times(s, b, srv, http);
     }

@@ -77,7 +77,8 @@ public final class RuntimeApi {
             }
             if (cmd.startsWith("show stat")) {
                 List<String> options = Arrays.asList(w).subList(2, w.length);
-                List<Map<String, String>> rows = StatsCsv.rows(runtime);
+                List<Map<String, String>> rows = StatsCsv.rows(runtime, proxy -> true,
+                        level.compareTo(Level.OPERATOR) >= 0);
                 return options.contains("json") ? StatsCsv.json(rows)
                         : options.contains("typed") ? StatsCsv.typed(rows) : StatsCsv.csv(rows);
             }

@@ -58,7 +58,7 @@ public final class StatsApplets implements Applets {
     public void install(Channel channel, FrontendState frontend, Runtime runtime) {
         Frontend f = frontend.config();
         channel.pipeline().addLast(new HttpServerCodec());
-        channel.pipeline().addLast(handlers(new Applet(f.name(), f.stats(), f.prometheus(), runtime)));
+        channel.pipeline().addLast(handlers(new Applet(f.name(), f.stats(), f.prometheus(), runtime, frontend)));
     }
 
     /** The frontend's page or exporter first, then the backend's page, as HAProxy looks at them in turn. */
@@ -69,10 +69,10 @@ public final class StatsApplets implements Applets {
             return null;
         }
         if (exporterAt(f.prometheus(), uri) || pageAt(f.stats(), uri)) {
-            return handlers(new Applet(f.name(), f.stats(), f.prometheus(), runtime));
+            return handlers(new Applet(f.name(), f.stats(), f.prometheus(), runtime, null));
         }
         if (backend != null && backend.config().mode() == Mode.HTTP && pageAt(backend.config().stats(), uri)) {
-            return handlers(new Applet(backend.name(), backend.config().stats(), null, runtime));
+            return handlers(new Applet(backend.name(), backend.config().stats(), null, runtime, null));
         }
         return null;
     }
@@ -96,17 +96,28 @@ public final class StatsApplets implements Applets {
         private final StatsSettings stats;
         private final PathCondition prometheus;
         private final Runtime runtime;
+        /**
+         * The frontend whose requests this applet counts, when it serves the whole connection (a frontend that
+         * forwards nothing: no stream counts them); null when a forwarding frontend's stream handed it over.
+         */
+        private final FrontendState counted;
 
         /** @param prometheus which requests the exporter answers, or null */
-        Applet(String proxy, StatsSettings stats, PathCondition prometheus, Runtime runtime) {
+        Applet(String proxy, StatsSettings stats, PathCondition prometheus, Runtime runtime, FrontendState counted) {
             this.proxy = proxy;
             this.stats = stats;
             this.prometheus = prometheus;
             this.runtime = runtime;
+            this.counted = counted;
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            if (counted != null) {
+                // As HAProxy counts a request its applets answer: a request of the frontend, intercepted.
+                counted.http().request();
+                counted.counters().requestIntercepted();
+            }
             if (!request.decoderResult().isSuccess()) {
                 send(ctx, request, HttpErrors.response(400, ctx.alloc()), false);
                 return;
@@ -183,7 +194,7 @@ public final class StatsApplets implements Applets {
         }
 
         private void page(ChannelHandlerContext ctx, FullHttpRequest request, Set<String> opts, boolean admin) {
-            List<Map<String, String>> rows = StatsCsv.rows(runtime, inScope());
+            List<Map<String, String>> rows = StatsCsv.rows(runtime, inScope(), stats.showLegends());
             if (opts.contains("csv")) {
                 respond(ctx, request, HttpResponseStatus.OK, "text/plain", StatsCsv.csv(rows), true);
             } else if (opts.contains("json")) {
@@ -245,6 +256,9 @@ public final class StatsApplets implements Applets {
         }
 
         private void send(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse r, boolean keepAlive) {
+            if (counted != null) {
+                counted.http().response(r.status().code());
+            }
             boolean keep = keepAlive && HttpUtil.isKeepAlive(request);
             HttpUtil.setKeepAlive(r, keep);
             var written = ctx.writeAndFlush(r);

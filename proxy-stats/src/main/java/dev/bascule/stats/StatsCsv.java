@@ -88,8 +88,25 @@ public final class StatsCsv {
         return rows(runtime, proxy -> true);
     }
 
-    /** The rows of the proxies {@code shown} accepts ({@code stats scope}); ids stay those of the whole list. */
-    static List<Map<String, String>> rows(Runtime runtime, Predicate<String> shown) {
+    /**
+     * The rows of the proxies {@code shown} accepts ({@code stats scope}); ids stay those of the whole list.
+     *
+     * @param legends with the servers' addresses and cookies and the backends' algorithms, which HAProxy shows
+     *                only with {@code stats show-legends} or on the CLI at level operator or admin
+     */
+    static List<Map<String, String>> rows(Runtime runtime, Predicate<String> shown, boolean legends) {
+        List<Map<String, String>> rows = rows(runtime, shown);
+        if (!legends) {
+            for (Map<String, String> r : rows) {
+                r.remove("addr");
+                r.remove("cookie");
+                r.remove("algo");
+            }
+        }
+        return rows;
+    }
+
+    private static List<Map<String, String>> rows(Runtime runtime, Predicate<String> shown) {
         List<Map<String, String>> rows = new ArrayList<>();
         for (String proxy : Proxies.declared(runtime)) {
             if (!shown.test(proxy)) {
@@ -304,7 +321,7 @@ public final class StatsCsv {
         r.put("act", s.backup() ? "0" : "1");
         r.put("bck", s.backup() ? "1" : "0");
         r.put("lastchg", String.valueOf(seconds(s.health().lastChangeNanos())));
-        r.put("lbtot", String.valueOf(s.totalSessions()));
+        r.put("lbtot", String.valueOf(s.loadBalancedTotal()));
         rate(r, "rate", s.sessionRate());
         r.put("mode", b.config().mode().keyword());
         http(r, b.config().mode(), s.http(), true);
@@ -350,7 +367,8 @@ public final class StatsCsv {
             r.put("check_duration", String.valueOf(last.durationMs()));
         }
         r.put("check_desc", status.description());
-        r.put("last_chk", last == null ? "" : Objects.toString(last.info(), ""));
+        // HAProxy's check.desc: what went wrong ("Connection refused", the status's reason); nothing for a pass.
+        r.put("last_chk", last == null || status.passed() ? "" : Objects.toString(last.info(), ""));
         r.put("check_rise", String.valueOf(c.check().rise()));
         r.put("check_fall", String.valueOf(c.check().fall()));
         r.put("check_health", String.valueOf(s.health().counter()));
@@ -367,8 +385,8 @@ public final class StatsCsv {
         r.put("smax", String.valueOf(servers.stream().mapToInt(ServerState::maxSessions).max().orElse(0)));
         r.put("slim", String.valueOf(fullconn));
         r.put("stot", String.valueOf(b.streamsTotal()));
-        r.put("bin", String.valueOf(servers.stream().mapToLong(ServerState::bytesIn).sum()));
-        r.put("bout", String.valueOf(servers.stream().mapToLong(ServerState::bytesOut).sum()));
+        r.put("bin", String.valueOf(b.bytesIn()));
+        r.put("bout", String.valueOf(b.bytesOut()));
         r.put("dreq", String.valueOf(b.counters().deniedRequests()));
         r.put("econ", String.valueOf(servers.stream().mapToLong(ServerState::connectionErrors).sum()
                 + b.counters().connectionErrors()));
@@ -398,7 +416,7 @@ public final class StatsCsv {
             r.put("downtime", String.valueOf(servers.stream().mapToLong(s -> s.health().downMillis() / 1000).min()
                     .orElse(0)));
         }
-        r.put("lbtot", String.valueOf(servers.stream().mapToLong(ServerState::totalSessions).sum()));
+        r.put("lbtot", String.valueOf(servers.stream().mapToLong(ServerState::loadBalancedTotal).sum()));
         rate(r, "rate", b.sessionRate());
         http(r, c.mode(), b.http(), true);
         boolean http = c.mode() == Mode.HTTP;
