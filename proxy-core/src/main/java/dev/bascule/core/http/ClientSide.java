@@ -1065,8 +1065,9 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
                 headers.add(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             }
         }
-        // The page's bytes count in bout, as HAProxy counts its own answers.
-        long wire = HttpErrors.wireSize(page);
+        // The page's bytes count in bout, as HAProxy counts its answers to a request it read; its H1 mux answers a
+        // head that never came whole or could not be read (408, 400) outside any stream: not counted.
+        long wire = stream.requestMillis() >= 0 ? HttpErrors.wireSize(page) : 0;
         stream.bytesOut(wire);
         if (logs()) {
             // HAProxy logs its answer to a request it read at its HTX size; the answer to a head that never came
