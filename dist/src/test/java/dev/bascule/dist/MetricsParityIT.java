@@ -4,8 +4,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -148,10 +146,11 @@ class MetricsParityIT {
         } finally {
             pool.shutdownNow();
         }
-        giveUp(base + 1);
+        // A client that leaves before the slow server answers, and an invalid head (400): TrafficLogsIT's.
+        TrafficLogsIT.giveUp(base + 1);
         Curl.output(10, "-o", "/dev/null", "http://127.0.0.1:" + (base + 2) + "/cut");
         Curl.run("http://127.0.0.1:" + (base + 3) + "/nobody");
-        invalid(base);
+        TrafficLogsIT.invalid(base);
     }
 
     /** A server that announces 1000 bytes, sends a few and closes: the server aborts mid-response. */
@@ -164,30 +163,6 @@ class MetricsParityIT {
         OutputStream out = s.getOutputStream();
         out.write("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\npartial".getBytes(StandardCharsets.US_ASCII));
         out.flush();
-    }
-
-    /** A client that sends its request, then leaves before the slow server answers. */
-    private static void giveUp(int port) throws Exception {
-        try (Socket s = connect(port)) {
-            s.getOutputStream().write("GET /give-up HTTP/1.1\r\nHost: l\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            Thread.sleep(300);
-        }
-        Thread.sleep(1700);
-    }
-
-    /** A header name with a space: 400. */
-    private static void invalid(int port) throws Exception {
-        try (Socket s = connect(port)) {
-            s.getOutputStream().write("GET / HTTP/1.1\r\nHo st: l\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            s.getInputStream().readAllBytes();
-        }
-    }
-
-    private static Socket connect(int port) throws Exception {
-        Socket s = new Socket();
-        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
-        s.setSoTimeout(10_000);
-        return s;
     }
 
     /** The samples of the {@link #EQUAL} families must be the same, those of {@link #BYTES} within 5%. */
