@@ -63,6 +63,29 @@ class RuntimeApiTest {
                 .startsWith("Unknown command. Please enter one of the following commands only :\n"));
     }
 
+    /** The fields of HAProxy 2.6.12's show info, in its order (measured, without an unset description). */
+    private static final List<String> HAPROXY_INFO = List.of(
+            "Name", "Version", "Release_date", "Nbthread", "Nbproc", "Process_num", "Pid", "Uptime", "Uptime_sec",
+            "Memmax_MB", "PoolAlloc_MB", "PoolUsed_MB", "PoolFailed", "Ulimit-n", "Maxsock", "Maxconn",
+            "Hard_maxconn", "CurrConns", "CumConns", "CumReq", "MaxSslConns", "CurrSslConns", "CumSslConns",
+            "Maxpipes", "PipesUsed", "PipesFree", "ConnRate", "ConnRateLimit", "MaxConnRate", "SessRate",
+            "SessRateLimit", "MaxSessRate", "SslRate", "SslRateLimit", "MaxSslRate", "SslFrontendKeyRate",
+            "SslFrontendMaxKeyRate", "SslFrontendSessionReuse_pct", "SslBackendKeyRate", "SslBackendMaxKeyRate",
+            "SslCacheLookups", "SslCacheMisses", "CompressBpsIn", "CompressBpsOut", "CompressBpsRateLim", "Tasks",
+            "Run_queue", "Idle_pct", "node", "Stopping", "Jobs", "Unstoppable Jobs", "Listeners", "ActivePeers",
+            "ConnectedPeers", "DroppedLogs", "BusyPolling", "FailedResolutions", "TotalBytesOut",
+            "TotalSplicdedBytesOut", "BytesOutRate", "DebugCommandsIssued", "CumRecvLogs", "Build info",
+            "Memmax_bytes", "PoolAlloc_bytes", "PoolUsed_bytes", "Start_time_sec", "Tainted");
+
+    @Test
+    void show_info_has_haproxys_fields_in_its_order_then_bascules() {
+        List<String> names = api.execute("show info", Level.USER).lines().filter(l -> l.contains(": "))
+                .map(l -> l.substring(0, l.indexOf(": "))).toList();
+        assertEquals(HAPROXY_INFO, names.subList(0, HAPROXY_INFO.size()));
+        assertEquals(List.of("Last_reload_us", "Last_reload_cpu_us"), names.subList(HAPROXY_INFO.size(),
+                names.size()));
+    }
+
     @Test
     void show_info_names_the_process() {
         List<String> info = api.execute("show info", Level.USER).lines().toList();
