@@ -39,7 +39,10 @@ public final class ServerState {
         return phaseTimes;
     }
 
-    /** An idle connection entered ({@code +1}) or left ({@code -1}) a pool; {@code safe}: it served several requests. */
+    /**
+     * An idle connection entered ({@code +1}) or left ({@code -1}) a pool (any loop's: hence atomics);
+     * {@code safe}: it served several requests.
+     */
     public void idleChanged(boolean safe, int delta) {
         (safe ? idleSafe : idleUnsafe).addAndGet(delta);
     }
