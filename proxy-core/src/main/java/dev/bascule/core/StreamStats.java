@@ -124,6 +124,6 @@ final class StreamStats {
         if (srv != null) {
             srv.phaseTimes().record(queue, connect, response, total, srv.totalSessions());
         }
-        b.phaseTimes().record(queue, connect, response, total, http ? b.http().requests() : b.sessionsTotal());
+        b.phaseTimes().record(queue, connect, response, total, http ? b.http().requests() : b.streamsTotal());
     }
 }

@@ -11,6 +11,7 @@ import dev.bascule.core.check.CheckStatus;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -84,54 +85,58 @@ final class Exporter {
         return e.out.toString();
     }
 
+    private record Front(FrontendState fe, Map<String, String> row) {
+    }
+
+    private record Back(BackendState b, Map<String, String> row) {
+    }
+
+    private record Srv(BackendState b, ServerState s, Map<String, String> row) {
+    }
+
     private void write() {
         if (query.scopes().contains(Scope.GLOBAL)) {
             process();
         }
-        List<String> proxies = Proxies.declared(runtime);
-        if (query.scopes().contains(Scope.FRONTEND)) {
-            for (ExporterFields.Field f : ExporterFields.PROXY) {
-                if (f.in('F')) {
-                    out.family("haproxy_frontend_" + f.name(), f.counter(), f.help());
-                    for (String p : proxies) {
-                        FrontendState fe = Proxies.frontend(runtime, p);
-                        if (fe != null) {
-                            frontend(f, fe, StatsCsv.frontend(fe, fe.config().id(), runtime.maxconn()));
-                        }
+        // Each object's row is read once per scrape (HAProxy walks its fields per object the same way), not once
+        // per metric: a scrape of many servers stays short on the event loop that serves it.
+        List<Front> fronts = new ArrayList<>();
+        List<Back> backs = new ArrayList<>();
+        List<Srv> servers = new ArrayList<>();
+        for (String p : Proxies.declared(runtime)) {
+            FrontendState fe = Proxies.frontend(runtime, p);
+            if (fe != null && query.scopes().contains(Scope.FRONTEND)) {
+                fronts.add(new Front(fe, StatsCsv.frontend(fe, fe.config().id(), runtime.maxconn())));
+            }
+            BackendState b = runtime.backend(p);
+            if (b != null && query.scopes().contains(Scope.BACKEND)) {
+                backs.add(new Back(b, StatsCsv.backend(b, b.config().id(), StatsCsv.fullconn(runtime, b))));
+            }
+            if (b != null && query.scopes().contains(Scope.SERVER)) {
+                for (ServerState s : b.servers()) {
+                    if (!(query.noMaint() && s.admin() == ServerState.Admin.MAINT)) {
+                        servers.add(new Srv(b, s, StatsCsv.server(b, s, b.config().id())));
                     }
                 }
             }
         }
         // Listeners have metrics only with 'option socket-stats', which Bascule does not have; no stick tables.
-        if (query.scopes().contains(Scope.BACKEND)) {
-            for (ExporterFields.Field f : ExporterFields.PROXY) {
-                if (f.in('B')) {
-                    out.family("haproxy_backend_" + f.name(), f.counter(), f.help());
-                    for (String p : proxies) {
-                        BackendState b = runtime.backend(p);
-                        if (b != null) {
-                            backend(f, b, StatsCsv.backend(b, b.config().id(), StatsCsv.fullconn(runtime, b)));
-                        }
-                    }
-                }
+        for (ExporterFields.Field f : ExporterFields.PROXY) {
+            if (f.in('F') && !fronts.isEmpty()) {
+                out.family("haproxy_frontend_" + f.name(), f.counter(), f.help());
+                fronts.forEach(x -> frontend(f, x.fe(), x.row()));
             }
         }
-        if (query.scopes().contains(Scope.SERVER)) {
-            for (ExporterFields.Field f : ExporterFields.PROXY) {
-                if (f.in('S')) {
-                    out.family("haproxy_server_" + f.name(), f.counter(), f.help());
-                    for (String p : proxies) {
-                        BackendState b = runtime.backend(p);
-                        if (b == null) {
-                            continue;
-                        }
-                        for (ServerState s : b.servers()) {
-                            if (!(query.noMaint() && s.admin() == ServerState.Admin.MAINT)) {
-                                server(f, b, s, StatsCsv.server(b, s, b.config().id()));
-                            }
-                        }
-                    }
-                }
+        for (ExporterFields.Field f : ExporterFields.PROXY) {
+            if (f.in('B') && !backs.isEmpty()) {
+                out.family("haproxy_backend_" + f.name(), f.counter(), f.help());
+                backs.forEach(x -> backend(f, x.b(), x.row()));
+            }
+        }
+        for (ExporterFields.Field f : ExporterFields.PROXY) {
+            if (f.in('S') && !servers.isEmpty()) {
+                out.family("haproxy_server_" + f.name(), f.counter(), f.help());
+                servers.forEach(x -> server(f, x.b(), x.s(), x.row()));
             }
         }
         if (query.all() && runtime.meterRegistry() instanceof PrometheusMeterRegistry own) {
