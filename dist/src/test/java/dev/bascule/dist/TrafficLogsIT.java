@@ -261,7 +261,7 @@ class TrafficLogsIT {
     }
 
     /** A client that sends its request, then leaves before the slow server answers. */
-    private static void giveUp(int port) throws Exception {
+    static void giveUp(int port) throws Exception {
         try (Socket s = connect(port)) {
             s.getOutputStream().write("GET /give-up HTTP/1.1\r\nHost: l\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             Thread.sleep(300);
@@ -278,7 +278,7 @@ class TrafficLogsIT {
     }
 
     /** A header name with a space: 400 from the connection, before any stream. */
-    private static void invalid(int port) throws Exception {
+    static void invalid(int port) throws Exception {
         try (Socket s = connect(port)) {
             s.getOutputStream().write("GET / HTTP/1.1\r\nHo st: l\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             s.getInputStream().readAllBytes();

@@ -32,6 +32,50 @@ public final class BackendState {
 
     private static final Logger log = LoggerFactory.getLogger(BackendState.class);
 
+    /** Aborts by side, invalid responses, denials, internal errors, connection attempts and reuses. */
+    private final ProxyCounters counters = new ProxyCounters();
+    /** qtime, ctime, rtime, ttime and their maxima over this backend's transactions. */
+    private final PhaseTimes phaseTimes = new PhaseTimes();
+
+    /** Streams given to this backend, whether a server took them or not (HAProxy's be cum_conn: its stot). */
+    private final java.util.concurrent.atomic.LongAdder streams = new java.util.concurrent.atomic.LongAdder();
+
+    /** A stream was given to this backend (its stot, also for those no server takes: a 503). */
+    public void streamAssigned() {
+        streams.increment();
+    }
+
+    public long streamsTotal() {
+        return streams.sum();
+    }
+
+    private final java.util.concurrent.atomic.LongAdder bytesIn = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder bytesOut = new java.util.concurrent.atomic.LongAdder();
+
+    /** An ended stream's bytes from and to the client (a long TCP session's count at its end). */
+    void bytes(long in, long out) {
+        bytesIn.add(in);
+        bytesOut.add(out);
+    }
+
+    /** Bytes of its ended streams from clients ({@code bin}). */
+    public long bytesIn() {
+        return bytesIn.sum();
+    }
+
+    public long bytesOut() {
+        return bytesOut.sum();
+    }
+
+    /** Counters HAProxy keeps per backend; rules call {@link ProxyCounters#requestDenied()} here. */
+    public ProxyCounters counters() {
+        return counters;
+    }
+
+    public PhaseTimes phaseTimes() {
+        return phaseTimes;
+    }
+
     private final Backend config;
     private final ServerPool pool;
     private final List<ServerState> servers;
@@ -141,6 +185,7 @@ public final class BackendState {
                     return Take.NOTHING;
                 }
                 if (s.tryTake()) {
+                    s.loadBalanced();
                     return new Take(s, null);
                 }
                 // Full: a hashing balancer ties the request to it; for the others maxconn was lowered at run time

@@ -160,6 +160,8 @@ public final class Dispatch {
         stream.assigned(s);
         Channel reusable = idle.apply(s);
         if (reusable != null) {
+            s.counters().reused();
+            backend.counters().reused();
             stream.connected(s, reusable.localAddress());
             outcome.connected(reusable, s, true);
             return;
@@ -248,6 +250,8 @@ public final class Dispatch {
             return;
         }
         stream.connecting();
+        target.counters().connectAttempt();
+        backend.counters().connectAttempt();
         Bootstrap bootstrap = new Bootstrap()
                 .group(client.eventLoop())
                 .channelFactory(transport.outbound(target.connector(), remote))

@@ -14,6 +14,8 @@ import java.util.function.Consumer;
 /** A frontend's live side: its connection limit and counters (what the stats show on its FRONTEND row). */
 public final class FrontendState {
     private final HttpCounters http;
+    /** Intercepted, invalid and denied requests, internal errors (the CSV's intercepted, ereq, dreq, eint...). */
+    private final ProxyCounters counters;
 
     /** HTTP requests and responses through this proxy or server (mode http only). */
     public HttpCounters http() {
@@ -53,6 +55,7 @@ public final class FrontendState {
         this.processRate = processRate;
         this.streamEnded = streamEnded;
         this.http = HttpCounters.withRequestRate();
+        this.counters = new ProxyCounters();
         this.sessionsTotal = new AtomicLong();
         this.sessionsMax = new AtomicInteger();
         this.bytesIn = new LongAdder();
@@ -73,11 +76,17 @@ public final class FrontendState {
         this.processRate = previous.processRate;
         this.streamEnded = previous.streamEnded;
         this.http = previous.http;
+        this.counters = previous.counters;
         this.sessionsTotal = previous.sessionsTotal;
         this.sessionsMax = previous.sessionsMax;
         this.bytesIn = previous.bytesIn;
         this.bytesOut = previous.bytesOut;
         this.sessionRate = previous.sessionRate;
+    }
+
+    /** Denials, errors, intercepted requests; rules call {@link ProxyCounters#requestDenied()} here. */
+    public ProxyCounters counters() {
+        return counters;
     }
 
     public Frontend config() {
@@ -102,6 +111,7 @@ public final class FrontendState {
 
     /** A stream of this frontend ended. */
     public void streamEnded(Stream stream) {
+        StreamStats.count(stream);
         if (log != null) {
             log.streamEnded(stream);
         }

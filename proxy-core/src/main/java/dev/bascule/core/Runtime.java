@@ -454,6 +454,11 @@ public final class Runtime implements AutoCloseable {
         return listeners.values().stream().map(Listener::fd).filter(fd -> fd >= 0).toList();
     }
 
+    /** The bound listeners ({@code show info}'s Listeners). */
+    public synchronized int listenerCount() {
+        return listeners.size();
+    }
+
     public long uptimeMillis() {
         return (System.nanoTime() - startedNanos) / 1_000_000;
     }

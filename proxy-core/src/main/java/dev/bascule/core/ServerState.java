@@ -21,6 +21,47 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class ServerState {
     private final HttpCounters http = new HttpCounters();
+    /** Aborts by side, invalid responses, internal errors, connection attempts and reuses. */
+    private final ProxyCounters counters = new ProxyCounters();
+    /** qtime, ctime, rtime, ttime and their maxima over this server's transactions. */
+    private final PhaseTimes phaseTimes = new PhaseTimes();
+    /** Idle connections to it, in every loop's pool: those that served one request (unsafe) and more (safe). */
+    private final AtomicInteger idleUnsafe = new AtomicInteger();
+    private final AtomicInteger idleSafe = new AtomicInteger();
+    /** The second (of the monotonic clock) its last session started in; MIN_VALUE before the first. */
+    private volatile long lastSessionSecond = Long.MIN_VALUE;
+
+    public ProxyCounters counters() {
+        return counters;
+    }
+
+    public PhaseTimes phaseTimes() {
+        return phaseTimes;
+    }
+
+    /**
+     * An idle connection entered ({@code +1}) or left ({@code -1}) a pool (any loop's: hence atomics);
+     * {@code safe}: it served several requests.
+     */
+    public void idleChanged(boolean safe, int delta) {
+        (safe ? idleSafe : idleUnsafe).addAndGet(delta);
+    }
+
+    /** Idle connections to this server that carried one request (HAProxy's curr_idle_nb, "unsafe"). */
+    public int idleUnsafe() {
+        return idleUnsafe.get();
+    }
+
+    /** Idle connections that carried more than one (curr_safe_nb). */
+    public int idleSafe() {
+        return idleSafe.get();
+    }
+
+    /** Seconds since its last session started ({@code lastsess}), -1 if none has. */
+    public long secondsSinceLastSession() {
+        long last = lastSessionSecond;
+        return last == Long.MIN_VALUE ? -1 : System.nanoTime() / 1_000_000_000L - last;
+    }
 
     /** HTTP requests and responses through this proxy or server (mode http only). */
     public HttpCounters http() {
@@ -63,6 +104,8 @@ public final class ServerState {
     private final AtomicLong connectionErrors = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
     private final AtomicLong redispatches = new AtomicLong();
+    /** Sessions the balancer gave it (HAProxy's cum_lbconn: not those from a queue nor by persistence). */
+    private final LongAdder loadBalanced = new LongAdder();
     private final RateCounter sessionRate = new RateCounter();
     /** The backend's session rate, which this server's sessions add to (its own until a backend adopts it). */
     private volatile RateCounter backendSessionRate = new RateCounter();
@@ -317,6 +360,11 @@ public final class ServerState {
             maxSessions.accumulateAndGet(n, Math::max);
         }
         totalSessions.incrementAndGet();
+        // Written once a second at most: a write per request would bounce the line between event loops.
+        long second = System.nanoTime() / 1_000_000_000L;
+        if (lastSessionSecond != second) {
+            lastSessionSecond = second;
+        }
         sessionRate.record();
         backendSessionRate.record();
         // Read before writing: a write per request would bounce the line between event loops.
@@ -356,6 +404,15 @@ public final class ServerState {
 
     public void resetObservedErrors() {
         consecutiveErrors.set(0);
+    }
+
+    /** The balancer chose it for a new session ({@code lbtot}). */
+    void loadBalanced() {
+        loadBalanced.increment();
+    }
+
+    public long loadBalancedTotal() {
+        return loadBalanced.sum();
     }
 
     public void retried() {

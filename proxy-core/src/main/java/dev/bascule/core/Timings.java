@@ -8,8 +8,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A backend's session timings as Micrometer timers with histograms (HAProxy's exporter only has averages):
- * time waiting in the queue, time to connect to the server, and the whole session. The stats' qtime, ctime
- * and ttime columns are their means, so the page, the CSV and Prometheus read the same numbers.
+ * time waiting in the queue, time to connect to the server, and the whole client connection. Named
+ * {@code bascule_backend_*} so that they can never collide with a family of HAProxy's exporter; the stats'
+ * qtime, ctime and ttime are HAProxy's sliding averages ({@link PhaseTimes}), not these.
  */
 public final class Timings {
     private final Timer queue;
@@ -17,9 +18,9 @@ public final class Timings {
     private final Timer total;
 
     Timings(MeterRegistry registry, String backend) {
-        queue = timer(registry, "haproxy.backend.queue.time", backend, "time spent waiting for a server slot");
-        connect = timer(registry, "haproxy.backend.connect.time", backend, "time to connect to a server");
-        total = timer(registry, "haproxy.backend.total.time", backend, "whole session time, accept to close");
+        queue = timer(registry, "bascule.backend.queue.time", backend, "time spent waiting for a server slot");
+        connect = timer(registry, "bascule.backend.connect.time", backend, "time to connect to a server");
+        total = timer(registry, "bascule.backend.total.time", backend, "whole session time, accept to close");
     }
 
     private static Timer timer(MeterRegistry registry, String name, String backend, String description) {
@@ -40,18 +41,5 @@ public final class Timings {
 
     public void ended(long nanos) {
         total.record(nanos, TimeUnit.NANOSECONDS);
-    }
-
-    /** Mean times in milliseconds, as the stats' qtime, ctime and ttime; 0 before any session. */
-    public long queueMillis() {
-        return (long) queue.mean(TimeUnit.MILLISECONDS);
-    }
-
-    public long connectMillis() {
-        return (long) connect.mean(TimeUnit.MILLISECONDS);
-    }
-
-    public long totalMillis() {
-        return (long) total.mean(TimeUnit.MILLISECONDS);
     }
 }

@@ -1,9 +1,6 @@
 package dev.bascule.stats;
 
-import dev.bascule.config.Version;
 import dev.bascule.core.BackendState;
-import dev.bascule.core.FrontendState;
-import dev.bascule.core.RateCounter;
 import dev.bascule.core.Runtime;
 import dev.bascule.core.ServerState;
 
@@ -13,7 +10,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * HAProxy's runtime API commands (doc/management.txt, section 9.3) over the live state: what the stats
@@ -82,7 +78,8 @@ public final class RuntimeApi {
             }
             if (cmd.startsWith("show stat")) {
                 List<String> options = Arrays.asList(w).subList(2, w.length);
-                List<Map<String, String>> rows = StatsCsv.rows(runtime);
+                List<Map<String, String>> rows = StatsCsv.rows(runtime, proxy -> true,
+                        level.compareTo(Level.OPERATOR) >= 0);
                 return options.contains("json") ? StatsCsv.json(rows)
                         : options.contains("typed") ? StatsCsv.typed(rows) : StatsCsv.csv(rows);
             }
@@ -213,33 +210,6 @@ public final class RuntimeApi {
     }
 
     private String info() {
-        long up = runtime.uptimeMillis() / 1000;
-        int conns = runtime.frontends().stream().mapToInt(FrontendState::sessionsCurrent).sum();
-        long cum = runtime.frontends().stream().mapToLong(FrontendState::sessionsTotal).sum();
-        RateCounter connections = runtime.connectionRate();
-        return "Name: Bascule\n"
-                + "Version: " + Version.BASCULE + "\n"
-                + "Release_date: " + Version.BUILD_DATE + "\n"
-                + "Nbthread: " + runtime.threads() + "\n"
-                + "Pid: " + ProcessHandle.current().pid() + "\n"
-                + "Uptime: " + (up / 86400) + "d " + (up / 3600 % 24) + "h" + String.format("%02dm%02ds", up / 60 % 60,
-                up % 60) + "\n"
-                + "Uptime_sec: " + up + "\n"
-                + "Maxconn: " + runtime.maxconn() + "\n"
-                + "CurrConns: " + conns + "\n"
-                + "CumConns: " + cum + "\n"
-                // Each accepted connection is a session; no maxconnrate nor maxsessrate limits them yet (0).
-                + "ConnRate: " + connections.rate() + "\n"
-                + "ConnRateLimit: 0\n"
-                + "MaxConnRate: " + connections.max() + "\n"
-                + "SessRate: " + connections.rate() + "\n"
-                + "SessRateLimit: 0\n"
-                + "MaxSessRate: " + connections.max() + "\n"
-                + "DroppedLogs: " + runtime.droppedLogs() + "\n"
-                // Not in HAProxy, whose reload is a new process: how long the last in-place reload took to apply.
-                + "Last_reload_us: " + runtime.lastReloadMicros() + "\n"
-                + "Last_reload_cpu_us: " + runtime.lastReloadCpuMicros() + "\n"
-                + "node: " + StatsPage.node(runtime.global()) + "\n"
-                + "description: " + Objects.toString(runtime.global().description(), "") + "\n";
+        return ShowInfo.text(runtime);
     }
 }

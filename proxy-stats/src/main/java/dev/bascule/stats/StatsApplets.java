@@ -48,8 +48,6 @@ import java.util.stream.Collectors;
 public final class StatsApplets implements Applets {
     private static final int MAX_REQUEST = 64 * 1024;
 
-    private volatile Metrics metrics;
-
     @Override
     public boolean serves(Frontend frontend, BackendState backend) {
         return frontend.mode() == Mode.HTTP && (frontend.stats().enabled() || frontend.prometheus() != null)
@@ -60,7 +58,7 @@ public final class StatsApplets implements Applets {
     public void install(Channel channel, FrontendState frontend, Runtime runtime) {
         Frontend f = frontend.config();
         channel.pipeline().addLast(new HttpServerCodec());
-        channel.pipeline().addLast(handlers(new Applet(f.name(), f.stats(), f.prometheus(), runtime)));
+        channel.pipeline().addLast(handlers(new Applet(f.name(), f.stats(), f.prometheus(), runtime, frontend)));
     }
 
     /** The frontend's page or exporter first, then the backend's page, as HAProxy looks at them in turn. */
@@ -71,10 +69,10 @@ public final class StatsApplets implements Applets {
             return null;
         }
         if (exporterAt(f.prometheus(), uri) || pageAt(f.stats(), uri)) {
-            return handlers(new Applet(f.name(), f.stats(), f.prometheus(), runtime));
+            return handlers(new Applet(f.name(), f.stats(), f.prometheus(), runtime, null));
         }
         if (backend != null && backend.config().mode() == Mode.HTTP && pageAt(backend.config().stats(), uri)) {
-            return handlers(new Applet(backend.name(), backend.config().stats(), null, runtime));
+            return handlers(new Applet(backend.name(), backend.config().stats(), null, runtime, null));
         }
         return null;
     }
@@ -92,48 +90,47 @@ public final class StatsApplets implements Applets {
         return stats.enabled() && uri.startsWith(stats.uri());
     }
 
-    /** Built at the first scrape, once the runtime holds every proxy; built again after a reload. */
-    private Metrics metrics(Runtime runtime) {
-        Metrics m = metrics;
-        if (m == null || m.generation != runtime.generation()) {
-            synchronized (this) {
-                if (metrics == null || metrics.generation != runtime.generation()) {
-                    if (metrics != null) {
-                        metrics.close();
-                    }
-                    metrics = new Metrics(runtime);
-                }
-                m = metrics;
-            }
-        }
-        return m;
-    }
-
     /** Answers with the {@code stats} settings and exporter path of the proxy it serves for. */
     private final class Applet extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final String proxy;
         private final StatsSettings stats;
         private final PathCondition prometheus;
         private final Runtime runtime;
+        /**
+         * The frontend whose requests this applet counts, when it serves the whole connection (a frontend that
+         * forwards nothing: no stream counts them); null when a forwarding frontend's stream handed it over.
+         */
+        private final FrontendState counted;
 
         /** @param prometheus which requests the exporter answers, or null */
-        Applet(String proxy, StatsSettings stats, PathCondition prometheus, Runtime runtime) {
+        Applet(String proxy, StatsSettings stats, PathCondition prometheus, Runtime runtime, FrontendState counted) {
             this.proxy = proxy;
             this.stats = stats;
             this.prometheus = prometheus;
             this.runtime = runtime;
+            this.counted = counted;
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            if (counted != null) {
+                // As HAProxy counts a request its applets answer: a request of the frontend, intercepted.
+                counted.http().request();
+                counted.counters().requestIntercepted();
+            }
             if (!request.decoderResult().isSuccess()) {
                 send(ctx, request, HttpErrors.response(400, ctx.alloc()), false);
                 return;
             }
             String uri = request.uri();
             if (exporterAt(prometheus, uri)) {
+                Exporter.Query query = Exporter.Query.parse(uri);
+                if (query == null) {
+                    send(ctx, request, HttpErrors.response(400, ctx.alloc()), true);
+                    return;
+                }
                 respond(ctx, request, HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
-                        metrics(runtime).scrape(), true);
+                        Exporter.scrape(runtime, query), true);
             } else if (pageAt(stats, uri)) {
                 if (!authorized(request)) {
                     FullHttpResponse r = HttpErrors.response(401, ctx.alloc());
@@ -197,7 +194,7 @@ public final class StatsApplets implements Applets {
         }
 
         private void page(ChannelHandlerContext ctx, FullHttpRequest request, Set<String> opts, boolean admin) {
-            List<Map<String, String>> rows = StatsCsv.rows(runtime, inScope());
+            List<Map<String, String>> rows = StatsCsv.rows(runtime, inScope(), stats.showLegends());
             if (opts.contains("csv")) {
                 respond(ctx, request, HttpResponseStatus.OK, "text/plain", StatsCsv.csv(rows), true);
             } else if (opts.contains("json")) {
@@ -259,6 +256,9 @@ public final class StatsApplets implements Applets {
         }
 
         private void send(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse r, boolean keepAlive) {
+            if (counted != null) {
+                counted.http().response(r.status().code());
+            }
             boolean keep = keepAlive && HttpUtil.isKeepAlive(request);
             HttpUtil.setKeepAlive(r, keep);
             var written = ctx.writeAndFlush(r);

@@ -63,12 +63,36 @@ class RuntimeApiTest {
                 .startsWith("Unknown command. Please enter one of the following commands only :\n"));
     }
 
+    /** The fields of HAProxy 2.6.12's show info, in its order (measured, without an unset description). */
+    private static final List<String> HAPROXY_INFO = List.of(
+            "Name", "Version", "Release_date", "Nbthread", "Nbproc", "Process_num", "Pid", "Uptime", "Uptime_sec",
+            "Memmax_MB", "PoolAlloc_MB", "PoolUsed_MB", "PoolFailed", "Ulimit-n", "Maxsock", "Maxconn",
+            "Hard_maxconn", "CurrConns", "CumConns", "CumReq", "MaxSslConns", "CurrSslConns", "CumSslConns",
+            "Maxpipes", "PipesUsed", "PipesFree", "ConnRate", "ConnRateLimit", "MaxConnRate", "SessRate",
+            "SessRateLimit", "MaxSessRate", "SslRate", "SslRateLimit", "MaxSslRate", "SslFrontendKeyRate",
+            "SslFrontendMaxKeyRate", "SslFrontendSessionReuse_pct", "SslBackendKeyRate", "SslBackendMaxKeyRate",
+            "SslCacheLookups", "SslCacheMisses", "CompressBpsIn", "CompressBpsOut", "CompressBpsRateLim", "Tasks",
+            "Run_queue", "Idle_pct", "node", "Stopping", "Jobs", "Unstoppable Jobs", "Listeners", "ActivePeers",
+            "ConnectedPeers", "DroppedLogs", "BusyPolling", "FailedResolutions", "TotalBytesOut",
+            "TotalSplicdedBytesOut", "BytesOutRate", "DebugCommandsIssued", "CumRecvLogs", "Build info",
+            "Memmax_bytes", "PoolAlloc_bytes", "PoolUsed_bytes", "Start_time_sec", "Tainted");
+
+    @Test
+    void show_info_has_haproxys_fields_in_its_order_then_bascules() {
+        List<String> names = api.execute("show info", Level.USER).lines().filter(l -> l.contains(": "))
+                .map(l -> l.substring(0, l.indexOf(": "))).toList();
+        assertEquals(HAPROXY_INFO, names.subList(0, HAPROXY_INFO.size()));
+        assertEquals(List.of("Last_reload_us", "Last_reload_cpu_us"), names.subList(HAPROXY_INFO.size(),
+                names.size()));
+    }
+
     @Test
     void show_info_names_the_process() {
         List<String> info = api.execute("show info", Level.USER).lines().toList();
         assertEquals("Name: Bascule", info.get(0));
         assertEquals("Nbthread: 1", info.get(3));
-        assertEquals("Pid: " + ProcessHandle.current().pid(), info.get(4));
+        // HAProxy's order: Nbproc and Process_num come before the pid.
+        assertEquals("Pid: " + ProcessHandle.current().pid(), info.get(6));
         assertTrue(info.contains("CurrConns: 0"), info.toString());
         assertTrue(info.contains("CumConns: 0"), info.toString());
     }
@@ -76,7 +100,7 @@ class RuntimeApiTest {
     @Test
     void show_stat_is_the_csv_and_its_json_and_typed_forms() throws Exception {
         assertEquals(StatsCsv.COLUMNS, StatsCsv.split(api.execute("show stat", Level.USER).lines().findFirst()
-                .orElseThrow().substring(2)).subList(0, 80));
+                .orElseThrow().substring(2)).subList(0, StatsCsv.COLUMNS.size()));
         var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(api.execute("show stat json", Level.USER));
         assertEquals("web", json.get(0).get("pxname").asText());
         assertTrue(api.execute("show stat typed", Level.USER).startsWith("F.1.0.0.pxname.1:KNS:str:web\n"));

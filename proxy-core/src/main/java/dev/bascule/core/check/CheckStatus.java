@@ -50,6 +50,14 @@ public enum CheckStatus {
         return description;
     }
 
+    /**
+     * A layer 7 outcome, which has a protocol code (HAProxy's statuses above HCHK_STATUS_L57DATA): the stats show
+     * {@code check_code} for these only.
+     */
+    public boolean layer7() {
+        return this == L7OK || this == L7OKC || this == L7STS;
+    }
+
     public boolean passed() {
         return passed;
     }

@@ -50,8 +50,10 @@ public final class ServerHealth {
             }
             return Transition.NONE;
         }
-        failedChecks++;
         if (health > 0) {
+            // As HAProxy's set_server_check_status: a failure counts (chkfail) while it lowers the health, not
+            // once the server is already at the bottom.
+            failedChecks++;
             health--;
             if (health < rise) {
                 health = 0;

@@ -778,8 +778,9 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
             return;
         }
         if (code >= 200 || code == 101) {
-            proxy.frontend.http().response(code);
-            proxy.backend.http().response(code);
+            // The server's counts (HAProxy's at the response head); the frontend's and the backend's count the
+            // status sent, at the stream's end.
+            target.http().request();
             target.http().response(code);
         }
         if (code == 101) {
@@ -1076,7 +1077,6 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
     }
 
     private void writeLocal(int code, boolean close) {
-        proxy.frontend.http().response(code);
         stream.answered(code);
         if (code == 200) {
             stream.terminate(Termination.Cause.LOCAL);
@@ -1093,12 +1093,8 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         if (page == null) {
             page = HttpErrors.response(code, ctx.alloc());
         }
-        if (logs() && stream.method() != null) {
-            // HAProxy counts its answer to a request it read; the answer to a head that never came whole or could
-            // not be read (408, 400) is its connection's, outside any message: 0.
-            stream.htxDelta(0, HtxSize.page(page));
-        }
-        endStream(now);
+        // The logged size is the page's before the Connection line below, as HAProxy's (it adds none).
+        long htx = logs() && stream.method() != null ? HtxSize.page(page) : 0;
         HttpHeaders headers = page.headers();
         if (close) {
             if (!headers.contains(HttpHeaderNames.CONNECTION)) {
@@ -1111,6 +1107,16 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
                 headers.add(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             }
         }
+        // The page's bytes count in bout, as HAProxy counts its answers to a request it read; its H1 mux answers a
+        // head that never came whole or could not be read (408, 400) outside any stream: not counted.
+        long wire = stream.requestMillis() >= 0 ? HttpErrors.wireSize(page) : 0;
+        stream.bytesOut(wire);
+        if (logs()) {
+            // HAProxy logs its answer to a request it read at its HTX size; the answer to a head that never came
+            // whole or could not be read (408, 400) is its connection's, outside any message: 0.
+            stream.htxDelta(0, htx - wire);
+        }
+        endStream(now);
         if (close) {
             ctx.writeAndFlush(page).addListener(ChannelFutureListener.CLOSE);
         } else {

@@ -71,4 +71,13 @@ public final class HttpErrors {
         h.add("Content-Type", "text/html");
         return response;
     }
+
+    /** How many bytes {@code page} takes on the wire, as the response encoder writes it: the stats' bout. */
+    public static long wireSize(io.netty.handler.codec.http.FullHttpResponse page) {
+        long n = page.protocolVersion().text().length() + 1 + 3 + 1 + page.status().reasonPhrase().length() + 2;
+        for (Map.Entry<String, String> h : page.headers()) {
+            n += h.getKey().length() + 2 + h.getValue().length() + 2;
+        }
+        return n + 2 + page.content().readableBytes();
+    }
 }

@@ -57,6 +57,7 @@ final class IdlePool {
         }
         if (!provenOnly) {
             for (Channel c; (c = idle.pollFirst()) != null; ) {
+                left(server, c);
                 if (c.isActive()) {
                     return c;
                 }
@@ -67,8 +68,10 @@ final class IdlePool {
             Channel c = it.next();
             if (!c.isActive()) {
                 it.remove();
+                left(server, c);
             } else if (side(c).requests() > 1) {
                 it.remove();
+                left(server, c);
                 return c;
             }
         }
@@ -88,6 +91,7 @@ final class IdlePool {
         }
         side(channel).idleSince(now);
         idle.addFirst(channel);
+        server.idleChanged(safe(channel), 1);
         if (pool.purge == null) {
             pool.purge = channel.eventLoop().schedule(() -> purge(pool), PURGE_DELAY_MS, TimeUnit.MILLISECONDS);
         }
@@ -96,9 +100,22 @@ final class IdlePool {
 
     static void remove(ServerState server, Channel channel) {
         ArrayDeque<Channel> idle = POOLS.get().byServer.get(server);
-        if (idle != null) {
-            idle.remove(channel);
+        if (idle != null && idle.remove(channel)) {
+            left(server, channel);
         }
+    }
+
+    /**
+     * HAProxy files a connection that served more than one request as "safe" (curr_safe_nb), one that served a
+     * single one as not (curr_idle_nb): its count of requests does not change while it is idle.
+     */
+    private static boolean safe(Channel c) {
+        return side(c).requests() > 1;
+    }
+
+    /** {@code c} left {@code server}'s idle connections (taken, closed or purged): the server's count follows. */
+    private static void left(ServerState server, Channel c) {
+        server.idleChanged(safe(c), -1);
     }
 
     /** A pooled connection's handler: {@link ServerSide} ends its pipeline. */
@@ -110,10 +127,14 @@ final class IdlePool {
     private static void purge(LoopPool pool) {
         long oldest = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(PURGE_DELAY_MS);
         boolean left = false;
-        for (Iterator<ArrayDeque<Channel>> servers = pool.byServer.values().iterator(); servers.hasNext(); ) {
-            ArrayDeque<Channel> idle = servers.next();
+        for (Iterator<Map.Entry<ServerState, ArrayDeque<Channel>>> servers = pool.byServer.entrySet().iterator();
+             servers.hasNext(); ) {
+            Map.Entry<ServerState, ArrayDeque<Channel>> e = servers.next();
+            ArrayDeque<Channel> idle = e.getValue();
             while (!idle.isEmpty() && side(idle.peekLast()).idleSince() - oldest <= 0) {
-                idle.pollLast().close();
+                Channel c = idle.pollLast();
+                left(e.getKey(), c);
+                c.close();
             }
             if (idle.isEmpty()) {
                 servers.remove();

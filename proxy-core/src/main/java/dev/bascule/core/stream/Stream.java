@@ -126,6 +126,9 @@ public final class Stream {
 
     /** The backend this request goes to (per request in HTTP mode: rules may choose another one). */
     public void backend(BackendState b) {
+        if (b != backend && b != null) {
+            b.streamAssigned();
+        }
         backend = b;
     }
 

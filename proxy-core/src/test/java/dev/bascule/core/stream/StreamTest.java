@@ -1,5 +1,7 @@
 package dev.bascule.core.stream;
 
+import dev.bascule.core.BackendState;
+import dev.bascule.core.PhaseTimes;
 import org.junit.jupiter.api.Test;
 
 import java.net.Socket;
@@ -54,6 +56,16 @@ class StreamTest {
             assertTrue(s.totalMillis() >= s.responseMillis() && s.activeMillis() <= s.totalMillis());
             assertEquals(GET.length(), proxy.runtime.backend("be").servers().get(0).bytesIn(),
                     "the server's bin counts the head in HTTP mode too");
+            // What the stats count of it, at its end: a 2xx on each level, one connection, its phase times.
+            BackendState be = proxy.runtime.backend("be");
+            assertEquals(1, proxy.runtime.frontends().get(0).http().responses(1));
+            assertEquals(1, be.http().responses(1));
+            assertEquals(1, be.servers().get(0).http().requests(), "the server's req_tot");
+            assertEquals(1, be.counters().connectAttempts());
+            assertEquals(1, be.servers().get(0).counters().connectAttempts());
+            assertEquals(s.responseMillis(), be.phaseTimes().max(PhaseTimes.Phase.RESPONSE));
+            assertEquals(s.responseMillis(), be.phaseTimes().average(PhaseTimes.Phase.RESPONSE, 1));
+            assertEquals(s.totalMillis(), be.servers().get(0).phaseTimes().max(PhaseTimes.Phase.TOTAL));
         }
     }
 
@@ -82,6 +94,11 @@ class StreamTest {
             assertEquals("SC", s.termination().toString());
             assertEquals(503, s.status());
             assertEquals(-1, s.connectMillis());
+            BackendState be = proxy.runtime.backend("be");
+            assertEquals(1, be.http().responses(4), "the proxy's own 503 counts on the backend, as in HAProxy");
+            assertEquals(1, be.servers().get(0).connectionErrors());
+            assertEquals(0, be.counters().connectionErrors(), "the server's error, not the backend's own");
+            assertEquals(0, be.phaseTimes().max(PhaseTimes.Phase.TOTAL), "not connected: no time sample");
         }
     }
 
@@ -94,6 +111,9 @@ class StreamTest {
             Stream s = proxy.nextEnded();
             assertEquals("sH", s.termination().toString());
             assertEquals(-1, s.responseMillis());
+            assertEquals(1, proxy.runtime.backend("be").counters().invalidResponses(), "eresp");
+            assertEquals(1, proxy.runtime.backend("be").servers().get(0).counters().invalidResponses());
+            assertEquals(0, proxy.runtime.backend("be").counters().serverAborts(), "not in the data phase");
         }
     }
 
@@ -109,6 +129,7 @@ class StreamTest {
             assertNull(timedOut.server());
             assertTrue(exchange(port, "GET / HTTP/1.1\r\nBad Header\r\n\r\n").startsWith("HTTP/1.1 400"));
             assertEquals("PR", proxy.nextEnded().termination().toString());
+            assertEquals(2, proxy.runtime.frontends().get(0).counters().invalidRequests(), "ereq: the 408 and the 400");
         }
     }
 
@@ -132,6 +153,7 @@ class StreamTest {
                 assertTrue(exchange(port, GET).startsWith("HTTP/1.1 503"), "timeout queue");
                 Stream waited = proxy.nextEnded();
                 assertEquals("sQ", waited.termination().toString());
+                assertEquals(1, proxy.runtime.backend("be").counters().connectionErrors(), "timeout queue: econ");
                 assertTrue(waited.queueMillis() >= 250, "waited " + waited.queueMillis() + " ms of 300");
                 assertTrue(Loopback.readAll(holder).startsWith("HTTP/1.1 200"));
                 assertEquals("--", proxy.nextEnded().termination().toString());
