@@ -75,7 +75,8 @@ final class ProxyKeywords {
             legacy(removed, "DFLB", 0, "", ProxySection::legacyRemoved);
         }
 
-        pending("acl", "FLB", "7", 2, "<aclname> <criterion> [flags] [operator] <value> ...");
+        supported("acl", "FLB", "7", 2, "<aclname> <criterion> [flags] [operator] <value> ...",
+                (p, l) -> p.acls.acl(l));
         pending("backlog", "DFL", "4.2", 1, "<conns>");
         pending("capture cookie", "FL", "4.2", 3, "<name> len <length>");
         supported("capture request", "FL", "4.2", 4, "header <name> len <length>", (p, l) -> p.log.capture(l));
@@ -149,7 +150,7 @@ final class ProxyKeywords {
         pending("srvtcpka-cnt", "DLB", "4.2", 1, "<count>");
         pending("srvtcpka-idle", "DLB", "4.2", 1, "<timeout>");
         pending("srvtcpka-intvl", "DLB", "4.2", 1, "<timeout>");
-        supported("stats admin", "FLB", "4.2", 2, "{ if | unless } TRUE|LOCALHOST", ProxySection::stats);
+        supported("stats admin", "FLB", "4.2", 2, "{ if | unless } <condition>", ProxySection::stats);
         supported("stats auth", "DFLB", "4.2", 1, "<user>:<passwd>", ProxySection::stats);
         supported("stats enable", "DFLB", "4.2", 0, "", ProxySection::stats);
         supported("stats hide-version", "DFLB", "4.2", 0, "", ProxySection::stats);

@@ -9,11 +9,12 @@ import dev.bascule.config.model.Directive;
 import dev.bascule.config.model.Frontend;
 import dev.bascule.config.model.LoadServerState;
 import dev.bascule.config.model.Mode;
-import dev.bascule.config.model.PathCondition;
 import dev.bascule.config.model.Server;
 import dev.bascule.config.model.ServerCheck;
 import dev.bascule.config.model.Source;
 import dev.bascule.config.model.Timeouts;
+import dev.bascule.config.sample.AclCondition;
+import dev.bascule.config.sample.SampleExpr;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -94,7 +95,10 @@ final class ProxySection implements Section {
     final StatsConfig stats;
     final HttpConfig http;
     final LogConfig log;
-    private PathCondition prometheus;
+    /** Which requests {@code http-request use-service prometheus-exporter} answers, or null. */
+    private AclCondition prometheus;
+    /** The section's ACLs and the compiler of its conditions (not inherited: defaults have no ACLs). */
+    final AclConfig acls;
     private final ServerSettings defaultServer;
 
     ProxySection(Diagnostics diag, Kind kind, String name, Source source, ProxySection defaults) {
@@ -106,6 +110,7 @@ final class ProxySection implements Section {
         this.stats = new StatsConfig(diag, defaults == null ? null : defaults.stats);
         this.http = new HttpConfig(diag, defaults == null ? null : defaults.http);
         this.log = new LogConfig(diag, defaults == null ? null : defaults.log);
+        this.acls = new AclConfig(diag);
         this.defaultServer = defaults == null ? new ServerSettings() : defaults.defaultServer.copy();
         if (defaults != null) {
             mode = defaults.mode;
@@ -388,7 +393,15 @@ final class ProxySection implements Section {
             diag.warning(line.source(), "'balance url_param' : 'check_post' is parsed but not implemented yet; only "
                     + "the query string is hashed");
         }
-        balance = balance.withAlgorithm(algo, arguments);
+        if (base.equals("hash")) {
+            SampleExpr expression = acls.expression(line, arguments.get(0), "balance hash");
+            if (expression == null) {
+                return;
+            }
+            balance = balance.withExpression(arguments, expression);
+        } else {
+            balance = balance.withAlgorithm(algo, arguments);
+        }
         writtenAt.put("balance", line.source());
     }
 
@@ -503,36 +516,27 @@ final class ProxySection implements Section {
     }
 
     void stats(Line line) {
+        if ("admin".equals(line.word(1))) {
+            AclCondition admin = acls.condition(line, 2, "stats admin");
+            if (admin != null) {
+                stats.admin(admin);
+            }
+            return;
+        }
         stats.keyword(line);
     }
 
-    /**
-     * {@code http-request use-service prometheus-exporter [{ if | unless } { path|path_beg P... }]}: the only
-     * service HAProxy 2.6 ships. Until ACLs exist, only the conditions {@link PathCondition} evaluates exactly are
-     * accepted: any other would answer requests it should not (or miss ones it should), so it is an error.
-     */
+    /** {@code http-request use-service prometheus-exporter [{ if | unless } <condition>]}: the one service of 2.6. */
     void useService(Line line) {
         if (!"prometheus-exporter".equals(line.word(2))) {
             diag.alert(line.source(), "'http-request use-service' : unknown service '" + line.word(2) + "'; "
                     + "the one service is 'prometheus-exporter'");
             return;
         }
-        List<String> cond = line.words().subList(3, line.size());
-        if (cond.isEmpty()) {
-            prometheus = PathCondition.ALWAYS;
-            return;
+        AclCondition c = acls.condition(line, 3, "http-request use-service");
+        if (c != null) {
+            prometheus = c;
         }
-        boolean unless = cond.get(0).equals("unless");
-        int n = cond.size();
-        if ((unless || cond.get(0).equals("if")) && n >= 5 && cond.get(1).equals("{") && cond.get(n - 1).equals("}")
-                && (cond.get(2).equals("path") || cond.get(2).equals("path_beg"))
-                && cond.subList(3, n - 1).stream().noneMatch(w -> w.startsWith("-") || w.equals("{") || w.equals("}"))) {
-            prometheus = new PathCondition(cond.get(2).equals("path_beg"), cond.subList(3, n - 1), unless);
-            return;
-        }
-        diag.alert(line.source(), "'http-request use-service' : the condition '" + String.join(" ", cond)
-                + "' is not supported yet; until ACLs exist, write 'if { path <path> ... }' or "
-                + "'if { path_beg <prefix> ... }' (or 'unless' either), or no condition to answer every request");
     }
 
     /** In a backend, where its health-check and server-state messages go (traffic is the frontend's to log). */
@@ -623,7 +627,7 @@ final class ProxySection implements Section {
     Frontend frontend(int id) {
         // A listen section serves its own servers unless it routes elsewhere with default_backend.
         String target = kind == Kind.LISTEN && defaultBackend == null ? name : defaultBackend;
-        return new Frontend(name, source, id, forcedId != 0, mode, binds, maxconn, timeouts, target, stats.build(), prometheus,
+        return new Frontend(name, source, id, forcedId != 0, mode, binds, maxconn, timeouts, target, stats.build(acls::resolved), acls.resolved(prometheus),
                 http.build(), log.build(name, mode), frontendDirectives);
     }
 
@@ -656,7 +660,7 @@ final class ProxySection implements Section {
     /** @param id the proxy's id, as {@link AutomaticIds} numbers proxies around the forced ones */
     Backend backend(int id) {
         return new Backend(name, source, id, forcedId != 0, mode, balance, numbered(servers), timeouts, retries,
-                redispatchInterval, cookie, retryOn, checks.build(), http.build(), stats.build(), loadServerState,
+                redispatchInterval, cookie, retryOn, checks.build(), http.build(), stats.build(acls::resolved), loadServerState,
                 serverStateFileName == null ? name : serverStateFileName, log.targetsOnly(), backendDirectives);
     }
 

@@ -8,6 +8,7 @@ import dev.bascule.core.Dispatch;
 import dev.bascule.core.InactivityTimeout;
 import dev.bascule.core.ServerState;
 import dev.bascule.core.log.UniqueId;
+import dev.bascule.core.sample.SampleContext;
 import dev.bascule.core.stream.Stream;
 import dev.bascule.core.stream.Termination;
 import dev.bascule.core.tcp.Relay;
@@ -438,7 +439,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
 
     /** @return whether an applet took the request (the connection is then the applet's) */
     boolean toApplet(RequestHead head) {
-        ChannelHandler[] applet = proxy.claim.apply(head.uri());
+        ChannelHandler[] applet = proxy.claim.apply(SampleContext.of(stream, head, proxy.backends));
         if (applet == null) {
             return false;
         }

@@ -6,6 +6,7 @@ import dev.bascule.config.model.HttpSettings.ConnectionMode;
 import dev.bascule.core.BackendState;
 import dev.bascule.core.FrontendState;
 import dev.bascule.core.Transport;
+import dev.bascule.core.sample.SampleContext;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.handler.codec.http.HttpResponseEncoder;
@@ -29,8 +30,10 @@ public final class HttpProxy {
     /** The default backend, or null. */
     final BackendState backend;
     final Transport transport;
-    /** The applet handlers answering a request URI locally (stats page, exporter), or null. */
-    final Function<String, ChannelHandler[]> claim;
+    /** This generation's backends by name, for the fetches that name one ({@code nbsrv(be)}). */
+    final Function<String, BackendState> backends;
+    /** The applet handlers answering a request locally (stats page, exporter), or null. */
+    final Function<SampleContext, ChannelHandler[]> claim;
     final ConnectionMode mode;
     final AddressHeader forwardFor;
     final AddressHeader originalTo;
@@ -39,10 +42,11 @@ public final class HttpProxy {
     final boolean l7Retries;
     final RequestAnalyzer[] analyzers;
 
-    public HttpProxy(FrontendState frontend, BackendState backend, Transport transport,
-                     Function<String, ChannelHandler[]> claim) {
+    public HttpProxy(FrontendState frontend, BackendState backend, Function<String, BackendState> backends,
+                     Transport transport, Function<SampleContext, ChannelHandler[]> claim) {
         this.frontend = frontend;
         this.backend = backend;
+        this.backends = backends;
         this.transport = transport;
         this.claim = claim;
         HttpSettings f = frontend.config().http();
