@@ -187,7 +187,8 @@ final class ProxyKeywords {
         supported("unique-id-header", "DFL", "4.2", 1, "<name>", (p, l) -> p.log.uniqueIdHeader(l));
         pending("use-fcgi-app", "LB", "4.2", 1, "<name>");
         pending("use-server", "LB", "4.2", 3, "<server> { if | unless } <condition>");
-        pending("use_backend", "FL", "4.2", 1, "<backend> [{if | unless} <condition>]", ProxySection::useBackend);
+        supported("use_backend", "FL", "4.2", 1, "<backend>|<name-with-%[expr]> [{if | unless} <condition>]",
+                ProxySection::useBackend);
 
         for (String o : List.of("abortonclose:DLB", "accept-invalid-http-request:DFL",
                 "accept-invalid-http-response:DLB", "checkcache:DLB", "clitcpka:DFL",

@@ -12,6 +12,7 @@ import dev.bascule.config.model.Mode;
 import dev.bascule.config.model.Server;
 import dev.bascule.config.model.ServerCheck;
 import dev.bascule.config.model.Source;
+import dev.bascule.config.model.SwitchingRule;
 import dev.bascule.config.model.Timeouts;
 import dev.bascule.config.sample.AclCondition;
 import dev.bascule.config.sample.SampleExpr;
@@ -89,8 +90,8 @@ final class ProxySection implements Section {
     private final Map<String, Source> writtenAt = new HashMap<>();
     private final List<Directive> frontendDirectives = new ArrayList<>();
     private final List<Directive> backendDirectives = new ArrayList<>();
-    /** use_backend targets with where they were written, for the cross-check. */
-    final List<Directive> useBackends = new ArrayList<>();
+    /** The {@code use_backend} rules, in order (not inherited: defaults have none). */
+    final List<SwitchingRule> switching = new ArrayList<>();
     final CheckConfig checks;
     final StatsConfig stats;
     final HttpConfig http;
@@ -544,8 +545,33 @@ final class ProxySection implements Section {
         log.log(line);
     }
 
+    /** {@code use_backend <backend> [{if | unless} <condition>]}, the name possibly built with one {@code %[expr]}. */
     void useBackend(Line line) {
-        useBackends.add(new Directive(line.word(1), List.of(), line.source()));
+        String name = line.word(1);
+        if (line.size() > 2 && !dev.bascule.config.sample.ConditionParser.starts(line.word(2))) {
+            diag.alert(line.source(), "'use_backend' : expects 'if' or 'unless' after the backend name, got '"
+                    + line.word(2) + "'; quote a name that has spaces");
+            return;
+        }
+        AclCondition condition = acls.condition(line, 2, "use_backend");
+        if (condition == null) {
+            return;
+        }
+        int open = name.indexOf("%[");
+        if (open < 0) {
+            switching.add(new SwitchingRule(name, null, "", "", condition, line.source()));
+            return;
+        }
+        int close = name.indexOf(']', open);
+        if (close < 0 || name.indexOf("%[", close) >= 0) {
+            diag.alert(line.source(), "'use_backend' : '" + name + "' must hold one complete '%[<expression>]'");
+            return;
+        }
+        SampleExpr expr = acls.expression(line, name.substring(open + 2, close), "use_backend");
+        if (expr != null) {
+            switching.add(new SwitchingRule(name, expr, name.substring(0, open), name.substring(close + 1), condition,
+                    line.source()));
+        }
     }
 
     void legacyTimeout(Line line) {
@@ -628,7 +654,9 @@ final class ProxySection implements Section {
         // A listen section serves its own servers unless it routes elsewhere with default_backend.
         String target = kind == Kind.LISTEN && defaultBackend == null ? name : defaultBackend;
         return new Frontend(name, source, id, forcedId != 0, mode, binds, maxconn, timeouts, target, stats.build(acls::resolved), acls.resolved(prometheus),
-                http.build(), log.build(name, mode), frontendDirectives);
+                http.build(), log.build(name, mode),
+                switching.stream().map(r -> new SwitchingRule(r.backend(), r.dynamic(), r.prefix(), r.suffix(),
+                        acls.resolved(r.condition()), r.source())).toList(), frontendDirectives);
     }
 
     /**

@@ -121,6 +121,28 @@ class AclConfigTest {
     }
 
     @Test
+    void use_backend_rules_keep_their_order_and_check_their_targets() {
+        String backends = "backend api\n    mode http\nbackend web\n    mode http\nbackend raw\n    mode tcp\n";
+        Config c = valid(HEAD + "    acl api path_beg /api\n    use_backend api if api\n"
+                + "    use_backend be_%[req.hdr(host),lower,field(1,.)] unless { req.hdr(host) -m found } || api\n"
+                + "    default_backend web\n" + backends);
+        var rules = c.frontends().get(0).switching();
+        assertEquals(2, rules.size());
+        assertEquals("api if api", rules.get(0).toString());
+        assertEquals("be_", rules.get(1).prefix());
+        assertEquals("req.hdr(host),lower,field(1,.)", rules.get(1).dynamic().toString());
+        assertEquals(List.of("parsing [test.cfg:5] : Proxy 'f': unable to find required use_backend: 'apx'; did you "
+                + "mean 'api' maybe ?"), alerts(HEAD + "    use_backend apx if TRUE\n" + backends));
+        assertTrue(alerts(HEAD + "    use_backend raw\n" + backends).get(0).contains("with wrong mode"));
+        assertTrue(alerts(HEAD + "    use_backend api when TRUE\n" + backends).get(0)
+                .contains("expects 'if' or 'unless' after the backend name, got 'when'"));
+        assertTrue(alerts(HEAD + "    use_backend be_%[path\n" + backends).get(0)
+                .contains("must hold one complete '%[<expression>]'"));
+        assertTrue(alerts(HEAD + "    use_backend be_%[pth]\n" + backends).get(0)
+                .contains("'use_backend' : unknown fetch method 'pth'"));
+    }
+
+    @Test
     void balance_hash_compiles_its_expression() {
         Config c = valid("backend b\n    mode http\n    balance hash req.hdr(host),lower\n");
         assertEquals("req.hdr(host),lower", c.backends().get(0).balance().expression().toString());

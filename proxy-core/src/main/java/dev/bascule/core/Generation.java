@@ -88,6 +88,7 @@ final class Generation {
     private FrontendSetup setup(FrontendState state, Runtime engine) {
         Frontend f = state.config();
         BackendState backend = f.defaultBackend() == null ? null : backends.get(f.defaultBackend());
+        Switching switching = Switching.of(f.switching(), backend, backends);
         Applets applets = engine.applets();
         boolean local = applets != null && applets.serves(f, backend);
         if (!local && f.mode() == Mode.TCP && (f.stats().enabled() || f.prometheus() != null)) {
@@ -98,8 +99,8 @@ final class Generation {
                 : request -> applets.claim(state, backend, request, engine);
         Consumer<Channel> applet = local ? ch -> applets.install(ch, state, engine) : null;
         HttpProxy http = f.mode() == Mode.HTTP && !local
-                ? new HttpProxy(state, backend, backends::get, engine.transport(), claim) : null;
-        return new FrontendSetup(state, backend, engine.transport(), http, applet);
+                ? new HttpProxy(state, switching, engine.transport(), claim) : null;
+        return new FrontendSetup(state, switching, engine.transport(), http, applet);
     }
 
     private BackendState backendState(Backend backend, Runtime engine, BackendState old) throws StartupException {

@@ -43,6 +43,7 @@ final class FieldNames {
             Map.entry("retryOn", "retry-on"),
             Map.entry("prometheus", "use-service prometheus-exporter"),
             Map.entry("stats.admin", "stats admin"),
+            Map.entry("switching", "use_backend"),
             Map.entry("balance.expression", "balance hash"),
             Map.entry("statsSockets", "stats socket"),
             Map.entry("spreadChecks", "spread-checks"),

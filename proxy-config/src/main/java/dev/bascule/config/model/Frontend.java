@@ -9,14 +9,16 @@ import java.util.List;
  * {@code maxconn} 0 means no frontend limit (the global one still applies). {@code prometheus} is the
  * condition of {@code http-request use-service prometheus-exporter}, or null when it is not used. {@code id}
  * is the proxy's numeric id, as HAProxy numbers proxies ({@code forcedId}: from the {@code id} keyword).
- * {@code log} is what its traffic log writes, and where.
+ * {@code log} is what its traffic log writes, and where. {@code switching} holds its {@code use_backend} rules, in order;
+ * {@code defaultBackend} serves requests none of them takes.
  */
 public record Frontend(String name, Source source, int id, boolean forcedId, Mode mode, List<Bind> binds,
                        int maxconn, Timeouts timeouts, String defaultBackend, StatsSettings stats,
                        AclCondition prometheus, HttpSettings http, LogSettings log,
-                       List<Directive> unimplemented) {
+                       List<SwitchingRule> switching, List<Directive> unimplemented) {
     public Frontend {
         binds = List.copyOf(binds);
+        switching = List.copyOf(switching);
         unimplemented = List.copyOf(unimplemented);
     }
 

@@ -50,6 +50,11 @@ public final class ConditionParser {
                 current = new ArrayList<>();
                 continue;
             }
+            // "!name" and "!{" negate as "! name" does (HAProxy accepts both).
+            while (w.length() > 1 && w.startsWith("!")) {
+                negate = !negate;
+                w = w.substring(1);
+            }
             if (w.equals("{")) {
                 int close = words.subList(i, words.size()).indexOf("}");
                 if (close < 0) {
@@ -67,10 +72,6 @@ public final class ConditionParser {
             }
             if (w.equals("}")) {
                 throw new SampleException("'}' without an opening '{'");
-            }
-            while (w.startsWith("!")) {
-                negate = !negate;
-                w = w.substring(1);
             }
             current.add(new AclTerm(negate, w, named(w)));
             negate = false;

@@ -232,7 +232,8 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
      */
     private void newStream(long startNanos) {
         HttpProxy next = current.get();
-        if (next != null && next != proxy) {
+        // The setup a use_backend rule routed the last request with is kept while it is the current generation's.
+        if (next != null && next.routed(proxy.backend) != proxy) {
             boolean backendChanged = next.backend != proxy.backend;
             proxy = next;
             if (backendChanged) {
@@ -439,12 +440,28 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
 
     /** @return whether an applet took the request (the connection is then the applet's) */
     boolean toApplet(RequestHead head) {
-        ChannelHandler[] applet = proxy.claim.apply(SampleContext.of(stream, head, proxy.backends));
+        ChannelHandler[] applet = proxy.claim.apply(SampleContext.of(stream, head, proxy.switching::backend));
         if (applet == null) {
             return false;
         }
         handOver(head, applet);
         return true;
+    }
+
+    /**
+     * Takes this request's backend from the {@code use_backend} rules: from now on, until the next request, the
+     * transaction's setup is the one merged with that backend, and its dispatch and persistence are that backend's.
+     */
+    void route(RequestHead head) {
+        HttpProxy to = proxy.routed(proxy.switching.choose(SampleContext.of(stream, head, proxy.switching::backend)));
+        if (to != proxy) {
+            boolean backendChanged = to.backend != proxy.backend;
+            proxy = to;
+            if (backendChanged) {
+                dispatch = dispatchOf(to);
+                cookies = cookiesOf(to.backend);
+            }
+        }
     }
 
     void noBackend(RequestHead head) {

@@ -228,6 +228,7 @@ class SampleLayerTest {
         assertFalse(cond("if REQ_CONTENT", CONTEXT));
         assertTrue(cond("if { path_beg /api } { method GET } || FALSE", CONTEXT));
         assertTrue(cond("if ! { path_beg /x }", CONTEXT));
+        assertTrue(cond("if !{ path_beg /x } !FALSE", CONTEXT), "HAProxy also takes the ! glued to a name or brace");
     }
 
     @Test
