@@ -114,7 +114,8 @@ final class ProxyKeywords {
         pending("http-check set-var", "DLB", "4.2", 1, "(<var-name>[,<cond>...]) <expr>");
         pending("http-check unset-var", "DLB", "4.2", 1, "(<var-name>)");
         pending("http-error", "DFLB", "4.2", 2, "status <code> [content-type <type>] ...");
-        pending("http-request", "DFLB", "4.2", 1, "<action> [options...] [ { if | unless } <condition> ]");
+        supported("http-request", "DFLB", "4.2", 1, "<action> [options...] [ { if | unless } <condition> ]",
+                ProxySection::httpRequest);
         supported("http-request use-service", "FL", "4.2", 1, "prometheus-exporter [ { if | unless } <condition> ]",
                 ProxySection::useService);
         pending("http-response", "DFLB", "4.2", 1, "<action> <options...> [ { if | unless } <condition> ]");
@@ -140,7 +141,8 @@ final class ProxyKeywords {
         supported("monitor-uri", "DFL", "4.2", 1, "<uri>", (p, l) -> p.http.monitorUri(l));
         pending("persist rdp-cookie", "DLB", "4.2", 0, "[(<name>)]");
         pending("rate-limit sessions", "DFL", "4.2", 1, "<rate>");
-        pending("redirect", "FLB", "4.2", 2, "location | prefix | scheme <to> [code <code>] <option> ...");
+        supported("redirect", "FLB", "4.2", 2, "location | prefix | scheme <to> [code <code>] <option> ...",
+                ProxySection::redirect);
         supported("retry-on", "DLB", "4.2", 1, "[list of keywords]", ProxySection::retryOn);
         supported("server-state-file-name", "DLB", "4.2", 0, "[ { use-backend-name | <file> } ]",
                 ProxySection::serverStateFileName);

@@ -7,6 +7,7 @@ import dev.bascule.config.model.Bind;
 import dev.bascule.config.model.CookieSettings;
 import dev.bascule.config.model.Directive;
 import dev.bascule.config.model.Frontend;
+import dev.bascule.config.model.HttpRule;
 import dev.bascule.config.model.LoadServerState;
 import dev.bascule.config.model.Mode;
 import dev.bascule.config.model.Server;
@@ -90,6 +91,8 @@ final class ProxySection implements Section {
     private final Map<String, Source> writtenAt = new HashMap<>();
     private final List<Directive> frontendDirectives = new ArrayList<>();
     private final List<Directive> backendDirectives = new ArrayList<>();
+    /** The {@code http-request} rules (and {@code redirect} lines) a frontend runs, in order. */
+    private final List<HttpRule> httpRequest = new ArrayList<>();
     /** The {@code use_backend} rules, in order (not inherited: defaults have none). */
     final List<SwitchingRule> switching = new ArrayList<>();
     final CheckConfig checks;
@@ -545,6 +548,42 @@ final class ProxySection implements Section {
         log.log(line);
     }
 
+    /**
+     * {@code http-request <action> ... [{if | unless} <condition>]}: the actions {@link HttpRuleParser} knows, in a
+     * frontend or listen section; other actions, and rules of backends and defaults, are kept as not implemented yet.
+     */
+    void httpRequest(Line line) {
+        String action = line.word(1);
+        if (!HttpRuleParser.REQUEST_ACTIONS.contains(action) || kind == Kind.BACKEND || kind == Kind.DEFAULTS) {
+            notImplemented(line, "http-request " + action + (HttpRuleParser.REQUEST_ACTIONS.contains(action)
+                    ? " in a " + kind.word() + " section" : ""));
+            return;
+        }
+        HttpRule rule = new HttpRuleParser(diag, acls).parse(line, 1, "http-request");
+        if (rule != null) {
+            httpRequest.add(rule);
+        }
+    }
+
+    /** {@code redirect ...}: an {@code http-request redirect} rule, run among them in the order written. */
+    void redirect(Line line) {
+        if (kind == Kind.BACKEND) {
+            notImplemented(line, "redirect in a backend section");
+            return;
+        }
+        HttpRule rule = new HttpRuleParser(diag, acls).parse(line, 0, "redirect");
+        if (rule != null) {
+            httpRequest.add(rule);
+        }
+    }
+
+    /** A supported keyword used in a form not implemented yet: kept in the model with the usual warning. */
+    private void notImplemented(Line line, String what) {
+        keep(ProxyKeywords.TABLE.find(line), new Directive(line.keyword(), line.words().subList(1, line.size()),
+                line.source()));
+        diag.warning(line.source(), "'" + what + "' is parsed but not implemented yet; it has no effect");
+    }
+
     /** {@code use_backend <backend> [{if | unless} <condition>]}, the name possibly built with one {@code %[expr]}. */
     void useBackend(Line line) {
         String name = line.word(1);
@@ -656,7 +695,9 @@ final class ProxySection implements Section {
         return new Frontend(name, source, id, forcedId != 0, mode, binds, maxconn, timeouts, target, stats.build(acls::resolved), acls.resolved(prometheus),
                 http.build(), log.build(name, mode),
                 switching.stream().map(r -> new SwitchingRule(r.backend(), r.dynamic(), r.prefix(), r.suffix(),
-                        acls.resolved(r.condition()), r.source())).toList(), frontendDirectives);
+                        acls.resolved(r.condition()), r.source())).toList(),
+                httpRequest.stream().map(r -> new HttpRule(r.action(), acls.resolved(r.condition()), r.source()))
+                        .toList(), frontendDirectives);
     }
 
     /**

@@ -143,6 +143,26 @@ class AclConfigTest {
     }
 
     @Test
+    void http_request_rules_and_redirect_compile_in_order() {
+        Config c = valid(HEAD + "    http-request deny deny_status 429 if { path /x }\n"
+                + "    redirect scheme https code 308 drop-query unless { dst_port 443 }\n"
+                + "    http-request set-header X-Id %[src]-%%-%[fe_name]\n"
+                + "    http-request set-var(txn.x) str(1)\n");
+        var rules = c.frontends().get(0).httpRequest();
+        assertEquals(3, rules.size(), "set-var is kept as not implemented");
+        assertEquals(new dev.bascule.config.model.HttpAction.Deny(429), rules.get(0).action());
+        assertTrue(rules.get(1).action().toString().contains("SCHEME"), rules.get(1).toString());
+        assertEquals("%[src]-%%-%[fe_name]", ((dev.bascule.config.model.HttpAction.HeaderEdit) rules.get(2).action())
+                .value().toString());
+        assertTrue(alerts(HEAD + "    http-request set-header X-A %ci\n").get(0).contains("%[src] for %ci"));
+        assertTrue(alerts(HEAD + "    http-request redirect location /x code 304\n").get(0)
+                .contains("'code' expects 301, 302, 303, 307 or 308"));
+        assertTrue(alerts(HEAD + "    http-request deny deny_status 99\n").get(0).contains("from 200 to 599"));
+        assertTrue(alerts(HEAD + "    http-request return string x\n").get(0).contains("needs its 'content-type'"));
+        assertTrue(alerts(HEAD + "    http-request set-header X-A\n").get(0).contains("expects exactly 2 arguments"));
+    }
+
+    @Test
     void balance_hash_compiles_its_expression() {
         Config c = valid("backend b\n    mode http\n    balance hash req.hdr(host),lower\n");
         assertEquals("req.hdr(host),lower", c.backends().get(0).balance().expression().toString());

@@ -26,6 +26,8 @@ public final class FrontendState {
     private final AtomicInteger sessionsMax;
     private final LongAdder bytesIn;
     private final LongAdder bytesOut;
+    /** Requests an {@code http-request deny} answered (HAProxy's {@code dreq}). */
+    private final LongAdder deniedRequests;
     /**
      * Sessions per second. Every accepted connection is a session here (nothing refuses one in between, as
      * HAProxy's tcp-request connection rules can), so it is also the connection rate.
@@ -57,6 +59,7 @@ public final class FrontendState {
         this.sessionsMax = new AtomicInteger();
         this.bytesIn = new LongAdder();
         this.bytesOut = new LongAdder();
+        this.deniedRequests = new LongAdder();
         this.sessionRate = new RateCounter();
     }
 
@@ -77,6 +80,7 @@ public final class FrontendState {
         this.sessionsMax = previous.sessionsMax;
         this.bytesIn = previous.bytesIn;
         this.bytesOut = previous.bytesOut;
+        this.deniedRequests = previous.deniedRequests;
         this.sessionRate = previous.sessionRate;
     }
 
@@ -164,5 +168,14 @@ public final class FrontendState {
 
     public long bytesOut() {
         return bytesOut.sum();
+    }
+
+    public void requestDenied() {
+        deniedRequests.increment();
+    }
+
+    /** Requests denied by this frontend's rules (the stats' {@code dreq}). */
+    public long deniedRequests() {
+        return deniedRequests.sum();
     }
 }

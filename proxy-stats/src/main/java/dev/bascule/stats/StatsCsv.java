@@ -174,7 +174,7 @@ public final class StatsCsv {
         r.put("stot", String.valueOf(f.sessionsTotal()));
         r.put("bin", String.valueOf(f.bytesIn()));
         r.put("bout", String.valueOf(f.bytesOut()));
-        r.put("dreq", "0");
+        r.put("dreq", String.valueOf(f.deniedRequests()));
         r.put("dresp", "0");
         r.put("ereq", "0");
         r.put("status", "OPEN");

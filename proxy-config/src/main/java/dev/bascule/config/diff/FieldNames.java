@@ -44,6 +44,7 @@ final class FieldNames {
             Map.entry("prometheus", "use-service prometheus-exporter"),
             Map.entry("stats.admin", "stats admin"),
             Map.entry("switching", "use_backend"),
+            Map.entry("httpRequest", "http-request"),
             Map.entry("balance.expression", "balance hash"),
             Map.entry("statsSockets", "stats socket"),
             Map.entry("spreadChecks", "spread-checks"),

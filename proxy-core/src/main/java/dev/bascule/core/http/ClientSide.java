@@ -132,6 +132,8 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
     private ServerState sessionOn;
     /** A status answered by the proxy itself once the request body (if any) has been read. */
     private int pendingLocal;
+    /** The answer a rule gave for {@link #pendingLocal}, or null for the proxy's page. */
+    private FullHttpResponse pendingPage;
     private boolean clientReadWanted;
     /**
      * Messages decoded before they were asked for: pipelined requests, or body that came with its head while the
@@ -464,6 +466,25 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         }
     }
 
+    boolean requestRules(RequestHead head) {
+        return proxy.requestRules.run(this, head, SampleContext.of(stream, head, proxy.switching::backend));
+    }
+
+    /** {@code http-request deny}: HAProxy's page for {@code status}, {@code PR}, counted in the frontend's dreq. */
+    void deny(RequestHead head, int status) {
+        head.release();
+        proxy.frontend.requestDenied();
+        stream.terminate(Termination.Cause.PROXY);
+        respondLocally(status, null);
+    }
+
+    /** {@code redirect}, {@code http-request return}: the rule's answer, {@code LR}. */
+    void answer(RequestHead head, FullHttpResponse page) {
+        head.release();
+        stream.terminate(Termination.Cause.LOCAL);
+        respondLocally(page.status().code(), page);
+    }
+
     void noBackend(RequestHead head) {
         head.release();
         stream.terminate(Termination.Cause.INTERNAL);
@@ -547,9 +568,11 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
             ReferenceCountUtil.release(piece);
             if (last) {
                 int code = pendingLocal;
+                FullHttpResponse page = pendingPage;
                 pendingLocal = 0;
+                pendingPage = null;
                 request = RequestPhase.COMPLETE;
-                writeLocal(code, closeClient);
+                writeLocal(code, page, closeClient);
             } else {
                 readClient();
             }
@@ -1041,17 +1064,27 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
 
     /** Answers the current request from the proxy, after its body (if any) is read and dropped. */
     private void respondLocally(int code) {
+        respondLocally(code, null);
+    }
+
+    /** @param page the answer, or null for the proxy's page for {@code code} (an errorfile's, HAProxy's) */
+    private void respondLocally(int code, FullHttpResponse page) {
         if (code >= 400) {
             request = RequestPhase.COMPLETE;
-            writeLocal(code, true);
+            writeLocal(code, page, true);
         } else {
             pendingLocal = code;
+            pendingPage = page;
             request = RequestPhase.DISCARDING;
             readClient();
         }
     }
 
     private void writeLocal(int code, boolean close) {
+        writeLocal(code, null, close);
+    }
+
+    private void writeLocal(int code, FullHttpResponse answer, boolean close) {
         proxy.frontend.http().response(code);
         stream.answered(code);
         if (code == 200) {
@@ -1062,7 +1095,8 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         clientExpected();
         // errorfile: the backend's page first (HAProxy's rule once a backend is chosen), then the frontend's.
         BackendState backend = proxy.backend;
-        FullHttpResponse page = backend == null ? null : ErrorPages.of(backend.config().http(), code);
+        FullHttpResponse page = answer != null ? answer
+                : backend == null ? null : ErrorPages.of(backend.config().http(), code);
         if (page == null) {
             page = ErrorPages.of(proxy.frontend.config().http(), code);
         }

@@ -37,6 +37,8 @@ public final class HttpProxy {
     final Transport transport;
     /** The frontend's {@code use_backend} rules and default backend. */
     final Switching switching;
+    /** The frontend's {@code http-request} rules. */
+    final RequestRules requestRules;
     /** The applet handlers answering a request locally (stats page, exporter), or null. */
     final Function<SampleContext, ChannelHandler[]> claim;
     final ConnectionMode mode;
@@ -52,21 +54,25 @@ public final class HttpProxy {
     /** The frontend's setup with its default backend, and one per backend its {@code use_backend} rules name. */
     public HttpProxy(FrontendState frontend, Switching switching, Transport transport,
                      Function<SampleContext, ChannelHandler[]> claim) {
-        this(frontend, switching, switching.fallback(), transport, claim, new IdentityHashMap<>());
+        this(frontend, switching, RequestRules.of(frontend.config().httpRequest()), switching.fallback(), transport,
+                claim, new IdentityHashMap<>());
         routes.put(backend, this);
         if (switching.hasRules()) {
             for (BackendState b : switching.targets()) {
                 if (b.config().mode() == Mode.HTTP) {
-                    routes.computeIfAbsent(b, t -> new HttpProxy(frontend, switching, t, transport, claim, routes));
+                    routes.computeIfAbsent(b, t -> new HttpProxy(frontend, switching, requestRules, t, transport, claim,
+                            routes));
                 }
             }
         }
     }
 
-    private HttpProxy(FrontendState frontend, Switching switching, BackendState backend, Transport transport,
-                      Function<SampleContext, ChannelHandler[]> claim, Map<BackendState, HttpProxy> routes) {
+    private HttpProxy(FrontendState frontend, Switching switching, RequestRules requestRules, BackendState backend,
+                      Transport transport, Function<SampleContext, ChannelHandler[]> claim,
+                      Map<BackendState, HttpProxy> routes) {
         this.frontend = frontend;
         this.switching = switching;
+        this.requestRules = requestRules;
         this.backend = backend;
         this.transport = transport;
         this.claim = claim;
@@ -85,7 +91,9 @@ public final class HttpProxy {
         if (claim != null) {
             list.add(RequestAnalyzer.APPLETS);
         }
-        // Here http-request rules will run.
+        if (!requestRules.isEmpty()) {
+            list.add(RequestAnalyzer.HTTP_REQUEST_RULES);
+        }
         if (switching.hasRules()) {
             list.add(RequestAnalyzer.SWITCHING);
         } else {
