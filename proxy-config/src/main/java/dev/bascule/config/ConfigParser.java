@@ -2,11 +2,11 @@ package dev.bascule.config;
 
 import dev.bascule.config.model.Backend;
 import dev.bascule.config.model.Config;
-import dev.bascule.config.model.Directive;
 import dev.bascule.config.model.Frontend;
 import dev.bascule.config.model.Global;
 import dev.bascule.config.model.LoadServerState;
 import dev.bascule.config.model.Source;
+import dev.bascule.config.model.SwitchingRule;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -371,10 +371,10 @@ public final class ConfigParser {
             Source where = section.defaultBackendSource() != null ? section.defaultBackendSource() : f.source();
             checkTarget(f, backends, f.defaultBackend(), "default_backend", where);
         }
-        for (Directive use : section.useBackends) {
+        for (SwitchingRule use : f.switching()) {
             // A name built at run time ("%[...]") can only be checked then.
-            if (!use.keyword().contains("%[")) {
-                checkTarget(f, backends, use.keyword(), "use_backend", use.source());
+            if (use.dynamic() == null) {
+                checkTarget(f, backends, use.backend(), "use_backend", use.source());
             }
         }
     }

@@ -79,7 +79,8 @@ final class ProxyKeywords {
             legacy(removed, "DFLB", 0, "", ProxySection::legacyRemoved);
         }
 
-        pending("acl", "FLB", "7", 2, "<aclname> <criterion> [flags] [operator] <value> ...");
+        supported("acl", "FLB", "7", 2, "<aclname> <criterion> [flags] [operator] <value> ...",
+                (p, l) -> p.acls.acl(l));
         pending("backlog", "DFL", "4.2", 1, "<conns>");
         supported("capture cookie", "FL", "4.2", 1, "<name> len <length>", (p, l) -> p.log.captureCookie(l));
         supported("capture request", "FL", "4.2", 4, "header <name> len <length>", (p, l) -> p.log.capture(l));
@@ -117,7 +118,8 @@ final class ProxyKeywords {
         pending("http-check set-var", "DLB", "4.2", 1, "(<var-name>[,<cond>...]) <expr>");
         pending("http-check unset-var", "DLB", "4.2", 1, "(<var-name>)");
         pending("http-error", "DFLB", "4.2", 2, "status <code> [content-type <type>] ...");
-        pending("http-request", "DFLB", "4.2", 1, "<action> [options...] [ { if | unless } <condition> ]");
+        supported("http-request", "DFLB", "4.2", 1, "<action> [options...] [ { if | unless } <condition> ]",
+                ProxySection::httpRequest);
         supported("http-request use-service", "FL", "4.2", 1, "prometheus-exporter [ { if | unless } <condition> ]",
                 ProxySection::useService);
         pending("http-response", "DFLB", "4.2", 1, "<action> <options...> [ { if | unless } <condition> ]");
@@ -144,7 +146,8 @@ final class ProxyKeywords {
         supported("monitor-uri", "DFL", "4.2", 1, "<uri>", (p, l) -> p.http.monitorUri(l));
         pending("persist rdp-cookie", "DLB", "4.2", 0, "[(<name>)]");
         pending("rate-limit sessions", "DFL", "4.2", 1, "<rate>");
-        pending("redirect", "FLB", "4.2", 2, "location | prefix | scheme <to> [code <code>] <option> ...");
+        supported("redirect", "FLB", "4.2", 2, "location | prefix | scheme <to> [code <code>] <option> ...",
+                ProxySection::redirect);
         supported("retry-on", "DLB", "4.2", 1, "[list of keywords]", ProxySection::retryOn);
         supported("server-state-file-name", "DLB", "4.2", 0, "[ { use-backend-name | <file> } ]",
                 ProxySection::serverStateFileName);
@@ -154,7 +157,7 @@ final class ProxyKeywords {
         pending("srvtcpka-cnt", "DLB", "4.2", 1, "<count>");
         pending("srvtcpka-idle", "DLB", "4.2", 1, "<timeout>");
         pending("srvtcpka-intvl", "DLB", "4.2", 1, "<timeout>");
-        supported("stats admin", "FLB", "4.2", 2, "{ if | unless } TRUE|LOCALHOST", ProxySection::stats);
+        supported("stats admin", "FLB", "4.2", 2, "{ if | unless } <condition>", ProxySection::stats);
         supported("stats auth", "DFLB", "4.2", 1, "<user>:<passwd>", ProxySection::stats);
         supported("stats enable", "DFLB", "4.2", 0, "", ProxySection::stats);
         supported("stats hide-version", "DFLB", "4.2", 0, "", ProxySection::stats);
@@ -191,7 +194,8 @@ final class ProxyKeywords {
         supported("unique-id-header", "DFL", "4.2", 1, "<name>", (p, l) -> p.log.uniqueIdHeader(l));
         pending("use-fcgi-app", "LB", "4.2", 1, "<name>");
         pending("use-server", "LB", "4.2", 3, "<server> { if | unless } <condition>");
-        pending("use_backend", "FL", "4.2", 1, "<backend> [{if | unless} <condition>]", ProxySection::useBackend);
+        supported("use_backend", "FL", "4.2", 1, "<backend>|<name-with-%[expr]> [{if | unless} <condition>]",
+                ProxySection::useBackend);
 
         for (String o : List.of("abortonclose:DLB", "accept-invalid-http-request:DFL",
                 "accept-invalid-http-response:DLB", "checkcache:DLB", "clitcpka:DFL",

@@ -7,13 +7,16 @@ import dev.bascule.config.model.Bind;
 import dev.bascule.config.model.CookieSettings;
 import dev.bascule.config.model.Directive;
 import dev.bascule.config.model.Frontend;
+import dev.bascule.config.model.HttpRule;
 import dev.bascule.config.model.LoadServerState;
 import dev.bascule.config.model.Mode;
-import dev.bascule.config.model.PathCondition;
 import dev.bascule.config.model.Server;
 import dev.bascule.config.model.ServerCheck;
 import dev.bascule.config.model.Source;
+import dev.bascule.config.model.SwitchingRule;
 import dev.bascule.config.model.Timeouts;
+import dev.bascule.config.sample.AclCondition;
+import dev.bascule.config.sample.SampleExpr;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -88,13 +91,18 @@ final class ProxySection implements Section {
     private final Map<String, Source> writtenAt = new HashMap<>();
     private final List<Directive> frontendDirectives = new ArrayList<>();
     private final List<Directive> backendDirectives = new ArrayList<>();
-    /** use_backend targets with where they were written, for the cross-check. */
-    final List<Directive> useBackends = new ArrayList<>();
+    /** The {@code http-request} rules (and {@code redirect} lines) a frontend runs, in order. */
+    private final List<HttpRule> httpRequest = new ArrayList<>();
+    /** The {@code use_backend} rules, in order (not inherited: defaults have none). */
+    final List<SwitchingRule> switching = new ArrayList<>();
     final CheckConfig checks;
     final StatsConfig stats;
     final HttpConfig http;
     final LogConfig log;
-    private PathCondition prometheus;
+    /** Which requests {@code http-request use-service prometheus-exporter} answers, or null. */
+    private AclCondition prometheus;
+    /** The section's ACLs and the compiler of its conditions (not inherited: defaults have no ACLs). */
+    final AclConfig acls;
     private final ServerSettings defaultServer;
 
     ProxySection(Diagnostics diag, Kind kind, String name, Source source, ProxySection defaults) {
@@ -106,6 +114,7 @@ final class ProxySection implements Section {
         this.stats = new StatsConfig(diag, defaults == null ? null : defaults.stats);
         this.http = new HttpConfig(diag, defaults == null ? null : defaults.http);
         this.log = new LogConfig(diag, defaults == null ? null : defaults.log);
+        this.acls = new AclConfig(diag);
         this.defaultServer = defaults == null ? new ServerSettings() : defaults.defaultServer.copy();
         if (defaults != null) {
             mode = defaults.mode;
@@ -402,7 +411,15 @@ final class ProxySection implements Section {
             diag.warning(line.source(), "'balance url_param' : 'check_post' is parsed but not implemented yet; only "
                     + "the query string is hashed");
         }
-        balance = balance.withAlgorithm(algo, arguments);
+        if (base.equals("hash")) {
+            SampleExpr expression = acls.expression(line, arguments.get(0), "balance hash");
+            if (expression == null) {
+                return;
+            }
+            balance = balance.withExpression(arguments, expression);
+        } else {
+            balance = balance.withAlgorithm(algo, arguments);
+        }
         writtenAt.put("balance", line.source());
     }
 
@@ -532,36 +549,27 @@ final class ProxySection implements Section {
     }
 
     void stats(Line line) {
+        if ("admin".equals(line.word(1))) {
+            AclCondition admin = acls.condition(line, 2, "stats admin");
+            if (admin != null) {
+                stats.admin(admin);
+            }
+            return;
+        }
         stats.keyword(line);
     }
 
-    /**
-     * {@code http-request use-service prometheus-exporter [{ if | unless } { path|path_beg P... }]}: the only
-     * service HAProxy 2.6 ships. Until ACLs exist, only the conditions {@link PathCondition} evaluates exactly are
-     * accepted: any other would answer requests it should not (or miss ones it should), so it is an error.
-     */
+    /** {@code http-request use-service prometheus-exporter [{ if | unless } <condition>]}: the one service of 2.6. */
     void useService(Line line) {
         if (!"prometheus-exporter".equals(line.word(2))) {
             diag.alert(line.source(), "'http-request use-service' : unknown service '" + line.word(2) + "'; "
                     + "the one service is 'prometheus-exporter'");
             return;
         }
-        List<String> cond = line.words().subList(3, line.size());
-        if (cond.isEmpty()) {
-            prometheus = PathCondition.ALWAYS;
-            return;
+        AclCondition c = acls.condition(line, 3, "http-request use-service");
+        if (c != null) {
+            prometheus = c;
         }
-        boolean unless = cond.get(0).equals("unless");
-        int n = cond.size();
-        if ((unless || cond.get(0).equals("if")) && n >= 5 && cond.get(1).equals("{") && cond.get(n - 1).equals("}")
-                && (cond.get(2).equals("path") || cond.get(2).equals("path_beg"))
-                && cond.subList(3, n - 1).stream().noneMatch(w -> w.startsWith("-") || w.equals("{") || w.equals("}"))) {
-            prometheus = new PathCondition(cond.get(2).equals("path_beg"), cond.subList(3, n - 1), unless);
-            return;
-        }
-        diag.alert(line.source(), "'http-request use-service' : the condition '" + String.join(" ", cond)
-                + "' is not supported yet; until ACLs exist, write 'if { path <path> ... }' or "
-                + "'if { path_beg <prefix> ... }' (or 'unless' either), or no condition to answer every request");
     }
 
     /** In a backend, where its health-check and server-state messages go (traffic is the frontend's to log). */
@@ -569,8 +577,69 @@ final class ProxySection implements Section {
         log.log(line);
     }
 
+    /**
+     * {@code http-request <action> ... [{if | unless} <condition>]}: the actions {@link HttpRuleParser} knows, in a
+     * frontend or listen section; other actions, and rules of backends and defaults, are kept as not implemented yet.
+     */
+    void httpRequest(Line line) {
+        String action = line.word(1);
+        if (!HttpRuleParser.REQUEST_ACTIONS.contains(action) || kind == Kind.BACKEND || kind == Kind.DEFAULTS) {
+            notImplemented(line, "http-request " + action + (HttpRuleParser.REQUEST_ACTIONS.contains(action)
+                    ? " in a " + kind.word() + " section" : ""));
+            return;
+        }
+        HttpRule rule = new HttpRuleParser(diag, acls).parse(line, 1, "http-request");
+        if (rule != null) {
+            httpRequest.add(rule);
+        }
+    }
+
+    /** {@code redirect ...}: an {@code http-request redirect} rule, run among them in the order written. */
+    void redirect(Line line) {
+        if (kind == Kind.BACKEND) {
+            notImplemented(line, "redirect in a backend section");
+            return;
+        }
+        HttpRule rule = new HttpRuleParser(diag, acls).parse(line, 0, "redirect");
+        if (rule != null) {
+            httpRequest.add(rule);
+        }
+    }
+
+    /** A supported keyword used in a form not implemented yet: kept in the model with the usual warning. */
+    private void notImplemented(Line line, String what) {
+        keep(ProxyKeywords.TABLE.find(line), new Directive(line.keyword(), line.words().subList(1, line.size()),
+                line.source()));
+        diag.warning(line.source(), "'" + what + "' is parsed but not implemented yet; it has no effect");
+    }
+
+    /** {@code use_backend <backend> [{if | unless} <condition>]}, the name possibly built with one {@code %[expr]}. */
     void useBackend(Line line) {
-        useBackends.add(new Directive(line.word(1), List.of(), line.source()));
+        String name = line.word(1);
+        if (line.size() > 2 && !dev.bascule.config.sample.ConditionParser.starts(line.word(2))) {
+            diag.alert(line.source(), "'use_backend' : expects 'if' or 'unless' after the backend name, got '"
+                    + line.word(2) + "'; quote a name that has spaces");
+            return;
+        }
+        AclCondition condition = acls.condition(line, 2, "use_backend");
+        if (condition == null) {
+            return;
+        }
+        int open = name.indexOf("%[");
+        if (open < 0) {
+            switching.add(new SwitchingRule(name, null, "", "", condition, line.source()));
+            return;
+        }
+        int close = name.indexOf(']', open);
+        if (close < 0 || name.indexOf("%[", close) >= 0) {
+            diag.alert(line.source(), "'use_backend' : '" + name + "' must hold one complete '%[<expression>]'");
+            return;
+        }
+        SampleExpr expr = acls.expression(line, name.substring(open + 2, close), "use_backend");
+        if (expr != null) {
+            switching.add(new SwitchingRule(name, expr, name.substring(0, open), name.substring(close + 1), condition,
+                    line.source()));
+        }
     }
 
     void legacyTimeout(Line line) {
@@ -652,8 +721,12 @@ final class ProxySection implements Section {
     Frontend frontend(int id) {
         // A listen section serves its own servers unless it routes elsewhere with default_backend.
         String target = kind == Kind.LISTEN && defaultBackend == null ? name : defaultBackend;
-        return new Frontend(name, source, id, forcedId != 0, mode, binds, maxconn, timeouts, target, stats.build(), prometheus,
-                http.build(), log.build(name, mode), frontendDirectives);
+        return new Frontend(name, source, id, forcedId != 0, mode, binds, maxconn, timeouts, target, stats.build(acls::resolved), acls.resolved(prometheus),
+                http.build(), log.build(name, mode),
+                switching.stream().map(r -> new SwitchingRule(r.backend(), r.dynamic(), r.prefix(), r.suffix(),
+                        acls.resolved(r.condition()), r.source())).toList(),
+                httpRequest.stream().map(r -> new HttpRule(r.action(), acls.resolved(r.condition()), r.source()))
+                        .toList(), frontendDirectives);
     }
 
     /**
@@ -685,7 +758,7 @@ final class ProxySection implements Section {
     /** @param id the proxy's id, as {@link AutomaticIds} numbers proxies around the forced ones */
     Backend backend(int id) {
         return new Backend(name, source, id, forcedId != 0, mode, balance, numbered(servers), timeouts, retries,
-                redispatchInterval, cookie, retryOn, checks.build(), http.build(), stats.build(), loadServerState,
+                redispatchInterval, cookie, retryOn, checks.build(), http.build(), stats.build(acls::resolved), loadServerState,
                 serverStateFileName == null ? name : serverStateFileName, log.targetsOnly(), backendDirectives);
     }
 

@@ -2,8 +2,11 @@ package dev.bascule.config;
 
 import dev.bascule.config.model.StatsSettings;
 
+import dev.bascule.config.sample.AclCondition;
+
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /** The {@code stats} keywords of a proxy section (doc section 4.2), building its {@link StatsSettings}. */
 final class StatsConfig {
@@ -14,7 +17,7 @@ final class StatsConfig {
     private final List<String> auth = new ArrayList<>();
     private long refreshMs;
     private boolean hideVersion;
-    private String admin;
+    private AclCondition admin;
     private final List<String> scope = new ArrayList<>();
     private boolean showLegends;
     private String showNode;
@@ -59,7 +62,6 @@ final class StatsConfig {
                 }
             }
             case "hide-version" -> hideVersion = true;
-            case "admin" -> admin(line);
             case "scope" -> scope.add(value);
             case "show-legends" -> showLegends = true;
             case "show-node" -> showNode(line, value);
@@ -79,21 +81,15 @@ final class StatsConfig {
         showNode = name == null ? "" : name;
     }
 
-    /** {@code stats admin if|unless TRUE|LOCALHOST}: who may drive servers from the page. */
-    private void admin(Line line) {
-        String cond = line.word(2);
-        String what = line.word(3);
-        if (!("if".equals(cond) || "unless".equals(cond)) || !("TRUE".equals(what) || "LOCALHOST".equals(what))
-                || line.size() > 4) {
-            diag.alert(line.source(), "'stats admin' : only 'if|unless TRUE' and 'if|unless LOCALHOST' are supported "
-                    + "yet, got '" + String.join(" ", line.words().subList(2, line.size())) + "'");
-            return;
-        }
-        admin = cond + " " + what;
+    /** {@code stats admin { if | unless } <condition>}: who may drive servers from the page. */
+    void admin(AclCondition condition) {
+        enabled = true;
+        admin = condition;
     }
 
-    StatsSettings build() {
-        return new StatsSettings(enabled, uri, realm, auth, refreshMs, hideVersion, admin, scope, showLegends,
-                showNode, showDesc);
+    /** @param resolve gives a condition the section's final ACL lines */
+    StatsSettings build(UnaryOperator<AclCondition> resolve) {
+        return new StatsSettings(enabled, uri, realm, auth, refreshMs, hideVersion, resolve.apply(admin), scope,
+                showLegends, showNode, showDesc);
     }
 }

@@ -707,25 +707,20 @@ class ConfigParserTest {
     }
 
     @Test
-    void use_service_takes_only_the_path_conditions_it_evaluates_exactly() {
+    void use_service_and_stats_admin_compile_their_conditions_on_the_sample_layer() {
         String head = "defaults\n    mode http\nfrontend f\n    bind :80\n";
         Frontend always = valid(head + "    http-request use-service prometheus-exporter\n").frontends().get(0);
-        assertTrue(always.prometheus().matches("/anything"));
-        Frontend beg = valid(head + "    http-request use-service prometheus-exporter if { path_beg /metrics /m2 }\n")
-                .frontends().get(0);
-        assertTrue(beg.prometheus().matches("/metrics/x") && beg.prometheus().matches("/m2"));
-        assertFalse(beg.prometheus().matches("/app"));
-        Frontend unless = valid(head + "    http-request use-service prometheus-exporter unless { path /app }\n")
-                .frontends().get(0);
-        assertFalse(unless.prometheus().matches("/app"));
-        assertTrue(unless.prometheus().matches("/metrics"));
-        for (String cond : List.of("if { hdr(host) -m beg metrics. }", "if { path -i /metrics }", "if METRICS",
-                "if { path /a } { path /b }")) {
-            List<String> a = alerts(head + "    http-request use-service prometheus-exporter " + cond + "\n");
-            assertEquals(1, a.size(), a.toString());
-            assertTrue(a.get(0).startsWith("parsing [test.cfg:5] : 'http-request use-service' : the condition '")
-                    && a.get(0).contains("not supported yet"), a.get(0));
-        }
+        assertEquals(dev.bascule.config.sample.AclCondition.ALWAYS, always.prometheus());
+        Frontend beg = valid(head + "    acl metrics path_beg /metrics\n"
+                + "    http-request use-service prometheus-exporter if metrics || { hdr(host) -i -m beg metrics. }\n"
+                + "    stats admin unless !LOCALHOST\n").frontends().get(0);
+        assertEquals("if metrics || {hdr(host) -i -m beg metrics.}", beg.prometheus().toString());
+        assertEquals(2, beg.prometheus().alternatives().size());
+        assertEquals("unless !LOCALHOST", beg.stats().admin().toString());
+        List<String> a = alerts(head + "    http-request use-service prometheus-exporter if METRICS\n");
+        assertEquals(1, a.size(), a.toString());
+        assertTrue(a.get(0).startsWith("parsing [test.cfg:5] : error detected while parsing 'http-request use-service' "
+                + "condition : no such ACL : 'METRICS'"), a.get(0));
     }
 
     @Test

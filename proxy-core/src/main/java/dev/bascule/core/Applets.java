@@ -1,6 +1,7 @@
 package dev.bascule.core;
 
 import dev.bascule.config.model.Frontend;
+import dev.bascule.core.sample.SampleContext;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 
@@ -22,6 +23,7 @@ public interface Applets {
      * intercepts them before the request goes to a server; null when it is not. They take HTTP/1.x messages.
      *
      * @param backend the backend the request goes to, or null
+     * @param request the request as the sample layer reads it (the exporter's {@code use-service} condition)
      */
-    ChannelHandler[] claim(FrontendState frontend, BackendState backend, String uri, Runtime runtime);
+    ChannelHandler[] claim(FrontendState frontend, BackendState backend, SampleContext request, Runtime runtime);
 }

@@ -15,18 +15,18 @@ import java.util.function.Consumer;
  */
 final class FrontendSetup {
     final FrontendState state;
-    /** The default backend, or null. */
-    final BackendState backend;
+    /** Its {@code use_backend} rules and default backend. */
+    private final Switching switching;
     private final Transport transport;
     /** The HTTP client side's shared setup, or null in mode tcp or for an applet-only frontend. */
     private final HttpProxy http;
     /** Installs the local service on each connection instead of forwarding, or null. */
     private final Consumer<Channel> applet;
 
-    FrontendSetup(FrontendState state, BackendState backend, Transport transport, HttpProxy http,
+    FrontendSetup(FrontendState state, Switching switching, Transport transport, HttpProxy http,
                   Consumer<Channel> applet) {
         this.state = state;
-        this.backend = backend;
+        this.switching = switching;
         this.transport = transport;
         this.http = http;
         this.applet = applet;
@@ -55,7 +55,7 @@ final class FrontendSetup {
         } else if (http != null) {
             http.install(ch, () -> current.get().http);
         } else {
-            ch.pipeline().addLast(new TcpFrontendHandler(state, backend, transport));
+            ch.pipeline().addLast(new TcpFrontendHandler(state, switching, transport));
         }
     }
 }

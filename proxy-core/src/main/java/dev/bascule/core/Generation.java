@@ -14,6 +14,7 @@ import dev.bascule.core.http.HttpProxy;
 import dev.bascule.core.log.LogTargets;
 import dev.bascule.core.log.TrafficLog;
 import dev.bascule.core.log.UniqueId;
+import dev.bascule.core.sample.SampleContext;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import org.slf4j.Logger;
@@ -87,18 +88,19 @@ final class Generation {
     private FrontendSetup setup(FrontendState state, Runtime engine) {
         Frontend f = state.config();
         BackendState backend = f.defaultBackend() == null ? null : backends.get(f.defaultBackend());
+        Switching switching = Switching.of(f.switching(), backend, backends);
         Applets applets = engine.applets();
         boolean local = applets != null && applets.serves(f, backend);
         if (!local && f.mode() == Mode.TCP && (f.stats().enabled() || f.prometheus() != null)) {
             log.warn("Proxy {}: the stats page and the Prometheus exporter need 'mode http'; here "
                     + "connections go to the servers", f.name());
         }
-        Function<String, ChannelHandler[]> claim = applets == null || local || f.mode() != Mode.HTTP ? null
-                : uri -> applets.claim(state, backend, uri, engine);
+        Function<SampleContext, ChannelHandler[]> claim = applets == null || local || f.mode() != Mode.HTTP ? null
+                : request -> applets.claim(state, backend, request, engine);
         Consumer<Channel> applet = local ? ch -> applets.install(ch, state, engine) : null;
         HttpProxy http = f.mode() == Mode.HTTP && !local
-                ? new HttpProxy(state, backend, engine.transport(), claim) : null;
-        return new FrontendSetup(state, backend, engine.transport(), http, applet);
+                ? new HttpProxy(state, switching, engine.transport(), claim) : null;
+        return new FrontendSetup(state, switching, engine.transport(), http, applet);
     }
 
     private BackendState backendState(Backend backend, Runtime engine, BackendState old) throws StartupException {

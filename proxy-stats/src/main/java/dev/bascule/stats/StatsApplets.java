@@ -2,13 +2,16 @@ package dev.bascule.stats;
 
 import dev.bascule.config.model.Frontend;
 import dev.bascule.config.model.Mode;
-import dev.bascule.config.model.PathCondition;
 import dev.bascule.config.model.StatsSettings;
+import dev.bascule.config.sample.AclCondition;
 import dev.bascule.core.Applets;
 import dev.bascule.core.BackendState;
 import dev.bascule.core.FrontendState;
 import dev.bascule.core.Runtime;
 import dev.bascule.core.http.HttpErrors;
+import dev.bascule.core.sample.Condition;
+import dev.bascule.core.sample.RequestView;
+import dev.bascule.core.sample.SampleContext;
 import dev.bascule.core.ServerState;
 import dev.bascule.core.stream.Stream;
 import io.netty.buffer.Unpooled;
@@ -35,6 +38,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -48,6 +52,24 @@ import java.util.stream.Collectors;
 public final class StatsApplets implements Applets {
     private static final int MAX_REQUEST = 64 * 1024;
 
+    /**
+     * The conditions ({@code use-service}, {@code stats admin}) compiled for the run, by the identity of the model's
+     * condition (the same object for a generation's life, so a lookup costs no deep hash of the record).
+     */
+    private final Map<Identity, Condition> compiled = new ConcurrentHashMap<>();
+
+    private record Identity(AclCondition condition) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Identity i && i.condition == condition;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(condition);
+        }
+    }
+
     @Override
     public boolean serves(Frontend frontend, BackendState backend) {
         return frontend.mode() == Mode.HTTP && (frontend.stats().enabled() || frontend.prometheus() != null)
@@ -58,21 +80,24 @@ public final class StatsApplets implements Applets {
     public void install(Channel channel, FrontendState frontend, Runtime runtime) {
         Frontend f = frontend.config();
         channel.pipeline().addLast(new HttpServerCodec());
-        channel.pipeline().addLast(handlers(new Applet(f.name(), f.stats(), f.prometheus(), runtime, frontend)));
+        channel.pipeline().addLast(handlers(new Applet(frontend, f.name(), f.stats(), f.prometheus(), runtime,
+                frontend)));
     }
 
     /** The frontend's page or exporter first, then the backend's page, as HAProxy looks at them in turn. */
     @Override
-    public ChannelHandler[] claim(FrontendState frontend, BackendState backend, String uri, Runtime runtime) {
+    public ChannelHandler[] claim(FrontendState frontend, BackendState backend, SampleContext request,
+                                  Runtime runtime) {
         Frontend f = frontend.config();
         if (f.mode() != Mode.HTTP) {
             return null;
         }
-        if (exporterAt(f.prometheus(), uri) || pageAt(f.stats(), uri)) {
-            return handlers(new Applet(f.name(), f.stats(), f.prometheus(), runtime, null));
+        String uri = request.request().uri();
+        if (exporterAt(f.prometheus(), request) || pageAt(f.stats(), uri)) {
+            return handlers(new Applet(frontend, f.name(), f.stats(), f.prometheus(), runtime, null));
         }
         if (backend != null && backend.config().mode() == Mode.HTTP && pageAt(backend.config().stats(), uri)) {
-            return handlers(new Applet(backend.name(), backend.config().stats(), null, runtime, null));
+            return handlers(new Applet(frontend, backend.name(), backend.config().stats(), null, runtime, null));
         }
         return null;
     }
@@ -81,9 +106,21 @@ public final class StatsApplets implements Applets {
         return new ChannelHandler[] {new HttpObjectAggregator(MAX_REQUEST), applet};
     }
 
-    private static boolean exporterAt(PathCondition prometheus, String uri) {
-        String path = uri.indexOf('?') < 0 ? uri : uri.substring(0, uri.indexOf('?'));
-        return prometheus != null && prometheus.matches(path);
+    private boolean exporterAt(AclCondition prometheus, SampleContext request) {
+        return prometheus != null && holds(prometheus, request);
+    }
+
+    private boolean holds(AclCondition condition, SampleContext request) {
+        Condition c = compiled.get(new Identity(condition));
+        if (c == null) {
+            if (compiled.size() > 64) {
+                // Reloads leave the conditions of old generations behind: start again rather than keep them.
+                compiled.clear();
+            }
+            c = Condition.of(condition);
+            compiled.put(new Identity(condition), c);
+        }
+        return c.holds(request);
     }
 
     private static boolean pageAt(StatsSettings stats, String uri) {
@@ -92,9 +129,10 @@ public final class StatsApplets implements Applets {
 
     /** Answers with the {@code stats} settings and exporter path of the proxy it serves for. */
     private final class Applet extends SimpleChannelInboundHandler<FullHttpRequest> {
+        private final FrontendState frontend;
         private final String proxy;
         private final StatsSettings stats;
-        private final PathCondition prometheus;
+        private final AclCondition prometheus;
         private final Runtime runtime;
         /**
          * The frontend whose requests this applet counts, when it serves the whole connection (a frontend that
@@ -102,8 +140,10 @@ public final class StatsApplets implements Applets {
          */
         private final FrontendState counted;
 
-        /** @param prometheus which requests the exporter answers, or null */
-        Applet(String proxy, StatsSettings stats, PathCondition prometheus, Runtime runtime, FrontendState counted) {
+        /** @param prometheus the condition of the requests the exporter answers, or null */
+        Applet(FrontendState frontend, String proxy, StatsSettings stats, AclCondition prometheus, Runtime runtime,
+               FrontendState counted) {
+            this.frontend = frontend;
             this.proxy = proxy;
             this.stats = stats;
             this.prometheus = prometheus;
@@ -123,7 +163,9 @@ public final class StatsApplets implements Applets {
                 return;
             }
             String uri = request.uri();
-            if (exporterAt(prometheus, uri)) {
+            SampleContext samples = new SampleContext(Stream.clientOf(ctx.channel()), ctx.channel().localAddress(),
+                    RequestView.of(request), frontend, null, null, name -> Proxies.backend(runtime, name));
+            if (exporterAt(prometheus, samples)) {
                 Exporter.Query query = Exporter.Query.parse(uri);
                 if (query == null) {
                     send(ctx, request, HttpErrors.response(400, ctx.alloc()), true);
@@ -138,7 +180,7 @@ public final class StatsApplets implements Applets {
                     send(ctx, request, r, true);
                     return;
                 }
-                boolean admin = adminAllowed(Stream.clientOf(ctx.channel()));
+                boolean admin = stats.admin() != null && holds(stats.admin(), samples);
                 if (request.method().equals(HttpMethod.POST)) {
                     String outcome = admin ? apply(request) : "DENY";
                     FullHttpResponse r = response(HttpResponseStatus.SEE_OTHER, "text/plain", "");
@@ -150,16 +192,6 @@ public final class StatsApplets implements Applets {
             } else {
                 send(ctx, request, HttpErrors.response(503, ctx.alloc()), true);
             }
-        }
-
-        /** {@code stats admin if|unless TRUE|LOCALHOST} for this client. */
-        private boolean adminAllowed(java.net.SocketAddress client) {
-            if (stats.admin() == null) {
-                return false;
-            }
-            boolean holds = stats.admin().endsWith("TRUE") || client instanceof java.net.InetSocketAddress isa
-                    && isa.getAddress() != null && isa.getAddress().isLoopbackAddress();
-            return stats.admin().startsWith("if") == holds;
         }
 
         /** The admin form: servers {@code s} of backend {@code b}, one {@code action}; DONE, NONE or an error. */

@@ -4,6 +4,8 @@ import dev.bascule.config.model.Address;
 import dev.bascule.config.model.Directive;
 import dev.bascule.config.model.Network;
 import dev.bascule.config.model.Source;
+import dev.bascule.config.sample.AclCondition;
+import dev.bascule.config.sample.SampleExpr;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
@@ -40,6 +42,10 @@ final class FieldNames {
             Map.entry("defaultBackend", "default_backend"),
             Map.entry("retryOn", "retry-on"),
             Map.entry("prometheus", "use-service prometheus-exporter"),
+            Map.entry("stats.admin", "stats admin"),
+            Map.entry("switching", "use_backend"),
+            Map.entry("httpRequest", "http-request"),
+            Map.entry("balance.expression", "balance hash"),
             Map.entry("statsSockets", "stats socket"),
             Map.entry("spreadChecks", "spread-checks"),
             Map.entry("unimplemented", "unimplemented lines"),
@@ -99,6 +105,7 @@ final class FieldNames {
             return "none";
         }
         if (value instanceof Address || value instanceof Network || value instanceof String
+                || value instanceof AclCondition || value instanceof SampleExpr
                 || value instanceof Number || value instanceof Boolean) {
             return value.toString();
         }

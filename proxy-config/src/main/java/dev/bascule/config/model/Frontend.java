@@ -1,20 +1,26 @@
 package dev.bascule.config.model;
 
+import dev.bascule.config.sample.AclCondition;
+
 import java.util.List;
 
 /**
  * The accepting side of a {@code frontend} or {@code listen} section, defaults already applied.
- * {@code maxconn} 0 means no frontend limit (the global one still applies). {@code prometheus} is which
- * requests {@code http-request use-service prometheus-exporter} answers, or null when it is not used. {@code id}
+ * {@code maxconn} 0 means no frontend limit (the global one still applies). {@code prometheus} is the
+ * condition of {@code http-request use-service prometheus-exporter}, or null when it is not used. {@code id}
  * is the proxy's numeric id, as HAProxy numbers proxies ({@code forcedId}: from the {@code id} keyword).
- * {@code log} is what its traffic log writes, and where.
+ * {@code log} is what its traffic log writes, and where. {@code switching} holds its {@code use_backend} rules, in order;
+ * {@code defaultBackend} serves requests none of them takes. {@code httpRequest} holds its {@code http-request} rules
+ * and {@code redirect} lines, in order.
  */
 public record Frontend(String name, Source source, int id, boolean forcedId, Mode mode, List<Bind> binds,
                        int maxconn, Timeouts timeouts, String defaultBackend, StatsSettings stats,
-                       PathCondition prometheus, HttpSettings http, LogSettings log,
-                       List<Directive> unimplemented) {
+                       AclCondition prometheus, HttpSettings http, LogSettings log,
+                       List<SwitchingRule> switching, List<HttpRule> httpRequest, List<Directive> unimplemented) {
     public Frontend {
         binds = List.copyOf(binds);
+        switching = List.copyOf(switching);
+        httpRequest = List.copyOf(httpRequest);
         unimplemented = List.copyOf(unimplemented);
     }
 

@@ -1,16 +1,17 @@
 package dev.bascule.core.balance;
 
 import dev.bascule.config.model.Balance;
-import dev.bascule.config.model.SampleExpression;
-import dev.bascule.core.http.Cookies;
-import io.netty.handler.codec.http.HttpHeaderNames;
+import dev.bascule.config.sample.SampleExpr;
+import dev.bascule.core.sample.Expression;
+import dev.bascule.core.sample.HttpFetches;
+import dev.bascule.core.sample.RequestView;
+import dev.bascule.core.sample.SampleContext;
 import io.netty.handler.codec.http.HttpRequest;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The keys of {@code balance source}, {@code uri}, {@code url_param}, {@code hdr(<name>)} and {@code hash <expr>},
@@ -35,7 +36,7 @@ public final class HashKeys {
                 boolean domainOnly = args.contains("use_domain_only");
                 yield text(function, avalanche, (client, r) -> header(r, name, domainOnly));
             }
-            case "hash" -> bytes(function, avalanche, Samples.of(SampleExpression.parse(args.get(0))));
+            case "hash" -> bytes(function, avalanche, expression(balance.expression()));
             default -> throw new IllegalArgumentException("not a hashing algorithm: " + algorithm);
         };
     }
@@ -95,7 +96,7 @@ public final class HashKeys {
         }
         String uri = request.uri();
         if (args.contains("path-only")) {
-            uri = Samples.path(uri);
+            uri = HttpFetches.path(uri);
         }
         int len = intAfter(args, "len");
         int depth = intAfter(args, "depth");
@@ -140,7 +141,8 @@ public final class HashKeys {
         if (request == null) {
             return null;
         }
-        String v = request.headers().get(name);
+        List<String> lines = view(request).headerLines(name);
+        String v = lines.isEmpty() ? null : lines.get(0).strip();
         if (v == null || v.isEmpty()) {
             return null;
         }
@@ -161,100 +163,15 @@ public final class HashKeys {
         return i < 0 || i + 1 >= args.size() ? 0 : Integer.parseInt(args.get(i + 1));
     }
 
-    /** The fetches of {@code balance hash <expr>}, as binary samples (an IPv4 address is its 4 bytes). */
-    static final class Samples {
-        private Samples() {
-        }
+    /** {@code balance hash <expr>}: the expression's sample as bytes (an address's 4 or 16), from the sample layer. */
+    private static BytesKey expression(SampleExpr e) {
+        Expression compiled = Expression.of(e);
+        return (client, r) -> compiled.bytes(new SampleContext(client, null, r == null ? null : view(r), null, null,
+                null, SampleContext.NO_BACKENDS));
+    }
 
-        static BytesKey of(SampleExpression e) {
-            TextOrBytes fetch = fetch(e);
-            List<String> converters = e.converters();
-            return (client, request) -> {
-                Object v = fetch.of(client, request);
-                if (v == null) {
-                    return null;
-                }
-                if (v instanceof byte[] b) {
-                    return b;
-                }
-                String s = (String) v;
-                for (String c : converters) {
-                    s = c.equals("lower") ? s.toLowerCase(Locale.ROOT) : s.toUpperCase(Locale.ROOT);
-                }
-                return s.getBytes(StandardCharsets.ISO_8859_1);
-            };
-        }
-
-        private interface TextOrBytes {
-            Object of(SocketAddress client, HttpRequest request);
-        }
-
-        private static TextOrBytes fetch(SampleExpression e) {
-            String arg = e.arguments().isEmpty() ? null : e.arguments().get(0);
-            return switch (e.fetch()) {
-                case "src" -> (client, r) -> address(client);
-                case "path" -> (client, r) -> r == null ? null : path(r.uri());
-                case "pathq" -> (client, r) -> r == null ? null : pathq(r.uri());
-                case "url" -> (client, r) -> r == null ? null : r.uri();
-                case "query" -> (client, r) -> {
-                    if (r == null) {
-                        return null;
-                    }
-                    int q = r.uri().indexOf('?');
-                    return q < 0 ? null : r.uri().substring(q + 1);
-                };
-                case "method" -> (client, r) -> r == null ? null : r.method().name();
-                case "base" -> (client, r) -> {
-                    if (r == null) {
-                        return null;
-                    }
-                    String host = r.headers().get(HttpHeaderNames.HOST);
-                    return (host == null ? "" : host) + path(r.uri());
-                };
-                case "req.hdr" -> (client, r) -> {
-                    if (r == null) {
-                        return null;
-                    }
-                    // req.hdr splits on commas and, without an occurrence, takes the last value, as HAProxy.
-                    List<String> all = r.headers().getAll(arg);
-                    if (all.isEmpty()) {
-                        return null;
-                    }
-                    String[] values = all.get(all.size() - 1).split(",");
-                    return values[values.length - 1].trim();
-                };
-                case "req.fhdr" -> (client, r) -> {
-                    if (r == null) {
-                        return null;
-                    }
-                    List<String> all = r.headers().getAll(arg);
-                    return all.isEmpty() ? null : all.get(all.size() - 1);
-                };
-                case "url_param" -> (client, r) -> r == null ? null : urlParam(r.uri(), arg);
-                case "req.cook" -> (client, r) -> r == null ? null : Cookies.value(r.headers(), arg);
-                default -> throw new IllegalArgumentException("unknown fetch " + e.fetch());
-            };
-        }
-
-        private static byte[] address(SocketAddress client) {
-            return client instanceof InetSocketAddress isa && isa.getAddress() != null
-                    ? isa.getAddress().getAddress() : null;
-        }
-
-        /** The path of an origin-form or absolute-form URI, without its query string. */
-        static String path(String uri) {
-            String p = pathq(uri);
-            int q = p.indexOf('?');
-            return q < 0 ? p : p.substring(0, q);
-        }
-
-        static String pathq(String uri) {
-            int scheme = uri.indexOf("://");
-            if (scheme > 0 && !uri.startsWith("/")) {
-                int slash = uri.indexOf('/', scheme + 3);
-                return slash < 0 ? "/" : uri.substring(slash);
-            }
-            return uri;
-        }
+    /** The head's read-only view: hashing reads the request, it must not turn its head into header objects. */
+    private static RequestView view(HttpRequest r) {
+        return r instanceof RequestView v ? v : RequestView.of(r);
     }
 }

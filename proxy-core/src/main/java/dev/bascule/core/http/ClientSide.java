@@ -8,6 +8,7 @@ import dev.bascule.core.Dispatch;
 import dev.bascule.core.InactivityTimeout;
 import dev.bascule.core.ServerState;
 import dev.bascule.core.log.UniqueId;
+import dev.bascule.core.sample.SampleContext;
 import dev.bascule.core.stream.Stream;
 import dev.bascule.core.stream.Termination;
 import dev.bascule.core.tcp.Relay;
@@ -136,6 +137,8 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
     private ServerState sessionOn;
     /** A status answered by the proxy itself once the request body (if any) has been read. */
     private int pendingLocal;
+    /** The answer a rule gave for {@link #pendingLocal}, or null for the proxy's page. */
+    private FullHttpResponse pendingPage;
     private boolean clientReadWanted;
     /**
      * Messages decoded before they were asked for: pipelined requests, or body that came with its head while the
@@ -236,7 +239,8 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
      */
     private void newStream(long startNanos) {
         HttpProxy next = current.get();
-        if (next != null && next != proxy) {
+        // The setup a use_backend rule routed the last request with is kept while it is the current generation's.
+        if (next != null && next.routed(proxy.backend) != proxy) {
             boolean backendChanged = next.backend != proxy.backend;
             proxy = next;
             if (backendChanged) {
@@ -462,12 +466,47 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
 
     /** @return whether an applet took the request (the connection is then the applet's) */
     boolean toApplet(RequestHead head) {
-        ChannelHandler[] applet = proxy.claim.apply(head.uri());
+        ChannelHandler[] applet = proxy.claim.apply(SampleContext.of(stream, head, proxy.switching::backend));
         if (applet == null) {
             return false;
         }
         handOver(head, applet);
         return true;
+    }
+
+    /**
+     * Takes this request's backend from the {@code use_backend} rules: from now on, until the next request, the
+     * transaction's setup is the one merged with that backend, and its dispatch and persistence are that backend's.
+     */
+    void route(RequestHead head) {
+        HttpProxy to = proxy.routed(proxy.switching.choose(SampleContext.of(stream, head, proxy.switching::backend)));
+        if (to != proxy) {
+            boolean backendChanged = to.backend != proxy.backend;
+            proxy = to;
+            if (backendChanged) {
+                dispatch = dispatchOf(to);
+                cookies = cookiesOf(to.backend);
+            }
+        }
+    }
+
+    boolean requestRules(RequestHead head) {
+        return proxy.requestRules.run(this, head, SampleContext.of(stream, head, proxy.switching::backend));
+    }
+
+    /** {@code http-request deny}: HAProxy's page for {@code status}, {@code PR}, counted in the frontend's dreq. */
+    void deny(RequestHead head, int status) {
+        head.release();
+        proxy.frontend.counters().requestDenied();
+        stream.terminate(Termination.Cause.PROXY);
+        respondLocally(status, null);
+    }
+
+    /** {@code redirect}, {@code http-request return}: the rule's answer, {@code LR}. */
+    void answer(RequestHead head, FullHttpResponse page) {
+        head.release();
+        stream.terminate(Termination.Cause.LOCAL);
+        respondLocally(page.status().code(), page);
     }
 
     void noBackend(RequestHead head) {
@@ -553,9 +592,11 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
             ReferenceCountUtil.release(piece);
             if (last) {
                 int code = pendingLocal;
+                FullHttpResponse page = pendingPage;
                 pendingLocal = 0;
+                pendingPage = null;
                 request = RequestPhase.COMPLETE;
-                writeLocal(code, closeClient);
+                writeLocal(code, page, closeClient);
             } else {
                 readClient();
             }
@@ -1066,17 +1107,27 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
 
     /** Answers the current request from the proxy, after its body (if any) is read and dropped. */
     private void respondLocally(int code) {
+        respondLocally(code, null);
+    }
+
+    /** @param page the answer, or null for the proxy's page for {@code code} (an errorfile's, HAProxy's) */
+    private void respondLocally(int code, FullHttpResponse page) {
         if (code >= 400) {
             request = RequestPhase.COMPLETE;
-            writeLocal(code, true);
+            writeLocal(code, page, true);
         } else {
             pendingLocal = code;
+            pendingPage = page;
             request = RequestPhase.DISCARDING;
             readClient();
         }
     }
 
     private void writeLocal(int code, boolean close) {
+        writeLocal(code, null, close);
+    }
+
+    private void writeLocal(int code, FullHttpResponse answer, boolean close) {
         stream.answered(code);
         if (code == 200) {
             stream.terminate(Termination.Cause.LOCAL);
@@ -1086,7 +1137,8 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         clientExpected();
         // errorfile: the backend's page first (HAProxy's rule once a backend is chosen), then the frontend's.
         BackendState backend = proxy.backend;
-        FullHttpResponse page = backend == null ? null : ErrorPages.of(backend.config().http(), code);
+        FullHttpResponse page = answer != null ? answer
+                : backend == null ? null : ErrorPages.of(backend.config().http(), code);
         if (page == null) {
             page = ErrorPages.of(proxy.frontend.config().http(), code);
         }

@@ -7,7 +7,9 @@ import io.netty.util.AsciiString;
 import io.netty.util.ByteProcessor;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -243,6 +245,42 @@ final class HeadBytes {
         }
         if (name != null) {
             headers.add(name, value.toString());
+        }
+    }
+
+    /**
+     * The values of the header lines named {@code name} (any case) of the head in {@code raw}, from offset
+     * {@code first} on, read from the bytes without making header objects; a folded line is joined as
+     * {@link #headersOf} joins it. With {@code name} null, the names of every line instead.
+     */
+    static List<String> read(ByteBuf raw, int first, String name) {
+        List<String> out = new ArrayList<>(2);
+        int to = raw.writerIndex();
+        boolean matched = false;
+        for (int pos = raw.readerIndex() + first; ; ) {
+            int lf = raw.indexOf(pos, to, (byte) '\n');
+            int end = lineEnd(raw, pos, lf);
+            if (end == pos) {
+                return out;
+            }
+            if (isBlank(raw.getByte(pos))) {
+                if (matched) {
+                    int last = out.size() - 1;
+                    out.set(last, out.get(last) + " " + raw.toString(pos, end - pos, StandardCharsets.ISO_8859_1).trim());
+                }
+            } else {
+                int colon = raw.indexOf(pos, end, (byte) ':');
+                if (name == null) {
+                    out.add(raw.toString(pos, colon - pos, StandardCharsets.ISO_8859_1));
+                } else {
+                    matched = colon - pos == name.length()
+                            && raw.toString(pos, colon - pos, StandardCharsets.ISO_8859_1).equalsIgnoreCase(name);
+                    if (matched) {
+                        out.add(raw.toString(colon + 1, end - colon - 1, StandardCharsets.ISO_8859_1).trim());
+                    }
+                }
+            }
+            pos = lf + 1;
         }
     }
 

@@ -3,21 +3,27 @@ package dev.bascule.core.http;
 import dev.bascule.config.model.HttpSettings;
 import dev.bascule.config.model.HttpSettings.AddressHeader;
 import dev.bascule.config.model.HttpSettings.ConnectionMode;
+import dev.bascule.config.model.Mode;
 import dev.bascule.core.BackendState;
 import dev.bascule.core.FrontendState;
+import dev.bascule.core.Switching;
 import dev.bascule.core.Transport;
+import dev.bascule.core.sample.SampleContext;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * What the connections of one {@code mode http} frontend share, worked out once: the frontend's settings merged
- * with its default backend's, and the request analyzers that apply to it, in order.
+ * with a backend's, and the request analyzers that apply to it, in order. There is one per backend a request may go
+ * to: the frontend's {@code use_backend} rules pick the one of the request's backend ({@link #routed}).
  */
 public final class HttpProxy {
     /** HAProxy's {@code tune.bufsize}: a request line or header block must fit in it. */
@@ -26,11 +32,15 @@ public final class HttpProxy {
     static final int MAXHDR = 101;
 
     final FrontendState frontend;
-    /** The default backend, or null. */
+    /** The backend these settings are merged with (the default one, or one a rule picks), or null. */
     final BackendState backend;
     final Transport transport;
-    /** The applet handlers answering a request URI locally (stats page, exporter), or null. */
-    final Function<String, ChannelHandler[]> claim;
+    /** The frontend's {@code use_backend} rules and default backend. */
+    final Switching switching;
+    /** The frontend's {@code http-request} rules. */
+    final RequestRules requestRules;
+    /** The applet handlers answering a request locally (stats page, exporter), or null. */
+    final Function<SampleContext, ChannelHandler[]> claim;
     final ConnectionMode mode;
     final AddressHeader forwardFor;
     final AddressHeader originalTo;
@@ -38,13 +48,35 @@ public final class HttpProxy {
     /** {@code retry-on} has conditions on responses: bodiless requests are kept to be sent again. */
     final boolean l7Retries;
     final RequestAnalyzer[] analyzers;
+    /** This frontend's setup for each backend its rules may pick, shared by all of them (filled once, then read). */
+    private final Map<BackendState, HttpProxy> routes;
 
-    public HttpProxy(FrontendState frontend, BackendState backend, Transport transport,
-                     Function<String, ChannelHandler[]> claim) {
+    /** The frontend's setup with its default backend, and one per backend its {@code use_backend} rules name. */
+    public HttpProxy(FrontendState frontend, Switching switching, Transport transport,
+                     Function<SampleContext, ChannelHandler[]> claim) {
+        this(frontend, switching, RequestRules.of(frontend.config().httpRequest()), switching.fallback(), transport,
+                claim, new IdentityHashMap<>());
+        routes.put(backend, this);
+        if (switching.hasRules()) {
+            for (BackendState b : switching.targets()) {
+                if (b.config().mode() == Mode.HTTP) {
+                    routes.computeIfAbsent(b, t -> new HttpProxy(frontend, switching, requestRules, t, transport, claim,
+                            routes));
+                }
+            }
+        }
+    }
+
+    private HttpProxy(FrontendState frontend, Switching switching, RequestRules requestRules, BackendState backend,
+                      Transport transport, Function<SampleContext, ChannelHandler[]> claim,
+                      Map<BackendState, HttpProxy> routes) {
         this.frontend = frontend;
+        this.switching = switching;
+        this.requestRules = requestRules;
         this.backend = backend;
         this.transport = transport;
         this.claim = claim;
+        this.routes = routes;
         HttpSettings f = frontend.config().http();
         HttpSettings b = backend == null ? HttpSettings.NONE : backend.config().http();
         this.mode = f.connection().strictest(b.connection());
@@ -59,13 +91,25 @@ public final class HttpProxy {
         if (claim != null) {
             list.add(RequestAnalyzer.APPLETS);
         }
-        // Here http-request rules and use_backend will run.
-        list.add(backend == null ? RequestAnalyzer.NO_BACKEND : RequestAnalyzer.DISPATCH);
+        if (!requestRules.isEmpty()) {
+            list.add(RequestAnalyzer.HTTP_REQUEST_RULES);
+        }
+        if (switching.hasRules()) {
+            list.add(RequestAnalyzer.SWITCHING);
+        } else {
+            list.add(backend == null ? RequestAnalyzer.NO_BACKEND : RequestAnalyzer.DISPATCH);
+        }
         this.analyzers = list.toArray(RequestAnalyzer[]::new);
         ErrorPages.preload(f);
         if (backend != null) {
             ErrorPages.preload(b);
         }
+    }
+
+    /** This frontend's setup for requests going to {@code b} (one the rules may pick), or this one's for null. */
+    HttpProxy routed(BackendState b) {
+        HttpProxy r = routes.get(b);
+        return r == null ? this : r;
     }
 
     /**

@@ -3,8 +3,7 @@ package dev.bascule.core.http;
 /**
  * The request analyzers, run in order on each request head (HAProxy's http_ana.c): each either lets the request
  * go on to the next or takes it over (answers it, hands it to an applet, or sends it to a server). An
- * {@link HttpProxy} lists the ones its configuration needs. http-request rules and backend switching will stand
- * between {@link #APPLETS} and {@link #DISPATCH}.
+ * {@link HttpProxy} lists the ones its configuration needs.
  */
 enum RequestAnalyzer {
     /** {@code monitor-uri}: 200 from the proxy itself. */
@@ -23,6 +22,24 @@ enum RequestAnalyzer {
         @Override
         boolean analyze(ClientSide client, RequestHead request) {
             return client.toApplet(request);
+        }
+    },
+    /** The frontend's {@code http-request} rules (and {@code redirect} lines). */
+    HTTP_REQUEST_RULES {
+        @Override
+        boolean analyze(ClientSide client, RequestHead request) {
+            return client.requestRules(request);
+        }
+    },
+    /**
+     * {@code use_backend}: the request's backend from the frontend's rules (the default one when none applies), then
+     * {@link #DISPATCH} to it, or {@link #NO_BACKEND} when there is none. Only in the list when there are rules.
+     */
+    SWITCHING {
+        @Override
+        boolean analyze(ClientSide client, RequestHead request) {
+            client.route(request);
+            return (client.proxy.backend == null ? NO_BACKEND : DISPATCH).analyze(client, request);
         }
     },
     /** A frontend without a backend: 503. */

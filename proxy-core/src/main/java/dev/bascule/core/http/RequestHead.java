@@ -1,6 +1,7 @@
 package dev.bascule.core.http;
 
 import dev.bascule.config.model.HttpSettings.AddressHeader;
+import dev.bascule.core.sample.RequestView;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.DecoderResult;
@@ -17,6 +18,7 @@ import io.netty.util.ByteProcessor;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A request head as the client sent it: its bytes, and what the proxy needs to know of it (framing, connection
@@ -24,9 +26,10 @@ import java.util.List;
  * {@code option forwardfor}'s and {@code option originalto}'s headers and the {@code Connection} header the
  * proxy's connection mode calls for. Code that reads or edits headers by name (hashing by header, cookie
  * persistence, applets) sees it as a Netty {@link HttpRequest}: the headers are then parsed into objects, and
- * the head sent is encoded from them.
+ * the head sent is encoded from them. The sample layer reads it as a {@link RequestView}, from the bytes, which
+ * leaves it as it came.
  */
-final class RequestHead extends MessageHead implements HttpRequest {
+final class RequestHead extends MessageHead implements HttpRequest, RequestView {
     private static final byte[] CONTENT_LENGTH = HeadBytes.ascii("content-length");
     private static final byte[] TRANSFER_ENCODING = HeadBytes.ascii("transfer-encoding");
     private static final byte[] CONNECTION = HeadBytes.ascii("connection");
@@ -502,6 +505,34 @@ final class RequestHead extends MessageHead implements HttpRequest {
         edited = true;
         this.version = version;
         return this;
+    }
+
+    // --- RequestView: reading never edits; once a rule edited the head, its header objects are what is read ---
+
+    @Override
+    public String methodName() {
+        return method.name();
+    }
+
+    @Override
+    public String versionNumber() {
+        return version.majorVersion() + "." + version.minorVersion();
+    }
+
+    @Override
+    public List<String> headerLines(String name) {
+        return headers != null ? headers.getAll(name) : HeadBytes.read(raw, headersAt, name);
+    }
+
+    @Override
+    public List<String> headerNames() {
+        return headers != null ? headers.entries().stream().map(Map.Entry::getKey).toList()
+                : HeadBytes.read(raw, headersAt, null);
+    }
+
+    /** Whether the head will be encoded from header objects rather than sent in the bytes it came in. */
+    boolean edited() {
+        return edited;
     }
 
     /** The headers as objects: from now on the head sent is encoded from them. */

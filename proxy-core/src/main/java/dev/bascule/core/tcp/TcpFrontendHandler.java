@@ -4,7 +4,9 @@ import dev.bascule.core.BackendState;
 import dev.bascule.core.Dispatch;
 import dev.bascule.core.FrontendState;
 import dev.bascule.core.ServerState;
+import dev.bascule.core.Switching;
 import dev.bascule.core.Transport;
+import dev.bascule.core.sample.SampleContext;
 import dev.bascule.core.stream.Stream;
 import dev.bascule.core.stream.Termination;
 import io.netty.buffer.ByteBuf;
@@ -25,7 +27,9 @@ import java.util.List;
  */
 public final class TcpFrontendHandler extends ChannelInboundHandlerAdapter implements Dispatch.Outcome {
     private final FrontendState frontend;
-    private final BackendState backend;
+    private final Switching switching;
+    /** Where this session goes: the {@code use_backend} rules' choice at its start, or the default backend. */
+    private BackendState backend;
     private final Transport transport;
     private Dispatch dispatch;
     private Stream stream;
@@ -35,10 +39,10 @@ public final class TcpFrontendHandler extends ChannelInboundHandlerAdapter imple
     private final List<Object> early = new ArrayList<>();
     private boolean clientFinished;
 
-    /** @param backend where sessions go, or null when the frontend has no default backend */
-    public TcpFrontendHandler(FrontendState frontend, BackendState backend, Transport transport) {
+    /** @param switching where sessions go ({@code use_backend}, {@code default_backend}) */
+    public TcpFrontendHandler(FrontendState frontend, Switching switching, Transport transport) {
         this.frontend = frontend;
-        this.backend = backend;
+        this.switching = switching;
         this.transport = transport;
     }
 
@@ -48,6 +52,9 @@ public final class TcpFrontendHandler extends ChannelInboundHandlerAdapter imple
         long accepted = System.nanoTime();
         Channel client = ctx.channel();
         stream = new Stream(frontend, client.remoteAddress(), client.localAddress(), accepted);
+        // At the session's start, as HAProxy without tcp-request content rules: layer 7 fetches find nothing.
+        backend = switching.hasRules() ? switching.choose(SampleContext.of(stream, null, switching::backend))
+                : switching.fallback();
         if (backend == null) {
             // HAProxy's "no backend" for a TCP frontend without default_backend.
             stream.terminate(Termination.Cause.INTERNAL);

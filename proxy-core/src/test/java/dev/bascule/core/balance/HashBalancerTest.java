@@ -1,6 +1,9 @@
 package dev.bascule.core.balance;
 
 import dev.bascule.config.model.Balance;
+import dev.bascule.config.sample.PatternFiles;
+import dev.bascule.config.sample.SampleException;
+import dev.bascule.config.sample.SampleParser;
 import dev.bascule.core.ServerState;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
@@ -25,7 +28,15 @@ class HashBalancerTest {
         boolean byDefault = function.equals("default");
         String[] f = function.split(" ");
         boolean avalanche = byDefault ? hashType.equals("consistent") : f.length > 1;
-        return new Balance(algorithm, args, hashType, byDefault ? "sdbm" : f[0], avalanche, 0);
+        Balance b = new Balance(algorithm, args, hashType, byDefault ? "sdbm" : f[0], avalanche, 0);
+        if (!algorithm.equals("hash")) {
+            return b;
+        }
+        try {
+            return b.withExpression(args, new SampleParser(PatternFiles.DISK).parse(args.get(0)));
+        } catch (SampleException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     private static HashBalancer balancer(Balance b, List<ServerState> servers) {

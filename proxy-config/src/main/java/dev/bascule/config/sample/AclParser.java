@@ -1,0 +1,172 @@
+package dev.bascule.config.sample;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Compiles an ACL's criterion, flags and patterns ({@code path_beg -i /api /static}, {@code src -f nets.lst},
+ * {@code req.hdr(host),lower -m end .example.com}) into an {@link AclTest}, as HAProxy's {@code parse_acl_expr}:
+ * patterns are parsed for their match method here (integer ranges, networks, regular expressions checked).
+ */
+public final class AclParser {
+    private final SampleParser samples;
+
+    public AclParser(SampleParser samples) {
+        this.samples = samples;
+    }
+
+    public SampleParser samples() {
+        return samples;
+    }
+
+    /** @param words the criterion, then its flags and patterns */
+    public AclTest parse(List<String> words) throws SampleException {
+        if (words.isEmpty()) {
+            throw new SampleException("missing ACL criterion; write a fetch and its patterns, as in 'path_beg /api'");
+        }
+        String criterion = words.get(0);
+        SampleExpr expr;
+        MatchMethod match;
+        int paren = criterion.indexOf('(');
+        int comma = criterion.indexOf(',');
+        int nameEnd = paren < 0 ? comma : comma < 0 ? paren : Math.min(paren, comma);
+        String name = nameEnd < 0 ? criterion : criterion.substring(0, nameEnd);
+        AclKeyword keyword = AclKeyword.named(name);
+        if (keyword != null) {
+            expr = samples.parse(keyword.fetch().keyword() + criterion.substring(name.length()));
+            match = keyword.match();
+        } else {
+            if (FetchKeyword.named(name) == null) {
+                List<String> known = new ArrayList<>(FetchKeyword.allNames());
+                known.addAll(AclKeyword.allNames());
+                throw new SampleException("unknown fetch method '" + name + "' in ACL expression '" + criterion + "'"
+                        + dev.bascule.config.Nearest.suggestion(name, known));
+            }
+            expr = samples.parse(criterion);
+            match = null;
+        }
+        boolean ignoreCase = false;
+        List<String> patterns = new ArrayList<>();
+        int i = 1;
+        for (; i < words.size() && words.get(i).startsWith("-"); i++) {
+            String flag = words.get(i);
+            if (flag.equals("--")) {
+                i++;
+                break;
+            }
+            switch (flag) {
+                case "-i" -> ignoreCase = true;
+                // -n forbids DNS resolution: Bascule never resolves an ACL pattern. -M reads -f as a map: its values
+                // are not used by an ACL.
+                case "-n", "-M" -> {
+                }
+                case "-u" -> i = argument(words, i, flag);
+                case "-m" -> {
+                    i = argument(words, i, flag);
+                    match = MatchMethod.named(words.get(i));
+                    if (match == null) {
+                        throw new SampleException("unknown matching method '" + words.get(i) + "' after '-m'; known: "
+                                + String.join(", ", java.util.Arrays.stream(MatchMethod.values()).map(MatchMethod::word)
+                                .toList()));
+                    }
+                }
+                case "-f" -> {
+                    i = argument(words, i, flag);
+                    for (String line : samples.read("pattern file", words.get(i))) {
+                        String p = line.strip();
+                        if (!p.isEmpty() && !p.startsWith("#")) {
+                            patterns.add(p);
+                        }
+                    }
+                }
+                default -> throw new SampleException("unknown ACL flag '" + flag + "'; known: -i -f -m -n -u -M --"
+                        + " (a pattern that starts with '-' goes after '--')");
+            }
+        }
+        if (match == null) {
+            match = expr.output().defaultMatch();
+        }
+        patterns.addAll(words.subList(i, words.size()));
+        if (match.patternless() && !patterns.isEmpty()) {
+            throw new SampleException("'-m " + match.word() + "' takes no pattern, got '" + patterns.get(0) + "'");
+        }
+        return new AclTest(expr, match, ignoreCase, compile(match, patterns));
+    }
+
+    private static int argument(List<String> words, int i, String flag) throws SampleException {
+        if (i + 1 >= words.size()) {
+            throw new SampleException("missing argument after ACL flag '" + flag + "'");
+        }
+        return i + 1;
+    }
+
+    private static List<AclPattern> compile(MatchMethod match, List<String> words) throws SampleException {
+        List<AclPattern> out = new ArrayList<>();
+        for (int i = 0; i < words.size(); i++) {
+            String w = words.get(i);
+            switch (match) {
+                case INT, LEN -> {
+                    if (List.of("eq", "ge", "gt", "le", "lt").contains(w)) {
+                        if (i + 1 >= words.size()) {
+                            throw new SampleException("missing integer after operator '" + w + "'");
+                        }
+                        long v = SampleParser.integer("operator '" + w + "'", words.get(++i));
+                        out.add(switch (w) {
+                            case "eq" -> new AclPattern.IntRange(v, v);
+                            case "ge" -> new AclPattern.IntRange(v, Long.MAX_VALUE);
+                            case "gt" -> new AclPattern.IntRange(v + 1, Long.MAX_VALUE);
+                            case "le" -> new AclPattern.IntRange(Long.MIN_VALUE, v);
+                            default -> new AclPattern.IntRange(Long.MIN_VALUE, v - 1);
+                        });
+                    } else {
+                        out.add(range(w));
+                    }
+                }
+                case IP -> {
+                    var net = SampleParser.network(w);
+                    if (net == null) {
+                        throw new SampleException("'" + w + "' is not an IPv4 or IPv6 address or network; Bascule "
+                                + "does not resolve host names in ACLs: write the address");
+                    }
+                    out.add(new AclPattern.Net(net));
+                }
+                case BIN -> {
+                    if (!w.matches("([0-9A-Fa-f]{2})*")) {
+                        throw new SampleException("'" + w + "' is not an even number of hexadecimal digits");
+                    }
+                    List<Integer> bytes = new ArrayList<>();
+                    for (int j = 0; j < w.length(); j += 2) {
+                        bytes.add(Integer.parseInt(w.substring(j, j + 2), 16));
+                    }
+                    out.add(new AclPattern.Bytes(bytes));
+                }
+                case REG -> {
+                    SampleParser.regex("ACL", w);
+                    out.add(new AclPattern.Text(w));
+                }
+                default -> out.add(new AclPattern.Text(w));
+            }
+        }
+        return out;
+    }
+
+    /** {@code N}, {@code N:M}, {@code N:} or {@code :M}. */
+    private static AclPattern.IntRange range(String w) throws SampleException {
+        int colon = w.indexOf(':');
+        try {
+            if (colon < 0) {
+                long v = Long.parseLong(w);
+                return new AclPattern.IntRange(v, v);
+            }
+            long min = colon == 0 ? Long.MIN_VALUE : Long.parseLong(w.substring(0, colon));
+            long max = colon == w.length() - 1 ? Long.MAX_VALUE : Long.parseLong(w.substring(colon + 1));
+            if (min > max) {
+                throw new SampleException("integer range '" + w + "' is empty: its lower bound is above its upper one");
+            }
+            return new AclPattern.IntRange(min, max);
+        } catch (NumberFormatException e) {
+            throw new SampleException("'" + w + "' is not an integer, a range such as 1:5, or an operator "
+                    + "(eq ge gt le lt) followed by one");
+        }
+    }
+}

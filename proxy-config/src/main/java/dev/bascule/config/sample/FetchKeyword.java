@@ -1,0 +1,126 @@
+package dev.bascule.config.sample;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The sample fetches Bascule knows: HAProxy's {@code sample_fetch_keywords} (doc section 7.3.2 to 7.3.6), each with
+ * the arguments it takes, the type it returns and what it needs to be there. Aliases ({@code hdr} for
+ * {@code req.hdr}) are names of the same keyword.
+ */
+public enum FetchKeyword {
+    // Internal states (7.3.2).
+    ALWAYS_TRUE("always_true", 0, 0, SampleType.BOOL, Needs.NOTHING),
+    ALWAYS_FALSE("always_false", 0, 0, SampleType.BOOL, Needs.NOTHING),
+    INT("int", 1, 1, SampleType.SINT, Needs.NOTHING),
+    STR("str", 1, 1, SampleType.STR, Needs.NOTHING),
+    BOOL("bool", 1, 1, SampleType.BOOL, Needs.NOTHING),
+    ENV("env", 1, 1, SampleType.STR, Needs.NOTHING),
+    NBSRV("nbsrv", 0, 1, SampleType.SINT, Needs.NOTHING),
+    SRV_IS_UP("srv_is_up", 1, 1, SampleType.BOOL, Needs.NOTHING),
+    BE_CONN("be_conn", 0, 1, SampleType.SINT, Needs.NOTHING),
+    QUEUE("queue", 0, 1, SampleType.SINT, Needs.NOTHING),
+    FE_NAME("fe_name", 0, 0, SampleType.STR, Needs.NOTHING),
+    FE_ID("fe_id", 0, 0, SampleType.SINT, Needs.NOTHING),
+    BE_NAME("be_name", 0, 0, SampleType.STR, Needs.NOTHING),
+    BE_ID("be_id", 0, 0, SampleType.SINT, Needs.NOTHING),
+    SRV_NAME("srv_name", 0, 0, SampleType.STR, Needs.NOTHING),
+    // Layer 4 (7.3.3).
+    SRC("src", 0, 0, SampleType.ADDR, Needs.NOTHING),
+    SRC_PORT("src_port", 0, 0, SampleType.SINT, Needs.NOTHING),
+    DST("dst", 0, 0, SampleType.ADDR, Needs.NOTHING),
+    DST_PORT("dst_port", 0, 0, SampleType.SINT, Needs.NOTHING),
+    // Layer 5, TLS (7.3.4): Bascule has no TLS yet, so these never return a sample.
+    SSL_FC("ssl_fc", 0, 0, SampleType.BOOL, Needs.NOTHING),
+    SSL_FC_SNI("ssl_fc_sni", 0, 0, SampleType.STR, Needs.NOTHING),
+    REQ_SSL_SNI("req.ssl_sni", 0, 0, SampleType.STR, Needs.NOTHING, "req_ssl_sni"),
+    // Layer 6 (7.3.5).
+    REQ_LEN("req.len", 0, 0, SampleType.SINT, Needs.NOTHING, "req_len"),
+    // Layer 7 (7.3.6).
+    REQ_PROTO_HTTP("req.proto_http", 0, 0, SampleType.BOOL, Needs.NOTHING, "req_proto_http"),
+    METHOD("method", 0, 0, SampleType.METH, Needs.REQUEST),
+    PATH("path", 0, 0, SampleType.STR, Needs.REQUEST),
+    PATHQ("pathq", 0, 0, SampleType.STR, Needs.REQUEST),
+    BASE("base", 0, 0, SampleType.STR, Needs.REQUEST),
+    URL("url", 0, 0, SampleType.STR, Needs.REQUEST),
+    QUERY("query", 0, 0, SampleType.STR, Needs.REQUEST),
+    URL_PARAM("url_param", 0, 2, SampleType.STR, Needs.REQUEST, "urlp"),
+    REQ_VER("req.ver", 0, 0, SampleType.STR, Needs.REQUEST, "req_ver"),
+    REQ_HDR("req.hdr", 0, 2, SampleType.STR, Needs.REQUEST, "hdr"),
+    REQ_FHDR("req.fhdr", 1, 2, SampleType.STR, Needs.REQUEST),
+    REQ_HDR_CNT("req.hdr_cnt", 0, 1, SampleType.SINT, Needs.REQUEST, "hdr_cnt"),
+    REQ_FHDR_CNT("req.fhdr_cnt", 0, 1, SampleType.SINT, Needs.REQUEST),
+    REQ_HDR_VAL("req.hdr_val", 1, 2, SampleType.SINT, Needs.REQUEST, "hdr_val"),
+    REQ_HDR_IP("req.hdr_ip", 1, 2, SampleType.ADDR, Needs.REQUEST, "hdr_ip"),
+    REQ_HDR_NAMES("req.hdr_names", 0, 1, SampleType.STR, Needs.REQUEST),
+    REQ_COOK("req.cook", 0, 1, SampleType.STR, Needs.REQUEST, "cook"),
+    REQ_COOK_CNT("req.cook_cnt", 0, 1, SampleType.SINT, Needs.REQUEST, "cook_cnt"),
+    REQ_COOK_VAL("req.cook_val", 0, 1, SampleType.SINT, Needs.REQUEST, "cook_val"),
+    /** Userlists are not implemented yet: never true (the parser warns where it is used). */
+    HTTP_AUTH("http_auth", 1, 1, SampleType.BOOL, Needs.REQUEST);
+
+    /** What a fetch reads: nothing beyond the connection and the proxies, or an HTTP request head. */
+    public enum Needs { NOTHING, REQUEST }
+
+    private static final Map<String, FetchKeyword> BY_NAME = new LinkedHashMap<>();
+
+    static {
+        for (FetchKeyword k : values()) {
+            BY_NAME.put(k.name, k);
+            for (String a : k.aliases) {
+                BY_NAME.put(a, k);
+            }
+        }
+    }
+
+    private final String name;
+    private final int minArgs;
+    private final int maxArgs;
+    private final SampleType output;
+    private final Needs needs;
+    private final List<String> aliases;
+
+    FetchKeyword(String name, int minArgs, int maxArgs, SampleType output, Needs needs, String... aliases) {
+        this.name = name;
+        this.minArgs = minArgs;
+        this.maxArgs = maxArgs;
+        this.output = output;
+        this.needs = needs;
+        this.aliases = List.of(aliases);
+    }
+
+    /** The fetch written {@code name} (an alias included), or null. */
+    public static FetchKeyword named(String name) {
+        return BY_NAME.get(name);
+    }
+
+    /** Every name a fetch may be written with, for suggestions and the docs. */
+    public static List<String> allNames() {
+        return List.copyOf(BY_NAME.keySet());
+    }
+
+    public String keyword() {
+        return name;
+    }
+
+    public List<String> aliases() {
+        return aliases;
+    }
+
+    public int minArgs() {
+        return minArgs;
+    }
+
+    public int maxArgs() {
+        return maxArgs;
+    }
+
+    public SampleType output() {
+        return output;
+    }
+
+    public Needs needs() {
+        return needs;
+    }
+}

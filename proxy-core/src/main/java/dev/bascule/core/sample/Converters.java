@@ -1,0 +1,184 @@
+package dev.bascule.core.sample;
+
+import dev.bascule.config.sample.Converter;
+import dev.bascule.config.sample.ConverterKeyword;
+
+import java.net.InetAddress;
+import java.net.URLDecoder;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The converters of the keyword table ({@link ConverterKeyword}), each prepared once from its arguments into a
+ * function of a sample (regular expressions compiled, maps indexed); a function gives null where HAProxy's
+ * converter fails, and the sample is then missing.
+ */
+final class Converters {
+    private Converters() {
+    }
+
+    static UnaryOperator<Object> of(Converter c) {
+        ConverterKeyword k = c.keyword();
+        UnaryOperator<Object> f = switch (k) {
+            case LOWER -> v -> ((String) v).toLowerCase(Locale.ROOT);
+            case UPPER -> v -> ((String) v).toUpperCase(Locale.ROOT);
+            case HEX -> v -> hex((byte[]) v);
+            case BASE64 -> v -> Base64.getEncoder().encodeToString((byte[]) v);
+            case B64DEC -> v -> {
+                try {
+                    return Base64.getDecoder().decode((String) v);
+                } catch (IllegalArgumentException e) {
+                    return null;
+                }
+            };
+            case URL_DEC -> v -> urlDecode((String) v, c.arg(0) != null && !c.arg(0).strip().equals("0"));
+            case LENGTH -> v -> (long) ((String) v).length();
+            case FIELD -> field(c, false);
+            case WORD -> field(c, true);
+            case BYTES -> bytes(c);
+            case REGSUB -> regsub(c);
+            case IPMASK -> ipmask(c);
+            case ADD -> arithmetic(c, Long::sum);
+            case SUB -> arithmetic(c, (a, b) -> a - b);
+            case MUL -> arithmetic(c, (a, b) -> a * b);
+            // HAProxy: a division or modulo by zero gives the largest integer and 0.
+            case DIV -> arithmetic(c, (a, b) -> b == 0 ? Long.MAX_VALUE : a / b);
+            case MOD -> arithmetic(c, (a, b) -> b == 0 ? 0 : a % b);
+            case AND -> arithmetic(c, (a, b) -> a & b);
+            case OR -> arithmetic(c, (a, b) -> a | b);
+            case XOR -> arithmetic(c, (a, b) -> a ^ b);
+            case NEG -> v -> -(Long) v;
+            case NOT -> v -> (Long) v == 0;
+            case BOOL -> v -> (Long) v != 0;
+            default -> MapLookup.of(c);
+        };
+        return v -> {
+            Object in = Casts.to(k.input(), v);
+            return in == null ? null : f.apply(in);
+        };
+    }
+
+    private static String hex(byte[] b) {
+        StringBuilder s = new StringBuilder(b.length * 2);
+        for (byte x : b) {
+            s.append(Character.toUpperCase(Character.forDigit((x >> 4) & 0xf, 16)))
+                    .append(Character.toUpperCase(Character.forDigit(x & 0xf, 16)));
+        }
+        return s.toString();
+    }
+
+    /** {@code url_dec([in_form])}: %XX decoded, '+' a space only in form data. */
+    private static String urlDecode(String s, boolean form) {
+        try {
+            return URLDecoder.decode(form ? s : s.replace("+", "%2B"), StandardCharsets.ISO_8859_1);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private interface Op {
+        long apply(long a, long b);
+    }
+
+    private static UnaryOperator<Object> arithmetic(Converter c, Op op) {
+        long arg = Long.parseLong(c.arg(0).strip());
+        return v -> op.apply((Long) v, arg);
+    }
+
+    /**
+     * {@code field(index,delims[,count])} and {@code word(...)}: the index-th field (from the end when negative) and
+     * the count-1 after it, split at any of the delimiters; {@code word} skips empty fields.
+     */
+    private static UnaryOperator<Object> field(Converter c, boolean words) {
+        int index = Integer.parseInt(c.arg(0).strip());
+        String delims = c.arg(1);
+        int count = c.arg(2) == null ? 1 : Integer.parseInt(c.arg(2).strip());
+        return v -> {
+            String s = (String) v;
+            java.util.List<int[]> spans = new java.util.ArrayList<>();
+            int start = 0;
+            for (int i = 0; i <= s.length(); i++) {
+                if (i == s.length() || delims.indexOf(s.charAt(i)) >= 0) {
+                    if (!words || i > start) {
+                        spans.add(new int[] {start, i});
+                    }
+                    start = i + 1;
+                }
+            }
+            if (index == 0 || Math.abs(index) > spans.size()) {
+                return words || index != 0 ? "" : null;
+            }
+            int first = index > 0 ? index - 1 : spans.size() + index;
+            int last = count <= 0 ? spans.size() - 1 : Math.min(spans.size() - 1, first + count - 1);
+            if (index < 0 && count > 0) {
+                int from = Math.max(0, first - count + 1);
+                return s.substring(spans.get(from)[0], spans.get(first)[1]);
+            }
+            return s.substring(spans.get(first)[0], spans.get(last)[1]);
+        };
+    }
+
+    /** {@code bytes(offset[,length])}. */
+    private static UnaryOperator<Object> bytes(Converter c) {
+        int offset = Integer.parseInt(c.arg(0).strip());
+        int length = c.arg(1) == null ? -1 : Integer.parseInt(c.arg(1).strip());
+        return v -> {
+            byte[] b = (byte[]) v;
+            if (offset >= b.length) {
+                return null;
+            }
+            int end = length < 0 ? b.length : Math.min(b.length, offset + length);
+            return java.util.Arrays.copyOfRange(b, offset, end);
+        };
+    }
+
+    /** {@code regsub(regex,subst[,flags])}: {@code g} replaces every match, {@code i} ignores case; \1 for groups. */
+    private static UnaryOperator<Object> regsub(Converter c) {
+        String flags = c.arg(2) == null ? "" : c.arg(2);
+        Pattern p = Pattern.compile(c.arg(0), flags.contains("i") ? Pattern.CASE_INSENSITIVE : 0);
+        String replacement = Matcher.quoteReplacement(c.arg(1)).replaceAll("\\\\\\\\(\\d)", "\\$$1");
+        boolean global = flags.contains("g");
+        return v -> {
+            Matcher m = p.matcher((String) v);
+            return global ? m.replaceAll(replacement) : m.replaceFirst(replacement);
+        };
+    }
+
+    /** {@code ipmask(mask4[,mask6])}: the address with its host bits cleared. */
+    private static UnaryOperator<Object> ipmask(Converter c) {
+        int v4 = prefix(c.arg(0));
+        int v6 = c.arg(1) == null ? -1 : prefix(c.arg(1));
+        return v -> {
+            byte[] a = ((InetAddress) v).getAddress();
+            int bits = a.length == 4 ? v4 : v6;
+            if (bits < 0) {
+                return null;
+            }
+            for (int i = 0; i < a.length; i++) {
+                int kept = Math.max(0, Math.min(8, bits - i * 8));
+                a[i] &= (byte) (0xff00 >>> kept);
+            }
+            try {
+                return InetAddress.getByAddress(a);
+            } catch (UnknownHostException e) {
+                return null;
+            }
+        };
+    }
+
+    private static int prefix(String mask) {
+        if (mask.indexOf('.') < 0) {
+            return Integer.parseInt(mask.strip());
+        }
+        int bits = 0;
+        for (String part : mask.split("\\.")) {
+            bits += Integer.bitCount(Integer.parseInt(part));
+        }
+        return bits;
+    }
+}

@@ -1,0 +1,141 @@
+package dev.bascule.core.sample;
+
+import dev.bascule.config.sample.FetchKeyword;
+import dev.bascule.config.sample.SampleExpr;
+import dev.bascule.core.BackendState;
+import dev.bascule.core.ServerState;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.List;
+
+/**
+ * Runs a fetch of the keyword table ({@link FetchKeyword}) on a context. Fetches that may find several values (a
+ * header's, a cookie's, a parameter's) give them all to an ACL, which matches any of them, and one to an
+ * expression, as HAProxy's fetches do with and without their occurrence argument.
+ */
+final class Fetches {
+    private Fetches() {
+    }
+
+    /** Every value for an ACL; empty when there is none. */
+    static List<Object> all(SampleExpr e, SampleContext c) {
+        RequestView r = c.request();
+        return switch (e.fetch()) {
+            case REQ_HDR -> r == null ? List.of() : occurrences(HttpFetches.values(r, e.arg(0)), e.arg(1));
+            case REQ_FHDR -> r == null ? List.of() : occurrences(HttpFetches.lines(r, e.arg(0)), e.arg(1));
+            case REQ_HDR_VAL, REQ_HDR_IP -> r == null ? List.of()
+                    : occurrences(HttpFetches.values(r, e.arg(0)), e.arg(1)).stream().map(v -> typed(e, (String) v))
+                    .filter(java.util.Objects::nonNull).toList();
+            case REQ_COOK -> r == null ? List.of() : List.copyOf(HttpFetches.cookies(r, e.arg(0)));
+            case URL_PARAM -> r == null ? List.of() : List.copyOf(HttpFetches.urlParams(r.uri(), e.arg(0), delimiter(e)));
+            default -> {
+                Object v = one(e, c);
+                yield v == null ? List.of() : List.of(v);
+            }
+        };
+    }
+
+    private static List<Object> occurrences(List<String> values, String occ) {
+        if (occ == null || occ.equals("0")) {
+            return List.copyOf(values);
+        }
+        String v = HttpFetches.occurrence(values, Integer.parseInt(occ.strip()));
+        return v == null ? List.of() : List.of(v);
+    }
+
+    private static Object typed(SampleExpr e, String value) {
+        return e.fetch() == FetchKeyword.REQ_HDR_VAL ? Casts.integer(value) : Casts.address(value);
+    }
+
+    private static char delimiter(SampleExpr e) {
+        String d = e.arg(1);
+        return d == null ? '&' : d.charAt(0);
+    }
+
+    /** The one value for an expression, or null when there is none. */
+    static Object one(SampleExpr e, SampleContext c) {
+        RequestView r = c.request();
+        if (e.needsRequest() && r == null) {
+            return null;
+        }
+        return switch (e.fetch()) {
+            case ALWAYS_TRUE -> Boolean.TRUE;
+            case ALWAYS_FALSE -> Boolean.FALSE;
+            case INT -> Long.parseLong(e.arg(0).strip());
+            case STR -> e.args().isEmpty() ? "" : e.args().get(0);
+            case BOOL -> {
+                Long v = Casts.integer(e.arg(0));
+                yield v != null && v != 0;
+            }
+            case ENV -> System.getenv(e.arg(0));
+            case NBSRV -> backend(e, c) == null ? null
+                    : backend(e, c).servers().stream().filter(ServerState::usable).count();
+            case SRV_IS_UP -> serverUp(e.arg(0), c);
+            case BE_CONN -> backend(e, c) == null ? null
+                    : (long) backend(e, c).servers().stream().mapToInt(ServerState::currentSessions).sum();
+            case QUEUE -> backend(e, c) == null ? null : (long) backend(e, c).queued();
+            case FE_NAME -> c.frontend() == null ? null : c.frontend().name();
+            case FE_ID -> c.frontend() == null ? null : (long) c.frontend().config().id();
+            case BE_NAME -> c.backend() == null ? null : c.backend().name();
+            case BE_ID -> c.backend() == null ? null : (long) c.backend().config().id();
+            case SRV_NAME -> c.server() == null ? null : c.server().name();
+            case SRC -> address(c.client());
+            case SRC_PORT -> port(c.client());
+            case DST -> address(c.local());
+            case DST_PORT -> port(c.local());
+            // No TLS in Bascule yet: a connection is never TLS and never carries an SNI.
+            case SSL_FC -> Boolean.FALSE;
+            case SSL_FC_SNI, REQ_SSL_SNI -> null;
+            // Nothing is held back for inspection (no tcp-request inspect-delay yet): the buffer is empty.
+            case REQ_LEN -> 0L;
+            case REQ_PROTO_HTTP -> r != null;
+            case METHOD -> r.methodName();
+            case PATH -> HttpFetches.path(r.uri());
+            case PATHQ -> HttpFetches.pathq(r.uri());
+            case URL -> r.uri();
+            case QUERY -> HttpFetches.query(r.uri());
+            case BASE -> HttpFetches.base(r);
+            case REQ_VER -> r.versionNumber();
+            case URL_PARAM -> HttpFetches.occurrence(HttpFetches.urlParams(r.uri(), e.arg(0), delimiter(e)), 1);
+            case REQ_HDR -> HttpFetches.occurrence(HttpFetches.values(r, e.arg(0)), occ(e.arg(1)));
+            case REQ_FHDR -> HttpFetches.occurrence(HttpFetches.lines(r, e.arg(0)), occ(e.arg(1)));
+            case REQ_HDR_VAL -> Casts.integer(HttpFetches.occurrence(HttpFetches.values(r, e.arg(0)), occ(e.arg(1))));
+            case REQ_HDR_IP -> Casts.address(HttpFetches.occurrence(HttpFetches.values(r, e.arg(0)), occ(e.arg(1))));
+            case REQ_HDR_CNT -> (long) HttpFetches.values(r, e.arg(0)).size();
+            case REQ_FHDR_CNT -> (long) HttpFetches.lines(r, e.arg(0)).size();
+            case REQ_HDR_NAMES -> String.join(e.arg(0) == null ? "," : e.arg(0), r.headerNames());
+            case REQ_COOK -> HttpFetches.occurrence(HttpFetches.cookies(r, e.arg(0)), 1);
+            case REQ_COOK_CNT -> (long) HttpFetches.cookies(r, e.arg(0)).size();
+            case REQ_COOK_VAL -> Casts.integer(HttpFetches.occurrence(HttpFetches.cookies(r, e.arg(0)), 1));
+            // No userlist is checked yet: no credentials are valid (the parser warned).
+            case HTTP_AUTH -> Boolean.FALSE;
+        };
+    }
+
+    /** Without an occurrence, an expression takes the last value (HAProxy's default of -1). */
+    private static int occ(String arg) {
+        return arg == null ? -1 : Integer.parseInt(arg.strip());
+    }
+
+    /** The backend named by the argument, or the stream's own. */
+    private static BackendState backend(SampleExpr e, SampleContext c) {
+        return e.arg(0) == null ? c.backend() : c.backend(e.arg(0));
+    }
+
+    /** {@code srv_is_up([<backend>/]<server>)}: the server is usable (up and not in maintenance). */
+    private static Boolean serverUp(String arg, SampleContext c) {
+        int slash = arg.indexOf('/');
+        BackendState b = slash < 0 ? c.backend() : c.backend(arg.substring(0, slash));
+        ServerState s = b == null ? null : b.server(arg.substring(slash + 1));
+        return s == null ? null : s.usable();
+    }
+
+    private static Object address(SocketAddress a) {
+        return a instanceof InetSocketAddress isa && isa.getAddress() != null ? isa.getAddress() : null;
+    }
+
+    private static Object port(SocketAddress a) {
+        return a instanceof InetSocketAddress isa ? (long) isa.getPort() : null;
+    }
+}

@@ -1,0 +1,125 @@
+package dev.bascule.core.sample;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The layer 7 fetches on a request head, as HAProxy's {@code http_fetch.c} reads it: the target's parts, header
+ * values (split at commas for {@code hdr}, whole for {@code fhdr}), cookies. Each reads the {@link RequestView}.
+ */
+public final class HttpFetches {
+    private HttpFetches() {
+    }
+
+    /** The path and query of an origin-form or absolute-form target ({@code http://h/p?q} gives {@code /p?q}). */
+    public static String pathq(String uri) {
+        if (!uri.startsWith("/")) {
+            int scheme = uri.indexOf("://");
+            if (scheme > 0) {
+                int slash = uri.indexOf('/', scheme + 3);
+                return slash < 0 ? "/" : uri.substring(slash);
+            }
+        }
+        return uri;
+    }
+
+    public static String path(String uri) {
+        String p = pathq(uri);
+        int q = p.indexOf('?');
+        return q < 0 ? p : p.substring(0, q);
+    }
+
+    /** The query string after the {@code ?}, or null when there is no {@code ?}. */
+    static String query(String uri) {
+        int q = uri.indexOf('?');
+        return q < 0 ? null : uri.substring(q + 1);
+    }
+
+    /** {@code base}: the Host header's value and the path (HAProxy: nothing without a Host). */
+    static String base(RequestView r) {
+        List<String> host = r.headerLines("host");
+        if (host.isEmpty()) {
+            return null;
+        }
+        return host.get(0).strip() + path(r.uri());
+    }
+
+    /** Every value of {@code name=value} in the query string, in order ({@code delim} between parameters). */
+    static List<String> urlParams(String uri, String name, char delim) {
+        List<String> out = new ArrayList<>();
+        String q = query(uri);
+        if (q == null) {
+            return out;
+        }
+        int hash = q.indexOf('#');
+        if (hash >= 0) {
+            q = q.substring(0, hash);
+        }
+        for (int from = 0; from <= q.length(); ) {
+            int end = q.indexOf(delim, from);
+            if (end < 0) {
+                end = q.length();
+            }
+            String param = q.substring(from, end);
+            int eq = param.indexOf('=');
+            String key = eq < 0 ? param : param.substring(0, eq);
+            if (name == null ? !key.isEmpty() : key.equals(name)) {
+                out.add(eq < 0 ? "" : param.substring(eq + 1));
+            }
+            from = end + 1;
+        }
+        return out;
+    }
+
+    /** A header's values, each line split at its commas ({@code hdr}), blanks around each removed. */
+    static List<String> values(RequestView r, String name) {
+        List<String> out = new ArrayList<>();
+        for (String line : lines(r, name)) {
+            for (String v : line.split(",", -1)) {
+                out.add(v.strip());
+            }
+        }
+        return out;
+    }
+
+    /** Every header line's value ({@code fhdr}), or every line of every header when {@code name} is null. */
+    static List<String> lines(RequestView r, String name) {
+        if (name != null) {
+            return r.headerLines(name).stream().map(String::strip).toList();
+        }
+        List<String> out = new ArrayList<>();
+        for (String n : new java.util.LinkedHashSet<>(r.headerNames())) {
+            out.addAll(r.headerLines(n));
+        }
+        return out;
+    }
+
+    /**
+     * The value at occurrence {@code occ}: 1 the first, -1 the last (the default), 0 for any (the first given).
+     */
+    static String occurrence(List<String> values, int occ) {
+        if (values.isEmpty()) {
+            return null;
+        }
+        int i = occ > 0 ? occ - 1 : occ < 0 ? values.size() + occ : 0;
+        return i >= 0 && i < values.size() ? values.get(i) : null;
+    }
+
+    /** The values of the cookies called {@code name} (all cookies when null) in the Cookie headers, in order. */
+    static List<String> cookies(RequestView r, String name) {
+        List<String> out = new ArrayList<>();
+        for (String header : r.headerLines("cookie")) {
+            for (String pair : header.split(";")) {
+                String p = pair.strip();
+                int eq = p.indexOf('=');
+                if (eq < 0) {
+                    continue;
+                }
+                if (name == null || eq == name.length() && p.startsWith(name)) {
+                    out.add(p.substring(eq + 1).strip());
+                }
+            }
+        }
+        return out;
+    }
+}

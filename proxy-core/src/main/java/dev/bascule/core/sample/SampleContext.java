@@ -1,0 +1,73 @@
+package dev.bascule.core.sample;
+
+import dev.bascule.core.BackendState;
+import dev.bascule.core.FrontendState;
+import dev.bascule.core.ServerState;
+import dev.bascule.core.stream.Stream;
+
+import java.net.SocketAddress;
+import java.util.function.Function;
+
+/**
+ * What the fetches of one evaluation read (HAProxy's session, stream and channel): the connection's addresses,
+ * the request head (null in mode tcp), the proxies, and the other backends by name ({@code nbsrv(name)}).
+ */
+public final class SampleContext {
+    /** No backend is known by name (a lookup for contexts outside a generation). */
+    public static final Function<String, BackendState> NO_BACKENDS = name -> null;
+
+    private final SocketAddress client;
+    private final SocketAddress local;
+    private final RequestView request;
+    private final FrontendState frontend;
+    private final BackendState backend;
+    private final ServerState server;
+    private final Function<String, BackendState> backends;
+
+    public SampleContext(SocketAddress client, SocketAddress local, RequestView request, FrontendState frontend,
+                         BackendState backend, ServerState server, Function<String, BackendState> backends) {
+        this.client = client;
+        this.local = local;
+        this.request = request;
+        this.frontend = frontend;
+        this.backend = backend;
+        this.server = server;
+        this.backends = backends;
+    }
+
+    /** The stream's view: its addresses, its proxies so far, and {@code request} (null for a TCP session). */
+    public static SampleContext of(Stream stream, RequestView request, Function<String, BackendState> backends) {
+        return new SampleContext(stream.clientAddress(), stream.frontendAddress(), request, stream.frontend(),
+                stream.backend(), stream.server(), backends);
+    }
+
+    public SocketAddress client() {
+        return client;
+    }
+
+    public SocketAddress local() {
+        return local;
+    }
+
+    /** The request head, or null in mode tcp. */
+    public RequestView request() {
+        return request;
+    }
+
+    public FrontendState frontend() {
+        return frontend;
+    }
+
+    public BackendState backend() {
+        return backend;
+    }
+
+    public ServerState server() {
+        return server;
+    }
+
+    /** The backend called {@code name} in this generation, or null. */
+    public BackendState backend(String name) {
+        return backends.apply(name);
+    }
+}

@@ -1,0 +1,60 @@
+package dev.bascule.core.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The sample layer reads a request head from its bytes: nothing it reads turns the head into header objects. */
+class RequestHeadViewTest {
+    private static RequestHead head(String text) {
+        ByteBuf in = Unpooled.copiedBuffer(text, StandardCharsets.ISO_8859_1);
+        RequestHead h = RequestHead.parse(in, HttpProxy.BUFSIZE);
+        in.release();
+        return h;
+    }
+
+    @Test
+    void reading_headers_leaves_the_head_as_it_came() {
+        String text = "POST /a?b=1 HTTP/1.0\r\nHost: x\r\nX-A: 1\r\nx-a: 2, 3\r\nX-Folded: one\r\n two\r\n\r\n";
+        RequestHead h = head(text);
+        try {
+            assertEquals("POST", h.methodName());
+            assertEquals("1.0", h.versionNumber());
+            assertEquals(List.of("1", "2, 3"), h.headerLines("X-A"));
+            assertEquals(List.of("one two"), h.headerLines("x-folded"), "a folded line is read joined");
+            assertEquals(List.of(), h.headerLines("none"));
+            assertEquals(List.of("Host", "X-A", "x-a", "X-Folded"), h.headerNames());
+            assertFalse(h.edited(), "reading through the view edits nothing");
+            h.headers().set("X-A", "9");
+            assertTrue(h.edited());
+            assertEquals(List.of("9"), h.headerLines("x-a"), "once edited, the header objects are read");
+        } finally {
+            h.release();
+        }
+    }
+
+    @Test
+    void a_head_read_by_the_view_goes_out_in_its_own_bytes() {
+        String text = "GET / HTTP/1.1\r\nHost: x\r\nCookie: a=1\r\n\r\n";
+        RequestHead h = head(text);
+        try {
+            h.headerLines("cookie");
+            ByteBuf out = h.toServer(ByteBufAllocator.DEFAULT, null, null, null, null, false);
+            try {
+                assertEquals(text, out.toString(StandardCharsets.ISO_8859_1));
+            } finally {
+                out.release();
+            }
+        } finally {
+            h.release();
+        }
+    }
+}
