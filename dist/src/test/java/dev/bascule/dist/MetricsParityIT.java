@@ -30,10 +30,11 @@ class MetricsParityIT {
     /** Frontend name -> the backend it sends to; its port is base + index. */
     private static final List<String> FRONTENDS = List.of("www", "slow", "cut", "down");
 
-    private static String config(int base, int prometheus, int nginx, int slow, int cut, int refused) {
+    private static String config(int base, int prometheus, int nginx, int slow, int cut, int refused, int api) {
         return """
                 global
                     maxconn 1000
+                    stats socket ipv4@127.0.0.1:%10$d level user
                 defaults
                     mode http
                     timeout connect 1s
@@ -68,7 +69,7 @@ class MetricsParityIT {
                     server s1 127.0.0.1:%8$d
                 backend down
                     server gone 127.0.0.1:%9$d check inter 200
-                """.formatted(base, base + 1, base + 2, base + 3, prometheus, nginx, slow, cut, refused);
+                """.formatted(base, base + 1, base + 2, base + 3, prometheus, nginx, slow, cut, refused, api);
     }
 
     /** Counters the traffic alone determines, per family (the rest depends on timing: rates, ages, averages). */
@@ -97,7 +98,7 @@ class MetricsParityIT {
     private static final List<String> CSV_EQUAL = List.of("stot", "ereq", "econ", "eresp", "dreq", "dresp",
             "status", "act", "bck", "chkfail", "chkdown", "lbtot", "hrsp_1xx", "hrsp_2xx", "hrsp_3xx", "hrsp_4xx",
             "hrsp_5xx", "hrsp_other", "req_tot", "cli_abrt", "srv_abrt", "check_status", "check_code", "qmax",
-            "slim", "conn_tot", "mode", "weight");
+            "slim", "conn_tot", "mode", "weight", "scur", "qcur");
 
     @Test
     void bascule_exports_what_haproxy_exports_for_the_same_traffic() throws Exception {
@@ -106,14 +107,16 @@ class MetricsParityIT {
         int haproxyProm = Ports.free();
         int basculeProm = Ports.free();
         int refused = Ports.free();
+        int haproxyApi = Ports.free();
+        int basculeApi = Ports.free();
         try (NginxServer nginx = NginxServer.start("parity");
              TestServer slow = TestServer.start(TestServer.http(1500, Integer.MAX_VALUE,
                      new ConcurrentLinkedQueue<>()));
              TestServer cut = TestServer.start(MetricsParityIT::cutShort);
              HaproxyServer haproxy = HaproxyServer.start("parity", config(haproxyBase, haproxyProm, nginx.port,
-                     slow.port(), cut.port(), refused), haproxyBase);
+                     slow.port(), cut.port(), refused, haproxyApi), haproxyBase);
              Bascule bascule = Bascule.serve(Bascule.writeConfig("parity", config(basculeBase, basculeProm,
-                     nginx.port, slow.port(), cut.port(), refused)), basculeBase)) {
+                     nginx.port, slow.port(), cut.port(), refused, basculeApi)), basculeBase)) {
             // The checks: app's servers pass, down's fails and stays DOWN (one failure counted, as HAProxy does).
             Thread.sleep(1500);
             for (int base : List.of(haproxyBase, basculeBase)) {
@@ -126,7 +129,12 @@ class MetricsParityIT {
             differences.addAll(sameValues(h, b));
             differences.addAll(csvDifferences(Curl.run("http://127.0.0.1:" + haproxyProm + "/stats;csv").body(),
                     Curl.run("http://127.0.0.1:" + basculeProm + "/stats;csv").body()));
-            assertEquals("", String.join("\n", differences), "HAProxy's exporter and CSV (-) against Bascule's (+)");
+            // The last clients' closes reach both proxies before show info counts connections.
+            Thread.sleep(300);
+            differences.addAll(infoDifferences(RuntimeApiIT.socat("TCP:127.0.0.1:" + haproxyApi, "show info"),
+                    RuntimeApiIT.socat("TCP:127.0.0.1:" + basculeApi, "show info")));
+            assertEquals("", String.join("\n", differences),
+                    "HAProxy's exporter, CSV and show info (-) against Bascule's (+)");
         }
     }
 
@@ -251,6 +259,34 @@ class MetricsParityIT {
             }
         }
         return out;
+    }
+
+    /**
+     * show info: the same fields in the same order (Bascule's own Last_reload_* at the end left aside), and the
+     * same values where the traffic decides them.
+     */
+    private static List<String> infoDifferences(String haproxy, String bascule) {
+        Map<String, String> h = info(haproxy);
+        Map<String, String> b = info(bascule);
+        b.keySet().removeIf(k -> k.startsWith("Last_reload_"));
+        List<String> out = new ArrayList<>();
+        if (!List.copyOf(h.keySet()).equals(List.copyOf(b.keySet()))) {
+            out.add("- show info " + h.keySet() + "\n+ show info " + b.keySet());
+        }
+        for (String field : List.of("Nbproc", "Process_num", "Maxconn", "CurrConns", "Stopping", "Listeners",
+                "ConnRateLimit", "SessRateLimit", "DroppedLogs")) {
+            if (!h.get(field).equals(b.get(field))) {
+                out.add("~ show info " + field + ": " + h.get(field) + " -> " + b.get(field));
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, String> info(String text) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        text.lines().filter(l -> l.contains(": ")).forEach(l -> fields.put(l.substring(0, l.indexOf(": ")),
+                l.substring(l.indexOf(": ") + 2)));
+        return fields;
     }
 
     /** A CSV row's HTTP responses, all classes (0 where the columns are empty: TCP). */

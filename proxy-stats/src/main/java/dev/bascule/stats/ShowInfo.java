@@ -41,7 +41,8 @@ final class ShowInfo {
         long fds = maxFds();
         long maxconn = runtime.maxconn() > 0 ? runtime.maxconn() : fds / 2;
         long pool = poolBytes();
-        int listeners = runtime.listenerCount();
+        // HAProxy counts its CLI's listeners too: one per 'stats socket'.
+        int listeners = runtime.listenerCount() + runtime.global().statsSockets().size();
         Map<String, String> i = new LinkedHashMap<>();
         i.put("Name", "Bascule");
         i.put("Version", Version.BASCULE);

@@ -20,6 +20,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -297,6 +298,20 @@ public final class StatsApplets implements Applets {
             if (!keep) {
                 written.addListener(ChannelFutureListener.CLOSE);
             }
+        }
+
+        /**
+         * The client's FIN: it sends nothing more, so the connection closes once what was written is out, as HAProxy
+         * closes it. The listeners allow half-closed connections (for TCP relays): without this, each client that
+         * closes after its answer (curl, a health script) would hold its connection and a maxconn slot forever.
+         */
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+            if (evt instanceof ChannelInputShutdownEvent) {
+                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
+            super.userEventTriggered(ctx, evt);
         }
 
         @Override

@@ -91,6 +91,22 @@ class MetricsTest {
     }
 
     @Test
+    void a_client_that_closes_after_its_scrape_frees_its_connection() throws Exception {
+        try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), proxy.stats)) {
+            s.setSoTimeout(3000);
+            s.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: t\r\n\r\n"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            // Kept alive: the answer comes, then the client's FIN must close the connection, as HAProxy does.
+            s.shutdownOutput();
+            byte[] all = s.getInputStream().readAllBytes();
+            assertTrue(new String(all, java.nio.charset.StandardCharsets.US_ASCII).startsWith("HTTP/1.1 200"));
+        }
+        dev.bascule.core.FrontendState stats = proxy.runtime.frontends().stream()
+                .filter(f -> f.name().equals("stats")).findFirst().orElseThrow();
+        TestProxy.eventually(Duration.ofSeconds(2), () -> assertEquals(0, stats.sessionsCurrent()));
+    }
+
+    @Test
     void a_drained_server_is_drain_only() throws InterruptedException {
         new RuntimeApi(proxy.runtime).execute("set server app/s2 state drain", RuntimeApi.Level.ADMIN);
         try {
