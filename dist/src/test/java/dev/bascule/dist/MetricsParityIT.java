@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * by side, invalid requests and responses, check failures and status, queue), bytes within a few percent; the CSV
  * has the same columns, filled in the same rows. Bascule's own {@code bascule_*} families are left aside. The
  * traffic: successes over a backend of two checked servers, a client that leaves before its response, a server
- * that closes mid-response, a server whose check fails, a request that waits in a queue, an invalid request.
+ * that closes mid-response, a server whose check fails, a request that waits in a queue, an invalid request, a
+ * request denied by an http-request rule.
  */
 class MetricsParityIT {
     /** Frontend name -> the backend it sends to; its port is base + index. */
@@ -45,6 +46,7 @@ class MetricsParityIT {
                 frontend www
                     bind 127.0.0.1:%1$d
                     maxconn 100
+                    http-request deny if { path /denied }
                     default_backend app
                 frontend slow
                     bind 127.0.0.1:%2$d
@@ -140,7 +142,7 @@ class MetricsParityIT {
 
     /** The same requests, in the same order, to the proxy whose first frontend listens on {@code base}. */
     private static void traffic(int base) throws Exception {
-        for (String path : List.of("/", "/a", "/b", "/c", "/d", "/e")) {
+        for (String path : List.of("/", "/a", "/b", "/denied", "/c", "/d", "/e")) {
             Curl.run("http://127.0.0.1:" + base + path);
         }
         // Two at once to a server of maxconn 1 that takes 1.5 s: the second waits in the server's queue.

@@ -498,7 +498,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
     void deny(RequestHead head, int status) {
         head.release();
         proxy.frontend.counters().requestDenied();
-        stream.terminate(Termination.Cause.PROXY);
+        stream.terminate(Termination.Cause.DENIED);
         respondLocally(status, null);
     }
 

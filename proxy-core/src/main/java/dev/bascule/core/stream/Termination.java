@@ -16,8 +16,10 @@ public record Termination(Cause cause, Phase phase) {
         CLIENT_ABORT('C'),
         /** The server aborted, refused the connection or sent something invalid. */
         SERVER_ABORT('S'),
-        /** The proxy itself refused or cut it (a denial, an invalid request, a protocol error it caught). */
+        /** The proxy itself refused or cut it (an invalid request, a protocol error it caught). */
         PROXY('P'),
+        /** A rule denied it ({@code http-request deny}): the same letter, counted as a denial, not an error. */
+        DENIED('P'),
         /** Answered by the proxy itself (monitor-uri, an applet, a local error). */
         LOCAL('L'),
         /** A resource ran out (no server could be had, a queue limit). */
