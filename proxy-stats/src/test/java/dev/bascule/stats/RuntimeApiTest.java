@@ -207,7 +207,9 @@ class RuntimeApiTest {
 
     @Test
     void maxconn_changes_the_slim_column() {
-        assertEquals("", api.execute("set maxconn server app/s1 12", Level.OPERATOR));
+        assertEquals("Permission denied\n", api.execute("set maxconn server app/s1 12", Level.OPERATOR),
+                "admin only, as in HAProxy");
+        assertEquals("", api.execute("set maxconn server app/s1 12", Level.ADMIN));
         assertEquals("12", StatsCsv.rows(proxy.runtime).stream().filter(r -> r.get("svname").equals("s1"))
                 .findFirst().orElseThrow().get("slim"));
     }
