@@ -14,7 +14,6 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -89,14 +88,24 @@ class TransactionsIT {
     }
 
     @Test
-    void a_use_service_condition_that_cannot_be_evaluated_yet_is_an_error_naming_its_line() throws Exception {
-        Path cfg = Bascule.writeConfig("use-service-acl", config(Ports.free(), 1,
-                "    http-request use-service prometheus-exporter if { hdr(host) -m beg metrics. }", ""));
-        Bascule.Result check = Bascule.run("-c", "-f", cfg.toString());
-        assertNotEquals(0, check.exitCode(), check.stdout());
-        String out = check.stdout() + check.stderr();
-        assertTrue(out.contains(cfg.getFileName() + ":8]") && out.contains("'http-request use-service'")
-                && out.contains("not supported yet"), out);
+    void a_use_service_condition_on_a_header_answers_as_with_haproxy() throws Exception {
+        Queue<String> seen = new ConcurrentLinkedQueue<>();
+        try (TestServer app = TestServer.start(TestServer.http(0, Integer.MAX_VALUE, seen))) {
+            int port = Ports.free();
+            int ref = Ports.free();
+            String fe = "    http-request use-service prometheus-exporter if { hdr(host) -m beg metrics. }";
+            try (Bascule proxy = Bascule.serve(Bascule.writeConfig("use-service-acl", config(port, app.port(), fe,
+                    "")), port);
+                 HaproxyServer reference = HaproxyServer.start("use-service-acl", config(ref, app.port(), fe, ""),
+                         ref)) {
+                for (int p : new int[] {ref, port}) {
+                    String url = "http://127.0.0.1:" + p + "/metrics";
+                    assertEquals("GET /metrics HTTP/1.1", Curl.run("-H", "Host: www.example", url).body());
+                    assertTrue(Curl.run("-H", "Host: metrics.example", url).body()
+                            .contains("# TYPE haproxy_frontend_http_requests_total counter"));
+                }
+            }
+        }
     }
 
     @Test
