@@ -81,7 +81,7 @@ final class LogConfig {
     }
 
     void logFormat(Line line) {
-        LogFormat f = LogFormatCompiler.compileArgument(diag, line);
+        LogFormat f = LogFormatCompiler.compileArgument(diag, line, LogFormatCompiler.When.LOG);
         if (f != null) {
             format = f;
             httplogAt = null;
@@ -89,7 +89,7 @@ final class LogConfig {
     }
 
     void logFormatSd(Line line) {
-        LogFormat f = LogFormatCompiler.compileArgument(diag, line);
+        LogFormat f = LogFormatCompiler.compileArgument(diag, line, LogFormatCompiler.When.LOG);
         if (f != null) {
             sdFormat = f;
         }
@@ -160,7 +160,7 @@ final class LogConfig {
     }
 
     void uniqueIdFormat(Line line) {
-        LogFormat f = LogFormatCompiler.compileArgument(diag, line);
+        LogFormat f = LogFormatCompiler.compileArgument(diag, line, LogFormatCompiler.When.REQUEST);
         if (f != null) {
             uniqueIdFormat = f;
         }

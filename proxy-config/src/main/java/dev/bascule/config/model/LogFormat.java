@@ -1,11 +1,13 @@
 package dev.bascule.config.model;
 
+import dev.bascule.config.sample.SampleExpr;
+
 import java.util.List;
 
 /**
  * A {@code log-format} string (doc section 8.2.4) compiled into the pieces a line is written from: literal text,
- * separators (its unescaped spaces, merged) and variables with their flags. Two formats are equal when their
- * texts are.
+ * separators (its unescaped spaces, merged), variables and sample expressions ({@code %[src]}) with their flags.
+ * Two formats are equal when their texts are.
  */
 public record LogFormat(String text, List<Node> nodes) {
     /** {@code option httplog} (doc section 8.2.3). */
@@ -23,7 +25,24 @@ public record LogFormat(String text, List<Node> nodes) {
         nodes = List.copyOf(nodes);
     }
 
-    public sealed interface Node permits Literal, Separator, Var {
+    public sealed interface Node permits Literal, Separator, Written {
+    }
+
+    /** A node whose value is written with flags: {@link #QUOTE}, {@link #HEX}, {@link #ESCAPE}. */
+    public sealed interface Written extends Node permits Var, Sample {
+        int flags();
+
+        default boolean quoted() {
+            return (flags() & QUOTE) != 0;
+        }
+
+        default boolean hex() {
+            return (flags() & HEX) != 0;
+        }
+
+        default boolean escaped() {
+            return (flags() & ESCAPE) != 0;
+        }
     }
 
     public record Literal(String text) implements Node {
@@ -33,19 +52,12 @@ public record LogFormat(String text, List<Node> nodes) {
     public record Separator() implements Node {
     }
 
-    /** A {@code %var}, with its flags ({@code %{+Q}r}): {@link #QUOTE}, {@link #HEX}, {@link #ESCAPE}. */
-    public record Var(Variable variable, int flags) implements Node {
-        public boolean quoted() {
-            return (flags & QUOTE) != 0;
-        }
+    /** A {@code %var}, with its flags ({@code %{+Q}r}). */
+    public record Var(Variable variable, int flags) implements Written {
+    }
 
-        public boolean hex() {
-            return (flags & HEX) != 0;
-        }
-
-        public boolean escaped() {
-            return (flags & ESCAPE) != 0;
-        }
+    /** A {@code %[expr]}, with its flags ({@code %{+Q}[req.hdr(host)]}): the sample as text, {@code -} when none. */
+    public record Sample(SampleExpr expr, int flags) implements Written {
     }
 
     public static final int QUOTE = 1;

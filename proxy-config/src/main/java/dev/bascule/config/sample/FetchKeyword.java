@@ -39,7 +39,7 @@ public enum FetchKeyword {
     REQ_LEN("req.len", 0, 0, SampleType.SINT, Needs.NOTHING, "req_len"),
     // Layer 7 (7.3.6).
     REQ_PROTO_HTTP("req.proto_http", 0, 0, SampleType.BOOL, Needs.NOTHING, "req_proto_http"),
-    METHOD("method", 0, 0, SampleType.METH, Needs.REQUEST),
+    METHOD("method", 0, 0, SampleType.METH, Needs.TRANSACTION),
     PATH("path", 0, 0, SampleType.STR, Needs.REQUEST),
     PATHQ("pathq", 0, 0, SampleType.STR, Needs.REQUEST),
     BASE("base", 0, 0, SampleType.STR, Needs.REQUEST),
@@ -60,8 +60,12 @@ public enum FetchKeyword {
     /** Userlists are not implemented yet: never true (the parser warns where it is used). */
     HTTP_AUTH("http_auth", 1, 1, SampleType.BOOL, Needs.REQUEST);
 
-    /** What a fetch reads: nothing beyond the connection and the proxies, or an HTTP request head. */
-    public enum Needs { NOTHING, REQUEST }
+    /**
+     * What a fetch reads: nothing beyond the connection and the proxies, an HTTP request head, or what the
+     * transaction keeps of its request once the head is gone (HAProxy's "permanent" request information, which a
+     * log line may read).
+     */
+    public enum Needs { NOTHING, REQUEST, TRANSACTION }
 
     private static final Map<String, FetchKeyword> BY_NAME = new LinkedHashMap<>();
 

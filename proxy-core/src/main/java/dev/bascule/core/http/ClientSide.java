@@ -531,13 +531,17 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         backend.http().request();
         UniqueId ids = proxy.frontend.uniqueIds();
         if (ids != null) {
-            String id = ids.of(stream);
+            String id = ids.of(stream, head);
             String header = proxy.frontend.config().log().uniqueIdHeader();
             if (header != null) {
                 head.uniqueId(header, id);
             }
         }
-        ServerState persistent = cookies == null ? null : cookies.requestArrived(head);
+        ServerState persistent = null;
+        if (cookies != null) {
+            persistent = cookies.requestArrived(head);
+            stream.persistence(cookies.requestLetter(), cookies.responseLetter());
+        }
         clientExpected();
         dispatch.start(stream, idleConnections(), head, persistent);
     }
@@ -873,6 +877,9 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         ByteBuf out = head.toClient(ctx.alloc(), !closeClient, clientHttp11,
                 cookies == null ? null : r -> cookies.responseArrived(r, s));
         head.release();
+        if (cookies != null) {
+            stream.persistence(cookies.requestLetter(), cookies.responseLetter());
+        }
         if (logs()) {
             stream.htxDelta(0, htxSize - out.readableBytes());
         }

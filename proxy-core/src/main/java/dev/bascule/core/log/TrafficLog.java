@@ -111,9 +111,9 @@ public final class TrafficLog {
         StringBuilder out = line.out;
         out.setLength(0);
         UniqueId ids = s.frontend().uniqueIds();
-        String uniqueId = ids == null ? null : ids.of(s);
+        String uniqueId = ids == null ? null : ids.of(s, null);
         LogLine.Context c = new LogLine.Context(processConnections.getAsInt(), s.requestId(), lines.incrementAndGet(),
-                targets.hostname(), LogTargets.PID, uniqueId, settings.logAsap());
+                targets.hostname(), LogTargets.PID, uniqueId, settings.logAsap(), null);
         line.render(format, s, c);
         CharSequence sd = null;
         if (targets.rfc5424()) {

@@ -56,7 +56,7 @@ final class Fetches {
     /** The one value for an expression, or null when there is none. */
     static Object one(SampleExpr e, SampleContext c) {
         RequestView r = c.request();
-        if (e.needsRequest() && r == null) {
+        if (e.needsRequestHead() && r == null) {
             return null;
         }
         return switch (e.fetch()) {
@@ -90,7 +90,7 @@ final class Fetches {
             // Nothing is held back for inspection (no tcp-request inspect-delay yet): the buffer is empty.
             case REQ_LEN -> 0L;
             case REQ_PROTO_HTTP -> r != null;
-            case METHOD -> r.methodName();
+            case METHOD -> c.method();
             case PATH -> HttpFetches.path(r.uri());
             case PATHQ -> HttpFetches.pathq(r.uri());
             case URL -> r.uri();

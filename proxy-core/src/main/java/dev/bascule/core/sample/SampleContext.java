@@ -23,9 +23,18 @@ public final class SampleContext {
     private final BackendState backend;
     private final ServerState server;
     private final Function<String, BackendState> backends;
+    /** The transaction, for what it keeps once its request head is gone (its method); null outside one. */
+    private final Stream stream;
 
     public SampleContext(SocketAddress client, SocketAddress local, RequestView request, FrontendState frontend,
                          BackendState backend, ServerState server, Function<String, BackendState> backends) {
+        this(client, local, request, frontend, backend, server, backends, null);
+    }
+
+    private SampleContext(SocketAddress client, SocketAddress local, RequestView request, FrontendState frontend,
+                          BackendState backend, ServerState server, Function<String, BackendState> backends,
+                          Stream stream) {
+        this.stream = stream;
         this.client = client;
         this.local = local;
         this.request = request;
@@ -38,7 +47,12 @@ public final class SampleContext {
     /** The stream's view: its addresses, its proxies so far, and {@code request} (null for a TCP session). */
     public static SampleContext of(Stream stream, RequestView request, Function<String, BackendState> backends) {
         return new SampleContext(stream.clientAddress(), stream.frontendAddress(), request, stream.frontend(),
-                stream.backend(), stream.server(), backends);
+                stream.backend(), stream.server(), backends, stream);
+    }
+
+    /** The request's method: from its head, or as the transaction kept it for its log line; null without either. */
+    public String method() {
+        return request != null ? request.methodName() : stream == null ? null : stream.method();
     }
 
     public SocketAddress client() {

@@ -80,6 +80,9 @@ public final class Stream {
     /** {@code capture cookie}'s {@code name=value} from the request and from the response ({@code %CC}, {@code %CS}). */
     private String requestCookie;
     private String responseCookie;
+    /** {@code %tsc}'s persistence cookie letters, {@code --} for a backend without {@code cookie}. */
+    private char requestCookieState = '-';
+    private char responseCookieState = '-';
     /** The local address of the server connection ({@code %bi}, {@code %bp}), or null before one. */
     private SocketAddress serverSource;
     /** Its place in its server's and its backend's queue (%sq, %bq): 1 + how many were served before it left. */
@@ -210,6 +213,12 @@ public final class Stream {
 
     public void responseCookie(String nameValue) {
         responseCookie = nameValue;
+    }
+
+    /** What the backend's persistence cookie did for this transaction: {@code %tsc}'s third and fourth letters. */
+    public void persistence(char request, char response) {
+        requestCookieState = request;
+        responseCookieState = response;
     }
 
     /** It left a queue at {@code position} (added up, as HAProxy does, if it waited in the same kind twice). */
@@ -451,6 +460,14 @@ public final class Stream {
     /** {@code %CS}. */
     public String responseCookie() {
         return responseCookie;
+    }
+
+    public char requestCookieState() {
+        return requestCookieState;
+    }
+
+    public char responseCookieState() {
+        return responseCookieState;
     }
 
     /** The server connection's local address ({@code %bi:%bp}), null when none was made or given. */
