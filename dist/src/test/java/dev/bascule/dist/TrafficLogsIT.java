@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * and source ports. httplog, tcplog, clf and a custom log-format; successes, a server timeout, a refused
  * connection, a queue timeout, a client that gives up, a request too slow to arrive (408), an invalid one (400), one
  * denied by a rule (403). A chunked request body and a kept-alive connection for the sizes. Samples in a log-format,
- * and {@code %tsc}'s persistence cookie letters. Captured
+ * {@code %tsc}'s persistence cookie letters, and {@code option dontlog-normal}. Captured
  * cookies, the server connection's source, {@code %Th}; {@code option logasap} on bodiless answers (what of a body
  * HAProxy counts in an early {@code %B} is what came in the head's read) and on a TCP session. And a backend's own
  * messages to its own target (a server going DOWN, no server left).
@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class TrafficLogsIT {
     /** Frontend name -> what it logs and where it sends traffic; its port is base + index. */
     private static final List<String> FRONTENDS = List.of("www", "slow", "refused", "queued", "clf", "custom",
-            "tcp", "cookies", "asap", "tcpasap", "denied", "samples", "sticky");
+            "tcp", "cookies", "asap", "tcpasap", "denied", "samples", "sticky", "quiet");
     /** The captured cookies, the server connection's source, the handshake time (0 without TLS). */
     private static final String COOKIES = "%ci [%tr] %ft %b/%s %ST %CC %CS src=%bi:%bp Th=%Th %{+Q}r";
     /** Samples a log line may read once the request head is gone (HAProxy refuses the others). */
@@ -125,6 +125,11 @@ class TrafficLogsIT {
                     bind 127.0.0.1:%21$d
                     use_backend rewritten if { path /login }
                     default_backend inserted
+                frontend quiet
+                    bind 127.0.0.1:%22$d
+                    option dontlog-normal
+                    use_backend refused if { path /fail }
+                    default_backend app
                 backend inserted
                     cookie SRV insert indirect nocache
                     server s1 127.0.0.1:%10$d cookie a
@@ -133,7 +138,7 @@ class TrafficLogsIT {
                     server s1 127.0.0.1:%10$d cookie a
                 """.formatted(base, logPort, base + 1, base + 2, base + 3, base + 4, base + 5, CUSTOM, base + 6,
                 nginx, slow, refused, messagesPort, base + 7, COOKIES, base + 8, base + 9, base + 10, base + 11,
-                SAMPLES, base + 12);
+                SAMPLES, base + 12, base + 13);
     }
 
     /** The lines a scenario makes, as the proxy at {@code base} logged them, normalized and sorted. */
@@ -187,6 +192,11 @@ class TrafficLogsIT {
                 expectSame(syslog, haproxyBase, basculeBase, seen, differences, 1,
                         b -> curl(b + 12, "/", "-H", "Cookie: SRV=gone"));
                 expectSame(syslog, haproxyBase, basculeBase, seen, differences, 1, b -> curl(b + 12, "/login"));
+                // option dontlog-normal: the success is not logged, the failure is.
+                expectSame(syslog, haproxyBase, basculeBase, seen, differences, 1, b -> {
+                    curl(b + 13, "/ok");
+                    curl(b + 13, "/fail");
+                });
                 // The backend's own messages, to its own target: its server going DOWN, then no server left.
                 List<String> h = normalize(syslog.await(syslog.port(2), 2).subList(0, 2));
                 List<String> b = normalize(syslog.await(syslog.port(3), 2).subList(0, 2));
@@ -210,6 +220,9 @@ class TrafficLogsIT {
         List<String> b = syslog.await(syslog.port(1), before + lines);
         List<String> expected = normalize(h.subList(before, h.size()));
         List<String> actual = normalize(b.subList(before, b.size()));
+        if (actual.size() != expected.size()) {
+            differences.add("HAProxy logged " + expected.size() + " lines, Bascule " + actual.size() + ": " + actual);
+        }
         seen.addAll(expected);
         for (int i = 0; i < lines; i++) {
             if (!expected.get(i).equals(actual.get(i))) {

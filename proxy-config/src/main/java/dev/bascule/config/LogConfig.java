@@ -32,6 +32,7 @@ final class LogConfig {
     private LogFormat sdFormat = LogFormatCompiler.SD_NONE;
     private boolean dontLogNull;
     private boolean separateErrors;
+    private boolean dontLogNormal;
     private final List<Capture> requestCaptures = new ArrayList<>();
     private final List<Capture> responseCaptures = new ArrayList<>();
     private Capture cookieCapture;
@@ -52,6 +53,7 @@ final class LogConfig {
             sdFormat = defaults.sdFormat;
             dontLogNull = defaults.dontLogNull;
             separateErrors = defaults.separateErrors;
+            dontLogNormal = defaults.dontLogNormal;
             logAsap = defaults.logAsap;
             uniqueIdFormat = defaults.uniqueIdFormat;
             uniqueIdHeader = defaults.uniqueIdHeader;
@@ -121,6 +123,10 @@ final class LogConfig {
         dontLogNull = on;
     }
 
+    void dontLogNormal(boolean on) {
+        dontLogNormal = on;
+    }
+
     void separateErrors(boolean on) {
         separateErrors = on;
     }
@@ -188,13 +194,13 @@ final class LogConfig {
                     + " bytes for frontend '" + proxy + "'.");
             cookie = new Capture(cookie.name(), COOKIE_CAPTURE_LIMIT - 1);
         }
-        return new LogSettings(global, targets, tag, f, sdFormat, dontLogNull, separateErrors, requestCaptures,
+        return new LogSettings(global, targets, tag, f, sdFormat, dontLogNull, separateErrors, dontLogNormal, requestCaptures,
                 responseCaptures, uniqueIdFormat, uniqueIdHeader, cookie, logAsap);
     }
 
     /** What a backend keeps: where its messages go, with which tag. */
     LogSettings targetsOnly() {
-        return new LogSettings(global, targets, tag, null, null, false, false, List.of(), List.of(), null, null, null,
+        return new LogSettings(global, targets, tag, null, null, false, false, false, List.of(), List.of(), null, null, null,
                 false);
     }
 

@@ -139,6 +139,7 @@ final class ProxyKeywords {
         supported("option tcplog", "DFL", "4.2", 0, "", (p, l) -> p.log.tcplog());
         supported("option dontlognull", "DFL", "4.2", 0, "", (p, l) -> p.log.dontLogNull(true));
         supported("option log-separate-errors", "DFL", "4.2", 0, "", (p, l) -> p.log.separateErrors(true));
+        supported("option dontlog-normal", "DFL", "4.2", 0, "", (p, l) -> p.log.dontLogNormal(true));
         supported("option logasap", "DFL", "4.2", 0, "", (p, l) -> p.log.logAsap(true));
         pending("max-keep-alive-queue", "DLB", "4.2", 1, "<value>");
         pending("max-session-srv-conns", "DFL", "4.2", 1, "<nb>");
@@ -199,7 +200,7 @@ final class ProxyKeywords {
 
         for (String o : List.of("abortonclose:DLB", "accept-invalid-http-request:DFL",
                 "accept-invalid-http-response:DLB", "checkcache:DLB", "clitcpka:DFL",
-                "contstats:DFL", "disable-h2-upgrade:DFL", "dontlog-normal:DFL",
+                "contstats:DFL", "disable-h2-upgrade:DFL",
                 "external-check:DLB", "h1-case-adjust-bogus-client:DFL",
                 "h1-case-adjust-bogus-server:DLB", "http-buffer-request:DFLB", "http-ignore-probes:DFL",
                 "http-no-delay:DFLB", "http-pretend-keepalive:DFLB",

@@ -192,6 +192,8 @@ final class ProxySection implements Section {
             log.dontLogNull(false);
         } else if (option.equals("option log-separate-errors")) {
             log.separateErrors(false);
+        } else if (option.equals("option dontlog-normal")) {
+            log.dontLogNormal(false);
         } else if (option.equals("option logasap")) {
             log.logAsap(false);
         } else {

@@ -84,7 +84,8 @@ public final class TrafficLog {
 
     /** The traffic log's seam: called by the frontend for each stream that ends, on the stream's event loop. */
     public void streamEnded(Stream s) {
-        if (!s.wasLoggedEarly() && !(settings.dontLogNull() && !s.receivedAnything())) {
+        if (!s.wasLoggedEarly() && !(settings.dontLogNull() && !s.receivedAnything())
+                && !(settings.dontLogNormal() && !failed(s))) {
             write(s);
         }
     }
@@ -129,19 +130,23 @@ public final class TrafficLog {
 
     /**
      * The level a rule set ({@code set-log-level}), which wins as in HAProxy's {@code strm_log}; else info, or err
-     * with {@code option log-separate-errors} for a transaction HAProxy calls an error: a termination cause other
-     * than normal or local, a retry or redispatch, a status of 500 and more.
+     * with {@code option log-separate-errors} for a failed transaction.
      */
     private int level(Stream s) {
         if (s.logLevel() >= 0) {
             return s.logLevel();
         }
-        if (!settings.separateErrors()) {
-            return LogTarget.INFO;
-        }
+        return settings.separateErrors() && failed(s) ? LogTarget.ERR : LogTarget.INFO;
+    }
+
+    /**
+     * What HAProxy's {@code strm_log} calls an error ({@code option log-separate-errors}, {@code option
+     * dontlog-normal}): a termination cause other than normal or local, a retry or redispatch, a status of 500 and
+     * more (in mode http).
+     */
+    private static boolean failed(Stream s) {
         Termination t = s.termination();
-        boolean failed = t != null && t.cause() != Termination.Cause.NONE && t.cause() != Termination.Cause.LOCAL;
-        return failed || s.retries() > 0 || s.wasRedispatched() || s.status() >= 500 ? LogTarget.ERR
-                : LogTarget.INFO;
+        return t != null && t.cause() != Termination.Cause.NONE && t.cause() != Termination.Cause.LOCAL
+                || s.retries() > 0 || s.wasRedispatched() || s.status() >= 500;
     }
 }
