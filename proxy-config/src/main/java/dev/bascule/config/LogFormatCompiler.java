@@ -9,10 +9,15 @@ import java.util.List;
 /**
  * Compiles a {@code log-format} string (doc section 8.2.4) once, when the file is read: {@code %%} is a percent
  * sign, {@code %var} and {@code %{flags}var} a variable, spaces separate (several count as one), the rest is
- * text. {@code %{+Q}o} sets flags for the variables after it. Samples ({@code %[...]}) wait for the sample layer.
+ * text. {@code %{+Q}o} sets flags for the variables after it. {@code %[expr]} is a sample expression's value.
  */
 final class LogFormatCompiler {
+    /** First: the predefined formats below compile samples with it. */
+    private static final dev.bascule.config.sample.SampleParser SAMPLES = new dev.bascule.config.sample.SampleParser(
+            dev.bascule.config.sample.PatternFiles.DISK);
+
     static final LogFormat HTTPLOG = predefined(LogFormat.HTTPLOG);
+    static final LogFormat HTTPSLOG = predefined(LogFormat.HTTPSLOG);
     static final LogFormat CLF = predefined(LogFormat.CLF);
     static final LogFormat TCPLOG = predefined(LogFormat.TCPLOG);
     static final LogFormat SD_NONE = predefined(LogFormat.SD_NONE);
@@ -73,10 +78,6 @@ final class LogFormatCompiler {
                 i += 2;
                 continue;
             }
-            if (i + 1 < text.length() && text.charAt(i + 1) == '[') {
-                throw new Invalid("samples ('%[...]') are not supported yet (there is no sample layer); use the "
-                        + "variables of the log-format table, such as %ci for the client's address");
-            }
             int at = i + 1;
             String flags = null;
             if (at < text.length() && text.charAt(at) == '{') {
@@ -86,6 +87,22 @@ final class LogFormatCompiler {
                 }
                 flags = text.substring(at + 1, close);
                 at = close + 1;
+            }
+            if (at < text.length() && text.charAt(at) == '[') {
+                int close = sampleEnd(text, at + 1);
+                if (close < 0) {
+                    throw new Invalid("missing ']' after '%[' at position " + i);
+                }
+                flush(literal, nodes);
+                try {
+                    nodes.add(new LogFormat.Sample(SAMPLES.parse(text.substring(at + 1, close)), flags(flags,
+                            defaults)));
+                } catch (dev.bascule.config.sample.SampleException e) {
+                    throw new Invalid("failed to parse sample expression <" + text.substring(at + 1, close) + "> : "
+                            + e.getMessage());
+                }
+                i = close + 1;
+                continue;
             }
             int end = at;
             while (end < text.length() && Character.isLetter(text.charAt(end))) {
@@ -110,6 +127,22 @@ final class LogFormatCompiler {
         }
         flush(literal, nodes);
         return new LogFormat(text, nodes);
+    }
+
+    /** Where a {@code %[...]} starting at {@code from} ends: its first ']' outside parentheses, or -1. */
+    private static int sampleEnd(String text, int from) {
+        int depth = 0;
+        for (int i = from; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '(') {
+                depth++;
+            } else if (c == ')') {
+                depth--;
+            } else if (c == ']' && depth <= 0) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** {@code +Q-X...} applied to {@code base}. */

@@ -145,7 +145,9 @@ class LogConfigTest {
         String spaces = alert(proxy("    log-format %ci %cp\n"));
         assertTrue(spaces.contains("test.cfg:8") && spaces.contains("don't forget to escape spaces"), spaces);
         assertTrue(alert(proxy("    log-format %zz\n")).contains("no such format variable 'zz'"));
-        assertTrue(alert(proxy("    log-format %[src]\n")).contains("not supported yet"));
+        assertTrue(alert(proxy("    log-format %[nosuchfetch]\n")).contains("failed to parse sample expression "
+                + "<nosuchfetch>"));
+        assertTrue(alert(proxy("    log-format %[src\n")).contains("missing ']'"));
         assertTrue(alert(proxy("    log 127.0.0.1 local9\n")).contains("did you mean 'local0'"));
         assertTrue(alert(proxy("    log 127.0.0.1 format json local0\n")).contains("unknown log format 'json'"));
         assertTrue(alert(proxy("    log 127.0.0.1 len 10 local0\n")).contains("log len"));

@@ -4,6 +4,8 @@ import dev.bascule.config.model.LogFormat;
 import dev.bascule.config.model.LogFormat.Var;
 import dev.bascule.core.BackendState;
 import dev.bascule.core.ServerState;
+import dev.bascule.core.sample.Expression;
+import dev.bascule.core.sample.SampleContext;
 import dev.bascule.core.stream.Stream;
 import dev.bascule.core.stream.Termination;
 import io.netty.util.concurrent.FastThreadLocal;
@@ -31,6 +33,12 @@ final class LogLine {
     private static final boolean[] HEADER_UNSAFE = unsafe("\"#{|}");
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
     private static final String BADREQ = "<BADREQ>";
+    /**
+     * The {@code %[expr]} of the formats, compiled once each: formats are few and compare by value, so a reload
+     * that keeps a format finds its expression here.
+     */
+    private static final java.util.Map<dev.bascule.config.sample.SampleExpr, Expression> EXPRESSIONS =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     final StringBuilder out = new StringBuilder(256);
     final Dates dates = new Dates();
@@ -64,12 +72,28 @@ final class LogLine {
                     out.append(' ');
                     lastWasSpace = true;
                 }
+            } else if (n instanceof LogFormat.Sample sample) {
+                sample(sample, s);
+                lastWasSpace = false;
             } else {
                 Var v = (Var) n;
                 if (variable(v, s, c)) {
                     lastWasSpace = false;
                 }
             }
+        }
+    }
+
+    /** A {@code %[expr]}: evaluated on the ended stream (its connection's facts; the request head is gone). */
+    private void sample(LogFormat.Sample f, Stream s) {
+        String value = EXPRESSIONS.computeIfAbsent(f.expression(), Expression::of)
+                .text(SampleContext.of(s, null, SampleContext.NO_BACKENDS));
+        if (value == null || value.isEmpty()) {
+            out.append(f.quoted() ? "\"\"" : "-");
+        } else if (f.quoted()) {
+            out.append('"').append(value).append('"');
+        } else {
+            out.append(value);
         }
     }
 
@@ -84,13 +108,16 @@ final class LogLine {
             case FP -> port(v, s.frontendAddress());
             case BI -> address(v, s.serverSource());
             case BP -> port(v, s.serverSource());
-            // No TLS yet: HAProxy writes - for a connection without it.
-            case SSLC, SSLV -> text(v, null, false);
+            // A connection without TLS writes -, as HAProxy's does.
+            case SSLC -> text(v, s.tls() == null ? null : s.tls().cipher(), false);
+            case SSLV -> text(v, s.tls() == null ? null : s.tls().protocol(), false);
             case CC -> text(v, s.requestCookie(), false);
             case CS -> text(v, s.responseCookie(), false);
             case SI -> address(v, server == null ? null : server.socketAddress(s.frontendAddress()));
             case SP -> port(v, server == null ? null : server.socketAddress(s.frontendAddress()));
-            case FRONTEND, FT -> text(v, s.frontend().name(), false);
+            case FRONTEND -> text(v, s.frontend().name(), false);
+            // HAProxy marks a frontend reached over TLS with '~'.
+            case FT -> text(v, s.tls() == null ? s.frontend().name() : s.frontend().name() + "~", false);
             case BACKEND -> text(v, backend != null ? backend.name() : s.frontend().name(), false);
             case SERVER -> text(v, server != null ? server.name() : "<NOSRV>", false);
             case H -> text(v, c.hostname(), false);

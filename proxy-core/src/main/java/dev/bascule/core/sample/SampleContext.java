@@ -4,6 +4,7 @@ import dev.bascule.core.BackendState;
 import dev.bascule.core.FrontendState;
 import dev.bascule.core.ServerState;
 import dev.bascule.core.stream.Stream;
+import dev.bascule.core.tls.TlsSession;
 
 import java.net.SocketAddress;
 import java.util.function.Function;
@@ -23,9 +24,18 @@ public final class SampleContext {
     private final BackendState backend;
     private final ServerState server;
     private final Function<String, BackendState> backends;
+    private final TlsSession tls;
 
     public SampleContext(SocketAddress client, SocketAddress local, RequestView request, FrontendState frontend,
                          BackendState backend, ServerState server, Function<String, BackendState> backends) {
+        this(client, local, request, frontend, backend, server, backends, null);
+    }
+
+    /** @param tls the client connection's TLS session, or null for a plain one */
+    public SampleContext(SocketAddress client, SocketAddress local, RequestView request, FrontendState frontend,
+                         BackendState backend, ServerState server, Function<String, BackendState> backends,
+                         TlsSession tls) {
+        this.tls = tls;
         this.client = client;
         this.local = local;
         this.request = request;
@@ -38,7 +48,12 @@ public final class SampleContext {
     /** The stream's view: its addresses, its proxies so far, and {@code request} (null for a TCP session). */
     public static SampleContext of(Stream stream, RequestView request, Function<String, BackendState> backends) {
         return new SampleContext(stream.clientAddress(), stream.frontendAddress(), request, stream.frontend(),
-                stream.backend(), stream.server(), backends);
+                stream.backend(), stream.server(), backends, stream.tls());
+    }
+
+    /** The client connection's TLS session, or null for a plain connection. */
+    public TlsSession tls() {
+        return tls;
     }
 
     public SocketAddress client() {
