@@ -28,7 +28,8 @@ final class NginxServer implements AutoCloseable {
     /** The same server over TLS only, with {@code pem} (certificate then key, HAProxy's layout) as its certificate. */
     static NginxServer startTls(String name, Path pem) throws Exception {
         String file = pem.toAbsolutePath().toString();
-        return start(name, " ssl;\n ssl_certificate " + file + ";\n ssl_certificate_key " + file);
+        return start(name, " ssl;\n ssl_protocols TLSv1.2 TLSv1.3;\n ssl_certificate " + file
+                + ";\n ssl_certificate_key " + file);
     }
 
     private static NginxServer start(String name, String listenOptions) throws Exception {

@@ -43,8 +43,15 @@ class TlsIT {
 
     /** What openssl s_client reports of a handshake: its -brief lines, or why it failed. */
     private static String sClient(int port, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("-brief"));
+        args.addAll(List.of(extra));
+        return sClientFull(port, args.toArray(new String[0]));
+    }
+
+    /** Its full report ({@code -brief} leaves out the ALPN protocol of a TLSv1.3 handshake). */
+    private static String sClientFull(int port, String... extra) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Tools.require("openssl"), "s_client", "-connect",
-                "127.0.0.1:" + port, "-brief"));
+                "127.0.0.1:" + port));
         cmd.addAll(List.of(extra));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         p.getOutputStream().close();
@@ -63,7 +70,7 @@ class TlsIT {
         Path dir = Bascule.workDir("tls-crt-dir");
         Files.copy(certs.pem("ec"), dir.resolve("a-ec.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Files.copy(certs.pem("wild"), dir.resolve("b-wild.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        Path list = dir.resolve("list.txt");
+        Path list = Bascule.workDir("tls-crt-list").resolve("list.txt");
         Files.writeString(list, "# name filters override the certificate's own names\n"
                 + pem("rsa") + " [alpn http/1.1] alias.test\n" + pem("ec") + " !ec.test *.other.test\n");
         try (NginxServer app = NginxServer.start("tls-sni")) {
@@ -95,7 +102,7 @@ class TlsIT {
                 assertTrue(peer(sClient(port + 2, "-servername", "x.other.test")).contains("CN = ec.test"));
                 assertTrue(peer(sClient(port + 2, "-servername", "ec.test")).contains("CN = rsa.test"),
                         "the crt-list line names it only for *.other.test");
-                String alpn = sClient(port + 2, "-servername", "alias.test", "-alpn", "h2,http/1.1");
+                String alpn = sClientFull(port + 2, "-servername", "alias.test", "-alpn", "h2,http/1.1");
                 assertTrue(alpn.contains("ALPN protocol: http/1.1"), alpn);
             }
         }
@@ -171,20 +178,22 @@ class TlsIT {
                     backend secure
                         http-reuse always
                         option log-health-checks
+                        timeout check 3s
                         server s1 127.0.0.1:%2$d ssl verify required ca-file %3$s sni str(localhost) alpn http/1.1 check inter 300ms
                     backend wrongname
                         server s1 127.0.0.1:%2$d ssl verify required ca-file %3$s sni str(other.test)
                     backend checked
+                        timeout check 3s
                         server plain 127.0.0.1:%4$d check check-ssl verify none inter 300ms rise 1 fall 1
                     """.formatted(port, tls.port, certs.caFile().toAbsolutePath(), plain.port)));
             try (Bascule proxy = Bascule.serve(cfg, port)) {
+                proxy.awaitLog("Health check for server secure/s1 succeeded, reason: Layer6 check passed", 10000);
                 String url = "http://127.0.0.1:" + port;
                 String out = Curl.output(10, url + "/tls", url + "/tls");
                 assertEquals("tls-origin TLSv1.3 localhost 1\ntls-origin TLSv1.3 localhost 2\n", out,
                         "TLS toward nginx, SNI sent, the second request on the same connection");
                 assertEquals(503, Curl.run(url + "/wrong").status(),
                         "verify required: a certificate without the name is refused");
-                proxy.awaitLog("Health check for server secure/s1 succeeded, reason: Layer6 check passed", 5000);
                 proxy.awaitLog("Server checked/plain is DOWN, reason: Layer6 invalid response, info: \"SSL handshake "
                         + "failure\"", 5000);
             }

@@ -303,6 +303,11 @@ public final class Dispatch {
     private void handshake(Channel channel, ServerState target, SocketAddress remote, TlsOrigin tls) {
         RequestView head = request instanceof RequestView v ? v : null;
         SslHandler handler = tls.handler(channel, remote, SampleContext.of(stream, head, SampleContext.NO_BACKENDS));
+        // The handshake is part of the connection: timeout connect bounds it too (none: Netty's 10 s).
+        long connectMs = backend.config().timeouts().connectMs();
+        if (connectMs > 0) {
+            handler.setHandshakeTimeoutMillis(connectMs);
+        }
         channel.pipeline().addFirst(handler);
         // The server channel reads only when asked; the handshake needs its answers.
         channel.read();
