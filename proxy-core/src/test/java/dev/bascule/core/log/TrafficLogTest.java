@@ -92,9 +92,10 @@ class TrafficLogTest {
                      + "PORT format rfc5424 len 100 local2\n    option dontlognull\n    log-tag web\n"
                      + "    log-format \"%{+Q}o %ci %HM %HP %HQ %HV %ST %b %s %hr %[x]\"\n")
                      .replace("PORT", String.valueOf(0)) + "    server s1 127.0.0.1:" + web.port() + "\n")) {
-            throw new AssertionError("a sample must be refused");
+            throw new AssertionError("an unknown fetch must be refused");
         } catch (IllegalArgumentException expected) {
-            assertTrue(expected.getMessage().contains("samples ('%[...]') are not supported yet"), expected.getMessage());
+            assertTrue(expected.getMessage().contains("failed to parse sample expression <x> : unknown fetch method "
+                    + "'x'"), expected.getMessage());
         }
         try (DatagramSocket syslog = new DatagramSocket(0, InetAddress.getLoopbackAddress());
              Loopback.Backend web = new Loopback.Backend(0, "hello");
