@@ -201,6 +201,40 @@ class TlsIT {
     }
 
     @Test
+    void option_httpslog_writes_the_line_haproxy_writes() throws Exception {
+        try (NginxServer app = NginxServer.start("tls-logs"); RsyslogServer syslog = RsyslogServer.start("tls-logs", 2)) {
+            int haproxyPort = Ports.free();
+            int basculePort = Ports.free();
+            String config = HttpModeIT.config("""
+                    frontend https
+                        bind 127.0.0.1:%d ssl crt %s
+                        log 127.0.0.1:%d local0
+                        option httpslog
+                        default_backend app
+                    backend app
+                        server s1 127.0.0.1:%d
+                    """);
+            List<List<String>> lines = new ArrayList<>();
+            int[][] sides = {{haproxyPort, syslog.port(0)}, {basculePort, syslog.port(1)}};
+            try (HaproxyServer haproxy = HaproxyServer.start("tls-logs", config.formatted(haproxyPort, pem("rsa"),
+                    syslog.port(0), app.port), haproxyPort);
+                 Bascule bascule = Bascule.serve(Bascule.writeConfig("tls-logs", config.formatted(basculePort,
+                         pem("rsa"), syslog.port(1), app.port)), basculePort)) {
+                for (int[] side : sides) {
+                    // One suite both offer first: the JDK and OpenSSL order TLSv1.3's suites differently.
+                    assertEquals("200", curl(side[0], "rsa.test", "/", "--tls13-ciphers", "TLS_AES_128_GCM_SHA256"));
+                    assertEquals("200", curl(side[0], "rsa.test", "/", "--tls-max", "1.2", "--ciphers",
+                            "ECDHE-RSA-AES128-GCM-SHA256"));
+                    lines.add(TrafficLogsIT.normalize(syslog.await(side[1], 2)).stream().sorted().toList());
+                }
+            }
+            assertTrue(lines.get(0).stream().anyMatch(l -> l.contains("https~ app/s1") && l.contains(
+                    "rsa.test/TLSv1.3/TLS_AES_128_GCM_SHA256")), lines.get(0).toString());
+            assertEquals(lines.get(0), lines.get(1), "HAProxy's lines, then Bascule's, normalized");
+        }
+    }
+
+    @Test
     void a_reload_serves_the_new_certificate_and_keeps_connections() throws Exception {
         try (NginxServer app = NginxServer.start("tls-reload")) {
             int port = Ports.free();
@@ -213,15 +247,52 @@ class TlsIT {
                     backend app
                         server s1 127.0.0.1:%d
                     """.formatted(port, served.toAbsolutePath(), app.port)));
-            try (Bascule proxy = Bascule.serve(cfg, port)) {
+            try (Bascule proxy = Bascule.serve(cfg, port);
+                 java.net.Socket kept = trustingTestCa().createSocket("127.0.0.1", port)) {
                 assertTrue(peer(sClient(port, "-servername", "rsa.test")).contains("CN = rsa.test"));
+                java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                        kept.getInputStream(), StandardCharsets.US_ASCII));
+                assertEquals("HTTP/1.1 200 OK", request(kept, in), "a client kept alive across the reload");
                 Files.copy(certs.pem("ec"), served, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 String line = ReloadIT.hup(proxy);
                 assertTrue(line.contains("bind 127.0.0.1:" + port), line);
                 assertTrue(peer(sClient(port, "-servername", "rsa.test")).contains("CN = ec.test"),
                         "the new file's certificate, on the same socket");
+                assertEquals("HTTP/1.1 200 OK", request(kept, in), "the connection made before goes on");
             }
         }
+    }
+
+    /** A JDK client that trusts the test CA only, and does not check names (it connects to 127.0.0.1). */
+    private static javax.net.ssl.SSLSocketFactory trustingTestCa() throws Exception {
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        try (var in = Files.newInputStream(certs.caFile())) {
+            store.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(in));
+        }
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+        tmf.init(store);
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx.getSocketFactory();
+    }
+
+    /** One keep-alive request on {@code s}: its status line (the rest of the response is read and dropped). */
+    private static String request(java.net.Socket s, java.io.BufferedReader in) throws Exception {
+        s.setSoTimeout(10_000);
+        s.getOutputStream().write("GET / HTTP/1.1\r\nHost: rsa.test\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        String status = in.readLine();
+        int length = 0;
+        for (String h; !(h = in.readLine()).isEmpty(); ) {
+            if (h.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                length = Integer.parseInt(h.substring(15).strip());
+            }
+        }
+        for (int i = 0; i < length; i++) {
+            in.read();
+        }
+        return status;
     }
 
     @Test
