@@ -141,6 +141,36 @@ class TlsIT {
     }
 
     @Test
+    void a_tcp_frontend_terminates_tls_and_routes_on_the_sni() throws Exception {
+        try (NginxServer a = NginxServer.start("tls-tcp-a"); NginxServer b = NginxServer.start("tls-tcp-b")) {
+            int port = Ports.free();
+            Path cfg = Bascule.writeConfig("tls-tcp", """
+                    defaults
+                        mode tcp
+                        timeout connect 2s
+                        timeout client 10s
+                        timeout server 10s
+                    frontend tls
+                        bind 127.0.0.1:%d ssl crt %s crt %s
+                        use_backend ec if { ssl_fc_sni -m str ec.test }
+                        default_backend rsa
+                    backend rsa
+                        server a 127.0.0.1:%d
+                    backend ec
+                        server b 127.0.0.1:%d
+                    """.formatted(port, pem("rsa"), pem("ec"), a.port, b.port));
+            try (Bascule proxy = Bascule.serve(cfg, port)) {
+                String viaRsa = Curl.output(10, "--cacert", certs.caFile().toString(), "--resolve",
+                        "rsa.test:" + port + ":127.0.0.1", "https://rsa.test:" + port + "/");
+                String viaEc = Curl.output(10, "--cacert", certs.caFile().toString(), "--resolve",
+                        "ec.test:" + port + ":127.0.0.1", "https://ec.test:" + port + "/");
+                assertEquals("tls-tcp-a\n", viaRsa);
+                assertEquals("tls-tcp-b\n", viaEc, "the session's backend chosen on the name the client asked for");
+            }
+        }
+    }
+
+    @Test
     void client_certificates_are_required_and_read_by_the_rules() throws Exception {
         try (NginxServer app = NginxServer.start("tls-clients")) {
             int port = Ports.free();
