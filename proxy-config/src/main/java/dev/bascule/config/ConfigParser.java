@@ -263,7 +263,7 @@ public final class ConfigParser {
             diag.alert(line.source(), "'" + line.keyword() + "' expects <name> as an argument");
             name = "";
         }
-        ProxySection section = new ProxySection(diag, kind, name, line.source(), defaults);
+        ProxySection section = new ProxySection(diag, kind, name, line.source(), defaults, global.ssl);
         if (kind == ProxySection.Kind.DEFAULTS) {
             lastDefaults = section;
             if (name != null) {

@@ -39,9 +39,11 @@ final class GlobalSection implements Section {
             pending("user", "3.1", 1, "<user name>", GlobalSection::user),
             pending("group", "3.1", 1, "<group name>", GlobalSection::group),
             pending("51degrees-*", "3.1", 1, "<value>"), pending("busy-polling", "3.2", 0, ""),
-            pending("ca-base", "3.1", 1, "<dir>"), pending("chroot", "3.1", 1, "<jail dir>"),
+            supported("ca-base", "3.1", 1, "<dir>", (g, l) -> g.ssl.caBase = l.word(1)),
+            pending("chroot", "3.1", 1, "<jail dir>"),
             pending("cluster-secret", "3.1", 1, "<secret>"), pending("cpu-map", "3.1", 2, "<thread> <cpu-set>"),
-            pending("crt-base", "3.1", 1, "<dir>"), pending("debug", "3.3", 0, ""),
+            supported("crt-base", "3.1", 1, "<dir>", (g, l) -> g.ssl.crtBase = l.word(1)),
+            pending("debug", "3.3", 0, ""),
             pending("default-path", "3.1", 1, "{ current | config | parent | origin <path> }"),
             pending("deviceatlas-*", "3.1", 1, "<value>"),
             pending("expose-experimental-directives", "3.1", 0, ""), pending("external-check", "3.1", 0, ""),
@@ -79,32 +81,49 @@ final class GlobalSection implements Section {
             supported("server-state-file", "3.1", 1, "<file>", (g, l) -> g.serverStateFile = l.word(1)),
             pending("set-dumpable", "3.1", 0, ""),
             pending("set-var", "3.1", 2, "<var-name> <expr>"), pending("setenv", "3.1", 2, "<name> <value>"),
-            pending("ssl-default-bind-ciphers", "3.1", 1, "<ciphers>"),
-            pending("ssl-default-bind-ciphersuites", "3.1", 1, "<ciphersuites>"),
+            supported("ssl-default-bind-ciphers", "3.1", 1, "<ciphers>", (g, l) -> g.ssl.bindCiphers = l.word(1)),
+            supported("ssl-default-bind-ciphersuites", "3.1", 1, "<ciphersuites>",
+                    (g, l) -> g.ssl.bindCiphersuites = l.word(1)),
             pending("ssl-default-bind-client-sigalgs", "3.1", 1, "<sigalgs>"),
             pending("ssl-default-bind-curves", "3.1", 1, "<curves>"),
-            pending("ssl-default-bind-options", "3.1", 1, "[<option>]..."),
+            supported("ssl-default-bind-options", "3.1", 1, "[<option>]...", (g, l) -> g.defaultOptions(l,
+                    g.ssl.bindOptions)),
             pending("ssl-default-bind-sigalgs", "3.1", 1, "<sigalgs>"),
-            pending("ssl-default-server-ciphers", "3.1", 1, "<ciphers>"),
-            pending("ssl-default-server-ciphersuites", "3.1", 1, "<ciphersuites>"),
+            supported("ssl-default-server-ciphers", "3.1", 1, "<ciphers>",
+                    (g, l) -> g.ssl.serverCiphers = l.word(1)),
+            supported("ssl-default-server-ciphersuites", "3.1", 1, "<ciphersuites>",
+                    (g, l) -> g.ssl.serverCiphersuites = l.word(1)),
             pending("ssl-default-server-client-sigalgs", "3.1", 1, "<sigalgs>"),
             pending("ssl-default-server-curves", "3.1", 1, "<curves>"),
-            pending("ssl-default-server-options", "3.1", 1, "[<option>]..."),
+            supported("ssl-default-server-options", "3.1", 1, "[<option>]...", (g, l) -> g.defaultOptions(l,
+                    g.ssl.serverOptions)),
             pending("ssl-default-server-sigalgs", "3.1", 1, "<sigalgs>"),
             pending("ssl-dh-param-file", "3.1", 1, "<file>"), pending("ssl-engine", "3.2", 1, "<name>"),
             pending("ssl-load-extra-del-ext", "3.1", 0, ""), pending("ssl-load-extra-files", "3.1", 1, "<value>"),
-            pending("ssl-mode-async", "3.2", 0, ""), pending("ssl-server-verify", "3.1", 1, "none|required"),
+            pending("ssl-mode-async", "3.2", 0, ""), supported("ssl-server-verify", "3.1", 1, "none|required",
+                    GlobalSection::sslServerVerify),
             pending("ssl-skip-self-issued-ca", "3.1", 0, ""),
             supported("stats socket", "3.1", 1, "<address:port>|<path> [param*]", GlobalSection::statsSocket),
             pending("stats timeout", "3.1", 1, "<timeout>"), pending("stats maxconn", "3.1", 1, "<connections>"),
             pending("strict-limits", "3.1", 0, ""), pending("thread-group", "3.1", 2, "<group> <threads>"),
             pending("thread-groups", "3.1", 1, "<number>"), pending("trace", "3.1", 1, "<args...>"),
+            supported("tune.ssl.cachesize", "3.2", 1, "<number>", (g, l) -> g.sslCacheSize = g.integer(l, 0,
+                    Integer.MAX_VALUE, g.sslCacheSize)),
+            supported("tune.ssl.lifetime", "3.2", 1, "<timeout>", GlobalSection::sslLifetime),
+            pending("tune.ssl.default-dh-param", "3.2", 1, "<number>", (g, l) -> g.dhParam = g.integer(l, 1024,
+                    16384, g.dhParam)),
             pending("tune.*", "3.2", 1, "<value>"), pending("uid", "3.1", 1, "<number>"),
             pending("ulimit-n", "3.1", 1, "<number>"), pending("unix-bind", "3.1", 1, "[prefix <prefix>] ..."),
             pending("unsetenv", "3.1", 1, "[<name> ...]"), pending("wurfl-*", "3.1", 1, "<value>"),
             pending("zero-warning", "3.3", 0, "")));
 
     private final Diagnostics diag;
+    /** The TLS defaults bind and server lines read as they are parsed. */
+    final SslDefaults ssl = new SslDefaults();
+    private int sslCacheSize = Global.SslTuning.DEFAULT.cacheSize();
+    private long sslLifetimeMs = Global.SslTuning.DEFAULT.lifetimeMs();
+    /** {@code tune.ssl.default-dh-param}, 0 when not set (parsed; the JDK chooses its own DH sizes). */
+    private int dhParam;
     private int maxconn;
     private int nbthread;
     private boolean daemon;
@@ -272,6 +291,32 @@ final class GlobalSection implements Section {
         }
     }
 
+    /** {@code ssl-default-bind-options} and {@code ssl-default-server-options}: a later line replaces an earlier one. */
+    private void defaultOptions(Line line, List<List<String>> into) {
+        List<List<String>> options = TlsConfig.defaultOptions(diag, line);
+        if (options != null) {
+            into.clear();
+            into.addAll(options);
+        }
+    }
+
+    private static void sslServerVerify(GlobalSection g, Line line) {
+        switch (line.word(1)) {
+            case "none" -> g.ssl.serverVerify = dev.bascule.config.model.TlsSettings.Verify.NONE;
+            case "required" -> g.ssl.serverVerify = dev.bascule.config.model.TlsSettings.Verify.REQUIRED;
+            default -> g.diag.alert(line.source(), "'ssl-server-verify' expects 'none' or 'required', got '"
+                    + line.word(1) + "'");
+        }
+    }
+
+    private static void sslLifetime(GlobalSection g, Line line) {
+        try {
+            g.sslLifetimeMs = TimeValue.parseMillis(line.word(1));
+        } catch (IllegalArgumentException e) {
+            g.diag.alert(line.source(), "'tune.ssl.lifetime' : " + e.getMessage());
+        }
+    }
+
     private int integer(Line line, int min, int max, int current) {
         if (!Numbers.atMost(diag, line, 2)) {
             return current;
@@ -309,6 +354,6 @@ final class GlobalSection implements Section {
     Global build() {
         return new Global(maxconn, nbthread, daemon, pidfile, noepoll, spreadChecks, node, description,
                 serverStateBase, serverStateFile, statsSockets, hardStopAfter, reusePort, masterWorker, logs, logTag,
-                logHostname, unimplemented);
+                logHostname, new Global.SslTuning(sslCacheSize, sslLifetimeMs, dhParam), unimplemented);
     }
 }

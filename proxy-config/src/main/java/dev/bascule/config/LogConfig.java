@@ -108,6 +108,12 @@ final class LogConfig {
         httplogAt = line.source();
     }
 
+    /** {@code option httpslog}: httplog's fields, then the connection's and its TLS handshake's (HAProxy 2.6). */
+    void httpslog(Line line) {
+        format = LogFormatCompiler.HTTPSLOG;
+        httplogAt = line.source();
+    }
+
     void tcplog() {
         format = LogFormatCompiler.TCPLOG;
         httplogAt = null;

@@ -17,11 +17,14 @@ import java.util.List;
  * written once the request head is gone, one that reads the head is refused, as HAProxy refuses it.
  */
 final class LogFormatCompiler {
+    /** First: the predefined formats below compile samples with it. */
+    private static final SampleParser SAMPLES = new SampleParser(PatternFiles.DISK);
+
     static final LogFormat HTTPLOG = predefined(LogFormat.HTTPLOG);
+    static final LogFormat HTTPSLOG = predefined(LogFormat.HTTPSLOG);
     static final LogFormat CLF = predefined(LogFormat.CLF);
     static final LogFormat TCPLOG = predefined(LogFormat.TCPLOG);
     static final LogFormat SD_NONE = predefined(LogFormat.SD_NONE);
-    private static final SampleParser SAMPLES = new SampleParser(PatternFiles.DISK);
 
     /** When a format is rendered: what its samples may read. */
     enum When {
@@ -98,7 +101,7 @@ final class LogFormatCompiler {
                 at = close + 1;
             }
             if (at < text.length() && text.charAt(at) == '[') {
-                int close = text.indexOf(']', at);
+                int close = sampleEnd(text, at + 1);
                 if (close < 0) {
                     throw new Invalid("missing ']' after '%[' at position " + i);
                 }
@@ -137,7 +140,7 @@ final class LogFormatCompiler {
         try {
             expr = SAMPLES.parse(text);
         } catch (SampleException e) {
-            throw new Invalid(e.getMessage());
+            throw new Invalid("failed to parse sample expression <" + text + "> : " + e.getMessage());
         }
         if (when == When.LOG && expr.needsRequestHead()) {
             throw new Invalid("sample fetch <" + text + "> may not be reliably used here because it needs 'HTTP "
@@ -145,6 +148,22 @@ final class LogFormatCompiler {
                     + "its query, or a header with 'capture request header NAME len N' and %hr");
         }
         return expr;
+    }
+
+    /** Where a {@code %[...]} starting at {@code from} ends: its first ']' outside parentheses, or -1. */
+    private static int sampleEnd(String text, int from) {
+        int depth = 0;
+        for (int i = from; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '(') {
+                depth++;
+            } else if (c == ')') {
+                depth--;
+            } else if (c == ']' && depth <= 0) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** {@code +Q-X...} applied to {@code base}. */

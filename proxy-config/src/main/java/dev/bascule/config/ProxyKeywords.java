@@ -136,6 +136,7 @@ final class ProxyKeywords {
         supported("log-format-sd", "DFL", "8.2.4", 1, "<string>", (p, l) -> p.log.logFormatSd(l));
         supported("log-tag", "DFLB", "4.2", 1, "<string>", (p, l) -> p.log.tag(l));
         supported("option httplog", "DFL", "4.2", 0, "[clf]", (p, l) -> p.log.httplog(l));
+        supported("option httpslog", "DFL", "4.2", 0, "", (p, l) -> p.log.httpslog(l));
         supported("option tcplog", "DFL", "4.2", 0, "", (p, l) -> p.log.tcplog());
         supported("option dontlognull", "DFL", "4.2", 0, "", (p, l) -> p.log.dontLogNull(true));
         supported("option log-separate-errors", "DFL", "4.2", 0, "", (p, l) -> p.log.separateErrors(true));
@@ -205,7 +206,7 @@ final class ProxyKeywords {
                 "h1-case-adjust-bogus-server:DLB", "http-buffer-request:DFLB", "http-ignore-probes:DFL",
                 "http-no-delay:DFLB", "http-pretend-keepalive:DFLB",
                 "http-restrict-req-hdr-names:DFLB", "http-use-proxy-header:DFL",
-                "httpslog:DFL", "idle-close-on-response:DFL",
+                "idle-close-on-response:DFL",
                 "independent-streams:DFLB",
                 "nolinger:DFLB", "persist:DLB",
                 "prefer-last-server:DLB", 

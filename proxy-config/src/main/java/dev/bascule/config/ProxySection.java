@@ -105,8 +105,12 @@ final class ProxySection implements Section {
     final AclConfig acls;
     private final ServerSettings defaultServer;
 
-    ProxySection(Diagnostics diag, Kind kind, String name, Source source, ProxySection defaults) {
+    /** The global section's TLS defaults as they stand at each bind and server line. */
+    private final SslDefaults ssl;
+
+    ProxySection(Diagnostics diag, Kind kind, String name, Source source, ProxySection defaults, SslDefaults ssl) {
         this.diag = diag;
+        this.ssl = ssl;
         this.kind = kind;
         this.name = name;
         this.source = source;
@@ -186,7 +190,7 @@ final class ProxySection implements Section {
             http.negateOriginalTo();
         } else if (List.of("option httpclose", "option http-server-close", "option http-keep-alive").contains(option)) {
             http.negateConnectionMode();
-        } else if (option.equals("option httplog") || option.equals("option tcplog")) {
+        } else if (List.of("option httplog", "option httpslog", "option tcplog").contains(option)) {
             log.negateFormat();
         } else if (option.equals("option dontlognull")) {
             log.dontLogNull(false);
@@ -240,12 +244,9 @@ final class ProxySection implements Section {
     }
 
     void bind(Line line) {
-        addBinds(line, line.word(1));
-        List<ServerOptions.Parsed> options = ServerOptions.parse(diag, line, 2, ServerOptions.BIND,
-                "bind " + line.word(1));
+        dev.bascule.config.model.BindOptions options = BindConfig.parse(diag, line, ssl, name);
         if (options != null) {
-            options.forEach(o -> diag.warning(line.source(), "bind option '" + o.option().name()
-                    + "' is parsed but not implemented yet; it has no effect"));
+            Addresses.binds(diag, line.source(), line.word(1)).forEach(b -> binds.add(b.withOptions(options)));
         }
     }
 
@@ -295,7 +296,15 @@ final class ProxySection implements Section {
         String serverName = line.word(1);
         String owner = "server " + name + "/" + serverName;
         ServerSettings settings = defaultServer.copy();
-        if (!settings.apply(diag, line, 3, owner)) {
+        if (!settings.apply(diag, line, 3, owner, ssl)) {
+            return;
+        }
+        SampleExpr sni = settings.sni() == null ? null : acls.expression(line, settings.sni(), "sni");
+        if (settings.sni() != null && sni == null) {
+            return;
+        }
+        dev.bascule.config.model.ServerTls tls = settings.tls(diag, line, owner, ssl, sni);
+        if (settings.failed()) {
             return;
         }
         ServerCheck check = settings.check(diag, line, owner);
@@ -318,14 +327,14 @@ final class ProxySection implements Section {
                     return;
                 }
             }
-            servers.add(new Server(serverName, line.source(), address, settings.id, settings.weight,
+            servers.add(new Server(serverName, line.source(), address, settings.id, settings.id != 0, settings.weight,
                     settings.maxconn, settings.maxqueue, settings.backup, settings.disabled, settings.cookie, check,
-                    settings.unimplemented));
+                    tls, settings.unimplemented));
         }
     }
 
     void defaultServer(Line line) {
-        defaultServer.apply(diag, line, 1, "default-server");
+        defaultServer.apply(diag, line, 1, "default-server", ssl);
         if (defaultServer.id != 0) {
             diag.alert(line.source(), "'default-server' : 'id' is a server's own; write it on each server line");
             defaultServer.id = 0;

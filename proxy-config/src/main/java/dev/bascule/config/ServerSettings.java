@@ -41,6 +41,16 @@ final class ServerSettings {
     private String agentAddr;
     private long agentInterMs;
     private String agentSend;
+    /** The TLS options given so far, over the global defaults (created at the first one), or null. */
+    private TlsConfig tls;
+    private boolean ssl;
+    private boolean checkSsl;
+    private String sni;
+    private String checkSni;
+    private List<String> checkAlpn = List.of();
+    private String verifyHost;
+    private String crt;
+    private boolean sslReuse = true;
     final List<String> unimplemented = new ArrayList<>();
     /** Set when an option's value was refused, so the line is dropped. */
     private boolean failed;
@@ -74,12 +84,21 @@ final class ServerSettings {
         c.agentAddr = agentAddr;
         c.agentInterMs = agentInterMs;
         c.agentSend = agentSend;
+        c.tls = tls == null ? null : tls.copy();
+        c.ssl = ssl;
+        c.checkSsl = checkSsl;
+        c.sni = sni;
+        c.checkSni = checkSni;
+        c.checkAlpn = checkAlpn;
+        c.verifyHost = verifyHost;
+        c.crt = crt;
+        c.sslReuse = sslReuse;
         c.unimplemented.addAll(unimplemented);
         return c;
     }
 
     /** Applies the options of {@code line} from word {@code from} on; false after an alert. */
-    boolean apply(Diagnostics diag, Line line, int from, String owner) {
+    boolean apply(Diagnostics diag, Line line, int from, String owner, SslDefaults defaults) {
         failed = false;
         List<ServerOptions.Parsed> options = ServerOptions.parse(diag, line, from, ServerOptions.SERVER, owner);
         if (options == null) {
@@ -90,6 +109,13 @@ final class ServerSettings {
                 unimplemented.add(o.written());
                 diag.warning(line.source(), "'" + o.option().name() + "' is parsed but not implemented yet; "
                         + "it has no effect");
+            } else if (TlsConfig.handles(o.option().name())) {
+                if (tls == null) {
+                    tls = TlsConfig.forServer(diag, line.source(), defaults);
+                }
+                if (!tls.set(diag, line.source(), owner, o.option().name(), o.value(), defaults)) {
+                    return false;
+                }
             } else if (!set(diag, line, owner, o.option().name(), o.value())) {
                 return false;
             }
@@ -131,6 +157,18 @@ final class ServerSettings {
             case "agent-addr" -> agentAddr = value;
             case "agent-inter" -> agentInterMs = time(diag, line, what, value, agentInterMs);
             case "agent-send" -> agentSend = value;
+            case "ssl" -> ssl = true;
+            case "no-ssl" -> ssl = false;
+            case "check-ssl" -> checkSsl = true;
+            case "no-check-ssl" -> checkSsl = false;
+            case "sni" -> sni = value;
+            case "check-sni" -> checkSni = value;
+            case "check-alpn" -> checkAlpn = List.of(value.split(","));
+            case "verifyhost" -> verifyHost = value;
+            case "no-verifyhost" -> verifyHost = null;
+            case "crt" -> crt = value;
+            case "ssl-reuse" -> sslReuse = true;
+            case "no-ssl-reuse" -> sslReuse = false;
             default -> throw new IllegalStateException("supported server option without a setter: " + name);
         }
         return !failed;
@@ -164,6 +202,47 @@ final class ServerSettings {
                 .toList()) + ", got '" + value + "'");
         failed = true;
         return null;
+    }
+
+    /** The {@code sni} expression's text, for the section to compile, or null. */
+    String sni() {
+        return sni;
+    }
+
+    /**
+     * The server's TLS, or null when it uses none; {@code sni} is the compiled {@code sni} expression. Null after an
+     * alert (a file that cannot serve, verification without a CA), with {@code failed} set.
+     */
+    dev.bascule.config.model.ServerTls tls(Diagnostics diag, Line line, String owner, SslDefaults defaults,
+                                           dev.bascule.config.sample.SampleExpr sniExpr) {
+        if (!ssl && !checkSsl) {
+            return null;
+        }
+        TlsConfig t = tls != null ? tls : TlsConfig.forServer(diag, line.source(), defaults);
+        if (t.verify() != dev.bascule.config.model.TlsSettings.Verify.NONE && t.caFile() == null) {
+            diag.alert(line.source(), "'" + owner + "' : verify is enabled by default but no CA file specified. If "
+                    + "you're running on a LAN where you're certain to trust the server's certificate, please set an "
+                    + "explicit 'verify none' statement on the 'server' line, or use 'ssl-server-verify none' in the "
+                    + "global section to disable server-side verifications by default.");
+            failed = true;
+            return null;
+        }
+        dev.bascule.config.model.PemBundle client = null;
+        if (crt != null) {
+            try {
+                client = Pem.certificate(java.nio.file.Path.of(SslDefaults.under(defaults.crtBase, crt)));
+            } catch (Pem.Failure e) {
+                diag.alert(line.source(), "'" + owner + "' : 'crt' : " + e.getMessage());
+                failed = true;
+                return null;
+            }
+        }
+        return new dev.bascule.config.model.ServerTls(ssl, checkSsl, t.build(), sniExpr, checkSni, checkAlpn,
+                verifyHost, client, sslReuse);
+    }
+
+    boolean failed() {
+        return failed;
     }
 
     /** The check settings, or null after an alert about the combination. */

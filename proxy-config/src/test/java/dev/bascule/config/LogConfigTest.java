@@ -160,7 +160,8 @@ class LogConfigTest {
         assertTrue(alert(proxy("    log-format %zz\n")).contains("no such format variable 'zz'"));
         String head = alert(proxy("    log-format %[req.hdr(host)]\n"));
         assertTrue(head.contains("needs 'HTTP request headers'") && head.contains("capture request header"), head);
-        assertTrue(alert(proxy("    log-format %[nosuch]\n")).contains("nosuch"));
+        assertTrue(alert(proxy("    log-format %[nosuchfetch]\n")).contains("failed to parse sample expression "
+                + "<nosuchfetch>"));
         assertTrue(alert(proxy("    log-format %[src\n")).contains("missing ']'"));
         assertTrue(alert(proxy("    log 127.0.0.1 local9\n")).contains("did you mean 'local0'"));
         assertTrue(alert(proxy("    log 127.0.0.1 format json local0\n")).contains("unknown log format 'json'"));

@@ -1,11 +1,18 @@
 package dev.bascule.core;
 
+import dev.bascule.config.model.Address;
 import dev.bascule.config.model.Mode;
 import dev.bascule.core.http.HttpProxy;
 import dev.bascule.core.tcp.TcpFrontendHandler;
+import dev.bascule.core.tls.TlsAccept;
+import dev.bascule.core.tls.TlsTerminator;
 import io.netty.channel.Channel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * What a connection accepted for one frontend gets, from the generation current at its accept: the frontend's
@@ -14,7 +21,13 @@ import java.util.function.Consumer;
  * ones already accepted keep theirs.
  */
 final class FrontendSetup {
+    private static final Logger log = LoggerFactory.getLogger(FrontendSetup.class);
+    /** How long a handshake may take when the frontend sets no {@code timeout client} (Netty's default). */
+    private static final long DEFAULT_HANDSHAKE_MS = 10_000;
+
     final FrontendState state;
+    /** The TLS termination of each of its TLS binds, by address. */
+    final Map<Address, TlsTerminator> tls;
     /** Its {@code use_backend} rules and default backend. */
     private final Switching switching;
     private final Transport transport;
@@ -24,8 +37,9 @@ final class FrontendSetup {
     private final Consumer<Channel> applet;
 
     FrontendSetup(FrontendState state, Switching switching, Transport transport, HttpProxy http,
-                  Consumer<Channel> applet) {
+                  Consumer<Channel> applet, Map<Address, TlsTerminator> tls) {
         this.state = state;
+        this.tls = Map.copyOf(tls);
         this.switching = switching;
         this.transport = transport;
         this.http = http;
@@ -37,8 +51,27 @@ final class FrontendSetup {
         return applet != null;
     }
 
-    /** @param current this frontend's setup in the current generation, read again at each HTTP request */
-    void initChannel(Channel ch, java.util.function.Supplier<FrontendSetup> current) {
+    /**
+     * @param bound   the address the connection came in on: a TLS bind's connection first completes its handshake
+     * @param current this frontend's setup in the current generation, read again at each HTTP request
+     */
+    void initChannel(Channel ch, Address bound, Supplier<FrontendSetup> current) {
+        TlsTerminator t = tls.get(bound);
+        if (t == null) {
+            ch.config().setAutoRead(autoRead());
+            install(ch, current);
+            return;
+        }
+        ch.config().setAutoRead(false);
+        long clientMs = state.config().timeouts().clientMs();
+        ch.pipeline().addLast(t.handler(clientMs > 0 ? clientMs : DEFAULT_HANDSHAKE_MS), new TlsAccept(() -> {
+            install(ch, current);
+            ch.config().setAutoRead(autoRead());
+        }, cause -> log.debug("{}: SSL handshake failure from {}: {}", state.name(), ch.remoteAddress(),
+                cause.getMessage())));
+    }
+
+    private void install(Channel ch, Supplier<FrontendSetup> current) {
         // A relayed TCP session gets one timer for both sides once connected (SessionTimeout).
         InactivityTimeout idle = state.config().mode() == Mode.TCP && applet == null ? null
                 : InactivityTimeout.of(state.config().timeouts().clientMs());

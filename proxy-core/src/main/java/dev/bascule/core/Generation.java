@@ -2,6 +2,7 @@ package dev.bascule.core;
 
 import dev.bascule.config.model.Address;
 import dev.bascule.config.model.Backend;
+import dev.bascule.config.model.Bind;
 import dev.bascule.config.model.Config;
 import dev.bascule.config.model.Frontend;
 import dev.bascule.config.model.Mode;
@@ -15,6 +16,8 @@ import dev.bascule.core.log.LogTargets;
 import dev.bascule.core.log.TrafficLog;
 import dev.bascule.core.log.UniqueId;
 import dev.bascule.core.sample.SampleContext;
+import dev.bascule.core.tls.TlsOrigin;
+import dev.bascule.core.tls.TlsTerminator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import org.slf4j.Logger;
@@ -80,13 +83,28 @@ final class Generation {
             FrontendState state = old != null ? new FrontendState(f, old.state, log, ids)
                     : new FrontendState(f, new ConnectionLimiter(f.maxconn(), engine.globalLimiter()),
                     engine.connectionRate(), engine.streamEndedListener(), log, ids);
-            g.frontends.put(f.name(), g.setup(state, engine));
+            g.frontends.put(f.name(), g.setup(state, engine, old));
         }
         return g;
     }
 
-    private FrontendSetup setup(FrontendState state, Runtime engine) {
+    /** @param old the frontend's setup in the previous generation, whose unchanged TLS binds are kept, or null */
+    private FrontendSetup setup(FrontendState state, Runtime engine, FrontendSetup old) throws StartupException {
         Frontend f = state.config();
+        Map<Address, TlsTerminator> tls = new LinkedHashMap<>();
+        for (Bind b : f.binds()) {
+            if (b.tls() == null) {
+                continue;
+            }
+            TlsTerminator kept = old == null ? null : old.tls.get(b.address());
+            try {
+                tls.put(b.address(), kept != null && kept.serves(b.tls()) ? kept
+                        : TlsTerminator.of(b, f.name(), f.mode(), config.global().ssl()));
+            } catch (javax.net.ssl.SSLException e) {
+                throw new StartupException("Proxy '" + f.name() + "': bind '" + b.address() + "' at [" + b.source()
+                        + "]: cannot set up TLS: " + e.getMessage());
+            }
+        }
         BackendState backend = f.defaultBackend() == null ? null : backends.get(f.defaultBackend());
         Switching switching = Switching.of(f.switching(), backend, backends);
         Applets applets = engine.applets();
@@ -100,7 +118,7 @@ final class Generation {
         Consumer<Channel> applet = local ? ch -> applets.install(ch, state, engine) : null;
         HttpProxy http = f.mode() == Mode.HTTP && !local
                 ? new HttpProxy(state, switching, engine.transport(), claim) : null;
-        return new FrontendSetup(state, switching, engine.transport(), http, applet);
+        return new FrontendSetup(state, switching, engine.transport(), http, applet, tls);
     }
 
     private BackendState backendState(Backend backend, Runtime engine, BackendState old) throws StartupException {
@@ -118,6 +136,12 @@ final class Generation {
                 servers.add(previous);
             } else {
                 ServerState state = new ServerState(backend.name(), s, host, fixed, transport.connector(a));
+                try {
+                    state.tls(TlsOrigin.of(s, backend.mode()));
+                } catch (javax.net.ssl.SSLException e) {
+                    throw new StartupException("'server " + backend.name() + "/" + s.name() + "' at [" + s.source()
+                            + "]: cannot set up TLS: " + e.getMessage());
+                }
                 if (previous != null) {
                     state.carryOver(previous);
                 }

@@ -55,7 +55,8 @@ final class Listener {
         boolean tcp = address.family() == Address.Family.INET || address.family() == Address.Family.FD;
         SocketAddress bindAddress = address.family() == Address.Family.FD ? null : transport.bindAddress(address);
         AtomicReference<FrontendSetup> setup = new AtomicReference<>(first);
-        int backlog = frontend.maxconn() > 0 ? frontend.maxconn() : DEFAULT_BACKLOG;
+        int backlog = bind.options().backlog() > 0 ? bind.options().backlog()
+                : frontend.maxconn() > 0 ? frontend.maxconn() : DEFAULT_BACKLOG;
         Path socketPath = address.family() == Address.Family.UNIX ? Path.of(address.path()) : null;
         OptionalInt adopted = bindAddress == null ? OptionalInt.empty() : inherited.take(bindAddress);
         if (adopted.isEmpty() && socketPath != null && transport.passesSockets()) {
@@ -78,9 +79,7 @@ final class Listener {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        FrontendSetup current = setup.get();
-                        ch.config().setAutoRead(current.autoRead());
-                        current.initChannel(ch, setup::get);
+                        setup.get().initChannel(ch, address, setup::get);
                     }
                 });
         if (tcp) {

@@ -76,6 +76,7 @@ public final class ServerState {
     private final InetAddress host;
     private final SocketAddress fixed;
     private final Class<? extends Channel> connector;
+    private dev.bascule.core.tls.TlsOrigin tls;
     private final ServerHealth health;
     private volatile HealthChecker checker;
     private volatile Runnable onChange = () -> {
@@ -301,6 +302,15 @@ public final class ServerState {
         weight = Math.max(0, Math.min(256, w));
         onChange.run();
         onSlotFreed.run();
+    }
+
+    /** Its TLS ({@code ssl}, {@code check-ssl}), or null: set once by the generation that built it. */
+    public dev.bascule.core.tls.TlsOrigin tls() {
+        return tls;
+    }
+
+    void tls(dev.bascule.core.tls.TlsOrigin t) {
+        tls = t;
     }
 
     public Class<? extends Channel> connector() {

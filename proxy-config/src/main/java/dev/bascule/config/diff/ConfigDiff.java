@@ -80,6 +80,11 @@ public record ConfigDiff(List<FieldChange> global, List<FieldChange> ordering,
                 unlessForced(before.forcedId() || after.forcedId(), "name", "binds")));
         Keyed<Address, Bind> listeners = Keyed.by(before.binds(), after.binds(), Bind::address);
         order(listeners, "bind order", changes);
+        // A kept listener keeps its socket; what its line changed (a certificate, a cipher) is said as its settings.
+        for (Address a : listeners.changed()) {
+            Fields.between(listeners.before().get(a).options(), listeners.after().get(a).options(), Set.of())
+                    .forEach(c -> changes.add(new FieldChange("bind " + a + " " + c.name(), c.before(), c.after())));
+        }
         return new FrontendChange(after.name(), changes, listeners.added(), listeners.removed());
     }
 

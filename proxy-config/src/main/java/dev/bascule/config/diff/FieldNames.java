@@ -70,7 +70,8 @@ final class FieldNames {
 
     /** The keyword a group's components follow: {@code timeouts.connectMs} is {@code timeout connect}. */
     private static final Map<String, String> GROUP_WORDS = Map.of("timeouts", "timeout ", "stats", "stats ",
-            "cookie", "cookie ", "check", "", "checks", "check ", "http", "", "balance", "balance ");
+            "cookie", "cookie ", "check", "", "checks", "check ", "http", "", "balance", "balance ",
+            "tls", "", "tls.settings", "");
 
     private FieldNames() {
     }

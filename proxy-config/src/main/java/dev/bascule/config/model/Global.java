@@ -13,15 +13,24 @@ import java.util.List;
  * (0: as long as they last); {@code reusePort} is false with {@code noreuseport}; {@code masterWorker} is
  * {@code master-worker} (the {@code -W} command-line flag's equivalent). {@code logs} are the {@code log} lines
  * ({@code log global} in a proxy sends there), {@code logTag} is {@code log-tag} (null: {@link #DEFAULT_LOG_TAG}),
- * {@code logHostname} the host name {@code log-send-hostname} puts in each line's header (null: none).
+ * {@code logHostname} the host name {@code log-send-hostname} puts in each line's header (null: none). {@code ssl}
+ * holds the {@code tune.ssl.*} settings (the {@code ssl-default-*} ones are applied to each bind and server).
  */
 public record Global(int maxconn, int nbthread, boolean daemon, String pidfile, boolean noepoll,
                      int spreadChecks, String node, String description, String serverStateBase,
                      String serverStateFile, List<StatsSocket> statsSockets, long hardStopAfter, boolean reusePort,
                      boolean masterWorker, List<LogTarget> logs, String logTag, String logHostname,
-                     List<Directive> unimplemented) {
+                     SslTuning ssl, List<Directive> unimplemented) {
     /** HAProxy's tag is its program's name: log parsers and filters match on "haproxy", so Bascule writes it too. */
     public static final String DEFAULT_LOG_TAG = "haproxy";
+
+    /**
+     * {@code tune.ssl.cachesize} (sessions kept for resumption, HAProxy's default 20000), {@code tune.ssl.lifetime}
+     * (how long one stays resumable, 300 s) and {@code tune.ssl.default-dh-param} (0 when not set).
+     */
+    public record SslTuning(int cacheSize, long lifetimeMs, int defaultDhParam) {
+        public static final SslTuning DEFAULT = new SslTuning(20000, 300_000, 0);
+    }
 
     public Global {
         statsSockets = List.copyOf(statsSockets);

@@ -16,6 +16,9 @@ public record LogFormat(String text, List<Node> nodes) {
     /** {@code option httplog clf} (doc section 8.2.3). */
     public static final String CLF = "%{+Q}o %{-Q}ci - - [%trg] %r %ST %B \"\" \"\" %cp %ms %ft %b %s %TR %Tw %Tc "
             + "%Tr %Ta %tsc %ac %fc %bc %sc %rc %sq %bq %CC %CS %hrl %hsl";
+    /** {@code option httpslog} (HAProxy 2.6's format string, doc section 8.2.4). */
+    public static final String HTTPSLOG = HTTPLOG + " %[fc_err]/%[ssl_fc_err,hex]/%[ssl_c_err]/%[ssl_c_ca_err]/"
+            + "%[ssl_fc_is_resumed] %[ssl_fc_sni]/%sslv/%sslc";
     /** {@code option tcplog} (doc section 8.2.2). */
     public static final String TCPLOG = "%ci:%cp [%t] %ft %b/%s %Tw/%Tc/%Tt %B %ts %ac/%fc/%bc/%sc/%rc %sq/%bq";
     /** {@code log-format-sd}'s default: an empty structured-data part. */

@@ -7,7 +7,9 @@ import dev.bascule.core.BackendState;
 import dev.bascule.core.ServerState;
 import dev.bascule.core.SocketErrors;
 import dev.bascule.core.Transport;
+import dev.bascule.core.tls.TlsOrigin;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -175,10 +177,29 @@ public final class HealthChecker {
                 timeout = loop.schedule(() -> finish(new CheckResult(dialogue.timeoutStatus(), 0,
                         dialogue.timeoutInfo(), elapsed())), remaining, TimeUnit.MILLISECONDS);
                 if (!agent && (c.sendProxy() || sendProxyRule(b.checks()))) {
+                    // Before any TLS: the PROXY header is the connection's first bytes, in clear.
                     channel.write(Unpooled.copiedBuffer(proxyLine(channel), StandardCharsets.US_ASCII));
                 }
-                judge(dialogue.connected(channel));
+                TlsOrigin tls = agent ? null : server.tls();
+                if (tls == null || !tls.checks()) {
+                    judge(dialogue.connected(channel));
+                    channel.flush();
+                    return;
+                }
                 channel.flush();
+                SslHandler handler = tls.checkHandler(channel, target);
+                channel.pipeline().addFirst(handler);
+                handler.handshakeFuture().addListener(h -> {
+                    if (h.isSuccess()) {
+                        Dialogue.Verdict v = dialogue.connected(channel);
+                        // A plain connect check over TLS has passed the handshake: layer 6, as HAProxy reports it.
+                        judge(v != null && v.status() == CheckStatus.L4OK ? Dialogue.Verdict.of(CheckStatus.L6OK, null)
+                                : v);
+                        channel.flush();
+                    } else {
+                        finish(new CheckResult(CheckStatus.L6RSP, 0, "SSL handshake failure", elapsed()));
+                    }
+                });
             });
         }
 

@@ -10,6 +10,7 @@ import dev.bascule.core.ServerState;
 import dev.bascule.core.log.UniqueId;
 import dev.bascule.core.sample.SampleContext;
 import dev.bascule.core.stream.Stream;
+import dev.bascule.core.tls.TlsSession;
 import dev.bascule.core.stream.Termination;
 import dev.bascule.core.tcp.Relay;
 import io.netty.buffer.ByteBuf;
@@ -249,6 +250,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
             }
         }
         stream = new Stream(proxy.frontend, ctx.channel().remoteAddress(), ctx.channel().localAddress(), startNanos);
+        stream.tls(TlsSession.of(ctx.channel()));
         logAsapNanos = 0;
     }
 

@@ -98,13 +98,16 @@ final class LogLine {
             case FP -> port(v, s.frontendAddress());
             case BI -> address(v, s.serverSource());
             case BP -> port(v, s.serverSource());
-            // No TLS yet: HAProxy writes - for a connection without it.
-            case SSLC, SSLV -> text(v, null, false);
+            // A connection without TLS writes -, as HAProxy's does.
+            case SSLC -> text(v, s.tls() == null ? null : s.tls().cipher(), false);
+            case SSLV -> text(v, s.tls() == null ? null : s.tls().protocol(), false);
             case CC -> text(v, s.requestCookie(), false);
             case CS -> text(v, s.responseCookie(), false);
             case SI -> address(v, server == null ? null : server.socketAddress(s.frontendAddress()));
             case SP -> port(v, server == null ? null : server.socketAddress(s.frontendAddress()));
-            case FRONTEND, FT -> text(v, s.frontend().name(), false);
+            case FRONTEND -> text(v, s.frontend().name(), false);
+            // HAProxy marks a frontend reached over TLS with '~'.
+            case FT -> text(v, s.tls() == null ? s.frontend().name() : s.frontend().name() + "~", false);
             case BACKEND -> text(v, backend != null ? backend.name() : s.frontend().name(), false);
             case SERVER -> text(v, server != null ? server.name() : "<NOSRV>", false);
             case H -> text(v, c.hostname(), false);

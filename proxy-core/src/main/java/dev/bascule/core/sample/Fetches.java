@@ -84,9 +84,21 @@ final class Fetches {
             case SRC_PORT -> port(c.client());
             case DST -> address(c.local());
             case DST_PORT -> port(c.local());
-            // No TLS in Bascule yet: a connection is never TLS and never carries an SNI.
-            case SSL_FC -> Boolean.FALSE;
-            case SSL_FC_SNI, REQ_SSL_SNI -> null;
+            case FC_ERR -> 0L;
+            case SSL_FC -> c.tls() != null;
+            case SSL_FC_ERR, SSL_C_ERR, SSL_C_CA_ERR -> c.tls() == null ? null : 0L;
+            case SSL_FC_IS_RESUMED -> c.tls() == null ? null : c.tls().resumed();
+            case SSL_FC_SNI -> c.tls() == null ? null : c.tls().sni();
+            case SSL_FC_PROTOCOL -> c.tls() == null ? null : c.tls().protocol();
+            case SSL_FC_CIPHER -> c.tls() == null ? null : c.tls().cipher();
+            case SSL_FC_ALPN -> c.tls() == null ? null : c.tls().alpn();
+            case SSL_C_USED -> c.tls() == null ? null : c.tls().clientCert() != null;
+            // A certificate that failed verification ended its handshake: one that is here passed (X509_V_OK).
+            case SSL_C_VERIFY -> c.tls() == null ? null : 0L;
+            case SSL_C_S_DN -> c.tls() == null || c.tls().clientCert() == null ? null : c.tls().clientCert().subject();
+            case SSL_C_I_DN -> c.tls() == null || c.tls().clientCert() == null ? null : c.tls().clientCert().issuer();
+            // The hello is not held in a buffer for inspection (no tcp-request inspect-delay yet).
+            case REQ_SSL_SNI -> null;
             // Nothing is held back for inspection (no tcp-request inspect-delay yet): the buffer is empty.
             case REQ_LEN -> 0L;
             case REQ_PROTO_HTTP -> r != null;

@@ -4,6 +4,7 @@ import dev.bascule.core.BackendState;
 import dev.bascule.core.FrontendState;
 import dev.bascule.core.ServerState;
 import dev.bascule.core.stream.Stream;
+import dev.bascule.core.tls.TlsSession;
 
 import java.net.SocketAddress;
 import java.util.function.Function;
@@ -23,7 +24,7 @@ public final class SampleContext {
     private final BackendState backend;
     private final ServerState server;
     private final Function<String, BackendState> backends;
-    /** The transaction, for what it keeps once its request head is gone (its method); null outside one. */
+    /** The transaction: what it keeps once its request head is gone (its method), its TLS session; null outside one. */
     private final Stream stream;
 
     public SampleContext(SocketAddress client, SocketAddress local, RequestView request, FrontendState frontend,
@@ -53,6 +54,11 @@ public final class SampleContext {
     /** The request's method: from its head, or as the transaction kept it for its log line; null without either. */
     public String method() {
         return request != null ? request.methodName() : stream == null ? null : stream.method();
+    }
+
+    /** The client connection's TLS session, or null for a plain connection. */
+    public TlsSession tls() {
+        return stream == null ? null : stream.tls();
     }
 
     public SocketAddress client() {

@@ -4,6 +4,7 @@ import dev.bascule.core.BackendState;
 import dev.bascule.core.FrontendState;
 import dev.bascule.core.ServerState;
 
+import dev.bascule.core.tls.TlsSession;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 
@@ -98,6 +99,8 @@ public final class Stream {
     private long loggedNanos;
     /** {@code set-log-level}'s syslog level for this stream's line, or -1 when no rule set one. */
     private int logLevel = -1;
+    /** The client connection's TLS session, or null for a plain connection. */
+    private TlsSession tls;
 
     /**
      * @param client     the client's address (today the socket's peer; later a PROXY header's)
@@ -110,6 +113,15 @@ public final class Stream {
         this.client = client;
         this.local = local;
         this.startNanos = startNanos;
+    }
+
+    /** The client connection's TLS session (what {@code ssl_fc*} and {@code %sslv} read), set at the stream's start. */
+    public void tls(TlsSession t) {
+        tls = t;
+    }
+
+    public TlsSession tls() {
+        return tls;
     }
 
     // --- phases, in the order they happen ---

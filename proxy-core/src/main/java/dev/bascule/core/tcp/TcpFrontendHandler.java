@@ -8,6 +8,7 @@ import dev.bascule.core.Switching;
 import dev.bascule.core.Transport;
 import dev.bascule.core.sample.SampleContext;
 import dev.bascule.core.stream.Stream;
+import dev.bascule.core.tls.TlsSession;
 import dev.bascule.core.stream.Termination;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -52,6 +53,7 @@ public final class TcpFrontendHandler extends ChannelInboundHandlerAdapter imple
         long accepted = System.nanoTime();
         Channel client = ctx.channel();
         stream = new Stream(frontend, client.remoteAddress(), client.localAddress(), accepted);
+        stream.tls(TlsSession.of(client));
         // At the session's start, as HAProxy without tcp-request content rules: layer 7 fetches find nothing.
         backend = switching.hasRules() ? switching.choose(SampleContext.of(stream, null, switching::backend))
                 : switching.fallback();

@@ -94,7 +94,8 @@ class TrafficLogTest {
                      .replace("PORT", String.valueOf(0)) + "    server s1 127.0.0.1:" + web.port() + "\n")) {
             throw new AssertionError("an unknown fetch must be refused");
         } catch (IllegalArgumentException expected) {
-            assertTrue(expected.getMessage().contains("unknown fetch method 'x'"), expected.getMessage());
+            assertTrue(expected.getMessage().contains("failed to parse sample expression <x> : unknown fetch method "
+                    + "'x'"), expected.getMessage());
         }
         try (DatagramSocket syslog = new DatagramSocket(0, InetAddress.getLoopbackAddress());
              Loopback.Backend web = new Loopback.Backend(0, "hello");
