@@ -37,7 +37,8 @@ final class ServerOptions {
             "weight:INT maxconn:INT maxqueue:INT id:INT cookie:WORD check no-check inter:TIME fastinter:TIME downinter:TIME rise:INT fall:INT port:INT addr:WORD "
                     + "backup no-backup disabled enabled check-send-proxy slowstart:TIME on-marked-down:WORD "
                     + "on-marked-up:WORD observe:WORD error-limit:INT on-error:WORD agent-check no-agent-check "
-                    + "agent-port:INT agent-addr:WORD agent-inter:TIME agent-send:WORD");
+                    + "agent-port:INT agent-addr:WORD agent-inter:TIME agent-send:WORD resolvers:WORD "
+                    + "resolve-prefer:WORD init-addr:WORD resolve-opts:WORD");
 
     static final Map<String, Option> BIND = table(Support.NOT_IMPLEMENTED,
             "accept-netscaler-cip:INT accept-proxy allow-0rtt alpn:WORD backlog:INT ca-file:WORD "
