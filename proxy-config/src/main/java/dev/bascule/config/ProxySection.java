@@ -376,8 +376,8 @@ final class ProxySection implements Section {
             if (wanted != null && !sections.contains(wanted)) {
                 String near = KeywordTable.nearest(wanted, sections);
                 diag.alert(s.source(), "backend '" + name + "', server '" + s.name() + "': unable to find required "
-                        + "resolvers '" + wanted + "'" + (near == null ? "; declare a 'resolvers " + wanted + "' section"
-                        : "; did you mean '" + near + "' maybe ?"));
+                        + "resolvers '" + wanted + "'" + (near == null
+                        ? "; declare a 'resolvers " + wanted + "' section" : "; did you mean '" + near + "' maybe ?"));
             } else if (wanted == null && ServerDns.isSrvLabel(s.address().hostname())) {
                 diag.alert(s.source(), "backend '" + name + "', server '" + s.name() + "': '" + s.address().host()
                         + "' is an SRV label, which only a resolvers section can look up; add 'resolvers <name>'");

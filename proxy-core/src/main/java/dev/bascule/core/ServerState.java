@@ -156,7 +156,9 @@ public final class ServerState {
         if (config.dns().resolvers() != null && previous.config.dns().resolvers() != null
                 && config.address().host().equals(previous.config.address().host())) {
             hostname = previous.hostname;
-            readdress(previous.host, previous.port);
+            // The port an SRV record gave goes on too, unless the line now gives another.
+            readdress(previous.host, config.address().port() == previous.config.address().port() ? previous.port
+                    : config.address().port());
         }
         if (previous.weight != previous.config.weight() && config.weight() == previous.config.weight()) {
             weight = previous.weight;

@@ -60,7 +60,8 @@ final class ServersState {
                 String.valueOf(check.enabled() ? checkState(s, s.checksEnabled()) : 0),
                 String.valueOf(agent != null ? AGENT | checkState(s, true) : 0),
                 backendForced ? "1" : "0", c.forcedId() ? "1" : "0", fqdn(s),
-                String.valueOf(Math.max(0, s.port())), srvLabel(s) ? c.address().host() : "-", "0", String.valueOf(check.port()),
+                String.valueOf(Math.max(0, s.port())), srvLabel(s) ? c.address().host() : "-", "0",
+                String.valueOf(check.port()),
                 check.addr() != null ? check.addr() : "-",
                 agent != null && agent.addr() != null ? agent.addr() : "-",
                 String.valueOf(agent != null ? agent.port() : 0));

@@ -25,8 +25,8 @@ import java.util.Set;
  */
 final class Fields {
     /** Records whose components are settings of their own, each named in the diff. */
-    private static final Set<Class<?>> GROUPS = Set.of(ServerCheck.class, ServerCheck.Agent.class, ServerDns.class, Timeouts.class,
-            Balance.class, CheckSettings.class, HttpSettings.class, StatsSettings.class, CookieSettings.class);
+    private static final Set<Class<?>> GROUPS = Set.of(ServerCheck.class, ServerCheck.Agent.class, ServerDns.class,
+            Timeouts.class, Balance.class, CheckSettings.class, HttpSettings.class, StatsSettings.class, CookieSettings.class);
 
     private Fields() {
     }

@@ -1,6 +1,7 @@
 package dev.bascule.core.dns;
 
 import dev.bascule.config.model.Resolvers;
+import dev.bascule.config.model.ServerDns;
 import dev.bascule.core.Transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -114,7 +115,7 @@ final class ResolverSockets implements NameResolvers.Sender {
         }
         int sent = 0;
         for (Resolvers.Nameserver ns : config.nameservers()) {
-            InetSocketAddress to = new InetSocketAddress(dev.bascule.config.model.ServerDns.literal(ns.address().host()),
+            InetSocketAddress to = new InetSocketAddress(ServerDns.literal(ns.address().host()),
                     ns.address().port());
             c.write(new DatagramPacket(Unpooled.wrappedBuffer(query), to), c.voidPromise());
             sent++;
@@ -130,7 +131,7 @@ final class ResolverSockets implements NameResolvers.Sender {
             for (Resolvers.Nameserver ns : config.nameservers()) {
                 InetSocketAddress sender = packet.sender();
                 if (sender.getPort() == ns.address().port()
-                        && sender.getAddress().equals(dev.bascule.config.model.ServerDns.literal(ns.address().host()))) {
+                        && sender.getAddress().equals(ServerDns.literal(ns.address().host()))) {
                     from = ns;
                     break;
                 }
