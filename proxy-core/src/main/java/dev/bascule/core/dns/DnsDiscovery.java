@@ -51,7 +51,7 @@ public final class DnsDiscovery {
         sections.putAll(next);
         Map<String, List<Requester>> requesters = new HashMap<>();
         for (BackendState b : backends) {
-            Map<String, List<ServerState>> templates = new LinkedHashMap<>();
+            Map<Template, List<ServerState>> templates = new LinkedHashMap<>();
             for (ServerState s : b.servers()) {
                 Server c = s.config();
                 String section = c.dns().resolvers();
@@ -60,19 +60,20 @@ public final class DnsDiscovery {
                     continue;
                 }
                 if (ServerDns.isSrvLabel(c.address().host())) {
-                    templates.computeIfAbsent(section + " " + c.address().host(), k -> new ArrayList<>()).add(s);
+                    templates.computeIfAbsent(new Template(section, c.address().host()), k -> new ArrayList<>()).add(s);
                 } else {
                     requesters.computeIfAbsent(section, k -> new ArrayList<>()).add(new ServerRequester(b, s,
                             c.address().hostname(), c.dns().preferIpv6() ? DnsMessage.TYPE_AAAA : DnsMessage.TYPE_A));
                 }
             }
-            templates.forEach((key, servers) -> {
-                String section = key.substring(0, key.indexOf(' '));
-                requesters.computeIfAbsent(section, k -> new ArrayList<>()).add(new SrvRequest(
-                        sections.get(section).section(), b, servers, key.substring(key.indexOf(' ') + 1)));
-            });
+            templates.forEach((t, servers) -> requesters.computeIfAbsent(t.section(), k -> new ArrayList<>())
+                    .add(new SrvRequest(sections.get(t.section()).section(), b, servers, t.label())));
         }
         sections.forEach((name, sockets) -> sockets.requesters(requesters.getOrDefault(name, List.of())));
+    }
+
+    /** The servers of a backend that follow one SRV label with one section: a template's, usually. */
+    private record Template(String section, String label) {
     }
 
     public synchronized void close() {
