@@ -5,6 +5,7 @@ import dev.bascule.config.model.Config;
 import dev.bascule.config.model.Frontend;
 import dev.bascule.config.model.Global;
 import dev.bascule.config.model.LoadServerState;
+import dev.bascule.config.model.Resolvers;
 import dev.bascule.config.model.Source;
 import dev.bascule.config.model.SwitchingRule;
 
@@ -39,6 +40,9 @@ public final class ConfigParser {
     private final Map<String, ProxySection> namedDefaults = new HashMap<>();
     private final List<ProxySection> proxies = new ArrayList<>();
     private final List<NamedSection> otherSections = new ArrayList<>();
+    private final List<ResolversSection> resolvers = new ArrayList<>();
+    /** What {@code parse-resolv-conf} reads. */
+    private static final Path RESOLV_CONF = Path.of("/etc/resolv.conf");
     private ProxySection lastDefaults;
     private Section current;
     /**
@@ -220,6 +224,11 @@ public final class ConfigParser {
         } else if (PROXY_SECTIONS.contains(kw)) {
             endSection();
             current = openProxy(line);
+        } else if (kw.equals("resolvers")) {
+            endSection();
+            ResolversSection section = new ResolversSection(diag, line, RESOLV_CONF);
+            resolvers.add(section);
+            current = section;
         } else if (NamedSection.TABLES.containsKey(kw)) {
             endSection();
             NamedSection section = new NamedSection(diag, line);
@@ -290,6 +299,7 @@ public final class ConfigParser {
         Map<String, Backend> backends = new LinkedHashMap<>();
         Map<String, ProxySection> sections = new HashMap<>();
         Global g = global.build();
+        Map<String, Resolvers> dns = resolversSections();
         List<Integer> ids = proxyIds();
         for (int i = 0; i < proxies.size(); i++) {
             ProxySection p = proxies.get(i);
@@ -305,6 +315,7 @@ public final class ConfigParser {
                 backends.put(p.name, b);
                 sections.put("b:" + p.name, p);
                 p.checkBackend(b);
+                p.checkResolvers(b, dns.keySet());
                 checkServerState(p, b, g);
             }
             missingTimeouts(p, f, b);
@@ -319,8 +330,27 @@ public final class ConfigParser {
             return new ParseResult(null, diag.all());
         }
         Config config = new Config(g, List.copyOf(frontends.values()), List.copyOf(backends.values()),
-                otherSections.stream().map(NamedSection::build).toList(), startup.hosts());
+                otherSections.stream().map(NamedSection::build).toList(), List.copyOf(dns.values()),
+                startup.hosts());
         return new ParseResult(config, diag.all());
+    }
+
+    /** The resolvers sections by name, in declaration order; a name used twice is an alert at the second. */
+    private Map<String, Resolvers> resolversSections() {
+        Map<String, Resolvers> out = new LinkedHashMap<>();
+        for (ResolversSection r : resolvers) {
+            if (r.name == null) {
+                continue;
+            }
+            Resolvers first = out.get(r.name);
+            if (first != null) {
+                diag.alert(r.source, "resolvers '" + r.name + "' has same name as another resolvers (declared at "
+                        + first.source() + "); give each section its own name");
+            } else {
+                out.put(r.name, r.build());
+            }
+        }
+        return out;
     }
 
     /** Each proxy's id, in declaration order; a forced one used twice is an alert at its second {@code id} line. */

@@ -153,7 +153,7 @@ final class ProxyKeywords {
         supported("retry-on", "DLB", "4.2", 1, "[list of keywords]", ProxySection::retryOn);
         supported("server-state-file-name", "DLB", "4.2", 0, "[ { use-backend-name | <file> } ]",
                 ProxySection::serverStateFileName);
-        pending("server-template", "LB", "4.2", 3, "<prefix> <num | range> <fqdn>[:<port>] [params*]",
+        supported("server-template", "LB", "4.2", 3, "<prefix> <num | range> <fqdn>[:<port>] [params*]",
                 ProxySection::serverTemplate);
         pending("source", "DLB", "4.2", 1, "<addr>[:<port>] [usesrc ...]");
         pending("srvtcpka-cnt", "DLB", "4.2", 1, "<count>");

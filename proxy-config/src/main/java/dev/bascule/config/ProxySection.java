@@ -12,6 +12,8 @@ import dev.bascule.config.model.LoadServerState;
 import dev.bascule.config.model.Mode;
 import dev.bascule.config.model.Server;
 import dev.bascule.config.model.ServerCheck;
+import dev.bascule.config.model.ServerDns;
+import dev.bascule.config.model.ServerTls;
 import dev.bascule.config.model.Source;
 import dev.bascule.config.model.SwitchingRule;
 import dev.bascule.config.model.Timeouts;
@@ -295,18 +297,32 @@ final class ProxySection implements Section {
     void server(Line line) {
         String serverName = line.word(1);
         String owner = "server " + name + "/" + serverName;
-        ServerSettings settings = defaultServer.copy();
-        if (!settings.apply(diag, line, 3, owner, ssl)) {
-            return;
+        ServerSettings settings = serverSettings(line, 3, owner);
+        ServerTls tls = settings == null ? null : serverTls(line, owner, settings);
+        if (settings != null && !settings.failed()) {
+            addServer(line, serverName, line.word(2), settings, tls);
         }
+    }
+
+    /** The options of a server line over {@code default-server}, or null after an alert. */
+    private ServerSettings serverSettings(Line line, int from, String owner) {
+        ServerSettings settings = defaultServer.copy();
+        return settings.apply(diag, line, from, owner, ssl) ? settings : null;
+    }
+
+    /** The TLS of a server line's options ({@code sni} compiled), or null; {@code settings.failed()} after an alert. */
+    private ServerTls serverTls(Line line, String owner, ServerSettings settings) {
         SampleExpr sni = settings.sni() == null ? null : acls.expression(line, settings.sni(), "sni");
         if (settings.sni() != null && sni == null) {
-            return;
+            settings.fail();
+            return null;
         }
-        dev.bascule.config.model.ServerTls tls = settings.tls(diag, line, owner, ssl, sni);
-        if (settings.failed()) {
-            return;
-        }
+        return settings.tls(diag, line, owner, ssl, sni);
+    }
+
+    private void addServer(Line line, String serverName, String addressText, ServerSettings settings,
+                           ServerTls tls) {
+        String owner = "server " + name + "/" + serverName;
         ServerCheck check = settings.check(diag, line, owner);
         if (check == null) {
             return;
@@ -318,7 +334,7 @@ final class ProxySection implements Section {
                 return;
             }
         }
-        Address address = Addresses.server(diag, line.source(), owner, line.word(2));
+        Address address = Addresses.server(diag, line.source(), owner, addressText);
         if (address != null) {
             for (Server s : servers) {
                 if (settings.id != 0 && s.id() == settings.id) {
@@ -329,7 +345,7 @@ final class ProxySection implements Section {
             }
             servers.add(new Server(serverName, line.source(), address, settings.id, settings.id != 0, settings.weight,
                     settings.maxconn, settings.maxqueue, settings.backup, settings.disabled, settings.cookie, check,
-                    tls, settings.unimplemented));
+                    tls, settings.unimplemented, settings.dns));
         }
     }
 
@@ -341,13 +357,51 @@ final class ProxySection implements Section {
         }
     }
 
+    /**
+     * {@code server-template <prefix> <num | range> <fqdn>[:<port>] [params*]}: the servers {@code <prefix>1} to
+     * {@code <prefix><num>} (or over the range), each as a server line with that address and those options, which
+     * the resolvers fill at run time.
+     */
     void serverTemplate(Line line) {
-        if (!line.word(2).matches("\\d+(-\\d+)?")) {
-            diag.alert(line.source(), "'server-template " + line.word(1) + "' : '" + line.word(2)
+        String prefix = line.word(1);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})(?:-(\\d{1,9}))?").matcher(line.word(2));
+        int low = m.matches() ? (m.group(2) == null ? 1 : Integer.parseInt(m.group(1))) : 0;
+        int high = m.matches() ? Integer.parseInt(m.group(m.group(2) == null ? 1 : 2)) : 0;
+        if (!m.matches() || low < 1 || high < low) {
+            diag.alert(line.source(), "'server-template " + prefix + "' : '" + line.word(2)
                     + "' is not a number of servers or a range such as 1-5");
             return;
         }
-        ServerOptions.parse(diag, line, 4, ServerOptions.SERVER, "server-template " + line.word(1));
+        String owner = "server-template " + prefix;
+        ServerSettings settings = serverSettings(line, 4, owner);
+        ServerTls tls = settings == null ? null : serverTls(line, owner, settings);
+        if (settings == null || settings.failed()) {
+            return;
+        }
+        if (settings.id != 0 && high > low) {
+            diag.alert(line.source(), "'server-template " + prefix + "' : 'id' would give the same id to every server "
+                    + "of the template; leave it out");
+            return;
+        }
+        for (int i = low; i <= high; i++) {
+            addServer(line, prefix + i, line.word(3), settings, tls);
+        }
+    }
+
+    /** Every server naming a {@code resolvers} section names one that exists; an SRV label needs one. */
+    void checkResolvers(Backend built, java.util.Set<String> sections) {
+        for (Server s : built.servers()) {
+            String wanted = s.dns().resolvers();
+            if (wanted != null && !sections.contains(wanted)) {
+                String near = KeywordTable.nearest(wanted, sections);
+                diag.alert(s.source(), "backend '" + name + "', server '" + s.name() + "': unable to find required "
+                        + "resolvers '" + wanted + "'" + (near == null
+                        ? "; declare a 'resolvers " + wanted + "' section" : "; did you mean '" + near + "' maybe ?"));
+            } else if (wanted == null && ServerDns.isSrvLabel(s.address().hostname())) {
+                diag.alert(s.source(), "backend '" + name + "', server '" + s.name() + "': '" + s.address().host()
+                        + "' is an SRV label, which only a resolvers section can look up; add 'resolvers <name>'");
+            }
+        }
     }
 
     /** {@code id <value>}: the proxy's numeric id in the stats and the state file; unique among proxies. */

@@ -37,7 +37,8 @@ final class ServerOptions {
                     + "check-ssl ciphers:WORD ciphersuites:WORD crl-file:WORD crt:WORD force-sslv3 force-tlsv10 "
                     + "force-tlsv11 force-tlsv12 force-tlsv13 no-check-ssl no-ssl no-ssl-reuse no-sslv3 no-tlsv10 "
                     + "no-tlsv11 no-tlsv12 no-tlsv13 no-verifyhost npn:WORD sni:WORD ssl ssl-max-ver:WORD "
-                    + "ssl-min-ver:WORD ssl-reuse verify:WORD verifyhost:WORD");
+                    + "ssl-min-ver:WORD ssl-reuse verify:WORD verifyhost:WORD resolvers:WORD resolve-prefer:WORD "
+                    + "init-addr:WORD resolve-opts:WORD");
 
     static final Map<String, Option> BIND = table(Support.NOT_IMPLEMENTED,
             "accept-netscaler-cip:INT accept-proxy allow-0rtt ca-ignore-err:WORD ca-sign-file:WORD ca-sign-pass:WORD "

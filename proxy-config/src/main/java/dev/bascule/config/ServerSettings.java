@@ -1,6 +1,7 @@
 package dev.bascule.config;
 
 import dev.bascule.config.model.ServerCheck;
+import dev.bascule.config.model.ServerDns;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -51,6 +52,7 @@ final class ServerSettings {
     private String verifyHost;
     private String crt;
     private boolean sslReuse = true;
+    ServerDns dns = ServerDns.STATIC;
     final List<String> unimplemented = new ArrayList<>();
     /** Set when an option's value was refused, so the line is dropped. */
     private boolean failed;
@@ -93,6 +95,7 @@ final class ServerSettings {
         c.verifyHost = verifyHost;
         c.crt = crt;
         c.sslReuse = sslReuse;
+        c.dns = dns;
         c.unimplemented.addAll(unimplemented);
         return c;
     }
@@ -169,9 +172,63 @@ final class ServerSettings {
             case "crt" -> crt = value;
             case "ssl-reuse" -> sslReuse = true;
             case "no-ssl-reuse" -> sslReuse = false;
+            case "resolvers" -> dns = dns.withResolvers(value);
+            case "resolve-prefer" -> resolvePrefer(diag, line, what, value);
+            case "init-addr" -> initAddr(diag, line, what, value);
+            case "resolve-opts" -> resolveOpts(diag, line, what, value);
             default -> throw new IllegalStateException("supported server option without a setter: " + name);
         }
         return !failed;
+    }
+
+    private void resolvePrefer(Diagnostics diag, Line line, String what, String value) {
+        if (value.equals("ipv4") || value.equals("ipv6")) {
+            dns = dns.withPreferIpv6(value.equals("ipv6"));
+        } else {
+            diag.alert(line.source(), "'" + what + "' expects either ipv4 or ipv6 as argument, got '" + value + "'");
+            failed = true;
+        }
+    }
+
+    /** {@code init-addr {last | libc | none | <ip>},...}: one IP address at most, as in HAProxy. */
+    private void initAddr(Diagnostics diag, Line line, String what, String value) {
+        List<String> methods = new ArrayList<>();
+        boolean ip = false;
+        for (String m : value.split(",")) {
+            if (m.equals(ServerDns.LAST) || m.equals(ServerDns.LIBC) || m.equals(ServerDns.NONE)) {
+                methods.add(m);
+            } else if (ServerDns.literal(m) != null && !ip) {
+                ip = true;
+                methods.add(m);
+            } else {
+                diag.alert(line.source(), "'" + what + "' : " + (ip && ServerDns.literal(m) != null
+                        ? "initial address already specified, cannot add '" + m + "'."
+                        : "unknown init-addr method '" + m + "', supported methods are 'libc', 'last', 'none' "
+                        + "and an IP address."));
+                failed = true;
+                return;
+            }
+        }
+        dns = dns.withInitAddr(methods);
+    }
+
+    private void resolveOpts(Diagnostics diag, Line line, String what, String value) {
+        boolean allowDup = dns.allowDupIp();
+        boolean ignoreWeight = dns.ignoreWeight();
+        for (String o : value.split(",")) {
+            switch (o) {
+                case "allow-dup-ip" -> allowDup = true;
+                case "prevent-dup-ip" -> allowDup = false;
+                case "ignore-weight" -> ignoreWeight = true;
+                default -> {
+                    diag.alert(line.source(), "'" + what + "' : unknown resolve-opts option '" + o + "', supported "
+                            + "methods are 'allow-dup-ip', 'ignore-weight', and 'prevent-dup-ip'.");
+                    failed = true;
+                    return;
+                }
+            }
+        }
+        dns = dns.withOptions(allowDup, ignoreWeight);
     }
 
     private int number(Diagnostics diag, Line line, String what, String value, int min, int max, int current) {
@@ -243,6 +300,11 @@ final class ServerSettings {
 
     boolean failed() {
         return failed;
+    }
+
+    /** An option failed to compile where these settings are used (a server's {@code sni} expression). */
+    void fail() {
+        failed = true;
     }
 
     /** The check settings, or null after an alert about the combination. */

@@ -480,9 +480,11 @@ class ConfigParserTest {
                     user admin insecure-password secret
                 """);
         assertTrue(r.valid(), r.diagnostics().toString());
-        assertEquals(List.of("resolvers", "userlist"), r.config().otherSections().stream().map(o -> o.kind()).toList());
-        assertEquals(List.of("ns1", "127.0.0.1:53"), r.config().otherSections().get(0).lines().get(0).args());
-        assertTrue(warnings(r).contains("parsing [test.cfg:6] : 'resolvers dns' section is parsed but not "
+        assertEquals(List.of("userlist"), r.config().otherSections().stream().map(o -> o.kind()).toList());
+        assertEquals(List.of("admin", "insecure-password", "secret"),
+                r.config().otherSections().get(0).lines().get(0).args());
+        assertEquals("dns", r.config().resolvers().get(0).name(), "a resolvers section is run, not kept aside");
+        assertTrue(warnings(r).contains("parsing [test.cfg:9] : 'userlist admins' section is parsed but not "
                 + "implemented yet; it has no effect"), warnings(r).toString());
     }
 

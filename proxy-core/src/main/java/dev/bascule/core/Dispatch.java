@@ -245,6 +245,13 @@ public final class Dispatch {
         Backend config = backend.config();
         ServerState target = server;
         SocketAddress remote = target.socketAddress(client.localAddress());
+        if (remote == null && !target.hasAddress()) {
+            // Its name stopped resolving since it was chosen (or since the retry was planned): as a refused connection.
+            stream.connecting();
+            log.debug("server {} has no address any more", target.id());
+            retry(false);
+            return;
+        }
         if (remote == null) {
             log.warn("server {} has no port and takes the client's, but the client came over {}: closing",
                     target.id(), client.localAddress());

@@ -73,8 +73,18 @@ public final class ServerState {
 
     private final String backendName;
     private final Server config;
-    private final InetAddress host;
-    private final SocketAddress fixed;
+    /**
+     * The address a TCP server is reached at: the startup's, then what DNS or {@code set server addr} gave. Null
+     * for a name not resolved (yet, or any more): HAProxy's resolution maintenance (RMAINT), in which it takes no
+     * traffic.
+     */
+    private volatile InetAddress host;
+    /** Its port; {@link Server#SAME_PORT} for the client's. An SRV record or {@code set server addr} changes it. */
+    private volatile int port;
+    /** Where to connect, from {@link #host} and {@link #port}; null without address or for the client's port. */
+    private volatile SocketAddress fixed;
+    /** The name the resolvers follow: the configured one, or what an SRV record gave (null until one does). */
+    private volatile String hostname;
     private final Class<? extends Channel> connector;
     private dev.bascule.core.tls.TlsOrigin tls;
     private final ServerHealth health;
@@ -121,7 +131,10 @@ public final class ServerState {
         this.backendName = backendName;
         this.config = config;
         this.host = host;
+        this.port = config.address().port();
         this.fixed = fixed;
+        this.hostname = dev.bascule.config.model.ServerDns.isSrvLabel(config.address().host()) ? null
+                : config.address().hostname();
         this.connector = connector;
         this.health = new ServerHealth(config.check());
         this.admin = config.disabled() ? Admin.MAINT : Admin.READY;
@@ -140,6 +153,14 @@ public final class ServerState {
             admin = previous.admin;
         }
         checksEnabled = previous.checksEnabled;
+        // What the resolvers found goes on while the server follows the same name with them.
+        if (config.dns().resolvers() != null && previous.config.dns().resolvers() != null
+                && config.address().host().equals(previous.config.address().host())) {
+            hostname = previous.hostname;
+            // The port an SRV record gave goes on too, unless the line now gives another.
+            readdress(previous.host, config.address().port() == previous.config.address().port() ? previous.port
+                    : config.address().port());
+        }
         if (previous.weight != previous.config.weight() && config.weight() == previous.config.weight()) {
             weight = previous.weight;
         }
@@ -278,12 +299,75 @@ public final class ServerState {
      * {@link #usable()}, DRAIN and a weight of 0 do not stop persistent clients, as in HAProxy.
      */
     public boolean acceptsPersistent() {
-        return admin != Admin.MAINT && (health.up() || !checksEnabled);
+        return admin != Admin.MAINT && hasAddress() && (health.up() || !checksEnabled);
     }
 
-    /** Can take new connections: UP (or its checks disabled), READY, with a weight. */
+    /** Can take new connections: UP (or its checks disabled), READY, with an address and a weight. */
     public boolean usable() {
-        return admin == Admin.READY && (health.up() || !checksEnabled) && weight() > 0;
+        return admin == Admin.READY && hasAddress() && (health.up() || !checksEnabled) && weight() > 0;
+    }
+
+    /**
+     * Whether it has somewhere to connect: false for a TCP server whose name does not resolve, which is then in
+     * resolution maintenance (HAProxy's RMAINT, "MAINT (resolution)" in the stats).
+     */
+    public boolean hasAddress() {
+        return host != null || config.address().family() != Address.Family.INET;
+    }
+
+    /** The IP address it is reached at, null without one (or for a Unix socket server). */
+    public InetAddress host() {
+        return host;
+    }
+
+    /** Its port, {@link Server#SAME_PORT} when it takes the client's. */
+    public int port() {
+        return port;
+    }
+
+    /** The name DNS resolves for it, or null (an IP address, or an SRV template slot not filled yet). */
+    public String hostname() {
+        return hostname;
+    }
+
+    /** An SRV record gave (or took back: null) the name this server follows. */
+    public void hostname(String name) {
+        hostname = name;
+    }
+
+    /**
+     * Moves the server to {@code address} and {@code newPort} (null: no address, in resolution maintenance), as DNS
+     * and {@code set server addr} do. New connections go there; the balancer learns of a change of usability. The
+     * backend logs it ({@link BackendState#addressChanged}).
+     */
+    public void readdress(InetAddress address, int newPort) {
+        boolean before = hasAddress();
+        host = address;
+        port = newPort;
+        fixed = address == null || newPort == Server.SAME_PORT ? null : new InetSocketAddress(address, newPort);
+        if (before != hasAddress()) {
+            onChange.run();
+            onSlotFreed.run();
+        }
+    }
+
+    /**
+     * Where a check of this server's own address connects on {@code checkPort} (its port when SAME_PORT); null
+     * while it has no address.
+     */
+    public SocketAddress checkAddress(int checkPort, SocketAddress unixTarget) {
+        if (config.address().family() != Address.Family.INET) {
+            return unixTarget;
+        }
+        InetAddress h = host;
+        int p = checkPort == Server.SAME_PORT ? port : checkPort;
+        return h == null || p == Server.SAME_PORT ? null : new InetSocketAddress(h, p);
+    }
+
+    /** Whether a connection to {@code remote} still reaches this server (an idle one opened before a readdress). */
+    public boolean reaches(SocketAddress remote) {
+        return !(remote instanceof InetSocketAddress inet) || inet.getAddress().equals(host)
+                && (port == Server.SAME_PORT || inet.getPort() == port);
     }
 
     /** {@code disable health}: checks stop and their last result is ignored; {@code enable health} resumes. */
@@ -352,11 +436,13 @@ public final class ServerState {
      * port but the client did not come over TCP.
      */
     public SocketAddress socketAddress(SocketAddress clientLocal) {
-        if (fixed != null) {
-            return fixed;
+        SocketAddress f = fixed;
+        if (f != null) {
+            return f;
         }
-        return clientLocal instanceof InetSocketAddress local
-                ? new InetSocketAddress(host, local.getPort()) : null;
+        InetAddress h = host;
+        return h != null && clientLocal instanceof InetSocketAddress local
+                ? new InetSocketAddress(h, local.getPort()) : null;
     }
 
     public Address address() {

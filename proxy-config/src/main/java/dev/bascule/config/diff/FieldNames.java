@@ -26,6 +26,11 @@ final class FieldNames {
     private static final Map<String, String> KEYWORDS = Map.ofEntries(
             Map.entry("forcedId", "id forced"),
             Map.entry("check.enabled", "check"),
+            Map.entry("dns.resolvers", "resolvers"),
+            Map.entry("dns.preferIpv6", "resolve-prefer ipv6"),
+            Map.entry("dns.initAddr", "init-addr"),
+            Map.entry("dns.allowDupIp", "resolve-opts allow-dup-ip"),
+            Map.entry("dns.ignoreWeight", "resolve-opts ignore-weight"),
             Map.entry("check.sendProxy", "check-send-proxy"),
             Map.entry("check.agent", "agent-check"),
             Map.entry("check.agent.port", "agent-port"),

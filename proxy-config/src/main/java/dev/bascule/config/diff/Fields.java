@@ -7,6 +7,7 @@ import dev.bascule.config.model.CookieSettings;
 import dev.bascule.config.model.HttpSettings;
 import dev.bascule.config.model.ServerCheck;
 import dev.bascule.config.model.ServerTls;
+import dev.bascule.config.model.ServerDns;
 import dev.bascule.config.model.Source;
 import dev.bascule.config.model.StatsSettings;
 import dev.bascule.config.model.Timeouts;
@@ -27,9 +28,9 @@ import java.util.Set;
  */
 final class Fields {
     /** Records whose components are settings of their own, each named in the diff. */
-    private static final Set<Class<?>> GROUPS = Set.of(ServerCheck.class, ServerCheck.Agent.class, Timeouts.class,
-            Balance.class, CheckSettings.class, HttpSettings.class, StatsSettings.class, CookieSettings.class,
-            ServerTls.class, BindTls.class, TlsSettings.class);
+    private static final Set<Class<?>> GROUPS = Set.of(ServerCheck.class, ServerCheck.Agent.class, ServerDns.class,
+            Timeouts.class, Balance.class, CheckSettings.class, HttpSettings.class, StatsSettings.class,
+            CookieSettings.class, ServerTls.class, BindTls.class, TlsSettings.class);
 
     private Fields() {
     }

@@ -28,6 +28,7 @@ import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Runs one server's health checks on one event loop, at HAProxy's pace: {@code inter} while settled UP,
@@ -40,7 +41,7 @@ public final class HealthChecker {
     private final ServerState server;
     private final EventLoop loop;
     private final Transport transport;
-    private final SocketAddress target;
+    private final Supplier<SocketAddress> target;
     private final int spreadPercent;
     private final boolean agent;
     private volatile boolean stopped;
@@ -48,11 +49,12 @@ public final class HealthChecker {
 
     /**
      * @param target where to connect: the server, or its {@code addr}/{@code port} overrides (the agent's
-     *               address for an agent checker)
+     *               address for an agent checker); read at each check, since DNS may move the server, and null
+     *               while the server has no address (no check is made then)
      * @param agent  runs the {@code agent-check} of the server rather than its health check
      */
     public HealthChecker(BackendState backend, ServerState server, EventLoop loop, Transport transport,
-                         SocketAddress target, int spreadPercent, boolean agent) {
+                         Supplier<SocketAddress> target, int spreadPercent, boolean agent) {
         this.agent = agent;
         this.backend = backend;
         this.server = server;
@@ -101,7 +103,13 @@ public final class HealthChecker {
             schedule(interMs());
             return;
         }
-        new Attempt().begin();
+        SocketAddress remote = target.get();
+        if (remote == null) {
+            // In resolution maintenance: nothing to check until the name resolves again.
+            schedule(interMs());
+            return;
+        }
+        new Attempt(remote).begin();
     }
 
     private void done(CheckResult result) {
@@ -134,6 +142,7 @@ public final class HealthChecker {
 
     /** One check: connect, talk, judge, then report exactly once. */
     private final class Attempt extends ChannelInboundHandlerAdapter {
+        private final SocketAddress target;
         private final long start = System.nanoTime();
         private final Dialogue dialogue = agent ? new AgentDialogue(server.config().check().agent().send())
                 : dialogue(backend.config().checks());
@@ -141,6 +150,10 @@ public final class HealthChecker {
         private ScheduledFuture<?> timeout;
         private Channel channel;
         private boolean finished;
+
+        Attempt(SocketAddress target) {
+            this.target = target;
+        }
 
         void begin() {
             Backend b = backend.config();
