@@ -19,40 +19,60 @@ final class Addresses {
     private static final List<String> OTHER_PREFIXES = List.of("udp@", "udp4@", "udp6@", "quic4@", "quic6@",
             "sockpair@", "uxst@", "uxdg@", "abnsz@", "rhttp@");
 
+    /** A server written without host: HAProxy reads it as INADDR_ANY, and connects to the client's destination. */
+    static final String ANY_HOST = "0.0.0.0";
+
     private Addresses() {
     }
 
-    /** Parses a comma-separated bind list; returns what it could read, after alerts for the rest. */
-    static List<Bind> binds(Diagnostics diag, Source source, String list) {
+    /**
+     * Parses a comma-separated bind list; returns what it could read, after alerts for the rest. Each address is
+     * read with its environment variables replaced, as HAProxy's {@code str2sa_range()} does.
+     */
+    static List<Bind> binds(AddressEnvironment env, Diagnostics diag, Source source, String list) {
         List<Bind> binds = new ArrayList<>();
         for (String one : list.split(",", -1)) {
-            Address special = special(diag, source, one, "bind");
-            if (special != null) {
-                if (special.family() != null) {
-                    binds.add(new Bind(source, special));
-                }
-                continue;
-            }
-            HostPort hp = split(stripInetPrefix(one));
-            if (hp == null || hp.port == null || hp.port.isEmpty()) {
-                diag.alert(source, "missing port number in bind address '" + one + "'; write HOST:PORT, *:PORT, "
-                        + ":PORT, unix@PATH, abns@NAME or fd@N");
-                continue;
-            }
-            int[] range = portRange(diag, source, one, hp.port);
-            if (range == null) {
-                continue;
-            }
-            String host = hp.host.isEmpty() || hp.host.equals("*") ? null : hp.host;
-            for (int p = range[0]; p <= range[1]; p++) {
-                binds.add(new Bind(source, Address.inet(host, p)));
+            List<Bind> parsed = env.parse(diag, source, "bind", one, (d, text) -> bind(d, source, text));
+            if (parsed != null) {
+                binds.addAll(parsed);
             }
         }
         return binds;
     }
 
-    /** Parses a server address; returns null after an alert. A TCP address without port keeps the client's. */
-    static Address server(Diagnostics diag, Source source, String owner, String text) {
+    private static List<Bind> bind(Diagnostics diag, Source source, String one) {
+        Address special = special(diag, source, one, "bind");
+        if (special != null) {
+            return special.family() == null ? List.of() : List.of(new Bind(source, special));
+        }
+        HostPort hp = split(stripInetPrefix(one));
+        if (hp == null || hp.port == null || hp.port.isEmpty()) {
+            diag.alert(source, "missing port number in bind address '" + one + "'; write HOST:PORT, *:PORT, "
+                    + ":PORT, unix@PATH, abns@NAME or fd@N");
+            return List.of();
+        }
+        int[] range = portRange(diag, source, one, hp.port);
+        if (range == null) {
+            return List.of();
+        }
+        String host = hp.host.isEmpty() || hp.host.equals("*") ? null : hp.host;
+        List<Bind> binds = new ArrayList<>();
+        for (int p = range[0]; p <= range[1]; p++) {
+            binds.add(new Bind(source, Address.inet(host, p)));
+        }
+        return binds;
+    }
+
+    /**
+     * Parses a server address, its environment variables replaced; returns null after an alert. A TCP address
+     * without port keeps the client's; one without host ({@code :}, {@code :80}) connects to the address the client
+     * reached, as HAProxy's does.
+     */
+    static Address server(AddressEnvironment env, Diagnostics diag, Source source, String owner, String text) {
+        return env.parse(diag, source, owner, text, (d, t) -> server(d, source, owner, t));
+    }
+
+    private static Address server(Diagnostics diag, Source source, String owner, String text) {
         Address special = special(diag, source, text, owner);
         if (special != null) {
             if (special.family() == Address.Family.FD) {
@@ -63,13 +83,14 @@ final class Addresses {
             return special.family() == null ? null : special;
         }
         HostPort hp = split(stripInetPrefix(text));
-        if (hp == null || hp.host.isEmpty()) {
+        if (hp == null || hp.host.isEmpty() && hp.port == null) {
             diag.alert(source, "'" + owner + "' : invalid address '" + text + "'; write HOST[:PORT], unix@PATH or "
                     + "abns@NAME");
             return null;
         }
-        if (hp.port == null) {
-            return Address.inet(hp.host, Server.SAME_PORT);
+        String host = hp.host.isEmpty() ? ANY_HOST : hp.host;
+        if (hp.port == null || hp.port.isEmpty()) {
+            return Address.inet(host, Server.SAME_PORT);
         }
         if (hp.port.startsWith("+") || hp.port.startsWith("-")) {
             diag.alert(source, "'" + owner + "' : port offsets such as '" + hp.port + "' are not supported yet; "
@@ -84,7 +105,7 @@ final class Addresses {
             diag.alert(source, "'" + owner + "' : port ranges are not allowed in a server address ('" + text + "')");
             return null;
         }
-        return Address.inet(hp.host, range[0]);
+        return Address.inet(host, range[0]);
     }
 
     /**

@@ -35,7 +35,8 @@ public final class ConfigParser {
     private final Condition condition;
     private final HostResolver resolver;
     private final Diagnostics diag = new Diagnostics();
-    private final GlobalSection global = new GlobalSection(diag);
+    private final AddressEnvironment addressEnv;
+    private final GlobalSection global;
     private final Map<String, ProxySection> namedDefaults = new HashMap<>();
     private final List<ProxySection> proxies = new ArrayList<>();
     private final List<NamedSection> otherSections = new ArrayList<>();
@@ -64,6 +65,8 @@ public final class ConfigParser {
     /** @param resolver tells whether a server's host name resolves (tests give their own, the system's otherwise) */
     public ConfigParser(Function<String, String> env, Set<String> features, HostResolver resolver) {
         this.tokenizer = new Tokenizer(env);
+        this.addressEnv = new AddressEnvironment(env);
+        this.global = new GlobalSection(diag, addressEnv);
         this.condition = new Condition(env, features);
         this.resolver = resolver;
     }
@@ -263,7 +266,7 @@ public final class ConfigParser {
             diag.alert(line.source(), "'" + line.keyword() + "' expects <name> as an argument");
             name = "";
         }
-        ProxySection section = new ProxySection(diag, kind, name, line.source(), defaults);
+        ProxySection section = new ProxySection(diag, addressEnv, kind, name, line.source(), defaults);
         if (kind == ProxySection.Kind.DEFAULTS) {
             lastDefaults = section;
             if (name != null) {

@@ -63,6 +63,7 @@ final class ProxySection implements Section {
             "uri", "url_param", "hdr", "random", "rdp-cookie", "hash");
 
     private final Diagnostics diag;
+    private final AddressEnvironment env;
     final Kind kind;
     final String name;
     final Source source;
@@ -105,15 +106,17 @@ final class ProxySection implements Section {
     final AclConfig acls;
     private final ServerSettings defaultServer;
 
-    ProxySection(Diagnostics diag, Kind kind, String name, Source source, ProxySection defaults) {
+    ProxySection(Diagnostics diag, AddressEnvironment env, Kind kind, String name, Source source,
+                 ProxySection defaults) {
         this.diag = diag;
+        this.env = env;
         this.kind = kind;
         this.name = name;
         this.source = source;
         this.checks = new CheckConfig(diag, defaults == null ? null : defaults.checks);
         this.stats = new StatsConfig(diag, defaults == null ? null : defaults.stats);
         this.http = new HttpConfig(diag, defaults == null ? null : defaults.http);
-        this.log = new LogConfig(diag, defaults == null ? null : defaults.log);
+        this.log = new LogConfig(diag, env, defaults == null ? null : defaults.log);
         this.acls = new AclConfig(diag);
         this.defaultServer = defaults == null ? new ServerSettings() : defaults.defaultServer.copy();
         if (defaults != null) {
@@ -234,7 +237,7 @@ final class ProxySection implements Section {
     }
 
     void addBinds(Line line, String list) {
-        binds.addAll(Addresses.binds(diag, line.source(), list));
+        binds.addAll(Addresses.binds(env, diag, line.source(), list));
     }
 
     void bind(Line line) {
@@ -307,7 +310,7 @@ final class ProxySection implements Section {
                 return;
             }
         }
-        Address address = Addresses.server(diag, line.source(), owner, line.word(2));
+        Address address = Addresses.server(env, diag, line.source(), owner, line.word(2));
         if (address != null) {
             for (Server s : servers) {
                 if (settings.id != 0 && s.id() == settings.id) {

@@ -112,8 +112,8 @@ final class Generation {
             Address a = s.address();
             // The parser resolved every name (and refused the config if one did not): its answers are used here.
             InetAddress host = a.family() == Address.Family.INET ? config.hosts().address(a.host()) : null;
-            SocketAddress fixed = a.family() == Address.Family.INET && a.port() == Server.SAME_PORT ? null
-                    : transport.socketAddress(a, host);
+            SocketAddress fixed = a.family() == Address.Family.INET && (a.port() == Server.SAME_PORT
+                    || host.isAnyLocalAddress()) ? null : transport.socketAddress(a, host);
             if (previous != null && previous.config().equals(s)) {
                 servers.add(previous);
             } else {

@@ -112,7 +112,7 @@ public final class ServerState {
 
     /**
      * @param host  the resolved host of a TCP server, else null
-     * @param fixed where to connect, or null for a TCP server without port (it takes the client's)
+     * @param fixed where to connect, or null for a TCP server without port or address (it takes the client's)
      * @param connector the channel type that connects to it
      */
     public ServerState(String backendName, Server config, InetAddress host, SocketAddress fixed,
@@ -339,14 +339,19 @@ public final class ServerState {
 
     /**
      * Where to connect for a client that reached {@code clientLocal}; null when the server takes the client's
-     * port but the client did not come over TCP.
+     * port or address but the client did not come over TCP. A server without address ({@code server s1 :},
+     * 0.0.0.0) connects to the address the client reached, as HAProxy's {@code assign_server_address} does.
      */
     public SocketAddress socketAddress(SocketAddress clientLocal) {
         if (fixed != null) {
             return fixed;
         }
-        return clientLocal instanceof InetSocketAddress local
-                ? new InetSocketAddress(host, local.getPort()) : null;
+        if (!(clientLocal instanceof InetSocketAddress local)) {
+            return null;
+        }
+        int port = config.address().port();
+        return new InetSocketAddress(host.isAnyLocalAddress() ? local.getAddress() : host,
+                port == Server.SAME_PORT ? local.getPort() : port);
     }
 
     public Address address() {

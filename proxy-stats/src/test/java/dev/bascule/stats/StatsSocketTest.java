@@ -1,6 +1,7 @@
 package dev.bascule.stats;
 
 import dev.bascule.config.model.Address;
+import dev.bascule.config.model.Global;
 import dev.bascule.config.model.Source;
 import dev.bascule.core.Transport;
 import io.netty.channel.EventLoopGroup;
@@ -29,8 +30,10 @@ class StatsSocketTest {
         loops = transport.newEventLoops(1, "stats-test");
         userPort = TestProxy.freePort();
         adminPort = TestProxy.freePort();
-        user = StatsSocket.start(socket(userPort, "user"), proxy.runtime, transport, loops);
-        admin = StatsSocket.start(socket(adminPort, "admin"), proxy.runtime, transport, loops);
+        user = StatsSocket.start(socket(userPort, "user"), proxy.runtime, transport, loops,
+                Global.DEFAULT_STATS_TIMEOUT_MS, Global.DEFAULT_STATS_MAXCONN);
+        admin = StatsSocket.start(socket(adminPort, "admin"), proxy.runtime, transport, loops,
+                Global.DEFAULT_STATS_TIMEOUT_MS, Global.DEFAULT_STATS_MAXCONN);
     }
 
     private static dev.bascule.config.model.StatsSocket socket(int port, String level) {

@@ -1,0 +1,163 @@
+package dev.bascule.dist;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A test harness starts Bascule as HAProxy's own harnesses and socket-activating supervisors start HAProxy: it binds
+ * the sockets itself, in blocking mode, and passes them as file descriptors 3 and up, named in the environment
+ * ({@code stats socket fd@${cli}}). Bascule serves on them, accepting without ever blocking its event loop.
+ */
+class InheritedSocketsIT {
+    /**
+     * The harness: binds a Unix socket for the CLI (fd 3) and a TCP listener (fd 4), connects fd 5 to the test's
+     * log collector, then execs the launcher given after its own arguments.
+     */
+    private static final String HARNESS = """
+            import os, socket, sys
+            cli_path, port, log_path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+            cli = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            cli.bind(cli_path)
+            cli.listen(16)
+            fe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            fe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            fe.bind(("127.0.0.1", port))
+            fe.listen(128)
+            log = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            log.connect(log_path)
+            for fd, s in ((3, cli), (4, fe), (5, log)):
+                os.dup2(s.fileno(), fd)
+            os.environ.update(cli="3", fe="4", logfd="5")
+            os.execv(sys.argv[4], sys.argv[4:])
+            """;
+
+    @Test
+    void a_stats_socket_a_listener_and_a_log_target_on_descriptors_the_harness_passed() throws Exception {
+        String python = Tools.require("python3");
+        Tools.require("socat");
+        Tools.require("curl");
+        int port = Ports.free();
+        Path dir = Bascule.workDir("inherited");
+        Path cli = dir.resolve("cli.sock");
+        Path logs = dir.resolve("log.sock");
+        Path cfg = dir.resolve("haproxy.cfg");
+        try (TestServer web = TestServer.start(TestServer.http(0, Integer.MAX_VALUE, new java.util.concurrent
+                .ConcurrentLinkedQueue<>()));
+             ServerSocketChannel collector = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            collector.bind(UnixDomainSocketAddress.of(logs));
+            // As the issue's harness writes it: the descriptor's number from the environment, unquoted.
+            Files.writeString(cfg, """
+                    global
+                        stats socket fd@${cli} level admin
+                        log fd@${logfd} format raw local0
+                    defaults
+                        mode http
+                        log global
+                        option httplog
+                        timeout connect 2s
+                        timeout client 5s
+                        timeout server 5s
+                    frontend fe
+                        bind fd@${fe}
+                        default_backend app
+                    backend app
+                        server web 127.0.0.1:%d
+                    """.formatted(web.port()));
+            Path script = dir.resolve("harness.py");
+            Files.writeString(script, HARNESS);
+            CompletableFuture<SocketChannel> logConnection = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return collector.accept();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            try (Bascule b = Bascule.wrapped(dir, Map.of(), List.of(python, script.toString(), cli.toString(),
+                    String.valueOf(port), logs.toString()), "-db", "-f", cfg.toString())) {
+                waitFor(() -> RuntimeApiIT.socat("unix-connect:" + cli, "show info").contains("Name:"), b);
+                // The listener was given in blocking mode: Bascule made it non-blocking (O_NONBLOCK, 04000).
+                String fdinfo = Files.readString(Path.of("/proc", String.valueOf(b.pid()), "fdinfo", "4"));
+                long flags = Long.parseLong(fdinfo.lines().filter(l -> l.startsWith("flags:")).findFirst()
+                        .orElseThrow().split("\\s+")[1], 8);
+                assertTrue((flags & 04000) != 0, "fd 4 is still blocking: " + fdinfo);
+                // A burst of clients on the inherited listener, all served: the loop accepts until the queue is
+                // empty and goes on serving (a blocking accept would hang it after the burst).
+                List<CompletableFuture<String>> burst = new ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    burst.add(CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return Curl.output(10, "-s", "-o", "/dev/null", "-w", "%{http_code}",
+                                    "http://127.0.0.1:" + port + "/");
+                        } catch (Exception e) {
+                            throw new RuntimeException(e);
+                        }
+                    }));
+                }
+                for (CompletableFuture<String> f : burst) {
+                    assertEquals("200", f.get(20, TimeUnit.SECONDS));
+                }
+                String stat = RuntimeApiIT.socat("unix-connect:" + cli, "show stat");
+                assertTrue(stat.lines().anyMatch(l -> l.startsWith("fe,FRONTEND,") && l.split(",")[7].equals("20")),
+                        stat);
+                // The traffic log went to the inherited socket, which /proc/self/fd could not have reopened.
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(
+                        logConnection.get(10, TimeUnit.SECONDS)), StandardCharsets.UTF_8))) {
+                    String line = in.readLine();
+                    assertTrue(line != null && line.contains("fe app/web") && line.contains(" 200 "), line);
+                }
+            }
+        }
+    }
+
+    @Test
+    void a_descriptor_that_is_not_a_listening_socket_is_refused_with_its_number() throws Exception {
+        Path cfg = Bascule.writeConfig("inherited-bad", """
+                global
+                    stats socket fd@900 level admin
+                """);
+        Bascule.Result r = Bascule.run("-db", "-f", cfg.toString());
+        assertEquals(1, r.exitCode(), r.stderr());
+        assertTrue(r.stderr().contains("cannot use the inherited socket [fd@900]: file descriptor 900 is not an open "
+                + "socket"), r.stderr());
+    }
+
+    private interface Check {
+        boolean ok() throws Exception;
+    }
+
+    private static void waitFor(Check check, Bascule b) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (!b.process.isAlive()) {
+                throw new AssertionError("bascule exited with " + b.process.exitValue() + ":\n" + b.stderr());
+            }
+            try {
+                if (check.ok()) {
+                    return;
+                }
+            } catch (Exception | AssertionError e) {
+                // not yet
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("not ready within 30 s:\n" + b.stderr());
+    }
+}
