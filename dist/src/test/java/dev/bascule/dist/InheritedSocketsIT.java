@@ -44,7 +44,9 @@ class InheritedSocketsIT {
             log = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             log.connect(log_path)
             for fd, s in ((3, cli), (4, fe), (5, log)):
-                os.dup2(s.fileno(), fd)
+                if s.fileno() != fd:
+                    os.dup2(s.fileno(), fd)
+                os.set_inheritable(fd, True)
             os.environ.update(cli="3", fe="4", logfd="5")
             os.execv(sys.argv[4], sys.argv[4:])
             """;

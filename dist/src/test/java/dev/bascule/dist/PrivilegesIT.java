@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -29,6 +30,8 @@ class PrivilegesIT {
         int port = freeLowPort();
         try (TestServer web = TestServer.start(TestServer.http(0, Integer.MAX_VALUE, new ConcurrentLinkedQueue<>()))) {
             Path cfg = Bascule.writeConfig("privileges", config(port, web.port()));
+            // The JVM reads its files as the user it runs as: a work directory is the test's (rwx------) otherwise.
+            Files.setPosixFilePermissions(cfg.getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
             try (Bascule b = Bascule.serve(cfg, port)) {
                 Map<String, String> status = status(b.pid());
                 assertEquals("65534", status.get("Uid").split("\\s+")[1], status.toString());

@@ -3,7 +3,9 @@ package dev.bascule.config;
 import dev.bascule.config.model.Source;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -15,9 +17,18 @@ import java.util.function.Function;
  */
 final class AddressEnvironment {
     private final Function<String, String> env;
+    /** The variables addresses read since {@link #takeRead}: HAProxy expands those, so no warning is due. */
+    private final Set<String> read = new HashSet<>();
 
     AddressEnvironment(Function<String, String> env) {
         this.env = env;
+    }
+
+    /** The variables the addresses of the current line read; forgotten for the next line. */
+    Set<String> takeRead() {
+        Set<String> names = Set.copyOf(read);
+        read.clear();
+        return names;
     }
 
     /** The address with its variables replaced, and for an error about it the variables it read, or "". */
@@ -29,7 +40,7 @@ final class AddressEnvironment {
             return new Expanded(text, "");
         }
         StringBuilder out = new StringBuilder();
-        List<String> read = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         int i = 0;
         while (i < text.length()) {
             char c = text.charAt(i);
@@ -46,14 +57,15 @@ final class AddressEnvironment {
             }
             String name = text.substring(start, end);
             String value = name.isEmpty() ? null : env.apply(name);
-            read.add(name.isEmpty() ? "'$' without a variable name" : value == null ? name + " is unset"
+            read.add(name);
+            names.add(name.isEmpty() ? "'$' without a variable name" : value == null ? name + " is unset"
                     : name + " is '" + value + "'");
             if (value != null) {
                 out.append(value);
             }
             i = end < text.length() && text.charAt(end) == '}' && start == i + 2 ? end + 1 : end;
         }
-        return new Expanded(out.toString(), " (from '" + text + "': " + String.join(", ", read) + ")");
+        return new Expanded(out.toString(), " (from '" + text + "': " + String.join(", ", names) + ")");
     }
 
     /**

@@ -139,8 +139,11 @@ public final class ConfigParser {
             if (!active()) {
                 continue;
             }
-            r.warnings().forEach(w -> diag.warning(source, w));
             dispatch(line);
+            Set<String> readByAddresses = addressEnv.takeRead();
+            r.unquotedVariables().stream().filter(v -> !readByAddresses.contains(v)).distinct().forEach(v ->
+                    diag.warning(source, "environment variable '" + v + "' is outside double quotes: HAProxy would "
+                            + "not expand it here (only an address does); quote it: \"${" + v + "}\""));
         }
         endSection();
         for (Block b : blocks) {

@@ -22,13 +22,17 @@ public final class Tokenizer {
         this.env = env;
     }
 
-    /** The words of a line, and what was odd about it. {@code error} is null when the line is usable. */
-    public record Result(List<String> words, List<String> warnings, String error) {
+    /**
+     * The words of a line; the variables that are set but were written outside double quotes, where HAProxy leaves
+     * them as text (unless an address parser reads the word: {@link AddressEnvironment}); {@code error} is null
+     * when the line is usable.
+     */
+    public record Result(List<String> words, List<String> unquotedVariables, String error) {
     }
 
     public Result split(String line) {
         List<String> words = new ArrayList<>();
-        List<String> warnings = new ArrayList<>();
+        List<String> unquoted = new ArrayList<>();
         StringBuilder word = new StringBuilder();
         boolean inWord = false;
         char quote = 0;
@@ -71,14 +75,13 @@ public final class Tokenizer {
             } else if (c == '$' && quote == '"') {
                 Expansion x = variable(line, i, words, word);
                 if (x.error != null) {
-                    return new Result(words, warnings, x.error);
+                    return new Result(words, unquoted, x.error);
                 }
                 i = x.end;
             } else if (c == '$') {
                 String name = unquotedName(line, i + 1);
                 if (name != null && env.apply(name) != null) {
-                    warnings.add("environment variable '" + name + "' is outside double quotes: HAProxy would not "
-                            + "expand it here (an address excepted); quote it: \"${" + name + "}\"");
+                    unquoted.add(name);
                 }
                 word.append(c);
                 i++;
@@ -88,16 +91,16 @@ public final class Tokenizer {
             }
         }
         if (quote != 0) {
-            return new Result(words, warnings, "unmatched quote at position " + (quoteStart + 1));
+            return new Result(words, unquoted, "unmatched quote at position " + (quoteStart + 1));
         }
         if (inWord) {
             words.add(word.toString());
         }
         if (words.stream().anyMatch(w -> w.indexOf('\0') >= 0)) {
-            return new Result(words, warnings, "NUL character (raw or as \\x00) in a word; it is not allowed "
+            return new Result(words, unquoted, "NUL character (raw or as \\x00) in a word; it is not allowed "
                     + "in a configuration");
         }
-        return new Result(List.copyOf(words), List.copyOf(warnings), null);
+        return new Result(List.copyOf(words), List.copyOf(unquoted), null);
     }
 
     private static int escape(String line, int i, StringBuilder word, boolean inDoubleQuotes) {

@@ -166,6 +166,8 @@ class ConfigParserTest {
                     server s1 127.0.0.1:${BACKEND_PORT}
                 """);
         assertEquals(9100, c.frontends().get(0).binds().get(0).address().port());
+        assertEquals(List.of(), warnings(parse(TIMEOUTS + "frontend f\n    bind 127.0.0.1:$BACKEND_PORT\n")),
+                "HAProxy expands a variable in an address: no warning is due");
         assertEquals(9100, c.backend("b").orElseThrow().servers().get(0).address().port());
         List<String> unset = alerts(TIMEOUTS + """
                 frontend f

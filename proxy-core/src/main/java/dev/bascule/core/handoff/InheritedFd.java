@@ -1,5 +1,6 @@
 package dev.bascule.core.handoff;
 
+import io.netty.channel.ChannelException;
 import io.netty.channel.unix.Socket;
 
 import java.io.FileDescriptor;
@@ -58,11 +59,13 @@ public final class InheritedFd {
      * @throws IOException naming what it is instead (not open, not a socket, not listening)
      */
     public static Listening listening(int fd) throws IOException {
-        Socket s = new Socket(fd);
+        Socket s;
         int type;
         try {
+            s = new Socket(fd);
             type = s.getIntOpt(SOL_SOCKET, SO_TYPE);
-        } catch (IOException e) {
+        } catch (IOException | ChannelException e) {
+            // Netty's words are "getsockname(...) failed: Bad file descriptor": the system's part says it.
             throw new IOException("file descriptor " + fd + " is not an open socket (" + e.getMessage()
                     .replaceFirst("^.*: ", "") + ")");
         }
