@@ -28,27 +28,34 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class InheritedSocketsIT {
     /**
-     * The harness: binds a Unix socket for the CLI (fd 3) and a TCP listener (fd 4), connects fd 5 to the test's
-     * log collector, then execs the launcher given after its own arguments.
+     * The harness: opens the sockets its arguments name, in order, as file descriptors 3, 4, ... ({@code unix:PATH}
+     * a listening Unix socket, {@code tcp:PORT} a listening TCP socket on loopback, {@code connect:PATH} a Unix
+     * socket connected there), each left in blocking mode as Python makes them, then execs the command after
+     * {@code --}.
      */
     private static final String HARNESS = """
             import os, socket, sys
-            cli_path, port, log_path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-            cli = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            cli.bind(cli_path)
-            cli.listen(16)
-            fe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            fe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            fe.bind(("127.0.0.1", port))
-            fe.listen(128)
-            log = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            log.connect(log_path)
-            for fd, s in ((3, cli), (4, fe), (5, log)):
-                if s.fileno() != fd:
-                    os.dup2(s.fileno(), fd)
-                os.set_inheritable(fd, True)
-            os.environ.update(cli="3", fe="4", logfd="5")
-            os.execv(sys.argv[4], sys.argv[4:])
+            end = sys.argv.index("--")
+            kept = []
+            for n, spec in enumerate(sys.argv[1:end]):
+                kind, _, where = spec.partition(":")
+                if kind == "tcp":
+                    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                    s.bind(("127.0.0.1", int(where)))
+                    s.listen(128)
+                else:
+                    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                    if kind == "unix":
+                        s.bind(where)
+                        s.listen(16)
+                    else:
+                        s.connect(where)
+                kept.append(s)
+                if s.fileno() != 3 + n:
+                    os.dup2(s.fileno(), 3 + n)
+                os.set_inheritable(3 + n, True)
+            os.execv(sys.argv[end + 1], sys.argv[end + 1:])
             """;
 
     @Test
@@ -92,8 +99,9 @@ class InheritedSocketsIT {
                     throw new java.io.UncheckedIOException(e);
                 }
             });
-            try (Bascule b = Bascule.wrapped(dir, Map.of(), List.of(python, script.toString(), cli.toString(),
-                    String.valueOf(port), logs.toString()), "-db", "-f", cfg.toString())) {
+            try (Bascule b = Bascule.wrapped(dir, Map.of("cli", "3", "fe", "4", "logfd", "5"), List.of(python,
+                    script.toString(), "unix:" + cli, "tcp:" + port, "connect:" + logs, "--"),
+                    "-db", "-f", cfg.toString())) {
                 waitFor(() -> RuntimeApiIT.socat("unix-connect:" + cli, "show info").contains("Name:"), b);
                 // The listener was given in blocking mode: Bascule made it non-blocking (O_NONBLOCK, 04000).
                 String fdinfo = Files.readString(Path.of("/proc", String.valueOf(b.pid()), "fdinfo", "4"));
@@ -126,6 +134,32 @@ class InheritedSocketsIT {
                     assertTrue(line != null && line.contains("fe app/web") && line.contains(" 200 "), line);
                 }
             }
+        }
+    }
+
+    /** The master CLI too: {@code -S fd@3}, on a socket the harness bound. */
+    @Test
+    void the_master_cli_on_a_descriptor_the_harness_passed() throws Exception {
+        String python = Tools.require("python3");
+        Tools.require("socat");
+        int port = Ports.free();
+        Path dir = Bascule.workDir("inherited-master");
+        Path cli = dir.resolve("master.sock");
+        Path cfg = dir.resolve("haproxy.cfg");
+        Files.writeString(cfg, TcpProxyIT.config("""
+                listen svc
+                    bind 127.0.0.1:%d
+                    server s1 127.0.0.1:%d
+                """.formatted(port, Ports.free())));
+        Path script = dir.resolve("harness.py");
+        Files.writeString(script, HARNESS);
+        try (Bascule b = Bascule.wrapped(dir, Map.of(), List.of(python, script.toString(), "unix:" + cli, "--"),
+                "-W", "-S", "fd@3", "-f", cfg.toString())) {
+            b.awaitPort(port);
+            String proc = RuntimeApiIT.socat("unix-connect:" + cli, "show proc");
+            assertTrue(proc.contains(b.pid() + " ") && proc.contains("master") && proc.contains("worker"), proc);
+            // And through it, the worker's own runtime API.
+            assertTrue(RuntimeApiIT.socat("unix-connect:" + cli, "@1 show info").contains("Pid:"), b.stderr());
         }
     }
 
