@@ -30,16 +30,36 @@ class InheritedSocketsIT {
     /**
      * The harness: opens the sockets its arguments name, in order, as file descriptors 3, 4, ... ({@code unix:PATH}
      * a listening Unix socket, {@code tcp:PORT} a listening TCP socket on loopback, {@code connect:PATH} a Unix
-     * socket connected there), each left in blocking mode as Python makes them, then execs the command after
-     * {@code --}.
+     * socket connected there, {@code sockpair:PORT} one end of a socketpair over which a forked helper sends each
+     * connection it accepts on PORT, as HAProxy's sockpair@ expects), each left in blocking mode as Python makes
+     * them, then execs the command after {@code --}. A helper ends when the proxy closes its end, or after 120 s.
      */
     private static final String HARNESS = """
-            import os, socket, sys
+            import os, select, socket, sys, time
             end = sys.argv.index("--")
             kept = []
             for n, spec in enumerate(sys.argv[1:end]):
                 kind, _, where = spec.partition(":")
-                if kind == "tcp":
+                if kind == "sockpair":
+                    s, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+                    if os.fork() == 0:
+                        s.close()
+                        ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                        ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                        ls.bind(("127.0.0.1", int(where)))
+                        ls.listen(128)
+                        deadline = time.time() + 120
+                        while time.time() < deadline:
+                            ready = select.select([ls, theirs], [], [], 1)[0]
+                            if theirs in ready:
+                                os._exit(0)
+                            if ls in ready:
+                                c = ls.accept()[0]
+                                socket.send_fds(theirs, [b"\\0"], [c.fileno()])
+                                c.close()
+                        os._exit(0)
+                    theirs.close()
+                elif kind == "tcp":
                     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
                     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
                     s.bind(("127.0.0.1", int(where)))
@@ -160,6 +180,51 @@ class InheritedSocketsIT {
             assertTrue(proc.contains(b.pid() + " ") && proc.contains("master") && proc.contains("worker"), proc);
             // And through it, the worker's own runtime API.
             assertTrue(RuntimeApiIT.socat("unix-connect:" + cli, "@1 show info").contains("Pid:"), b.stderr());
+        }
+    }
+
+    /**
+     * {@code sockpair@N}: another process accepts the connections and sends each over a socketpair, as HAProxy's
+     * master does for its CLI; Bascule serves them as its own, for a frontend and for a stats socket.
+     */
+    @Test
+    void connections_sent_over_a_socketpair_are_served() throws Exception {
+        String python = Tools.require("python3");
+        Tools.require("socat");
+        Tools.require("curl");
+        int port = Ports.free();
+        int cliPort = Ports.free();
+        Path dir = Bascule.workDir("inherited-sockpair");
+        Path cfg = dir.resolve("haproxy.cfg");
+        try (TestServer web = TestServer.start(TestServer.http(0, Integer.MAX_VALUE, new java.util.concurrent
+                .ConcurrentLinkedQueue<>()))) {
+            Files.writeString(cfg, """
+                    global
+                        stats socket sockpair@${cli} level admin
+                    defaults
+                        mode http
+                        timeout connect 2s
+                        timeout client 5s
+                        timeout server 5s
+                    frontend fe
+                        bind sockpair@${fe}
+                        default_backend app
+                    backend app
+                        server web 127.0.0.1:%d
+                    """.formatted(web.port()));
+            Path script = dir.resolve("harness.py");
+            Files.writeString(script, HARNESS);
+            try (Bascule b = Bascule.wrapped(dir, Map.of("cli", "3", "fe", "4"), List.of(python, script.toString(),
+                    "sockpair:" + cliPort, "sockpair:" + port, "--"), "-db", "-f", cfg.toString())) {
+                waitFor(() -> RuntimeApiIT.socat("tcp:127.0.0.1:" + cliPort, "show info").contains("Name:"), b);
+                for (int i = 0; i < 5; i++) {
+                    assertEquals("200", Curl.output(10, "-s", "-o", "/dev/null", "-w", "%{http_code}",
+                            "http://127.0.0.1:" + port + "/"));
+                }
+                String stat = RuntimeApiIT.socat("tcp:127.0.0.1:" + cliPort, "show stat");
+                assertTrue(stat.lines().anyMatch(l -> l.startsWith("fe,FRONTEND,") && l.split(",")[7].equals("5")),
+                        stat);
+            }
         }
     }
 

@@ -11,13 +11,13 @@ import java.util.List;
 /**
  * HAProxy's address syntax (doc section 11) for {@code bind} and {@code server}: {@code [ipv4@|ipv6@]HOST:PORT},
  * {@code *:PORT}, {@code :PORT}, {@code [V6]:PORT}, port ranges on binds, {@code unix@PATH} or {@code /PATH},
- * {@code abns@NAME} and {@code fd@N}.
+ * {@code abns@NAME}, {@code fd@N} and {@code sockpair@N}.
  */
 final class Addresses {
     private static final List<String> INET_PREFIXES = List.of("ipv4@", "ipv6@", "tcp@", "tcp4@", "tcp6@");
     /** Families HAProxy has that Bascule does not handle yet. */
     private static final List<String> OTHER_PREFIXES = List.of("udp@", "udp4@", "udp6@", "quic4@", "quic6@",
-            "sockpair@", "uxst@", "uxdg@", "abnsz@", "rhttp@");
+            "uxst@", "uxdg@", "abnsz@", "rhttp@");
 
     /** A server written without host: HAProxy reads it as INADDR_ANY, and connects to the client's destination. */
     static final String ANY_HOST = "0.0.0.0";
@@ -75,9 +75,9 @@ final class Addresses {
     private static Address server(Diagnostics diag, Source source, String owner, String text) {
         Address special = special(diag, source, text, owner);
         if (special != null) {
-            if (special.family() == Address.Family.FD) {
-                diag.alert(source, "'" + owner + "' : 'fd@' addresses are for listeners; a server needs an address "
-                        + "to connect to");
+            if (special.family() == Address.Family.FD || special.family() == Address.Family.SOCKPAIR) {
+                diag.alert(source, "'" + owner + "' : '" + special.family() + "@' addresses are for listeners here; "
+                        + "a server needs an address to connect to");
                 return null;
             }
             return special.family() == null ? null : special;
@@ -123,18 +123,22 @@ final class Addresses {
             return name.isEmpty() ? failed(diag, source, "'" + owner + "' : 'abns@' needs a socket name")
                     : new Address(Address.Family.ABNS, null, -1, name, -1);
         }
-        if (text.startsWith("fd@")) {
-            String n = text.substring("fd@".length());
+        for (Address.Family given : List.of(Address.Family.FD, Address.Family.SOCKPAIR)) {
+            String prefix = given + "@";
+            if (!text.startsWith(prefix)) {
+                continue;
+            }
+            String n = text.substring(prefix.length());
             try {
                 int fd = Integer.parseInt(n);
                 if (fd >= 0) {
-                    return new Address(Address.Family.FD, null, -1, null, fd);
+                    return new Address(given, null, -1, null, fd);
                 }
             } catch (NumberFormatException e) {
                 // reported below
             }
-            return failed(diag, source, "'" + owner + "' : 'fd@" + n + "' : a file descriptor is a number >= 0 "
-                    + "(write \"fd@${NAME}\" to take it from the environment)");
+            return failed(diag, source, "'" + owner + "' : '" + text + "' : a file descriptor is a number >= 0 "
+                    + "(write " + prefix + "${NAME} to take it from the environment)");
         }
         for (String prefix : OTHER_PREFIXES) {
             if (text.startsWith(prefix)) {

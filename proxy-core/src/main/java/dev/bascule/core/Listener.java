@@ -12,6 +12,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ServerChannelRecvByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.unix.UnixChannel;
 
 import java.io.IOException;
@@ -53,8 +54,11 @@ final class Listener {
                          InheritedSockets inherited, boolean reusePort) throws StartupException {
         Frontend frontend = first.state.config();
         Address address = bind.address();
-        SocketAddress bindAddress = address.family() == Address.Family.FD ? null : transport.bindAddress(address);
         AtomicReference<FrontendSetup> setup = new AtomicReference<>(first);
+        if (address.family() == Address.Family.SOCKPAIR) {
+            return receiving(first, address, loops, transport, setup);
+        }
+        SocketAddress bindAddress = address.family() == Address.Family.FD ? null : transport.bindAddress(address);
         int backlog = frontend.maxconn() > 0 ? frontend.maxconn() : DEFAULT_BACKLOG;
         Path socketPath = address.family() == Address.Family.UNIX ? Path.of(address.path()) : null;
         boolean unix = address.family() == Address.Family.UNIX || address.family() == Address.Family.ABNS;
@@ -92,14 +96,7 @@ final class Listener {
                 .childOption(ChannelOption.AUTO_READ, first.autoRead())
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, Buffers.WATER_MARK)
-                .childHandler(new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        FrontendSetup current = setup.get();
-                        ch.config().setAutoRead(current.autoRead());
-                        current.initChannel(ch, setup::get);
-                    }
-                });
+                .childHandler(initializer(setup));
         if (!unix) {
             // Netty sets TCP_NODELAY on accepted sockets by default: setting it again costs a system call each.
             bootstrap.option(ChannelOption.SO_REUSEADDR, true);
@@ -132,14 +129,46 @@ final class Listener {
         return new Listener(bound.channel(), socketPath == null ? null : SocketFile.bound(socketPath), setup);
     }
 
+    /** What a new connection gets: the frontend setup current when it arrives. */
+    private static ChannelInitializer<Channel> initializer(AtomicReference<FrontendSetup> setup) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                FrontendSetup current = setup.get();
+                ch.config().setAutoRead(current.autoRead());
+                current.initChannel(ch, setup::get);
+            }
+        };
+    }
+
+    /** {@code sockpair@N}: connections another process accepted arrive over a socketpair. */
+    private static Listener receiving(FrontendSetup first, Address address, EventLoopGroup loops, Transport transport,
+                                      AtomicReference<FrontendSetup> setup) throws StartupException {
+        transport.requireEpoll(address);
+        try {
+            Channel pair = SockpairAcceptor.start(address.fd(), loops, new AcceptGate(first.state), child -> {
+                child.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+                child.config().setWriteBufferWaterMark(Buffers.WATER_MARK);
+                child.pipeline().addLast(initializer(setup));
+            });
+            return new Listener(pair, null, setup);
+        } catch (IOException e) {
+            throw new StartupException("Starting frontend " + first.state.config().name() + ": cannot use the "
+                    + "inherited socket [" + address + "]: " + e.getMessage());
+        }
+    }
+
     private static StartupException cannotBind(Frontend frontend, Throwable cause, Address address) {
         return new StartupException("Starting frontend " + frontend.name() + ": cannot bind socket ("
                 + SocketErrors.describe(cause) + ") [" + address + "]");
     }
 
-    /** The listening socket itself, for a new process to take over; -1 when it has none (Java NIO). */
+    /**
+     * The listening socket itself, for a new process to take over; -1 when it has none (Java NIO, or a
+     * {@code sockpair@} listener, whose connections come from its sender).
+     */
     int fd() {
-        return channel instanceof UnixChannel u ? u.fd().intValue() : -1;
+        return channel instanceof ServerChannel && channel instanceof UnixChannel u ? u.fd().intValue() : -1;
     }
 
     /** Stops or resumes accepting: new clients wait in the kernel's backlog meanwhile (SIGTTOU, SIGTTIN). */

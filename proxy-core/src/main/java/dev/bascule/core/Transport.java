@@ -191,7 +191,7 @@ public final class Transport {
             case INET -> new InetSocketAddress(resolved, address.port());
             case UNIX -> epoll ? new DomainSocketAddress(address.path()) : UnixDomainSocketAddress.of(address.path());
             case ABNS -> new DomainSocketAddress("\0" + address.path());
-            case FD -> throw new IllegalArgumentException("an fd@ address has no socket address");
+            case FD, SOCKPAIR -> throw new IllegalArgumentException("'" + address + "' has no socket address");
         };
     }
 

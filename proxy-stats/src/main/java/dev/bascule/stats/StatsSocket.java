@@ -4,6 +4,7 @@ import dev.bascule.config.model.Address;
 import dev.bascule.config.model.Global;
 import dev.bascule.core.Runtime;
 import dev.bascule.core.SocketFile;
+import dev.bascule.core.SockpairAcceptor;
 import dev.bascule.core.StartupException;
 import dev.bascule.core.Transport;
 import dev.bascule.core.handoff.InheritedFd;
@@ -83,6 +84,24 @@ public final class StatsSocket implements AutoCloseable {
     private static StatsSocket bind(Address a, String mode, Transport transport, EventLoopGroup loops,
                                     long timeoutMs, int maxconn, Supplier<ChannelHandler> session)
             throws StartupException {
+        ChannelInitializer<Channel> client = new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(new ReadTimeoutHandler(timeoutMs, TimeUnit.MILLISECONDS),
+                        new LineBasedFrameDecoder(MAX_LINE), new StringDecoder(StandardCharsets.UTF_8),
+                        session.get());
+            }
+        };
+        if (a.family() == Address.Family.SOCKPAIR) {
+            transport.requireEpoll(a);
+            try {
+                return new StatsSocket(SockpairAcceptor.start(a.fd(), loops, new ClientLimit(maxconn),
+                        ch -> ch.pipeline().addLast(client)), null);
+            } catch (IOException e) {
+                throw new StartupException("Starting stats socket: cannot use the inherited socket [" + a + "]: "
+                        + e.getMessage());
+            }
+        }
         Path file = a.family() == Address.Family.UNIX ? Path.of(a.path()) : null;
         int fd = -1;
         boolean unix = a.family() != Address.Family.INET;
@@ -114,14 +133,7 @@ public final class StatsSocket implements AutoCloseable {
                 // One client per read, so that the gate below counts each before the next is taken.
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new ServerChannelRecvByteBufAllocator().maxMessagesPerRead(1))
                 .handler(new ClientLimit(maxconn))
-                .childHandler(new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new ReadTimeoutHandler(timeoutMs, TimeUnit.MILLISECONDS),
-                                new LineBasedFrameDecoder(MAX_LINE), new StringDecoder(StandardCharsets.UTF_8),
-                                session.get());
-                    }
-                });
+                .childHandler(client);
         if (a.family() == Address.Family.INET) {
             // A new process started with -sf binds its stats socket beside this one's, as HAProxy does.
             transport.reusePort(bootstrap);

@@ -75,11 +75,16 @@ public final class InheritedFd {
         if (s.getIntOpt(SOL_SOCKET, SO_ACCEPTCONN) == 0) {
             throw new IOException("file descriptor " + fd + " is a socket that does not listen");
         }
-        return new Listening(fd, isUnix(fd), nonBlocking(fd));
+        return new Listening(fd, isUnix(fd), makeNonBlocking(fd));
     }
 
-    static boolean isUnix(int fd) throws IOException {
-        return new Socket(fd).getIntOpt(SOL_SOCKET, SO_DOMAIN) == AF_UNIX;
+    /** Whether {@code fd} is a Unix socket rather than a TCP one. */
+    public static boolean isUnix(int fd) throws IOException {
+        try {
+            return new Socket(fd).getIntOpt(SOL_SOCKET, SO_DOMAIN) == AF_UNIX;
+        } catch (ChannelException e) {
+            throw new IOException(e.getMessage());
+        }
     }
 
     /**
@@ -101,8 +106,8 @@ public final class InheritedFd {
         }
     }
 
-    /** Whether the socket could be made non-blocking (not without the JDK's export: it stays as it was given). */
-    private static boolean nonBlocking(int fd) throws IOException {
+    /** Makes {@code fd} non-blocking; false without the JDK's export (it stays as it was given). */
+    public static boolean makeNonBlocking(int fd) throws IOException {
         if (CONFIGURE_BLOCKING == null) {
             return false;
         }
