@@ -172,14 +172,17 @@ final class MasterCli implements AutoCloseable {
 
     /** {@code 1} the current worker; {@code !pid} any worker, current or old. */
     private Master.Worker worker(String target) {
-        List<Master.Worker> all = new ArrayList<>();
-        all.add(master.current());
+        Master.Worker current = master.current();
+        if (current == null) {
+            return null; // the first worker is still starting
+        }
+        List<Master.Worker> all = new ArrayList<>(List.of(current));
         all.addAll(master.oldWorkers());
         if (target.startsWith("!")) {
             return all.stream().filter(w -> String.valueOf(w.pid()).equals(target.substring(1))).findFirst()
                     .orElse(null);
         }
-        return target.equals("1") ? master.current() : null;
+        return target.equals("1") ? current : null;
     }
 
     private static String forward(Master.Worker w, String command) {
@@ -201,8 +204,11 @@ final class MasterCli implements AutoCloseable {
                 uptime(now - master.startedMillis()), version));
         s.append("# workers\n");
         Master.Worker c = master.current();
-        s.append(row(String.valueOf(c.pid()), "worker", String.valueOf(master.reloads() - (c.number() - 1)),
-                uptime(now - c.startedMillis()), version));
+        // None while the first worker starts.
+        if (c != null) {
+            s.append(row(String.valueOf(c.pid()), "worker", String.valueOf(master.reloads() - (c.number() - 1)),
+                    uptime(now - c.startedMillis()), version));
+        }
         s.append("# old workers\n");
         for (Master.Worker w : master.oldWorkers()) {
             s.append(row(String.valueOf(w.pid()), "worker", String.valueOf(master.reloads() - (w.number() - 1)),
