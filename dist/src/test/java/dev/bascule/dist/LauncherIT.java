@@ -198,13 +198,18 @@ class LauncherIT {
                 + "expand it here"), set.stderr());
     }
 
-    /** A server without host connects to the address the client reached, as HAProxy's does. */
+    /**
+     * A server without host connects to the address the client reached, as HAProxy's does; and an 'ulimit-n' above
+     * what the JVM could raise its limit to is a startup warning that says how to raise it.
+     */
     @Test
     void a_server_without_address_connects_where_the_client_came() throws Exception {
         int port = Ports.free();
         try (TestServer web = TestServer.start(TestServer.http(0, Integer.MAX_VALUE,
                 new java.util.concurrent.ConcurrentLinkedQueue<>()))) {
             Path cfg = Bascule.writeConfig("serve-noaddr", """
+                    global
+                        ulimit-n 2000000000
                     defaults
                         mode http
                         timeout connect 2s
@@ -217,6 +222,8 @@ class LauncherIT {
             try (Bascule b = Bascule.serve(cfg, port)) {
                 assertEquals("200", Curl.output(10, "-s", "-o", "/dev/null", "-w", "%{http_code}",
                         "http://127.0.0.1:" + port + "/"));
+                assertTrue(b.stderr().contains("Cannot raise FD limit to 2000000000, limit is ")
+                        && b.stderr().contains("LimitNOFILE="), b.stderr());
             }
         }
     }
