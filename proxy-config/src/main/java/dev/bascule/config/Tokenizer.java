@@ -150,7 +150,9 @@ public final class Tokenizer {
             i++;
         }
         if (i >= n || !isVarStart(line.charAt(i))) {
-            return new Expansion(i, "forbidden first char in environment variable name at position " + (i + 1));
+            return new Expansion(i, "forbidden first char in environment variable name at position " + (i + 1)
+                    + "; inside double quotes a '$' starts a variable: write \\$ for the character itself, or use "
+                    + "single quotes");
         }
         int nameStart = i;
         while (i < n && isVarPart(line.charAt(i))) {
@@ -160,7 +162,8 @@ public final class Tokenizer {
         boolean splitWords = false;
         if (brace && i < n && line.charAt(i) == '[') {
             if (!line.startsWith("[*]", i)) {
-                return new Expansion(i, "truncated or invalid word expansion sequence at position " + (i + 1));
+                return new Expansion(i, "truncated or invalid word expansion sequence at position " + (i + 1)
+                        + "; write ${NAME[*]}");
             }
             splitWords = true;
             i += 3;
@@ -168,7 +171,8 @@ public final class Tokenizer {
         if (brace) {
             int close = line.indexOf('}', i);
             if (close < 0 || line.charAt(i) != '-' && close != i) {
-                return new Expansion(i, "unmatched brace in environment variable name at position " + (start + 2));
+                return new Expansion(i, "unmatched brace in environment variable name at position " + (start + 2)
+                        + "; write ${NAME} or ${NAME-default}");
             }
             if (value == null && line.charAt(i) == '-') {
                 value = line.substring(i + 1, close);
