@@ -9,11 +9,11 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 
 /**
- * A listening socket this process was started with ({@code fd@N}): a test harness, a socket-activating supervisor
- * ({@code systemd-socket-activate}, systemd's {@code .socket} units) or a wrapper opened and bound it, and passed it
- * as file descriptor N. It may be a TCP or a Unix socket, and may be in blocking mode: it is made non-blocking, so
- * that the event loop can accept until the queue is empty (up to {@code tune.maxaccept} per turn) without ever
- * blocking in {@code accept()}.
+ * A descriptor this process was started with ({@code fd@N}): a test harness, a socket-activating supervisor
+ * ({@code systemd-socket-activate}, systemd's {@code .socket} units) or a wrapper opened it and passed it as file
+ * descriptor N. A listening socket may be a TCP or a Unix one, and may be in blocking mode: it is made non-blocking,
+ * so that the event loop can accept until the queue is empty (up to {@code tune.maxaccept} per turn) without ever
+ * blocking in {@code accept()}. A log target's descriptor is made blocking instead, for its writer thread.
  */
 public final class InheritedFd {
     // <sys/socket.h>
