@@ -125,6 +125,10 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--worker-cli", hidden = true, paramLabel = "<socket>")
     Path workerCli;
 
+    /** bin/bascule's question when it runs as root: under which identity to start the JVM (see ProcessIdentity). */
+    @Option(names = "--setpriv-args", hidden = true)
+    boolean setprivArguments;
+
     @Option(names = "--daemon-child", hidden = true, paramLabel = "<readyfile>")
     Path daemonReadyFile;
 
@@ -159,6 +163,9 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         setLogLevel();
+        if (setprivArguments) {
+            return printSetprivArguments();
+        }
         if (version || buildOptions) {
             System.out.print(VersionInfo.text(buildOptions, Transport.select(noEpoll)));
             return 0;
@@ -206,6 +213,20 @@ public final class Main implements Callable<Integer> {
             return runMaster(pid, files);
         }
         return serve(config, pid, files);
+    }
+
+    /** Nothing for a run that serves nothing or a config with errors: the run itself reports those. */
+    private int printSetprivArguments() {
+        List<Path> files = new ArrayList<>(configs);
+        files.addAll(trailingConfigs);
+        if (version || buildOptions || check || condition != null || files.isEmpty()) {
+            return 0;
+        }
+        ParseResult parsed = parse(files);
+        if (parsed.config() != null) {
+            System.out.println(String.join(" ", ProcessIdentity.setprivArguments(parsed.config().global().identity())));
+        }
+        return 0;
     }
 
     private void setLogLevel() {
@@ -274,6 +295,17 @@ public final class Main implements Callable<Integer> {
         } catch (StartupException e) {
             log.error(e.getMessage());
             return 1;
+        }
+        // HAProxy sets its identity once its listeners are bound; bin/bascule gave it to the JVM before it started.
+        String identity = ProcessIdentity.problem(config.global().identity());
+        if (identity != null) {
+            log.error("[main()] {}", identity);
+            proxy.close();
+            return 1;
+        }
+        String fdLimit = OpenFilesLimit.shortfall(config.global().ulimitN());
+        if (fdLimit != null) {
+            log.warn(fdLimit);
         }
         Runtime runtime = proxy.runtime();
         runtime.reloader(() -> reload(runtime, files));

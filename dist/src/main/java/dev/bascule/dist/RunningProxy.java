@@ -55,13 +55,15 @@ final class RunningProxy implements AutoCloseable {
             // The sockets open before the proxies listen: a script that sees a proxy's port finds its socket too.
             runtime = Runtime.start(config, transport, new StatsApplets(),
                     new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), inherited, r -> {
+                        long timeout = config.global().statsTimeout();
+                        int maxconn = config.global().statsMaxconn();
                         for (var s : config.global().statsSockets()) {
-                            sockets.add(StatsSocket.start(s, r, transport, statsLoops));
+                            sockets.add(StatsSocket.start(s, r, transport, statsLoops, timeout, maxconn));
                         }
                         if (masterCli != null) {
                             sockets.add(StatsSocket.start(new dev.bascule.config.model.StatsSocket(
                                     new Source("master CLI", 0), Address.unix(masterCli.toString()), "admin", "600",
-                                    false), r, transport, statsLoops));
+                                    false), r, transport, statsLoops, timeout, maxconn));
                         }
                         if (handoffSocket) {
                             sockets.add(StatsSocket.handoff(Handoff.socketPath(ProcessHandle.current().pid()), r,

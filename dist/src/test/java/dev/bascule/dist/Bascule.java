@@ -64,6 +64,18 @@ final class Bascule implements AutoCloseable {
         return start(dir, env, List.of("sh", "-c", "exec " + launcher() + commandLine.substring(7)));
     }
 
+    /**
+     * Starts {@code bin/bascule args...} through {@code wrapper} (a program that prepares something, then execs the
+     * launcher it is given last, as a socket-passing harness does); the PID is the proxy's once it has exec'd.
+     */
+    static Bascule wrapped(Path dir, Map<String, String> env, List<String> wrapper, String... args)
+            throws IOException {
+        List<String> command = new ArrayList<>(wrapper);
+        command.add(launcher());
+        command.addAll(List.of(args));
+        return start(dir, env, command);
+    }
+
     private static String launcher() {
         return HOME.resolve("bin/bascule").toAbsolutePath().toString();
     }

@@ -36,7 +36,8 @@ public final class ConfigParser {
     private final Condition condition;
     private final HostResolver resolver;
     private final Diagnostics diag = new Diagnostics();
-    private final GlobalSection global = new GlobalSection(diag);
+    private final AddressEnvironment addressEnv;
+    private final GlobalSection global;
     private final Map<String, ProxySection> namedDefaults = new HashMap<>();
     private final List<ProxySection> proxies = new ArrayList<>();
     private final List<NamedSection> otherSections = new ArrayList<>();
@@ -68,6 +69,8 @@ public final class ConfigParser {
     /** @param resolver tells whether a server's host name resolves (tests give their own, the system's otherwise) */
     public ConfigParser(Function<String, String> env, Set<String> features, HostResolver resolver) {
         this.tokenizer = new Tokenizer(env);
+        this.addressEnv = new AddressEnvironment(env);
+        this.global = new GlobalSection(diag, addressEnv);
         this.condition = new Condition(env, features);
         this.resolver = resolver;
     }
@@ -140,8 +143,11 @@ public final class ConfigParser {
             if (!active()) {
                 continue;
             }
-            r.warnings().forEach(w -> diag.warning(source, w));
             dispatch(line);
+            Set<String> readByAddresses = addressEnv.takeRead();
+            r.unquotedVariables().stream().filter(v -> !readByAddresses.contains(v)).distinct().forEach(v ->
+                    diag.warning(source, "environment variable '" + v + "' is outside double quotes: HAProxy would "
+                            + "not expand it here (only an address does); quote it: \"${" + v + "}\""));
         }
         endSection();
         for (Block b : blocks) {
@@ -272,7 +278,7 @@ public final class ConfigParser {
             diag.alert(line.source(), "'" + line.keyword() + "' expects <name> as an argument");
             name = "";
         }
-        ProxySection section = new ProxySection(diag, kind, name, line.source(), defaults, global.ssl);
+        ProxySection section = new ProxySection(diag, addressEnv, kind, name, line.source(), defaults, global.ssl);
         if (kind == ProxySection.Kind.DEFAULTS) {
             lastDefaults = section;
             if (name != null) {

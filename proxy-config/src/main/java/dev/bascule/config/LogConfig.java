@@ -23,6 +23,7 @@ final class LogConfig {
     private static final int COOKIE_CAPTURE_LIMIT = 64;
 
     private final Diagnostics diag;
+    private final AddressEnvironment env;
     private boolean global;
     private final List<LogTarget> targets = new ArrayList<>();
     private String tag;
@@ -42,8 +43,9 @@ final class LogConfig {
     private LogFormat uniqueIdFormat;
     private String uniqueIdHeader;
 
-    LogConfig(Diagnostics diag, LogConfig defaults) {
+    LogConfig(Diagnostics diag, AddressEnvironment env, LogConfig defaults) {
         this.diag = diag;
+        this.env = env;
         if (defaults != null) {
             global = defaults.global;
             targets.addAll(defaults.targets);
@@ -66,7 +68,7 @@ final class LogConfig {
             global = true;
             return;
         }
-        LogTarget t = target(diag, line);
+        LogTarget t = target(env, diag, line);
         if (t != null) {
             targets.add(t);
         }
@@ -211,36 +213,15 @@ final class LogConfig {
     }
 
     /** A {@code log <target> [len N] [format F] [sample R:S] <facility> [<level> [<minlevel>]]} line; null after an alert. */
-    static LogTarget target(Diagnostics diag, Line line) {
+    static LogTarget target(AddressEnvironment env, Diagnostics diag, Line line) {
         Source at = line.source();
-        String where = line.word(1);
-        LogTarget.Transport transport;
-        Address address;
-        if (where.equals("stdout") || where.equals("stderr")) {
-            transport = LogTarget.Transport.FD;
-            address = new Address(Address.Family.FD, null, -1, null, where.equals("stdout") ? 1 : 2);
-        } else if (where.startsWith("fd@")) {
-            Integer fd = Numbers.parse(diag, line, "log fd@", where.substring(3), 0, Integer.MAX_VALUE);
-            if (fd == null) {
-                return null;
-            }
-            transport = LogTarget.Transport.FD;
-            address = new Address(Address.Family.FD, null, -1, null, fd);
-        } else if (where.startsWith("/") || where.startsWith("unix@")) {
-            transport = LogTarget.Transport.UNIX;
-            address = Address.unix(where.startsWith("/") ? where : where.substring("unix@".length()));
-        } else if (where.startsWith("ring@")) {
-            diag.alert(at, "'log " + where + "' : ring buffers are not supported yet; log to a syslog address, a Unix "
-                    + "socket, stdout or stderr");
+        Where w = env.parse(diag, at, "log", line.word(1), (d, text) -> where(d, line, text));
+        if (w == null) {
             return null;
-        } else {
-            boolean tcp = where.startsWith("tcp@") || where.startsWith("tcp4@") || where.startsWith("tcp6@");
-            transport = tcp ? LogTarget.Transport.TCP : LogTarget.Transport.UDP;
-            address = inet(diag, line, where.substring(where.indexOf('@') + 1), tcp);
-            if (address == null) {
-                return null;
-            }
         }
+        String where = line.word(1);
+        LogTarget.Transport transport = w.transport();
+        Address address = w.address();
         int maxLength = LogTarget.DEFAULT_LENGTH;
         LogTarget.Framing framing = LogTarget.Framing.RFC3164;
         LogTarget.Sample sample = null;
@@ -292,6 +273,38 @@ final class LogConfig {
             return null;
         }
         return new LogTarget(at, transport, address, maxLength, framing, sample, f, level, minLevel);
+    }
+
+    /** Where a target's lines go. */
+    private record Where(LogTarget.Transport transport, Address address) {
+    }
+
+    /** A target's address, its environment variables replaced; null after an alert. */
+    private static Where where(Diagnostics diag, Line line, String where) {
+        Source at = line.source();
+        if (where.equals("stdout") || where.equals("stderr")) {
+            return new Where(LogTarget.Transport.FD, new Address(Address.Family.FD, null, -1, null,
+                    where.equals("stdout") ? 1 : 2));
+        }
+        if (where.startsWith("fd@")) {
+            Integer fd = Numbers.parse(diag, line, "log fd@", where.substring(3), 0, Integer.MAX_VALUE);
+            if (fd == null) {
+                return null;
+            }
+            return new Where(LogTarget.Transport.FD, new Address(Address.Family.FD, null, -1, null, fd));
+        }
+        if (where.startsWith("/") || where.startsWith("unix@")) {
+            return new Where(LogTarget.Transport.UNIX,
+                    Address.unix(where.startsWith("/") ? where : where.substring("unix@".length())));
+        }
+        if (where.startsWith("ring@")) {
+            diag.alert(at, "'log " + where + "' : ring buffers are not supported yet; log to a syslog address, a Unix "
+                    + "socket, stdout or stderr");
+            return null;
+        }
+        boolean tcp = where.startsWith("tcp@") || where.startsWith("tcp4@") || where.startsWith("tcp6@");
+        Address address = inet(diag, line, where.substring(where.indexOf('@') + 1), tcp);
+        return address == null ? null : new Where(tcp ? LogTarget.Transport.TCP : LogTarget.Transport.UDP, address);
     }
 
     private static Address inet(Diagnostics diag, Line line, String text, boolean tcp) {

@@ -65,6 +65,7 @@ final class ProxySection implements Section {
             "uri", "url_param", "hdr", "random", "rdp-cookie", "hash");
 
     private final Diagnostics diag;
+    private final AddressEnvironment env;
     final Kind kind;
     final String name;
     final Source source;
@@ -110,8 +111,10 @@ final class ProxySection implements Section {
     /** The global section's TLS defaults as they stand at each bind and server line. */
     private final SslDefaults ssl;
 
-    ProxySection(Diagnostics diag, Kind kind, String name, Source source, ProxySection defaults, SslDefaults ssl) {
+    ProxySection(Diagnostics diag, AddressEnvironment env, Kind kind, String name, Source source,
+                 ProxySection defaults, SslDefaults ssl) {
         this.diag = diag;
+        this.env = env;
         this.ssl = ssl;
         this.kind = kind;
         this.name = name;
@@ -119,7 +122,7 @@ final class ProxySection implements Section {
         this.checks = new CheckConfig(diag, defaults == null ? null : defaults.checks);
         this.stats = new StatsConfig(diag, defaults == null ? null : defaults.stats);
         this.http = new HttpConfig(diag, defaults == null ? null : defaults.http);
-        this.log = new LogConfig(diag, defaults == null ? null : defaults.log);
+        this.log = new LogConfig(diag, env, defaults == null ? null : defaults.log);
         this.acls = new AclConfig(diag);
         this.defaultServer = defaults == null ? new ServerSettings() : defaults.defaultServer.copy();
         if (defaults != null) {
@@ -242,13 +245,13 @@ final class ProxySection implements Section {
     }
 
     void addBinds(Line line, String list) {
-        binds.addAll(Addresses.binds(diag, line.source(), list));
+        binds.addAll(Addresses.binds(env, diag, line.source(), list));
     }
 
     void bind(Line line) {
         dev.bascule.config.model.BindOptions options = BindConfig.parse(diag, line, ssl, name);
         if (options != null) {
-            Addresses.binds(diag, line.source(), line.word(1)).forEach(b -> binds.add(b.withOptions(options)));
+            Addresses.binds(env, diag, line.source(), line.word(1)).forEach(b -> binds.add(b.withOptions(options)));
         }
     }
 
@@ -334,7 +337,7 @@ final class ProxySection implements Section {
                 return;
             }
         }
-        Address address = Addresses.server(diag, line.source(), owner, addressText);
+        Address address = Addresses.server(env, diag, line.source(), owner, addressText);
         if (address != null) {
             for (Server s : servers) {
                 if (settings.id != 0 && s.id() == settings.id) {

@@ -122,7 +122,8 @@ final class StartupChecks {
     }
 
     private void needsEpoll(Source where, String owner, Address address) {
-        if (address.family() == Address.Family.ABNS || address.family() == Address.Family.FD) {
+        if (address.family() == Address.Family.ABNS || address.family() == Address.Family.FD
+                || address.family() == Address.Family.SOCKPAIR) {
             diag.alert(where, owner + " : '" + address + "' needs the epoll polling system, which 'noepoll' turns "
                     + "off; remove 'noepoll' or use a TCP or unix@ address");
         }

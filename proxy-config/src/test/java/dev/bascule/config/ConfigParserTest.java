@@ -155,6 +155,98 @@ class ConfigParserTest {
         assertEquals(9100, c.backend("b").orElseThrow().servers().get(1).address().port());
     }
 
+    /** HAProxy's address parser runs env_expand() on every address: $NAME and ${NAME} work there unquoted. */
+    @Test
+    void an_address_expands_variables_outside_quotes_and_an_unset_one_is_named() {
+        Config c = valid(TIMEOUTS + """
+                frontend f
+                    bind 127.0.0.1:$BACKEND_PORT
+                    default_backend b
+                backend b
+                    server s1 127.0.0.1:${BACKEND_PORT}
+                """);
+        assertEquals(9100, c.frontends().get(0).binds().get(0).address().port());
+        assertEquals(List.of(), warnings(parse(TIMEOUTS + "frontend f\n    bind 127.0.0.1:$BACKEND_PORT\n")),
+                "HAProxy expands a variable in an address: no warning is due");
+        assertEquals(9100, c.backend("b").orElseThrow().servers().get(0).address().port());
+        List<String> unset = alerts(TIMEOUTS + """
+                frontend f
+                    bind *:$PORT
+                """);
+        assertTrue(unset.get(0).contains("missing port number in bind address '*:'")
+                && unset.get(0).contains("'*:$PORT': PORT is unset"), unset.toString());
+        List<String> empty = alerts(TIMEOUTS + """
+                backend b
+                    server s1 $ADDR
+                """);
+        assertTrue(empty.get(0).contains("resolves to an empty address") && empty.get(0).contains("ADDR is unset"),
+                empty.toString());
+    }
+
+    /** Measured with HAProxy 2.6.12: 'stats auth $USER:$PASS' with both unset is valid; the words stay as written. */
+    @Test
+    void a_dollar_outside_quotes_stays_text_elsewhere() {
+        ParseResult r = parse(TIMEOUTS + """
+                listen stats
+                    mode http
+                    bind 127.0.0.1:8404
+                    stats enable
+                    stats auth $USER:$PASS
+                    maxconn $BACKEND_PORT
+                """);
+        List<String> all = r.diagnostics().stream().map(Diagnostic::text).toList();
+        assertTrue(all.stream().anyMatch(d -> d.contains("'maxconn'") && d.contains("write \"${BACKEND_PORT}\"")),
+                all.toString());
+        assertTrue(all.stream().anyMatch(d -> d.contains("environment variable 'BACKEND_PORT' is outside double "
+                + "quotes")), all.toString());
+        assertTrue(all.stream().noneMatch(d -> d.contains("stats auth")), all.toString());
+    }
+
+    /** HAProxy 2.6 reads 'server s1 :' as 0.0.0.0 with the client's port: it connects where the client came. */
+    @Test
+    void a_server_without_address_takes_the_clients_destination() {
+        Config c = valid(TIMEOUTS + """
+                backend b
+                    server s1 :
+                    server s2 :8080
+                """);
+        Address s1 = c.backend("b").orElseThrow().servers().get(0).address();
+        assertEquals(Address.inet("0.0.0.0", Server.SAME_PORT), s1);
+        assertEquals(Address.inet("0.0.0.0", 8080), c.backend("b").orElseThrow().servers().get(1).address());
+    }
+
+    @Test
+    void process_settings_of_the_global_section() {
+        ParseResult r = parse("""
+                global
+                    uid 65534
+                    gid 65533
+                    stats timeout 30s
+                    stats maxconn 3
+                    ulimit-n 4096
+                    chroot /var/lib/haproxy
+                    cpu-map 1 0
+                """);
+        assertTrue(r.valid(), r.diagnostics().toString());
+        var g = r.config().global();
+        assertEquals(new dev.bascule.config.model.Identity("65534", 65534, "65533", 65533), g.identity());
+        assertEquals(30_000, g.statsTimeout());
+        assertEquals(3, g.statsMaxconn());
+        assertEquals(4096, g.ulimitN());
+        List<String> w = warnings(r);
+        assertTrue(w.stream().anyMatch(m -> m.contains("'chroot' is not applied") && m.contains("RootDirectory=")),
+                w.toString());
+        assertTrue(w.stream().anyMatch(m -> m.contains("'cpu-map' is not applied") && m.contains("CPUAffinity=")),
+                w.toString());
+        assertTrue(w.stream().noneMatch(m -> m.contains("not implemented")), w.toString());
+        ParseResult twice = parse("global\n    user root\n    uid 99\n    uid 98\n");
+        assertEquals(99, twice.config().global().identity().uid());
+        assertTrue(warnings(twice).get(0).contains("user/uid already specified"), warnings(twice).toString());
+        ParseResult unknown = parse("global\n    user no-such-user-here\n");
+        assertTrue(unknown.valid());
+        assertEquals(-1, unknown.config().global().identity().uid());
+    }
+
     @Test
     void legacy_keywords_are_accepted_with_the_modern_form_named() {
         ParseResult r = parse("""

@@ -130,8 +130,9 @@ final class Generation {
             ServerState previous = old == null ? null : old.server(s.name());
             Address a = s.address();
             InetAddress host = a.family() == Address.Family.INET ? initialAddress(s) : null;
-            SocketAddress fixed = a.family() == Address.Family.INET && (a.port() == Server.SAME_PORT || host == null)
-                    ? null : transport.socketAddress(a, host);
+            // A server without address (server s1 :) connects where the client came: ServerState.socketAddress.
+            SocketAddress fixed = a.family() == Address.Family.INET && (a.port() == Server.SAME_PORT || host == null
+                    || host.isAnyLocalAddress()) ? null : transport.socketAddress(a, host);
             if (previous != null && previous.config().equals(s)) {
                 servers.add(previous);
             } else {

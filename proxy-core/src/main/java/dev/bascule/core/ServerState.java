@@ -123,7 +123,7 @@ public final class ServerState {
 
     /**
      * @param host  the resolved host of a TCP server, else null
-     * @param fixed where to connect, or null for a TCP server without port (it takes the client's)
+     * @param fixed where to connect, or null for a TCP server without port or address (it takes the client's)
      * @param connector the channel type that connects to it
      */
     public ServerState(String backendName, Server config, InetAddress host, SocketAddress fixed,
@@ -344,7 +344,8 @@ public final class ServerState {
         boolean before = hasAddress();
         host = address;
         port = newPort;
-        fixed = address == null || newPort == Server.SAME_PORT ? null : new InetSocketAddress(address, newPort);
+        fixed = address == null || address.isAnyLocalAddress() || newPort == Server.SAME_PORT ? null
+                : new InetSocketAddress(address, newPort);
         if (before != hasAddress()) {
             onChange.run();
             onSlotFreed.run();
@@ -433,7 +434,8 @@ public final class ServerState {
 
     /**
      * Where to connect for a client that reached {@code clientLocal}; null when the server takes the client's
-     * port but the client did not come over TCP.
+     * port or address but the client did not come over TCP. A server without address ({@code server s1 :},
+     * 0.0.0.0) connects to the address the client reached, as HAProxy's {@code assign_server_address} does.
      */
     public SocketAddress socketAddress(SocketAddress clientLocal) {
         SocketAddress f = fixed;
@@ -441,8 +443,12 @@ public final class ServerState {
             return f;
         }
         InetAddress h = host;
-        return h != null && clientLocal instanceof InetSocketAddress local
-                ? new InetSocketAddress(h, local.getPort()) : null;
+        if (h == null || !(clientLocal instanceof InetSocketAddress local)) {
+            return null;
+        }
+        int p = port;
+        return new InetSocketAddress(h.isAnyLocalAddress() ? local.getAddress() : h,
+                p == Server.SAME_PORT ? local.getPort() : p);
     }
 
     public Address address() {

@@ -86,7 +86,7 @@ public final class Transport {
     }
 
     /**
-     * Makes the listening channel for a bind address; an {@code fd@} one adopts the inherited socket.
+     * Makes the listening channel for a bind address; an {@code fd@} one is {@link #adopted} instead.
      *
      * @param socket where it binds (for a TCP address: an IPv4 one gets an IPv4 socket, not a dual-stack one)
      */
@@ -101,15 +101,19 @@ public final class Transport {
                 requireEpoll(address);
                 return EpollServerDomainSocketChannel::new;
             default:
-                requireEpoll(address);
-                return () -> new EpollServerSocketChannel(address.fd());
+                throw new IllegalArgumentException("'" + address + "' is a socket to adopt, not an address to bind");
         }
     }
 
-    /** Adopts a listening socket received from the process being replaced (epoll only: NIO cannot receive one). */
-    public ChannelFactory<ServerChannel> adopted(Address address, int fd) {
-        return address.family() == Address.Family.INET ? () -> new EpollServerSocketChannel(fd)
-                : () -> new EpollServerDomainSocketChannel(fd, true);
+    /**
+     * Adopts a socket that listens already: received from the process being replaced, bound outside Netty
+     * ({@link #listenUnix}), or inherited ({@code fd@N}). Epoll only: NIO cannot take a file descriptor.
+     *
+     * @param unix whether it is a Unix socket rather than a TCP one
+     */
+    public ChannelFactory<ServerChannel> adopted(Address address, boolean unix, int fd) throws StartupException {
+        requireEpoll(address);
+        return unix ? () -> new EpollServerDomainSocketChannel(fd, true) : () -> new EpollServerSocketChannel(fd);
     }
 
     /**
@@ -187,7 +191,7 @@ public final class Transport {
             case INET -> new InetSocketAddress(resolved, address.port());
             case UNIX -> epoll ? new DomainSocketAddress(address.path()) : UnixDomainSocketAddress.of(address.path());
             case ABNS -> new DomainSocketAddress("\0" + address.path());
-            case FD -> throw new IllegalArgumentException("an fd@ address has no socket address");
+            case FD, SOCKPAIR -> throw new IllegalArgumentException("'" + address + "' has no socket address");
         };
     }
 
@@ -199,7 +203,8 @@ public final class Transport {
         return socketAddress(address, null);
     }
 
-    private void requireEpoll(Address address) throws StartupException {
+    /** Refuses an address that only the native transport can serve (abstract sockets, inherited ones). */
+    public void requireEpoll(Address address) throws StartupException {
         if (!epoll) {
             throw new StartupException("'" + address + "' needs the epoll polling system, and Bascule runs on "
                     + name + " here (-de, 'noepoll', or epoll unavailable)");
