@@ -12,10 +12,11 @@
 #   c  the MASTER loses its servers (back link down)      d  the MASTER's Bascule hangs (SIGSTOP)
 # After each, the fault is repaired and the pair waits until lb1 holds the address again (or, with nopreempt, stays).
 # For each it prints one line:
-#   SCENARIO <variant> <letter> <name> ok=N failed=N gap_ms=N failover_ms=N moved=yes|no resumed=yes|no
+#   SCENARIO <variant> <letter> <name> ok=N failed=N gap_ms=N resumed=yes|no failover_ms=N moved=yes|no load=L
 # gap_ms is the longest time between two answered requests; failover_ms the time from the fault to the other node's
-# MASTER notification. Exit 0 when every scenario moved the address and resumed service, 1 otherwise, 77 when this
-# machine cannot run it (not root, no ip netns, keepalived, curl or python3 missing): the reason is printed.
+# MASTER notification; resumed: 8 of the last 10 requests answered; load: the machine's 1-minute load average.
+# Exit 0 when every scenario moved the address and resumed service, 1 otherwise, 77 when this machine cannot run it
+# (not root, no ip netns, keepalived, curl or python3 missing): the reason is printed.
 #
 # --variant: vrrp3 (default), vrrp3-unicast, vrrp2, vrrp2-unicast, nopreempt (scenario a only, then checks that the
 # address stays where it went). --all: every variant, every scenario. Environment: BASCULE_HOME (default
@@ -196,8 +197,9 @@ answered.sort()
 gaps = [b - a for a, b in zip(answered, answered[1:])]
 last = rows[-10:]
 after = [r[4] for r in ok if int(r[0]) > fault]
+# Resumed: 8 of the last 10 answered (on a loaded machine a request may miss its 0.5 s for reasons of its own).
 print("ok=%d failed=%d gap_ms=%d resumed=%s via_after=%s" % (len(ok), failed, max(gaps) if gaps else -1,
-      "yes" if all(r[2] == "ok" for r in last) else "no", after[-1] if after else "none"))
+      "yes" if sum(r[2] == "ok" for r in last) >= 8 else "no", after[-1] if after else "none"))
 EOF
 }
 
@@ -336,7 +338,7 @@ for variant in "${variants[@]}"; do
         failover=$(master_since 2 "$t_fault")
         moved=no
         holds_vip 2 && [[ $s == *"via_after=10.250.2.12"* ]] && moved=yes
-        line="SCENARIO $variant $letter $name ${s% via_after=*} failover_ms=$failover moved=$moved"
+        line="SCENARIO $variant $letter $name ${s% via_after=*} failover_ms=$failover moved=$moved load=$(cut -d' ' -f1 /proc/loadavg)"
         echo "$line"
         [[ $line == *"moved=yes"* && $line == *"resumed=yes"* ]] || failures=$((failures + 1))
         repair 1 "$letter"

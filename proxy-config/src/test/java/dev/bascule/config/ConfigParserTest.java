@@ -309,8 +309,10 @@ class ConfigParserTest {
                     monitor fail unless { nbsrv(static) ge 2 }
                     default_backend web
                 backend web
+                    mode http
                     server w 127.0.0.1:80
                 backend static
+                    mode http
                     server s 127.0.0.1:80
                 """);
         assertTrue(r.valid(), () -> r.diagnostics().toString());

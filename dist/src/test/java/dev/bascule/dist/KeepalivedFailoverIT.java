@@ -1,0 +1,86 @@
+package dev.bascule.dist;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The seed articles' setup, for real: a Bascule pair behind a keepalived virtual IP, in network namespaces, with the
+ * distribution's own keepalived/vrrp3 files and check. A client sends ten requests a second to the virtual IP while
+ * the MASTER's Bascule is killed, its link goes down, it loses its servers, its Bascule hangs: each time the address
+ * must move to the BACKUP and the service come back. {@code src/test/sh/keepalived-failover.sh} builds and measures
+ * it (run it by hand with {@code --all} for the VRRPv2, unicast and nopreempt variants); this reads its summary.
+ */
+class KeepalivedFailoverIT {
+    private static final Path SCRIPT = Path.of("src/test/sh/keepalived-failover.sh").toAbsolutePath();
+
+    @Test
+    void the_virtual_ip_moves_to_the_backup_when_the_master_crashes_loses_its_link_its_servers_or_hangs()
+            throws Exception {
+        Tools.require("ip");
+        Tools.require("keepalived");
+        Tools.require("curl");
+        Tools.require("python3");
+        Tools.require("flock");
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "SKIPPED: network namespaces and keepalived need root");
+        Path work = Bascule.workDir("keepalived");
+        Path out = work.resolve("failover.txt");
+        ProcessBuilder pb = new ProcessBuilder(SCRIPT.toString(), "--variant", "vrrp3", "--scenarios", "abcd",
+                "--work", work.toString())
+                .redirectErrorStream(true).redirectOutput(out.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().put("BASCULE_HOME", Bascule.HOME.toAbsolutePath().toString());
+        Process p = pb.start();
+        String report;
+        try {
+            // Four scenarios of 6 s and their repairs take about 40 s; the bound is for a machine that crawls.
+            assertTrue(p.waitFor(150, TimeUnit.SECONDS), "keepalived-failover.sh still running after 150 s");
+        } finally {
+            if (p.isAlive()) {
+                Processes.stop(p);   // SIGTERM: its trap stops what it started and deletes its namespaces
+            }
+            report = Files.exists(out) ? Files.readString(out) : "";
+            System.out.println(report);
+        }
+        List<String> lines = report.lines().toList();
+        if (p.exitValue() == 77) {
+            String reason = lines.stream().filter(l -> l.startsWith("SKIP: ")).findFirst().orElse("SKIP");
+            Assumptions.assumeTrue(false, "SKIPPED: " + reason.substring(reason.indexOf(' ') + 1));
+        }
+        Map<String, Map<String, String>> scenarios = new LinkedHashMap<>();
+        for (String line : lines) {
+            if (line.startsWith("SCENARIO ")) {
+                String[] words = line.split(" ");
+                Map<String, String> fields = new LinkedHashMap<>();
+                fields.put("name", words[3]);
+                for (int i = 4; i < words.length; i++) {
+                    int eq = words[i].indexOf('=');
+                    fields.put(words[i].substring(0, eq), words[i].substring(eq + 1));
+                }
+                scenarios.put(words[2], fields);
+            }
+        }
+        assertEquals(List.of("a", "b", "c", "d"), List.copyOf(scenarios.keySet()), report);
+        scenarios.forEach((letter, s) -> {
+            assertEquals("yes", s.get("moved"), letter + " " + s.get("name") + ": the BACKUP took the address\n"
+                    + report);
+            assertEquals("yes", s.get("resumed"), letter + " " + s.get("name") + ": the last second answered\n"
+                    + report);
+        });
+        Map<String, String> crash = scenarios.get("a");
+        // The target is under 1 s and at most one failed request; a busy 2-core CI gets some slack.
+        assertTrue(Integer.parseInt(crash.get("gap_ms")) < 2000, "a crash costs under 2 s of service: " + crash);
+        assertTrue(Integer.parseInt(crash.get("failed")) <= 3, "a crash costs at most 3 requests: " + crash);
+        assertEquals(0, p.exitValue(), report);
+    }
+}
