@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A Bascule pair behind a keepalived virtual IP, failed over for real and measured.
 #
-#   keepalived-failover.sh [--variant NAME]... [--scenarios abcd] [--work DIR] [--all]
+#   keepalived-failover.sh [--variant NAME]... [--scenarios abcd] [--work DIR] [--all] [--split-brain]
 #
 # Builds, in network namespaces of its own (named bq<pid>*, nothing in the root namespace): a switch namespace holding
 # two bridges (front 10.250.1.0/24, back 10.250.2.0/24), two load-balancer nodes (lb1, lb2) on both, a client on the
@@ -19,8 +19,11 @@
 # (not root, no ip netns, keepalived, curl or python3 missing): the reason is printed.
 #
 # --variant: vrrp3 (default), vrrp3-unicast, vrrp2, vrrp2-unicast, nopreempt (scenario a only, then checks that the
-# address stays where it went). --all: every variant, every scenario. Environment: BASCULE_HOME (default
-# dist/target/bascule), SCENARIO_SECONDS (client time per scenario; default 6 for VRRPv3, 10 for VRRPv2).
+# address stays where it went). --all: every variant, every scenario. --split-brain: then (alone: only) six classic
+# mistakes (VRRP dropped by a firewall, auth, virtual_router_id, version and advert_int mismatches, a BACKUP with the
+# higher priority), each printed as "SPLITBRAIN <case> vip_on=<nodes>" with the log lines that tell. Environment: BASCULE_HOME (default
+# dist/target/bascule), SCENARIO_SECONDS (client time per scenario; default 6 for VRRPv3, 10 for VRRPv2),
+# WATCH_EVERY (the watcher's probe interval, default 0.2 as bascule-watch.service).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -34,11 +37,13 @@ while [ $# -gt 0 ]; do
         --scenarios) scenarios=$2; shift 2 ;;
         --work) work=$2; shift 2 ;;
         --all) variants=(vrrp3 vrrp3-unicast vrrp2 vrrp2-unicast nopreempt); shift ;;
-        *) echo "usage: $0 [--variant vrrp3|vrrp3-unicast|vrrp2|vrrp2-unicast|nopreempt]... [--scenarios abcd] [--work DIR] [--all]" >&2
+        --split-brain) split=yes; shift ;;
+        *) echo "usage: $0 [--variant vrrp3|vrrp3-unicast|vrrp2|vrrp2-unicast|nopreempt]... [--scenarios abcd]" \
+               "[--work DIR] [--all] [--split-brain]" >&2
            exit 2 ;;
     esac
 done
-[ ${#variants[@]} -gt 0 ] || variants=(vrrp3)
+[ ${#variants[@]} -gt 0 ] || [ -n "${split:-}" ] || variants=(vrrp3)
 
 skip() { echo "SKIP: $*"; exit 77; }
 [ "$(id -u)" = 0 ] || skip "needs root (network namespaces, keepalived)"
@@ -251,7 +256,7 @@ start_keepalived() {
     local n=$1 dir=$work/lb$1
     if grep -q vrrp-health "$dir/keepalived.conf"; then
         # What bascule-watch.service runs: the sub-second check feeding keepalived's track_file.
-        ip netns exec "${P}lb$n" "$home/keepalived/check_bascule.sh" --watch "$dir/vrrp-health" --every 0.2 --fall 2 \
+        ip netns exec "${P}lb$n" "$home/keepalived/check_bascule.sh" --watch "$dir/vrrp-health" --every "${WATCH_EVERY:-0.2}" --fall 2 \
             --rise 2 http://127.0.0.1/bascule-alive 0.5 > "$dir/watch.log" 2>&1 &
         echo $! > "$dir/watch.pid"
     fi
@@ -363,5 +368,49 @@ for variant in "${variants[@]}"; do
     done
     for n in 1 2; do rm -f "$work/lb$n/vrrp-state"; done
 done
+# --- split brain: what each classic mistake does, and what keepalived logs for it ---
+# split_case NAME VARIANT1 VARIANT2 SED-FOR-LB2 [drop-vrrp]: lb1 and lb2 on those files, lb2's edited; after 4 s,
+# who holds the address, and the lines of both logs that tell.
+split_case() {
+    local name=$1 v1=$2 v2=$3 edit=$4 drop=${5:-}
+    node_conf 1 "$v1"
+    node_conf 2 "$v2"
+    sed -i -e "$edit" "$work/lb2/keepalived.conf"
+    for n in 1 2; do
+        [ -s "$work/lb$n/bascule.pid" ] || start_bascule "$n"
+    done
+    await 60 "both nodes' Bascule to answer the monitor-uri" healthy
+    if [ -n "$drop" ]; then
+        # A firewall on lb2 that drops VRRP (IP protocol 112) coming in.
+        ip netns exec "${P}lb2" tc qdisc add dev eth0 ingress
+        ip netns exec "${P}lb2" tc filter add dev eth0 ingress protocol ip prio 1 u32 match ip protocol 112 0xff \
+            action drop
+    fi
+    for n in 1 2; do start_keepalived "$n"; done
+    sleep 4
+    local on=
+    for n in 1 2; do holds_vip "$n" && on="$on,lb$n"; done
+    on=${on#,}
+    echo "SPLITBRAIN $name vip_on=${on:-none}"
+    for n in 1 2; do
+        stop_pidfile "$work/lb$n/keepalived.pid"
+        stop_pidfile "$work/lb$n/keepalived-main.pid"
+        stop_pidfile "$work/lb$n/watch.pid"
+        grep -iE "mismatch|invalid|wrong|ignor|discard|auth|passw|version|Entering MASTER|timeout|forcing|VRID|prio" \
+            "$work/lb$n/keepalived.log" | sed 's/^.*2[0-9][0-9][0-9]: //' | sort | uniq -c | sort -rn | head -6 \
+            | sed "s/^/  lb$n /"
+        mv "$work/lb$n/keepalived.log" "$work/lb$n/keepalived-$name.log"
+        rm -f "$work/lb$n/vrrp-state"
+    done
+    [ -z "$drop" ] || ip netns exec "${P}lb2" tc qdisc del dev eth0 ingress
+}
+if [ -n "${split:-}" ]; then
+    split_case vrrp-dropped vrrp3 vrrp3 's|^$||' drop
+    split_case auth-mismatch vrrp2 vrrp2 's|auth_pass b4scule1|auth_pass other123|'
+    split_case vrid-mismatch vrrp3 vrrp3 's|virtual_router_id 51|virtual_router_id 52|'
+    split_case version-mismatch vrrp3 vrrp2 's|^$||'
+    split_case advert-int-mismatch vrrp3 vrrp3 's|advert_int 0.1|advert_int 1|'
+    split_case backup-priority-higher vrrp3 vrrp3 's|priority 100|priority 200|'
+fi
 echo "RESULT failures=$failures work=$work"
 [ $failures -eq 0 ]
