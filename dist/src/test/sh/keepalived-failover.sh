@@ -19,9 +19,10 @@
 # (not root, no ip netns, keepalived, curl or python3 missing): the reason is printed.
 #
 # --variant: vrrp3 (default), vrrp3-unicast, vrrp2, vrrp2-unicast, nopreempt (scenario a only, then checks that the
-# address stays where it went). --all: every variant, every scenario. --split-brain: then (alone: only) six classic
-# mistakes (VRRP dropped by a firewall, auth, virtual_router_id, version and advert_int mismatches, a BACKUP with the
-# higher priority), each printed as "SPLITBRAIN <case> vip_on=<nodes>" with the log lines that tell. Environment: BASCULE_HOME (default
+# address stays where it went). --all: every variant, every scenario. --split-brain: then (alone: only) seven classic
+# mistakes (VRRP blocked both ways, multicast filtered one way, auth, virtual_router_id, version and advert_int
+# mismatches, a BACKUP with the higher priority), each printed as "SPLITBRAIN <case> vip_on=<nodes>" with the log
+# lines that tell. Environment: BASCULE_HOME (default
 # dist/target/bascule), SCENARIO_SECONDS (client time per scenario; default 6 for VRRPv3, 10 for VRRPv2),
 # WATCH_EVERY (the watcher's probe interval, default 0.2 as bascule-watch.service).
 set -euo pipefail
@@ -49,13 +50,15 @@ skip() { echo "SKIP: $*"; exit 77; }
 [ "$(id -u)" = 0 ] || skip "needs root (network namespaces, keepalived)"
 PATH=$PATH:/usr/sbin:/sbin
 for tool in ip keepalived curl python3 flock; do
-    command -v "$tool" >/dev/null 2>&1 || skip "$tool is not installed (apt-get install keepalived iproute2 curl python3)"
+    command -v "$tool" >/dev/null 2>&1 \
+        || skip "$tool is not installed (apt-get install keepalived iproute2 curl python3)"
 done
 [ -n "$home" ] && [ -x "$home/bin/bascule" ] && [ -d "$home/keepalived" ] \
     || skip "no distribution at ${BASCULE_HOME:-dist/target/bascule} (mvn -B -o -q package -DskipTests)"
 
 P=bq$$
-ip netns add "${P}probe" 2>/dev/null || skip "ip netns does not work here (no CAP_SYS_ADMIN, or /run/netns not writable)"
+ip netns add "${P}probe" 2>/dev/null \
+    || skip "ip netns does not work here (no CAP_SYS_ADMIN, or /run/netns not writable)"
 ip netns del "${P}probe"
 
 # One run at a time: concurrent runs would not collide (their namespaces are their own) but would disturb the timings.
@@ -200,6 +203,8 @@ failed = len(rows) - len(ok)
 answered = [int(r[0]) + int(r[1]) for r in ok]
 answered.sort()
 gaps = [b - a for a, b in zip(answered, answered[1:])]
+# From the fault itself too: a client that started late must not hide the outage.
+gaps += [min(t for t in answered if t > fault) - fault] if any(t > fault for t in answered) else []
 last = rows[-10:]
 after = [r[4] for r in ok if int(r[0]) > fault]
 # Resumed: 8 of the last 10 answered (on a loaded machine a request may miss its 0.5 s for reasons of its own).
@@ -235,7 +240,10 @@ start_bascule() {
 }
 
 # alive NODE: the status the monitor-uri gives on that node (000 when nothing answers).
-alive() { ip netns exec "${P}lb$1" curl -s -o /dev/null -w '%{http_code}' --max-time 0.5 http://127.0.0.1/bascule-alive || true; }
+alive() {
+    ip netns exec "${P}lb$1" curl -s -o /dev/null -w '%{http_code}' --max-time 0.5 http://127.0.0.1/bascule-alive \
+        || true
+}
 
 await() { # SECONDS DESCRIPTION COMMAND...: polls every 100 ms
     local seconds=$1 what=$2
@@ -256,8 +264,8 @@ start_keepalived() {
     local n=$1 dir=$work/lb$1
     if grep -q vrrp-health "$dir/keepalived.conf"; then
         # What bascule-watch.service runs: the sub-second check feeding keepalived's track_file.
-        ip netns exec "${P}lb$n" "$home/keepalived/check_bascule.sh" --watch "$dir/vrrp-health" --every "${WATCH_EVERY:-0.2}" --fall 2 \
-            --rise 2 http://127.0.0.1/bascule-alive 0.5 > "$dir/watch.log" 2>&1 &
+        ip netns exec "${P}lb$n" "$home/keepalived/check_bascule.sh" --watch "$dir/vrrp-health" \
+            --every "${WATCH_EVERY:-0.2}" --fall 2 --rise 2 http://127.0.0.1/bascule-alive 0.5 > "$dir/watch.log" 2>&1 &
         echo $! > "$dir/watch.pid"
     fi
     ip netns exec "${P}lb$n" keepalived -n -l -D -G -P -f "$dir/keepalived.conf" -p "$dir/keepalived.pid" \
@@ -298,7 +306,9 @@ repair() { # NODE LETTER
         d) kill -CONT "$(cat "$work/lb$1/bascule.pid")" ;;
     esac
 }
-name_of() { case $1 in a) echo kill-9 ;; b) echo front-link-down ;; c) echo servers-unreachable ;; d) echo hung-sigstop ;; esac; }
+name_of() {
+    case $1 in a) echo kill-9 ;; b) echo front-link-down ;; c) echo servers-unreachable ;; d) echo hung-sigstop ;; esac
+}
 
 failures=0
 for variant in "${variants[@]}"; do
@@ -343,7 +353,8 @@ for variant in "${variants[@]}"; do
         failover=$(master_since 2 "$t_fault")
         moved=no
         holds_vip 2 && [[ $s == *"via_after=10.250.2.12"* ]] && moved=yes
-        line="SCENARIO $variant $letter $name ${s% via_after=*} failover_ms=$failover moved=$moved load=$(cut -d' ' -f1 /proc/loadavg)"
+        line="SCENARIO $variant $letter $name ${s% via_after=*} failover_ms=$failover moved=$moved"
+        line="$line load=$(cut -d' ' -f1 /proc/loadavg)"
         echo "$line"
         [[ $line == *"moved=yes"* && $line == *"resumed=yes"* ]] || failures=$((failures + 1))
         repair 1 "$letter"
@@ -369,10 +380,11 @@ for variant in "${variants[@]}"; do
     for n in 1 2; do rm -f "$work/lb$n/vrrp-state"; done
 done
 # --- split brain: what each classic mistake does, and what keepalived logs for it ---
-# split_case NAME VARIANT1 VARIANT2 SED-FOR-LB2 [drop-vrrp]: lb1 and lb2 on those files, lb2's edited; after 4 s,
-# who holds the address, and the lines of both logs that tell.
+# split_case NAME VARIANT1 VARIANT2 SED-FOR-LB2 [SWITCH-PORTS]: lb1 and lb2 on those files, lb2's edited, the switch
+# flooding no multicast to those ports (a filtering switch; a firewall dropping VRRP looks the same); after 4 s, who
+# holds the address, and the lines of both logs that tell.
 split_case() {
-    local name=$1 v1=$2 v2=$3 edit=$4 drop=${5:-}
+    local name=$1 v1=$2 v2=$3 edit=$4 ports=${5:-} port
     node_conf 1 "$v1"
     node_conf 2 "$v2"
     sed -i -e "$edit" "$work/lb2/keepalived.conf"
@@ -380,12 +392,7 @@ split_case() {
         [ -s "$work/lb$n/bascule.pid" ] || start_bascule "$n"
     done
     await 60 "both nodes' Bascule to answer the monitor-uri" healthy
-    if [ -n "$drop" ]; then
-        # A firewall on lb2 that drops VRRP (IP protocol 112) coming in.
-        ip netns exec "${P}lb2" tc qdisc add dev eth0 ingress
-        ip netns exec "${P}lb2" tc filter add dev eth0 ingress protocol ip prio 1 u32 match ip protocol 112 0xff \
-            action drop
-    fi
+    for port in $ports; do ip netns exec "$SW" bridge link set dev "$port" mcast_flood off; done
     for n in 1 2; do start_keepalived "$n"; done
     sleep 4
     local on=
@@ -402,10 +409,11 @@ split_case() {
         mv "$work/lb$n/keepalived.log" "$work/lb$n/keepalived-$name.log"
         rm -f "$work/lb$n/vrrp-state"
     done
-    [ -z "$drop" ] || ip netns exec "${P}lb2" tc qdisc del dev eth0 ingress
+    for port in $ports; do ip netns exec "$SW" bridge link set dev "$port" mcast_flood on; done
 }
 if [ -n "${split:-}" ]; then
-    split_case vrrp-dropped vrrp3 vrrp3 's|^$||' drop
+    split_case vrrp-blocked vrrp3 vrrp3 's|^$||' "lb1f lb2f"
+    split_case multicast-filtered-to-lb2 vrrp3 vrrp3 's|^$||' lb2f
     split_case auth-mismatch vrrp2 vrrp2 's|auth_pass b4scule1|auth_pass other123|'
     split_case vrid-mismatch vrrp3 vrrp3 's|virtual_router_id 51|virtual_router_id 52|'
     split_case version-mismatch vrrp3 vrrp2 's|^$||'

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,6 +23,79 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class KeepalivedFailoverIT {
     private static final Path SCRIPT = Path.of("src/test/sh/keepalived-failover.sh").toAbsolutePath();
+
+    /**
+     * keepalived's check against a real Bascule on loopback (no root needed): 0 while it serves, curl's 22 when
+     * {@code monitor fail} sees no usable server, 28 when the process hangs, 7 when it is gone.
+     */
+    @Test
+    void the_check_tells_a_serving_proxy_from_one_without_servers_hung_or_gone() throws Exception {
+        Tools.require("curl");
+        String check = Bascule.HOME.resolve("keepalived/check_bascule.sh").toAbsolutePath().toString();
+        int port = Ports.free();
+        String url = "http://127.0.0.1:" + port + "/bascule-alive";
+        TestServer.Behaviour http = TestServer.http(0, Integer.MAX_VALUE, new ConcurrentLinkedQueue<>());
+        TestServer web = TestServer.start(http);
+        int webPort = web.port();
+        Path cfg = Bascule.writeConfig("keepalived-check", """
+                defaults
+                    mode http
+                    timeout connect 1s
+                    timeout client 5s
+                    timeout server 5s
+                    timeout check 500ms
+                frontend www
+                    bind 127.0.0.1:%d
+                    monitor-uri /bascule-alive
+                    monitor fail if { nbsrv(web) lt 1 }
+                    default_backend web
+                backend web
+                    option httpchk GET /
+                    server web1 127.0.0.1:%d check inter 100ms fall 1 rise 1
+                """.formatted(port, webPort));
+        try (Bascule proxy = Bascule.serve(cfg, port)) {
+            // A JVM just started may miss 0.5 s on its first answers on a loaded machine: the check tries again.
+            assertEquals(0, awaitExit(0, check, url), "serving");
+            web.close();
+            assertEquals(22, awaitExit(22, check, url), "no usable server in web: 503");
+            web = TestServer.start(http, webPort);
+            assertEquals(0, awaitExit(0, check, url), "the server is back");
+            proxy.signal("STOP");
+            try {
+                long start = System.nanoTime();
+                assertEquals(28, exitOf(check, url, "0.5"), "hung: no answer within the timeout");
+                assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(2), "the timeout bounds the probe");
+            } finally {
+                proxy.signal("CONT");
+            }
+            proxy.close();
+            assertTrue(proxy.process.waitFor(10, TimeUnit.SECONDS));
+            assertEquals(7, exitOf(check, url, "0.5"), "gone: connection refused");
+        } finally {
+            web.close();
+        }
+    }
+
+    private static int exitOf(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS), String.join(" ", command));
+        return p.exitValue();
+    }
+
+    /** Probes every 100 ms, for up to 5 s, until the check exits with {@code status}; its last status otherwise. */
+    private static int awaitExit(int status, String check, String url) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        int last;
+        do {
+            last = exitOf(check, url, "0.5");
+            if (last == status) {
+                break;
+            }
+            Thread.sleep(100);
+        } while (System.nanoTime() < deadline);
+        return last;
+    }
 
     @Test
     void the_virtual_ip_moves_to_the_backup_when_the_master_crashes_loses_its_link_its_servers_or_hangs()
