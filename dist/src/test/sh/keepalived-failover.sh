@@ -19,9 +19,9 @@
 # (not root, no ip netns, keepalived, curl or python3 missing): the reason is printed.
 #
 # --variant: vrrp3 (default), vrrp3-unicast, vrrp2, vrrp2-unicast, nopreempt (scenario a only, then checks that the
-# address stays where it went). --all: every variant, every scenario. --split-brain: then (alone: only) seven classic
+# address stays where it went). --all: every variant, every scenario. --split-brain: then (alone: only) eight classic
 # mistakes (VRRP blocked both ways, multicast filtered one way, auth, virtual_router_id, version and advert_int
-# mismatches, a BACKUP with the higher priority), each printed as "SPLITBRAIN <case> vip_on=<nodes>" with the log
+# (VRRPv3, VRRPv2) mismatches, a BACKUP with the higher priority), each printed as "SPLITBRAIN <case> vip_on=<nodes>" with the log
 # lines that tell. Environment: BASCULE_HOME (default
 # dist/target/bascule), SCENARIO_SECONDS (client time per scenario; default 6 for VRRPv3, 10 for VRRPv2),
 # WATCH_EVERY (the watcher's probe interval, default 0.2 as bascule-watch.service).
@@ -399,15 +399,19 @@ split_case() {
     for n in 1 2; do holds_vip "$n" && on="$on,lb$n"; done
     on=${on#,}
     echo "SPLITBRAIN $name vip_on=${on:-none}"
+    # The logs as they were before the stop: the stop of one node makes the other MASTER.
+    for n in 1 2; do head -n "$(wc -l < "$work/lb$n/keepalived.log")" "$work/lb$n/keepalived.log" \
+        > "$work/lb$n/keepalived-$name.log"; done
     for n in 1 2; do
         stop_pidfile "$work/lb$n/keepalived.pid"
         stop_pidfile "$work/lb$n/keepalived-main.pid"
         stop_pidfile "$work/lb$n/watch.pid"
-        grep -iE "mismatch|invalid|wrong|ignor|discard|auth|passw|version|Entering MASTER|timeout|forcing|VRID|prio" \
-            "$work/lb$n/keepalived.log" | sed 's/^.*2[0-9][0-9][0-9]: //' | sort | uniq -c | sort -rn | head -6 \
-            | sed "s/^/  lb$n /"
-        mv "$work/lb$n/keepalived.log" "$work/lb$n/keepalived-$name.log"
-        rm -f "$work/lb$n/vrrp-state"
+        rm -f "$work/lb$n/keepalived.log" "$work/lb$n/vrrp-state"
+    done
+    for n in 1 2; do
+        grep -iE "mismatch|invalid|wrong|ignor|discard|passw|version|Entering MASTER|timeout|forcing|VRID|prio" \
+            "$work/lb$n/keepalived-$name.log" | grep -v "NOTICE\|sent 0 priority" | sed 's/^.*2[0-9][0-9][0-9]: //' \
+            | sort | uniq -c | sort -rn | head -6 | sed "s/^/  lb$n /" || true
     done
     for port in $ports; do ip netns exec "$SW" bridge link set dev "$port" mcast_flood on; done
 }
@@ -417,7 +421,8 @@ if [ -n "${split:-}" ]; then
     split_case auth-mismatch vrrp2 vrrp2 's|auth_pass b4scule1|auth_pass other123|'
     split_case vrid-mismatch vrrp3 vrrp3 's|virtual_router_id 51|virtual_router_id 52|'
     split_case version-mismatch vrrp3 vrrp2 's|^$||'
-    split_case advert-int-mismatch vrrp3 vrrp3 's|advert_int 0.1|advert_int 1|'
+    split_case advert-int-mismatch-v3 vrrp3 vrrp3 's|advert_int 0.1|advert_int 1|'
+    split_case advert-int-mismatch-v2 vrrp2 vrrp2 's|advert_int 1|advert_int 2|'
     split_case backup-priority-higher vrrp3 vrrp3 's|priority 100|priority 200|'
 fi
 echo "RESULT failures=$failures work=$work"
