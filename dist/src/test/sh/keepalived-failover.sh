@@ -181,6 +181,7 @@ def one(start):
         lines.append("%d %d %s" % (start * 1000, (time.time() - start) * 1000, result))
 threads = []
 t0 = time.time()
+open(out + ".started", "w").close()
 for i in range(int(seconds * 10)):
     time.sleep(max(0, t0 + i * 0.1 - time.time()))
     t = threading.Thread(target=one, args=(time.time(),))
@@ -326,11 +327,14 @@ for variant in "${variants[@]}"; do
         start_bascule "$n"
     done
     await 60 "both nodes' Bascule to answer the monitor-uri" healthy
-    for n in 1 2; do start_keepalived "$n"; done
     if [ "$variant" = nopreempt ]; then
-        # Both start as BACKUP: the higher priority (lb1) wins the first election.
-        await 20 "lb1 to become MASTER" lb1_master
+        # Both start as BACKUP and neither preempts: the first healthy node takes the address. lb1 first, then lb2.
+        start_keepalived 1
+        await 20 "lb1 to become MASTER" holds_vip 1
+        start_keepalived 2
+        await 20 "lb1 to be MASTER and lb2 BACKUP" lb1_master
     else
+        for n in 1 2; do start_keepalived "$n"; done
         await 20 "lb1 to be MASTER and lb2 BACKUP" lb1_master
     fi
     log "lb1 holds $VIP"
@@ -343,6 +347,8 @@ for variant in "${variants[@]}"; do
         ip netns exec "$CL" python3 "$work/client.py" "$VIP" "$seconds" "$out" &
         client=$!
         echo $client > "$work/client.pid"
+        # The fault 1.5 s into the client's requests (a loaded machine may take a second to start python).
+        await 10 "the client's first request" test -e "$out.started"
         sleep 1.5
         t_fault=$(now_ms)
         log "$variant $letter: $name on lb1"
