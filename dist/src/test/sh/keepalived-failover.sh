@@ -264,8 +264,8 @@ lb1_master() { holds_vip 1 && ! holds_vip 2 && is_state 1 MASTER && is_state 2 B
 start_keepalived() {
     local n=$1 dir=$work/lb$1
     if grep -q vrrp-health "$dir/keepalived.conf"; then
-        # What bascule-watch.service runs: the sub-second check feeding keepalived's track_file.
-        ip netns exec "${P}lb$n" "$home/keepalived/check_bascule.sh" --watch "$dir/vrrp-health" \
+        # What bascule-watch.service runs (Nice=-10 there too): the sub-second check feeding keepalived's track_file.
+        ip netns exec "${P}lb$n" nice -n -10 "$home/keepalived/check_bascule.sh" --watch "$dir/vrrp-health" \
             --every "${WATCH_EVERY:-0.2}" --fall 2 --rise 2 http://127.0.0.1/bascule-alive 0.5 > "$dir/watch.log" 2>&1 &
         echo $! > "$dir/watch.pid"
     fi
@@ -387,7 +387,7 @@ for variant in "${variants[@]}"; do
 done
 # --- split brain: what each classic mistake does, and what keepalived logs for it ---
 # split_case NAME VARIANT1 VARIANT2 SED-FOR-LB2 [SWITCH-PORTS]: lb1 and lb2 on those files, lb2's edited, the switch
-# flooding no multicast to those ports (a filtering switch; a firewall dropping VRRP looks the same); after 4 s, who
+# flooding no multicast to those ports (a filtering switch; a firewall dropping VRRP looks the same); after 8 s, who
 # holds the address, and the lines of both logs that tell.
 split_case() {
     local name=$1 v1=$2 v2=$3 edit=$4 ports=${5:-} port
@@ -399,8 +399,12 @@ split_case() {
     done
     await 60 "both nodes' Bascule to answer the monitor-uri" healthy
     for port in $ports; do ip netns exec "$SW" bridge link set dev "$port" mcast_flood off; done
-    for n in 1 2; do start_keepalived "$n"; done
-    sleep 4
+    for n in 1 2; do
+        rm -f "$work/lb$n/keepalived.log"
+        start_keepalived "$n"
+    done
+    # Long enough for a VRRPv2 BACKUP with advert_int 2 to give up on the MASTER (3 adverts and a skew).
+    sleep 8
     local on=
     for n in 1 2; do holds_vip "$n" && on="$on,lb$n"; done
     on=${on#,}
