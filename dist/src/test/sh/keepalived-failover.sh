@@ -21,10 +21,10 @@
 # --variant: vrrp3 (default), vrrp3-unicast, vrrp2, vrrp2-unicast, nopreempt (scenario a only, then checks that the
 # address stays where it went). --all: every variant, every scenario. --split-brain: then (alone: only) eight classic
 # mistakes (VRRP blocked both ways, multicast filtered one way, auth, virtual_router_id, version and advert_int
-# (VRRPv3, VRRPv2) mismatches, a BACKUP with the higher priority), each printed as "SPLITBRAIN <case> vip_on=<nodes>" with the log
-# lines that tell. Environment: BASCULE_HOME (default
-# dist/target/bascule), SCENARIO_SECONDS (client time per scenario; default 6 for VRRPv3, 10 for VRRPv2),
-# WATCH_EVERY (the watcher's probe interval, default 0.2 as bascule-watch.service).
+# (VRRPv3, VRRPv2) mismatches, a BACKUP with the higher priority), each printed as
+# "SPLITBRAIN <case> vip_on=<nodes>" with the log lines that tell.
+# Environment: BASCULE_HOME (default dist/target/bascule), SCENARIO_SECONDS (client time per scenario; default 6 for
+# VRRPv3, 10 for VRRPv2), WATCH_EVERY (the watcher's probe interval, default 0.2 as bascule-watch.service).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
