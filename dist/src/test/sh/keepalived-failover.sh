@@ -13,9 +13,10 @@
 # After each, the fault is repaired and the pair waits until lb1 holds the address again (or, with nopreempt, stays).
 # For each it prints one line:
 #   SCENARIO <variant> <letter> <name> ok=N failed=N gap_ms=N resumed=yes|no failover_ms=N moved=yes|no load=L
-# failed counts the requests started from 0.5 s before the fault on; gap_ms is the longest time between two answered
-# requests (or from the fault to the first answer) after the fault; failover_ms the time from the fault to the other
-# node's MASTER notification; resumed: 8 of the last 10 requests answered; load: the 1-minute load average.
+# failed counts the requests started from one client timeout before the fault on; gap_ms is the longest time
+# between two answered requests (or from the fault to the first answer) after the fault; failover_ms the time from
+# the fault to the other node's MASTER notification; resumed: 8 of the last 10 requests answered; load: the 1-minute
+# load average.
 # Exit 0 when every scenario moved the address and resumed service, 1 otherwise, 77 when this machine cannot run it
 # (not root, no ip netns, keepalived, curl or python3 missing): the reason is printed.
 #
@@ -25,7 +26,8 @@
 # (VRRPv3, VRRPv2) mismatches, a BACKUP with the higher priority), each printed as
 # "SPLITBRAIN <case> vip_on=<nodes>" with the log lines that tell.
 # Environment: BASCULE_HOME (default dist/target/bascule), SCENARIO_SECONDS (client time per scenario; default 6 for
-# VRRPv3, 10 for VRRPv2), WATCH_EVERY (the watcher's probe interval, default 0.2 as bascule-watch.service).
+# VRRPv3, 10 for VRRPv2), WATCH_EVERY (the watcher's probe interval, default 0.2 as bascule-watch.service),
+# CLIENT_TIMEOUT (seconds a request may take, default 1).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -72,6 +74,7 @@ work=$(cd "$work" && pwd)
 NAMESPACES=("${P}sw" "${P}lb1" "${P}lb2" "${P}cl" "${P}be")
 SW=${P}sw CL=${P}cl BE=${P}be
 VIP=10.250.1.100
+CLIENT_TIMEOUT=${CLIENT_TIMEOUT:-1}
 
 log() { echo "[$(date -u +%H:%M:%S.%3N)] $*"; }
 now_ms() { date +%s%3N; }
@@ -156,16 +159,17 @@ for n in 1 2; do
     echo $! > "$work/web$n.pid"
 done
 
-# --- the client: one request every 100 ms, each on a new connection, 0.5 s to answer; one line per request ---
+# --- the client: one request every 100 ms, each on a new connection with CLIENT_TIMEOUT seconds to answer (1 s:
+# a loaded machine answers slowly, and slow is not down); one line per request ---
 cat > "$work/client.py" <<'EOF'
 import socket, sys, threading, time
-url_host, seconds, out = sys.argv[1], float(sys.argv[2]), sys.argv[3]
+url_host, seconds, out, limit = sys.argv[1], float(sys.argv[2]), sys.argv[3], float(sys.argv[4])
 lines, lock = [], threading.Lock()
 def one(start):
     result = "fail"
     try:
-        with socket.create_connection((url_host, 80), timeout=0.5) as s:
-            s.settimeout(max(0.01, 0.5 - (time.time() - start)))
+        with socket.create_connection((url_host, 80), timeout=limit) as s:
+            s.settimeout(max(0.01, limit - (time.time() - start)))
             s.sendall(b"GET / HTTP/1.1\r\nHost: vip\r\nConnection: close\r\n\r\n")
             data = b""
             while True:
@@ -196,14 +200,14 @@ EOF
 
 # summary FILE FAULT_MS: ok, failed, the longest gap between answered requests, and who answered last.
 summary() {
-    python3 - "$1" "$2" <<'EOF'
+    python3 - "$1" "$2" "$CLIENT_TIMEOUT" <<'EOF'
 import sys
 rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
-fault = int(sys.argv[2])
+fault, limit = int(sys.argv[2]), int(float(sys.argv[3]) * 1000)
 ok = [r for r in rows if r[2] == "ok"]
-# The fault's cost: failures of the requests started from 0.5 s before it (those in flight when it struck) on, and
+# The fault's cost: failures of the requests started from one timeout before it (in flight when it struck) on, and
 # gaps that end after it; what a loaded machine fails before it is not the failover's.
-failed = sum(1 for r in rows if r[2] != "ok" and int(r[0]) >= fault - 500)
+failed = sum(1 for r in rows if r[2] != "ok" and int(r[0]) >= fault - limit)
 answered = [int(r[0]) + int(r[1]) for r in ok]
 answered.sort()
 gaps = [b - a for a, b in zip(answered, answered[1:]) if b > fault]
@@ -211,7 +215,7 @@ gaps = [b - a for a, b in zip(answered, answered[1:]) if b > fault]
 gaps += [min(t for t in answered if t > fault) - fault] if any(t > fault for t in answered) else []
 last = rows[-10:]
 after = [r[4] for r in ok if int(r[0]) > fault]
-# Resumed: 8 of the last 10 answered (on a loaded machine a request may miss its 0.5 s for reasons of its own).
+# Resumed: 8 of the last 10 answered (on a loaded machine a request may miss its time for reasons of its own).
 print("ok=%d failed=%d gap_ms=%d resumed=%s via_after=%s" % (len(ok), failed, max(gaps) if gaps else -1,
       "yes" if sum(r[2] == "ok" for r in last) >= 8 else "no", after[-1] if after else "none"))
 EOF
@@ -347,7 +351,7 @@ for variant in "${variants[@]}"; do
         letter=${letters:i:1}
         name=$(name_of "$letter")
         out=$work/$variant-$letter.requests
-        ip netns exec "$CL" python3 "$work/client.py" "$VIP" "$seconds" "$out" &
+        ip netns exec "$CL" python3 "$work/client.py" "$VIP" "$seconds" "$out" "$CLIENT_TIMEOUT" &
         client=$!
         echo $client > "$work/client.pid"
         # The fault 1.5 s into the client's requests (a loaded machine may take a second to start python).
