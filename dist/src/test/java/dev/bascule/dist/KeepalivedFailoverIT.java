@@ -100,13 +100,13 @@ class KeepalivedFailoverIT {
     @Test
     void the_virtual_ip_moves_to_the_backup_when_the_master_crashes_loses_its_link_its_servers_or_hangs()
             throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "SKIPPED: network namespaces and keepalived need root");
         Tools.require("ip");
         Tools.require("keepalived");
         Tools.require("curl");
         Tools.require("python3");
         Tools.require("flock");
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
-                "SKIPPED: network namespaces and keepalived need root");
         Path work = Bascule.workDir("keepalived");
         Path out = work.resolve("failover.txt");
         ProcessBuilder pb = new ProcessBuilder(SCRIPT.toString(), "--variant", "vrrp3", "--scenarios", "abcd",
