@@ -144,7 +144,7 @@ final class ProxyKeywords {
         supported("option logasap", "DFL", "4.2", 0, "", (p, l) -> p.log.logAsap(true));
         pending("max-keep-alive-queue", "DLB", "4.2", 1, "<value>");
         pending("max-session-srv-conns", "DFL", "4.2", 1, "<nb>");
-        pending("monitor fail", "FL", "4.2", 2, "{ if | unless } <condition>");
+        supported("monitor fail", "FL", "4.2", 2, "{ if | unless } <condition>", ProxySection::monitorFail);
         supported("monitor-uri", "DFL", "4.2", 1, "<uri>", (p, l) -> p.http.monitorUri(l));
         pending("persist rdp-cookie", "DLB", "4.2", 0, "[(<name>)]");
         pending("rate-limit sessions", "DFL", "4.2", 1, "<rate>");

@@ -104,6 +104,8 @@ final class ProxySection implements Section {
     final LogConfig log;
     /** Which requests {@code http-request use-service prometheus-exporter} answers, or null. */
     private AclCondition prometheus;
+    /** The {@code monitor fail} conditions, in order (not inherited: defaults may not have them). */
+    private final List<AclCondition> monitorFail = new ArrayList<>();
     /** The section's ACLs and the compiler of its conditions (not inherited: defaults have no ACLs). */
     final AclConfig acls;
     private final ServerSettings defaultServer;
@@ -640,6 +642,26 @@ final class ProxySection implements Section {
         }
     }
 
+    /**
+     * {@code monitor fail { if | unless } <condition>}: the {@code monitor-uri} answers 503 instead of 200 while the
+     * condition holds, so that what asks (keepalived, a hardware balancer) learns more than that the process runs.
+     */
+    void monitorFail(Line line) {
+        if (!dev.bascule.config.sample.ConditionParser.starts(line.word(2))) {
+            diag.alert(line.source(), "'monitor fail' requires either 'if' or 'unless' followed by a condition, "
+                    + "such as 'monitor fail if { nbsrv(<backend>) lt 1 }'");
+            return;
+        }
+        if (!httpRequest.isEmpty()) {
+            diag.warning(line.source(), "a 'monitor fail' rule placed after an 'http-request' rule will still be "
+                    + "processed before");
+        }
+        AclCondition c = acls.condition(line, 2, "monitor fail");
+        if (c != null) {
+            monitorFail.add(c);
+        }
+    }
+
     /** In a backend, where its health-check and server-state messages go (traffic is the frontend's to log). */
     void log(Line line) {
         log.log(line);
@@ -790,7 +812,7 @@ final class ProxySection implements Section {
         // A listen section serves its own servers unless it routes elsewhere with default_backend.
         String target = kind == Kind.LISTEN && defaultBackend == null ? name : defaultBackend;
         return new Frontend(name, source, id, forcedId != 0, mode, binds, maxconn, timeouts, target, stats.build(acls::resolved), acls.resolved(prometheus),
-                http.build(), log.build(name, mode),
+                http.build(), monitorFail.stream().map(acls::resolved).toList(), log.build(name, mode),
                 switching.stream().map(r -> new SwitchingRule(r.backend(), r.dynamic(), r.prefix(), r.suffix(),
                         acls.resolved(r.condition()), r.source())).toList(),
                 httpRequest.stream().map(r -> new HttpRule(r.action(), acls.resolved(r.condition()), r.source()))

@@ -389,6 +389,54 @@ class ConfigParserTest {
     }
 
     @Test
+    void monitor_fail_keeps_its_conditions_in_order_and_wants_if_or_unless() {
+        ParseResult r = parse(TIMEOUTS + """
+                frontend www
+                    mode http
+                    bind :80
+                    http-request deny if { path /private }
+                    monitor-uri /alive
+                    acl site_dead nbsrv(web) lt 1
+                    monitor fail if site_dead
+                    monitor fail unless { nbsrv(static) ge 2 }
+                    default_backend web
+                backend web
+                    mode http
+                    server w 127.0.0.1:80
+                backend static
+                    mode http
+                    server s 127.0.0.1:80
+                """);
+        assertTrue(r.valid(), () -> r.diagnostics().toString());
+        var fails = r.config().frontends().get(0).monitorFail();
+        assertEquals(2, fails.size());
+        assertEquals(dev.bascule.config.sample.AclCondition.Polarity.IF, fails.get(0).polarity());
+        assertEquals("site_dead", fails.get(0).alternatives().get(0).get(0).name());
+        assertEquals(dev.bascule.config.sample.AclCondition.Polarity.UNLESS, fails.get(1).polarity());
+        assertTrue(warnings(r).contains("parsing [test.cfg:13] : a 'monitor fail' rule placed after an 'http-request' "
+                + "rule will still be processed before"), warnings(r).toString());
+        assertTrue(warnings(r).stream().noneMatch(w -> w.contains("monitor") && w.contains("not implemented")),
+                warnings(r).toString());
+
+        List<String> a = alerts(TIMEOUTS + """
+                frontend www
+                    mode http
+                    bind :80
+                    monitor-uri /alive
+                    monitor fail { nbsrv(web) lt 1 }
+                    monitor fail if { nbsrv(web) lt }
+                """);
+        assertTrue(a.contains("parsing [test.cfg:10] : 'monitor fail' requires either 'if' or 'unless' followed by a "
+                + "condition, such as 'monitor fail if { nbsrv(<backend>) lt 1 }'"), a.toString());
+        assertTrue(a.stream().anyMatch(t -> t.startsWith("parsing [test.cfg:11] : error detected while parsing "
+                + "'monitor fail' condition : ")), a.toString());
+        assertTrue(alerts("""
+                defaults
+                    monitor fail if { always_true }
+                """).stream().anyMatch(t -> t.contains("'monitor fail' not allowed in 'defaults' section")));
+    }
+
+    @Test
     void real_mistakes_are_rejected_with_the_reason() {
         List<String> a = alerts(TIMEOUTS + """
                 frontend f

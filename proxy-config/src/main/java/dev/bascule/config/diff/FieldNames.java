@@ -47,6 +47,7 @@ final class FieldNames {
             Map.entry("defaultBackend", "default_backend"),
             Map.entry("retryOn", "retry-on"),
             Map.entry("prometheus", "use-service prometheus-exporter"),
+            Map.entry("monitorFail", "monitor fail"),
             Map.entry("stats.admin", "stats admin"),
             Map.entry("switching", "use_backend"),
             Map.entry("httpRequest", "http-request"),

@@ -460,10 +460,17 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
 
     // --- what the analyzers do ---
 
+    /** The {@code monitor-uri}'s answer: not logged, counted as intercepted ({@code LR}) whether 200 or 503. */
     void monitorAnswer(RequestHead head) {
         stream.notLogged();
+        int status = proxy.monitor.status(SampleContext.of(stream, head, proxy.switching::backend));
         head.release();
-        respondLocally(200);
+        if (status != 200) {
+            // HAProxy's SF_ERR_LOCAL on a failed monitor request: its own answer, not a fault (a 200 is marked so
+            // when written, after the request's body).
+            stream.terminate(Termination.Cause.LOCAL);
+        }
+        respondLocally(status);
     }
 
     /** @return whether an applet took the request (the connection is then the applet's) */
