@@ -231,7 +231,7 @@ class TlsIT {
     }
 
     @Test
-    void option_httpslog_writes_the_line_haproxy_writes() throws Exception {
+    void option_httpslog_and_handshake_failures_are_logged_as_haproxy_does() throws Exception {
         try (NginxServer app = NginxServer.start("tls-logs"); RsyslogServer syslog = RsyslogServer.start("tls-logs", 2)) {
             int haproxyPort = Ports.free();
             int basculePort = Ports.free();
@@ -255,11 +255,15 @@ class TlsIT {
                     assertEquals("200", curl(side[0], "rsa.test", "/", "--tls13-ciphers", "TLS_AES_128_GCM_SHA256"));
                     assertEquals("200", curl(side[0], "rsa.test", "/", "--tls-max", "1.2", "--ciphers",
                             "ECDHE-RSA-AES128-GCM-SHA256"));
-                    lines.add(TrafficLogsIT.normalize(syslog.await(side[1], 2)).stream().sorted().toList());
+                    assertTrue(!sClient(side[0], "-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256")
+                            .contains("CONNECTION ESTABLISHED"), "no suite for an RSA certificate");
+                    lines.add(TrafficLogsIT.normalize(syslog.await(side[1], 3)).stream().sorted().toList());
                 }
             }
             assertTrue(lines.get(0).stream().anyMatch(l -> l.contains("https~ app/s1") && l.contains(
                     "rsa.test/TLSv1.3/TLS_AES_128_GCM_SHA256")), lines.get(0).toString());
+            assertTrue(lines.get(0).stream().anyMatch(l -> l.endsWith("https/1: SSL handshake failure")),
+                    lines.get(0).toString());
             assertEquals(lines.get(0), lines.get(1), "HAProxy's lines, then Bascule's, normalized");
         }
     }
