@@ -231,7 +231,7 @@ class TlsIT {
     }
 
     @Test
-    void option_httpslog_writes_the_line_haproxy_writes() throws Exception {
+    void option_httpslog_and_handshake_failures_are_logged_as_haproxy_does() throws Exception {
         try (NginxServer app = NginxServer.start("tls-logs"); RsyslogServer syslog = RsyslogServer.start("tls-logs", 2)) {
             int haproxyPort = Ports.free();
             int basculePort = Ports.free();
@@ -255,11 +255,15 @@ class TlsIT {
                     assertEquals("200", curl(side[0], "rsa.test", "/", "--tls13-ciphers", "TLS_AES_128_GCM_SHA256"));
                     assertEquals("200", curl(side[0], "rsa.test", "/", "--tls-max", "1.2", "--ciphers",
                             "ECDHE-RSA-AES128-GCM-SHA256"));
-                    lines.add(TrafficLogsIT.normalize(syslog.await(side[1], 2)).stream().sorted().toList());
+                    assertTrue(!sClient(side[0], "-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256")
+                            .contains("CONNECTION ESTABLISHED"), "no suite for an RSA certificate");
+                    lines.add(TrafficLogsIT.normalize(syslog.await(side[1], 3)).stream().sorted().toList());
                 }
             }
             assertTrue(lines.get(0).stream().anyMatch(l -> l.contains("https~ app/s1") && l.contains(
                     "rsa.test/TLSv1.3/TLS_AES_128_GCM_SHA256")), lines.get(0).toString());
+            assertTrue(lines.get(0).stream().anyMatch(l -> l.endsWith("https/1: SSL handshake failure")),
+                    lines.get(0).toString());
             assertEquals(lines.get(0), lines.get(1), "HAProxy's lines, then Bascule's, normalized");
         }
     }
@@ -345,12 +349,18 @@ class TlsIT {
                 {"ssl crt " + pem("rsa") + " verify required", "verify is enabled but no CA file specified"},
                 {"ssl crt " + pem("rsa") + " ssl-min-ver TLSv1.4", "'TLSv1.4' : unknown ssl/tls version"},
         };
+        // One file, one frontend per case: -c reports every error of a file, each with its line.
+        StringBuilder cfg = new StringBuilder();
+        for (int i = 0; i < cases.length; i++) {
+            cfg.append("frontend https").append(i == 4 ? "" : String.valueOf(i)).append("\n    bind 127.0.0.1:")
+                    .append(i == 4 ? 8443 : 9000 + i).append(' ').append(cases[i][0]).append("\n");
+        }
+        Path file = Bascule.writeConfig("tls-bad", HttpModeIT.config(cfg.toString()));
+        Bascule.Result r = Bascule.run("-c", "-f", file.toString());
+        assertEquals(1, r.exitCode(), r.stderr());
         for (String[] c : cases) {
-            Path cfg = Bascule.writeConfig("tls-bad", HttpModeIT.config("frontend https\n    bind 127.0.0.1:8443 "
-                    + c[0] + "\n    default_backend app\nbackend app\n    server s1 127.0.0.1:8080\n"));
-            Bascule.Result r = Bascule.run("-c", "-f", cfg.toString());
-            assertEquals(1, r.exitCode(), c[0] + ":\n" + r.stderr());
-            assertTrue(r.stderr().contains(c[1]) && r.stderr().contains("haproxy.cfg:"), c[0] + ":\n" + r.stderr());
+            assertTrue(r.stderr().lines().anyMatch(l -> l.contains(c[1]) && l.contains("haproxy.cfg:")),
+                    c[0] + ":\n" + r.stderr());
         }
     }
 }

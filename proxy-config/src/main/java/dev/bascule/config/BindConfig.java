@@ -48,7 +48,11 @@ final class BindConfig {
     private final List<String> unimplemented = new ArrayList<>();
     private boolean failed;
 
-    private record Pending(Path file, List<String> filters, TlsConfig settings) {
+    /**
+     * A certificate to load, with its crt-list line's SNI filters and TLS options (null: the bind's), applied at the
+     * end over the bind's own, wherever those are on the line.
+     */
+    private record Pending(Path file, List<String> filters, List<List<String>> options, String where) {
     }
 
     private final String proxy;
@@ -126,13 +130,13 @@ final class BindConfig {
     private void crt(String value) {
         Path path = Path.of(SslDefaults.under(defaults.crtBase, value));
         if (!Files.isDirectory(path)) {
-            certificates.add(new Pending(path, List.of(), null));
+            certificates.add(new Pending(path, List.of(), null, null));
             return;
         }
         try (Stream<Path> files = Files.list(path)) {
             files.filter(Files::isRegularFile)
                     .filter(f -> EXTRA_FILES.stream().noneMatch(f.getFileName().toString()::endsWith))
-                    .sorted().forEach(f -> certificates.add(new Pending(f, List.of(), null)));
+                    .sorted().forEach(f -> certificates.add(new Pending(f, List.of(), null, null)));
         } catch (IOException e) {
             diag.alert(line.source(), "'" + owner + "' : unable to scan directory '" + path + "' : " + e.getMessage());
             failed = true;
@@ -162,7 +166,7 @@ final class BindConfig {
             }
             String where = "'" + owner + "' : 'crt-list' file '" + file + "' line " + (n + 1);
             List<String> words = new ArrayList<>(List.of(text.split("\\s+")));
-            TlsConfig settings = null;
+            List<List<String>> options = null;
             int open = text.indexOf('[');
             if (open >= 0) {
                 int close = text.indexOf(']', open);
@@ -171,9 +175,10 @@ final class BindConfig {
                     failed = true;
                     return;
                 }
-                settings = tls.copy();
-                String[] opts = text.substring(open + 1, close).strip().split("\\s+");
-                for (int i = 0; i < opts.length && !opts[0].isEmpty(); i++) {
+                options = new ArrayList<>();
+                String inside = text.substring(open + 1, close).strip();
+                String[] opts = inside.isEmpty() ? new String[0] : inside.split("\\s+");
+                for (int i = 0; i < opts.length; i++) {
                     String o = opts[i];
                     if (!TlsConfig.handles(o)) {
                         diag.alert(line.source(), where + " : unknown or unsupported option '" + o + "' in the SSL "
@@ -181,16 +186,12 @@ final class BindConfig {
                         failed = true;
                         return;
                     }
-                    String v = TlsConfig.takesValue(o) && i + 1 < opts.length ? opts[++i] : null;
-                    if (TlsConfig.takesValue(o) && v == null) {
+                    if (TlsConfig.takesValue(o) && i + 1 >= opts.length) {
                         diag.alert(line.source(), where + " : '" + o + "' expects a value.");
                         failed = true;
                         return;
                     }
-                    if (!settings.set(diag, line.source(), where, o, v, defaults)) {
-                        failed = true;
-                        return;
-                    }
+                    options.add(TlsConfig.takesValue(o) ? List.of(o, opts[++i]) : List.of(o));
                 }
                 words = new ArrayList<>(List.of(text.substring(0, open).strip()));
                 String rest = text.substring(close + 1).strip();
@@ -200,7 +201,7 @@ final class BindConfig {
             }
             Path crt = Path.of(SslDefaults.under(defaults.crtBase, words.get(0)));
             certificates.add(new Pending(crt, words.subList(1, words.size()).stream()
-                    .map(s -> s.toLowerCase(java.util.Locale.ROOT)).toList(), settings));
+                    .map(w -> w.toLowerCase(java.util.Locale.ROOT)).toList(), options, where));
         }
     }
 
@@ -211,12 +212,20 @@ final class BindConfig {
             try {
                 pem = Pem.certificate(p.file());
             } catch (Pem.Failure e) {
-                diag.alert(line.source(), "'" + owner + "' : " + (p.settings() != null || !p.filters().isEmpty()
-                        ? "'crt-list' : " : "") + e.getMessage());
+                diag.alert(line.source(), "'" + owner + "' : " + (p.where() != null ? "'crt-list' : " : "")
+                        + e.getMessage());
                 return null;
             }
-            TlsSettings own = p.settings() == null ? null : p.settings().build();
-            entries.add(new CertificateEntry(pem, p.filters(), own == null ? tls.build() : own));
+            TlsConfig own = tls;
+            if (p.options() != null) {
+                own = tls.copy();
+                for (List<String> o : p.options()) {
+                    if (!own.set(diag, line.source(), p.where(), o.get(0), o.size() > 1 ? o.get(1) : null, defaults)) {
+                        return null;
+                    }
+                }
+            }
+            entries.add(new CertificateEntry(pem, p.filters(), own.build()));
         }
         BindTls termination = null;
         if (ssl) {

@@ -5,6 +5,7 @@ import dev.bascule.config.model.Global;
 import dev.bascule.config.model.Identity;
 import dev.bascule.config.model.LogTarget;
 import dev.bascule.config.model.StatsSocket;
+import dev.bascule.config.model.TlsSettings;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -330,8 +331,8 @@ final class GlobalSection implements Section {
 
     private static void sslServerVerify(GlobalSection g, Line line) {
         switch (line.word(1)) {
-            case "none" -> g.ssl.serverVerify = dev.bascule.config.model.TlsSettings.Verify.NONE;
-            case "required" -> g.ssl.serverVerify = dev.bascule.config.model.TlsSettings.Verify.REQUIRED;
+            case "none" -> g.ssl.serverVerify = TlsSettings.Verify.NONE;
+            case "required" -> g.ssl.serverVerify = TlsSettings.Verify.REQUIRED;
             default -> g.diag.alert(line.source(), "'ssl-server-verify' expects 'none' or 'required', got '"
                     + line.word(1) + "'");
         }

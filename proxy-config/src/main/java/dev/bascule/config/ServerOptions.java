@@ -46,11 +46,11 @@ final class ServerOptions {
                     + "generate-certificates gid:INT group:WORD interface:WORD level:WORD maxconn:INT mode:WORD mss:INT "
                     + "namespace:WORD nice:INT no-ca-names process:WORD proto:WORD severity-output:WORD shards:WORD "
                     + "sigalgs:WORD tcp-ut:TIME tfo thread:WORD tls-ticket-keys:WORD transparent uid:INT user:WORD "
-                    + "v4v6 v6only curves:WORD ecdhe:WORD id:INT name:WORD no-tls-tickets",
+                    + "v4v6 v6only curves:WORD ecdhe:WORD id:INT no-tls-tickets",
             "alpn:WORD backlog:INT ca-file:WORD ciphers:WORD ciphersuites:WORD crl-file:WORD crt:WORD crt-list:WORD "
                     + "force-sslv3 force-tlsv10 force-tlsv11 force-tlsv12 force-tlsv13 "
                     + "no-sslv3 no-tlsv10 no-tlsv11 no-tlsv12 no-tlsv13 npn:WORD "
-                    + "prefer-client-ciphers ssl ssl-max-ver:WORD ssl-min-ver:WORD strict-sni verify:WORD");
+                    + "name:WORD prefer-client-ciphers ssl ssl-max-ver:WORD ssl-min-ver:WORD strict-sni verify:WORD");
 
     private ServerOptions() {
     }

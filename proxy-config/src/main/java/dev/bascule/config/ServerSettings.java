@@ -1,8 +1,13 @@
 package dev.bascule.config;
 
+import dev.bascule.config.model.PemBundle;
 import dev.bascule.config.model.ServerCheck;
 import dev.bascule.config.model.ServerDns;
+import dev.bascule.config.model.ServerTls;
+import dev.bascule.config.model.TlsSettings;
+import dev.bascule.config.sample.SampleExpr;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -270,13 +275,13 @@ final class ServerSettings {
      * The server's TLS, or null when it uses none; {@code sni} is the compiled {@code sni} expression. Null after an
      * alert (a file that cannot serve, verification without a CA), with {@code failed} set.
      */
-    dev.bascule.config.model.ServerTls tls(Diagnostics diag, Line line, String owner, SslDefaults defaults,
-                                           dev.bascule.config.sample.SampleExpr sniExpr) {
+    ServerTls tls(Diagnostics diag, Line line, String owner, SslDefaults defaults,
+                                           SampleExpr sniExpr) {
         if (!ssl && !checkSsl) {
             return null;
         }
         TlsConfig t = tls != null ? tls : TlsConfig.forServer(diag, line.source(), defaults);
-        if (t.verify() != dev.bascule.config.model.TlsSettings.Verify.NONE && t.caFile() == null) {
+        if (t.verify() != TlsSettings.Verify.NONE && t.caFile() == null) {
             diag.alert(line.source(), "'" + owner + "' : verify is enabled by default but no CA file specified. If "
                     + "you're running on a LAN where you're certain to trust the server's certificate, please set an "
                     + "explicit 'verify none' statement on the 'server' line, or use 'ssl-server-verify none' in the "
@@ -284,17 +289,17 @@ final class ServerSettings {
             failed = true;
             return null;
         }
-        dev.bascule.config.model.PemBundle client = null;
+        PemBundle client = null;
         if (crt != null) {
             try {
-                client = Pem.certificate(java.nio.file.Path.of(SslDefaults.under(defaults.crtBase, crt)));
+                client = Pem.certificate(Path.of(SslDefaults.under(defaults.crtBase, crt)));
             } catch (Pem.Failure e) {
                 diag.alert(line.source(), "'" + owner + "' : 'crt' : " + e.getMessage());
                 failed = true;
                 return null;
             }
         }
-        return new dev.bascule.config.model.ServerTls(ssl, checkSsl, t.build(), sniExpr, checkSni, checkAlpn,
+        return new ServerTls(ssl, checkSsl, t.build(), sniExpr, checkSni, checkAlpn,
                 verifyHost, client, sslReuse);
     }
 

@@ -1,5 +1,7 @@
 package dev.bascule.config;
 
+import dev.bascule.config.model.TlsSettings;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,7 +23,7 @@ final class SslDefaults {
     String serverCurves;
     final List<List<String>> serverOptions = new ArrayList<>();
     /** {@code ssl-server-verify}: what a server line without {@code verify} does. */
-    dev.bascule.config.model.TlsSettings.Verify serverVerify = dev.bascule.config.model.TlsSettings.Verify.REQUIRED;
+    TlsSettings.Verify serverVerify = TlsSettings.Verify.REQUIRED;
 
     /** {@code file} under {@code base} when it is relative and a base is set, as HAProxy joins them. */
     static String under(String base, String file) {

@@ -7,8 +7,6 @@ import dev.bascule.core.tcp.TcpFrontendHandler;
 import dev.bascule.core.tls.TlsAccept;
 import dev.bascule.core.tls.TlsTerminator;
 import io.netty.channel.Channel;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.Map;
 import java.util.function.Consumer;
@@ -21,7 +19,6 @@ import java.util.function.Supplier;
  * ones already accepted keep theirs.
  */
 final class FrontendSetup {
-    private static final Logger log = LoggerFactory.getLogger(FrontendSetup.class);
     /** How long a handshake may take when the frontend sets no {@code timeout client} (Netty's default). */
     private static final long DEFAULT_HANDSHAKE_MS = 10_000;
 
@@ -63,12 +60,28 @@ final class FrontendSetup {
             return;
         }
         ch.config().setAutoRead(false);
+        long accepted = System.currentTimeMillis();
         long clientMs = state.config().timeouts().clientMs();
         ch.pipeline().addLast(t.handler(clientMs > 0 ? clientMs : DEFAULT_HANDSHAKE_MS), new TlsAccept(() -> {
             install(ch, current);
             ch.config().setAutoRead(autoRead());
-        }, cause -> log.debug("{}: SSL handshake failure from {}: {}", state.name(), ch.remoteAddress(),
-                cause.getMessage())));
+        }, reason -> {
+            if (state.log() != null) {
+                state.log().connectionError(ch.remoteAddress(), bindName(bound), accepted, reason);
+            }
+        }));
+    }
+
+    /** The listener's name in HAProxy's connection error lines: its {@code name}, else its number in the frontend. */
+    private String bindName(Address bound) {
+        var binds = state.config().binds();
+        for (int i = 0; i < binds.size(); i++) {
+            if (binds.get(i).address().equals(bound)) {
+                String name = binds.get(i).options().name();
+                return name != null ? name : String.valueOf(i + 1);
+            }
+        }
+        return "?";
     }
 
     private void install(Channel ch, Supplier<FrontendSetup> current) {

@@ -4,6 +4,7 @@ import dev.bascule.config.model.Address;
 import dev.bascule.config.model.Server;
 import dev.bascule.core.check.HealthChecker;
 import dev.bascule.core.check.ServerHealth;
+import dev.bascule.core.tls.TlsOrigin;
 import io.netty.channel.Channel;
 
 import java.net.InetAddress;
@@ -86,7 +87,7 @@ public final class ServerState {
     /** The name the resolvers follow: the configured one, or what an SRV record gave (null until one does). */
     private volatile String hostname;
     private final Class<? extends Channel> connector;
-    private dev.bascule.core.tls.TlsOrigin tls;
+    private TlsOrigin tls;
     private final ServerHealth health;
     private volatile HealthChecker checker;
     private volatile Runnable onChange = () -> {
@@ -390,11 +391,11 @@ public final class ServerState {
     }
 
     /** Its TLS ({@code ssl}, {@code check-ssl}), or null: set once by the generation that built it. */
-    public dev.bascule.core.tls.TlsOrigin tls() {
+    public TlsOrigin tls() {
         return tls;
     }
 
-    void tls(dev.bascule.core.tls.TlsOrigin t) {
+    void tls(TlsOrigin t) {
         tls = t;
     }
 

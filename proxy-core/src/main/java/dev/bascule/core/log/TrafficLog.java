@@ -69,6 +69,25 @@ public final class TrafficLog {
         targets.send(line, LogTarget.INFO, null);
     }
 
+    /**
+     * A connection that ended before its first stream, such as a failed TLS handshake: HAProxy's line for it when
+     * the frontend has a log format ({@code 127.0.0.1:42424 [02/Dec/2026:21:57:45.427] fe/1: SSL handshake
+     * failure}), {@code bind} being the listener's {@code name} or its number in the frontend.
+     */
+    public void connectionError(SocketAddress client, String bind, long acceptedMillis, String message) {
+        if (settings.format() == null) {
+            return;
+        }
+        LogLine line = LogLine.current();
+        StringBuilder out = line.out;
+        out.setLength(0);
+        endpoint(out, client);
+        out.append(" [");
+        line.dates.haproxy(out, acceptedMillis);
+        out.append("] ").append(frontend.name()).append('/').append(bind).append(": ").append(message);
+        targets.send(line, settings.separateErrors() ? LogTarget.ERR : LogTarget.INFO, null);
+    }
+
     private static void endpoint(StringBuilder out, SocketAddress a) {
         if (a instanceof InetSocketAddress inet && inet.getAddress() != null) {
             out.append(io.netty.util.NetUtil.toAddressString(inet.getAddress())).append(':').append(inet.getPort());

@@ -5,7 +5,6 @@ import io.netty.handler.ssl.CipherSuiteConverter;
 import javax.net.ssl.SSLContext;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -17,7 +16,8 @@ import java.util.Set;
  * string made of them only leaves the JDK's default suites, and {@link #keywordsOnly} lets the caller say so.
  */
 final class Ciphers {
-    private static final List<String> JDK_DEFAULTS = defaults();
+    private static final List<String> JDK_DEFAULTS = suites(false);
+    private static final Set<String> JDK_SUPPORTED = Set.copyOf(suites(true));
 
     private Ciphers() {
     }
@@ -48,19 +48,11 @@ final class Ciphers {
                 continue;
             }
             String java = c.startsWith("TLS_") ? c : CipherSuiteConverter.toJava(c, "TLS");
-            if (java != null && JDK_DEFAULTS.contains(java) || java != null && supported(java)) {
+            if (java != null && JDK_SUPPORTED.contains(java)) {
                 out.add(java);
             }
         }
         return out;
-    }
-
-    private static boolean supported(String suite) {
-        try {
-            return Arrays.asList(SSLContext.getDefault().getSupportedSSLParameters().getCipherSuites()).contains(suite);
-        } catch (NoSuchAlgorithmException e) {
-            return false;
-        }
     }
 
     private static boolean tls13(String suite) {
@@ -76,9 +68,11 @@ final class Ciphers {
         return o == null ? jdkSuite : o;
     }
 
-    private static List<String> defaults() {
+    private static List<String> suites(boolean supported) {
         try {
-            return List.of(SSLContext.getDefault().getDefaultSSLParameters().getCipherSuites());
+            SSLContext jdk = SSLContext.getDefault();
+            return List.of((supported ? jdk.getSupportedSSLParameters() : jdk.getDefaultSSLParameters())
+                    .getCipherSuites());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK has TLS", e);
         }

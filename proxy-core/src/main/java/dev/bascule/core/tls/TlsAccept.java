@@ -20,15 +20,17 @@ public final class TlsAccept extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(TlsAccept.class);
 
     private final Runnable install;
-    private final Consumer<Throwable> failed;
+    private final Consumer<String> failed;
     private final long acceptedMillis = System.currentTimeMillis();
     private String sni;
+    /** The handshake's outcome was handled (a failure may be told by an exception, an event and the close). */
+    private boolean done;
 
     /**
      * @param install adds the frontend's handlers after this one and sets the channel's auto-read as they need it
-     * @param failed  told why a handshake failed (HAProxy's "SSL handshake failure" log)
+     * @param failed  told once why a handshake failed, in HAProxy's words ({@code SSL handshake failure})
      */
-    public TlsAccept(Runnable install, Consumer<Throwable> failed) {
+    public TlsAccept(Runnable install, Consumer<String> failed) {
         this.install = install;
         this.failed = failed;
     }
@@ -45,10 +47,10 @@ public final class TlsAccept extends ChannelInboundHandlerAdapter {
             sni = e.hostname();
         } else if (evt instanceof SslHandshakeCompletionEvent e) {
             if (!e.isSuccess()) {
-                failed.accept(e.cause());
-                ctx.close();
+                fail(ctx, e.cause());
                 return;
             }
+            done = true;
             SslHandler tls = ctx.pipeline().get(SslHandler.class);
             TlsSession.record(ctx.channel(), tls.engine().getSession(), sni, tls.applicationProtocol(), acceptedMillis);
             install.run();
@@ -61,8 +63,24 @@ public final class TlsAccept extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        // A handshake's errors come here before its completion event: that event closes, with the reason.
-        log.debug("TLS error from {}: {}", ctx.channel().remoteAddress(), cause.toString());
+        // A hello the SNI lookup refuses (strict-sni) ends here without a completion event.
+        fail(ctx, cause);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        fail(ctx, new java.nio.channels.ClosedChannelException());
+    }
+
+    private void fail(ChannelHandlerContext ctx, Throwable cause) {
+        if (done) {
+            return;
+        }
+        done = true;
+        log.debug("TLS handshake with {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        failed.accept(cause instanceof io.netty.handler.ssl.SslHandshakeTimeoutException ? "Timeout during SSL handshake"
+                : cause instanceof java.nio.channels.ClosedChannelException ? "Connection closed during SSL handshake"
+                : "SSL handshake failure");
         ctx.close();
     }
 }
