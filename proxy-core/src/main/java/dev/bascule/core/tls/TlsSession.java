@@ -17,7 +17,8 @@ import java.security.cert.X509Certificate;
  * @param sni          the server name the client asked for, or null
  * @param alpn         the protocol ALPN selected, or null
  * @param clientCert   the client certificate's subject and issuer, or null without one
- * @param resumed      the handshake resumed an earlier session (a resumed session keeps its creation time)
+ * @param resumed      the handshake resumed an earlier session (a resumed session keeps its creation time, to the
+ *                     second)
  */
 public record TlsSession(String protocol, String cipher, String sni, String alpn, ClientCertificate clientCert,
                          boolean resumed) {
@@ -43,8 +44,10 @@ public record TlsSession(String protocol, String cipher, String sni, String alpn
         } catch (SSLPeerUnverifiedException e) {
             // No client certificate: verify none, or optional and the client sent none.
         }
+        // OpenSSL keeps a session's creation time in seconds: a session is taken as resumed when it was created in
+        // an earlier second than the connection was accepted (one resumed within the same second reads as new).
         TlsSession t = new TlsSession(s.getProtocol(), Ciphers.openSslName(s.getCipherSuite()), sni, alpn, client,
-                s.getCreationTime() < acceptedMillis);
+                s.getCreationTime() / 1000 < acceptedMillis / 1000);
         ch.attr(KEY).set(t);
         return t;
     }
