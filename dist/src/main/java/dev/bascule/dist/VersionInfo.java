@@ -14,7 +14,8 @@ final class VersionInfo {
     /** Build features for {@code feature()} conditions and the "Feature list" line. */
     static Set<String> features(Transport transport) {
         Set<String> features = new LinkedHashSet<>();
-        if (transport.name().equals("epoll")) {
+        // io_uring needs Netty's native library as epoll does, and its process keeps epoll for the stats sockets.
+        if (transport.poller() != Transport.Poller.NIO && Transport.epollUnavailability() == null) {
             features.add("EPOLL");
         }
         features.add("THREAD");
@@ -45,13 +46,18 @@ final class VersionInfo {
             out.append(' ').append(features.contains(f) ? '+' : '-').append(f);
         }
         out.append("\n\nDefault settings :\n  bufsize = 16384, maxrewrite = 1024, maxpollevents = 200\n\n");
-        String epollProblem = Transport.epollUnavailability();
         out.append("Available polling systems :\n");
-        out.append("      epoll : pref=300,  test result ").append(epollProblem == null ? "OK" : "FAILED ("
-                + epollProblem + ")").append('\n');
-        out.append("        nio : pref=200,  test result OK\n");
-        int usable = epollProblem == null ? 2 : 1;
-        out.append("Total: 2 (").append(usable).append(" usable), will use ").append(selected.name()).append(".\n");
+        int usable = 0;
+        int pref = 100 * (Transport.Poller.values().length + 1);
+        for (Transport.Poller p : Transport.Poller.values()) {
+            String problem = p.unavailability();
+            usable += problem == null ? 1 : 0;
+            out.append(String.format("%11s : pref=%d,  test result %s%n", p.word(), pref,
+                    problem == null ? "OK" : "FAILED (" + problem + ")"));
+            pref -= 100;
+        }
+        out.append("Total: ").append(Transport.Poller.values().length).append(" (").append(usable)
+                .append(" usable), will use ").append(selected.name()).append(".\n");
         return out.toString();
     }
 }
