@@ -30,7 +30,6 @@ import io.netty.channel.uring.IoUringChannelOption;
 import io.netty.channel.uring.IoUringDatagramChannel;
 import io.netty.channel.uring.IoUringDomainSocketChannel;
 import io.netty.channel.uring.IoUringIoHandler;
-import io.netty.channel.uring.IoUringServerDomainSocketChannel;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.channel.socket.nio.NioChannelOption;
@@ -253,8 +252,10 @@ public final class Transport {
                 }
                 return epoll ? () -> new EpollServerSocketChannel(family) : NioServerSocketChannel::new;
             case UNIX:
+                // Not io_uring's: it would unlink the file when it closes, a handoff's release included (a
+                // configuration with a Unix listener starts on epoll; this is one a reload added).
                 if (uring) {
-                    return IoUringServerDomainSocketChannel::new;
+                    requireEpoll(address);
                 }
                 return epoll ? EpollServerDomainSocketChannel::new : NioServerDomainSocketChannel::new;
             case ABNS:
@@ -370,7 +371,8 @@ public final class Transport {
     private void requireEpoll(Address address) throws StartupException {
         if (!epoll) {
             throw new StartupException("'" + address + "' needs the epoll polling system, and Bascule runs on "
-                    + poller.word + " here (-de, 'noepoll', or epoll unavailable)");
+                    + poller.word + " here (" + (uring ? "chosen at start, when the configuration had no such "
+                    + "address: a restart chooses epoll" : "-de, 'noepoll', or epoll unavailable") + ")");
         }
     }
 
