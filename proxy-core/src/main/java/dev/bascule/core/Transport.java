@@ -145,7 +145,7 @@ public final class Transport {
      * What of a configuration Netty's io_uring channels cannot serve, or null: they cannot adopt a socket by its
      * file descriptor (an {@code fd@} address; a Unix socket bound outside Netty, whose file must outlive this
      * process on a handoff), have no Unix datagram socket ({@code log /dev/log}) nor abstract socket support that
-     * Bascule relies on, and connect a UDP log socket later than the first lines come.
+     * Bascule relies on.
      *
      * @param inherited listening sockets taken over from the process being replaced
      */
@@ -197,16 +197,10 @@ public final class Transport {
         return null;
     }
 
-    /**
-     * A log target sent as datagrams. {@code log.DatagramSink} drops a line while its channel is not active, and
-     * epoll connects a datagram socket at once where io_uring completes the connect later: six requests logged
-     * six lines on epoll and four on io_uring.
-     */
+    /** A log target io_uring has no channel for: a Unix datagram socket. */
     private static String datagramLog(LogTarget t) {
         return switch (t.transport()) {
             case UNIX -> "'log " + t.address().path() + "' is a Unix datagram socket";
-            case UDP -> "'log " + t.address() + "' is a UDP target, whose first lines io_uring would lose while "
-                    + "its socket connects";
             default -> null;
         };
     }
