@@ -29,7 +29,8 @@ final class VersionInfo {
      * expressions are Java's).
      */
     private static Map<String, Boolean> featureList(Transport transport) {
-        boolean epoll = transport.name().equals("epoll");
+        // io_uring needs Netty's native library as epoll does, and its process keeps epoll for the stats sockets.
+        boolean epoll = transport.poller() != Transport.Poller.NIO && Transport.epollUnavailability() == null;
         Map<String, Boolean> f = new LinkedHashMap<>();
         f.put("51DEGREES", false);
         f.put("ACCEPT4", epoll);          // Netty's native accept is accept4()
@@ -115,13 +116,18 @@ final class VersionInfo {
                 .append(java.lang.Runtime.getRuntime().availableProcessors()).append(").\n");
         out.append("Built with the Prometheus exporter as a service\n");
         out.append("Regular expressions are Java's (java.util.regex), not PCRE.\n\n");
-        String epollProblem = Transport.epollUnavailability();
         out.append("Available polling systems :\n");
-        out.append("      epoll : pref=300,  test result ").append(epollProblem == null ? "OK" : "FAILED ("
-                + epollProblem + ")").append('\n');
-        out.append("        nio : pref=200,  test result OK\n");
-        int usable = epollProblem == null ? 2 : 1;
-        out.append("Total: 2 (").append(usable).append(" usable), will use ").append(selected.name()).append(".\n");
+        int usable = 0;
+        int pref = 100 * (Transport.Poller.values().length + 1);
+        for (Transport.Poller p : Transport.Poller.values()) {
+            String problem = p.unavailability();
+            usable += problem == null ? 1 : 0;
+            out.append(String.format("%11s : pref=%d,  test result %s%n", p.word(), pref,
+                    problem == null ? "OK" : "FAILED (" + problem + ")"));
+            pref -= 100;
+        }
+        out.append("Total: ").append(Transport.Poller.values().length).append(" (").append(usable)
+                .append(" usable), will use ").append(selected.name()).append(".\n");
         return out.toString();
     }
 }

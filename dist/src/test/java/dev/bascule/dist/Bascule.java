@@ -88,13 +88,22 @@ final class Bascule implements AutoCloseable {
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().putIfAbsent("JAVA_OPTS", "-Xmx256m");
         pb.environment().putAll(env);
+        // BASCULE_TRANSPORT=epoll (or nio, io_uring) runs every proxy of the tests on that polling system.
+        String transport = System.getenv("BASCULE_TRANSPORT");
+        if (transport != null && !transport.isEmpty()) {
+            pb.environment().merge("JAVA_OPTS", "-Dbascule.transport=" + transport, (a, b) -> a + " " + b);
+        }
         return new Bascule(pb.start(), dir, out, err);
     }
 
     /** Runs {@code bin/bascule args...} to completion (for -c, -v, ...). */
     static Result run(String... args) throws IOException, InterruptedException {
+        return run(Map.of(), args);
+    }
+
+    static Result run(Map<String, String> env, String... args) throws IOException, InterruptedException {
         Path dir = workDir("run");
-        try (Bascule b = start(dir, Map.of(), args)) {
+        try (Bascule b = start(dir, env, args)) {
             if (!b.process.waitFor(60, TimeUnit.SECONDS)) {
                 throw new AssertionError("bascule " + String.join(" ", args) + " did not finish in 60 s");
             }

@@ -268,9 +268,14 @@ class LauncherIT {
                 list.toString());
         assertTrue(vv.stdout().contains("Available polling systems :"), vv.stdout());
         String arch = System.getProperty("os.arch");
-        if (System.getProperty("os.name").equals("Linux") && (arch.equals("amd64") || arch.equals("aarch64"))) {
+        if (System.getProperty("os.name").equals("Linux") && (arch.equals("amd64") || arch.equals("aarch64"))
+                && System.getenv("BASCULE_TRANSPORT") == null) {
+            // epoll by default; io_uring when asked for, where the kernel allows it (a seccomp profile may not).
             assertTrue(vv.stdout().contains("will use epoll."), vv.stdout());
             assertTrue(vv.stdout().contains("+EPOLL"), vv.stdout());
+            boolean uring = vv.stdout().contains("io_uring : pref=300,  test result OK");
+            assertTrue(Bascule.run(Map.of("JAVA_OPTS", "-Dbascule.transport=io_uring"), "-vv").stdout()
+                    .contains(uring ? "will use io_uring." : "will use epoll."));
         }
         assertTrue(Bascule.run("-vv", "-de").stdout().contains("will use nio."));
     }
