@@ -2,6 +2,7 @@ package dev.bascule.core;
 
 import dev.bascule.config.model.Mode;
 import dev.bascule.core.http.HttpProxy;
+import dev.bascule.core.sample.SampleContext;
 import dev.bascule.core.tcp.TcpFrontendHandler;
 import io.netty.channel.Channel;
 
@@ -32,6 +33,26 @@ final class FrontendSetup {
         this.applet = applet;
     }
 
+    /**
+     * The {@code tcp-request connection} then {@code session} rules, on the addresses alone: a rejected connection is
+     * closed with a reset (HAProxy's no-linger close), counted, and neither logged nor given a stream.
+     */
+    private boolean admitted(Channel ch) {
+        SampleContext c = new SampleContext(ch.remoteAddress(), ch.localAddress(), null, state, null, null,
+                switching::backend);
+        TcpRequestRules rules = state.tcpRules();
+        if (rules.connectionAccepted(c)) {
+            if (rules.sessionAccepted(c)) {
+                return true;
+            }
+            state.counters().sessionDenied();
+        } else {
+            state.counters().connectionDenied();
+        }
+        TcpRequestRules.kill(ch);
+        return false;
+    }
+
     /** Whether accepted channels are read as soon as they are active (applets read by themselves). */
     boolean autoRead() {
         return applet != null;
@@ -39,6 +60,9 @@ final class FrontendSetup {
 
     /** @param current this frontend's setup in the current generation, read again at each HTTP request */
     void initChannel(Channel ch, java.util.function.Supplier<FrontendSetup> current) {
+        if (state.tcpRules().hasConnectionRules() && !admitted(ch)) {
+            return;
+        }
         // A relayed TCP session gets one timer for both sides once connected (SessionTimeout).
         InactivityTimeout idle = state.config().mode() == Mode.TCP && applet == null ? null
                 : InactivityTimeout.of(state.config().timeouts().clientMs());

@@ -11,12 +11,13 @@ import java.util.List;
  * is the proxy's numeric id, as HAProxy numbers proxies ({@code forcedId}: from the {@code id} keyword).
  * {@code log} is what its traffic log writes, and where. {@code switching} holds its {@code use_backend} rules, in order;
  * {@code defaultBackend} serves requests none of them takes. {@code httpRequest} holds its {@code http-request} rules
- * and {@code redirect} lines, in order.
+ * and {@code redirect} lines, in order; {@code tcpRequest} its {@code tcp-request} rules.
  */
 public record Frontend(String name, Source source, int id, boolean forcedId, Mode mode, List<Bind> binds,
                        int maxconn, Timeouts timeouts, String defaultBackend, StatsSettings stats,
                        AclCondition prometheus, HttpSettings http, LogSettings log,
-                       List<SwitchingRule> switching, List<HttpRule> httpRequest, List<Directive> unimplemented) {
+                       List<SwitchingRule> switching, List<HttpRule> httpRequest, TcpRules tcpRequest,
+                       List<Directive> unimplemented) {
     public Frontend {
         binds = List.copyOf(binds);
         switching = List.copyOf(switching);

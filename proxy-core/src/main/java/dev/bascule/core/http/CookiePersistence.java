@@ -2,6 +2,7 @@ package dev.bascule.core.http;
 
 import dev.bascule.config.model.CookieSettings;
 import dev.bascule.config.model.CookieSettings.Mode;
+import dev.bascule.core.ServerAssignment;
 import dev.bascule.core.ServerState;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -44,9 +45,11 @@ final class CookiePersistence {
     /**
      * Reads the request's persistence cookie and rewrites it for the server.
      *
+     * @param persistence {@code ignore-persist}: the cookie designates nothing; {@code force-persist}: its server is
+     *                    taken even when it is down
      * @return the server it designates when that server can take it, else null (the balancer chooses)
      */
-    ServerState requestArrived(HttpRequest request) {
+    ServerState requestArrived(HttpRequest request, ServerAssignment.Persistence persistence) {
         direct = false;
         lastSeen = 0;
         firstSeen = 0;
@@ -73,11 +76,12 @@ final class CookiePersistence {
                 Cookies.replace(request.headers(), settings.name(), null);
             }
         }
-        if (expired()) {
+        if (expired() || persistence == ServerAssignment.Persistence.IGNORE) {
             return null;
         }
+        boolean forced = persistence == ServerAssignment.Persistence.FORCE;
         for (ServerState s : servers) {
-            if (serverValue.equals(s.config().cookie()) && s.acceptsPersistent()) {
+            if (serverValue.equals(s.config().cookie()) && (forced || s.acceptsPersistent())) {
                 direct = true;
                 return s;
             }

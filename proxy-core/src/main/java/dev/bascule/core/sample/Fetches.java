@@ -86,10 +86,18 @@ final class Fetches {
             case DST_PORT -> port(c.local());
             // No TLS in Bascule yet: a connection is never TLS and never carries an SNI.
             case SSL_FC -> Boolean.FALSE;
-            case SSL_FC_SNI, REQ_SSL_SNI -> null;
-            // Nothing is held back for inspection (no tcp-request inspect-delay yet): the buffer is empty.
-            case REQ_LEN -> 0L;
-            case REQ_PROTO_HTTP -> r != null;
+            case SSL_FC_SNI -> null;
+            // An HTTP request's bytes are its head's, not a buffer the layer 6 fetches read (HAProxy's HTX: "meaningless").
+            case REQ_LEN -> c.payload() == null ? (r == null ? null : 0L) : PayloadFetches.length(c.payload(), c);
+            case REQ_PAYLOAD -> c.payload() == null ? null : PayloadFetches.payload(c.payload(), integer(e, 0),
+                    integer(e, 1), c);
+            case REQ_PAYLOAD_LV -> c.payload() == null ? null : PayloadFetches.payloadLv(c.payload(), integer(e, 0),
+                    integer(e, 1), e.arg(2), c);
+            case REQ_SSL_HELLO_TYPE -> c.payload() == null ? null : PayloadFetches.helloType(c.payload(), c);
+            case REQ_SSL_VER -> c.payload() == null ? null : PayloadFetches.sslVersion(c.payload(), c);
+            case REQ_SSL_SNI -> c.payload() == null ? null : PayloadFetches.serverName(c.payload(), c);
+            case REQ_PROTO_HTTP -> r != null ? Boolean.TRUE
+                    : c.payload() == null ? null : PayloadFetches.protoHttp(c.payload(), c);
             case METHOD -> r.methodName();
             case PATH -> HttpFetches.path(r.uri());
             case PATHQ -> HttpFetches.pathq(r.uri());
@@ -111,6 +119,10 @@ final class Fetches {
             // No userlist is checked yet: no credentials are valid (the parser warned).
             case HTTP_AUTH -> Boolean.FALSE;
         };
+    }
+
+    private static long integer(SampleExpr e, int i) {
+        return Long.parseLong(e.arg(i) == null ? "0" : e.arg(i).strip());
     }
 
     /** Without an occurrence, an expression takes the last value (HAProxy's default of -1). */
