@@ -104,10 +104,10 @@ final class ProxyKeywords {
         pending("email-alert to", "DFLB", "4.2", 1, "<emailaddr>");
         pending("enabled", "DFLB", "4.2", 0, "");
         supported("errorfile", "DFLB", "4.2", 2, "<code> <file>", (p, l) -> p.http.errorfile(l));
-        pending("errorfiles", "DFLB", "4.2", 1, "<name> [<code> ...]");
-        pending("errorloc", "DFLB", "4.2", 2, "<code> <url>");
-        pending("errorloc302", "DFLB", "4.2", 2, "<code> <url>");
-        pending("errorloc303", "DFLB", "4.2", 2, "<code> <url>");
+        supported("errorfiles", "DFLB", "4.2", 1, "<name> [<code> ...]", (p, l) -> p.http.errorfiles(l));
+        supported("errorloc", "DFLB", "4.2", 0, "<code> <url>", (p, l) -> p.http.errorloc(l));
+        supported("errorloc302", "DFLB", "4.2", 0, "<code> <url>", (p, l) -> p.http.errorloc(l));
+        supported("errorloc303", "DFLB", "4.2", 0, "<code> <url>", (p, l) -> p.http.errorloc(l));
         pending("error-log-format", "DFL", "4.2", 1, "<string>");
         pending("external-check command", "DLB", "4.2", 1, "<command>");
         pending("external-check path", "DLB", "4.2", 1, "<path>");
@@ -120,7 +120,9 @@ final class ProxyKeywords {
         pending("http-check connect", "DLB", "4.2", 0, "[default] [port <expr>] ...");
         pending("http-check set-var", "DLB", "4.2", 1, "(<var-name>[,<cond>...]) <expr>");
         pending("http-check unset-var", "DLB", "4.2", 1, "(<var-name>)");
-        pending("http-error", "DFLB", "4.2", 2, "status <code> [content-type <type>] ...");
+        supported("http-error", "DFLB", "4.2", 2, "status <code> [content-type <type>] [default-errorfiles | errorfile "
+                + "<file> | errorfiles <name> | file <file> | string <str>] [hdr <name> <fmt>]*",
+                (p, l) -> p.http.httpError(l));
         supported("http-request", "DFLB", "4.2", 1, "<action> [options...] [ { if | unless } <condition> ]",
                 ProxySection::httpRequest);
         supported("http-request use-service", "FL", "4.2", 1, "prometheus-exporter [ { if | unless } <condition> ]",

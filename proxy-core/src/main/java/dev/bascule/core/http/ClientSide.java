@@ -560,10 +560,9 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         ServerAssignment rules = backend.assignment();
         SampleContext c = rules.isEmpty() ? null : SampleContext.of(stream, head, proxy.switching::backend);
         persistence = c == null ? ServerAssignment.Persistence.NORMAL : rules.persistence(c);
-        ServerState persistent = cookies == null ? null : cookies.requestArrived(head, persistence);
-        if (persistent == null && c != null) {
-            persistent = rules.useServer(c, persistence);
-        }
+        // use-server before the cookie, as HAProxy's analyzers run (AN_REQ_SRV_RULES, then the cookies).
+        ServerState assigned = c == null ? null : rules.useServer(c, persistence);
+        ServerState persistent = cookies == null ? assigned : cookies.requestArrived(head, persistence, assigned);
         clientExpected();
         dispatch.start(stream, idleConnections(), head, persistent,
                 persistence == ServerAssignment.Persistence.FORCE);

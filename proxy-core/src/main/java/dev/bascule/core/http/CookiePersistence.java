@@ -29,8 +29,10 @@ final class CookiePersistence {
     private final CookieSettings settings;
     private final List<ServerState> servers;
     private final LongSupplier nowSeconds;
-    /** This transaction: the request's cookie sent it to its server (HAProxy's SF_DIRECT). */
+    /** This transaction: the request's cookie or a use-server rule sent it to its server (HAProxy's SF_DIRECT). */
     private boolean direct;
+    /** This transaction: {@code ignore-persist} held, no cookie is read or inserted (SF_IGNORE_PRST). */
+    private boolean ignored;
     private boolean cookieSent;
     private long lastSeen;
     private long firstSeen;
@@ -45,12 +47,20 @@ final class CookiePersistence {
     /**
      * Reads the request's persistence cookie and rewrites it for the server.
      *
-     * @param persistence {@code ignore-persist}: the cookie designates nothing; {@code force-persist}: its server is
-     *                    taken even when it is down
-     * @return the server it designates when that server can take it, else null (the balancer chooses)
+     * @param persistence {@code ignore-persist}: the cookie designates nothing and none is inserted;
+     *                    {@code force-persist}: its server is taken even when it is down
+     * @param assigned    the server a {@code use-server} rule chose, or null: it goes before the cookie's (HAProxy's
+     *                    SF_ASSIGNED) and counts as designated (SF_DIRECT: no cookie is inserted for it)
+     * @return the server the request goes to when that server can take it, else null (the balancer chooses)
      */
-    ServerState requestArrived(HttpRequest request, ServerAssignment.Persistence persistence) {
-        direct = false;
+    ServerState requestArrived(HttpRequest request, ServerAssignment.Persistence persistence, ServerState assigned) {
+        ignored = persistence == ServerAssignment.Persistence.IGNORE;
+        direct = assigned != null;
+        ServerState designated = cookie(request, persistence);
+        return assigned != null ? assigned : designated;
+    }
+
+    private ServerState cookie(HttpRequest request, ServerAssignment.Persistence persistence) {
         lastSeen = 0;
         firstSeen = 0;
         post = request.method().equals(HttpMethod.POST);
@@ -76,7 +86,7 @@ final class CookiePersistence {
                 Cookies.replace(request.headers(), settings.name(), null);
             }
         }
-        if (expired() || persistence == ServerAssignment.Persistence.IGNORE) {
+        if (expired() || ignored || direct) {
             return null;
         }
         boolean forced = persistence == ServerAssignment.Persistence.FORCE;
@@ -131,7 +141,7 @@ final class CookiePersistence {
         if (serverSetIt) {
             response.headers().set(HttpHeaderNames.SET_COOKIE, kept);
         }
-        if (settings.mode() == Mode.INSERT && !(serverSetIt && settings.preserve())
+        if (settings.mode() == Mode.INSERT && !ignored && !(serverSetIt && settings.preserve())
                 && (!settings.postonly() || post) && insertNeeded(own)) {
             response.headers().add(HttpHeaderNames.SET_COOKIE, inserted(own));
             if (settings.nocache()) {
