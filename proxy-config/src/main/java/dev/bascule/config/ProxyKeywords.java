@@ -73,13 +73,15 @@ final class ProxyKeywords {
         legacy("reqadd", "FLB", 1, "<string> [{if | unless} <cond>]", ProxySection::legacyHeaderAdd);
         legacy("rspadd", "FLB", 1, "<string> [{if | unless} <cond>]", ProxySection::legacyHeaderAdd);
         legacy("block", "FLB", 2, "{if | unless} <condition>", ProxySection::legacyBlock);
-        for (String removed : List.of("reqrep", "reqirep", "reqdeny", "reqideny", "reqallow",
-                "reqiallow", "reqpass", "reqipass", "reqtarpit", "reqitarpit", "reqsetbe", "reqisetbe", "rsprep",
-                "rspirep", "rspdeny", "rspideny", "monitor-net")) {
+        for (String removed : List.of("reqdeny", "reqideny", "reqallow", "reqiallow", "reqpass", "reqipass",
+                "reqtarpit", "reqitarpit", "reqsetbe", "reqisetbe", "rspdeny", "rspideny", "monitor-net")) {
             legacy(removed, "DFLB", 0, "", ProxySection::legacyRemoved);
         }
         for (String translated : List.of("reqdel", "reqidel", "rspdel", "rspidel")) {
             legacy(translated, "DFLB", 1, "<search> [{if | unless} <cond>]", ProxySection::legacyDelete);
+        }
+        for (String translated : List.of("reqrep", "reqirep", "rsprep", "rspirep")) {
+            legacy(translated, "DFLB", 2, "<search> <string> [{if | unless} <cond>]", ProxySection::legacyReplace);
         }
 
         supported("acl", "FLB", "7", 2, "<aclname> <criterion> [flags] [operator] <value> ...",

@@ -754,21 +754,41 @@ final class ProxySection implements Section {
     }
 
     /**
-     * A removed keyword read as the modern rule it stands for, with a warning that names it: an {@code http-request}
-     * rule runs as written so; {@code http-response} rules are kept as not implemented yet.
+     * A removed keyword read as the modern rule it stands for, with a warning that names it; the rule then goes
+     * through this section's keyword table as if written so (where that action is not implemented yet, its own
+     * warning follows).
      */
     private void legacyAs(Line legacy, Line modern, String removed) {
-        String written = String.join(" ", modern.words());
-        if (modern.keyword().equals("http-request")) {
-            diag.warning(legacy.source(), "'" + legacy.keyword() + "' was " + removed + "; read as '" + written
-                    + "', which HAProxy 2.6 needs written instead");
-            httpRequest(modern);
-        } else {
-            diag.warning(legacy.source(), "'" + legacy.keyword() + "' was " + removed + "; read as '" + written
-                    + "', which is parsed but not implemented yet");
-            keep(ProxyKeywords.TABLE.find(modern), new Directive(modern.keyword(), modern.words().subList(1,
-                    modern.size()), legacy.source()));
+        diag.warning(legacy.source(), "'" + legacy.keyword() + "' was " + removed + "; read as '"
+                + String.join(" ", modern.words()) + "', which HAProxy 2.6 needs written instead");
+        keyword(modern);
+    }
+
+    /** {@code reqrep|reqirep|rsprep|rspirep} whose regex takes one header's value: {@code ^Name:\ <regex>}. */
+    private static final java.util.regex.Pattern HEADER_VALUE = java.util.regex.Pattern.compile(
+            "\\^([!#$%&'*+.^_`|~0-9A-Za-z-]+): (.*)");
+
+    /**
+     * {@code reqrep ^Name:\ <regex> Name:\ <replacement>} (the same header on both sides) is exactly {@code
+     * http-request replace-header Name ^<regex> <replacement>}: the regex then runs on the value, its groups numbered
+     * alike; {@code reqirep} adds {@code (?i)}, {@code rsprep} and {@code rspirep} are {@code http-response}'s. Any other
+     * regex (the request line, several headers) is HAProxy's alert.
+     */
+    void legacyReplace(Line line) {
+        String kw = line.keyword();
+        java.util.regex.Matcher search = line.size() < 3 ? null : HEADER_VALUE.matcher(line.word(1));
+        String name = search != null && search.matches() ? search.group(1) : null;
+        String prefix = name + ": ";
+        if (name == null || !line.word(2).regionMatches(true, 0, prefix, 0, prefix.length())
+                || line.size() > 3 && !dev.bascule.config.sample.ConditionParser.starts(line.word(3))) {
+            legacyRemoved(line);
+            return;
         }
+        List<String> words = new ArrayList<>(List.of(kw.startsWith("req") ? "http-request" : "http-response",
+                "replace-header", name, (kw.contains("irep") ? "(?i)" : "") + "^" + search.group(2),
+                line.word(2).substring(prefix.length())));
+        words.addAll(line.words().subList(3, line.size()));
+        legacyAs(line, new Line(line.source(), words), "removed in HAProxy 2.1 (HAProxy 2.6 refuses it)");
     }
 
     /** HAProxy 2.6's replacement for each removed header-regex keyword, as its alert names it. */
@@ -818,9 +838,10 @@ final class ProxySection implements Section {
         }
         String use = REPLACEMENTS.get(kw);
         diag.alert(line.source(), "The '" + kw + "' directive is not supported anymore since HAProxy 2.1. "
-                + (use == null ? "" : "Use " + use + " instead.") + " Bascule translates only a " + (kw.contains("del")
-                ? "regex that takes a whole header by its name ('^X-Name:.*')" : "'reqdel', 'reqidel', 'rspdel' or "
-                + "'rspidel' that takes a whole header by its name") + "; write the rule by hand.");
+                + (use == null ? "" : "Use " + use + " instead.") + " Bascule translates only " + (kw.contains("del")
+                ? "a regex that takes a whole header by its name ('^X-Name:.*')" : kw.contains("rep")
+                ? "a regex on one header's value ('^X-Name:\\ (.*)' to 'X-Name:\\ ...')" : "'reqdel', 'reqrep' and "
+                + "their 'rsp' and case-insensitive forms on one header") + "; write the rule by hand.");
     }
 
     Source defaultBackendSource() {

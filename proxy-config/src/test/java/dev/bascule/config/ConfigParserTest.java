@@ -554,9 +554,16 @@ class ConfigParserTest {
                 + "needs written instead"), warnings(r).toString());
         assertEquals(List.of("http-response del-header Server"), r.config().frontends().get(0).unimplemented().stream()
                 .map(d -> d.keyword() + " " + String.join(" ", d.args())).toList());
+        ParseResult rep = parse(TIMEOUTS + """
+                backend b
+                    reqirep ^Host:\\ (.*)\\.old$ Host:\\ \\1.new
+                """);
+        assertTrue(warnings(rep).contains("parsing [test.cfg:7] : 'reqirep' was removed in HAProxy 2.1 (HAProxy 2.6 "
+                + "refuses it); read as 'http-request replace-header Host (?i)^(.*)\\.old$ \\1.new', which HAProxy 2.6 "
+                + "needs written instead"), warnings(rep).toString());
         List<String> a = alerts(TIMEOUTS + """
                 backend b
-                    reqrep ^Host:\\ foo Host:\\ bar
+                    reqrep ^GET\\ /old GET\\ /new
                     reqidel ^X-(Debug|Trace)
                 """);
         assertTrue(a.get(0).startsWith("parsing [test.cfg:7] : The 'reqrep' directive is not supported anymore since "

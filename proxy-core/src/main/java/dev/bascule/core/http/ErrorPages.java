@@ -70,13 +70,14 @@ final class ErrorPages {
         byte[] body = reply.body().getBytes(StandardCharsets.ISO_8859_1);
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(code),
                 Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(body)));
-        if (body.length > 0 && reply.contentType() != null) {
-            r.headers().add(HttpHeaderNames.CONTENT_TYPE, reply.contentType());
-        }
-        r.headers().add(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        // HAProxy's http_reply_to_htx order: the rule's headers, then the length, then the type.
         for (String h : reply.headers()) {
             int colon = h.indexOf(':');
             r.headers().add(h.substring(0, colon), h.substring(colon + 2));
+        }
+        r.headers().add(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        if (body.length > 0 && reply.contentType() != null) {
+            r.headers().add(HttpHeaderNames.CONTENT_TYPE, reply.contentType());
         }
         return r;
     }

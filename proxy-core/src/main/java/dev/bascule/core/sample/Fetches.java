@@ -87,8 +87,9 @@ final class Fetches {
             // No TLS in Bascule yet: a connection is never TLS and never carries an SNI.
             case SSL_FC -> Boolean.FALSE;
             case SSL_FC_SNI -> null;
-            // An HTTP request's bytes are its head's, not a buffer the layer 6 fetches read (HAProxy's HTX: "meaningless").
-            case REQ_LEN -> c.payload() == null ? (r == null ? null : 0L) : PayloadFetches.length(c.payload(), c);
+            // An HTTP request's bytes are its head's, not a buffer the layer 6 fetches read (HAProxy's HTX: "meaningless");
+            // a TCP session without content rules holds nothing.
+            case REQ_LEN -> c.payload() == null ? 0L : PayloadFetches.length(c.payload(), c);
             case REQ_PAYLOAD -> c.payload() == null ? null : PayloadFetches.payload(c.payload(), integer(e, 0),
                     integer(e, 1), c);
             case REQ_PAYLOAD_LV -> c.payload() == null ? null : PayloadFetches.payloadLv(c.payload(), integer(e, 0),
