@@ -39,10 +39,13 @@ Usage (from anywhere; paths are relative to the project root):
 
 Knobs (option, or env var; option wins; default in brackets):
   --scenarios SCENARIOS ["ka50 ka500 tcp50 tcp500 close50 16k50"], any of
-      ka50 ka500 tcp50 tcp500 close50 close500 16k50 16k500 tcp16k50 ka50log ka500log close50log rules50
+      ka50 ka500 tcp50 tcp500 close50 close500 16k50 16k500 tcp16k50 ka50log ka500log close50log
+      tlska50 tlsclose50 tlska50rsa tlsclose50rsa rules50
       ka = HTTP keep-alive, 100 B; tcp = through the tcp listener; close = 'Connection: close' (a new TCP
       connection per request); 16k = 16 KiB responses; *log = the same through a frontend with option httplog
-      and a log line per request to a local UDP syslog (socat, dropping what it reads); rules = keep-alive
+      and a log line per request to a local UDP syslog (socat, dropping what it reads); tls* = HTTPS terminated by
+      the proxy with a self-signed ECDSA P-256 certificate (rsa: RSA 2048) this script makes, tlsclose* being a
+      TLS handshake per request (bench/compare-tls.cfg is then added to the candidate's -f); rules = keep-alive
       through a frontend with a realistic rule set (RULES below: ACLs, header rewrites, use_backend, a response
       header), wrk's requests cycling over paths and hosts each rule routes (bench/rules50.lua); the number is
       wrk's -c.
@@ -77,7 +80,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TOOLS = {"wrk": "wrk", "nginx": "nginx", "haproxy": "haproxy", "curl": "curl", "taskset": "util-linux",
-         "socat": "socat"}
+         "socat": "socat", "openssl": "openssl"}
 # scenario -> (path, connections, 'Connection: close'?, listener)
 SCENARIOS = {
     "ka50": ("/small.txt", 50, False, "http"),
@@ -92,8 +95,14 @@ SCENARIOS = {
     "ka50log": ("/small.txt", 50, False, "log"),
     "ka500log": ("/small.txt", 500, False, "log"),
     "close50log": ("/small.txt", 50, True, "log"),
+    # TLS termination (certificates made by this script): keep-alive requests, and a handshake per request.
+    "tlska50": ("/small.txt", 50, False, "tls"),
+    "tlsclose50": ("/small.txt", 50, True, "tls"),
+    "tlska50rsa": ("/small.txt", 50, False, "tlsrsa"),
+    "tlsclose50rsa": ("/small.txt", 50, True, "tlsrsa"),
     "rules50": ("/small.txt", 50, False, "rules"),
 }
+TLS_LISTENERS = ("tls", "tlsrsa")
 # Scenarios whose requests a wrk script writes (bench/<script>): their path above is only the URL's.
 SCRIPTS = {"rules50": "rules50.lua"}
 # The rule set of the rules50 scenario, the same text in both proxies' fe_rules (bench/compare.cfg holds it too; the
@@ -174,7 +183,13 @@ def options(argv):
     b = a.port_base
     a.ports = {"cand_http": b, "cand_tcp": b + 10, "cand_log": b + 20, "be1": b + 1, "be2": b + 2,
                "ref_http": b + 100, "ref_tcp": b + 110, "ref_stats": b + 108, "ref_log": b + 104,
-               "syslog_cand": b + 21, "syslog_ref": b + 105, "cand_rules": b + 30, "ref_rules": b + 106}
+               "syslog_cand": b + 21, "syslog_ref": b + 105,
+               "cand_tls": b + 30, "cand_tlsrsa": b + 40, "ref_tls": b + 106, "ref_tlsrsa": b + 107,
+               "cand_rules": b + 50, "ref_rules": b + 109}
+    a.tls = any(SCENARIOS[s][3] in TLS_LISTENERS for s in a.scenarios)
+    if a.tls and "PROXY_CMD" not in env and a.proxy_cmd.endswith("/bench/compare.cfg"):
+        # The TLS frontends need the certificates this script makes: a file of their own, loaded only then.
+        a.proxy_cmd += f" -f {ROOT}/bench/compare-tls.cfg"
     a.workdir = os.path.abspath(a.workdir)
     return a
 
@@ -306,7 +321,7 @@ def wait_listening(port, timeout, proc=None, allow_exit=False):
 def curl_check(url, size, header=None):
     """200 with the whole body; with header ('Name: value'), that response header too."""
     try:
-        r = subprocess.run(["curl", "-s", "-m", "5", "-o", "/dev/null", "-D", "-", "-w",
+        r = subprocess.run(["curl", "-s", "-k", "-m", "5", "-o", "/dev/null", "-D", "-", "-w",
                             "%{http_code} %{size_download}", url], capture_output=True, text=True, timeout=10).stdout
     except subprocess.TimeoutExpired:
         r = "(curl timed out)"
@@ -362,7 +377,23 @@ http {{
 """
 
 
-def haproxy_ref_conf(ports):
+def make_certificates(work):
+    """Self-signed ECDSA (P-256) and RSA (2048) certificates, key and certificate in one PEM (HAProxy's layout)."""
+    d = f"{work}/tls"
+    os.makedirs(d, exist_ok=True)
+    for name, key in (("ec", ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"]),
+                      ("rsa", ["-newkey", "rsa:2048"])):
+        subprocess.run(["openssl", "req", "-x509", *key, "-nodes", "-days", "7", "-subj", f"/CN=bench-{name}",
+                        "-keyout", f"{d}/{name}.key", "-out", f"{d}/{name}.crt"], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        with open(f"{d}/{name}.pem", "w") as out:
+            for part in ("crt", "key"):
+                with open(f"{d}/{name}.{part}") as f:
+                    out.write(f.read())
+    return {"ec": f"{d}/ec.pem", "rsa": f"{d}/rsa.pem"}
+
+
+def haproxy_ref_conf(ports, pems):
     servers = f"""    server n1 127.0.0.1:{ports['be1']}
     server n2 127.0.0.1:{ports['be2']}
 """
@@ -403,6 +434,12 @@ backend be_api
     server n2 127.0.0.1:{ports['be2']}
 backend be_v1
     server n1 127.0.0.1:{ports['be1']}
+frontend fe_tls
+    bind 127.0.0.1:{ports['ref_tls']} backlog 4096 ssl crt {pems['ec']}
+    default_backend be_http
+frontend fe_tlsrsa
+    bind 127.0.0.1:{ports['ref_tlsrsa']} backlog 4096 ssl crt {pems['rsa']}
+    default_backend be_http
 listen stats
     bind 127.0.0.1:{ports['ref_stats']}
     stats enable
@@ -578,7 +615,8 @@ def main(argv):
         busy = [p for k, p in ports.items() if not k.startswith("be") and listening(p)]
         if busy:
             raise Failure(f"port(s) {busy} already in use (another run? choose another --port-base)")
-        write(f"{work}/haproxy-ref.cfg", haproxy_ref_conf(ports))
+        pems = make_certificates(work)
+        write(f"{work}/haproxy-ref.cfg", haproxy_ref_conf(ports, pems))
         ref = procs.spawn("ref-haproxy", ["haproxy", "-db", "-f", f"{work}/haproxy-ref.cfg"],
                           f"{work}/logs/haproxy-ref.log")
         if not all(wait_listening(ports[k], 10, ref) for k in ("ref_http", "ref_tcp", "ref_log", "ref_rules")):
@@ -589,14 +627,17 @@ def main(argv):
                    BENCH_LOG_PORT=str(ports["cand_log"]), BENCH_SYSLOG_PORT=str(ports["syslog_cand"]),
                    BENCH_RULES_PORT=str(ports["cand_rules"]),
                    BENCH_BACKEND1=str(ports["be1"]), BENCH_BACKEND2=str(ports["be2"]),
-                   BENCH_BACKENDS=f"127.0.0.1:{ports['be1']},127.0.0.1:{ports['be2']}")
+                   BENCH_BACKENDS=f"127.0.0.1:{ports['be1']},127.0.0.1:{ports['be2']}",
+                   BENCH_TLS_PORT=str(ports["cand_tls"]), BENCH_TLSRSA_PORT=str(ports["cand_tlsrsa"]),
+                   BENCH_TLS_EC_PEM=pems["ec"], BENCH_TLS_RSA_PEM=pems["rsa"])
         cand_log = f"{work}/logs/candidate.log"
         cand = procs.spawn("candidate", ["bash", "-c", a.proxy_cmd], cand_log, env=env)
         daemon_ok = a.proxy_pidfile is not None
         if not wait_listening(ports["cand_http"], a.startup_timeout, cand, daemon_ok) \
                 or not wait_listening(ports["cand_tcp"], 10, cand, daemon_ok) \
                 or not wait_listening(ports["cand_log"], 10, cand, daemon_ok) \
-                or "rules50" in a.scenarios and not wait_listening(ports["cand_rules"], 10, cand, daemon_ok):
+                or "rules50" in a.scenarios and not wait_listening(ports["cand_rules"], 10, cand, daemon_ok) \
+                or a.tls and not all(wait_listening(ports[f"cand_{l}"], 10, cand, daemon_ok) for l in TLS_LISTENERS):
             state = "exited" if cand.poll() is not None else "still running"
             raise Failure(f"candidate ({state}) did not open :{ports['cand_http']} and :{ports['cand_tcp']} "
                           f"within {a.startup_timeout:g}s; {cand_log}:\n{tail(cand_log)}")
@@ -608,6 +649,8 @@ def main(argv):
             for _ in range(2):  # twice: roundrobin reaches both backends
                 ok &= curl_check(f"http://127.0.0.1:{port}/small.txt", 100)
                 ok &= curl_check(f"http://127.0.0.1:{port}/16k.bin", 16384)
+        for port in (ports[f"{t}_{l}"] for t in ("ref", "cand") for l in TLS_LISTENERS if a.tls):
+            ok &= curl_check(f"https://127.0.0.1:{port}/small.txt", 100)
         if not ok:
             raise Failure("a proxy answered wrongly (see above)")
         if not rules_check(a, ports):
@@ -625,11 +668,18 @@ def main(argv):
         for port in (ports["cand_http"], ports["cand_tcp"], ports["ref_http"]):
             wrk.run(f"{base}{port}/small.txt", 50, a.warmup)
         wrk.run(f"{base}{ports['cand_http']}/16k.bin", 50, "2s")
+        if a.tls:
+            # The JIT and the TLS engine's first handshakes: without this the first TLS run measured start-up.
+            for t in ("cand", "ref"):
+                for l in TLS_LISTENERS:
+                    wrk.run(f"https://127.0.0.1:{ports[f'{t}_{l}']}/small.txt", 50, a.warmup)
+                    wrk.run(f"https://127.0.0.1:{ports[f'{t}_{l}']}/small.txt", 50, a.warmup, close=True)
 
         # ---- measurement
         runs = []
         for s in a.scenarios:
             path, conns, close, listener = SCENARIOS[s]
+            base = "https://127.0.0.1:" if listener in TLS_LISTENERS else "http://127.0.0.1:"
             # A scenario's first use of a code path (new connections, 500 connections, the TCP relay) still
             # compiles in the JIT; unwarmed, the first repetition measured that instead of the proxy.
             script = SCRIPTS.get(s)

@@ -53,7 +53,8 @@ final class CdsTraining {
                     stats enable
                     stats uri /stats
                 """.formatted(http, web, tcp, web, stats));
-        Transport transport = Transport.select(false);
+        // The default polling system's classes, which a start from the archive loads.
+        Transport transport = Transport.select(null, null).transport();
         EventLoopGroup loops = transport.newEventLoops(1, "training");
         DemoBackend backend = DemoBackend.start("training", Address.inet("127.0.0.1", web), loops, transport);
         Thread client = new Thread(() -> {

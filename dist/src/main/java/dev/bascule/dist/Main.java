@@ -8,6 +8,7 @@ import dev.bascule.core.ReloadPlan;
 import dev.bascule.core.Runtime;
 import dev.bascule.core.StartupException;
 import dev.bascule.core.Transport;
+import dev.bascule.core.handoff.InheritedSockets;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
 import org.slf4j.Logger;
@@ -96,6 +97,9 @@ public final class Main implements Callable<Integer> {
     @Option(names = "-vv", description = "Show the version, build features and polling systems.")
     boolean buildOptions;
 
+    /** Names the polling system: io_uring, epoll, nio or auto (the default: the best that works). */
+    static final String TRANSPORT_PROPERTY = "bascule.transport";
+
     @Option(names = "-de", description = "Disable epoll: use Java NIO.")
     boolean noEpoll;
 
@@ -124,6 +128,10 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--worker-cli", hidden = true, paramLabel = "<socket>")
     Path workerCli;
+
+    /** bin/bascule's question when it runs as root: under which identity to start the JVM (see ProcessIdentity). */
+    @Option(names = "--setpriv-args", hidden = true)
+    boolean setprivArguments;
 
     @Option(names = "--daemon-child", hidden = true, paramLabel = "<readyfile>")
     Path daemonReadyFile;
@@ -159,8 +167,11 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         setLogLevel();
+        if (setprivArguments) {
+            return printSetprivArguments();
+        }
         if (version || buildOptions) {
-            System.out.print(VersionInfo.text(buildOptions, Transport.select(noEpoll)));
+            System.out.print(VersionInfo.text(buildOptions, defaultTransport()));
             return 0;
         }
         if (condition != null) {
@@ -208,6 +219,20 @@ public final class Main implements Callable<Integer> {
         return serve(config, pid, files);
     }
 
+    /** Nothing for a run that serves nothing or a config with errors: the run itself reports those. */
+    private int printSetprivArguments() {
+        List<Path> files = new ArrayList<>(configs);
+        files.addAll(trailingConfigs);
+        if (version || buildOptions || check || condition != null || files.isEmpty()) {
+            return 0;
+        }
+        ParseResult parsed = parse(files);
+        if (parsed.config() != null) {
+            System.out.println(String.join(" ", ProcessIdentity.setprivArguments(parsed.config().global().identity())));
+        }
+        return 0;
+    }
+
     private void setLogLevel() {
         if (debug) {
             Configurator.setRootLevel(Level.DEBUG);
@@ -218,7 +243,7 @@ public final class Main implements Callable<Integer> {
 
     private int evaluateCondition() {
         try {
-            boolean value = new Condition(System::getenv, VersionInfo.features(Transport.select(noEpoll)))
+            boolean value = new Condition(System::getenv, VersionInfo.features(defaultTransport()))
                     .evaluate(condition);
             return value ? 0 : 1;
         } catch (IllegalArgumentException e) {
@@ -229,7 +254,7 @@ public final class Main implements Callable<Integer> {
 
     /** Parses with this process's environment and build features, as startup, reloads and their plans do. */
     private ParseResult parse(List<Path> files) {
-        return new ConfigParser(System::getenv, VersionInfo.features(Transport.select(noEpoll))).parse(files);
+        return new ConfigParser(System::getenv, VersionInfo.features(defaultTransport())).parse(files);
     }
 
     private Config load(List<Path> files) {
@@ -262,18 +287,68 @@ public final class Main implements Callable<Integer> {
         }
     }
 
+    /**
+     * The polling system: {@code -de} or {@code noepoll} ask for NIO, {@code -Dbascule.transport} names one, else
+     * the best that works here and for this configuration; one line says which, and why not the one wanted.
+     */
+    private Transport transport(Config config, InheritedSockets inherited) throws StartupException {
+        String named = System.getProperty(TRANSPORT_PROPERTY);
+        Transport.Poller wanted = null;
+        if (noEpoll || config.global().noepoll()) {
+            wanted = Transport.Poller.NIO;
+        } else if (named != null && !named.isEmpty() && !named.equals("auto")) {
+            wanted = Transport.Poller.named(named);
+            if (wanted == null) {
+                throw new StartupException("-D" + TRANSPORT_PROPERTY + "=" + named + ": unknown polling system; "
+                        + "use io_uring, epoll, nio or auto");
+            }
+        }
+        Transport.Choice choice = Transport.select(wanted, Transport.uringCannot(config, inherited.size() > 0));
+        if (choice.fallback() == null) {
+            log.info("Using {} polling system.", choice.transport().name());
+        } else {
+            log.info("Using {} polling system ({}).", choice.transport().name(), choice.fallback());
+        }
+        return choice.transport();
+    }
+
+    /** The polling system a configuration that nothing stops from using it gets (for -vv and feature()). */
+    private Transport defaultTransport() {
+        Transport.Poller wanted = noEpoll ? Transport.Poller.NIO
+                : Transport.Poller.named(System.getProperty(TRANSPORT_PROPERTY, ""));
+        return Transport.select(wanted, null).transport();
+    }
+
     private int serve(Config config, Path pid, List<Path> files) throws InterruptedException {
         Signals signals = Signals.install();
-        Transport transport = Transport.select(noEpoll || config.global().noepoll());
-        log.debug("Using {} polling system.", transport.name());
         List<Long> oldPids = new ArrayList<>(softStopPids);
         oldPids.addAll(hardStopPids);
+        InheritedSockets inherited = Handoff.receive(socketsFrom, oldPids);
+        Transport transport;
+        try {
+            transport = transport(config, inherited);
+        } catch (StartupException e) {
+            inherited.close();
+            log.error(e.getMessage());
+            return 1;
+        }
         RunningProxy proxy;
         try {
-            proxy = RunningProxy.start(config, transport, Handoff.receive(socketsFrom, oldPids), true, workerCli);
+            proxy = RunningProxy.start(config, transport, inherited, true, workerCli);
         } catch (StartupException e) {
             log.error(e.getMessage());
             return 1;
+        }
+        // HAProxy sets its identity once its listeners are bound; bin/bascule gave it to the JVM before it started.
+        String identity = ProcessIdentity.problem(config.global().identity());
+        if (identity != null) {
+            log.error("[main()] {}", identity);
+            proxy.close();
+            return 1;
+        }
+        String fdLimit = OpenFilesLimit.shortfall(config.global().ulimitN());
+        if (fdLimit != null) {
+            log.warn(fdLimit);
         }
         Runtime runtime = proxy.runtime();
         runtime.reloader(() -> reload(runtime, files));

@@ -3,11 +3,17 @@ package dev.bascule.dist;
 import dev.bascule.config.Version;
 import dev.bascule.core.SocketFile;
 import dev.bascule.core.StartupException;
+import dev.bascule.core.handoff.InheritedFd;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.BufferedReader;
+import java.io.Closeable;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -31,12 +37,26 @@ import java.util.List;
  */
 final class MasterCli implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MasterCli.class);
+    /** Room for the peer's address that accept() fills in (Netty's own size: an IPv6 address and its length). */
+    private static final int ACCEPTED_ADDRESS_BYTES = 26;
 
-    private final ServerSocketChannel server;
+    /** Where clients come from: a socket this process bound, or one it was given ({@code fd@N}). */
+    private interface Acceptor extends Closeable {
+        /** Waits for the next client. */
+        Client accept() throws IOException;
+
+        boolean isOpen();
+    }
+
+    /** One client's two directions; closing {@code connection} ends it. */
+    private record Client(InputStream in, OutputStream out, Closeable connection) {
+    }
+
+    private final Acceptor server;
     private final SocketFile file;
     private final Master master;
 
-    private MasterCli(ServerSocketChannel server, SocketFile file, Master master) {
+    private MasterCli(Acceptor server, SocketFile file, Master master) {
         this.server = server;
         this.file = file;
         this.master = master;
@@ -46,20 +66,24 @@ final class MasterCli implements AutoCloseable {
     static MasterCli start(String spec, Master master) throws IOException, StartupException {
         String[] parts = spec.split(",");
         String address = parts[0];
-        ServerSocketChannel server;
+        Acceptor server;
         SocketFile file = null;
-        if (address.startsWith("/") || address.startsWith("unix@")) {
+        if (address.startsWith("fd@")) {
+            server = GivenSocket.adopt(address);
+        } else if (address.startsWith("/") || address.startsWith("unix@")) {
             Path path = Path.of(address.startsWith("unix@") ? address.substring(5) : address);
             SocketFile.replaceStale(path);
-            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-            server.bind(UnixDomainSocketAddress.of(path));
+            ServerSocketChannel bound = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            bound.bind(UnixDomainSocketAddress.of(path));
             file = SocketFile.bound(path);
+            server = new BoundSocket(bound);
         } else {
             String hostPort = address.startsWith("ipv4@") ? address.substring(5) : address;
             int colon = hostPort.lastIndexOf(':');
-            server = ServerSocketChannel.open();
-            server.bind(new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon
+            ServerSocketChannel bound = ServerSocketChannel.open();
+            bound.bind(new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon
                     + 1))));
+            server = new BoundSocket(bound);
         }
         for (int i = 1; i < parts.length; i += 2) {
             if (parts[i].equals("mode") && file != null && i + 1 < parts.length) {
@@ -79,7 +103,7 @@ final class MasterCli implements AutoCloseable {
     private void accept() {
         while (server.isOpen()) {
             try {
-                SocketChannel client = server.accept();
+                Client client = server.accept();
                 Thread t = new Thread(() -> serve(client), "master-cli-client");
                 t.setDaemon(true);
                 t.start();
@@ -92,9 +116,9 @@ final class MasterCli implements AutoCloseable {
     }
 
     /** One command per line; one-shot unless the client asks for {@code prompt}, as the stats socket. */
-    private void serve(SocketChannel client) {
-        try (client; BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(client),
-                StandardCharsets.UTF_8)); OutputStream out = Channels.newOutputStream(client)) {
+    private void serve(Client client) {
+        try (Closeable connection = client.connection(); BufferedReader in = new BufferedReader(
+                new InputStreamReader(client.in(), StandardCharsets.UTF_8)); OutputStream out = client.out()) {
             boolean interactive = false;
             for (String line; (line = in.readLine()) != null; ) {
                 String command = line.trim();
@@ -148,14 +172,17 @@ final class MasterCli implements AutoCloseable {
 
     /** {@code 1} the current worker; {@code !pid} any worker, current or old. */
     private Master.Worker worker(String target) {
-        List<Master.Worker> all = new ArrayList<>();
-        all.add(master.current());
+        Master.Worker current = master.current();
+        if (current == null) {
+            return null; // the first worker is still starting
+        }
+        List<Master.Worker> all = new ArrayList<>(List.of(current));
         all.addAll(master.oldWorkers());
         if (target.startsWith("!")) {
             return all.stream().filter(w -> String.valueOf(w.pid()).equals(target.substring(1))).findFirst()
                     .orElse(null);
         }
-        return target.equals("1") ? master.current() : null;
+        return target.equals("1") ? current : null;
     }
 
     private static String forward(Master.Worker w, String command) {
@@ -177,8 +204,11 @@ final class MasterCli implements AutoCloseable {
                 uptime(now - master.startedMillis()), version));
         s.append("# workers\n");
         Master.Worker c = master.current();
-        s.append(row(String.valueOf(c.pid()), "worker", String.valueOf(master.reloads() - (c.number() - 1)),
-                uptime(now - c.startedMillis()), version));
+        // None while the first worker starts.
+        if (c != null) {
+            s.append(row(String.valueOf(c.pid()), "worker", String.valueOf(master.reloads() - (c.number() - 1)),
+                    uptime(now - c.startedMillis()), version));
+        }
         s.append("# old workers\n");
         for (Master.Worker w : master.oldWorkers()) {
             s.append(row(String.valueOf(w.pid()), "worker", String.valueOf(master.reloads() - (w.number() - 1)),
@@ -194,6 +224,68 @@ final class MasterCli implements AutoCloseable {
     private static String uptime(long millis) {
         long s = millis / 1000;
         return String.format("%dd%02dh%02dm%02ds", s / 86400, s / 3600 % 24, s / 60 % 60, s % 60);
+    }
+
+    /** A socket bound here, with Java's own channels. */
+    private record BoundSocket(ServerSocketChannel channel) implements Acceptor {
+        @Override
+        public Client accept() throws IOException {
+            SocketChannel c = channel.accept();
+            return new Client(Channels.newInputStream(c), Channels.newOutputStream(c), c);
+        }
+
+        @Override
+        public boolean isOpen() {
+            return channel.isOpen();
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
+    }
+
+    /**
+     * {@code -S fd@N}: a listening socket the process was started with, which Java's channels cannot take: it is
+     * accepted on in blocking mode by the acceptor thread, and each client is read and written as a blocking
+     * descriptor (needs the JDK export bin/bascule gives).
+     */
+    private record GivenSocket(io.netty.channel.unix.Socket socket) implements Acceptor {
+        static GivenSocket adopt(String address) throws IOException, StartupException {
+            int fd;
+            try {
+                fd = Integer.parseInt(address.substring("fd@".length()));
+            } catch (NumberFormatException e) {
+                throw new StartupException("'" + address + "' : a file descriptor is a number");
+            }
+            InheritedFd.listening(fd);
+            if (InheritedFd.blocking(fd) == null) {
+                throw new StartupException("'" + address + "' needs the JVM option "
+                        + "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED (bin/bascule gives it)");
+            }
+            return new GivenSocket(new io.netty.channel.unix.Socket(fd));
+        }
+
+        @Override
+        public Client accept() throws IOException {
+            int fd = socket.accept(new byte[ACCEPTED_ADDRESS_BYTES]);
+            if (fd < 0) {
+                throw new IOException("accept() returned " + fd);
+            }
+            FileDescriptor d = InheritedFd.blocking(fd);
+            FileInputStream in = new FileInputStream(d);
+            return new Client(in, new FileOutputStream(d), in);
+        }
+
+        @Override
+        public boolean isOpen() {
+            return socket.isOpen();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
     }
 
     @Override

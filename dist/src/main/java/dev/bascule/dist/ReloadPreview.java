@@ -136,7 +136,7 @@ final class ReloadPreview {
             case INET -> a.host() == null || a.host().equals("0.0.0.0")
                     ? new InetSocketAddress(InetAddress.getLoopbackAddress(), a.port())
                     : new InetSocketAddress(a.host(), a.port());
-            case ABNS, FD -> null;
+            case ABNS, FD, SOCKPAIR -> null;
         };
     }
 

@@ -47,25 +47,28 @@ final class RunningProxy implements AutoCloseable {
     static RunningProxy start(Config config, Transport transport, InheritedSockets inherited, boolean handoff,
                               Path masterCli) throws StartupException {
         List<StatsSocket> sockets = new ArrayList<>();
-        boolean handoffSocket = handoff && transport.passesSockets();
+        Transport stats = transport.statsSockets();
+        boolean handoffSocket = handoff && stats.passesSockets();
         EventLoopGroup statsLoops = config.global().statsSockets().isEmpty() && !handoffSocket && masterCli == null
-                ? null : transport.newEventLoops(1, "stats");
+                ? null : stats.newEventLoops(1, "stats");
         Runtime runtime;
         try (inherited) {
             // The sockets open before the proxies listen: a script that sees a proxy's port finds its socket too.
             runtime = Runtime.start(config, transport, new StatsApplets(),
                     new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), inherited, r -> {
+                        long timeout = config.global().statsTimeout();
+                        int maxconn = config.global().statsMaxconn();
                         for (var s : config.global().statsSockets()) {
-                            sockets.add(StatsSocket.start(s, r, transport, statsLoops));
+                            sockets.add(StatsSocket.start(s, r, stats, statsLoops, timeout, maxconn));
                         }
                         if (masterCli != null) {
                             sockets.add(StatsSocket.start(new dev.bascule.config.model.StatsSocket(
                                     new Source("master CLI", 0), Address.unix(masterCli.toString()), "admin", "600",
-                                    false), r, transport, statsLoops));
+                                    false), r, stats, statsLoops, timeout, maxconn));
                         }
                         if (handoffSocket) {
                             sockets.add(StatsSocket.handoff(Handoff.socketPath(ProcessHandle.current().pid()), r,
-                                    transport, statsLoops));
+                                    stats, statsLoops));
                         }
                     });
         } catch (StartupException | RuntimeException e) {

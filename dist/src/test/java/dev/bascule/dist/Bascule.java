@@ -64,6 +64,18 @@ final class Bascule implements AutoCloseable {
         return start(dir, env, List.of("sh", "-c", "exec " + launcher() + commandLine.substring(7)));
     }
 
+    /**
+     * Starts {@code bin/bascule args...} through {@code wrapper} (a program that prepares something, then execs the
+     * launcher it is given last, as a socket-passing harness does); the PID is the proxy's once it has exec'd.
+     */
+    static Bascule wrapped(Path dir, Map<String, String> env, List<String> wrapper, String... args)
+            throws IOException {
+        List<String> command = new ArrayList<>(wrapper);
+        command.add(launcher());
+        command.addAll(List.of(args));
+        return start(dir, env, command);
+    }
+
     private static String launcher() {
         return HOME.resolve("bin/bascule").toAbsolutePath().toString();
     }
@@ -76,13 +88,22 @@ final class Bascule implements AutoCloseable {
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().putIfAbsent("JAVA_OPTS", "-Xmx256m");
         pb.environment().putAll(env);
+        // BASCULE_TRANSPORT=epoll (or nio, io_uring) runs every proxy of the tests on that polling system.
+        String transport = System.getenv("BASCULE_TRANSPORT");
+        if (transport != null && !transport.isEmpty()) {
+            pb.environment().merge("JAVA_OPTS", "-Dbascule.transport=" + transport, (a, b) -> a + " " + b);
+        }
         return new Bascule(pb.start(), dir, out, err);
     }
 
     /** Runs {@code bin/bascule args...} to completion (for -c, -v, ...). */
     static Result run(String... args) throws IOException, InterruptedException {
+        return run(Map.of(), args);
+    }
+
+    static Result run(Map<String, String> env, String... args) throws IOException, InterruptedException {
         Path dir = workDir("run");
-        try (Bascule b = start(dir, Map.of(), args)) {
+        try (Bascule b = start(dir, env, args)) {
             if (!b.process.waitFor(60, TimeUnit.SECONDS)) {
                 throw new AssertionError("bascule " + String.join(" ", args) + " did not finish in 60 s");
             }

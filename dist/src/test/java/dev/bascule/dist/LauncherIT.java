@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -166,6 +168,73 @@ class LauncherIT {
         assertEquals(0, r.exitCode(), r.stderr());
     }
 
+    /**
+     * Environment variables as HAProxy 2.6 reads them (measured with haproxy -c): outside double quotes a '$' is
+     * text, except in an address, whose parser expands $NAME itself; an address left invalid names the variable.
+     */
+    @Test
+    void environment_variables_are_read_as_haproxy_reads_them() throws Exception {
+        Path cfg = Bascule.writeConfig("check-env", """
+                defaults
+                    mode http
+                    timeout connect 1s
+                    timeout client 1s
+                    timeout server 1s
+                listen stats
+                    bind 127.0.0.1:$BASCULE_IT_PORT
+                    stats enable
+                    stats auth $USER:$PASS
+                    server s1 :
+                """);
+        Bascule.Result unset = runWith(Map.of(), "-c", "-f", cfg.toString());
+        assertEquals(1, unset.exitCode(), unset.stderr());
+        assertTrue(unset.stderr().contains("missing port number in bind address '127.0.0.1:'")
+                && unset.stderr().contains("from '127.0.0.1:$BASCULE_IT_PORT': BASCULE_IT_PORT is unset"), unset.stderr());
+        assertTrue(!unset.stderr().contains("stats auth") && !unset.stderr().contains("'server"), unset.stderr());
+        Bascule.Result set = runWith(Map.of("BASCULE_IT_PORT", String.valueOf(Ports.free()), "USER", "admin"), "-c", "-f",
+                cfg.toString());
+        assertEquals(0, set.exitCode(), set.stderr());
+        assertTrue(set.stderr().contains("environment variable 'USER' is outside double quotes: HAProxy would not "
+                + "expand it here"), set.stderr());
+    }
+
+    /**
+     * A server without host connects to the address the client reached, as HAProxy's does; and an 'ulimit-n' above
+     * what the JVM could raise its limit to is a startup warning that says how to raise it.
+     */
+    @Test
+    void a_server_without_address_connects_where_the_client_came() throws Exception {
+        int port = Ports.free();
+        try (TestServer web = TestServer.start(TestServer.http(0, Integer.MAX_VALUE,
+                new java.util.concurrent.ConcurrentLinkedQueue<>()))) {
+            Path cfg = Bascule.writeConfig("serve-noaddr", """
+                    global
+                        ulimit-n 2000000000
+                    defaults
+                        mode http
+                        timeout connect 2s
+                        timeout client 5s
+                        timeout server 5s
+                    listen svc
+                        bind 127.0.0.1:%d
+                        server s1 :%d
+                    """.formatted(port, web.port()));
+            try (Bascule b = Bascule.serve(cfg, port)) {
+                assertEquals("200", Curl.output(10, "-s", "-o", "/dev/null", "-w", "%{http_code}",
+                        "http://127.0.0.1:" + port + "/"));
+                assertTrue(b.stderr().contains("Cannot raise FD limit to 2000000000, limit is ")
+                        && b.stderr().contains("LimitNOFILE="), b.stderr());
+            }
+        }
+    }
+
+    private static Bascule.Result runWith(Map<String, String> env, String... args) throws Exception {
+        try (Bascule b = Bascule.start(Bascule.workDir("run"), env, args)) {
+            assertTrue(b.process.waitFor(60, TimeUnit.SECONDS));
+            return new Bascule.Result(b.process.exitValue(), b.stdout(), b.stderr());
+        }
+    }
+
     @Test
     void cc_evaluates_a_condition_like_haproxy() throws Exception {
         assertEquals(0, Bascule.run("-cc", "version_atleast(2.4)").exitCode());
@@ -174,19 +243,56 @@ class LauncherIT {
         assertEquals(2, Bascule.run("-cc", "versionatleast(2.4)").exitCode());
     }
 
+    /**
+     * Scripts read {@code haproxy -vv} with these two expressions (monitoring plugins, Ansible facts, packaging
+     * checks): the version of the language, and the features. Bascule's output answers them as HAProxy 2.6's does.
+     */
     @Test
-    void version_and_build_options_show_the_polling_system() throws Exception {
+    void version_output_reads_as_haproxy_2_6_to_the_scripts_that_parse_it() throws Exception {
         Bascule.Result v = Bascule.run("-v");
         assertEquals(0, v.exitCode());
-        assertTrue(v.stdout().startsWith("Bascule version "), v.stdout());
+        Matcher version = Pattern.compile("HA-?Proxy version ([0-9.]+)")
+                .matcher(v.stdout());
+        assertTrue(version.find(), v.stdout());
+        assertEquals("2.6.0", version.group(1));
+        assertTrue(v.stdout().lines().findFirst().orElseThrow().matches(
+                "HAProxy version 2\\.6\\.0-bascule-\\S+ \\S+ - https://docs\\.haproxy\\.org/2\\.6/configuration\\.html"),
+                v.stdout());
         Bascule.Result vv = Bascule.run("-vv");
+        Matcher features = Pattern.compile("Feature list : (.*)").matcher(vv.stdout());
+        assertTrue(features.find(), vv.stdout());
+        List<String> list = List.of(features.group(1).trim().split(" "));
+        assertTrue(list.stream().allMatch(f -> f.matches("[+-][A-Z0-9_]+")), list.toString());
+        // What works is +, what does not is -, as a script testing for TLS or Lua must learn.
+        assertTrue(list.containsAll(List.of("+PROMEX", "+THREAD", "+OPENSSL", "-LUA", "-ZLIB", "-TPROXY")),
+                list.toString());
         assertTrue(vv.stdout().contains("Available polling systems :"), vv.stdout());
         String arch = System.getProperty("os.arch");
-        if (System.getProperty("os.name").equals("Linux") && (arch.equals("amd64") || arch.equals("aarch64"))) {
+        if (System.getProperty("os.name").equals("Linux") && (arch.equals("amd64") || arch.equals("aarch64"))
+                && System.getenv("BASCULE_TRANSPORT") == null) {
+            // epoll by default; io_uring when asked for, where the kernel allows it (a seccomp profile may not).
             assertTrue(vv.stdout().contains("will use epoll."), vv.stdout());
             assertTrue(vv.stdout().contains("+EPOLL"), vv.stdout());
+            boolean uring = vv.stdout().contains("io_uring : pref=300,  test result OK");
+            assertTrue(Bascule.run(Map.of("JAVA_OPTS", "-Dbascule.transport=io_uring"), "-vv").stdout()
+                    .contains(uring ? "will use io_uring." : "will use epoll."));
         }
         assertTrue(Bascule.run("-vv", "-de").stdout().contains("will use nio."));
+    }
+
+    /** The feature list has HAProxy 2.6's own words in its order, so that a script's lookup finds each one. */
+    @Test
+    void the_feature_list_names_haproxys_features_in_its_order() throws Exception {
+        Process haproxy = new ProcessBuilder(Tools.require("haproxy"), "-vv").redirectErrorStream(true).start();
+        String theirs = new String(haproxy.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(haproxy.waitFor(10, TimeUnit.SECONDS));
+        assertEquals(featureNames(theirs), featureNames(Bascule.run("-vv").stdout()));
+    }
+
+    private static List<String> featureNames(String vv) {
+        Matcher m = Pattern.compile("Feature list : (.*)").matcher(vv);
+        assertTrue(m.find(), vv);
+        return List.of(m.group(1).trim().replaceAll("(^| )[+-]", "$1").split(" "));
     }
 
     @Test

@@ -22,6 +22,17 @@ final class NginxServer implements AutoCloseable {
     }
 
     static NginxServer start(String name) throws Exception {
+        return start(name, "");
+    }
+
+    /** The same server over TLS only, with {@code pem} (certificate then key, HAProxy's layout) as its certificate. */
+    static NginxServer startTls(String name, Path pem) throws Exception {
+        String file = pem.toAbsolutePath().toString();
+        return start(name, " ssl;\n ssl_protocols TLSv1.2 TLSv1.3;\n ssl_certificate " + file
+                + ";\n ssl_certificate_key " + file);
+    }
+
+    private static NginxServer start(String name, String listenOptions) throws Exception {
         String nginx = Tools.require("nginx");
         int port = Ports.free();
         Path dir = Bascule.workDir("nginx-" + name);
@@ -42,12 +53,13 @@ final class NginxServer implements AutoCloseable {
                     uwsgi_temp_path %1$s/tmp_uwsgi;
                     scgi_temp_path %1$s/tmp_scgi;
                     server {
-                        listen 127.0.0.1:%2$d;
+                        listen 127.0.0.1:%2$d%4$s;
                         location = /health {
                             if (-f %1$s/down) { return 503; }
                             return 200 "healthy\\n";
                         }
                         location = /xff { return 200 "$http_x_forwarded_for\\n"; }
+                        location = /tls-facts { return 200 "$http_x_tls\\n"; }
                         location = /orig { return 200 "$http_x_original_to\\n"; }
                         location = /conn { return 200 "%3$s $connection\\n"; }
                         location = /cookie { return 200 "$http_cookie\\n"; }
@@ -55,10 +67,11 @@ final class NginxServer implements AutoCloseable {
                             add_header Set-Cookie "JSESSIONID=abc123; Path=/";
                             return 200 "%3$s\\n";
                         }
+                        location = /tls { return 200 "%3$s $ssl_protocol $ssl_server_name $connection_requests\\n"; }
                         location / { return 200 "%3$s\\n"; }
                     }
                 }
-                """.formatted(dir.toAbsolutePath(), port, name));
+                """.formatted(dir.toAbsolutePath(), port, name, listenOptions));
         Process p = new ProcessBuilder(List.of(nginx, "-c", conf.toAbsolutePath().toString(), "-p",
                 dir.toAbsolutePath().toString()))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("logs/stdout.txt").toFile()).start();

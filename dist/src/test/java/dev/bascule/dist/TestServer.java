@@ -31,10 +31,10 @@ final class TestServer implements AutoCloseable {
     private final java.util.Set<Socket> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
     final AtomicLong bytesSent = new AtomicLong();
 
-    private TestServer(Behaviour behaviour, int port) throws IOException {
+    private TestServer(Behaviour behaviour, InetAddress address, int port) throws IOException {
         listener = new ServerSocket();
         listener.setReuseAddress(true);
-        listener.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+        listener.bind(new java.net.InetSocketAddress(address, port), 200);
         threads.execute(() -> {
             while (!listener.isClosed()) {
                 try {
@@ -63,8 +63,13 @@ final class TestServer implements AutoCloseable {
 
     /** On a given port, e.g. to bring a stopped server back where the proxy expects it. */
     static TestServer start(Behaviour behaviour, int port) {
+        return start(behaviour, InetAddress.getLoopbackAddress(), port);
+    }
+
+    /** On another loopback address (127.0.0.0/8 is all the machine's), so that DNS can move a server between them. */
+    static TestServer start(Behaviour behaviour, InetAddress address, int port) {
         try {
-            return new TestServer(behaviour, port);
+            return new TestServer(behaviour, address, port);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -21,8 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * An operator's log parsers keep working: the same traffic through HAProxy 2.6 and Bascule, with the same
  * configuration, logs to a real rsyslogd, and the lines are the same field by field but for dates, pids, timers
  * and source ports. httplog, tcplog, clf and a custom log-format; successes, a server timeout, a refused
- * connection, a queue timeout, a client that gives up, a request too slow to arrive (408), an invalid one (400). (A request denied by
- * a rule waits for http-request rules.) A chunked request body and a kept-alive connection for the sizes. Captured
+ * connection, a queue timeout, a client that gives up, a request too slow to arrive (408), an invalid one (400), one
+ * denied by a rule (403). A chunked request body and a kept-alive connection for the sizes. Samples in a log-format,
+ * {@code %tsc}'s persistence cookie letters, and {@code option dontlog-normal}. Captured
  * cookies, the server connection's source, {@code %Th}; {@code option logasap} on bodiless answers (what of a body
  * HAProxy counts in an early {@code %B} is what came in the head's read) and on a TCP session. And a backend's own
  * messages to its own target (a server going DOWN, no server left).
@@ -30,9 +31,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class TrafficLogsIT {
     /** Frontend name -> what it logs and where it sends traffic; its port is base + index. */
     private static final List<String> FRONTENDS = List.of("www", "slow", "refused", "queued", "clf", "custom",
-            "tcp", "cookies", "asap", "tcpasap");
+            "tcp", "cookies", "asap", "tcpasap", "denied", "samples", "sticky", "quiet");
     /** The captured cookies, the server connection's source, the handshake time (0 without TLS). */
     private static final String COOKIES = "%ci [%tr] %ft %b/%s %ST %CC %CS src=%bi:%bp Th=%Th %{+Q}r";
+    /** Samples a log line may read once the request head is gone (HAProxy refuses the others). */
+    private static final String SAMPLES = "%ci [%tr] %ft %b/%s %ST %[method] %[method,lower] %{+Q}[fe_name] %[be_name] "
+            + "%[srv_name] %[src] %[int(7),add(3)] %[str(hello),upper] %[env(BASCULE_UNSET_IN_TESTS)] %{+Q}r";
     private static final String CUSTOM = "%ci:%cp [%tr] %ft %b/%s %ST %B %U %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq "
             + "%HM %HU %HP %HQ %HV %{+Q}r %{+Q}hr %hs";
 
@@ -109,8 +113,32 @@ class TrafficLogsIT {
                     option logasap
                     bind 127.0.0.1:%17$d
                     default_backend tcp
+                frontend denied
+                    bind 127.0.0.1:%18$d
+                    http-request deny if { path_beg /admin }
+                    default_backend app
+                frontend samples
+                    bind 127.0.0.1:%19$d
+                    log-format "%20$s"
+                    default_backend app
+                frontend sticky
+                    bind 127.0.0.1:%21$d
+                    use_backend rewritten if { path /login }
+                    default_backend inserted
+                frontend quiet
+                    bind 127.0.0.1:%22$d
+                    option dontlog-normal
+                    use_backend refused if { path /fail }
+                    default_backend app
+                backend inserted
+                    cookie SRV insert indirect nocache
+                    server s1 127.0.0.1:%10$d cookie a
+                backend rewritten
+                    cookie JSESSIONID rewrite
+                    server s1 127.0.0.1:%10$d cookie a
                 """.formatted(base, logPort, base + 1, base + 2, base + 3, base + 4, base + 5, CUSTOM, base + 6,
-                nginx, slow, refused, messagesPort, base + 7, COOKIES, base + 8, base + 9);
+                nginx, slow, refused, messagesPort, base + 7, COOKIES, base + 8, base + 9, base + 10, base + 11,
+                SAMPLES, base + 12, base + 13);
     }
 
     /** The lines a scenario makes, as the proxy at {@code base} logged them, normalized and sorted. */
@@ -155,6 +183,20 @@ class TrafficLogsIT {
                 expectSame(syslog, haproxyBase, basculeBase, seen, differences, 1, b -> curl(b + 8, "/", "-I"));
                 expectSame(syslog, haproxyBase, basculeBase, seen, differences, 1, b -> curl(b + 8, "/login", "-I"));
                 expectSame(syslog, haproxyBase, basculeBase, seen, differences, 1, b -> tcpSession(b + 9));
+                expectSame(syslog, haproxyBase, basculeBase, seen, differences, 1, b -> curl(b + 10, "/admin/users"));
+                expectSame(syslog, haproxyBase, basculeBase, seen, differences, 1, b -> curl(b + 11, "/s?q=1"));
+                // %tsc's persistence letters: no cookie (inserted), the server's own, a stale one, a rewritten one.
+                expectSame(syslog, haproxyBase, basculeBase, seen, differences, 1, b -> curl(b + 12, "/"));
+                expectSame(syslog, haproxyBase, basculeBase, seen, differences, 1,
+                        b -> curl(b + 12, "/", "-H", "Cookie: SRV=a"));
+                expectSame(syslog, haproxyBase, basculeBase, seen, differences, 1,
+                        b -> curl(b + 12, "/", "-H", "Cookie: SRV=gone"));
+                expectSame(syslog, haproxyBase, basculeBase, seen, differences, 1, b -> curl(b + 12, "/login"));
+                // option dontlog-normal: the success is not logged, the failure is.
+                expectSame(syslog, haproxyBase, basculeBase, seen, differences, 1, b -> {
+                    curl(b + 13, "/ok");
+                    curl(b + 13, "/fail");
+                });
                 // The backend's own messages, to its own target: its server going DOWN, then no server left.
                 List<String> h = normalize(syslog.await(syslog.port(2), 2).subList(0, 2));
                 List<String> b = normalize(syslog.await(syslog.port(3), 2).subList(0, 2));
@@ -178,6 +220,9 @@ class TrafficLogsIT {
         List<String> b = syslog.await(syslog.port(1), before + lines);
         List<String> expected = normalize(h.subList(before, h.size()));
         List<String> actual = normalize(b.subList(before, b.size()));
+        if (actual.size() != expected.size()) {
+            differences.add("HAProxy logged " + expected.size() + " lines, Bascule " + actual.size() + ": " + actual);
+        }
         seen.addAll(expected);
         for (int i = 0; i < lines; i++) {
             if (!expected.get(i).equals(actual.get(i))) {

@@ -11,65 +11,86 @@ import java.util.List;
 /**
  * HAProxy's address syntax (doc section 11) for {@code bind} and {@code server}: {@code [ipv4@|ipv6@]HOST:PORT},
  * {@code *:PORT}, {@code :PORT}, {@code [V6]:PORT}, port ranges on binds, {@code unix@PATH} or {@code /PATH},
- * {@code abns@NAME} and {@code fd@N}.
+ * {@code abns@NAME}, {@code fd@N} and {@code sockpair@N}.
  */
 final class Addresses {
     private static final List<String> INET_PREFIXES = List.of("ipv4@", "ipv6@", "tcp@", "tcp4@", "tcp6@");
     /** Families HAProxy has that Bascule does not handle yet. */
     private static final List<String> OTHER_PREFIXES = List.of("udp@", "udp4@", "udp6@", "quic4@", "quic6@",
-            "sockpair@", "uxst@", "uxdg@", "abnsz@", "rhttp@");
+            "uxst@", "uxdg@", "abnsz@", "rhttp@");
+
+    /** A server written without host: HAProxy reads it as INADDR_ANY, and connects to the client's destination. */
+    static final String ANY_HOST = "0.0.0.0";
 
     private Addresses() {
     }
 
-    /** Parses a comma-separated bind list; returns what it could read, after alerts for the rest. */
-    static List<Bind> binds(Diagnostics diag, Source source, String list) {
+    /**
+     * Parses a comma-separated bind list; returns what it could read, after alerts for the rest. Each address is
+     * read with its environment variables replaced, as HAProxy's {@code str2sa_range()} does.
+     */
+    static List<Bind> binds(AddressEnvironment env, Diagnostics diag, Source source, String list) {
         List<Bind> binds = new ArrayList<>();
         for (String one : list.split(",", -1)) {
-            Address special = special(diag, source, one, "bind");
-            if (special != null) {
-                if (special.family() != null) {
-                    binds.add(new Bind(source, special));
-                }
-                continue;
-            }
-            HostPort hp = split(stripInetPrefix(one));
-            if (hp == null || hp.port == null || hp.port.isEmpty()) {
-                diag.alert(source, "missing port number in bind address '" + one + "'; write HOST:PORT, *:PORT, "
-                        + ":PORT, unix@PATH, abns@NAME or fd@N");
-                continue;
-            }
-            int[] range = portRange(diag, source, one, hp.port);
-            if (range == null) {
-                continue;
-            }
-            String host = hp.host.isEmpty() || hp.host.equals("*") ? null : hp.host;
-            for (int p = range[0]; p <= range[1]; p++) {
-                binds.add(new Bind(source, Address.inet(host, p)));
+            List<Bind> parsed = env.parse(diag, source, "bind", one, (d, text) -> bind(d, source, text));
+            if (parsed != null) {
+                binds.addAll(parsed);
             }
         }
         return binds;
     }
 
-    /** Parses a server address; returns null after an alert. A TCP address without port keeps the client's. */
-    static Address server(Diagnostics diag, Source source, String owner, String text) {
+    private static List<Bind> bind(Diagnostics diag, Source source, String one) {
+        Address special = special(diag, source, one, "bind");
+        if (special != null) {
+            return special.family() == null ? List.of() : List.of(new Bind(source, special));
+        }
+        HostPort hp = split(stripInetPrefix(one));
+        if (hp == null || hp.port == null || hp.port.isEmpty()) {
+            diag.alert(source, "missing port number in bind address '" + one + "'; write HOST:PORT, *:PORT, "
+                    + ":PORT, unix@PATH, abns@NAME or fd@N");
+            return List.of();
+        }
+        int[] range = portRange(diag, source, one, hp.port);
+        if (range == null) {
+            return List.of();
+        }
+        String host = hp.host.isEmpty() || hp.host.equals("*") ? null : hp.host;
+        List<Bind> binds = new ArrayList<>();
+        for (int p = range[0]; p <= range[1]; p++) {
+            binds.add(new Bind(source, Address.inet(host, p)));
+        }
+        return binds;
+    }
+
+    /**
+     * Parses a server address, its environment variables replaced; returns null after an alert. A TCP address
+     * without port keeps the client's; one without host ({@code :}, {@code :80}) connects to the address the client
+     * reached, as HAProxy's does.
+     */
+    static Address server(AddressEnvironment env, Diagnostics diag, Source source, String owner, String text) {
+        return env.parse(diag, source, owner, text, (d, t) -> server(d, source, owner, t));
+    }
+
+    private static Address server(Diagnostics diag, Source source, String owner, String text) {
         Address special = special(diag, source, text, owner);
         if (special != null) {
-            if (special.family() == Address.Family.FD) {
-                diag.alert(source, "'" + owner + "' : 'fd@' addresses are for listeners; a server needs an address "
-                        + "to connect to");
+            if (special.family() == Address.Family.FD || special.family() == Address.Family.SOCKPAIR) {
+                diag.alert(source, "'" + owner + "' : '" + special.family() + "@' addresses are for listeners here; "
+                        + "a server needs an address to connect to");
                 return null;
             }
             return special.family() == null ? null : special;
         }
         HostPort hp = split(stripInetPrefix(text));
-        if (hp == null || hp.host.isEmpty()) {
+        if (hp == null || hp.host.isEmpty() && hp.port == null) {
             diag.alert(source, "'" + owner + "' : invalid address '" + text + "'; write HOST[:PORT], unix@PATH or "
                     + "abns@NAME");
             return null;
         }
-        if (hp.port == null) {
-            return Address.inet(hp.host, Server.SAME_PORT);
+        String host = hp.host.isEmpty() ? ANY_HOST : hp.host;
+        if (hp.port == null || hp.port.isEmpty()) {
+            return Address.inet(host, Server.SAME_PORT);
         }
         if (hp.port.startsWith("+") || hp.port.startsWith("-")) {
             diag.alert(source, "'" + owner + "' : port offsets such as '" + hp.port + "' are not supported yet; "
@@ -84,7 +105,7 @@ final class Addresses {
             diag.alert(source, "'" + owner + "' : port ranges are not allowed in a server address ('" + text + "')");
             return null;
         }
-        return Address.inet(hp.host, range[0]);
+        return Address.inet(host, range[0]);
     }
 
     /**
@@ -102,18 +123,22 @@ final class Addresses {
             return name.isEmpty() ? failed(diag, source, "'" + owner + "' : 'abns@' needs a socket name")
                     : new Address(Address.Family.ABNS, null, -1, name, -1);
         }
-        if (text.startsWith("fd@")) {
-            String n = text.substring("fd@".length());
+        for (Address.Family given : List.of(Address.Family.FD, Address.Family.SOCKPAIR)) {
+            String prefix = given + "@";
+            if (!text.startsWith(prefix)) {
+                continue;
+            }
+            String n = text.substring(prefix.length());
             try {
                 int fd = Integer.parseInt(n);
                 if (fd >= 0) {
-                    return new Address(Address.Family.FD, null, -1, null, fd);
+                    return new Address(given, null, -1, null, fd);
                 }
             } catch (NumberFormatException e) {
                 // reported below
             }
-            return failed(diag, source, "'" + owner + "' : 'fd@" + n + "' : a file descriptor is a number >= 0 "
-                    + "(write \"fd@${NAME}\" to take it from the environment)");
+            return failed(diag, source, "'" + owner + "' : '" + text + "' : a file descriptor is a number >= 0 "
+                    + "(write " + prefix + "${NAME} to take it from the environment)");
         }
         for (String prefix : OTHER_PREFIXES) {
             if (text.startsWith(prefix)) {

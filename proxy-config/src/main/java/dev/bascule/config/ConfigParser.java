@@ -5,6 +5,7 @@ import dev.bascule.config.model.Config;
 import dev.bascule.config.model.Frontend;
 import dev.bascule.config.model.Global;
 import dev.bascule.config.model.LoadServerState;
+import dev.bascule.config.model.Resolvers;
 import dev.bascule.config.model.Source;
 import dev.bascule.config.model.SwitchingRule;
 
@@ -35,10 +36,14 @@ public final class ConfigParser {
     private final Condition condition;
     private final HostResolver resolver;
     private final Diagnostics diag = new Diagnostics();
-    private final GlobalSection global = new GlobalSection(diag);
+    private final AddressEnvironment addressEnv;
+    private final GlobalSection global;
     private final Map<String, ProxySection> namedDefaults = new HashMap<>();
     private final List<ProxySection> proxies = new ArrayList<>();
     private final List<NamedSection> otherSections = new ArrayList<>();
+    private final List<ResolversSection> resolvers = new ArrayList<>();
+    /** What {@code parse-resolv-conf} reads. */
+    private static final Path RESOLV_CONF = Path.of("/etc/resolv.conf");
     private ProxySection lastDefaults;
     private Section current;
     /**
@@ -64,6 +69,8 @@ public final class ConfigParser {
     /** @param resolver tells whether a server's host name resolves (tests give their own, the system's otherwise) */
     public ConfigParser(Function<String, String> env, Set<String> features, HostResolver resolver) {
         this.tokenizer = new Tokenizer(env);
+        this.addressEnv = new AddressEnvironment(env);
+        this.global = new GlobalSection(diag, addressEnv);
         this.condition = new Condition(env, features);
         this.resolver = resolver;
     }
@@ -136,8 +143,11 @@ public final class ConfigParser {
             if (!active()) {
                 continue;
             }
-            r.warnings().forEach(w -> diag.warning(source, w));
             dispatch(line);
+            Set<String> readByAddresses = addressEnv.takeRead();
+            r.unquotedVariables().stream().filter(v -> !readByAddresses.contains(v)).distinct().forEach(v ->
+                    diag.warning(source, "environment variable '" + v + "' is outside double quotes: HAProxy would "
+                            + "not expand it here (only an address does); quote it: \"${" + v + "}\""));
         }
         endSection();
         for (Block b : blocks) {
@@ -220,6 +230,11 @@ public final class ConfigParser {
         } else if (PROXY_SECTIONS.contains(kw)) {
             endSection();
             current = openProxy(line);
+        } else if (kw.equals("resolvers")) {
+            endSection();
+            ResolversSection section = new ResolversSection(diag, line, RESOLV_CONF);
+            resolvers.add(section);
+            current = section;
         } else if (NamedSection.TABLES.containsKey(kw)) {
             endSection();
             NamedSection section = new NamedSection(diag, line);
@@ -263,7 +278,7 @@ public final class ConfigParser {
             diag.alert(line.source(), "'" + line.keyword() + "' expects <name> as an argument");
             name = "";
         }
-        ProxySection section = new ProxySection(diag, kind, name, line.source(), defaults);
+        ProxySection section = new ProxySection(diag, addressEnv, kind, name, line.source(), defaults, global.ssl);
         if (kind == ProxySection.Kind.DEFAULTS) {
             lastDefaults = section;
             if (name != null) {
@@ -297,6 +312,7 @@ public final class ConfigParser {
             }
         }
         proxies.forEach(p -> p.http.resolveErrors(p.name, httpErrors::get));
+        Map<String, Resolvers> dns = resolversSections();
         List<Integer> ids = proxyIds();
         for (int i = 0; i < proxies.size(); i++) {
             ProxySection p = proxies.get(i);
@@ -312,6 +328,7 @@ public final class ConfigParser {
                 backends.put(p.name, b);
                 sections.put("b:" + p.name, p);
                 p.checkBackend(b);
+                p.checkResolvers(b, dns.keySet());
                 checkServerState(p, b, g);
             }
             missingTimeouts(p, f, b);
@@ -326,8 +343,27 @@ public final class ConfigParser {
             return new ParseResult(null, diag.all());
         }
         Config config = new Config(g, List.copyOf(frontends.values()), List.copyOf(backends.values()),
-                otherSections.stream().map(NamedSection::build).toList(), startup.hosts());
+                otherSections.stream().map(NamedSection::build).toList(), List.copyOf(dns.values()),
+                startup.hosts());
         return new ParseResult(config, diag.all());
+    }
+
+    /** The resolvers sections by name, in declaration order; a name used twice is an alert at the second. */
+    private Map<String, Resolvers> resolversSections() {
+        Map<String, Resolvers> out = new LinkedHashMap<>();
+        for (ResolversSection r : resolvers) {
+            if (r.name == null) {
+                continue;
+            }
+            Resolvers first = out.get(r.name);
+            if (first != null) {
+                diag.alert(r.source, "resolvers '" + r.name + "' has same name as another resolvers (declared at "
+                        + first.source() + "); give each section its own name");
+            } else {
+                out.put(r.name, r.build());
+            }
+        }
+        return out;
     }
 
     /** Each proxy's id, in declaration order; a forced one used twice is an alert at its second {@code id} line. */

@@ -2,8 +2,10 @@ package dev.bascule.config;
 
 import dev.bascule.config.model.Directive;
 import dev.bascule.config.model.Global;
+import dev.bascule.config.model.Identity;
 import dev.bascule.config.model.LogTarget;
 import dev.bascule.config.model.StatsSocket;
+import dev.bascule.config.model.TlsSettings;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,16 +38,26 @@ final class GlobalSection implements Section {
             new Keyword<>("nbproc", "", Support.LEGACY, "3.1", 1, "<number>", (g, l) -> g.diag.warning(l.source(),
                     "'nbproc' was removed in HAProxy 2.5 and is ignored: Bascule runs one process with one event "
                             + "loop per thread; use 'nbthread' instead")),
-            pending("user", "3.1", 1, "<user name>", GlobalSection::user),
-            pending("group", "3.1", 1, "<group name>", GlobalSection::group),
+            supported("user", "3.1", 1, "<user name>", (g, l) -> g.identity(l, true, true)),
+            supported("uid", "3.1", 1, "<number>", (g, l) -> g.identity(l, true, false)),
+            supported("group", "3.1", 1, "<group name>", (g, l) -> g.identity(l, false, true)),
+            supported("gid", "3.1", 1, "<number>", (g, l) -> g.identity(l, false, false)),
+            notApplicable("chroot", "3.1", 1, "<jail dir>", "a JVM cannot chroot itself: it goes on loading classes "
+                    + "and libraries from the file system as it runs; confine the process with systemd's "
+                    + "RootDirectory= (with the JVM and Bascule inside it) or ProtectSystem=strict and ReadOnlyPaths="),
+            notApplicable("cpu-map", "3.1", 2, "<thread> <cpu-set>", "a JVM cannot pin its threads to CPUs; pin the "
+                    + "whole process with taskset(1) or systemd's CPUAffinity="),
+            supported("ulimit-n", "3.1", 1, "<number>", (g, l) -> g.ulimitN = g.integer(l, 1, Integer.MAX_VALUE,
+                    g.ulimitN)),
             pending("51degrees-*", "3.1", 1, "<value>"), pending("busy-polling", "3.2", 0, ""),
-            pending("ca-base", "3.1", 1, "<dir>"), pending("chroot", "3.1", 1, "<jail dir>"),
-            pending("cluster-secret", "3.1", 1, "<secret>"), pending("cpu-map", "3.1", 2, "<thread> <cpu-set>"),
-            pending("crt-base", "3.1", 1, "<dir>"), pending("debug", "3.3", 0, ""),
+            supported("ca-base", "3.1", 1, "<dir>", (g, l) -> g.ssl.caBase = l.word(1)),
+            pending("cluster-secret", "3.1", 1, "<secret>"),
+            supported("crt-base", "3.1", 1, "<dir>", (g, l) -> g.ssl.crtBase = l.word(1)),
+            pending("debug", "3.3", 0, ""),
             pending("default-path", "3.1", 1, "{ current | config | parent | origin <path> }"),
             pending("deviceatlas-*", "3.1", 1, "<value>"),
             pending("expose-experimental-directives", "3.1", 0, ""), pending("external-check", "3.1", 0, ""),
-            pending("fd-hard-limit", "3.2", 1, "<number>"), pending("gid", "3.1", 1, "<number>"),
+            pending("fd-hard-limit", "3.2", 1, "<number>"),
             pending("grace", "3.1", 1, "<time>"), pending("h1-accept-payload-with-any-method", "3.1", 0, ""),
             pending("h1-case-adjust", "3.1", 2, "<from> <to>"), pending("h1-case-adjust-file", "3.1", 1, "<file>"),
             pending("h2-workaround-bogus-websocket-clients", "3.1", 0, ""),
@@ -79,32 +91,56 @@ final class GlobalSection implements Section {
             supported("server-state-file", "3.1", 1, "<file>", (g, l) -> g.serverStateFile = l.word(1)),
             pending("set-dumpable", "3.1", 0, ""),
             pending("set-var", "3.1", 2, "<var-name> <expr>"), pending("setenv", "3.1", 2, "<name> <value>"),
-            pending("ssl-default-bind-ciphers", "3.1", 1, "<ciphers>"),
-            pending("ssl-default-bind-ciphersuites", "3.1", 1, "<ciphersuites>"),
+            supported("ssl-default-bind-ciphers", "3.1", 1, "<ciphers>", (g, l) -> g.ssl.bindCiphers = l.word(1)),
+            supported("ssl-default-bind-ciphersuites", "3.1", 1, "<ciphersuites>",
+                    (g, l) -> g.ssl.bindCiphersuites = l.word(1)),
             pending("ssl-default-bind-client-sigalgs", "3.1", 1, "<sigalgs>"),
             pending("ssl-default-bind-curves", "3.1", 1, "<curves>"),
-            pending("ssl-default-bind-options", "3.1", 1, "[<option>]..."),
+            supported("ssl-default-bind-options", "3.1", 1, "[<option>]...", (g, l) -> g.defaultOptions(l,
+                    g.ssl.bindOptions)),
             pending("ssl-default-bind-sigalgs", "3.1", 1, "<sigalgs>"),
-            pending("ssl-default-server-ciphers", "3.1", 1, "<ciphers>"),
-            pending("ssl-default-server-ciphersuites", "3.1", 1, "<ciphersuites>"),
+            supported("ssl-default-server-ciphers", "3.1", 1, "<ciphers>",
+                    (g, l) -> g.ssl.serverCiphers = l.word(1)),
+            supported("ssl-default-server-ciphersuites", "3.1", 1, "<ciphersuites>",
+                    (g, l) -> g.ssl.serverCiphersuites = l.word(1)),
             pending("ssl-default-server-client-sigalgs", "3.1", 1, "<sigalgs>"),
             pending("ssl-default-server-curves", "3.1", 1, "<curves>"),
-            pending("ssl-default-server-options", "3.1", 1, "[<option>]..."),
+            supported("ssl-default-server-options", "3.1", 1, "[<option>]...", (g, l) -> g.defaultOptions(l,
+                    g.ssl.serverOptions)),
             pending("ssl-default-server-sigalgs", "3.1", 1, "<sigalgs>"),
             pending("ssl-dh-param-file", "3.1", 1, "<file>"), pending("ssl-engine", "3.2", 1, "<name>"),
             pending("ssl-load-extra-del-ext", "3.1", 0, ""), pending("ssl-load-extra-files", "3.1", 1, "<value>"),
-            pending("ssl-mode-async", "3.2", 0, ""), pending("ssl-server-verify", "3.1", 1, "none|required"),
+            pending("ssl-mode-async", "3.2", 0, ""), supported("ssl-server-verify", "3.1", 1, "none|required",
+                    GlobalSection::sslServerVerify),
             pending("ssl-skip-self-issued-ca", "3.1", 0, ""),
             supported("stats socket", "3.1", 1, "<address:port>|<path> [param*]", GlobalSection::statsSocket),
-            pending("stats timeout", "3.1", 1, "<timeout>"), pending("stats maxconn", "3.1", 1, "<connections>"),
+            supported("stats timeout", "3.1", 1, "<timeout>", GlobalSection::statsTimeout),
+            supported("stats maxconn", "3.1", 1, "<connections>", (g, l) -> {
+                if (Numbers.atMost(g.diag, l, 3)) {
+                    Integer n = Numbers.parse(g.diag, l, "stats maxconn", l.word(2), 1, Integer.MAX_VALUE);
+                    g.statsMaxconn = n == null ? g.statsMaxconn : n;
+                }
+            }),
             pending("strict-limits", "3.1", 0, ""), pending("thread-group", "3.1", 2, "<group> <threads>"),
             pending("thread-groups", "3.1", 1, "<number>"), pending("trace", "3.1", 1, "<args...>"),
-            pending("tune.*", "3.2", 1, "<value>"), pending("uid", "3.1", 1, "<number>"),
-            pending("ulimit-n", "3.1", 1, "<number>"), pending("unix-bind", "3.1", 1, "[prefix <prefix>] ..."),
+            supported("tune.ssl.cachesize", "3.2", 1, "<number>", (g, l) -> g.sslCacheSize = g.integer(l, 0,
+                    Integer.MAX_VALUE, g.sslCacheSize)),
+            supported("tune.ssl.lifetime", "3.2", 1, "<timeout>", GlobalSection::sslLifetime),
+            pending("tune.ssl.default-dh-param", "3.2", 1, "<number>", (g, l) -> g.dhParam = g.integer(l, 1024,
+                    16384, g.dhParam)),
+            pending("tune.*", "3.2", 1, "<value>"),
+            pending("unix-bind", "3.1", 1, "[prefix <prefix>] ..."),
             pending("unsetenv", "3.1", 1, "[<name> ...]"), pending("wurfl-*", "3.1", 1, "<value>"),
             pending("zero-warning", "3.3", 0, "")));
 
     private final Diagnostics diag;
+    /** The TLS defaults bind and server lines read as they are parsed. */
+    final SslDefaults ssl = new SslDefaults();
+    private int sslCacheSize = Global.SslTuning.DEFAULT.cacheSize();
+    private long sslLifetimeMs = Global.SslTuning.DEFAULT.lifetimeMs();
+    /** {@code tune.ssl.default-dh-param}, 0 when not set (parsed; the JDK chooses its own DH sizes). */
+    private int dhParam;
+    private final AddressEnvironment env;
     private int maxconn;
     private int nbthread;
     private boolean daemon;
@@ -119,18 +155,30 @@ final class GlobalSection implements Section {
     private String serverStateBase;
     private String serverStateFile;
     private final List<StatsSocket> statsSockets = new ArrayList<>();
+    private long statsTimeout = Global.DEFAULT_STATS_TIMEOUT_MS;
+    private int statsMaxconn = Global.DEFAULT_STATS_MAXCONN;
+    private int ulimitN;
+    private Identity identity = Identity.NONE;
     private final List<LogTarget> logs = new ArrayList<>();
     private String logTag;
     private String logHostname;
     private final List<Directive> unimplemented = new ArrayList<>();
 
-    GlobalSection(Diagnostics diag) {
+    GlobalSection(Diagnostics diag, AddressEnvironment env) {
         this.diag = diag;
+        this.env = env;
     }
 
     private static Keyword<GlobalSection> supported(String name, String doc, int minArgs, String usage,
                                                     BiConsumer<GlobalSection, Line> handler) {
         return new Keyword<>(name, "", Support.SUPPORTED, doc, minArgs, usage, handler);
+    }
+
+    /** A keyword a JVM cannot apply: accepted, with a warning that says why and what does it instead. */
+    private static Keyword<GlobalSection> notApplicable(String name, String doc, int minArgs, String usage,
+                                                        String why) {
+        return new Keyword<>(name, "", Support.NOT_APPLICABLE, doc, minArgs, usage, (g, l) -> g.diag.warning(
+                l.source(), "'" + name + "' is not applied: " + why));
     }
 
     private static Keyword<GlobalSection> pending(String name, String doc, int minArgs, String usage) {
@@ -170,7 +218,7 @@ final class GlobalSection implements Section {
 
     /** {@code stats socket <addr> [level user|operator|admin] [mode 660] [other bind options]}. */
     private static void statsSocket(GlobalSection g, Line line) {
-        List<dev.bascule.config.model.Bind> at = Addresses.binds(g.diag, line.source(), line.word(2));
+        List<dev.bascule.config.model.Bind> at = Addresses.binds(g.env, g.diag, line.source(), line.word(2));
         if (at.size() != 1) {
             if (at.size() > 1) {
                 g.diag.alert(line.source(), "'stats socket' takes one address, got '" + line.word(2) + "'");
@@ -237,7 +285,7 @@ final class GlobalSection implements Section {
                     + "'log 127.0.0.1 local0'");
             return;
         }
-        LogTarget t = LogConfig.target(g.diag, line);
+        LogTarget t = LogConfig.target(g.env, g.diag, line);
         if (t != null) {
             g.logs.add(t);
         }
@@ -272,6 +320,32 @@ final class GlobalSection implements Section {
         }
     }
 
+    /** {@code ssl-default-bind-options} and {@code ssl-default-server-options}: a later line replaces an earlier one. */
+    private void defaultOptions(Line line, List<List<String>> into) {
+        List<List<String>> options = TlsConfig.defaultOptions(diag, line);
+        if (options != null) {
+            into.clear();
+            into.addAll(options);
+        }
+    }
+
+    private static void sslServerVerify(GlobalSection g, Line line) {
+        switch (line.word(1)) {
+            case "none" -> g.ssl.serverVerify = TlsSettings.Verify.NONE;
+            case "required" -> g.ssl.serverVerify = TlsSettings.Verify.REQUIRED;
+            default -> g.diag.alert(line.source(), "'ssl-server-verify' expects 'none' or 'required', got '"
+                    + line.word(1) + "'");
+        }
+    }
+
+    private static void sslLifetime(GlobalSection g, Line line) {
+        try {
+            g.sslLifetimeMs = TimeValue.parseMillis(line.word(1));
+        } catch (IllegalArgumentException e) {
+            g.diag.alert(line.source(), "'tune.ssl.lifetime' : " + e.getMessage());
+        }
+    }
+
     private int integer(Line line, int min, int max, int current) {
         if (!Numbers.atMost(diag, line, 2)) {
             return current;
@@ -280,35 +354,75 @@ final class GlobalSection implements Section {
         return v == null ? current : v;
     }
 
-    /** HAProxy only fails on a missing user when it has to switch to it; here that never happens yet. */
-    private static void user(GlobalSection g, Line line) {
-        g.checkExists(line, "/etc/passwd", "user");
-    }
-
-    private static void group(GlobalSection g, Line line) {
-        g.checkExists(line, "/etc/group", "group");
-    }
-
-    private void checkExists(Line line, String database, String what) {
+    /**
+     * {@code user}, {@code uid}, {@code group}, {@code gid}: the identity the process serves under (bin/bascule
+     * starts the JVM under it, see docs/operations.md). A name is looked up in the account database now; one this
+     * system does not have is a warning here, so that a config checked on another machine passes, and an error at
+     * startup.
+     */
+    private void identity(Line line, boolean user, boolean byName) {
+        if (!Numbers.atMost(diag, line, 2)) {
+            return;
+        }
+        // HAProxy's test: only a non-zero id counts as given, so 'user root' then 'uid 99' runs as 99.
+        if ((user ? identity.uid() : identity.gid()) > 0) {
+            diag.warning(line.source(), (user ? "user/uid already specified" : "gid/group was already specified")
+                    + ". Continuing: the first one is kept.");
+            return;
+        }
         String name = line.word(1);
-        Path db = Path.of(database);
-        if (!Files.isReadable(db)) {
+        Integer id;
+        if (byName) {
+            id = lookUp(user ? "/etc/passwd" : "/etc/group", name);
+            if (id == null) {
+                diag.warning(line.source(), "'" + line.keyword() + " " + name + "' : no such " + line.keyword()
+                        + " on this system (" + (user ? "/etc/passwd" : "/etc/group") + "); Bascule will refuse to "
+                        + "start with it, as HAProxy refuses this configuration");
+            }
+        } else {
+            id = Numbers.parse(diag, line, line.keyword(), name, 0, Integer.MAX_VALUE);
+            if (id == null) {
+                return;
+            }
+        }
+        identity = user ? identity.withUser(name, id) : identity.withGroup(name, id);
+    }
+
+    /** The id of {@code name} in a passwd(5) or group(5) file (the third field), or null. */
+    private static Integer lookUp(String database, String name) {
+        try {
+            for (String l : Files.readAllLines(Path.of(database))) {
+                String[] f = l.split(":", -1);
+                if (f.length > 2 && f[0].equals(name)) {
+                    return Integer.valueOf(f[2]);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // Unreadable or odd database: treated as a name it does not have.
+        }
+        return null;
+    }
+
+    private static void statsTimeout(GlobalSection g, Line line) {
+        if (!Numbers.atMost(g.diag, line, 3)) {
             return;
         }
         try {
-            boolean found = Files.readAllLines(db).stream().anyMatch(l -> l.startsWith(name + ":"));
-            if (!found) {
-                diag.warning(line.source(), "'" + what + " " + name + "' : no such " + what + " on this system ("
-                        + database + "); HAProxy would refuse to start as root with it");
+            long ms = TimeValue.parseMillis(line.word(2));
+            if (ms <= 0) {
+                g.diag.alert(line.source(), "'stats timeout' expects a positive value");
+                return;
             }
-        } catch (IOException e) {
-            // Unreadable account database: nothing to tell the operator that the system would not tell first.
+            g.statsTimeout = ms;
+        } catch (IllegalArgumentException e) {
+            g.diag.alert(line.source(), "'stats timeout' : " + e.getMessage());
         }
     }
 
     Global build() {
         return new Global(maxconn, nbthread, daemon, pidfile, noepoll, spreadChecks, node, description,
-                serverStateBase, serverStateFile, statsSockets, hardStopAfter, reusePort, masterWorker, logs, logTag,
-                logHostname, unimplemented);
+                serverStateBase, serverStateFile, statsSockets, statsTimeout, statsMaxconn, hardStopAfter, reusePort,
+                masterWorker, identity, ulimitN, logs, logTag, logHostname,
+                new Global.SslTuning(sslCacheSize, sslLifetimeMs, dhParam), unimplemented);
     }
 }

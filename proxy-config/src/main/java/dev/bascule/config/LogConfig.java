@@ -23,6 +23,7 @@ final class LogConfig {
     private static final int COOKIE_CAPTURE_LIMIT = 64;
 
     private final Diagnostics diag;
+    private final AddressEnvironment env;
     private boolean global;
     private final List<LogTarget> targets = new ArrayList<>();
     private String tag;
@@ -32,6 +33,7 @@ final class LogConfig {
     private LogFormat sdFormat = LogFormatCompiler.SD_NONE;
     private boolean dontLogNull;
     private boolean separateErrors;
+    private boolean dontLogNormal;
     private final List<Capture> requestCaptures = new ArrayList<>();
     private final List<Capture> responseCaptures = new ArrayList<>();
     private Capture cookieCapture;
@@ -41,8 +43,9 @@ final class LogConfig {
     private LogFormat uniqueIdFormat;
     private String uniqueIdHeader;
 
-    LogConfig(Diagnostics diag, LogConfig defaults) {
+    LogConfig(Diagnostics diag, AddressEnvironment env, LogConfig defaults) {
         this.diag = diag;
+        this.env = env;
         if (defaults != null) {
             global = defaults.global;
             targets.addAll(defaults.targets);
@@ -52,6 +55,7 @@ final class LogConfig {
             sdFormat = defaults.sdFormat;
             dontLogNull = defaults.dontLogNull;
             separateErrors = defaults.separateErrors;
+            dontLogNormal = defaults.dontLogNormal;
             logAsap = defaults.logAsap;
             uniqueIdFormat = defaults.uniqueIdFormat;
             uniqueIdHeader = defaults.uniqueIdHeader;
@@ -64,7 +68,7 @@ final class LogConfig {
             global = true;
             return;
         }
-        LogTarget t = target(diag, line);
+        LogTarget t = target(env, diag, line);
         if (t != null) {
             targets.add(t);
         }
@@ -81,7 +85,7 @@ final class LogConfig {
     }
 
     void logFormat(Line line) {
-        LogFormat f = LogFormatCompiler.compileArgument(diag, line);
+        LogFormat f = LogFormatCompiler.compileArgument(diag, line, LogFormatCompiler.When.LOG);
         if (f != null) {
             format = f;
             httplogAt = null;
@@ -89,7 +93,7 @@ final class LogConfig {
     }
 
     void logFormatSd(Line line) {
-        LogFormat f = LogFormatCompiler.compileArgument(diag, line);
+        LogFormat f = LogFormatCompiler.compileArgument(diag, line, LogFormatCompiler.When.LOG);
         if (f != null) {
             sdFormat = f;
         }
@@ -106,6 +110,12 @@ final class LogConfig {
         httplogAt = line.source();
     }
 
+    /** {@code option httpslog}: httplog's fields, then the connection's and its TLS handshake's (HAProxy 2.6). */
+    void httpslog(Line line) {
+        format = LogFormatCompiler.HTTPSLOG;
+        httplogAt = line.source();
+    }
+
     void tcplog() {
         format = LogFormatCompiler.TCPLOG;
         httplogAt = null;
@@ -119,6 +129,10 @@ final class LogConfig {
 
     void dontLogNull(boolean on) {
         dontLogNull = on;
+    }
+
+    void dontLogNormal(boolean on) {
+        dontLogNormal = on;
     }
 
     void separateErrors(boolean on) {
@@ -160,7 +174,7 @@ final class LogConfig {
     }
 
     void uniqueIdFormat(Line line) {
-        LogFormat f = LogFormatCompiler.compileArgument(diag, line);
+        LogFormat f = LogFormatCompiler.compileArgument(diag, line, LogFormatCompiler.When.REQUEST);
         if (f != null) {
             uniqueIdFormat = f;
         }
@@ -188,47 +202,26 @@ final class LogConfig {
                     + " bytes for frontend '" + proxy + "'.");
             cookie = new Capture(cookie.name(), COOKIE_CAPTURE_LIMIT - 1);
         }
-        return new LogSettings(global, targets, tag, f, sdFormat, dontLogNull, separateErrors, requestCaptures,
+        return new LogSettings(global, targets, tag, f, sdFormat, dontLogNull, separateErrors, dontLogNormal, requestCaptures,
                 responseCaptures, uniqueIdFormat, uniqueIdHeader, cookie, logAsap);
     }
 
     /** What a backend keeps: where its messages go, with which tag. */
     LogSettings targetsOnly() {
-        return new LogSettings(global, targets, tag, null, null, false, false, List.of(), List.of(), null, null, null,
+        return new LogSettings(global, targets, tag, null, null, false, false, false, List.of(), List.of(), null, null, null,
                 false);
     }
 
     /** A {@code log <target> [len N] [format F] [sample R:S] <facility> [<level> [<minlevel>]]} line; null after an alert. */
-    static LogTarget target(Diagnostics diag, Line line) {
+    static LogTarget target(AddressEnvironment env, Diagnostics diag, Line line) {
         Source at = line.source();
-        String where = line.word(1);
-        LogTarget.Transport transport;
-        Address address;
-        if (where.equals("stdout") || where.equals("stderr")) {
-            transport = LogTarget.Transport.FD;
-            address = new Address(Address.Family.FD, null, -1, null, where.equals("stdout") ? 1 : 2);
-        } else if (where.startsWith("fd@")) {
-            Integer fd = Numbers.parse(diag, line, "log fd@", where.substring(3), 0, Integer.MAX_VALUE);
-            if (fd == null) {
-                return null;
-            }
-            transport = LogTarget.Transport.FD;
-            address = new Address(Address.Family.FD, null, -1, null, fd);
-        } else if (where.startsWith("/") || where.startsWith("unix@")) {
-            transport = LogTarget.Transport.UNIX;
-            address = Address.unix(where.startsWith("/") ? where : where.substring("unix@".length()));
-        } else if (where.startsWith("ring@")) {
-            diag.alert(at, "'log " + where + "' : ring buffers are not supported yet; log to a syslog address, a Unix "
-                    + "socket, stdout or stderr");
+        Where w = env.parse(diag, at, "log", line.word(1), (d, text) -> where(d, line, text));
+        if (w == null) {
             return null;
-        } else {
-            boolean tcp = where.startsWith("tcp@") || where.startsWith("tcp4@") || where.startsWith("tcp6@");
-            transport = tcp ? LogTarget.Transport.TCP : LogTarget.Transport.UDP;
-            address = inet(diag, line, where.substring(where.indexOf('@') + 1), tcp);
-            if (address == null) {
-                return null;
-            }
         }
+        String where = line.word(1);
+        LogTarget.Transport transport = w.transport();
+        Address address = w.address();
         int maxLength = LogTarget.DEFAULT_LENGTH;
         LogTarget.Framing framing = LogTarget.Framing.RFC3164;
         LogTarget.Sample sample = null;
@@ -280,6 +273,38 @@ final class LogConfig {
             return null;
         }
         return new LogTarget(at, transport, address, maxLength, framing, sample, f, level, minLevel);
+    }
+
+    /** Where a target's lines go. */
+    private record Where(LogTarget.Transport transport, Address address) {
+    }
+
+    /** A target's address, its environment variables replaced; null after an alert. */
+    private static Where where(Diagnostics diag, Line line, String where) {
+        Source at = line.source();
+        if (where.equals("stdout") || where.equals("stderr")) {
+            return new Where(LogTarget.Transport.FD, new Address(Address.Family.FD, null, -1, null,
+                    where.equals("stdout") ? 1 : 2));
+        }
+        if (where.startsWith("fd@")) {
+            Integer fd = Numbers.parse(diag, line, "log fd@", where.substring(3), 0, Integer.MAX_VALUE);
+            if (fd == null) {
+                return null;
+            }
+            return new Where(LogTarget.Transport.FD, new Address(Address.Family.FD, null, -1, null, fd));
+        }
+        if (where.startsWith("/") || where.startsWith("unix@")) {
+            return new Where(LogTarget.Transport.UNIX,
+                    Address.unix(where.startsWith("/") ? where : where.substring("unix@".length())));
+        }
+        if (where.startsWith("ring@")) {
+            diag.alert(at, "'log " + where + "' : ring buffers are not supported yet; log to a syslog address, a Unix "
+                    + "socket, stdout or stderr");
+            return null;
+        }
+        boolean tcp = where.startsWith("tcp@") || where.startsWith("tcp4@") || where.startsWith("tcp6@");
+        Address address = inet(diag, line, where.substring(where.indexOf('@') + 1), tcp);
+        return address == null ? null : new Where(tcp ? LogTarget.Transport.TCP : LogTarget.Transport.UDP, address);
     }
 
     private static Address inet(Diagnostics diag, Line line, String text, boolean tcp) {

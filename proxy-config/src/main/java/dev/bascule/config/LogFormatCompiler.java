@@ -2,6 +2,10 @@ package dev.bascule.config;
 
 import dev.bascule.config.model.LogFormat;
 import dev.bascule.config.model.LogFormat.Node;
+import dev.bascule.config.sample.PatternFiles;
+import dev.bascule.config.sample.SampleException;
+import dev.bascule.config.sample.SampleExpr;
+import dev.bascule.config.sample.SampleParser;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,13 +13,26 @@ import java.util.List;
 /**
  * Compiles a {@code log-format} string (doc section 8.2.4) once, when the file is read: {@code %%} is a percent
  * sign, {@code %var} and {@code %{flags}var} a variable, spaces separate (several count as one), the rest is
- * text. {@code %{+Q}o} sets flags for the variables after it. Samples ({@code %[...]}) wait for the sample layer.
+ * text. {@code %{+Q}o} sets flags for the variables after it. {@code %[expr]} is a sample expression; in a line
+ * written once the request head is gone, one that reads the head is refused, as HAProxy refuses it.
  */
 final class LogFormatCompiler {
+    /** First: the predefined formats below compile samples with it. */
+    private static final SampleParser SAMPLES = new SampleParser(PatternFiles.DISK);
+
     static final LogFormat HTTPLOG = predefined(LogFormat.HTTPLOG);
+    static final LogFormat HTTPSLOG = predefined(LogFormat.HTTPSLOG);
     static final LogFormat CLF = predefined(LogFormat.CLF);
     static final LogFormat TCPLOG = predefined(LogFormat.TCPLOG);
     static final LogFormat SD_NONE = predefined(LogFormat.SD_NONE);
+
+    /** When a format is rendered: what its samples may read. */
+    enum When {
+        /** A log line: the stream has ended, its request head is gone. */
+        LOG,
+        /** {@code unique-id-format}: made while the request head is there. */
+        REQUEST
+    }
 
     private LogFormatCompiler() {
     }
@@ -28,13 +45,13 @@ final class LogFormatCompiler {
     }
 
     /** The one argument of {@code log-format}, {@code log-format-sd} or {@code unique-id-format}; null after an alert. */
-    static LogFormat compileArgument(Diagnostics diag, Line line) {
+    static LogFormat compileArgument(Diagnostics diag, Line line, When when) {
         if (line.size() > 2) {
             diag.alert(line.source(), line.keyword() + " expects only one argument, don't forget to escape spaces!");
             return null;
         }
         try {
-            return compile(line.word(1));
+            return compile(line.word(1), when);
         } catch (Invalid e) {
             diag.alert(line.source(), "failed to parse " + line.keyword() + " : " + e.getMessage());
             return null;
@@ -43,13 +60,13 @@ final class LogFormatCompiler {
 
     private static LogFormat predefined(String text) {
         try {
-            return compile(text);
+            return compile(text, When.LOG);
         } catch (Invalid e) {
             throw new IllegalStateException(text, e);
         }
     }
 
-    static LogFormat compile(String text) throws Invalid {
+    static LogFormat compile(String text, When when) throws Invalid {
         List<Node> nodes = new ArrayList<>();
         StringBuilder literal = new StringBuilder();
         int defaults = 0;
@@ -73,10 +90,6 @@ final class LogFormatCompiler {
                 i += 2;
                 continue;
             }
-            if (i + 1 < text.length() && text.charAt(i + 1) == '[') {
-                throw new Invalid("samples ('%[...]') are not supported yet (there is no sample layer); use the "
-                        + "variables of the log-format table, such as %ci for the client's address");
-            }
             int at = i + 1;
             String flags = null;
             if (at < text.length() && text.charAt(at) == '{') {
@@ -86,6 +99,16 @@ final class LogFormatCompiler {
                 }
                 flags = text.substring(at + 1, close);
                 at = close + 1;
+            }
+            if (at < text.length() && text.charAt(at) == '[') {
+                int close = sampleEnd(text, at + 1);
+                if (close < 0) {
+                    throw new Invalid("missing ']' after '%[' at position " + i);
+                }
+                flush(literal, nodes);
+                nodes.add(new LogFormat.Sample(sample(text.substring(at + 1, close), when), flags(flags, defaults)));
+                i = close + 1;
+                continue;
             }
             int end = at;
             while (end < text.length() && Character.isLetter(text.charAt(end))) {
@@ -110,6 +133,37 @@ final class LogFormatCompiler {
         }
         flush(literal, nodes);
         return new LogFormat(text, nodes);
+    }
+
+    private static SampleExpr sample(String text, When when) throws Invalid {
+        SampleExpr expr;
+        try {
+            expr = SAMPLES.parse(text);
+        } catch (SampleException e) {
+            throw new Invalid("failed to parse sample expression <" + text + "> : " + e.getMessage());
+        }
+        if (when == When.LOG && expr.needsRequestHead()) {
+            throw new Invalid("sample fetch <" + text + "> may not be reliably used here because it needs 'HTTP "
+                    + "request headers' which is not available here; log %HU, %HP or %HQ for the URI, its path or "
+                    + "its query, or a header with 'capture request header NAME len N' and %hr");
+        }
+        return expr;
+    }
+
+    /** Where a {@code %[...]} starting at {@code from} ends: its first ']' outside parentheses, or -1. */
+    private static int sampleEnd(String text, int from) {
+        int depth = 0;
+        for (int i = from; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '(') {
+                depth++;
+            } else if (c == ')') {
+                depth--;
+            } else if (c == ']' && depth <= 0) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** {@code +Q-X...} applied to {@code base}. */

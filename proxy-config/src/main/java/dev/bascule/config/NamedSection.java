@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The sections besides global and the proxies ({@code userlist}, {@code peers}, {@code resolvers}, ...).
+ * The sections besides global and the proxies ({@code userlist}, {@code peers}, {@code cache}, ...).
  * Bascule checks their lines against HAProxy's keywords and keeps them, but does not run them yet: one
  * warning at the section line says so.
  */
@@ -40,11 +40,6 @@ final class NamedSection implements Section {
             "log-forward", table("log-forward", "3.10",
                     k("backlog", 1, "<conns>"), k("bind", 1, "<addr> [param*]"), k("dgram-bind", 1, "<addr>"),
                     k("log", 1, "<target> ..."), k("maxconn", 1, "<conns>"), k("timeout client", 1, "<timeout>")),
-            "resolvers", table("resolvers", "5.3.2",
-                    k("accepted_payload_size", 1, "<nb>"), k("hold", 2, "<status> <period>"),
-                    k("nameserver", 2, "<name> <address>[:port]"), k("parse-resolv-conf", 0, ""),
-                    k("resolve_retries", 1, "<nb>"), k("timeout resolve", 1, "<time>"),
-                    k("timeout retry", 1, "<time>")),
             "cache", table("cache", "6.2.1",
                     k("total-max-size", 1, "<megabytes>"), k("max-object-size", 1, "<bytes>"),
                     k("max-age", 1, "<seconds>"), k("process-vary", 1, "<on/off>"),

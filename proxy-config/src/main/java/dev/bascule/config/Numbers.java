@@ -1,7 +1,12 @@
 package dev.bascule.config;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 /** Integer arguments with HAProxy-style messages. */
 final class Numbers {
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{?([A-Za-z_][A-Za-z0-9_]*)");
+
     private Numbers() {
     }
 
@@ -33,7 +38,17 @@ final class Numbers {
             // reported below, with the same wording as an out-of-range value
         }
         diag.alert(line.source(), "'" + what + "' expects an integer argument between " + min + " and " + max
-                + ", got '" + text + "'");
+                + ", got '" + text + "'" + unexpanded(text));
         return null;
+    }
+
+    /**
+     * For a value that names an environment variable outside double quotes, which HAProxy leaves as text there:
+     * how to have it expanded; else "".
+     */
+    static String unexpanded(String text) {
+        Matcher m = VARIABLE.matcher(text);
+        return m.find() ? "; the environment variable '" + m.group(1) + "' is expanded only inside double quotes: "
+                + "write \"${" + m.group(1) + "}\"" : "";
     }
 }

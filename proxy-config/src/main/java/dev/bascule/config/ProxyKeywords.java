@@ -143,13 +143,15 @@ final class ProxyKeywords {
         supported("log-format-sd", "DFL", "8.2.4", 1, "<string>", (p, l) -> p.log.logFormatSd(l));
         supported("log-tag", "DFLB", "4.2", 1, "<string>", (p, l) -> p.log.tag(l));
         supported("option httplog", "DFL", "4.2", 0, "[clf]", (p, l) -> p.log.httplog(l));
+        supported("option httpslog", "DFL", "4.2", 0, "", (p, l) -> p.log.httpslog(l));
         supported("option tcplog", "DFL", "4.2", 0, "", (p, l) -> p.log.tcplog());
         supported("option dontlognull", "DFL", "4.2", 0, "", (p, l) -> p.log.dontLogNull(true));
         supported("option log-separate-errors", "DFL", "4.2", 0, "", (p, l) -> p.log.separateErrors(true));
+        supported("option dontlog-normal", "DFL", "4.2", 0, "", (p, l) -> p.log.dontLogNormal(true));
         supported("option logasap", "DFL", "4.2", 0, "", (p, l) -> p.log.logAsap(true));
         pending("max-keep-alive-queue", "DLB", "4.2", 1, "<value>");
         pending("max-session-srv-conns", "DFL", "4.2", 1, "<nb>");
-        pending("monitor fail", "FL", "4.2", 2, "{ if | unless } <condition>");
+        supported("monitor fail", "FL", "4.2", 2, "{ if | unless } <condition>", ProxySection::monitorFail);
         supported("monitor-uri", "DFL", "4.2", 1, "<uri>", (p, l) -> p.http.monitorUri(l));
         pending("persist rdp-cookie", "DLB", "4.2", 0, "[(<name>)]");
         pending("rate-limit sessions", "DFL", "4.2", 1, "<rate>");
@@ -158,7 +160,7 @@ final class ProxyKeywords {
         supported("retry-on", "DLB", "4.2", 1, "[list of keywords]", ProxySection::retryOn);
         supported("server-state-file-name", "DLB", "4.2", 0, "[ { use-backend-name | <file> } ]",
                 ProxySection::serverStateFileName);
-        pending("server-template", "LB", "4.2", 3, "<prefix> <num | range> <fqdn>[:<port>] [params*]",
+        supported("server-template", "LB", "4.2", 3, "<prefix> <num | range> <fqdn>[:<port>] [params*]",
                 ProxySection::serverTemplate);
         pending("source", "DLB", "4.2", 1, "<addr>[:<port>] [usesrc ...]");
         pending("srvtcpka-cnt", "DLB", "4.2", 1, "<count>");
@@ -209,12 +211,12 @@ final class ProxyKeywords {
 
         for (String o : List.of("abortonclose:DLB", "accept-invalid-http-request:DFL",
                 "accept-invalid-http-response:DLB", "checkcache:DLB", "clitcpka:DFL",
-                "contstats:DFL", "disable-h2-upgrade:DFL", "dontlog-normal:DFL",
+                "contstats:DFL", "disable-h2-upgrade:DFL",
                 "external-check:DLB", "h1-case-adjust-bogus-client:DFL",
                 "h1-case-adjust-bogus-server:DLB", "http-buffer-request:DFLB", "http-ignore-probes:DFL",
                 "http-no-delay:DFLB", "http-pretend-keepalive:DFLB",
                 "http-restrict-req-hdr-names:DFLB", "http-use-proxy-header:DFL",
-                "httpslog:DFL", "idle-close-on-response:DFL",
+                "idle-close-on-response:DFL",
                 "independent-streams:DFLB",
                 "nolinger:DFLB", "persist:DLB",
                 "prefer-last-server:DLB", 

@@ -13,6 +13,8 @@ import dev.bascule.config.model.Mode;
 import dev.bascule.config.model.Server;
 import dev.bascule.config.model.ServerRules;
 import dev.bascule.config.model.ServerCheck;
+import dev.bascule.config.model.ServerDns;
+import dev.bascule.config.model.ServerTls;
 import dev.bascule.config.model.Source;
 import dev.bascule.config.model.SwitchingRule;
 import dev.bascule.config.model.Timeouts;
@@ -64,6 +66,7 @@ final class ProxySection implements Section {
             "uri", "url_param", "hdr", "random", "rdp-cookie", "hash");
 
     private final Diagnostics diag;
+    private final AddressEnvironment env;
     final Kind kind;
     final String name;
     final Source source;
@@ -102,6 +105,8 @@ final class ProxySection implements Section {
     final LogConfig log;
     /** Which requests {@code http-request use-service prometheus-exporter} answers, or null. */
     private AclCondition prometheus;
+    /** The {@code monitor fail} conditions, in order (not inherited: defaults may not have them). */
+    private final List<AclCondition> monitorFail = new ArrayList<>();
     /** The section's ACLs and the compiler of its conditions (not inherited: defaults have no ACLs). */
     final AclConfig acls;
     /** Its {@code use-server} lines, in order (a backend's own: not inherited). */
@@ -112,15 +117,21 @@ final class ProxySection implements Section {
     private final TcpRuleParser tcpRequest;
     private final ServerSettings defaultServer;
 
-    ProxySection(Diagnostics diag, Kind kind, String name, Source source, ProxySection defaults) {
+    /** The global section's TLS defaults as they stand at each bind and server line. */
+    private final SslDefaults ssl;
+
+    ProxySection(Diagnostics diag, AddressEnvironment env, Kind kind, String name, Source source,
+                 ProxySection defaults, SslDefaults ssl) {
         this.diag = diag;
+        this.env = env;
+        this.ssl = ssl;
         this.kind = kind;
         this.name = name;
         this.source = source;
         this.checks = new CheckConfig(diag, defaults == null ? null : defaults.checks);
         this.stats = new StatsConfig(diag, defaults == null ? null : defaults.stats);
         this.http = new HttpConfig(diag, defaults == null ? null : defaults.http);
-        this.log = new LogConfig(diag, defaults == null ? null : defaults.log);
+        this.log = new LogConfig(diag, env, defaults == null ? null : defaults.log);
         this.acls = new AclConfig(diag);
         this.tcpRequest = new TcpRuleParser(diag, acls, defaults == null ? null : defaults.tcpRequest);
         this.defaultServer = defaults == null ? new ServerSettings() : defaults.defaultServer.copy();
@@ -194,12 +205,14 @@ final class ProxySection implements Section {
             http.negateOriginalTo();
         } else if (List.of("option httpclose", "option http-server-close", "option http-keep-alive").contains(option)) {
             http.negateConnectionMode();
-        } else if (option.equals("option httplog") || option.equals("option tcplog")) {
+        } else if (List.of("option httplog", "option httpslog", "option tcplog").contains(option)) {
             log.negateFormat();
         } else if (option.equals("option dontlognull")) {
             log.dontLogNull(false);
         } else if (option.equals("option log-separate-errors")) {
             log.separateErrors(false);
+        } else if (option.equals("option dontlog-normal")) {
+            log.dontLogNormal(false);
         } else if (option.equals("option logasap")) {
             log.logAsap(false);
         } else {
@@ -242,16 +255,13 @@ final class ProxySection implements Section {
     }
 
     void addBinds(Line line, String list) {
-        binds.addAll(Addresses.binds(diag, line.source(), list));
+        binds.addAll(Addresses.binds(env, diag, line.source(), list));
     }
 
     void bind(Line line) {
-        addBinds(line, line.word(1));
-        List<ServerOptions.Parsed> options = ServerOptions.parse(diag, line, 2, ServerOptions.BIND,
-                "bind " + line.word(1));
+        dev.bascule.config.model.BindOptions options = BindConfig.parse(diag, line, ssl, name);
         if (options != null) {
-            options.forEach(o -> diag.warning(line.source(), "bind option '" + o.option().name()
-                    + "' is parsed but not implemented yet; it has no effect"));
+            Addresses.binds(env, diag, line.source(), line.word(1)).forEach(b -> binds.add(b.withOptions(options)));
         }
     }
 
@@ -300,10 +310,32 @@ final class ProxySection implements Section {
     void server(Line line) {
         String serverName = line.word(1);
         String owner = "server " + name + "/" + serverName;
-        ServerSettings settings = defaultServer.copy();
-        if (!settings.apply(diag, line, 3, owner)) {
-            return;
+        ServerSettings settings = serverSettings(line, 3, owner);
+        ServerTls tls = settings == null ? null : serverTls(line, owner, settings);
+        if (settings != null && !settings.failed()) {
+            addServer(line, serverName, line.word(2), settings, tls);
         }
+    }
+
+    /** The options of a server line over {@code default-server}, or null after an alert. */
+    private ServerSettings serverSettings(Line line, int from, String owner) {
+        ServerSettings settings = defaultServer.copy();
+        return settings.apply(diag, line, from, owner, ssl) ? settings : null;
+    }
+
+    /** The TLS of a server line's options ({@code sni} compiled), or null; {@code settings.failed()} after an alert. */
+    private ServerTls serverTls(Line line, String owner, ServerSettings settings) {
+        SampleExpr sni = settings.sni() == null ? null : acls.expression(line, settings.sni(), "sni");
+        if (settings.sni() != null && sni == null) {
+            settings.fail();
+            return null;
+        }
+        return settings.tls(diag, line, owner, ssl, sni);
+    }
+
+    private void addServer(Line line, String serverName, String addressText, ServerSettings settings,
+                           ServerTls tls) {
+        String owner = "server " + name + "/" + serverName;
         ServerCheck check = settings.check(diag, line, owner);
         if (check == null) {
             return;
@@ -315,7 +347,7 @@ final class ProxySection implements Section {
                 return;
             }
         }
-        Address address = Addresses.server(diag, line.source(), owner, line.word(2));
+        Address address = Addresses.server(env, diag, line.source(), owner, addressText);
         if (address != null) {
             for (Server s : servers) {
                 if (settings.id != 0 && s.id() == settings.id) {
@@ -324,27 +356,65 @@ final class ProxySection implements Section {
                     return;
                 }
             }
-            servers.add(new Server(serverName, line.source(), address, settings.id, settings.weight,
+            servers.add(new Server(serverName, line.source(), address, settings.id, settings.id != 0, settings.weight,
                     settings.maxconn, settings.maxqueue, settings.backup, settings.disabled, settings.cookie, check,
-                    settings.unimplemented));
+                    tls, settings.unimplemented, settings.dns));
         }
     }
 
     void defaultServer(Line line) {
-        defaultServer.apply(diag, line, 1, "default-server");
+        defaultServer.apply(diag, line, 1, "default-server", ssl);
         if (defaultServer.id != 0) {
             diag.alert(line.source(), "'default-server' : 'id' is a server's own; write it on each server line");
             defaultServer.id = 0;
         }
     }
 
+    /**
+     * {@code server-template <prefix> <num | range> <fqdn>[:<port>] [params*]}: the servers {@code <prefix>1} to
+     * {@code <prefix><num>} (or over the range), each as a server line with that address and those options, which
+     * the resolvers fill at run time.
+     */
     void serverTemplate(Line line) {
-        if (!line.word(2).matches("\\d+(-\\d+)?")) {
-            diag.alert(line.source(), "'server-template " + line.word(1) + "' : '" + line.word(2)
+        String prefix = line.word(1);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})(?:-(\\d{1,9}))?").matcher(line.word(2));
+        int low = m.matches() ? (m.group(2) == null ? 1 : Integer.parseInt(m.group(1))) : 0;
+        int high = m.matches() ? Integer.parseInt(m.group(m.group(2) == null ? 1 : 2)) : 0;
+        if (!m.matches() || low < 1 || high < low) {
+            diag.alert(line.source(), "'server-template " + prefix + "' : '" + line.word(2)
                     + "' is not a number of servers or a range such as 1-5");
             return;
         }
-        ServerOptions.parse(diag, line, 4, ServerOptions.SERVER, "server-template " + line.word(1));
+        String owner = "server-template " + prefix;
+        ServerSettings settings = serverSettings(line, 4, owner);
+        ServerTls tls = settings == null ? null : serverTls(line, owner, settings);
+        if (settings == null || settings.failed()) {
+            return;
+        }
+        if (settings.id != 0 && high > low) {
+            diag.alert(line.source(), "'server-template " + prefix + "' : 'id' would give the same id to every server "
+                    + "of the template; leave it out");
+            return;
+        }
+        for (int i = low; i <= high; i++) {
+            addServer(line, prefix + i, line.word(3), settings, tls);
+        }
+    }
+
+    /** Every server naming a {@code resolvers} section names one that exists; an SRV label needs one. */
+    void checkResolvers(Backend built, java.util.Set<String> sections) {
+        for (Server s : built.servers()) {
+            String wanted = s.dns().resolvers();
+            if (wanted != null && !sections.contains(wanted)) {
+                String near = KeywordTable.nearest(wanted, sections);
+                diag.alert(s.source(), "backend '" + name + "', server '" + s.name() + "': unable to find required "
+                        + "resolvers '" + wanted + "'" + (near == null
+                        ? "; declare a 'resolvers " + wanted + "' section" : "; did you mean '" + near + "' maybe ?"));
+            } else if (wanted == null && ServerDns.isSrvLabel(s.address().hostname())) {
+                diag.alert(s.source(), "backend '" + name + "', server '" + s.name() + "': '" + s.address().host()
+                        + "' is an SRV label, which only a resolvers section can look up; add 'resolvers <name>'");
+            }
+        }
     }
 
     /** {@code id <value>}: the proxy's numeric id in the stats and the state file; unique among proxies. */
@@ -577,6 +647,26 @@ final class ProxySection implements Section {
         AclCondition c = acls.condition(line, 3, "http-request use-service");
         if (c != null) {
             prometheus = c;
+        }
+    }
+
+    /**
+     * {@code monitor fail { if | unless } <condition>}: the {@code monitor-uri} answers 503 instead of 200 while the
+     * condition holds, so that what asks (keepalived, a hardware balancer) learns more than that the process runs.
+     */
+    void monitorFail(Line line) {
+        if (!dev.bascule.config.sample.ConditionParser.starts(line.word(2))) {
+            diag.alert(line.source(), "'monitor fail' requires either 'if' or 'unless' followed by a condition, "
+                    + "such as 'monitor fail if { nbsrv(<backend>) lt 1 }'");
+            return;
+        }
+        if (!httpRequest.isEmpty()) {
+            diag.warning(line.source(), "a 'monitor fail' rule placed after an 'http-request' rule will still be "
+                    + "processed before");
+        }
+        AclCondition c = acls.condition(line, 2, "monitor fail");
+        if (c != null) {
+            monitorFail.add(c);
         }
     }
 
@@ -853,7 +943,7 @@ final class ProxySection implements Section {
         // A listen section serves its own servers unless it routes elsewhere with default_backend.
         String target = kind == Kind.LISTEN && defaultBackend == null ? name : defaultBackend;
         return new Frontend(name, source, id, forcedId != 0, mode, binds, maxconn, timeouts, target, stats.build(acls::resolved), acls.resolved(prometheus),
-                http.build(), log.build(name, mode),
+                http.build(), monitorFail.stream().map(acls::resolved).toList(), log.build(name, mode),
                 switching.stream().map(r -> new SwitchingRule(r.backend(), r.dynamic(), r.prefix(), r.suffix(),
                         acls.resolved(r.condition()), r.source())).toList(),
                 httpRequest.stream().map(r -> new HttpRule(r.action(), acls.resolved(r.condition()), r.source()))

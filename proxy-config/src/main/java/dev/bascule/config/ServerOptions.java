@@ -18,39 +18,39 @@ final class ServerOptions {
     }
 
     static final Map<String, Option> SERVER = table(Support.NOT_IMPLEMENTED,
-            "addr:WORD agent-addr:WORD agent-check agent-inter:TIME agent-port:INT agent-send:WORD allow-0rtt "
-                    + "alpn:WORD backup ca-file:WORD check check-alpn:WORD check-proto:WORD check-send-proxy "
-                    + "check-sni:WORD check-ssl check-via-socks4 ciphers:WORD ciphersuites:WORD "
-                    + "client-sigalgs:WORD cookie:WORD crl-file:WORD crt:WORD curves:WORD disabled "
-                    + "downinter:TIME enabled error-limit:INT fall:INT fastinter:TIME force-sslv3 force-tlsv10 "
-                    + "force-tlsv11 force-tlsv12 force-tlsv13 id:INT init-addr:WORD inter:TIME log-proto:WORD "
-                    + "maxconn:INT maxqueue:INT max-reuse:INT minconn:INT namespace:WORD no-agent-check no-backup "
-                    + "no-check no-check-ssl no-send-proxy no-send-proxy-v2 no-send-proxy-v2-ssl "
-                    + "no-send-proxy-v2-ssl-cn no-ssl no-ssl-reuse no-sslv3 no-tfo no-tls-tickets no-tlsv10 "
-                    + "no-tlsv11 no-tlsv12 no-tlsv13 no-verifyhost non-stick npn:WORD observe:WORD on-error:WORD "
-                    + "on-marked-down:WORD on-marked-up:WORD pool-low-conn:INT pool-max-conn:INT "
+            "addr:WORD agent-addr:WORD agent-check agent-inter:TIME agent-port:INT agent-send:WORD "
+                    + "allow-0rtt backup check check-proto:WORD check-send-proxy check-via-socks4 client-sigalgs:WORD "
+                    + "cookie:WORD curves:WORD disabled downinter:TIME enabled error-limit:INT fall:INT fastinter:TIME "
+                    + "id:INT init-addr:WORD inter:TIME log-proto:WORD maxconn:INT maxqueue:INT max-reuse:INT "
+                    + "minconn:INT namespace:WORD no-agent-check no-backup no-check no-send-proxy no-send-proxy-v2 "
+                    + "no-send-proxy-v2-ssl no-send-proxy-v2-ssl-cn no-tfo no-tls-tickets non-stick observe:WORD "
+                    + "on-error:WORD on-marked-down:WORD on-marked-up:WORD pool-low-conn:INT pool-max-conn:INT "
                     + "pool-purge-delay:TIME port:INT proto:WORD redir:WORD resolve-net:WORD resolve-opts:WORD "
                     + "resolve-prefer:WORD resolvers:WORD rise:INT send-proxy send-proxy-v2 send-proxy-v2-ssl "
                     + "send-proxy-v2-ssl-cn set-proxy-v2-tlv-fmt:WORD shard:INT sigalgs:WORD slowstart:TIME "
-                    + "sni:WORD socks4:WORD source:WORD ssl ssl-max-ver:WORD ssl-min-ver:WORD ssl-reuse stick "
-                    + "tcp-ut:TIME tfo track:WORD verify:WORD verifyhost:WORD ws:WORD",
-            "weight:INT maxconn:INT maxqueue:INT id:INT cookie:WORD check no-check inter:TIME fastinter:TIME downinter:TIME rise:INT fall:INT port:INT addr:WORD "
-                    + "backup no-backup disabled enabled check-send-proxy slowstart:TIME on-marked-down:WORD "
-                    + "on-marked-up:WORD observe:WORD error-limit:INT on-error:WORD agent-check no-agent-check "
-                    + "agent-port:INT agent-addr:WORD agent-inter:TIME agent-send:WORD");
+                    + "socks4:WORD source:WORD stick tcp-ut:TIME tfo track:WORD ws:WORD",
+            "weight:INT maxconn:INT maxqueue:INT id:INT cookie:WORD check no-check inter:TIME fastinter:TIME "
+                    + "downinter:TIME rise:INT fall:INT port:INT addr:WORD backup no-backup disabled enabled "
+                    + "check-send-proxy slowstart:TIME on-marked-down:WORD on-marked-up:WORD observe:WORD "
+                    + "error-limit:INT on-error:WORD agent-check no-agent-check agent-port:INT agent-addr:WORD "
+                    + "agent-inter:TIME agent-send:WORD alpn:WORD ca-file:WORD check-alpn:WORD check-sni:WORD "
+                    + "check-ssl ciphers:WORD ciphersuites:WORD crl-file:WORD crt:WORD force-sslv3 force-tlsv10 "
+                    + "force-tlsv11 force-tlsv12 force-tlsv13 no-check-ssl no-ssl no-ssl-reuse no-sslv3 no-tlsv10 "
+                    + "no-tlsv11 no-tlsv12 no-tlsv13 no-verifyhost npn:WORD sni:WORD ssl ssl-max-ver:WORD "
+                    + "ssl-min-ver:WORD ssl-reuse verify:WORD verifyhost:WORD resolvers:WORD resolve-prefer:WORD "
+                    + "init-addr:WORD resolve-opts:WORD");
 
     static final Map<String, Option> BIND = table(Support.NOT_IMPLEMENTED,
-            "accept-netscaler-cip:INT accept-proxy allow-0rtt alpn:WORD backlog:INT ca-file:WORD "
-                    + "ca-ignore-err:WORD ca-sign-file:WORD ca-sign-pass:WORD ca-verify-file:WORD ciphers:WORD "
-                    + "ciphersuites:WORD client-sigalgs:WORD crl-file:WORD crt:WORD crt-ignore-err:WORD "
-                    + "crt-list:WORD curves:WORD defer-accept ecdhe:WORD expose-fd:WORD force-sslv3 force-tlsv10 "
-                    + "force-tlsv11 force-tlsv12 force-tlsv13 generate-certificates gid:INT group:WORD id:INT "
-                    + "interface:WORD level:WORD maxconn:INT mode:WORD mss:INT name:WORD namespace:WORD nice:INT "
-                    + "no-ca-names no-sslv3 no-tls-tickets no-tlsv10 no-tlsv11 no-tlsv12 no-tlsv13 npn:WORD "
-                    + "prefer-client-ciphers process:WORD proto:WORD severity-output:WORD shards:WORD "
-                    + "sigalgs:WORD ssl ssl-max-ver:WORD ssl-min-ver:WORD strict-sni tcp-ut:TIME tfo "
-                    + "thread:WORD tls-ticket-keys:WORD transparent uid:INT user:WORD v4v6 v6only verify:WORD",
-            "");
+            "accept-netscaler-cip:INT accept-proxy allow-0rtt ca-ignore-err:WORD ca-sign-file:WORD ca-sign-pass:WORD "
+                    + "ca-verify-file:WORD client-sigalgs:WORD crt-ignore-err:WORD defer-accept expose-fd:WORD "
+                    + "generate-certificates gid:INT group:WORD interface:WORD level:WORD maxconn:INT mode:WORD mss:INT "
+                    + "namespace:WORD nice:INT no-ca-names process:WORD proto:WORD severity-output:WORD shards:WORD "
+                    + "sigalgs:WORD tcp-ut:TIME tfo thread:WORD tls-ticket-keys:WORD transparent uid:INT user:WORD "
+                    + "v4v6 v6only curves:WORD ecdhe:WORD id:INT no-tls-tickets",
+            "alpn:WORD backlog:INT ca-file:WORD ciphers:WORD ciphersuites:WORD crl-file:WORD crt:WORD crt-list:WORD "
+                    + "force-sslv3 force-tlsv10 force-tlsv11 force-tlsv12 force-tlsv13 "
+                    + "no-sslv3 no-tlsv10 no-tlsv11 no-tlsv12 no-tlsv13 npn:WORD "
+                    + "name:WORD prefer-client-ciphers ssl ssl-max-ver:WORD ssl-min-ver:WORD strict-sni verify:WORD");
 
     private ServerOptions() {
     }

@@ -1,7 +1,13 @@
 package dev.bascule.config;
 
+import dev.bascule.config.model.PemBundle;
 import dev.bascule.config.model.ServerCheck;
+import dev.bascule.config.model.ServerDns;
+import dev.bascule.config.model.ServerTls;
+import dev.bascule.config.model.TlsSettings;
+import dev.bascule.config.sample.SampleExpr;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -41,6 +47,17 @@ final class ServerSettings {
     private String agentAddr;
     private long agentInterMs;
     private String agentSend;
+    /** The TLS options given so far, over the global defaults (created at the first one), or null. */
+    private TlsConfig tls;
+    private boolean ssl;
+    private boolean checkSsl;
+    private String sni;
+    private String checkSni;
+    private List<String> checkAlpn = List.of();
+    private String verifyHost;
+    private String crt;
+    private boolean sslReuse = true;
+    ServerDns dns = ServerDns.STATIC;
     final List<String> unimplemented = new ArrayList<>();
     /** Set when an option's value was refused, so the line is dropped. */
     private boolean failed;
@@ -74,12 +91,22 @@ final class ServerSettings {
         c.agentAddr = agentAddr;
         c.agentInterMs = agentInterMs;
         c.agentSend = agentSend;
+        c.tls = tls == null ? null : tls.copy();
+        c.ssl = ssl;
+        c.checkSsl = checkSsl;
+        c.sni = sni;
+        c.checkSni = checkSni;
+        c.checkAlpn = checkAlpn;
+        c.verifyHost = verifyHost;
+        c.crt = crt;
+        c.sslReuse = sslReuse;
+        c.dns = dns;
         c.unimplemented.addAll(unimplemented);
         return c;
     }
 
     /** Applies the options of {@code line} from word {@code from} on; false after an alert. */
-    boolean apply(Diagnostics diag, Line line, int from, String owner) {
+    boolean apply(Diagnostics diag, Line line, int from, String owner, SslDefaults defaults) {
         failed = false;
         List<ServerOptions.Parsed> options = ServerOptions.parse(diag, line, from, ServerOptions.SERVER, owner);
         if (options == null) {
@@ -90,6 +117,13 @@ final class ServerSettings {
                 unimplemented.add(o.written());
                 diag.warning(line.source(), "'" + o.option().name() + "' is parsed but not implemented yet; "
                         + "it has no effect");
+            } else if (TlsConfig.handles(o.option().name())) {
+                if (tls == null) {
+                    tls = TlsConfig.forServer(diag, line.source(), defaults);
+                }
+                if (!tls.set(diag, line.source(), owner, o.option().name(), o.value(), defaults)) {
+                    return false;
+                }
             } else if (!set(diag, line, owner, o.option().name(), o.value())) {
                 return false;
             }
@@ -131,9 +165,75 @@ final class ServerSettings {
             case "agent-addr" -> agentAddr = value;
             case "agent-inter" -> agentInterMs = time(diag, line, what, value, agentInterMs);
             case "agent-send" -> agentSend = value;
+            case "ssl" -> ssl = true;
+            case "no-ssl" -> ssl = false;
+            case "check-ssl" -> checkSsl = true;
+            case "no-check-ssl" -> checkSsl = false;
+            case "sni" -> sni = value;
+            case "check-sni" -> checkSni = value;
+            case "check-alpn" -> checkAlpn = List.of(value.split(","));
+            case "verifyhost" -> verifyHost = value;
+            case "no-verifyhost" -> verifyHost = null;
+            case "crt" -> crt = value;
+            case "ssl-reuse" -> sslReuse = true;
+            case "no-ssl-reuse" -> sslReuse = false;
+            case "resolvers" -> dns = dns.withResolvers(value);
+            case "resolve-prefer" -> resolvePrefer(diag, line, what, value);
+            case "init-addr" -> initAddr(diag, line, what, value);
+            case "resolve-opts" -> resolveOpts(diag, line, what, value);
             default -> throw new IllegalStateException("supported server option without a setter: " + name);
         }
         return !failed;
+    }
+
+    private void resolvePrefer(Diagnostics diag, Line line, String what, String value) {
+        if (value.equals("ipv4") || value.equals("ipv6")) {
+            dns = dns.withPreferIpv6(value.equals("ipv6"));
+        } else {
+            diag.alert(line.source(), "'" + what + "' expects either ipv4 or ipv6 as argument, got '" + value + "'");
+            failed = true;
+        }
+    }
+
+    /** {@code init-addr {last | libc | none | <ip>},...}: one IP address at most, as in HAProxy. */
+    private void initAddr(Diagnostics diag, Line line, String what, String value) {
+        List<String> methods = new ArrayList<>();
+        boolean ip = false;
+        for (String m : value.split(",")) {
+            if (m.equals(ServerDns.LAST) || m.equals(ServerDns.LIBC) || m.equals(ServerDns.NONE)) {
+                methods.add(m);
+            } else if (ServerDns.literal(m) != null && !ip) {
+                ip = true;
+                methods.add(m);
+            } else {
+                diag.alert(line.source(), "'" + what + "' : " + (ip && ServerDns.literal(m) != null
+                        ? "initial address already specified, cannot add '" + m + "'."
+                        : "unknown init-addr method '" + m + "', supported methods are 'libc', 'last', 'none' "
+                        + "and an IP address."));
+                failed = true;
+                return;
+            }
+        }
+        dns = dns.withInitAddr(methods);
+    }
+
+    private void resolveOpts(Diagnostics diag, Line line, String what, String value) {
+        boolean allowDup = dns.allowDupIp();
+        boolean ignoreWeight = dns.ignoreWeight();
+        for (String o : value.split(",")) {
+            switch (o) {
+                case "allow-dup-ip" -> allowDup = true;
+                case "prevent-dup-ip" -> allowDup = false;
+                case "ignore-weight" -> ignoreWeight = true;
+                default -> {
+                    diag.alert(line.source(), "'" + what + "' : unknown resolve-opts option '" + o + "', supported "
+                            + "methods are 'allow-dup-ip', 'ignore-weight', and 'prevent-dup-ip'.");
+                    failed = true;
+                    return;
+                }
+            }
+        }
+        dns = dns.withOptions(allowDup, ignoreWeight);
     }
 
     private int number(Diagnostics diag, Line line, String what, String value, int min, int max, int current) {
@@ -164,6 +264,52 @@ final class ServerSettings {
                 .toList()) + ", got '" + value + "'");
         failed = true;
         return null;
+    }
+
+    /** The {@code sni} expression's text, for the section to compile, or null. */
+    String sni() {
+        return sni;
+    }
+
+    /**
+     * The server's TLS, or null when it uses none; {@code sni} is the compiled {@code sni} expression. Null after an
+     * alert (a file that cannot serve, verification without a CA), with {@code failed} set.
+     */
+    ServerTls tls(Diagnostics diag, Line line, String owner, SslDefaults defaults,
+                                           SampleExpr sniExpr) {
+        if (!ssl && !checkSsl) {
+            return null;
+        }
+        TlsConfig t = tls != null ? tls : TlsConfig.forServer(diag, line.source(), defaults);
+        if (t.verify() != TlsSettings.Verify.NONE && t.caFile() == null) {
+            diag.alert(line.source(), "'" + owner + "' : verify is enabled by default but no CA file specified. If "
+                    + "you're running on a LAN where you're certain to trust the server's certificate, please set an "
+                    + "explicit 'verify none' statement on the 'server' line, or use 'ssl-server-verify none' in the "
+                    + "global section to disable server-side verifications by default.");
+            failed = true;
+            return null;
+        }
+        PemBundle client = null;
+        if (crt != null) {
+            try {
+                client = Pem.certificate(Path.of(SslDefaults.under(defaults.crtBase, crt)));
+            } catch (Pem.Failure e) {
+                diag.alert(line.source(), "'" + owner + "' : 'crt' : " + e.getMessage());
+                failed = true;
+                return null;
+            }
+        }
+        return new ServerTls(ssl, checkSsl, t.build(), sniExpr, checkSni, checkAlpn,
+                verifyHost, client, sslReuse);
+    }
+
+    boolean failed() {
+        return failed;
+    }
+
+    /** An option failed to compile where these settings are used (a server's {@code sni} expression). */
+    void fail() {
+        failed = true;
     }
 
     /** The check settings, or null after an alert about the combination. */

@@ -8,6 +8,7 @@ import dev.bascule.config.model.Global;
 import dev.bascule.config.model.Hosts;
 import dev.bascule.config.model.Server;
 import dev.bascule.config.model.ServerCheck;
+import dev.bascule.config.model.ServerDns;
 import dev.bascule.config.model.Source;
 import dev.bascule.config.model.StatsSocket;
 
@@ -39,7 +40,7 @@ final class StartupChecks {
         for (Server s : backend.servers()) {
             String owner = "'server " + backend.name() + "/" + s.name() + "'";
             boolean inet = s.address().family() == Address.Family.INET;
-            if (inet && !resolve(s.source(), owner, s.address().host())) {
+            if (inet && !initial(s, owner)) {
                 continue;
             }
             ServerCheck check = s.check();
@@ -55,8 +56,35 @@ final class StartupChecks {
         }
     }
 
+    /**
+     * The server's address at startup, by its init-addr methods: false after an alert when none gives one. A name
+     * that does not resolve while a later method ({@code none}, an IP address) does is HAProxy's warning.
+     */
+    private boolean initial(Server s, String owner) {
+        String host = s.address().host();
+        if (ServerDns.isSrvLabel(host)) {
+            // A label for SRV records, not a host: the records give the servers theirs (ProxySection checks it).
+            return true;
+        }
+        ServerDns.Init init = s.dns().initial(host, this::lookup);
+        if (init.outcome() == ServerDns.InitOutcome.FAILED) {
+            diag.alert(s.source(), owner + " : could not resolve address '" + host + "'.");
+            return false;
+        }
+        if (init.libcFailed()) {
+            diag.warning(s.source(), owner + " : could not resolve address '" + host + "', "
+                    + (init.outcome() == ServerDns.InitOutcome.NONE ? "disabling server."
+                    : "falling back to configured address."));
+        }
+        return true;
+    }
+
+    private InetAddress lookup(String host) {
+        return resolved.computeIfAbsent(host, h -> Optional.ofNullable(resolver.resolve(h))).orElse(null);
+    }
+
     private boolean resolve(Source where, String owner, String host) {
-        boolean ok = resolved.computeIfAbsent(host, h -> Optional.ofNullable(resolver.resolve(h))).isPresent();
+        boolean ok = lookup(host) != null;
         if (!ok) {
             diag.alert(where, owner + " : could not resolve address '" + host + "'.");
         }
@@ -94,7 +122,8 @@ final class StartupChecks {
     }
 
     private void needsEpoll(Source where, String owner, Address address) {
-        if (address.family() == Address.Family.ABNS || address.family() == Address.Family.FD) {
+        if (address.family() == Address.Family.ABNS || address.family() == Address.Family.FD
+                || address.family() == Address.Family.SOCKPAIR) {
             diag.alert(where, owner + " : '" + address + "' needs the epoll polling system, which 'noepoll' turns "
                     + "off; remove 'noepoll' or use a TCP or unix@ address");
         }

@@ -5,11 +5,14 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Splits one config line into words the way HAProxy's {@code parse_line()} does: blanks separate words,
+ * Splits one config line into words the way HAProxy 2.6's {@code parse_line()} does: blanks separate words,
  * {@code #} outside quotes starts a comment, {@code 'single'} quotes are literal, {@code "double"} quotes
- * keep escapes and variables, a backslash escapes a blank, {@code #}, a quote, {@code $} or itself
- * ({@code \r \n \t \xHH} too; any other backslash is kept, as regexes need), and {@code ${NAME}} or
- * {@code ${NAME-default}} expands from the environment.
+ * keep escapes and variables, a backslash escapes a blank, {@code #}, a quote or itself ({@code \r \n \t \xHH}
+ * too, {@code \$} inside double quotes; any other backslash is kept, as regexes need). Environment variables are
+ * read inside double quotes only: {@code $NAME}, {@code ${NAME}}, {@code ${NAME-default}}, and {@code ${NAME[*]}}
+ * whose value is split into words at its blanks. Outside double quotes a {@code $} is text, as in HAProxy (whose
+ * address parser expands it on its own: see {@link AddressEnvironment}); a warning says so when it names a variable
+ * that is set.
  */
 public final class Tokenizer {
     private final Function<String, String> env;
@@ -19,13 +22,17 @@ public final class Tokenizer {
         this.env = env;
     }
 
-    /** The words of a line, and what was odd about it. {@code error} is null when the line is usable. */
-    public record Result(List<String> words, List<String> warnings, String error) {
+    /**
+     * The words of a line; the variables that are set but were written outside double quotes, where HAProxy leaves
+     * them as text (unless an address parser reads the word: {@link AddressEnvironment}); {@code error} is null
+     * when the line is usable.
+     */
+    public record Result(List<String> words, List<String> unquotedVariables, String error) {
     }
 
     public Result split(String line) {
         List<String> words = new ArrayList<>();
-        List<String> warnings = new ArrayList<>();
+        List<String> unquoted = new ArrayList<>();
         StringBuilder word = new StringBuilder();
         boolean inWord = false;
         char quote = 0;
@@ -64,46 +71,50 @@ public final class Tokenizer {
                 quote = 0;
                 i++;
             } else if (c == '\\' && i + 1 < n) {
-                i = escape(line, i, word);
-            } else if (c == '$' && i + 1 < n && line.charAt(i + 1) == '{') {
-                int end = line.indexOf('}', i + 2);
-                if (end < 0) {
-                    return new Result(words, warnings, "unterminated '${' at position " + (i + 1));
+                i = escape(line, i, word, quote == '"');
+            } else if (c == '$' && quote == '"') {
+                Expansion x = variable(line, i, words, word);
+                if (x.error != null) {
+                    return new Result(words, unquoted, x.error);
                 }
-                expand(line.substring(i + 2, end), word);
-                i = end + 1;
-            } else if (c == '$' && quote == 0 && i + 1 < n && isVarStart(line.charAt(i + 1))) {
-                int end = i + 1;
-                while (end < n && isVarPart(line.charAt(end))) {
-                    end++;
+                i = x.end;
+            } else if (c == '$') {
+                String name = unquotedName(line, i + 1);
+                if (name != null && env.apply(name) != null) {
+                    unquoted.add(name);
                 }
-                String name = line.substring(i + 1, end);
-                warnings.add("environment variable '$" + name + "' outside double quotes and braces; "
-                        + "write \"${" + name + "}\"");
-                expand(name, word);
-                i = end;
+                word.append(c);
+                i++;
             } else {
                 word.append(c);
                 i++;
             }
         }
         if (quote != 0) {
-            return new Result(words, warnings, "unmatched quote at position " + (quoteStart + 1));
+            return new Result(words, unquoted, "unmatched quote at position " + (quoteStart + 1));
         }
         if (inWord) {
             words.add(word.toString());
         }
         if (words.stream().anyMatch(w -> w.indexOf('\0') >= 0)) {
-            return new Result(words, warnings, "NUL character (raw or as \\x00) in a word; it is not allowed "
+            return new Result(words, unquoted, "NUL character (raw or as \\x00) in a word; it is not allowed "
                     + "in a configuration");
         }
-        return new Result(List.copyOf(words), List.copyOf(warnings), null);
+        return new Result(List.copyOf(words), List.copyOf(unquoted), null);
     }
 
-    private static int escape(String line, int i, StringBuilder word) {
+    private static int escape(String line, int i, StringBuilder word, boolean inDoubleQuotes) {
         char next = line.charAt(i + 1);
         switch (next) {
-            case ' ', '\\', '#', '\'', '"', '$' -> word.append(next);
+            case ' ', '\\', '#', '\'', '"' -> word.append(next);
+            case '$' -> {
+                // A dollar needs no escape outside double quotes, where the backslash stays.
+                if (!inDoubleQuotes) {
+                    word.append('\\');
+                    return i + 1;
+                }
+                word.append(next);
+            }
             case 't' -> word.append('\t');
             case 'r' -> word.append('\r');
             case 'n' -> word.append('\n');
@@ -123,16 +134,76 @@ public final class Tokenizer {
         return i + 2;
     }
 
-    private void expand(String expr, StringBuilder word) {
-        int dash = expr.indexOf('-');
-        String name = dash < 0 ? expr : expr.substring(0, dash);
-        String value = env.apply(name);
-        if (value == null && dash >= 0) {
-            value = expr.substring(dash + 1);
+    /** Where a variable inside double quotes ends, or why the line is refused (HAProxy's wording). */
+    private record Expansion(int end, String error) {
+    }
+
+    /**
+     * Expands the variable at {@code start} (its {@code $}) into {@code word}; with {@code [*]}, each blank of the
+     * value ends a word, as HAProxy's word expansion does.
+     */
+    private Expansion variable(String line, int start, List<String> words, StringBuilder word) {
+        int n = line.length();
+        int i = start + 1;
+        boolean brace = i < n && line.charAt(i) == '{';
+        if (brace) {
+            i++;
+        }
+        if (i >= n || !isVarStart(line.charAt(i))) {
+            return new Expansion(i, "forbidden first char in environment variable name at position " + (i + 1)
+                    + "; inside double quotes a '$' starts a variable: write \\$ for the character itself, or use "
+                    + "single quotes");
+        }
+        int nameStart = i;
+        while (i < n && isVarPart(line.charAt(i))) {
+            i++;
+        }
+        String value = env.apply(line.substring(nameStart, i));
+        boolean splitWords = false;
+        if (brace && i < n && line.charAt(i) == '[') {
+            if (!line.startsWith("[*]", i)) {
+                return new Expansion(i, "truncated or invalid word expansion sequence at position " + (i + 1)
+                        + "; write ${NAME[*]}");
+            }
+            splitWords = true;
+            i += 3;
+        }
+        if (brace) {
+            int close = line.indexOf('}', i);
+            if (close < 0 || line.charAt(i) != '-' && close != i) {
+                return new Expansion(i, "unmatched brace in environment variable name at position " + (start + 2)
+                        + "; write ${NAME} or ${NAME-default}");
+            }
+            if (value == null && line.charAt(i) == '-') {
+                value = line.substring(i + 1, close);
+            }
+            i = close + 1;
         }
         if (value != null) {
-            word.append(value);
+            for (int k = 0; k < value.length(); k++) {
+                char v = value.charAt(k);
+                if (splitWords && Character.isWhitespace(v)) {
+                    words.add(word.toString());
+                    word.setLength(0);
+                } else {
+                    word.append(v);
+                }
+            }
         }
+        return new Expansion(i, null);
+    }
+
+    /** The name a {@code $} outside double quotes would stand for ({@code $NAME} or {@code ${NAME}}), or null. */
+    private static String unquotedName(String line, int from) {
+        int i = from < line.length() && line.charAt(from) == '{' ? from + 1 : from;
+        int start = i;
+        if (i >= line.length() || !isVarStart(line.charAt(i))) {
+            return null;
+        }
+        while (i < line.length() && isVarPart(line.charAt(i))) {
+            i++;
+        }
+        return line.substring(start, i);
     }
 
     private static boolean isHex(char c) {
@@ -140,10 +211,10 @@ public final class Tokenizer {
     }
 
     private static boolean isVarStart(char c) {
-        return c == '_' || Character.isLetter(c);
+        return c == '_' || c < 0x80 && Character.isLetter(c);
     }
 
     private static boolean isVarPart(char c) {
-        return c == '_' || Character.isLetterOrDigit(c);
+        return c == '_' || c < 0x80 && Character.isLetterOrDigit(c);
     }
 }

@@ -155,6 +155,98 @@ class ConfigParserTest {
         assertEquals(9100, c.backend("b").orElseThrow().servers().get(1).address().port());
     }
 
+    /** HAProxy's address parser runs env_expand() on every address: $NAME and ${NAME} work there unquoted. */
+    @Test
+    void an_address_expands_variables_outside_quotes_and_an_unset_one_is_named() {
+        Config c = valid(TIMEOUTS + """
+                frontend f
+                    bind 127.0.0.1:$BACKEND_PORT
+                    default_backend b
+                backend b
+                    server s1 127.0.0.1:${BACKEND_PORT}
+                """);
+        assertEquals(9100, c.frontends().get(0).binds().get(0).address().port());
+        assertEquals(List.of(), warnings(parse(TIMEOUTS + "frontend f\n    bind 127.0.0.1:$BACKEND_PORT\n")),
+                "HAProxy expands a variable in an address: no warning is due");
+        assertEquals(9100, c.backend("b").orElseThrow().servers().get(0).address().port());
+        List<String> unset = alerts(TIMEOUTS + """
+                frontend f
+                    bind *:$PORT
+                """);
+        assertTrue(unset.get(0).contains("missing port number in bind address '*:'")
+                && unset.get(0).contains("'*:$PORT': PORT is unset"), unset.toString());
+        List<String> empty = alerts(TIMEOUTS + """
+                backend b
+                    server s1 $ADDR
+                """);
+        assertTrue(empty.get(0).contains("resolves to an empty address") && empty.get(0).contains("ADDR is unset"),
+                empty.toString());
+    }
+
+    /** Measured with HAProxy 2.6.12: 'stats auth $USER:$PASS' with both unset is valid; the words stay as written. */
+    @Test
+    void a_dollar_outside_quotes_stays_text_elsewhere() {
+        ParseResult r = parse(TIMEOUTS + """
+                listen stats
+                    mode http
+                    bind 127.0.0.1:8404
+                    stats enable
+                    stats auth $USER:$PASS
+                    maxconn $BACKEND_PORT
+                """);
+        List<String> all = r.diagnostics().stream().map(Diagnostic::text).toList();
+        assertTrue(all.stream().anyMatch(d -> d.contains("'maxconn'") && d.contains("write \"${BACKEND_PORT}\"")),
+                all.toString());
+        assertTrue(all.stream().anyMatch(d -> d.contains("environment variable 'BACKEND_PORT' is outside double "
+                + "quotes")), all.toString());
+        assertTrue(all.stream().noneMatch(d -> d.contains("stats auth")), all.toString());
+    }
+
+    /** HAProxy 2.6 reads 'server s1 :' as 0.0.0.0 with the client's port: it connects where the client came. */
+    @Test
+    void a_server_without_address_takes_the_clients_destination() {
+        Config c = valid(TIMEOUTS + """
+                backend b
+                    server s1 :
+                    server s2 :8080
+                """);
+        Address s1 = c.backend("b").orElseThrow().servers().get(0).address();
+        assertEquals(Address.inet("0.0.0.0", Server.SAME_PORT), s1);
+        assertEquals(Address.inet("0.0.0.0", 8080), c.backend("b").orElseThrow().servers().get(1).address());
+    }
+
+    @Test
+    void process_settings_of_the_global_section() {
+        ParseResult r = parse("""
+                global
+                    uid 65534
+                    gid 65533
+                    stats timeout 30s
+                    stats maxconn 3
+                    ulimit-n 4096
+                    chroot /var/lib/haproxy
+                    cpu-map 1 0
+                """);
+        assertTrue(r.valid(), r.diagnostics().toString());
+        var g = r.config().global();
+        assertEquals(new dev.bascule.config.model.Identity("65534", 65534, "65533", 65533), g.identity());
+        assertEquals(30_000, g.statsTimeout());
+        assertEquals(3, g.statsMaxconn());
+        assertEquals(4096, g.ulimitN());
+        List<String> w = warnings(r);
+        assertTrue(w.stream().anyMatch(m -> m.contains("'chroot' is not applied") && m.contains("RootDirectory=")),
+                w.toString());
+        assertTrue(w.stream().anyMatch(m -> m.contains("'cpu-map' is not applied") && m.contains("CPUAffinity=")),
+                w.toString());
+        assertTrue(w.stream().noneMatch(m -> m.contains("not implemented")), w.toString());
+        ParseResult twice = parse("global\n    user root\n    uid 99\n    uid 98\n");
+        assertEquals(99, twice.config().global().identity().uid());
+        assertTrue(warnings(twice).get(0).contains("user/uid already specified"), warnings(twice).toString());
+        ParseResult unknown = parse("global\n    user no-such-user-here\n");
+        assertTrue(unknown.valid());
+        assertEquals(-1, unknown.config().global().identity().uid());
+    }
+
     @Test
     void legacy_keywords_are_accepted_with_the_modern_form_named() {
         ParseResult r = parse("""
@@ -213,22 +305,22 @@ class ConfigParserTest {
     @Test
     void keywords_not_supported_yet_warn_with_file_and_line() {
         ParseResult r = parse(TIMEOUTS + """
-                    option dontlog-normal
+                    option contstats
                 listen l
                     bind :80
                     compression algo gzip
-                    server s 127.0.0.1:80 check pool-max-conn 100 ssl
+                    server s 127.0.0.1:80 check pool-max-conn 100 tfo
                 """);
         assertTrue(r.valid());
         List<String> w = warnings(r);
         String notYet = " is parsed but not implemented yet; it has no effect";
-        assertTrue(w.contains("parsing [test.cfg:6] : 'option dontlog-normal'" + notYet), w.toString());
+        assertTrue(w.contains("parsing [test.cfg:6] : 'option contstats'" + notYet), w.toString());
         assertTrue(w.contains("parsing [test.cfg:9] : 'compression'" + notYet), w.toString());
         assertTrue(w.contains("parsing [test.cfg:10] : 'pool-max-conn'" + notYet), w.toString());
-        assertTrue(w.contains("parsing [test.cfg:10] : 'ssl'" + notYet), w.toString());
-        assertEquals("[pool-max-conn 100, ssl]", r.config().backend("l").orElseThrow().servers().get(0).unimplemented()
+        assertTrue(w.contains("parsing [test.cfg:10] : 'tfo'" + notYet), w.toString());
+        assertEquals("[pool-max-conn 100, tfo]", r.config().backend("l").orElseThrow().servers().get(0).unimplemented()
                 .toString());
-        assertEquals(List.of("option dontlog-normal", "compression"), r.config().frontends().get(0).unimplemented().stream()
+        assertEquals(List.of("option contstats", "compression"), r.config().frontends().get(0).unimplemented().stream()
                 .map(d -> d.keyword()).toList());
     }
 
@@ -294,6 +386,54 @@ class ConfigParserTest {
                 + "write an address with an optional /prefix"), a.toString());
         assertTrue(a.contains("parsing [test.cfg:9] : 'option originalto' : unknown argument 'if-none'; expected "
                 + "'except <network>' or 'header <name>'"), a.toString());
+    }
+
+    @Test
+    void monitor_fail_keeps_its_conditions_in_order_and_wants_if_or_unless() {
+        ParseResult r = parse(TIMEOUTS + """
+                frontend www
+                    mode http
+                    bind :80
+                    http-request deny if { path /private }
+                    monitor-uri /alive
+                    acl site_dead nbsrv(web) lt 1
+                    monitor fail if site_dead
+                    monitor fail unless { nbsrv(static) ge 2 }
+                    default_backend web
+                backend web
+                    mode http
+                    server w 127.0.0.1:80
+                backend static
+                    mode http
+                    server s 127.0.0.1:80
+                """);
+        assertTrue(r.valid(), () -> r.diagnostics().toString());
+        var fails = r.config().frontends().get(0).monitorFail();
+        assertEquals(2, fails.size());
+        assertEquals(dev.bascule.config.sample.AclCondition.Polarity.IF, fails.get(0).polarity());
+        assertEquals("site_dead", fails.get(0).alternatives().get(0).get(0).name());
+        assertEquals(dev.bascule.config.sample.AclCondition.Polarity.UNLESS, fails.get(1).polarity());
+        assertTrue(warnings(r).contains("parsing [test.cfg:13] : a 'monitor fail' rule placed after an 'http-request' "
+                + "rule will still be processed before"), warnings(r).toString());
+        assertTrue(warnings(r).stream().noneMatch(w -> w.contains("monitor") && w.contains("not implemented")),
+                warnings(r).toString());
+
+        List<String> a = alerts(TIMEOUTS + """
+                frontend www
+                    mode http
+                    bind :80
+                    monitor-uri /alive
+                    monitor fail { nbsrv(web) lt 1 }
+                    monitor fail if { nbsrv(web) lt }
+                """);
+        assertTrue(a.contains("parsing [test.cfg:10] : 'monitor fail' requires either 'if' or 'unless' followed by a "
+                + "condition, such as 'monitor fail if { nbsrv(<backend>) lt 1 }'"), a.toString());
+        assertTrue(a.stream().anyMatch(t -> t.startsWith("parsing [test.cfg:11] : error detected while parsing "
+                + "'monitor fail' condition : ")), a.toString());
+        assertTrue(alerts("""
+                defaults
+                    monitor fail if { always_true }
+                """).stream().anyMatch(t -> t.contains("'monitor fail' not allowed in 'defaults' section")));
     }
 
     @Test
@@ -480,9 +620,11 @@ class ConfigParserTest {
                     user admin insecure-password secret
                 """);
         assertTrue(r.valid(), r.diagnostics().toString());
-        assertEquals(List.of("resolvers", "userlist"), r.config().otherSections().stream().map(o -> o.kind()).toList());
-        assertEquals(List.of("ns1", "127.0.0.1:53"), r.config().otherSections().get(0).lines().get(0).args());
-        assertTrue(warnings(r).contains("parsing [test.cfg:6] : 'resolvers dns' section is parsed but not "
+        assertEquals(List.of("userlist"), r.config().otherSections().stream().map(o -> o.kind()).toList());
+        assertEquals(List.of("admin", "insecure-password", "secret"),
+                r.config().otherSections().get(0).lines().get(0).args());
+        assertEquals("dns", r.config().resolvers().get(0).name(), "a resolvers section is run, not kept aside");
+        assertTrue(warnings(r).contains("parsing [test.cfg:9] : 'userlist admins' section is parsed but not "
                 + "implemented yet; it has no effect"), warnings(r).toString());
     }
 

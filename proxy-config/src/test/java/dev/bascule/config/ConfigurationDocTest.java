@@ -61,6 +61,11 @@ class ConfigurationDocTest {
         ServerOptions.SERVER.values().forEach(o -> md.append(row(code(o.name()), arg(o.arg()), o.support().words())));
         md.append("\n## bind options (doc section 5.1)\n\n| option | argument | status |\n|---|---|---|\n");
         ServerOptions.BIND.values().forEach(o -> md.append(row(code(o.name()), arg(o.arg()), o.support().words())));
+        md.append("\n## resolvers (doc section 5.3.2)\n\nRun-time DNS resolution of servers: see [dns.md](dns.md).\n\n")
+                .append("| keyword | status | HAProxy doc |\n|---|---|---|\n");
+        for (Keyword<?> k : sorted(ResolversSection.TABLE.keywords())) {
+            md.append(row(code(k.name()), k.support().words(), k.doc()));
+        }
         md.append("\n## other sections\n\nEach section is parsed and kept, and announced with one warning: ")
                 .append("it has no effect yet.\n\n| section | keyword | status | HAProxy doc |\n|---|---|---|---|\n");
         Map<String, KeywordTable<NamedSection>> sections = new TreeMap<>(NamedSection.TABLES);

@@ -133,7 +133,7 @@ class LogConfigTest {
 
     @Test
     void the_compiler_merges_spaces_and_reads_flags() throws Exception {
-        LogFormat f = LogFormatCompiler.compile("%{+Q}o %ci  %{-Q}b%%x %{+E+X}HU");
+        LogFormat f = LogFormatCompiler.compile("%{+Q}o %ci  %{-Q}b%%x %{+E+X}HU", LogFormatCompiler.When.LOG);
         assertEquals(List.of(new LogFormat.Var(LogFormat.Variable.CI, LogFormat.QUOTE), new LogFormat.Separator(),
                 new LogFormat.Var(LogFormat.Variable.BACKEND, 0), new LogFormat.Literal("%x"),
                 new LogFormat.Separator(), new LogFormat.Var(LogFormat.Variable.HU,
@@ -141,11 +141,28 @@ class LogConfigTest {
     }
 
     @Test
+    void samples_are_compiled_with_their_flags_and_read_the_head_only_where_it_is_there() throws Exception {
+        LogFormat f = LogFormatCompiler.compile("%[src] %{+Q}[method,lower]x", LogFormatCompiler.When.LOG);
+        assertEquals(4, f.nodes().size(), f.nodes().toString());
+        LogFormat.Sample quoted = (LogFormat.Sample) f.nodes().get(2);
+        assertEquals("method,lower", quoted.expr().toString());
+        assertTrue(quoted.quoted());
+        assertEquals(new LogFormat.Literal("x"), f.nodes().get(3));
+        ParseResult r = parse(proxy("    unique-id-format %[req.hdr(host)]-%rt\n"));
+        assertTrue(r.diagnostics().stream().noneMatch(d -> d.severity() == Diagnostic.Severity.ALERT),
+                r.diagnostics().toString());
+    }
+
+    @Test
     void errors_name_the_line_and_the_fix() {
         String spaces = alert(proxy("    log-format %ci %cp\n"));
         assertTrue(spaces.contains("test.cfg:8") && spaces.contains("don't forget to escape spaces"), spaces);
         assertTrue(alert(proxy("    log-format %zz\n")).contains("no such format variable 'zz'"));
-        assertTrue(alert(proxy("    log-format %[src]\n")).contains("not supported yet"));
+        String head = alert(proxy("    log-format %[req.hdr(host)]\n"));
+        assertTrue(head.contains("needs 'HTTP request headers'") && head.contains("capture request header"), head);
+        assertTrue(alert(proxy("    log-format %[nosuchfetch]\n")).contains("failed to parse sample expression "
+                + "<nosuchfetch>"));
+        assertTrue(alert(proxy("    log-format %[src\n")).contains("missing ']'"));
         assertTrue(alert(proxy("    log 127.0.0.1 local9\n")).contains("did you mean 'local0'"));
         assertTrue(alert(proxy("    log 127.0.0.1 format json local0\n")).contains("unknown log format 'json'"));
         assertTrue(alert(proxy("    log 127.0.0.1 len 10 local0\n")).contains("log len"));

@@ -8,6 +8,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TokenizerTest {
     private final Tokenizer tokenizer = new Tokenizer(Map.of("PORT", "8080", "EMPTY", "")::get);
@@ -50,18 +51,41 @@ class TokenizerTest {
     }
 
     @Test
-    void environment_variables_expand_with_defaults() {
+    void environment_variables_expand_inside_double_quotes_as_in_haproxy_2_6() {
         assertEquals(List.of("bind", ":8080"), words("bind \":${PORT}\""));
-        assertEquals(List.of("bind", ":8080"), words("bind :${PORT}"));
-        assertEquals(List.of("x", "fallback"), words("x ${UNSET-fallback}"));
+        assertEquals(List.of("bind", ":8080"), words("bind \":$PORT\""));
+        assertEquals(List.of("x", "fallback"), words("x \"${UNSET-fallback}\""));
+        assertEquals(List.of("x", "8080-y"), words("x \"$PORT-y\""));
         assertEquals(List.of("x", ""), words("x \"${EMPTY}\""));
+        assertEquals(List.of("x", ""), words("x \"$UNSET\""));
+        assertEquals(List.of("x", "$PORT"), words("x \"\\$PORT\""));
     }
 
     @Test
-    void bare_dollar_variables_expand_with_a_warning() {
-        Tokenizer.Result r = tokenizer.split("bind :$PORT");
-        assertEquals(List.of("bind", ":8080"), r.words());
-        assertEquals(1, r.warnings().size());
+    void word_expansion_splits_a_value_into_words() {
+        Tokenizer t = new Tokenizer(Map.of("ADDRS", "a:1 b:2")::get);
+        assertEquals(List.of("bind", "a:1", "b:2"), t.split("bind \"${ADDRS[*]}\"").words());
+        assertNotNull(t.split("bind \"${ADDRS[x]}\"").error());
+    }
+
+    /** Measured with HAProxy 2.6.12: {@code mode $M} with M=foo is refused as "unknown proxy mode '$M'". */
+    @Test
+    void outside_double_quotes_a_dollar_is_text_with_a_warning_when_the_variable_is_set() {
+        Tokenizer.Result set = tokenizer.split("stats auth $PORT:${PORT}");
+        assertEquals(List.of("stats", "auth", "$PORT:${PORT}"), set.words());
+        assertEquals(List.of("PORT", "PORT"), set.unquotedVariables());
+        Tokenizer.Result unset = tokenizer.split("stats auth $USER:$PASS");
+        assertEquals(List.of("stats", "auth", "$USER:$PASS"), unset.words());
+        assertEquals(List.of(), unset.unquotedVariables());
+        assertEquals(List.of("x", "${UNSET-fallback}"), words("x ${UNSET-fallback}"));
+        assertEquals(List.of("x", "\\$PORT"), words("x \\$PORT"));
+        assertEquals(List.of("x", "${PORT}"), words("x '${PORT}'"));
+    }
+
+    @Test
+    void malformed_variables_inside_double_quotes_are_errors_in_haproxy_words() {
+        assertTrue(tokenizer.split("x \"$1\"").error().startsWith("forbidden first char"));
+        assertTrue(tokenizer.split("x \"${PORT\"").error().startsWith("unmatched brace"));
     }
 
     @Test

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import io.netty.handler.codec.http.HttpRequest;
 
+import java.net.InetAddress;
 import java.net.SocketAddress;
 import java.util.List;
 
@@ -146,7 +147,86 @@ public final class BackendState {
         }
     }
 
-    private void notice(String m) {
+    /**
+     * Moves {@code server} to {@code address} and {@code port} (DNS, an SRV record, the runtime API), with
+     * HAProxy's line when the IP changes ({@code be/s changed its IP from A to B by dns/ns1.}, at level notice;
+     * "(none)" for a server that had none). A server leaving resolution maintenance so is not announced here: see
+     * {@link #resolvedAgain}.
+     *
+     * @return whether the IP changed
+     */
+    public boolean addressChanged(ServerState server, InetAddress address, int port, String updater) {
+        InetAddress before = server.host();
+        if (address.equals(before)) {
+            if (port != server.port()) {
+                server.readdress(address, port);
+            }
+            return false;
+        }
+        notice(name() + "/" + server.name() + " changed its IP from "
+                + (before == null ? "(none)" : before.getHostAddress()) + " to " + address.getHostAddress() + " by "
+                + updater + ".");
+        server.readdress(address, port);
+        return true;
+    }
+
+    /**
+     * {@code server}, given an address again after its name stopped resolving, leaves resolution maintenance:
+     * HAProxy's lines, at level notice. {@code dnsAnswer}: an A or AAAA answer of its own did it (HAProxy then also
+     * says it is "administratively READY").
+     */
+    public void resolvedAgain(ServerState server, boolean dnsAnswer) {
+        String named = "Server " + server.id() + " ('" + (server.hostname() == null ? "(null)" : server.hostname())
+                + "')";
+        if (server.admin() == ServerState.Admin.MAINT) {
+            notice(named + " resolves again but remains in maintenance.");
+        } else {
+            boolean down = server.checksEnabled() && !server.health().up();
+            notice(named + " is " + (down ? "DOWN" : "UP") + "/"
+                    + (server.admin() == ServerState.Admin.DRAIN ? "DRAIN" : "READY") + " (resolves again).");
+        }
+        if (dnsAnswer) {
+            notice("Server " + server.id() + " administratively READY thanks to valid DNS answer.");
+        }
+        serve(server);
+    }
+
+    /**
+     * {@code server}'s name no longer gives it an address ({@code cause}: "DNS NX status", "No IP for server ",
+     * "entry removed from SRV record", ...): it enters resolution maintenance, its queue goes to the others. HAProxy's
+     * lines: an alert when it was serving, a notice when it was down, draining or in maintenance already.
+     */
+    public void resolutionLost(ServerState server, String cause) {
+        if (!server.hasAddress()) {
+            return;
+        }
+        boolean wasDown = server.checksEnabled() && !server.health().up();
+        ServerState.Admin admin = server.admin();
+        server.readdress(null, server.port());
+        int requeued = server.queue().length();
+        server.queue().redispatchAll();
+        serve(server);
+        if (admin == ServerState.Admin.MAINT) {
+            return;
+        }
+        if (wasDown) {
+            notice("Server " + server.id() + " was DOWN and now enters maintenance (" + cause + ").");
+            return;
+        }
+        String m = "Server " + server.id() + " is going DOWN for maintenance (" + cause + "). " + count(false)
+                + " active and " + count(true) + " backup servers left. " + server.currentSessions()
+                + " sessions active, " + requeued + " requeued, " + queued() + " remaining in queue.";
+        if (admin == ServerState.Admin.DRAIN) {
+            notice(m);
+        } else {
+            log.warn(m);
+            message(LogTarget.ALERT, m);
+        }
+        noServerLeft();
+    }
+
+    /** A message of the backend at level notice (to its log targets, and to the process log as a warning). */
+    public void notice(String m) {
         log.warn(m);
         message(LogTarget.NOTICE, m);
     }

@@ -4,7 +4,11 @@ import dev.bascule.config.model.Backend;
 import dev.bascule.config.model.ServerCheck;
 import dev.bascule.core.stream.Stream;
 import dev.bascule.core.stream.Termination;
+import dev.bascule.core.sample.RequestView;
+import dev.bascule.core.sample.SampleContext;
+import dev.bascule.core.tls.TlsOrigin;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -250,6 +254,13 @@ public final class Dispatch {
         Backend config = backend.config();
         ServerState target = server;
         SocketAddress remote = target.socketAddress(client.localAddress());
+        if (remote == null && !target.hasAddress()) {
+            // Its name stopped resolving since it was chosen (or since the retry was planned): as a refused connection.
+            stream.connecting();
+            log.debug("server {} has no address any more", target.id());
+            retry(false);
+            return;
+        }
         if (remote == null) {
             log.warn("server {} has no port and takes the client's, but the client came over {}: closing",
                     target.id(), client.localAddress());
@@ -277,9 +288,12 @@ public final class Dispatch {
                     connect.channel().close();
                     return;
                 }
-                backend.timings().connected(System.nanoTime() - connectSince);
-                stream.connected(target, connect.channel().localAddress());
-                outcome.connected(connect.channel(), target, false);
+                TlsOrigin tls = target.tls();
+                if (tls != null && tls.traffic()) {
+                    handshake(connect.channel(), target, remote, tls);
+                    return;
+                }
+                established(connect.channel(), target);
             } else {
                 int errors = target.connectionFailed();
                 ServerCheck check = target.config().check();
@@ -289,6 +303,43 @@ public final class Dispatch {
                 log.debug("connection to server {} failed: {}", target.id(), f.cause().getMessage());
                 retry(f.cause() instanceof ConnectTimeoutException);
             }
+        });
+    }
+
+    private void established(Channel channel, ServerState target) {
+        backend.timings().connected(System.nanoTime() - connectSince);
+        stream.connected(target, channel.localAddress());
+        outcome.connected(channel, target, false);
+    }
+
+    /**
+     * A TLS server's connection is established once its handshake is (HAProxy counts the handshake in {@code %Tc});
+     * one that fails is a failed connection attempt, retried as a refused connect is.
+     */
+    private void handshake(Channel channel, ServerState target, SocketAddress remote, TlsOrigin tls) {
+        RequestView head = request instanceof RequestView v ? v : null;
+        SslHandler handler = tls.handler(channel, remote, SampleContext.of(stream, head, SampleContext.NO_BACKENDS));
+        // The handshake is part of the connection: timeout connect bounds it too (none: Netty's 10 s).
+        long connectMs = backend.config().timeouts().connectMs();
+        if (connectMs > 0) {
+            handler.setHandshakeTimeoutMillis(connectMs);
+        }
+        channel.pipeline().addFirst(handler);
+        // The server channel reads only when asked; the handshake needs its answers.
+        channel.read();
+        handler.handshakeFuture().addListener(h -> {
+            if (!client.isActive() || server != target) {
+                channel.close();
+                return;
+            }
+            if (h.isSuccess()) {
+                established(channel, target);
+                return;
+            }
+            channel.close();
+            target.connectionFailed();
+            log.debug("TLS handshake with server {} failed: {}", target.id(), h.cause().getMessage());
+            retry(false);
         });
     }
 

@@ -1,12 +1,17 @@
 package dev.bascule.core;
 
+import dev.bascule.config.model.Address;
 import dev.bascule.config.model.Mode;
 import dev.bascule.core.http.HttpProxy;
 import dev.bascule.core.sample.SampleContext;
 import dev.bascule.core.tcp.TcpFrontendHandler;
+import dev.bascule.core.tls.TlsAccept;
+import dev.bascule.core.tls.TlsTerminator;
 import io.netty.channel.Channel;
 
+import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * What a connection accepted for one frontend gets, from the generation current at its accept: the frontend's
@@ -15,7 +20,12 @@ import java.util.function.Consumer;
  * ones already accepted keep theirs.
  */
 final class FrontendSetup {
+    /** How long a handshake may take when the frontend sets no {@code timeout client} (Netty's default). */
+    private static final long DEFAULT_HANDSHAKE_MS = 10_000;
+
     final FrontendState state;
+    /** The TLS termination of each of its TLS binds, by address. */
+    final Map<Address, TlsTerminator> tls;
     /** Its {@code use_backend} rules and default backend. */
     private final Switching switching;
     private final Transport transport;
@@ -25,8 +35,9 @@ final class FrontendSetup {
     private final Consumer<Channel> applet;
 
     FrontendSetup(FrontendState state, Switching switching, Transport transport, HttpProxy http,
-                  Consumer<Channel> applet) {
+                  Consumer<Channel> applet, Map<Address, TlsTerminator> tls) {
         this.state = state;
+        this.tls = Map.copyOf(tls);
         this.switching = switching;
         this.transport = transport;
         this.http = http;
@@ -34,23 +45,30 @@ final class FrontendSetup {
     }
 
     /**
-     * The {@code tcp-request connection} then {@code session} rules, on the addresses alone: a rejected connection is
-     * closed with a reset (HAProxy's no-linger close), counted, and neither logged nor given a stream.
+     * The {@code tcp-request connection} rules, on the addresses alone: a rejected connection is closed with a reset
+     * (HAProxy's no-linger close), counted, and neither logged nor given a stream.
      */
-    private boolean admitted(Channel ch) {
-        SampleContext c = new SampleContext(ch.remoteAddress(), ch.localAddress(), null, state, null, null,
-                switching::backend);
-        TcpRequestRules rules = state.tcpRules();
-        if (rules.connectionAccepted(c)) {
-            if (rules.sessionAccepted(c)) {
-                return true;
-            }
-            state.counters().sessionDenied();
-        } else {
-            state.counters().connectionDenied();
+    private boolean connectionAdmitted(Channel ch) {
+        if (state.tcpRules().connectionAccepted(addresses(ch))) {
+            return true;
         }
+        state.counters().connectionDenied();
         TcpRequestRules.kill(ch);
         return false;
+    }
+
+    /** The {@code tcp-request session} rules, once the connection is established (its TLS handshake done), as HAProxy. */
+    private boolean sessionAdmitted(Channel ch) {
+        if (state.tcpRules().sessionAccepted(addresses(ch))) {
+            return true;
+        }
+        state.counters().sessionDenied();
+        TcpRequestRules.kill(ch);
+        return false;
+    }
+
+    private SampleContext addresses(Channel ch) {
+        return new SampleContext(ch.remoteAddress(), ch.localAddress(), null, state, null, null, switching::backend);
     }
 
     /** Whether accepted channels are read as soon as they are active (applets read by themselves). */
@@ -58,9 +76,48 @@ final class FrontendSetup {
         return applet != null;
     }
 
-    /** @param current this frontend's setup in the current generation, read again at each HTTP request */
-    void initChannel(Channel ch, java.util.function.Supplier<FrontendSetup> current) {
-        if (state.tcpRules().hasConnectionRules() && !admitted(ch)) {
+    /**
+     * @param bound   the address the connection came in on: a TLS bind's connection first completes its handshake
+     * @param current this frontend's setup in the current generation, read again at each HTTP request
+     */
+    void initChannel(Channel ch, Address bound, Supplier<FrontendSetup> current) {
+        // tcp-request connection rules come first, before a TLS handshake; session rules once it is done.
+        if (state.tcpRules().hasConnectionRules() && !connectionAdmitted(ch)) {
+            return;
+        }
+        TlsTerminator t = tls.get(bound);
+        if (t == null) {
+            ch.config().setAutoRead(autoRead());
+            install(ch, current);
+            return;
+        }
+        ch.config().setAutoRead(false);
+        long accepted = System.currentTimeMillis();
+        long clientMs = state.config().timeouts().clientMs();
+        ch.pipeline().addLast(t.handler(clientMs > 0 ? clientMs : DEFAULT_HANDSHAKE_MS), new TlsAccept(() -> {
+            install(ch, current);
+            ch.config().setAutoRead(autoRead());
+        }, reason -> {
+            if (state.log() != null) {
+                state.log().connectionError(ch.remoteAddress(), bindName(bound), accepted, reason);
+            }
+        }));
+    }
+
+    /** The listener's name in HAProxy's connection error lines: its {@code name}, else its number in the frontend. */
+    private String bindName(Address bound) {
+        var binds = state.config().binds();
+        for (int i = 0; i < binds.size(); i++) {
+            if (binds.get(i).address().equals(bound)) {
+                String name = binds.get(i).options().name();
+                return name != null ? name : String.valueOf(i + 1);
+            }
+        }
+        return "?";
+    }
+
+    private void install(Channel ch, Supplier<FrontendSetup> current) {
+        if (state.tcpRules().hasConnectionRules() && !sessionAdmitted(ch)) {
             return;
         }
         // A relayed TCP session gets one timer for both sides once connected (SessionTimeout).

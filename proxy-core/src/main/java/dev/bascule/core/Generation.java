@@ -2,11 +2,13 @@ package dev.bascule.core;
 
 import dev.bascule.config.model.Address;
 import dev.bascule.config.model.Backend;
+import dev.bascule.config.model.Bind;
 import dev.bascule.config.model.Config;
 import dev.bascule.config.model.Frontend;
 import dev.bascule.config.model.Mode;
 import dev.bascule.config.model.Server;
 import dev.bascule.config.model.ServerCheck;
+import dev.bascule.config.model.ServerDns;
 import dev.bascule.core.balance.Balancers;
 import dev.bascule.core.balance.ServerPool;
 import dev.bascule.core.check.HealthChecker;
@@ -15,6 +17,8 @@ import dev.bascule.core.log.LogTargets;
 import dev.bascule.core.log.TrafficLog;
 import dev.bascule.core.log.UniqueId;
 import dev.bascule.core.sample.SampleContext;
+import dev.bascule.core.tls.TlsOrigin;
+import dev.bascule.core.tls.TlsTerminator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import org.slf4j.Logger;
@@ -32,6 +36,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * What one config builds, apart from what lives for the process ({@link Runtime}): frontends, backends and
@@ -80,13 +85,28 @@ final class Generation {
             FrontendState state = old != null ? new FrontendState(f, old.state, log, ids)
                     : new FrontendState(f, new ConnectionLimiter(f.maxconn(), engine.globalLimiter()),
                     engine.connectionRate(), engine.streamEndedListener(), log, ids);
-            g.frontends.put(f.name(), g.setup(state, engine));
+            g.frontends.put(f.name(), g.setup(state, engine, old));
         }
         return g;
     }
 
-    private FrontendSetup setup(FrontendState state, Runtime engine) {
+    /** @param old the frontend's setup in the previous generation, whose unchanged TLS binds are kept, or null */
+    private FrontendSetup setup(FrontendState state, Runtime engine, FrontendSetup old) throws StartupException {
         Frontend f = state.config();
+        Map<Address, TlsTerminator> tls = new LinkedHashMap<>();
+        for (Bind b : f.binds()) {
+            if (b.tls() == null) {
+                continue;
+            }
+            TlsTerminator kept = old == null ? null : old.tls.get(b.address());
+            try {
+                tls.put(b.address(), kept != null && kept.serves(b.tls()) ? kept
+                        : TlsTerminator.of(b, f.name(), f.mode(), config.global().ssl()));
+            } catch (javax.net.ssl.SSLException e) {
+                throw new StartupException("Proxy '" + f.name() + "': bind '" + b.address() + "' at [" + b.source()
+                        + "]: cannot set up TLS: " + e.getMessage());
+            }
+        }
         BackendState backend = f.defaultBackend() == null ? null : backends.get(f.defaultBackend());
         Switching switching = Switching.of(f.switching(), backend, backends);
         Applets applets = engine.applets();
@@ -100,53 +120,67 @@ final class Generation {
         Consumer<Channel> applet = local ? ch -> applets.install(ch, state, engine) : null;
         HttpProxy http = f.mode() == Mode.HTTP && !local
                 ? new HttpProxy(state, switching, engine.transport(), claim) : null;
-        return new FrontendSetup(state, switching, engine.transport(), http, applet);
+        return new FrontendSetup(state, switching, engine.transport(), http, applet, tls);
     }
 
     private BackendState backendState(Backend backend, Runtime engine, BackendState old) throws StartupException {
         Transport transport = engine.transport();
         List<ServerState> servers = new ArrayList<>();
-        List<SocketAddress> checkTargets = new ArrayList<>();
         for (Server s : backend.servers()) {
             ServerState previous = old == null ? null : old.server(s.name());
             Address a = s.address();
-            // The parser resolved every name (and refused the config if one did not): its answers are used here.
-            InetAddress host = a.family() == Address.Family.INET ? config.hosts().address(a.host()) : null;
-            SocketAddress fixed = a.family() == Address.Family.INET && a.port() == Server.SAME_PORT ? null
-                    : transport.socketAddress(a, host);
+            InetAddress host = a.family() == Address.Family.INET ? initialAddress(s) : null;
+            // A server without address (server s1 :) connects where the client came: ServerState.socketAddress.
+            SocketAddress fixed = a.family() == Address.Family.INET && (a.port() == Server.SAME_PORT || host == null
+                    || host.isAnyLocalAddress()) ? null : transport.socketAddress(a, host);
             if (previous != null && previous.config().equals(s)) {
                 servers.add(previous);
             } else {
                 ServerState state = new ServerState(backend.name(), s, host, fixed, transport.connector(a));
+                try {
+                    state.tls(TlsOrigin.of(s, backend.mode()));
+                } catch (javax.net.ssl.SSLException e) {
+                    throw new StartupException("'server " + backend.name() + "/" + s.name() + "' at [" + s.source()
+                            + "]: cannot set up TLS: " + e.getMessage());
+                }
                 if (previous != null) {
                     state.carryOver(previous);
                 }
                 servers.add(state);
             }
-            checkTargets.add(s.check().enabled() ? checkTarget(backend, s, host, fixed) : null);
         }
         ServerPool pool = new ServerPool(servers);
         BackendState state = new BackendState(backend, pool, Balancers.of(backend, pool),
                 new Timings(engine.meterRegistry(), backend.name()),
                 LogTargets.of(backend.log(), config.global(), engine.logSinks()));
-        for (int i = 0; i < servers.size(); i++) {
-            ServerState server = servers.get(i);
-            if (checkTargets.get(i) != null) {
+        for (ServerState server : servers) {
+            Supplier<SocketAddress> target = server.config().check().enabled() ? checkTarget(backend, server) : null;
+            if (target != null) {
                 HealthChecker checker = new HealthChecker(state, server, engine.loops().next(), transport,
-                        checkTargets.get(i), config.global().spreadChecks(), false);
+                        target, config.global().spreadChecks(), false);
                 server.checker(checker);
                 add(checker);
             }
             ServerCheck.Agent agent = server.config().check().agent();
             if (agent != null) {
                 // The parser refuses an agent on a Unix socket server without agent-addr.
-                InetAddress agentHost = config.hosts().address(agent.addr() != null ? agent.addr()
-                        : server.config().address().host());
+                SocketAddress agentAt = agent.addr() == null ? null
+                        : new InetSocketAddress(config.hosts().address(agent.addr()), agent.port());
                 add(new HealthChecker(state, server, engine.loops().next(), transport,
-                        new InetSocketAddress(agentHost, agent.port()), config.global().spreadChecks(), true));
+                        agentAt != null ? () -> agentAt : () -> server.checkAddress(agent.port(), null),
+                        config.global().spreadChecks(), true));
             }
         }
         return state;
+    }
+
+    /**
+     * A TCP server's address at startup by its init-addr methods, from what the parser resolved; null when it starts
+     * without one (in resolution maintenance, until its resolvers answer).
+     */
+    private InetAddress initialAddress(Server s) {
+        ServerDns.Init init = s.dns().initial(s.address().host(), config.hosts()::find);
+        return init.outcome() == ServerDns.InitOutcome.ADDRESS ? init.address() : null;
     }
 
     /**
@@ -196,20 +230,23 @@ final class Generation {
     }
 
     /**
-     * Where a server's checks connect: its {@code addr} and {@code port} (or a leading
-     * {@code tcp-check connect port}) over its own address. Null, with a warning, when no port is known.
+     * Where a server's checks connect: its {@code addr} and {@code port} (or a leading {@code tcp-check connect port})
+     * over its own address, which DNS may change. Null, with a warning, when no port is known (an SRV record gives
+     * its port to a server of a template).
      */
-    private SocketAddress checkTarget(Backend backend, Server s, InetAddress host, SocketAddress fixed) {
-        if (s.address().family() != Address.Family.INET) {
-            return fixed;
-        }
+    private Supplier<SocketAddress> checkTarget(Backend backend, ServerState server) {
+        Server s = server.config();
+        SocketAddress unix = s.address().family() == Address.Family.INET ? null : server.socketAddress(null);
         int port = backend.checkPort(s);
-        if (port == Server.SAME_PORT) {
+        if (port == Server.SAME_PORT && unix == null && !ServerDns.isSrvLabel(s.address().host())) {
             log.warn("parsing [{}] : 'server {}/{}' has no port and no check port: its checks are disabled; add "
                     + "'port <port>'", s.source(), backend.name(), s.name());
             return null;
         }
-        InetAddress checkHost = s.check().addr() != null ? config.hosts().address(s.check().addr()) : host;
-        return new InetSocketAddress(checkHost, port);
+        if (s.check().addr() != null && unix == null && port != Server.SAME_PORT) {
+            SocketAddress at = new InetSocketAddress(config.hosts().address(s.check().addr()), port);
+            return () -> at;
+        }
+        return () -> server.checkAddress(port, unix);
     }
 }

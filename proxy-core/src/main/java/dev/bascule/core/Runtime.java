@@ -6,6 +6,7 @@ import dev.bascule.config.model.Bind;
 import dev.bascule.config.model.Config;
 import dev.bascule.config.model.Global;
 import dev.bascule.config.model.LogTarget;
+import dev.bascule.core.dns.DnsDiscovery;
 import dev.bascule.core.handoff.InheritedSockets;
 import dev.bascule.core.log.LogSinks;
 import dev.bascule.core.log.LogTargets;
@@ -54,6 +55,8 @@ public final class Runtime implements AutoCloseable {
     private final MeterRegistry registry;
     /** Where the traffic logs write: kept across reloads with their sockets. */
     private final LogSinks logSinks;
+    /** The resolvers sections' sockets and the servers they resolve: kept across reloads by section. */
+    private final DnsDiscovery dns;
     /** The {@code global} section's log targets, for messages of no proxy; null without any. */
     private volatile LogTargets globalLog;
     private volatile Generation current;
@@ -85,6 +88,7 @@ public final class Runtime implements AutoCloseable {
         this.applets = applets;
         this.globalLimiter = new ConnectionLimiter(global.maxconn(), null);
         this.logSinks = new LogSinks(transport, loops);
+        this.dns = new DnsDiscovery(loops, transport);
     }
 
     /** The registry of the runtime's own meters (the session timers). */
@@ -193,6 +197,7 @@ public final class Runtime implements AutoCloseable {
                 log.info("Proxy {} started.", f.state.name());
             }
             first.startChecks();
+            runtime.dns.apply(config.resolvers(), first.backends.values());
         } catch (StartupException | RuntimeException e) {
             // Released, not closed: a Unix socket taken over from the old process is still the old one's to
             // serve, its file with it.
@@ -266,6 +271,7 @@ public final class Runtime implements AutoCloseable {
         generationNumber++;
         next.takeOver(old);
         next.startChecks();
+        dns.apply(config.resolvers(), next.backends.values());
         String line = ConfigDiff.between(old.config, config).summary();
         lastReloadNanos = System.nanoTime() - start;
         lastReloadCpuNanos = THREADS.getCurrentThreadCpuTime() - startCpu;
@@ -471,6 +477,7 @@ public final class Runtime implements AutoCloseable {
         if (g != null) {
             g.checkers.forEach(c -> c.stop());
         }
+        dns.close();
         for (Listener l : listeners.values()) {
             l.close().awaitUninterruptibly();
         }

@@ -4,6 +4,7 @@ import dev.bascule.config.model.Address;
 import dev.bascule.config.model.Server;
 import dev.bascule.core.check.HealthChecker;
 import dev.bascule.core.check.ServerHealth;
+import dev.bascule.core.tls.TlsOrigin;
 import io.netty.channel.Channel;
 
 import java.net.InetAddress;
@@ -73,9 +74,20 @@ public final class ServerState {
 
     private final String backendName;
     private final Server config;
-    private final InetAddress host;
-    private final SocketAddress fixed;
+    /**
+     * The address a TCP server is reached at: the startup's, then what DNS or {@code set server addr} gave. Null
+     * for a name not resolved (yet, or any more): HAProxy's resolution maintenance (RMAINT), in which it takes no
+     * traffic.
+     */
+    private volatile InetAddress host;
+    /** Its port; {@link Server#SAME_PORT} for the client's. An SRV record or {@code set server addr} changes it. */
+    private volatile int port;
+    /** Where to connect, from {@link #host} and {@link #port}; null without address or for the client's port. */
+    private volatile SocketAddress fixed;
+    /** The name the resolvers follow: the configured one, or what an SRV record gave (null until one does). */
+    private volatile String hostname;
     private final Class<? extends Channel> connector;
+    private TlsOrigin tls;
     private final ServerHealth health;
     private volatile HealthChecker checker;
     private volatile Runnable onChange = () -> {
@@ -112,7 +124,7 @@ public final class ServerState {
 
     /**
      * @param host  the resolved host of a TCP server, else null
-     * @param fixed where to connect, or null for a TCP server without port (it takes the client's)
+     * @param fixed where to connect, or null for a TCP server without port or address (it takes the client's)
      * @param connector the channel type that connects to it
      */
     public ServerState(String backendName, Server config, InetAddress host, SocketAddress fixed,
@@ -120,7 +132,10 @@ public final class ServerState {
         this.backendName = backendName;
         this.config = config;
         this.host = host;
+        this.port = config.address().port();
         this.fixed = fixed;
+        this.hostname = dev.bascule.config.model.ServerDns.isSrvLabel(config.address().host()) ? null
+                : config.address().hostname();
         this.connector = connector;
         this.health = new ServerHealth(config.check());
         this.admin = config.disabled() ? Admin.MAINT : Admin.READY;
@@ -139,6 +154,14 @@ public final class ServerState {
             admin = previous.admin;
         }
         checksEnabled = previous.checksEnabled;
+        // What the resolvers found goes on while the server follows the same name with them.
+        if (config.dns().resolvers() != null && previous.config.dns().resolvers() != null
+                && config.address().host().equals(previous.config.address().host())) {
+            hostname = previous.hostname;
+            // The port an SRV record gave goes on too, unless the line now gives another.
+            readdress(previous.host, config.address().port() == previous.config.address().port() ? previous.port
+                    : config.address().port());
+        }
         if (previous.weight != previous.config.weight() && config.weight() == previous.config.weight()) {
             weight = previous.weight;
         }
@@ -277,12 +300,76 @@ public final class ServerState {
      * {@link #usable()}, DRAIN and a weight of 0 do not stop persistent clients, as in HAProxy.
      */
     public boolean acceptsPersistent() {
-        return admin != Admin.MAINT && (health.up() || !checksEnabled);
+        return admin != Admin.MAINT && hasAddress() && (health.up() || !checksEnabled);
     }
 
-    /** Can take new connections: UP (or its checks disabled), READY, with a weight. */
+    /** Can take new connections: UP (or its checks disabled), READY, with an address and a weight. */
     public boolean usable() {
-        return admin == Admin.READY && (health.up() || !checksEnabled) && weight() > 0;
+        return admin == Admin.READY && hasAddress() && (health.up() || !checksEnabled) && weight() > 0;
+    }
+
+    /**
+     * Whether it has somewhere to connect: false for a TCP server whose name does not resolve, which is then in
+     * resolution maintenance (HAProxy's RMAINT, "MAINT (resolution)" in the stats).
+     */
+    public boolean hasAddress() {
+        return host != null || config.address().family() != Address.Family.INET;
+    }
+
+    /** The IP address it is reached at, null without one (or for a Unix socket server). */
+    public InetAddress host() {
+        return host;
+    }
+
+    /** Its port, {@link Server#SAME_PORT} when it takes the client's. */
+    public int port() {
+        return port;
+    }
+
+    /** The name DNS resolves for it, or null (an IP address, or an SRV template slot not filled yet). */
+    public String hostname() {
+        return hostname;
+    }
+
+    /** An SRV record gave (or took back: null) the name this server follows. */
+    public void hostname(String name) {
+        hostname = name;
+    }
+
+    /**
+     * Moves the server to {@code address} and {@code newPort} (null: no address, in resolution maintenance), as DNS
+     * and {@code set server addr} do. New connections go there; the balancer learns of a change of usability. The
+     * backend logs it ({@link BackendState#addressChanged}).
+     */
+    public void readdress(InetAddress address, int newPort) {
+        boolean before = hasAddress();
+        host = address;
+        port = newPort;
+        fixed = address == null || address.isAnyLocalAddress() || newPort == Server.SAME_PORT ? null
+                : new InetSocketAddress(address, newPort);
+        if (before != hasAddress()) {
+            onChange.run();
+            onSlotFreed.run();
+        }
+    }
+
+    /**
+     * Where a check of this server's own address connects on {@code checkPort} (its port when SAME_PORT); null
+     * while it has no address.
+     */
+    public SocketAddress checkAddress(int checkPort, SocketAddress unixTarget) {
+        if (config.address().family() != Address.Family.INET) {
+            return unixTarget;
+        }
+        InetAddress h = host;
+        int p = checkPort == Server.SAME_PORT ? port : checkPort;
+        return h == null || p == Server.SAME_PORT ? null : new InetSocketAddress(h, p);
+    }
+
+    /** Whether a connection to {@code remote} still reaches this server (an idle one opened before a readdress). */
+    public boolean reaches(SocketAddress remote) {
+        return !(remote instanceof InetSocketAddress inet) || inet.getAddress().equals(host)
+                && (port == Server.SAME_PORT || inet.getPort() == port);
     }
 
     /** {@code disable health}: checks stop and their last result is ignored; {@code enable health} resumes. */
@@ -301,6 +388,15 @@ public final class ServerState {
         weight = Math.max(0, Math.min(256, w));
         onChange.run();
         onSlotFreed.run();
+    }
+
+    /** Its TLS ({@code ssl}, {@code check-ssl}), or null: set once by the generation that built it. */
+    public TlsOrigin tls() {
+        return tls;
+    }
+
+    void tls(TlsOrigin t) {
+        tls = t;
     }
 
     public Class<? extends Channel> connector() {
@@ -339,14 +435,21 @@ public final class ServerState {
 
     /**
      * Where to connect for a client that reached {@code clientLocal}; null when the server takes the client's
-     * port but the client did not come over TCP.
+     * port or address but the client did not come over TCP. A server without address ({@code server s1 :},
+     * 0.0.0.0) connects to the address the client reached, as HAProxy's {@code assign_server_address} does.
      */
     public SocketAddress socketAddress(SocketAddress clientLocal) {
-        if (fixed != null) {
-            return fixed;
+        SocketAddress f = fixed;
+        if (f != null) {
+            return f;
         }
-        return clientLocal instanceof InetSocketAddress local
-                ? new InetSocketAddress(host, local.getPort()) : null;
+        InetAddress h = host;
+        if (h == null || !(clientLocal instanceof InetSocketAddress local)) {
+            return null;
+        }
+        int p = port;
+        return new InetSocketAddress(h.isAnyLocalAddress() ? local.getAddress() : h,
+                p == Server.SAME_PORT ? local.getPort() : p);
     }
 
     public Address address() {

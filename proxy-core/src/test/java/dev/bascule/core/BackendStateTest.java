@@ -40,13 +40,7 @@ class BackendStateTest {
     }
 
     private static BackendState backend(ServerState... servers) {
-        Backend config = new Backend("b", new Source("t.cfg", 1), 1, false, Mode.TCP, Balance.ROUNDROBIN, List.of(),
-                Timeouts.NONE, 3, 0, null, Backend.DEFAULT_RETRY_ON, CheckSettings.DEFAULT, dev.bascule.config.model.HttpSettings.NONE,
-                dev.bascule.config.model.StatsSettings.NONE, dev.bascule.config.model.LoadServerState.NONE, "b",
-                dev.bascule.config.model.LogSettings.NONE, dev.bascule.config.model.ServerRules.NONE, List.of());
-        ServerPool pool = new ServerPool(List.of(servers));
-        return new BackendState(config, pool, new RoundRobin(pool, false),
-                new Timings(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), "b"), null);
+        return TestBackends.roundRobin("b", servers);
     }
 
     @Test

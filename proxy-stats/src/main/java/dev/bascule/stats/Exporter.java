@@ -114,7 +114,7 @@ final class Exporter {
             }
             if (b != null && query.scopes().contains(Scope.SERVER)) {
                 for (ServerState s : b.servers()) {
-                    if (!(query.noMaint() && s.admin() == ServerState.Admin.MAINT)) {
+                    if (!(query.noMaint() && (s.admin() == ServerState.Admin.MAINT || !s.hasAddress()))) {
                         servers.add(new Srv(b, s, StatsCsv.server(b, s, b.config().id())));
                     }
                 }
@@ -312,7 +312,7 @@ final class Exporter {
      * has no counterpart here.
      */
     static String state(ServerState s) {
-        if (s.admin() == ServerState.Admin.MAINT) {
+        if (s.admin() == ServerState.Admin.MAINT || !s.hasAddress()) {
             return "MAINT";
         }
         if (ServersState.opState(s) == dev.bascule.core.state.ServerStateFormat.STOPPED) {

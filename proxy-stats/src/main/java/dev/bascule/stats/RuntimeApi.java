@@ -1,9 +1,12 @@
 package dev.bascule.stats;
 
+import dev.bascule.config.model.Address;
+import dev.bascule.config.model.ServerDns;
 import dev.bascule.core.BackendState;
 import dev.bascule.core.Runtime;
 import dev.bascule.core.ServerState;
 
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,6 +39,7 @@ public final class RuntimeApi {
             "  enable server <bk>/<srv>                : enable a disabled server",
             "  set server <bk>/<srv> state <ready|drain|maint> : change a server's administrative state",
             "  set server <bk>/<srv> weight <w>[%]     : change a server's weight",
+            "  set server <bk>/<srv> addr <ip> [port <port>] : change a server's address and port",
             "  set weight <bk>/<srv> <w>[%]            : change a server's weight (deprecated)",
             "  disable health <bk>/<srv>               : disable health checks",
             "  enable health <bk>/<srv>                : enable health checks",
@@ -120,6 +124,10 @@ public final class RuntimeApi {
                 server(w[2]).checksEnabled(w[0].equals("enable"));
                 return "";
             }
+            if (cmd.startsWith("set server") && w.length > 4 && w[3].equals("addr")) {
+                require(level, Level.ADMIN);
+                return setAddress(w[2], w[4], w.length > 6 && w[5].equals("port") ? w[6] : null);
+            }
             if (cmd.startsWith("set server") && w.length > 4) {
                 require(level, Level.ADMIN);
                 return setServer(server(w[2]), w[3], w[4]);
@@ -176,9 +184,49 @@ public final class RuntimeApi {
                 return "";
             }
             default -> {
-                return "'set server <srv>' only supports 'state' and 'weight' for now.\n";
+                return "'set server <srv>' only supports 'state', 'weight' and 'addr' for now.\n";
             }
         }
+    }
+
+    /**
+     * {@code set server <bk>/<srv> addr <ip> [port <port>]}: HAProxy's srv_update_addr_port. New connections go to
+     * the new address (idle ones to the old are not reused), and a server in resolution maintenance leaves it.
+     */
+    private String setAddress(String id, String addr, String portText) {
+        ServerState s = server(id);
+        String by = " by 'stats socket command'\n";
+        InetAddress ip = ServerDns.literal(addr);
+        if (ip == null) {
+            return "Invalid addr '" + addr + "'" + by;
+        }
+        if (s.address().family() != Address.Family.INET) {
+            return "Update for the current server address family is only supported through configuration file" + by;
+        }
+        int port = s.port();
+        if (portText != null) {
+            try {
+                port = Integer.parseInt(portText);
+            } catch (NumberFormatException e) {
+                return "problem converting port '" + portText + "' to an int" + by;
+            }
+            if (port < 1 || port > 65535) {
+                return "invalid port '" + portText + "'" + by;
+            }
+        }
+        InetAddress before = s.host();
+        String answer = ip.equals(before) ? "no need to change the addr"
+                : "IP changed from '" + (before == null ? "" : before.getHostAddress()) + "' to '" + addr + "'";
+        if (portText != null) {
+            answer += port == s.port() ? ", no need to change the port"
+                    : ", port changed from '" + Math.max(0, s.port()) + "' to '" + port + "'";
+        }
+        boolean had = s.hasAddress();
+        s.readdress(ip, port);
+        if (!had) {
+            runtime.backend(id.substring(0, id.indexOf('/'))).resolvedAgain(s, false);
+        }
+        return answer + by;
     }
 
     private static final class ApiError extends RuntimeException {

@@ -60,7 +60,8 @@ final class ServersState {
                 String.valueOf(check.enabled() ? checkState(s, s.checksEnabled()) : 0),
                 String.valueOf(agent != null ? AGENT | checkState(s, true) : 0),
                 backendForced ? "1" : "0", c.forcedId() ? "1" : "0", fqdn(s),
-                String.valueOf(Math.max(0, c.address().port())), "-", "0", String.valueOf(check.port()),
+                String.valueOf(Math.max(0, s.port())), srvLabel(s) ? c.address().host() : "-", "0",
+                String.valueOf(check.port()),
                 check.addr() != null ? check.addr() : "-",
                 agent != null && agent.addr() != null ? agent.addr() : "-",
                 String.valueOf(agent != null ? agent.port() : 0));
@@ -68,7 +69,7 @@ final class ServersState {
 
     /** Maintenance stops a server; an unchecked one runs; slowstart is STARTING until the ramp ends. */
     static int opState(ServerState s) {
-        if (s.admin() == ServerState.Admin.MAINT) {
+        if (s.admin() == ServerState.Admin.MAINT || !s.hasAddress()) {
             return STOPPED;
         }
         boolean checked = s.checksEnabled() && (s.config().check().enabled() || s.config().check().agent() != null);
@@ -82,9 +83,13 @@ final class ServersState {
         return ramping ? STARTING : RUNNING;
     }
 
-    /** A server {@code disabled} in the configuration keeps CMAINT once enabled again, as in HAProxy. */
+    /**
+     * A server {@code disabled} in the configuration keeps CMAINT once enabled again, as in HAProxy; one without
+     * address is in RMAINT, and one whose name an SRV record gave has HMAINT.
+     */
     static int adminState(ServerState s) {
-        int config = s.config().disabled() ? CMAINT : 0;
+        int config = (s.config().disabled() ? CMAINT : 0) | (s.hasAddress() ? 0 : RMAINT)
+                | (srvLabel(s) && s.hostname() != null ? HMAINT : 0);
         return config | switch (s.admin()) {
             case MAINT -> FMAINT;
             case DRAIN -> FDRAIN;
@@ -114,9 +119,13 @@ final class ServersState {
                 ? inet.getAddress().getHostAddress() : "-";
     }
 
-    /** The name the server line gave, when it is not an IP address (HAProxy's srv->hostname). */
+    /** The name the server follows, when it is not an IP address (HAProxy's srv->hostname: an SRV record's target). */
     private static String fqdn(ServerState s) {
-        String host = s.config().address().hostname();
+        String host = s.hostname();
         return host == null ? "-" : host;
+    }
+
+    private static boolean srvLabel(ServerState s) {
+        return dev.bascule.config.model.ServerDns.isSrvLabel(s.config().address().host());
     }
 }

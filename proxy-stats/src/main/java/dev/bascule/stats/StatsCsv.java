@@ -324,7 +324,7 @@ public final class StatsCsv {
         rate(r, "rate", s.sessionRate());
         r.put("mode", b.config().mode().keyword());
         http(r, b.config().mode(), s.http(), true);
-        r.put("addr", address(c.address()));
+        r.put("addr", address(s));
         r.put("cookie", c.cookie() == null ? "" : c.cookie());
         int idle = s.idleSafe() + s.idleUnsafe();
         r.put("srv_icur", String.valueOf(idle));
@@ -446,10 +446,13 @@ public final class StatsCsv {
         return (int) Math.max(1, (total + 9) / 10);
     }
 
-    /** HAProxy's words: UP, "UP 2/3", DOWN, "DOWN 1/2", MAINT, DRAIN, "no check". */
+    /** HAProxy's words: UP, "UP 2/3", DOWN, "DOWN 1/2", MAINT, "MAINT (resolution)", DRAIN, "no check". */
     static String status(ServerState s) {
         if (s.admin() == ServerState.Admin.MAINT) {
             return "MAINT";
+        }
+        if (!s.hasAddress()) {
+            return "MAINT (resolution)";
         }
         // 'disable health' leaves the server unchecked, considered UP, as HAProxy shows it.
         if (!s.checksEnabled() || !s.config().check().enabled() && s.config().check().agent() == null) {
@@ -459,8 +462,14 @@ public final class StatsCsv {
         return s.admin() == ServerState.Admin.DRAIN && s.health().up() ? "DRAIN" : health;
     }
 
-    private static String address(Address a) {
-        return a.family() == Address.Family.INET ? a.toString() : "";
+    /** Where a TCP server is reached now, as HAProxy shows it (the IP its name resolved to); empty without one. */
+    private static String address(ServerState s) {
+        if (s.address().family() != Address.Family.INET || s.host() == null) {
+            return "";
+        }
+        String ip = s.host().getHostAddress();
+        String host = ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip;
+        return s.port() == dev.bascule.config.model.Server.SAME_PORT ? host : host + ":" + s.port();
     }
 
     private static long seconds(long sinceNanos) {

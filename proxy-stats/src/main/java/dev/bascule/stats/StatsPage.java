@@ -119,7 +119,7 @@ final class StatsPage {
      * draining and going-down ("UP 2/3") ones still run.
      */
     private static boolean stopped(String status) {
-        return status.equals("MAINT") || status.startsWith("DOWN");
+        return status.startsWith("MAINT") || status.startsWith("DOWN");
     }
 
     /** Closes a proxy's table and, in admin mode, its form, with the action selector when it has servers. */
@@ -250,7 +250,7 @@ final class StatsPage {
     private static String serverClass(Map<String, String> r) {
         String prefix = "1".equals(r.get("bck")) ? "backup_" : "active_";
         String status = r.getOrDefault("status", "");
-        if (status.equals("MAINT")) {
+        if (status.startsWith("MAINT")) {
             return prefix + "maint";
         }
         if (status.equals("DRAIN")) {

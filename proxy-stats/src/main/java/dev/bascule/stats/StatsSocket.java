@@ -1,10 +1,13 @@
 package dev.bascule.stats;
 
 import dev.bascule.config.model.Address;
+import dev.bascule.config.model.Global;
 import dev.bascule.core.Runtime;
 import dev.bascule.core.SocketFile;
+import dev.bascule.core.SockpairAcceptor;
 import dev.bascule.core.StartupException;
 import dev.bascule.core.Transport;
+import dev.bascule.core.handoff.InheritedFd;
 import dev.bascule.core.handoff.InheritedSockets;
 import dev.bascule.core.handoff.ListenerExport;
 import io.netty.bootstrap.ServerBootstrap;
@@ -13,11 +16,15 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ServerChannelRecvByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.codec.string.StringDecoder;
+import io.netty.handler.timeout.ReadTimeoutHandler;
 
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -26,6 +33,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -46,13 +55,19 @@ public final class StatsSocket implements AutoCloseable {
         this.socketFile = socketFile;
     }
 
+    /**
+     * @param timeoutMs {@code stats timeout}: a client silent that long is disconnected
+     * @param maxconn   {@code stats maxconn}: past that many clients at once, the next wait in the backlog
+     */
     public static StatsSocket start(dev.bascule.config.model.StatsSocket config, Runtime runtime,
-                                    Transport transport, EventLoopGroup loops) throws StartupException {
+                                    Transport transport, EventLoopGroup loops, long timeoutMs, int maxconn)
+            throws StartupException {
         RuntimeApi api = new RuntimeApi(runtime);
         RuntimeApi.Level level = RuntimeApi.Level.valueOf(config.level().toUpperCase(Locale.ROOT));
         Supplier<List<Integer>> listeners = config.exposeFdListeners() && level == RuntimeApi.Level.ADMIN
                 ? runtime::listeningFds : null;
-        return bind(config.address(), config.mode(), transport, loops, () -> new Session(api, level, listeners));
+        return bind(config.address(), config.mode(), transport, loops, timeoutMs, maxconn,
+                () -> new Session(api, level, listeners));
     }
 
     /**
@@ -62,14 +77,46 @@ public final class StatsSocket implements AutoCloseable {
      */
     public static StatsSocket handoff(Path path, Runtime runtime, Transport transport, EventLoopGroup loops)
             throws StartupException {
-        return bind(Address.unix(path.toString()), "600", transport, loops, () -> new Handoff(runtime));
+        return bind(Address.unix(path.toString()), "600", transport, loops, Global.DEFAULT_STATS_TIMEOUT_MS, Global.DEFAULT_STATS_MAXCONN,
+                () -> new Handoff(runtime));
     }
 
     private static StatsSocket bind(Address a, String mode, Transport transport, EventLoopGroup loops,
-                                    Supplier<ChannelHandler> session) throws StartupException {
+                                    long timeoutMs, int maxconn, Supplier<ChannelHandler> session)
+            throws StartupException {
+        ChannelInitializer<Channel> client = new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(new ReadTimeoutHandler(timeoutMs, TimeUnit.MILLISECONDS),
+                        new LineBasedFrameDecoder(MAX_LINE), new StringDecoder(StandardCharsets.UTF_8),
+                        session.get());
+            }
+        };
+        if (a.family() == Address.Family.SOCKPAIR) {
+            transport.requireEpoll(a);
+            try {
+                return new StatsSocket(SockpairAcceptor.start(a.fd(), loops, new ClientLimit(maxconn),
+                        ch -> ch.pipeline().addLast(client)), null);
+            } catch (IOException e) {
+                throw new StartupException("Starting stats socket: cannot use the inherited socket [" + a + "]: "
+                        + e.getMessage());
+            }
+        }
         Path file = a.family() == Address.Family.UNIX ? Path.of(a.path()) : null;
         int fd = -1;
-        if (file != null) {
+        boolean unix = a.family() != Address.Family.INET;
+        if (a.family() == Address.Family.FD) {
+            // fd@N: a socket a test harness or a supervisor bound and passed, as HAProxy's are given.
+            transport.requireEpoll(a);
+            try {
+                InheritedFd.Listening given = InheritedFd.listening(a.fd());
+                fd = given.fd();
+                unix = given.unix();
+            } catch (IOException e) {
+                throw new StartupException("Starting stats socket: cannot use the inherited socket [" + a + "]: "
+                        + e.getMessage());
+            }
+        } else if (file != null) {
             SocketFile.replaceStale(file);
             if (transport.passesSockets()) {
                 try {
@@ -79,17 +126,14 @@ public final class StatsSocket implements AutoCloseable {
                 }
             }
         }
-        SocketAddress bindAddress = transport.bindAddress(a);
+        SocketAddress bindAddress = fd >= 0 ? null : transport.bindAddress(a);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops)
-                .channelFactory(fd >= 0 ? transport.adopted(a, fd) : transport.listener(a, bindAddress))
-                .childHandler(new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new LineBasedFrameDecoder(MAX_LINE),
-                                new StringDecoder(StandardCharsets.UTF_8), session.get());
-                    }
-                });
+                .channelFactory(fd >= 0 ? transport.adopted(a, unix, fd) : transport.listener(a, bindAddress))
+                // One client per read, so that the gate below counts each before the next is taken.
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new ServerChannelRecvByteBufAllocator().maxMessagesPerRead(1))
+                .handler(new ClientLimit(maxconn))
+                .childHandler(client);
         if (a.family() == Address.Family.INET) {
             // A new process started with -sf binds its stats socket beside this one's, as HAProxy does.
             transport.reusePort(bootstrap);
@@ -107,6 +151,33 @@ public final class StatsSocket implements AutoCloseable {
             }
         }
         return new StatsSocket(bound.channel(), file == null ? null : SocketFile.bound(file));
+    }
+
+    /**
+     * {@code stats maxconn}: at the limit the socket stops accepting, and the next clients wait in the kernel's
+     * backlog until one leaves, as HAProxy's listener does.
+     */
+    private static final class ClientLimit extends ChannelInboundHandlerAdapter {
+        private final int maxconn;
+        private final AtomicInteger clients = new AtomicInteger();
+
+        ClientLimit(int maxconn) {
+            this.maxconn = maxconn;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            Channel listening = ctx.channel();
+            if (clients.incrementAndGet() >= maxconn) {
+                listening.config().setAutoRead(false);
+            }
+            ((Channel) msg).closeFuture().addListener(f -> {
+                if (clients.decrementAndGet() < maxconn && listening.isOpen()) {
+                    listening.config().setAutoRead(true);
+                }
+            });
+            ctx.fireChannelRead(msg);
+        }
     }
 
     private static StartupException cannotBind(Throwable cause, Address a) {

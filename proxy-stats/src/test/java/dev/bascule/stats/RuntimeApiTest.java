@@ -178,6 +178,29 @@ class RuntimeApiTest {
         assertEquals("Require an integer value.\n", admin("set weight app/s2 heavy"));
     }
 
+    @Test
+    void set_server_addr_moves_the_server_as_haproxy_answers() {
+        String port = StatsCsv.rows(proxy.runtime).stream().filter(r -> r.get("svname").equals("s2")).findFirst()
+                .orElseThrow().get("addr").replaceAll(".*:", "");
+        assertEquals("IP changed from '127.0.0.1' to '127.0.0.2' by 'stats socket command'\n",
+                admin("set server app/s2 addr 127.0.0.2"));
+        assertEquals("127.0.0.2:" + port, row("s2").get("addr"), "the stats show the address in use");
+        assertEquals("no need to change the addr, port changed from '" + port + "' to '9' by 'stats socket "
+                + "command'\n", admin("set server app/s2 addr 127.0.0.2 port 9"));
+        assertEquals("127.0.0.2:9", row("s2").get("addr"));
+        assertEquals("127.0.0.2", serversState("show servers state app").get(1).get(4));
+        assertEquals("Invalid addr 'somewhere' by 'stats socket command'\n",
+                admin("set server app/s2 addr somewhere"));
+        assertEquals("problem converting port 'x' to an int by 'stats socket command'\n",
+                admin("set server app/s2 addr 127.0.0.3 port x"));
+        assertEquals("Permission denied\n", api.execute("set server app/s2 addr 127.0.0.3", Level.OPERATOR));
+    }
+
+    private Map<String, String> row(String server) {
+        return StatsCsv.rows(proxy.runtime).stream().filter(r -> r.get("svname").equals(server)).findFirst()
+                .orElseThrow();
+    }
+
     private String status(String server) {
         return StatsCsv.rows(proxy.runtime).stream().filter(r -> r.get("svname").equals(server)).findFirst()
                 .orElseThrow().get("status");

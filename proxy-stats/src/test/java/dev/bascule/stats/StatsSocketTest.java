@@ -1,6 +1,7 @@
 package dev.bascule.stats;
 
 import dev.bascule.config.model.Address;
+import dev.bascule.config.model.Global;
 import dev.bascule.config.model.Source;
 import dev.bascule.core.Transport;
 import io.netty.channel.EventLoopGroup;
@@ -8,6 +9,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,8 +32,10 @@ class StatsSocketTest {
         loops = transport.newEventLoops(1, "stats-test");
         userPort = TestProxy.freePort();
         adminPort = TestProxy.freePort();
-        user = StatsSocket.start(socket(userPort, "user"), proxy.runtime, transport, loops);
-        admin = StatsSocket.start(socket(adminPort, "admin"), proxy.runtime, transport, loops);
+        user = StatsSocket.start(socket(userPort, "user"), proxy.runtime, transport, loops,
+                Global.DEFAULT_STATS_TIMEOUT_MS, Global.DEFAULT_STATS_MAXCONN);
+        admin = StatsSocket.start(socket(adminPort, "admin"), proxy.runtime, transport, loops,
+                Global.DEFAULT_STATS_TIMEOUT_MS, Global.DEFAULT_STATS_MAXCONN);
     }
 
     private static dev.bascule.config.model.StatsSocket socket(int port, String level) {
@@ -44,6 +49,35 @@ class StatsSocketTest {
         admin.close();
         loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         proxy.close();
+    }
+
+    /**
+     * {@code stats timeout 300ms} closes a silent client, interactive or not; {@code stats maxconn 1} keeps the
+     * next client in the backlog until the first leaves, then serves it.
+     */
+    @Test
+    void stats_timeout_and_maxconn_as_haproxy_applies_them() throws Exception {
+        int port = TestProxy.freePort();
+        StatsSocket limited = StatsSocket.start(socket(port, "admin"), proxy.runtime, Transport.select(false), loops,
+                300, 1);
+        try (Socket first = new Socket("127.0.0.1", port);
+             Socket second = new Socket("127.0.0.1", port)) {
+            first.getOutputStream().write("prompt\n".getBytes(StandardCharsets.US_ASCII));
+            second.getOutputStream().write("show info\n".getBytes(StandardCharsets.US_ASCII));
+            second.setSoTimeout(5_000);
+            long start = System.nanoTime();
+            // The first client holds the only slot: the second's answer comes once the first is timed out.
+            String answer = new String(second.getInputStream().readAllBytes(),
+                    StandardCharsets.UTF_8);
+            long waitedMs = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(answer.contains("Name:"), answer);
+            assertTrue(waitedMs >= 200, "served after " + waitedMs + " ms, before the first client left");
+            first.setSoTimeout(5_000);
+            assertEquals("\n> ", new String(first.getInputStream().readAllBytes(),
+                    StandardCharsets.UTF_8), "the silent interactive client was closed");
+        } finally {
+            limited.close();
+        }
     }
 
     @Test

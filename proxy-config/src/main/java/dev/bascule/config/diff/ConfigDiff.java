@@ -6,6 +6,7 @@ import dev.bascule.config.model.Bind;
 import dev.bascule.config.model.Config;
 import dev.bascule.config.model.Frontend;
 import dev.bascule.config.model.OtherSection;
+import dev.bascule.config.model.Resolvers;
 import dev.bascule.config.model.Server;
 
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ import java.util.Set;
  * @param global   the {@code global} settings that differ; see {@link #notReloadable()}
  * @param ordering proxies or sections declared in another order with the same names (HAProxy numbers proxies
  *                 by declaration order, so their ids move)
- * @param sectionsAdded   other sections ({@code resolvers dns}, ...) by kind and name; parsed, not run yet
+ * @param sectionsAdded   other sections ({@code resolvers dns}, {@code userlist admins}, ...) by kind and name
  */
 public record ConfigDiff(List<FieldChange> global, List<FieldChange> ordering,
                          List<String> frontendsAdded, List<String> frontendsRemoved,
@@ -63,6 +64,8 @@ public record ConfigDiff(List<FieldChange> global, List<FieldChange> ordering,
         Keyed<String, OtherSection> sections = Keyed.by(before.otherSections(), after.otherSections(),
                 s -> s.kind() + " " + s.name());
         order(sections, "section order", ordering);
+        // Resolvers sections are run, and matched by name like the others; their order means nothing.
+        Keyed<String, Resolvers> dns = Keyed.by(before.resolvers(), after.resolvers(), r -> "resolvers " + r.name());
         return new ConfigDiff(Fields.between(before.global(), after.global(), Set.of()), ordering,
                 frontends.added(), frontends.removed(),
                 frontends.changed().stream().map(n -> frontend(frontends.before().get(n), frontends.after().get(n)))
@@ -72,7 +75,14 @@ public record ConfigDiff(List<FieldChange> global, List<FieldChange> ordering,
                 backends.changed().stream().map(n -> backend(backends.before().get(n), backends.after().get(n)))
                         .filter(b -> !b.changes().isEmpty() || !b.serversAdded().isEmpty()
                                 || !b.serversRemoved().isEmpty() || !b.serversChanged().isEmpty()).toList(),
-                sections.added(), sections.removed(), sections.changed());
+                concat(sections.added(), dns.added()), concat(sections.removed(), dns.removed()),
+                concat(sections.changed(), dns.changed()));
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     private static FrontendChange frontend(Frontend before, Frontend after) {
@@ -80,6 +90,11 @@ public record ConfigDiff(List<FieldChange> global, List<FieldChange> ordering,
                 unlessForced(before.forcedId() || after.forcedId(), "name", "binds")));
         Keyed<Address, Bind> listeners = Keyed.by(before.binds(), after.binds(), Bind::address);
         order(listeners, "bind order", changes);
+        // A kept listener keeps its socket; what its line changed (a certificate, a cipher) is said as its settings.
+        for (Address a : listeners.changed()) {
+            Fields.between(listeners.before().get(a).options(), listeners.after().get(a).options(), Set.of())
+                    .forEach(c -> changes.add(new FieldChange("bind " + a + " " + c.name(), c.before(), c.after())));
+        }
         return new FrontendChange(after.name(), changes, listeners.added(), listeners.removed());
     }
 

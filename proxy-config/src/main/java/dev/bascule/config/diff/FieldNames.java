@@ -26,6 +26,11 @@ final class FieldNames {
     private static final Map<String, String> KEYWORDS = Map.ofEntries(
             Map.entry("forcedId", "id forced"),
             Map.entry("check.enabled", "check"),
+            Map.entry("dns.resolvers", "resolvers"),
+            Map.entry("dns.preferIpv6", "resolve-prefer ipv6"),
+            Map.entry("dns.initAddr", "init-addr"),
+            Map.entry("dns.allowDupIp", "resolve-opts allow-dup-ip"),
+            Map.entry("dns.ignoreWeight", "resolve-opts ignore-weight"),
             Map.entry("check.sendProxy", "check-send-proxy"),
             Map.entry("check.agent", "agent-check"),
             Map.entry("check.agent.port", "agent-port"),
@@ -42,6 +47,7 @@ final class FieldNames {
             Map.entry("defaultBackend", "default_backend"),
             Map.entry("retryOn", "retry-on"),
             Map.entry("prometheus", "use-service prometheus-exporter"),
+            Map.entry("monitorFail", "monitor fail"),
             Map.entry("stats.admin", "stats admin"),
             Map.entry("switching", "use_backend"),
             Map.entry("httpRequest", "http-request"),
@@ -76,7 +82,8 @@ final class FieldNames {
 
     /** The keyword a group's components follow: {@code timeouts.connectMs} is {@code timeout connect}. */
     private static final Map<String, String> GROUP_WORDS = Map.of("timeouts", "timeout ", "stats", "stats ",
-            "cookie", "cookie ", "check", "", "checks", "check ", "http", "", "balance", "balance ");
+            "cookie", "cookie ", "check", "", "checks", "check ", "http", "", "balance", "balance ",
+            "tls", "", "tls.settings", "");
 
     private FieldNames() {
     }

@@ -1,13 +1,17 @@
 package dev.bascule.config.diff;
 
 import dev.bascule.config.model.Balance;
+import dev.bascule.config.model.BindTls;
 import dev.bascule.config.model.CheckSettings;
 import dev.bascule.config.model.CookieSettings;
 import dev.bascule.config.model.HttpSettings;
 import dev.bascule.config.model.ServerCheck;
+import dev.bascule.config.model.ServerTls;
+import dev.bascule.config.model.ServerDns;
 import dev.bascule.config.model.Source;
 import dev.bascule.config.model.StatsSettings;
 import dev.bascule.config.model.Timeouts;
+import dev.bascule.config.model.TlsSettings;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
@@ -24,8 +28,9 @@ import java.util.Set;
  */
 final class Fields {
     /** Records whose components are settings of their own, each named in the diff. */
-    private static final Set<Class<?>> GROUPS = Set.of(ServerCheck.class, ServerCheck.Agent.class, Timeouts.class,
-            Balance.class, CheckSettings.class, HttpSettings.class, StatsSettings.class, CookieSettings.class);
+    private static final Set<Class<?>> GROUPS = Set.of(ServerCheck.class, ServerCheck.Agent.class, ServerDns.class,
+            Timeouts.class, Balance.class, CheckSettings.class, HttpSettings.class, StatsSettings.class,
+            CookieSettings.class, ServerTls.class, BindTls.class, TlsSettings.class);
 
     private Fields() {
     }

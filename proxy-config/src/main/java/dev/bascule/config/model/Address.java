@@ -4,12 +4,13 @@ package dev.bascule.config.model;
  * A socket address as HAProxy writes it (doc section 11): a host and port ({@code INET}, with or without
  * {@code ipv4@}/{@code ipv6@}), a Unix socket path ({@code unix@PATH} or a plain {@code /path}), a Linux
  * abstract-namespace socket ({@code abns@NAME}) or an inherited, already listening file descriptor
- * ({@code fd@N}). {@code host} is null for a wildcard bind; {@code port} is {@link Server#SAME_PORT} for a
+ * ({@code fd@N}), or one end of a socketpair over which connections arrive as descriptors ({@code sockpair@N}).
+ * {@code host} is null for a wildcard bind; {@code port} is {@link Server#SAME_PORT} for a
  * server without port.
  */
 public record Address(Family family, String host, int port, String path, int fd) {
     public enum Family {
-        INET, UNIX, ABNS, FD;
+        INET, UNIX, ABNS, FD, SOCKPAIR;
 
         @Override
         public String toString() {
@@ -44,6 +45,7 @@ public record Address(Family family, String host, int port, String path, int fd)
             case UNIX -> "unix@" + path;
             case ABNS -> "abns@" + path;
             case FD -> "fd@" + fd;
+            case SOCKPAIR -> "sockpair@" + fd;
         };
     }
 }

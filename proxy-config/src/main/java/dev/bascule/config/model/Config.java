@@ -15,8 +15,9 @@ import java.util.Optional;
  * no record holds an array. {@link dev.bascule.config.diff.ConfigDiff} says, by name, what differs.
  */
 public record Config(Global global, List<Frontend> frontends, List<Backend> backends,
-                     List<OtherSection> otherSections, Hosts hosts) {
+                     List<OtherSection> otherSections, List<Resolvers> resolvers, Hosts hosts) {
     public Config {
+        resolvers = List.copyOf(resolvers);
         frontends = List.copyOf(frontends);
         backends = List.copyOf(backends);
         otherSections = List.copyOf(otherSections);
@@ -31,6 +32,10 @@ public record Config(Global global, List<Frontend> frontends, List<Backend> back
     @Override
     public int hashCode() {
         return Values.hash(this);
+    }
+
+    public Optional<Resolvers> resolvers(String name) {
+        return resolvers.stream().filter(r -> r.name().equals(name)).findFirst();
     }
 
     public Optional<Backend> backend(String name) {

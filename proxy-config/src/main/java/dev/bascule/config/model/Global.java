@@ -14,14 +14,30 @@ import java.util.List;
  * {@code master-worker} (the {@code -W} command-line flag's equivalent). {@code logs} are the {@code log} lines
  * ({@code log global} in a proxy sends there), {@code logTag} is {@code log-tag} (null: {@link #DEFAULT_LOG_TAG}),
  * {@code logHostname} the host name {@code log-send-hostname} puts in each line's header (null: none).
+ * {@code statsTimeout} and {@code statsMaxconn} are the stats sockets' {@code stats timeout} (milliseconds) and
+ * {@code stats maxconn}; {@code identity} is {@code user}/{@code uid}/{@code group}/{@code gid}; {@code ulimitN} is
+ * {@code ulimit-n} (0 when not set). {@code ssl} holds the {@code tune.ssl.*} settings (the {@code ssl-default-*}
+ * ones are applied to each bind and server).
  */
 public record Global(int maxconn, int nbthread, boolean daemon, String pidfile, boolean noepoll,
                      int spreadChecks, String node, String description, String serverStateBase,
-                     String serverStateFile, List<StatsSocket> statsSockets, long hardStopAfter, boolean reusePort,
-                     boolean masterWorker, List<LogTarget> logs, String logTag, String logHostname,
+                     String serverStateFile, List<StatsSocket> statsSockets, long statsTimeout, int statsMaxconn,
+                     long hardStopAfter, boolean reusePort, boolean masterWorker, Identity identity, int ulimitN,
+                     List<LogTarget> logs, String logTag, String logHostname, SslTuning ssl,
                      List<Directive> unimplemented) {
     /** HAProxy's tag is its program's name: log parsers and filters match on "haproxy", so Bascule writes it too. */
     public static final String DEFAULT_LOG_TAG = "haproxy";
+    /** HAProxy's {@code stats timeout} and {@code stats maxconn} when not set. */
+    public static final long DEFAULT_STATS_TIMEOUT_MS = 10_000;
+    public static final int DEFAULT_STATS_MAXCONN = 10;
+
+    /**
+     * {@code tune.ssl.cachesize} (sessions kept for resumption, HAProxy's default 20000), {@code tune.ssl.lifetime}
+     * (how long one stays resumable, 300 s) and {@code tune.ssl.default-dh-param} (0 when not set).
+     */
+    public record SslTuning(int cacheSize, long lifetimeMs, int defaultDhParam) {
+        public static final SslTuning DEFAULT = new SslTuning(20000, 300_000, 0);
+    }
 
     public Global {
         statsSockets = List.copyOf(statsSockets);

@@ -14,6 +14,11 @@ public record Hosts(Map<String, InetAddress> addresses) {
         addresses = Map.copyOf(addresses);
     }
 
+    /** What the name resolved to, or null when it did not (a server whose init-addr allows it starts without). */
+    public InetAddress find(String host) {
+        return addresses.get(host);
+    }
+
     /** @throws IllegalArgumentException for a name the parser did not resolve: the model's own inconsistency */
     public InetAddress address(String host) {
         InetAddress a = addresses.get(host);

@@ -1,11 +1,13 @@
 package dev.bascule.config.model;
 
+import dev.bascule.config.sample.SampleExpr;
+
 import java.util.List;
 
 /**
  * A {@code log-format} string (doc section 8.2.4) compiled into the pieces a line is written from: literal text,
- * separators (its unescaped spaces, merged) and variables with their flags. Two formats are equal when their
- * texts are.
+ * separators (its unescaped spaces, merged), variables and sample expressions ({@code %[src]}) with their flags.
+ * Two formats are equal when their texts are.
  */
 public record LogFormat(String text, List<Node> nodes) {
     /** {@code option httplog} (doc section 8.2.3). */
@@ -14,6 +16,9 @@ public record LogFormat(String text, List<Node> nodes) {
     /** {@code option httplog clf} (doc section 8.2.3). */
     public static final String CLF = "%{+Q}o %{-Q}ci - - [%trg] %r %ST %B \"\" \"\" %cp %ms %ft %b %s %TR %Tw %Tc "
             + "%Tr %Ta %tsc %ac %fc %bc %sc %rc %sq %bq %CC %CS %hrl %hsl";
+    /** {@code option httpslog} (HAProxy 2.6's format string, doc section 8.2.4). */
+    public static final String HTTPSLOG = HTTPLOG + " %[fc_err]/%[ssl_fc_err,hex]/%[ssl_c_err]/%[ssl_c_ca_err]/"
+            + "%[ssl_fc_is_resumed] %[ssl_fc_sni]/%sslv/%sslc";
     /** {@code option tcplog} (doc section 8.2.2). */
     public static final String TCPLOG = "%ci:%cp [%t] %ft %b/%s %Tw/%Tc/%Tt %B %ts %ac/%fc/%bc/%sc/%rc %sq/%bq";
     /** {@code log-format-sd}'s default: an empty structured-data part. */
@@ -23,7 +28,24 @@ public record LogFormat(String text, List<Node> nodes) {
         nodes = List.copyOf(nodes);
     }
 
-    public sealed interface Node permits Literal, Separator, Var {
+    public sealed interface Node permits Literal, Separator, Written {
+    }
+
+    /** A node whose value is written with flags: {@link #QUOTE}, {@link #HEX}, {@link #ESCAPE}. */
+    public sealed interface Written extends Node permits Var, Sample {
+        int flags();
+
+        default boolean quoted() {
+            return (flags() & QUOTE) != 0;
+        }
+
+        default boolean hex() {
+            return (flags() & HEX) != 0;
+        }
+
+        default boolean escaped() {
+            return (flags() & ESCAPE) != 0;
+        }
     }
 
     public record Literal(String text) implements Node {
@@ -33,19 +55,12 @@ public record LogFormat(String text, List<Node> nodes) {
     public record Separator() implements Node {
     }
 
-    /** A {@code %var}, with its flags ({@code %{+Q}r}): {@link #QUOTE}, {@link #HEX}, {@link #ESCAPE}. */
-    public record Var(Variable variable, int flags) implements Node {
-        public boolean quoted() {
-            return (flags & QUOTE) != 0;
-        }
+    /** A {@code %var}, with its flags ({@code %{+Q}r}). */
+    public record Var(Variable variable, int flags) implements Written {
+    }
 
-        public boolean hex() {
-            return (flags & HEX) != 0;
-        }
-
-        public boolean escaped() {
-            return (flags & ESCAPE) != 0;
-        }
+    /** A {@code %[expr]}, with its flags ({@code %{+Q}[req.hdr(host)]}): the sample as text, {@code -} when none. */
+    public record Sample(SampleExpr expr, int flags) implements Written {
     }
 
     public static final int QUOTE = 1;

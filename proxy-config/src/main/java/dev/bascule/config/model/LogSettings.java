@@ -13,6 +13,7 @@ import java.util.List;
  * @param sdFormat          {@code log-format-sd}: the structured-data part of an rfc5424 line
  * @param dontLogNull       {@code option dontlognull}: no line for a connection that sent nothing
  * @param separateErrors    {@code option log-separate-errors}: failed transactions are logged at level err
+ * @param dontLogNormal     {@code option dontlog-normal}: only failed transactions are logged
  * @param requestCaptures   {@code capture request header}, in order ({@code %hr})
  * @param responseCaptures  {@code capture response header}, in order ({@code %hs})
  * @param uniqueIdFormat    {@code unique-id-format}, or null
@@ -22,11 +23,12 @@ import java.util.List;
  *                          the server's connection in TCP mode), its total time and bytes marked {@code +}
  */
 public record LogSettings(boolean global, List<LogTarget> targets, String tag, LogFormat format, LogFormat sdFormat,
-                          boolean dontLogNull, boolean separateErrors, List<Capture> requestCaptures,
+                          boolean dontLogNull, boolean separateErrors, boolean dontLogNormal,
+                          List<Capture> requestCaptures,
                           List<Capture> responseCaptures, LogFormat uniqueIdFormat, String uniqueIdHeader,
                           Capture cookieCapture, boolean logAsap) {
     /** No target, no format. */
-    public static final LogSettings NONE = new LogSettings(false, List.of(), null, null, null, false, false,
+    public static final LogSettings NONE = new LogSettings(false, List.of(), null, null, null, false, false, false,
             List.of(), List.of(), null, null, null, false);
 
     public LogSettings {

@@ -2,7 +2,7 @@ package dev.bascule.config.model;
 
 import java.util.List;
 
-/** A section Bascule parses but does not run yet ({@code resolvers}, {@code userlist}, {@code peers}, ...). */
+/** A section Bascule parses but does not run yet ({@code userlist}, {@code peers}, {@code cache}, ...). */
 public record OtherSection(String kind, String name, Source source, List<Directive> lines) {
     public OtherSection {
         lines = List.copyOf(lines);

@@ -9,10 +9,12 @@ import java.util.List;
  * it in maintenance. {@code cookie} is its persistence cookie value, or null. {@code unimplemented} holds the
  * options Bascule parses but does not act upon yet, as written ({@code "maxconn 100"}). {@code forcedId} says the
  * id came from the {@code id} keyword (HAProxy's SRV_F_FORCED_ID, which {@code show servers state} reports).
+ * {@code tls} is its TLS ({@code ssl}, {@code check-ssl}), or null when neither is used. {@code dns} says how its
+ * host name becomes an address (init-addr, resolvers).
  */
 public record Server(String name, Source source, Address address, int id, boolean forcedId, int weight, int maxconn,
                      int maxqueue, boolean backup, boolean disabled, String cookie, ServerCheck check,
-                     List<String> unimplemented) {
+                     ServerTls tls, List<String> unimplemented, ServerDns dns) {
     public static final int SAME_PORT = -1;
     public static final int DEFAULT_WEIGHT = 1;
 
@@ -24,13 +26,13 @@ public record Server(String name, Source source, Address address, int id, boolea
     public Server(String name, Source source, Address address, int id, int weight, int maxconn, int maxqueue,
                   boolean backup, boolean disabled, String cookie, ServerCheck check, List<String> unimplemented) {
         this(name, source, address, id, id != 0, weight, maxconn, maxqueue, backup, disabled, cookie, check,
-                unimplemented);
+                null, unimplemented, ServerDns.STATIC);
     }
 
     /** The same server numbered automatically, as HAProxy numbers a server line without {@code id}. */
     public Server withId(int id) {
         return new Server(name, source, address, id, false, weight, maxconn, maxqueue, backup, disabled, cookie,
-                check, unimplemented);
+                check, tls, unimplemented, dns);
     }
 
     /** Positions are not part of a model's identity: see {@link Values}. */

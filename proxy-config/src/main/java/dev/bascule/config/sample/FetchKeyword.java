@@ -31,9 +31,23 @@ public enum FetchKeyword {
     SRC_PORT("src_port", 0, 0, SampleType.SINT, Needs.NOTHING),
     DST("dst", 0, 0, SampleType.ADDR, Needs.NOTHING),
     DST_PORT("dst_port", 0, 0, SampleType.SINT, Needs.NOTHING),
-    // Layer 5, TLS (7.3.4): Bascule has no TLS yet, so these never return a sample.
+    // Layer 5, TLS (7.3.4): the client connection's handshake (ssl_fc*) and its certificate (ssl_c_*).
+    /** The connection's error code: 0, as a connection that carries a stream had none. */
+    FC_ERR("fc_err", 0, 0, SampleType.SINT, Needs.NOTHING),
     SSL_FC("ssl_fc", 0, 0, SampleType.BOOL, Needs.NOTHING),
+    /** OpenSSL's error code of the handshake, of the client certificate, of its CA: 0, as a failed one ends it. */
+    SSL_FC_ERR("ssl_fc_err", 0, 0, SampleType.SINT, Needs.NOTHING),
+    SSL_C_ERR("ssl_c_err", 0, 0, SampleType.SINT, Needs.NOTHING),
+    SSL_C_CA_ERR("ssl_c_ca_err", 0, 0, SampleType.SINT, Needs.NOTHING),
+    SSL_FC_IS_RESUMED("ssl_fc_is_resumed", 0, 0, SampleType.BOOL, Needs.NOTHING),
     SSL_FC_SNI("ssl_fc_sni", 0, 0, SampleType.STR, Needs.NOTHING),
+    SSL_FC_PROTOCOL("ssl_fc_protocol", 0, 0, SampleType.STR, Needs.NOTHING),
+    SSL_FC_CIPHER("ssl_fc_cipher", 0, 0, SampleType.STR, Needs.NOTHING),
+    SSL_FC_ALPN("ssl_fc_alpn", 0, 0, SampleType.STR, Needs.NOTHING),
+    SSL_C_USED("ssl_c_used", 0, 0, SampleType.BOOL, Needs.NOTHING),
+    SSL_C_VERIFY("ssl_c_verify", 0, 0, SampleType.SINT, Needs.NOTHING),
+    SSL_C_S_DN("ssl_c_s_dn", 0, 0, SampleType.STR, Needs.NOTHING),
+    SSL_C_I_DN("ssl_c_i_dn", 0, 0, SampleType.STR, Needs.NOTHING),
     // Layer 6 (7.3.5): the client's first bytes, as tcp-request content rules hold them back.
     REQ_LEN("req.len", 0, 0, SampleType.SINT, Needs.CONTENT, "req_len"),
     REQ_PAYLOAD("req.payload", 2, 2, SampleType.BIN, Needs.CONTENT, "payload"),
@@ -43,7 +57,7 @@ public enum FetchKeyword {
     REQ_SSL_VER("req.ssl_ver", 0, 0, SampleType.SINT, Needs.CONTENT, "req_ssl_ver"),
     // Layer 7 (7.3.6).
     REQ_PROTO_HTTP("req.proto_http", 0, 0, SampleType.BOOL, Needs.CONTENT, "req_proto_http"),
-    METHOD("method", 0, 0, SampleType.METH, Needs.REQUEST),
+    METHOD("method", 0, 0, SampleType.METH, Needs.TRANSACTION),
     PATH("path", 0, 0, SampleType.STR, Needs.REQUEST),
     PATHQ("pathq", 0, 0, SampleType.STR, Needs.REQUEST),
     BASE("base", 0, 0, SampleType.STR, Needs.REQUEST),
@@ -66,9 +80,11 @@ public enum FetchKeyword {
 
     /**
      * What a fetch reads: nothing beyond the connection and the proxies, the client's first bytes (a stream's
-     * request buffer: not there for {@code tcp-request connection} rules), or an HTTP request head.
+     * request buffer: not there for {@code tcp-request connection} rules), an HTTP request head, or what the
+     * transaction keeps of its request once the head is gone (HAProxy's "permanent" request information, which a
+     * log line may read).
      */
-    public enum Needs { NOTHING, CONTENT, REQUEST }
+    public enum Needs { NOTHING, CONTENT, REQUEST, TRANSACTION }
 
     private static final Map<String, FetchKeyword> BY_NAME = new LinkedHashMap<>();
 

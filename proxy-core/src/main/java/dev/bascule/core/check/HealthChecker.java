@@ -7,7 +7,9 @@ import dev.bascule.core.BackendState;
 import dev.bascule.core.ServerState;
 import dev.bascule.core.SocketErrors;
 import dev.bascule.core.Transport;
+import dev.bascule.core.tls.TlsOrigin;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -26,6 +28,7 @@ import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Runs one server's health checks on one event loop, at HAProxy's pace: {@code inter} while settled UP,
@@ -38,7 +41,7 @@ public final class HealthChecker {
     private final ServerState server;
     private final EventLoop loop;
     private final Transport transport;
-    private final SocketAddress target;
+    private final Supplier<SocketAddress> target;
     private final int spreadPercent;
     private final boolean agent;
     private volatile boolean stopped;
@@ -46,11 +49,12 @@ public final class HealthChecker {
 
     /**
      * @param target where to connect: the server, or its {@code addr}/{@code port} overrides (the agent's
-     *               address for an agent checker)
+     *               address for an agent checker); read at each check, since DNS may move the server, and null
+     *               while the server has no address (no check is made then)
      * @param agent  runs the {@code agent-check} of the server rather than its health check
      */
     public HealthChecker(BackendState backend, ServerState server, EventLoop loop, Transport transport,
-                         SocketAddress target, int spreadPercent, boolean agent) {
+                         Supplier<SocketAddress> target, int spreadPercent, boolean agent) {
         this.agent = agent;
         this.backend = backend;
         this.server = server;
@@ -99,7 +103,13 @@ public final class HealthChecker {
             schedule(interMs());
             return;
         }
-        new Attempt().begin();
+        SocketAddress remote = target.get();
+        if (remote == null) {
+            // In resolution maintenance: nothing to check until the name resolves again.
+            schedule(interMs());
+            return;
+        }
+        new Attempt(remote).begin();
     }
 
     private void done(CheckResult result) {
@@ -132,6 +142,7 @@ public final class HealthChecker {
 
     /** One check: connect, talk, judge, then report exactly once. */
     private final class Attempt extends ChannelInboundHandlerAdapter {
+        private final SocketAddress target;
         private final long start = System.nanoTime();
         private final Dialogue dialogue = agent ? new AgentDialogue(server.config().check().agent().send())
                 : dialogue(backend.config().checks());
@@ -139,6 +150,10 @@ public final class HealthChecker {
         private ScheduledFuture<?> timeout;
         private Channel channel;
         private boolean finished;
+
+        Attempt(SocketAddress target) {
+            this.target = target;
+        }
 
         void begin() {
             Backend b = backend.config();
@@ -175,10 +190,29 @@ public final class HealthChecker {
                 timeout = loop.schedule(() -> finish(new CheckResult(dialogue.timeoutStatus(), 0,
                         dialogue.timeoutInfo(), elapsed())), remaining, TimeUnit.MILLISECONDS);
                 if (!agent && (c.sendProxy() || sendProxyRule(b.checks()))) {
+                    // Before any TLS: the PROXY header is the connection's first bytes, in clear.
                     channel.write(Unpooled.copiedBuffer(proxyLine(channel), StandardCharsets.US_ASCII));
                 }
-                judge(dialogue.connected(channel));
+                TlsOrigin tls = agent ? null : server.tls();
+                if (tls == null || !tls.checks()) {
+                    judge(dialogue.connected(channel));
+                    channel.flush();
+                    return;
+                }
                 channel.flush();
+                SslHandler handler = tls.checkHandler(channel, target);
+                channel.pipeline().addFirst(handler);
+                handler.handshakeFuture().addListener(h -> {
+                    if (h.isSuccess()) {
+                        Dialogue.Verdict v = dialogue.connected(channel);
+                        // A plain connect check over TLS has passed the handshake: layer 6, as HAProxy reports it.
+                        judge(v != null && v.status() == CheckStatus.L4OK ? Dialogue.Verdict.of(CheckStatus.L6OK, null)
+                                : v);
+                        channel.flush();
+                    } else {
+                        finish(new CheckResult(CheckStatus.L6RSP, 0, "SSL handshake failure", elapsed()));
+                    }
+                });
             });
         }
 

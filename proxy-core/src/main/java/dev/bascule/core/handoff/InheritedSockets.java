@@ -25,10 +25,6 @@ public final class InheritedSockets implements AutoCloseable {
     public static final String COMMAND = "_getsocks";
     private static final long TIMEOUT_MS = 5_000;
     private static final long POLL_MS = 5;
-    // <sys/socket.h>: the address family of a socket, read back with getsockopt(SO_DOMAIN).
-    private static final int SOL_SOCKET = 1;
-    private static final int SO_DOMAIN = 39;
-    private static final int AF_UNIX = 1;
 
     private final Map<SocketAddress, Integer> byAddress;
 
@@ -87,7 +83,7 @@ public final class InheritedSockets implements AutoCloseable {
 
     private static SocketAddress boundAddress(int fd) throws IOException {
         Socket s = new Socket(fd);
-        return s.getIntOpt(SOL_SOCKET, SO_DOMAIN) == AF_UNIX ? s.localDomainSocketAddress() : s.localAddress();
+        return InheritedFd.isUnix(fd) ? s.localDomainSocketAddress() : s.localAddress();
     }
 
     /** The socket bound to {@code address}, now the caller's to close, if the old process had one. */

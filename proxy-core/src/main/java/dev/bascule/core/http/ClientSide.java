@@ -12,6 +12,7 @@ import dev.bascule.core.TcpRequestRules;
 import dev.bascule.core.log.UniqueId;
 import dev.bascule.core.sample.SampleContext;
 import dev.bascule.core.stream.Stream;
+import dev.bascule.core.tls.TlsSession;
 import dev.bascule.core.stream.Termination;
 import dev.bascule.core.tcp.Relay;
 import io.netty.buffer.ByteBuf;
@@ -253,6 +254,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
             }
         }
         stream = new Stream(proxy.frontend, ctx.channel().remoteAddress(), ctx.channel().localAddress(), startNanos);
+        stream.tls(TlsSession.of(ctx.channel()));
         logAsapNanos = 0;
     }
 
@@ -462,10 +464,17 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
 
     // --- what the analyzers do ---
 
+    /** The {@code monitor-uri}'s answer: not logged, counted as intercepted ({@code LR}) whether 200 or 503. */
     void monitorAnswer(RequestHead head) {
         stream.notLogged();
+        int status = proxy.monitor.status(SampleContext.of(stream, head, proxy.switching::backend));
         head.release();
-        respondLocally(200);
+        if (status != 200) {
+            // HAProxy's SF_ERR_LOCAL on a failed monitor request: its own answer, not a fault (a 200 is marked so
+            // when written, after the request's body).
+            stream.terminate(Termination.Cause.LOCAL);
+        }
+        respondLocally(status);
     }
 
     /** @return whether an applet took the request (the connection is then the applet's) */
@@ -551,7 +560,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         backend.http().request();
         UniqueId ids = proxy.frontend.uniqueIds();
         if (ids != null) {
-            String id = ids.of(stream);
+            String id = ids.of(stream, head);
             String header = proxy.frontend.config().log().uniqueIdHeader();
             if (header != null) {
                 head.uniqueId(header, id);
@@ -562,7 +571,11 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         persistence = c == null ? ServerAssignment.Persistence.NORMAL : rules.persistence(c);
         // use-server before the cookie, as HAProxy's analyzers run (AN_REQ_SRV_RULES, then the cookies).
         ServerState assigned = c == null ? null : rules.useServer(c, persistence);
-        ServerState persistent = cookies == null ? assigned : cookies.requestArrived(head, persistence, assigned);
+        ServerState persistent = assigned;
+        if (cookies != null) {
+            persistent = cookies.requestArrived(head, persistence, assigned);
+            stream.persistence(cookies.requestLetter(), cookies.responseLetter());
+        }
         clientExpected();
         dispatch.start(stream, idleConnections(), head, persistent,
                 persistence == ServerAssignment.Persistence.FORCE);
@@ -899,6 +912,9 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         ByteBuf out = head.toClient(ctx.alloc(), !closeClient, clientHttp11,
                 cookies == null ? null : r -> cookies.responseArrived(r, s));
         head.release();
+        if (cookies != null) {
+            stream.persistence(cookies.requestLetter(), cookies.responseLetter());
+        }
         if (logs()) {
             stream.htxDelta(0, htxSize - out.readableBytes());
         }

@@ -37,6 +37,31 @@ final class CookiePersistence {
     private long lastSeen;
     private long firstSeen;
     private boolean post;
+    /** What became of the request's cookie and of the response's, as {@code %tsc} writes them (HAProxy's txn flags). */
+    private RequestCookie requestCookie = RequestCookie.NONE;
+    private ResponseCookie responseCookie = ResponseCookie.NONE;
+
+    /** The third letter of {@code %tsc}: HAProxy's TX_CK_* states, in its {@code sess_cookie} order. */
+    enum RequestCookie {
+        NONE('N'), INVALID('I'), DOWN('D'), VALID('V'), EXPIRED('E'), OLD('O'), UNUSED('U');
+
+        final char letter;
+
+        RequestCookie(char letter) {
+            this.letter = letter;
+        }
+    }
+
+    /** The fourth letter of {@code %tsc}: HAProxy's TX_SCK_* states, in its {@code sess_set_cookie} order. */
+    enum ResponseCookie {
+        NONE('N'), PASSED('P'), DELETED('D'), INSERTED('I'), REPLACED('R'), UPDATED('U');
+
+        final char letter;
+
+        ResponseCookie(char letter) {
+            this.letter = letter;
+        }
+    }
 
     CookiePersistence(CookieSettings settings, List<ServerState> servers, LongSupplier nowSeconds) {
         this.settings = settings;
@@ -64,6 +89,8 @@ final class CookiePersistence {
         lastSeen = 0;
         firstSeen = 0;
         post = request.method().equals(HttpMethod.POST);
+        requestCookie = RequestCookie.NONE;
+        responseCookie = ResponseCookie.NONE;
         String value = Cookies.value(request.headers(), settings.name());
         cookieSent = value != null;
         if (value == null) {
@@ -86,14 +113,28 @@ final class CookiePersistence {
                 Cookies.replace(request.headers(), settings.name(), null);
             }
         }
-        if (expired() || ignored || direct) {
+        RequestCookie expiry = expiry();
+        if (expiry != null) {
+            requestCookie = expiry;
             return null;
         }
+        if (ignored || direct) {
+            // Present, but ignore-persist or a use-server rule decided otherwise (HAProxy's TX_CK_UNUSED).
+            requestCookie = RequestCookie.UNUSED;
+            return null;
+        }
+        // An empty value designates no server, even one without a cookie (HAProxy marks it invalid).
+        requestCookie = RequestCookie.INVALID;
         boolean forced = persistence == ServerAssignment.Persistence.FORCE;
         for (ServerState s : servers) {
-            if (serverValue.equals(s.config().cookie()) && (forced || s.acceptsPersistent())) {
-                direct = true;
-                return s;
+            if (!serverValue.isEmpty() && serverValue.equals(s.config().cookie())) {
+                if (forced || s.acceptsPersistent()) {
+                    requestCookie = s.acceptsPersistent() ? RequestCookie.VALID : RequestCookie.DOWN;
+                    direct = true;
+                    return s;
+                }
+                // Its server is out of service: another one with the same cookie may take it.
+                requestCookie = RequestCookie.DOWN;
             }
         }
         return null;
@@ -105,12 +146,16 @@ final class CookiePersistence {
         firstSeen = d.length > 1 ? fromBase64(d[1]) : 0;
     }
 
-    private boolean expired() {
+    /** @return why the cookie's dates make it void ({@code maxlife} is checked first, as HAProxy does), or null */
+    private RequestCookie expiry() {
         long now = nowSeconds.getAsLong();
-        if (settings.maxIdleMs() > 0 && (lastSeen == 0 || lastSeen + settings.maxIdleMs() / 1000 < now)) {
-            return true;
+        if (settings.maxLifeMs() > 0 && firstSeen != 0 && firstSeen + settings.maxLifeMs() / 1000 < now) {
+            return RequestCookie.OLD;
         }
-        return settings.maxLifeMs() > 0 && firstSeen != 0 && firstSeen + settings.maxLifeMs() / 1000 < now;
+        if (settings.maxIdleMs() > 0 && (lastSeen == 0 || lastSeen + settings.maxIdleMs() / 1000 < now)) {
+            return RequestCookie.EXPIRED;
+        }
+        return null;
     }
 
     /** Handles the server's own persistence cookie and inserts the proxy's, for the server that answered. */
@@ -126,14 +171,18 @@ final class CookiePersistence {
                 continue;
             }
             serverSetIt = true;
+            responseCookie = ResponseCookie.PASSED;
             if (settings.preserve()) {
                 kept.add(header);
             } else if (settings.mode() == Mode.INSERT || direct && settings.indirect()) {
                 // Dropped: the proxy inserts its own, or the client has the right one already.
+                responseCookie = ResponseCookie.DELETED;
             } else if (own != null && settings.mode() == Mode.REWRITE) {
                 kept.add(settings.name() + "=" + own + header.substring(valueEnd(header)));
+                responseCookie = ResponseCookie.REPLACED;
             } else if (own != null && settings.mode() == Mode.PREFIX) {
                 kept.add(settings.name() + "=" + own + "~" + header.substring(header.indexOf('=') + 1));
+                responseCookie = ResponseCookie.REPLACED;
             } else {
                 kept.add(header);
             }
@@ -144,10 +193,21 @@ final class CookiePersistence {
         if (settings.mode() == Mode.INSERT && !ignored && !(serverSetIt && settings.preserve())
                 && (!settings.postonly() || post) && insertNeeded(own)) {
             response.headers().add(HttpHeaderNames.SET_COOKIE, inserted(own));
+            // The same server again with only its date refreshed is an update.
+            responseCookie = own != null && direct ? ResponseCookie.UPDATED : ResponseCookie.INSERTED;
             if (settings.nocache()) {
                 response.headers().add(HttpHeaderNames.CACHE_CONTROL, "private");
             }
         }
+    }
+
+    /** {@code %tsc}'s persistence letters for this transaction so far. */
+    char requestLetter() {
+        return requestCookie.letter;
+    }
+
+    char responseLetter() {
+        return responseCookie.letter;
     }
 
     private boolean insertNeeded(String own) {

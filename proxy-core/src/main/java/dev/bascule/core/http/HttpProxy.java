@@ -39,6 +39,8 @@ public final class HttpProxy {
     final Switching switching;
     /** The frontend's {@code http-request} rules. */
     final RequestRules requestRules;
+    /** The frontend's {@code monitor-uri} and {@code monitor fail} conditions, or null. */
+    final Monitor monitor;
     /** The applet handlers answering a request locally (stats page, exporter), or null. */
     final Function<SampleContext, ChannelHandler[]> claim;
     final ConnectionMode mode;
@@ -54,25 +56,26 @@ public final class HttpProxy {
     /** The frontend's setup with its default backend, and one per backend its {@code use_backend} rules name. */
     public HttpProxy(FrontendState frontend, Switching switching, Transport transport,
                      Function<SampleContext, ChannelHandler[]> claim) {
-        this(frontend, switching, RequestRules.of(frontend.config().httpRequest()), switching.fallback(), transport,
-                claim, new IdentityHashMap<>());
+        this(frontend, switching, RequestRules.of(frontend.config().httpRequest()), Monitor.of(frontend.config()),
+                switching.fallback(), transport, claim, new IdentityHashMap<>());
         routes.put(backend, this);
         if (switching.hasRules()) {
             for (BackendState b : switching.targets()) {
                 if (b.config().mode() == Mode.HTTP) {
-                    routes.computeIfAbsent(b, t -> new HttpProxy(frontend, switching, requestRules, t, transport, claim,
-                            routes));
+                    routes.computeIfAbsent(b, t -> new HttpProxy(frontend, switching, requestRules, monitor, t,
+                            transport, claim, routes));
                 }
             }
         }
     }
 
-    private HttpProxy(FrontendState frontend, Switching switching, RequestRules requestRules, BackendState backend,
-                      Transport transport, Function<SampleContext, ChannelHandler[]> claim,
+    private HttpProxy(FrontendState frontend, Switching switching, RequestRules requestRules, Monitor monitor,
+                      BackendState backend, Transport transport, Function<SampleContext, ChannelHandler[]> claim,
                       Map<BackendState, HttpProxy> routes) {
         this.frontend = frontend;
         this.switching = switching;
         this.requestRules = requestRules;
+        this.monitor = monitor;
         this.backend = backend;
         this.transport = transport;
         this.claim = claim;
@@ -88,7 +91,7 @@ public final class HttpProxy {
         if (frontend.tcpRules().hasContentRules()) {
             list.add(RequestAnalyzer.TCP_CONTENT_RULES);
         }
-        if (f.monitorUri() != null) {
+        if (monitor != null) {
             list.add(RequestAnalyzer.MONITOR_URI);
         }
         if (claim != null) {

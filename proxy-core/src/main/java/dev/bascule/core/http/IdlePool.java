@@ -58,7 +58,7 @@ final class IdlePool {
         if (!provenOnly) {
             for (Channel c; (c = idle.pollFirst()) != null; ) {
                 left(server, c);
-                if (c.isActive()) {
+                if (current(server, c)) {
                     return c;
                 }
             }
@@ -66,7 +66,7 @@ final class IdlePool {
         }
         for (Iterator<Channel> it = idle.iterator(); it.hasNext(); ) {
             Channel c = it.next();
-            if (!c.isActive()) {
+            if (!current(server, c)) {
                 it.remove();
                 left(server, c);
             } else if (side(c).requests() > 1) {
@@ -76,6 +76,18 @@ final class IdlePool {
             }
         }
         return null;
+    }
+
+    /**
+     * Open, and to the server's current address: one opened before DNS or {@code set server addr} moved the server
+     * is closed rather than reused, so that requests follow the move at once.
+     */
+    private static boolean current(ServerState server, Channel c) {
+        if (c.isActive() && server.reaches(c.remoteAddress())) {
+            return true;
+        }
+        c.close();
+        return false;
     }
 
     /**

@@ -13,11 +13,11 @@ enum RequestAnalyzer {
             return client.tcpContentRules(request);
         }
     },
-    /** {@code monitor-uri}: 200 from the proxy itself. */
+    /** {@code monitor-uri}: 200 from the proxy itself, or 503 while a {@code monitor fail} condition holds. */
     MONITOR_URI {
         @Override
         boolean analyze(ClientSide client, RequestHead request) {
-            if (!client.proxy.frontend.config().http().monitorUri().equals(pathOf(request.uri()))) {
+            if (!client.proxy.monitor.asks(request)) {
                 return false;
             }
             client.monitorAnswer(request);

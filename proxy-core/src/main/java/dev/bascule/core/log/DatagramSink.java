@@ -12,6 +12,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.EventExecutor;
 
 import java.net.SocketAddress;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +36,12 @@ final class DatagramSink implements LogSink {
     /** A flush is queued on the loop: the lines of one turn of the loop leave together, in one sendmmsg(2). */
     private final boolean[] flushQueued;
     private final Runnable[] flushes;
+    /**
+     * Lines that came while the loop's channel connects: epoll connects a datagram socket at once, io_uring a turn
+     * of the loop later. At most {@link #MAX_HELD}; more are dropped, as by a full channel.
+     */
+    private final List<ArrayDeque<ByteBuf>> held = new ArrayList<>();
+    private static final int MAX_HELD = 64;
 
     DatagramSink(Transport transport, EventLoopGroup group, boolean unix, SocketAddress remote) {
         this.transport = transport;
@@ -50,6 +57,7 @@ final class DatagramSink implements LogSink {
         flushQueued = new boolean[loops.length];
         flushes = new Runnable[loops.length];
         for (int i = 0; i < loops.length; i++) {
+            held.add(new ArrayDeque<>());
             int loop = i;
             flushes[i] = () -> {
                 flushQueued[loop] = false;
@@ -67,6 +75,15 @@ final class DatagramSink implements LogSink {
         // Off the proxy's loops (a test's thread): the first loop's channel if it is open, Netty's write handing the
         // line over to that loop.
         Channel ch = i < 0 ? channels[0] : channel(i);
+        if (i >= 0 && ch != null && ch.isOpen() && !ch.isActive()) {
+            ArrayDeque<ByteBuf> waiting = held.get(i);
+            if (waiting.size() < MAX_HELD) {
+                waiting.add(line);
+                return true;
+            }
+            line.release();
+            return false;
+        }
         if (ch == null || !ch.isActive() || !ch.isWritable()) {
             line.release();
             return false;
@@ -120,13 +137,21 @@ final class DatagramSink implements LogSink {
         });
         loops[i].register(c);
         c.connect(remote).addListener(f -> {
-            if (!f.isSuccess()) {
+            ArrayDeque<ByteBuf> waiting = held.get(i);
+            if (f.isSuccess()) {
+                while (!waiting.isEmpty()) {
+                    c.write(waiting.poll(), c.voidPromise());
+                }
+                c.flush();
+            } else {
+                waiting.forEach(ByteBuf::release);
+                waiting.clear();
                 failedAt[i] = System.nanoTime();
                 c.close();
             }
         });
         channels[i] = c;
-        return c.isActive() ? c : null;
+        return c;
     }
 
     @Override

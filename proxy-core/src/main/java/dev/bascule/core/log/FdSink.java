@@ -1,5 +1,6 @@
 package dev.bascule.core.log;
 
+import dev.bascule.core.handoff.InheritedFd;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 
@@ -11,7 +12,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
- * {@code stdout}, {@code stderr} or {@code fd@N}: a file descriptor the JVM can only write in blocking mode (a
+ * {@code stdout}, {@code stderr} or {@code fd@N}: a file descriptor written in blocking mode (a
  * pipe to a slow reader blocks), so lines go through a bounded queue to a writer thread of their own; when the
  * queue is full, lines are dropped.
  */
@@ -23,10 +24,19 @@ final class FdSink implements LogSink {
 
     FdSink(int fd) throws IOException {
         OutputStream out = fd == 1 ? new FileOutputStream(FileDescriptor.out)
-                : fd == 2 ? new FileOutputStream(FileDescriptor.err) : new FileOutputStream("/proc/self/fd/" + fd);
+                : fd == 2 ? new FileOutputStream(FileDescriptor.err) : inherited(fd);
         writer = new Thread(() -> drain(out), "bascule-log-fd" + fd);
         writer.setDaemon(true);
         writer.start();
+    }
+
+    /**
+     * {@code fd@N}: a pipe, a file or a socket the process was started with. /proc/self/fd reopens a pipe or a file
+     * but not a socket; the descriptor itself serves them all.
+     */
+    private static OutputStream inherited(int fd) throws IOException {
+        FileDescriptor d = InheritedFd.blocking(fd);
+        return d != null ? new FileOutputStream(d) : new FileOutputStream("/proc/self/fd/" + fd);
     }
 
     private void drain(OutputStream out) {

@@ -2,8 +2,13 @@ package dev.bascule.core.log;
 
 import dev.bascule.config.model.LogFormat;
 import dev.bascule.config.model.LogFormat.Var;
+import dev.bascule.config.model.LogFormat.Written;
+import dev.bascule.config.sample.SampleExpr;
 import dev.bascule.core.BackendState;
 import dev.bascule.core.ServerState;
+import dev.bascule.core.sample.Expression;
+import dev.bascule.core.sample.RequestView;
+import dev.bascule.core.sample.SampleContext;
 import dev.bascule.core.stream.Stream;
 import dev.bascule.core.stream.Termination;
 import io.netty.util.concurrent.FastThreadLocal;
@@ -11,6 +16,8 @@ import io.netty.util.concurrent.FastThreadLocal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.IdentityHashMap;
+import java.util.Map;
 
 /**
  * Writes a log-format line for an ended stream, as HAProxy's {@code build_logline} does (doc section 8.2.4): a
@@ -34,6 +41,8 @@ final class LogLine {
 
     final StringBuilder out = new StringBuilder(256);
     final Dates dates = new Dates();
+    /** The formats' sample expressions, made ready to run once per event loop. */
+    private final Map<SampleExpr, Expression> expressions = new IdentityHashMap<>();
     /** Whether the last thing written was a space, or nothing: a separator is then left out. */
     private boolean lastWasSpace;
 
@@ -47,9 +56,10 @@ final class LogLine {
      *
      * @param logAsap {@code option logasap}: the total times and the bytes may be partial, marked {@code +} (on
      *                every line of the frontend, as HAProxy marks them)
+     * @param request the request head while it is there (a unique id), null for a log line
      */
     record Context(int processConnections, long requestId, long lineNumber, String hostname, long pid,
-                   CharSequence uniqueId, boolean logAsap) {
+                   CharSequence uniqueId, boolean logAsap, RequestView request) {
     }
 
     /** Appends {@code format} for {@code s} to {@link #out}. */
@@ -64,6 +74,10 @@ final class LogLine {
                     out.append(' ');
                     lastWasSpace = true;
                 }
+            } else if (n instanceof LogFormat.Sample sample) {
+                Expression e = expressions.computeIfAbsent(sample.expr(), Expression::of);
+                text(sample, e.text(SampleContext.of(s, c.request(), SampleContext.NO_BACKENDS)), false);
+                lastWasSpace = false;
             } else {
                 Var v = (Var) n;
                 if (variable(v, s, c)) {
@@ -84,13 +98,16 @@ final class LogLine {
             case FP -> port(v, s.frontendAddress());
             case BI -> address(v, s.serverSource());
             case BP -> port(v, s.serverSource());
-            // No TLS yet: HAProxy writes - for a connection without it.
-            case SSLC, SSLV -> text(v, null, false);
+            // A connection without TLS writes -, as HAProxy's does.
+            case SSLC -> text(v, s.tls() == null ? null : s.tls().cipher(), false);
+            case SSLV -> text(v, s.tls() == null ? null : s.tls().protocol(), false);
             case CC -> text(v, s.requestCookie(), false);
             case CS -> text(v, s.responseCookie(), false);
             case SI -> address(v, server == null ? null : server.socketAddress(s.frontendAddress()));
             case SP -> port(v, server == null ? null : server.socketAddress(s.frontendAddress()));
-            case FRONTEND, FT -> text(v, s.frontend().name(), false);
+            case FRONTEND -> text(v, s.frontend().name(), false);
+            // HAProxy marks a frontend reached over TLS with '~'.
+            case FT -> text(v, s.tls() == null ? s.frontend().name() : s.frontend().name() + "~", false);
             case BACKEND -> text(v, backend != null ? backend.name() : s.frontend().name(), false);
             case SERVER -> text(v, server != null ? server.name() : "<NOSRV>", false);
             case H -> text(v, c.hostname(), false);
@@ -275,13 +292,12 @@ final class LogLine {
         Termination t = s.termination();
         out.append(t == null ? '-' : t.cause().letter).append(t == null ? '-' : t.phase().letter);
         if (withCookie) {
-            // The persistence cookie's two letters: Bascule does not track them yet.
-            out.append("--");
+            out.append(s.requestCookieState()).append(s.responseCookieState());
         }
     }
 
     /** A text: {@code -} when absent, quoted with +Q, escaped with +E, its unsafe bytes encoded when asked. */
-    private void text(Var v, CharSequence value, boolean encode) {
+    private void text(Written v, CharSequence value, boolean encode) {
         if (value == null || value.isEmpty()) {
             out.append(v.quoted() ? "\"\"" : "-");
             return;

@@ -69,6 +69,25 @@ public final class TrafficLog {
         targets.send(line, LogTarget.INFO, null);
     }
 
+    /**
+     * A connection that ended before its first stream, such as a failed TLS handshake: HAProxy's line for it when
+     * the frontend has a log format ({@code 127.0.0.1:42424 [02/Dec/2026:21:57:45.427] fe/1: SSL handshake
+     * failure}), {@code bind} being the listener's {@code name} or its number in the frontend.
+     */
+    public void connectionError(SocketAddress client, String bind, long acceptedMillis, String message) {
+        if (settings.format() == null) {
+            return;
+        }
+        LogLine line = LogLine.current();
+        StringBuilder out = line.out;
+        out.setLength(0);
+        endpoint(out, client);
+        out.append(" [");
+        line.dates.haproxy(out, acceptedMillis);
+        out.append("] ").append(frontend.name()).append('/').append(bind).append(": ").append(message);
+        targets.send(line, settings.separateErrors() ? LogTarget.ERR : LogTarget.INFO, null);
+    }
+
     private static void endpoint(StringBuilder out, SocketAddress a) {
         if (a instanceof InetSocketAddress inet && inet.getAddress() != null) {
             out.append(io.netty.util.NetUtil.toAddressString(inet.getAddress())).append(':').append(inet.getPort());
@@ -84,7 +103,8 @@ public final class TrafficLog {
 
     /** The traffic log's seam: called by the frontend for each stream that ends, on the stream's event loop. */
     public void streamEnded(Stream s) {
-        if (!s.wasLoggedEarly() && !(settings.dontLogNull() && !s.receivedAnything())) {
+        if (!s.wasLoggedEarly() && !(settings.dontLogNull() && !s.receivedAnything())
+                && !(settings.dontLogNormal() && !failed(s))) {
             write(s);
         }
     }
@@ -111,9 +131,9 @@ public final class TrafficLog {
         StringBuilder out = line.out;
         out.setLength(0);
         UniqueId ids = s.frontend().uniqueIds();
-        String uniqueId = ids == null ? null : ids.of(s);
+        String uniqueId = ids == null ? null : ids.of(s, null);
         LogLine.Context c = new LogLine.Context(processConnections.getAsInt(), s.requestId(), lines.incrementAndGet(),
-                targets.hostname(), LogTargets.PID, uniqueId, settings.logAsap());
+                targets.hostname(), LogTargets.PID, uniqueId, settings.logAsap(), null);
         line.render(format, s, c);
         CharSequence sd = null;
         if (targets.rfc5424()) {
@@ -129,19 +149,23 @@ public final class TrafficLog {
 
     /**
      * The level a rule set ({@code set-log-level}), which wins as in HAProxy's {@code strm_log}; else info, or err
-     * with {@code option log-separate-errors} for a transaction HAProxy calls an error: a termination cause other
-     * than normal or local, a retry or redispatch, a status of 500 and more.
+     * with {@code option log-separate-errors} for a failed transaction.
      */
     private int level(Stream s) {
         if (s.logLevel() >= 0) {
             return s.logLevel();
         }
-        if (!settings.separateErrors()) {
-            return LogTarget.INFO;
-        }
+        return settings.separateErrors() && failed(s) ? LogTarget.ERR : LogTarget.INFO;
+    }
+
+    /**
+     * What HAProxy's {@code strm_log} calls an error ({@code option log-separate-errors}, {@code option
+     * dontlog-normal}): a termination cause other than normal or local, a retry or redispatch, a status of 500 and
+     * more (in mode http).
+     */
+    private static boolean failed(Stream s) {
         Termination t = s.termination();
-        boolean failed = t != null && t.cause() != Termination.Cause.NONE && t.cause() != Termination.Cause.LOCAL;
-        return failed || s.retries() > 0 || s.wasRedispatched() || s.status() >= 500 ? LogTarget.ERR
-                : LogTarget.INFO;
+        return t != null && t.cause() != Termination.Cause.NONE && t.cause() != Termination.Cause.LOCAL
+                || s.retries() > 0 || s.wasRedispatched() || s.status() >= 500;
     }
 }

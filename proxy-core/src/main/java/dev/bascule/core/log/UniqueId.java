@@ -1,6 +1,7 @@
 package dev.bascule.core.log;
 
 import dev.bascule.config.model.LogFormat;
+import dev.bascule.core.sample.RequestView;
 import dev.bascule.core.stream.Stream;
 
 import java.util.function.IntSupplier;
@@ -37,14 +38,19 @@ public final class UniqueId {
         this.linesLogged = linesLogged;
     }
 
-    /** The stream's id, made now if it has none yet; on the stream's event loop. */
-    public String of(Stream s) {
+    /**
+     * The stream's id, made now if it has none yet; on the stream's event loop.
+     *
+     * @param request the request head its samples read, or null when it is gone (the line of a stream that ended
+     *                before its request was processed)
+     */
+    public String of(Stream s, RequestView request) {
         if (s.uniqueId() == null) {
             LogLine line = LogLine.current();
             StringBuilder out = line.out;
             int from = out.length();
             line.render(format, s, new LogLine.Context(processConnections.getAsInt(), s.requestId(),
-                    linesLogged.getAsLong(), hostname, pid, null, s.frontend().config().log().logAsap()));
+                    linesLogged.getAsLong(), hostname, pid, null, s.frontend().config().log().logAsap(), request));
             s.uniqueId(out.substring(from));
             out.setLength(from);
         }

@@ -24,7 +24,9 @@ final class Casts {
             case SINT -> integer(v);
             case BOOL -> v instanceof Boolean ? v : v instanceof Long l ? l != 0 : null;
             case ADDR -> address(v);
-            case BIN -> bytes(v);
+            // An integer as binary is its 8 bytes, big-endian (HAProxy's c_int2bin: ssl_fc_err,hex is 16 digits).
+            case BIN -> v instanceof Long l ? java.nio.ByteBuffer.allocate(8).putLong(l).array()
+                    : v instanceof Boolean b ? java.nio.ByteBuffer.allocate(8).putLong(b ? 1 : 0).array() : bytes(v);
         };
     }
 

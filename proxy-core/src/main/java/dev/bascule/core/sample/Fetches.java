@@ -56,7 +56,7 @@ final class Fetches {
     /** The one value for an expression, or null when there is none. */
     static Object one(SampleExpr e, SampleContext c) {
         RequestView r = c.request();
-        if (e.needsRequest() && r == null) {
+        if (e.needsRequestHead() && r == null) {
             return null;
         }
         return switch (e.fetch()) {
@@ -84,9 +84,19 @@ final class Fetches {
             case SRC_PORT -> port(c.client());
             case DST -> address(c.local());
             case DST_PORT -> port(c.local());
-            // No TLS in Bascule yet: a connection is never TLS and never carries an SNI.
-            case SSL_FC -> Boolean.FALSE;
-            case SSL_FC_SNI -> null;
+            case FC_ERR -> 0L;
+            case SSL_FC -> c.tls() != null;
+            case SSL_FC_ERR, SSL_C_ERR, SSL_C_CA_ERR -> c.tls() == null ? null : 0L;
+            case SSL_FC_IS_RESUMED -> c.tls() == null ? null : c.tls().resumed();
+            case SSL_FC_SNI -> c.tls() == null ? null : c.tls().sni();
+            case SSL_FC_PROTOCOL -> c.tls() == null ? null : c.tls().protocol();
+            case SSL_FC_CIPHER -> c.tls() == null ? null : c.tls().cipher();
+            case SSL_FC_ALPN -> c.tls() == null ? null : c.tls().alpn();
+            case SSL_C_USED -> c.tls() == null ? null : c.tls().clientCert() != null;
+            // A certificate that failed verification ended its handshake: one that is here passed (X509_V_OK).
+            case SSL_C_VERIFY -> c.tls() == null ? null : 0L;
+            case SSL_C_S_DN -> c.tls() == null || c.tls().clientCert() == null ? null : c.tls().clientCert().subject();
+            case SSL_C_I_DN -> c.tls() == null || c.tls().clientCert() == null ? null : c.tls().clientCert().issuer();
             // An HTTP request's bytes are its head's, not a buffer the layer 6 fetches read (HAProxy's HTX: "meaningless");
             // a TCP session without content rules holds nothing.
             case REQ_LEN -> c.payload() == null ? 0L : PayloadFetches.length(c.payload(), c);
@@ -99,7 +109,7 @@ final class Fetches {
             case REQ_SSL_SNI -> c.payload() == null ? null : PayloadFetches.serverName(c.payload(), c);
             case REQ_PROTO_HTTP -> r != null ? Boolean.TRUE
                     : c.payload() == null ? null : PayloadFetches.protoHttp(c.payload(), c);
-            case METHOD -> r.methodName();
+            case METHOD -> c.method();
             case PATH -> HttpFetches.path(r.uri());
             case PATHQ -> HttpFetches.pathq(r.uri());
             case URL -> r.uri();

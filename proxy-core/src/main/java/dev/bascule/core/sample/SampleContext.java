@@ -4,6 +4,7 @@ import dev.bascule.core.BackendState;
 import dev.bascule.core.FrontendState;
 import dev.bascule.core.ServerState;
 import dev.bascule.core.stream.Stream;
+import dev.bascule.core.tls.TlsSession;
 
 import java.net.SocketAddress;
 import java.util.function.Function;
@@ -23,6 +24,8 @@ public final class SampleContext {
     private final BackendState backend;
     private final ServerState server;
     private final Function<String, BackendState> backends;
+    /** The transaction: what it keeps once its request head is gone (its method), its TLS session; null outside one. */
+    private final Stream stream;
     /** The client's first bytes held for {@code tcp-request content} rules, or null. */
     private final Payload payload;
     /** A fetch of the current evaluation lacked bytes that may still come (HAProxy's SMP_F_MAY_CHANGE). */
@@ -30,6 +33,13 @@ public final class SampleContext {
 
     public SampleContext(SocketAddress client, SocketAddress local, RequestView request, FrontendState frontend,
                          BackendState backend, ServerState server, Function<String, BackendState> backends) {
+        this(client, local, request, frontend, backend, server, backends, null);
+    }
+
+    private SampleContext(SocketAddress client, SocketAddress local, RequestView request, FrontendState frontend,
+                          BackendState backend, ServerState server, Function<String, BackendState> backends,
+                          Stream stream) {
+        this.stream = stream;
         this.client = client;
         this.local = local;
         this.request = request;
@@ -41,6 +51,7 @@ public final class SampleContext {
     }
 
     private SampleContext(SampleContext c, Payload payload) {
+        this.stream = c.stream;
         this.client = c.client;
         this.local = c.local;
         this.request = c.request;
@@ -76,7 +87,17 @@ public final class SampleContext {
     /** The stream's view: its addresses, its proxies so far, and {@code request} (null for a TCP session). */
     public static SampleContext of(Stream stream, RequestView request, Function<String, BackendState> backends) {
         return new SampleContext(stream.clientAddress(), stream.frontendAddress(), request, stream.frontend(),
-                stream.backend(), stream.server(), backends);
+                stream.backend(), stream.server(), backends, stream);
+    }
+
+    /** The request's method: from its head, or as the transaction kept it for its log line; null without either. */
+    public String method() {
+        return request != null ? request.methodName() : stream == null ? null : stream.method();
+    }
+
+    /** The client connection's TLS session, or null for a plain connection. */
+    public TlsSession tls() {
+        return stream == null ? null : stream.tls();
     }
 
     public SocketAddress client() {

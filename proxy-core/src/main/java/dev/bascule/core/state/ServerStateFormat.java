@@ -29,8 +29,8 @@ public final class ServerStateFormat {
     public static final int CMAINT = 0x04;
     public static final int FDRAIN = 0x08;
     static final int IDRAIN = 0x10;
-    static final int RMAINT = 0x20;
-    static final int HMAINT = 0x40;
+    public static final int RMAINT = 0x20;
+    public static final int HMAINT = 0x40;
     // srv_check_result (CHK_RES_*).
     public static final int RES_UNKNOWN = 0;
     public static final int RES_FAILED = 2;

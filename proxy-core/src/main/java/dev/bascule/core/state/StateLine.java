@@ -89,13 +89,15 @@ record StateLine(String file, int number, List<String> fields) {
     }
 
     /**
-     * Why the line was saved for another server than the one configured under that name now, or null: Bascule
-     * changes no address at run time, so a saved address or port that differs means the line was edited in the
+     * Why the line was saved for another server than the one configured under that name now, or null: a server
+     * given by an IP address keeps it, so a saved address or port that differs means the line was edited in the
      * configuration, and the state of the old server is not the new one's (HAProxy 2.6 would keep the saved port).
+     * A server named by a host name is judged by that name; one of an SRV template has its name and port from
+     * the records, so nothing here tells it moved.
      */
     String movedFrom(Server server) {
         Address a = server.address();
-        if (a.family() != Address.Family.INET) {
+        if (a.family() != Address.Family.INET || dev.bascule.config.model.ServerDns.isSrvLabel(a.host())) {
             return null;
         }
         String savedPort = field("srv_port");

@@ -4,6 +4,7 @@ import dev.bascule.core.BackendState;
 import dev.bascule.core.FrontendState;
 import dev.bascule.core.ServerState;
 
+import dev.bascule.core.tls.TlsSession;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 
@@ -80,6 +81,9 @@ public final class Stream {
     /** {@code capture cookie}'s {@code name=value} from the request and from the response ({@code %CC}, {@code %CS}). */
     private String requestCookie;
     private String responseCookie;
+    /** {@code %tsc}'s persistence cookie letters, {@code --} for a backend without {@code cookie}. */
+    private char requestCookieState = '-';
+    private char responseCookieState = '-';
     /** The local address of the server connection ({@code %bi}, {@code %bp}), or null before one. */
     private SocketAddress serverSource;
     /** Its place in its server's and its backend's queue (%sq, %bq): 1 + how many were served before it left. */
@@ -95,6 +99,8 @@ public final class Stream {
     private long loggedNanos;
     /** {@code set-log-level}'s syslog level for this stream's line, or -1 when no rule set one. */
     private int logLevel = -1;
+    /** The client connection's TLS session, or null for a plain connection. */
+    private TlsSession tls;
 
     /**
      * @param client     the client's address (today the socket's peer; later a PROXY header's)
@@ -107,6 +113,15 @@ public final class Stream {
         this.client = client;
         this.local = local;
         this.startNanos = startNanos;
+    }
+
+    /** The client connection's TLS session (what {@code ssl_fc*} and {@code %sslv} read), set at the stream's start. */
+    public void tls(TlsSession t) {
+        tls = t;
+    }
+
+    public TlsSession tls() {
+        return tls;
     }
 
     // --- phases, in the order they happen ---
@@ -210,6 +225,12 @@ public final class Stream {
 
     public void responseCookie(String nameValue) {
         responseCookie = nameValue;
+    }
+
+    /** What the backend's persistence cookie did for this transaction: {@code %tsc}'s third and fourth letters. */
+    public void persistence(char request, char response) {
+        requestCookieState = request;
+        responseCookieState = response;
     }
 
     /** It left a queue at {@code position} (added up, as HAProxy does, if it waited in the same kind twice). */
@@ -451,6 +472,14 @@ public final class Stream {
     /** {@code %CS}. */
     public String responseCookie() {
         return responseCookie;
+    }
+
+    public char requestCookieState() {
+        return requestCookieState;
+    }
+
+    public char responseCookieState() {
+        return responseCookieState;
     }
 
     /** The server connection's local address ({@code %bi:%bp}), null when none was made or given. */

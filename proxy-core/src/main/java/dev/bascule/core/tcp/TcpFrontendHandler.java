@@ -12,6 +12,7 @@ import dev.bascule.core.Transport;
 import dev.bascule.core.sample.Payload;
 import dev.bascule.core.sample.SampleContext;
 import dev.bascule.core.stream.Stream;
+import dev.bascule.core.tls.TlsSession;
 import dev.bascule.core.stream.Termination;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -69,6 +70,7 @@ public final class TcpFrontendHandler extends ChannelInboundHandlerAdapter imple
         Channel client = ctx.channel();
         stream = new Stream(frontend, client.remoteAddress(), client.localAddress(), accepted);
         client.closeFuture().addListener(f -> closed());
+        stream.tls(TlsSession.of(client));
         TcpRequestRules rules = frontend.tcpRules();
         if (!rules.hasContentRules()) {
             // As HAProxy without tcp-request content rules: layer 6 and 7 fetches find nothing.

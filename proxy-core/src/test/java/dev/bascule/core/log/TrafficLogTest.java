@@ -92,15 +92,17 @@ class TrafficLogTest {
                      + "PORT format rfc5424 len 100 local2\n    option dontlognull\n    log-tag web\n"
                      + "    log-format \"%{+Q}o %ci %HM %HP %HQ %HV %ST %b %s %hr %[x]\"\n")
                      .replace("PORT", String.valueOf(0)) + "    server s1 127.0.0.1:" + web.port() + "\n")) {
-            throw new AssertionError("a sample must be refused");
+            throw new AssertionError("an unknown fetch must be refused");
         } catch (IllegalArgumentException expected) {
-            assertTrue(expected.getMessage().contains("samples ('%[...]') are not supported yet"), expected.getMessage());
+            assertTrue(expected.getMessage().contains("failed to parse sample expression <x> : unknown fetch method "
+                    + "'x'"), expected.getMessage());
         }
         try (DatagramSocket syslog = new DatagramSocket(0, InetAddress.getLoopbackAddress());
              Loopback.Backend web = new Loopback.Backend(0, "hello");
              Loopback proxy = new Loopback(config(port, syslog.getLocalPort(), "    no log\n    log 127.0.0.1:"
                      + syslog.getLocalPort() + " format rfc5424 local2\n    option dontlognull\n    log-tag web\n"
-                     + "    log-format \"%{+Q}o %{-Q}ci %HM %HP %HQ %HV %ST %b %s %hr\"\n")
+                     + "    log-format \"%{+Q}o %{-Q}ci %HM %HP %HQ %HV %ST %b %s %{-Q}[method,lower] %[srv_name] "
+                     + "%[env(BASCULE_UNSET_IN_TESTS)] %{+Q}[src] %hr\"\n")
                      + "    server s1 127.0.0.1:" + web.port() + "\n")) {
             syslog.setSoTimeout(5000);
             Loopback.connect(port).close();
@@ -108,7 +110,7 @@ class TrafficLogTest {
             String line = receive(syslog);
             // The space before an empty %hr stays, as HAProxy leaves it (its clf lines end with one).
             assertTrue(line.matches("<150>1 \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}[+-]\\d\\d:\\d\\d - web \\d+ - - "
-                    + "127\\.0\\.0\\.1 \"GET\" \"/x\" \"\\?y=1\" \"HTTP/1\\.0\" 200 \"be\" \"s1\" \n"), line);
+                    + "127\\.0\\.0\\.1 \"GET\" \"/x\" \"\\?y=1\" \"HTTP/1\\.0\" 200 \"be\" \"s1\" get \"s1\" \"\" \"127\\.0\\.0\\.1\" \n"), line);
         }
     }
 
