@@ -27,7 +27,9 @@ Ports, from --port-base B (default 18080, the ports compare.sh uses):
                                           (env BENCH_LOG_PORT, BENCH_SYSLOG_PORT)
   backends   B+1, B+2                     (env BENCH_BACKEND1, BENCH_BACKEND2: ports on 127.0.0.1;
                                            also BENCH_BACKENDS=127.0.0.1:B+1,127.0.0.1:B+2 as compare.sh)
+             the rules50 rule set B+30    (env BENCH_RULES_PORT)
   reference  http B+100    tcp B+110      stats B+108 (/stats)   httplog B+104, its syslog sink B+105
+             rules B+106
 bench/compare.cfg reads the BENCH_* variables, so the default candidate follows --port-base.
 
 Usage (from anywhere; paths are relative to the project root):
@@ -38,12 +40,15 @@ Usage (from anywhere; paths are relative to the project root):
 Knobs (option, or env var; option wins; default in brackets):
   --scenarios SCENARIOS ["ka50 ka500 tcp50 tcp500 close50 16k50"], any of
       ka50 ka500 tcp50 tcp500 close50 close500 16k50 16k500 tcp16k50 ka50log ka500log close50log
-      tlska50 tlsclose50 tlska50rsa tlsclose50rsa
+      tlska50 tlsclose50 tlska50rsa tlsclose50rsa rules50
       ka = HTTP keep-alive, 100 B; tcp = through the tcp listener; close = 'Connection: close' (a new TCP
       connection per request); 16k = 16 KiB responses; *log = the same through a frontend with option httplog
       and a log line per request to a local UDP syslog (socat, dropping what it reads); tls* = HTTPS terminated by
       the proxy with a self-signed ECDSA P-256 certificate (rsa: RSA 2048) this script makes, tlsclose* being a
-      TLS handshake per request (bench/compare-tls.cfg is then added to the candidate's -f); the number is wrk's -c.
+      TLS handshake per request (bench/compare-tls.cfg is then added to the candidate's -f); rules = keep-alive
+      through a frontend with a realistic rule set (RULES below: ACLs, header rewrites, use_backend, a response
+      header), wrk's requests cycling over paths and hosts each rule routes (bench/rules50.lua); the number is
+      wrk's -c.
   --dur DUR [5s]  --reps REPS [3]  --warmup WARMUP [5s]  --gap GAP [0.5] (seconds between runs)
   --scenario-warmup SCENARIO_WARMUP [2s]  an unmeasured run of each scenario on both targets before it is measured
   --order ORDER [alt]  alt: odd repetitions ref then cand, even ones cand then ref; abab: always ref first
@@ -95,8 +100,34 @@ SCENARIOS = {
     "tlsclose50": ("/small.txt", 50, True, "tls"),
     "tlska50rsa": ("/small.txt", 50, False, "tlsrsa"),
     "tlsclose50rsa": ("/small.txt", 50, True, "tlsrsa"),
+    "rules50": ("/small.txt", 50, False, "rules"),
 }
 TLS_LISTENERS = ("tls", "tlsrsa")
+# Scenarios whose requests a wrk script writes (bench/<script>): their path above is only the URL's.
+SCRIPTS = {"rules50": "rules50.lua"}
+# The rule set of the rules50 scenario, the same text in both proxies' fe_rules (bench/compare.cfg holds it too; the
+# run refuses to start when the two differ): 10 ACLs on path, host and headers, 2 header rewrites, 3 use_backend, and
+# a response header, which the run checks both proxies set (a candidate without http-response rules fails loudly).
+RULES = """    acl is_static path_beg /static
+    acl is_api path_beg /api
+    acl is_img path_end .png .jpg .gif
+    acl host_api hdr(host) -i api.example.com
+    acl host_www hdr(host) -i -m beg www.
+    acl is_admin path_beg /admin
+    acl is_post method POST
+    acl has_auth req.hdr(authorization) -m found
+    acl old_api path_beg /v1/
+    acl is_health path /healthz
+    http-request deny if is_admin !has_auth
+    http-request set-header X-Forwarded-Proto http if host_www || host_api
+    http-request set-header X-Route %[path,field(2,/)] unless is_health is_post
+    http-response set-header X-Bench rules50
+    use_backend be_static if is_static || is_img
+    use_backend be_api if is_api || host_api
+    use_backend be_v1 if old_api
+    default_backend be_http
+"""
+RULES_PATHS = ("/static/small.txt", "/api/small.txt", "/v1/small.txt")
 DEFAULT_SCENARIOS = "ka50 ka500 tcp50 tcp500 close50 16k50"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
@@ -153,7 +184,8 @@ def options(argv):
     a.ports = {"cand_http": b, "cand_tcp": b + 10, "cand_log": b + 20, "be1": b + 1, "be2": b + 2,
                "ref_http": b + 100, "ref_tcp": b + 110, "ref_stats": b + 108, "ref_log": b + 104,
                "syslog_cand": b + 21, "syslog_ref": b + 105,
-               "cand_tls": b + 30, "cand_tlsrsa": b + 40, "ref_tls": b + 106, "ref_tlsrsa": b + 107}
+               "cand_tls": b + 30, "cand_tlsrsa": b + 40, "ref_tls": b + 106, "ref_tlsrsa": b + 107,
+               "cand_rules": b + 50, "ref_rules": b + 109}
     a.tls = any(SCENARIOS[s][3] in TLS_LISTENERS for s in a.scenarios)
     if a.tls and "PROXY_CMD" not in env and a.proxy_cmd.endswith("/bench/compare.cfg"):
         # The TLS frontends need the certificates this script makes: a file of their own, loaded only then.
@@ -286,16 +318,38 @@ def wait_listening(port, timeout, proc=None, allow_exit=False):
     return False
 
 
-def curl_check(url, size):
+def curl_check(url, size, header=None):
+    """200 with the whole body; with header ('Name: value'), that response header too."""
     try:
-        r = subprocess.run(["curl", "-s", "-k", "-m", "5", "-o", "/dev/null", "-w", "%{http_code} %{size_download}",
-                            url], capture_output=True, text=True, timeout=10).stdout
+        r = subprocess.run(["curl", "-s", "-k", "-m", "5", "-o", "/dev/null", "-D", "-", "-w",
+                            "%{http_code} %{size_download}", url], capture_output=True, text=True, timeout=10).stdout
     except subprocess.TimeoutExpired:
         r = "(curl timed out)"
-    if r != f"200 {size}":
-        print(f"CHECK FAILED {url} -> {r!r} (want '200 {size}')", file=sys.stderr)
+    head, _, got = r.rpartition("\n")
+    if got != f"200 {size}":
+        print(f"CHECK FAILED {url} -> {got!r} (want '200 {size}')", file=sys.stderr)
+        return False
+    if header and header.lower() not in head.lower():
+        print(f"CHECK FAILED {url}: no '{header}' in the response headers (does the proxy run http-response "
+              f"rules?):\n{head}", file=sys.stderr)
         return False
     return True
+
+
+def rules_check(a, ports):
+    """The rules50 scenario's guard: both proxies route each path and set the response header."""
+    if "rules50" not in a.scenarios:
+        return True
+    if a.proxy_cmd.endswith(f"{ROOT}/bench/compare.cfg"):
+        with open(f"{ROOT}/bench/compare.cfg") as f:
+            if RULES not in f.read():
+                raise Failure("bench/compare.cfg's fe_rules no longer holds compare.py's RULES verbatim: the two "
+                              "proxies would not run the same rules")
+    ok = True
+    for t in ("ref", "cand"):
+        for path in RULES_PATHS + ("/small.txt",):
+            ok &= curl_check(f"http://127.0.0.1:{ports[t + '_rules']}{path}", 100, "X-Bench: rules50")
+    return ok
 
 
 def tail(path, lines=20):
@@ -372,6 +426,14 @@ backend be_tcp
     log 127.0.0.1:{ports['syslog_ref']} local0
     option httplog
     default_backend be_http
+frontend fe_rules
+    bind 127.0.0.1:{ports['ref_rules']} backlog 4096
+{RULES}backend be_static
+    server n1 127.0.0.1:{ports['be1']}
+backend be_api
+    server n2 127.0.0.1:{ports['be2']}
+backend be_v1
+    server n1 127.0.0.1:{ports['be1']}
 frontend fe_tls
     bind 127.0.0.1:{ports['ref_tls']} backlog 4096 ssl crt {pems['ec']}
     default_backend be_http
@@ -420,11 +482,13 @@ class Wrk:
         self.a = a
         self.raw_path = raw_path
 
-    def run(self, url, conns, duration, close=False, cpu_pids=()):
+    def run(self, url, conns, duration, close=False, cpu_pids=(), script=None):
         """One wrk run -> (req/s, p50 ms, p99 ms, errors, proxy CPU % of one core); raw output appended."""
         cmd = ["wrk", f"-t{self.a.threads}", f"-c{conns}", f"-d{duration}", "--latency", "--timeout", "5s"]
         if close:
             cmd += ["-H", "Connection: close"]
+        if script:
+            cmd += ["-s", os.path.join(ROOT, "bench", script)]
         cmd.append(url)
         if self.a.pin:
             cmd = ["taskset", "-c", "1", *cmd]
@@ -528,6 +592,9 @@ def main(argv):
                 raise Failure(f"port(s) {busy} busy (--backends reuse to use what serves there)")
             write(f"{work}/www/small.txt", "x" * 99 + "\n")     # 100 bytes
             write(f"{work}/www/16k.bin", "y" * 16383 + "\n")    # 16384 bytes
+            for path in RULES_PATHS:                               # what the rules50 rule set routes
+                os.makedirs(os.path.dirname(f"{work}/www{path}"), exist_ok=True)
+                write(f"{work}/www{path}", "x" * 99 + "\n")
             nginxes = []
             for name, port in (("a", ports["be1"]), ("b", ports["be2"])):
                 conf = f"{work}/nginx-{name}/nginx.conf"
@@ -552,12 +619,13 @@ def main(argv):
         write(f"{work}/haproxy-ref.cfg", haproxy_ref_conf(ports, pems))
         ref = procs.spawn("ref-haproxy", ["haproxy", "-db", "-f", f"{work}/haproxy-ref.cfg"],
                           f"{work}/logs/haproxy-ref.log")
-        if not all(wait_listening(ports[k], 10, ref) for k in ("ref_http", "ref_tcp", "ref_log")):
+        if not all(wait_listening(ports[k], 10, ref) for k in ("ref_http", "ref_tcp", "ref_log", "ref_rules")):
             raise Failure(f"reference haproxy did not start:\n{tail(f'{work}/logs/haproxy-ref.log')}")
 
         # ---- candidate
         env = dict(os.environ, BENCH_HTTP_PORT=str(ports["cand_http"]), BENCH_TCP_PORT=str(ports["cand_tcp"]),
                    BENCH_LOG_PORT=str(ports["cand_log"]), BENCH_SYSLOG_PORT=str(ports["syslog_cand"]),
+                   BENCH_RULES_PORT=str(ports["cand_rules"]),
                    BENCH_BACKEND1=str(ports["be1"]), BENCH_BACKEND2=str(ports["be2"]),
                    BENCH_BACKENDS=f"127.0.0.1:{ports['be1']},127.0.0.1:{ports['be2']}",
                    BENCH_TLS_PORT=str(ports["cand_tls"]), BENCH_TLSRSA_PORT=str(ports["cand_tlsrsa"]),
@@ -568,6 +636,7 @@ def main(argv):
         if not wait_listening(ports["cand_http"], a.startup_timeout, cand, daemon_ok) \
                 or not wait_listening(ports["cand_tcp"], 10, cand, daemon_ok) \
                 or not wait_listening(ports["cand_log"], 10, cand, daemon_ok) \
+                or "rules50" in a.scenarios and not wait_listening(ports["cand_rules"], 10, cand, daemon_ok) \
                 or a.tls and not all(wait_listening(ports[f"cand_{l}"], 10, cand, daemon_ok) for l in TLS_LISTENERS):
             state = "exited" if cand.poll() is not None else "still running"
             raise Failure(f"candidate ({state}) did not open :{ports['cand_http']} and :{ports['cand_tcp']} "
@@ -584,6 +653,8 @@ def main(argv):
             ok &= curl_check(f"https://127.0.0.1:{port}/small.txt", 100)
         if not ok:
             raise Failure("a proxy answered wrongly (see above)")
+        if not rules_check(a, ports):
+            raise Failure("a proxy does not run the rules50 rule set (see above): its figures would measure less")
 
         print(f"compare.py run {run_id}  PIN={int(a.pin)} ORDER={a.order} wrk -t{a.threads}  DUR={a.dur} "
               f"REPS={a.reps}  scenarios: {' '.join(a.scenarios)}")
@@ -611,14 +682,15 @@ def main(argv):
             base = "https://127.0.0.1:" if listener in TLS_LISTENERS else "http://127.0.0.1:"
             # A scenario's first use of a code path (new connections, 500 connections, the TCP relay) still
             # compiles in the JIT; unwarmed, the first repetition measured that instead of the proxy.
+            script = SCRIPTS.get(s)
             for t in ("cand", "ref"):
-                wrk.run(f"{base}{ports[f'{t}_{listener}']}{path}", conns, a.scenario_warmup, close)
+                wrk.run(f"{base}{ports[f'{t}_{listener}']}{path}", conns, a.scenario_warmup, close, script=script)
             for rep in range(1, a.reps + 1):
                 targets = ("cand", "ref") if a.order == "alt" and rep % 2 == 0 else ("ref", "cand")
                 for t in targets:
                     port = ports[f"{t}_{listener}"]
                     pids = [ref.pid] if t == "ref" else group_members(cand.pid)
-                    r = (s, rep, t, *wrk.run(f"{base}{port}{path}", conns, a.dur, close, pids))
+                    r = (s, rep, t, *wrk.run(f"{base}{port}{path}", conns, a.dur, close, pids, script))
                     runs.append(r)
                     line = f"{s} {rep} {t:<4} {r[3]:.0f} {r[4]:.3f} {r[5]:.3f} {r[6]} {r[7]}"
                     with open(runs_path, "a") as f:

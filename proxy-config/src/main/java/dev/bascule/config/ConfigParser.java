@@ -305,6 +305,13 @@ public final class ConfigParser {
         Map<String, Backend> backends = new LinkedHashMap<>();
         Map<String, ProxySection> sections = new HashMap<>();
         Global g = global.build();
+        Map<String, Map<Integer, dev.bascule.config.model.ErrorPage>> httpErrors = new HashMap<>();
+        for (NamedSection s : otherSections) {
+            if (s.kind().equals("http-errors") && s.name() != null) {
+                httpErrors.put(s.name(), s.errorPages());
+            }
+        }
+        proxies.forEach(p -> p.http.resolveErrors(p.name, httpErrors::get));
         Map<String, Resolvers> dns = resolversSections();
         List<Integer> ids = proxyIds();
         for (int i = 0; i < proxies.size(); i++) {

@@ -1,6 +1,8 @@
 package dev.bascule.config;
 
+import dev.bascule.config.model.ErrorPage;
 import dev.bascule.config.model.HttpSettings;
+import dev.bascule.config.model.Source;
 import dev.bascule.config.model.Network;
 import dev.bascule.config.model.HttpSettings.ConnectionMode;
 import dev.bascule.config.model.HttpSettings.AddressHeader;
@@ -9,14 +11,17 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.Set;
 import java.util.TreeMap;
 
 /** The HTTP-mode keywords of a proxy section, building its {@link HttpSettings}. */
 final class HttpConfig {
     /** The status codes HAProxy 2.6 lets {@code errorfile} replace. */
-    private static final Set<String> ERRORFILE_CODES = Set.of("200", "400", "401", "403", "404", "405", "407",
+    static final Set<String> ERRORFILE_CODES = Set.of("200", "400", "401", "403", "404", "405", "407",
             "408", "410", "413", "425", "429", "500", "501", "502", "503", "504");
 
     private final Diagnostics diag;
@@ -24,7 +29,19 @@ final class HttpConfig {
     private AddressHeader forwardFor;
     private AddressHeader originalTo;
     private String monitorUri;
-    private final Map<Integer, String> errorFiles = new TreeMap<>();
+    /**
+     * The lines that set error pages, in order (a later one overrides an earlier one); an {@code errorfiles} line
+     * names its http-errors section, read once every section is ({@link #resolveErrors}).
+     */
+    private final List<ErrorLine> errorLines = new ArrayList<>();
+    private Map<Integer, ErrorPage> errorPages = Map.of();
+
+    /**
+     * One such line: {@code page} for {@code code} (null: back to HAProxy's own, {@code default-errorfiles}), or the
+     * {@code codes} of {@code section} (all of them when empty).
+     */
+    private record ErrorLine(Source source, int code, ErrorPage page, String section, List<Integer> codes) {
+    }
     private HttpSettings.Reuse reuse = HttpSettings.Reuse.SAFE;
 
     HttpConfig(Diagnostics diag, HttpConfig defaults) {
@@ -34,7 +51,7 @@ final class HttpConfig {
             forwardFor = defaults.forwardFor;
             originalTo = defaults.originalTo;
             monitorUri = defaults.monitorUri;
-            errorFiles.putAll(defaults.errorFiles);
+            errorLines.addAll(defaults.errorLines);
             reuse = defaults.reuse;
         }
     }
@@ -53,15 +70,19 @@ final class HttpConfig {
     }
 
     void forwardFor(Line line) {
-        forwardFor = addressHeader(line, AddressHeader.FORWARDED_FOR, true);
+        forwardFor = addressHeader(line, AddressHeader.FORWARDED_FOR, true, forwardFor);
     }
 
     void originalTo(Line line) {
-        originalTo = addressHeader(line, AddressHeader.ORIGINAL_TO, false);
+        originalTo = addressHeader(line, AddressHeader.ORIGINAL_TO, false, originalTo);
     }
 
-    /** The arguments of {@code option forwardfor} or {@code option originalto}; null after an error. */
-    private AddressHeader addressHeader(Line line, String defaultHeader, boolean ifNoneAllowed) {
+    /**
+     * The arguments of {@code option forwardfor} or {@code option originalto}; null after an error. Without
+     * {@code except}, the network the option had (from the defaults section) stays, as HAProxy keeps its
+     * {@code except_xff_net}: a backend's plain {@code option forwardfor} still spares the defaults' network.
+     */
+    private AddressHeader addressHeader(Line line, String defaultHeader, boolean ifNoneAllowed, AddressHeader before) {
         String option = line.word(0) + " " + line.word(1);
         String header = defaultHeader;
         byte[] except = null;
@@ -105,7 +126,8 @@ final class HttpConfig {
                 }
             }
         }
-        return new AddressHeader(header, except == null ? null : Network.of(except, prefix), ifNone);
+        return new AddressHeader(header, except == null ? (before == null ? null : before.except())
+                : Network.of(except, prefix), ifNone);
     }
 
     void negateForwardFor() {
@@ -130,18 +152,179 @@ final class HttpConfig {
         monitorUri = line.word(1);
     }
 
-    /** {@code errorfile <code> <file>}: HAProxy's codes only; a file that cannot be read is left out. */
+    /** {@code errorfile <code> <file>}: HAProxy's codes only, the file read when HAProxy reads its config. */
     void errorfile(Line line) {
-        String code = line.word(1);
-        if (!ERRORFILE_CODES.contains(code)) {
-            diag.warning(line.source(), "status code " + code + " not handled by 'errorfile', error customization "
-                    + "will be ignored; handled codes: " + String.join(" ", ERRORFILE_CODES.stream().sorted().toList()));
-        } else if (!Files.isReadable(Path.of(line.word(2)))) {
-            diag.warning(line.source(), "'errorfile " + code + "' : cannot read '" + line.word(2) + "'; HAProxy "
-                    + "refuses to start without it; Bascule sends its default " + code + " page");
-        } else {
-            errorFiles.put(Integer.parseInt(code), line.word(2));
+        Integer code = errorCode(line, "errorfile", line.word(1));
+        ErrorPage.File page = code == null ? null : errorFile(diag, line, "errorfile", line.word(2));
+        if (page != null) {
+            errorLines.add(new ErrorLine(line.source(), code, page, null, List.of()));
         }
+    }
+
+    /** {@code errorloc|errorloc302|errorloc303 <code> <url>}: a redirect instead of the page. */
+    void errorloc(Line line) {
+        String kw = line.keyword();
+        if (line.size() < 3) {
+            diag.alert(line.source(), kw + " : expects <status_code> and <url> as arguments.");
+            return;
+        }
+        Integer code = errorCode(line, kw, line.word(1));
+        if (code != null) {
+            errorLines.add(new ErrorLine(line.source(), code, new ErrorPage.Location(kw.equals("errorloc303") ? 303
+                    : 302, line.word(2)), null, List.of()));
+        }
+    }
+
+    /** {@code errorfiles <name> [<code> ...]}: the pages of an http-errors section, all or those listed. */
+    void errorfiles(Line line) {
+        List<Integer> codes = new ArrayList<>();
+        for (String c : line.words().subList(2, line.size())) {
+            Integer code = errorCode(line, "errorfiles", c);
+            if (code == null) {
+                return;
+            }
+            codes.add(code);
+        }
+        errorLines.add(new ErrorLine(line.source(), 0, null, line.word(1), codes));
+    }
+
+    /**
+     * {@code http-error status <code> [content-type <type>] [default-errorfiles | errorfile <file> | errorfiles <name>
+     * | file <file> | string <str> | lf-string <fmt> | lf-file <file>] [hdr <name> <fmt>]*}. Log-format payloads and
+     * header values are kept only when they hold no {@code %} (Bascule's answers have no log-format context yet).
+     */
+    void httpError(Line line) {
+        List<String> w = line.words();
+        Integer code = null;
+        String type = null;
+        String body = null;
+        ErrorPage page = null;
+        String section = null;
+        boolean reset = false;
+        List<String> headers = new ArrayList<>();
+        for (int i = 1; i < w.size(); i++) {
+            String o = w.get(i);
+            boolean pair = !o.equals("default-errorfiles");
+            if (pair && i + 1 >= w.size() || o.equals("hdr") && i + 2 >= w.size()) {
+                diag.alert(line.source(), "http-error : '" + o + "' expects " + (o.equals("hdr") ? "<name> <fmt>"
+                        : "an argument") + ".");
+                return;
+            }
+            switch (o) {
+                case "status" -> {
+                    code = errorCode(line, "http-error", w.get(++i));
+                    if (code == null) {
+                        return;
+                    }
+                }
+                case "content-type" -> type = w.get(++i);
+                case "default-errorfiles" -> reset = true;
+                case "errorfile" -> {
+                    page = errorFile(diag, line, "http-error", w.get(++i));
+                    if (page == null) {
+                        return;
+                    }
+                }
+                case "errorfiles" -> section = w.get(++i);
+                case "string", "lf-string" -> body = w.get(++i);
+                case "file", "lf-file" -> {
+                    String f = w.get(++i);
+                    try {
+                        body = Files.readString(Path.of(f), java.nio.charset.StandardCharsets.ISO_8859_1);
+                    } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+                        diag.alert(line.source(), "http-error : error opening file '" + f + "'.");
+                        return;
+                    }
+                }
+                case "hdr" -> headers.add(w.get(++i) + ": " + w.get(++i));
+                default -> {
+                    diag.alert(line.source(), "http-error : unknown argument '" + o + "'; expects status, content-type, "
+                            + "default-errorfiles, errorfile, errorfiles, file, lf-file, string, lf-string or hdr.");
+                    return;
+                }
+            }
+        }
+        if (code == null) {
+            diag.alert(line.source(), "http-error : expects 'status <code>' as argument.");
+            return;
+        }
+        if (body != null && !body.isEmpty() && type == null) {
+            diag.alert(line.source(), "http-error : a content type must be defined when non-empty payload is "
+                    + "configured");
+            return;
+        }
+        if (body != null && body.contains("%") || headers.stream().anyMatch(h -> h.contains("%"))) {
+            diag.warning(line.source(), "'http-error' with a log-format payload or header is parsed but not "
+                    + "implemented yet; it has no effect");
+            return;
+        }
+        if (section != null) {
+            errorLines.add(new ErrorLine(line.source(), code, null, section, List.of(code)));
+        } else {
+            errorLines.add(new ErrorLine(line.source(), code, reset ? null : page != null ? page
+                    : new ErrorPage.Reply(type, body == null ? "" : body, headers), null, List.of()));
+        }
+    }
+
+    /** A status code {@code errorfile} and its siblings may replace, or null after HAProxy's alert. */
+    private Integer errorCode(Line line, String keyword, String code) {
+        if (!ERRORFILE_CODES.contains(code)) {
+            diag.alert(line.source(), keyword + " : status code '" + code + "' not handled; handled codes: "
+                    + String.join(" ", ERRORFILE_CODES.stream().sorted().toList()));
+            return null;
+        }
+        return Integer.parseInt(code);
+    }
+
+    /** A file holding a whole response, or null after HAProxy's alert: it is read when the config is. */
+    static ErrorPage.File errorFile(Diagnostics diag, Line line, String keyword, String file) {
+        try {
+            if (Files.isReadable(Path.of(file)) && !Files.isDirectory(Path.of(file))) {
+                return new ErrorPage.File(file);
+            }
+        } catch (java.nio.file.InvalidPathException e) {
+            // below
+        }
+        diag.alert(line.source(), keyword + " : error opening file '" + file + "'.");
+        return null;
+    }
+
+    /**
+     * The error pages once every section is read: each line in order, {@code errorfiles} taking its section's pages;
+     * an unknown section is HAProxy's alert, a listed code the section lacks its warning.
+     *
+     * @param sections an http-errors section's pages by name, or null when there is none of that name
+     */
+    void resolveErrors(String proxy, Function<String, Map<Integer, ErrorPage>> sections) {
+        Map<Integer, ErrorPage> pages = new TreeMap<>();
+        for (ErrorLine l : errorLines) {
+            if (l.section() == null) {
+                if (l.page() == null) {
+                    pages.remove(l.code());
+                } else {
+                    pages.put(l.code(), l.page());
+                }
+                continue;
+            }
+            Map<Integer, ErrorPage> s = sections.apply(l.section());
+            if (s == null) {
+                diag.alert(l.source(), "proxy '" + proxy + "': unknown http-errors section '" + l.section() + "'; "
+                        + "declare it with 'http-errors " + l.section() + "'");
+                continue;
+            }
+            if (l.codes().isEmpty()) {
+                pages.putAll(s);
+            }
+            for (int code : l.codes()) {
+                if (s.containsKey(code)) {
+                    pages.put(code, s.get(code));
+                } else {
+                    diag.warning(l.source(), "proxy '" + proxy + "' : status '" + code + "' not declared in "
+                            + "http-errors section '" + l.section() + "'");
+                }
+            }
+        }
+        errorPages = pages;
     }
 
     /** An IP literal only: a host name here would mean a DNS lookup while parsing. */
@@ -178,6 +361,6 @@ final class HttpConfig {
     }
 
     HttpSettings build() {
-        return new HttpSettings(connection, forwardFor, originalTo, monitorUri, errorFiles, reuse);
+        return new HttpSettings(connection, forwardFor, originalTo, monitorUri, errorPages, reuse);
     }
 }

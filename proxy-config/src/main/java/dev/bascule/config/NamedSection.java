@@ -1,6 +1,7 @@
 package dev.bascule.config;
 
 import dev.bascule.config.model.Directive;
+import dev.bascule.config.model.ErrorPage;
 import dev.bascule.config.model.OtherSection;
 import dev.bascule.config.model.Source;
 
@@ -30,7 +31,8 @@ final class NamedSection implements Section {
             "program", table("program", "3.7",
                     k("command", 1, "<command> [arguments*]"), k("user", 1, "<user name>"),
                     k("group", 1, "<group name>"), k("option start-on-reload", 0, "")),
-            "http-errors", table("http-errors", "3.8", k("errorfile", 2, "<code> <file>")),
+            "http-errors", table("http-errors", "3.8", new Keyword<>("errorfile", "", Support.SUPPORTED, "", 2,
+                    "<code> <file>", NamedSection::errorfile)),
             "ring", table("ring", "3.9",
                     k("description", 1, "<text>"), k("format", 1, "<format>"), k("maxlen", 1, "<length>"),
                     k("size", 1, "<size>"), k("timeout connect", 1, "<timeout>"),
@@ -53,6 +55,8 @@ final class NamedSection implements Section {
     private final String name;
     private final Source source;
     private final List<Directive> lines = new ArrayList<>();
+    /** An {@code http-errors} section's pages by status code, for the proxies' {@code errorfiles} lines. */
+    private final Map<Integer, ErrorPage> errorPages = new java.util.TreeMap<>();
 
     NamedSection(Diagnostics diag, Line header) {
         this.diag = diag;
@@ -62,8 +66,10 @@ final class NamedSection implements Section {
         if (name == null) {
             diag.alert(header.source(), "'" + header.keyword() + "' expects <name> as an argument");
         }
-        diag.warning(header.source(), "'" + header.keyword() + (name == null ? "" : " " + name)
-                + "' section is parsed but not implemented yet; it has no effect");
+        if (!header.keyword().equals("http-errors")) {
+            diag.warning(header.source(), "'" + header.keyword() + (name == null ? "" : " " + name)
+                    + "' section is parsed but not implemented yet; it has no effect");
+        }
     }
 
     @SafeVarargs
@@ -92,7 +98,35 @@ final class NamedSection implements Section {
             diag.alert(line.source(), missing);
             return;
         }
+        k.handler().accept(this, line);
         lines.add(new Directive(k.name(), line.words().subList(k.nameWords(), line.size()), line.source()));
+    }
+
+    /** {@code errorfile <code> <file>} of an {@code http-errors} section, checked as a proxy's is. */
+    private void errorfile(Line line) {
+        if (!HttpConfig.ERRORFILE_CODES.contains(line.word(1))) {
+            diag.alert(line.source(), "errorfile : status code '" + line.word(1) + "' not handled; handled codes: "
+                    + String.join(" ", HttpConfig.ERRORFILE_CODES.stream().sorted().toList()));
+            return;
+        }
+        ErrorPage.File page = HttpConfig.errorFile(diag, line, "errorfile", line.word(2));
+        if (page != null) {
+            errorPages.put(Integer.parseInt(line.word(1)), page);
+        }
+    }
+
+    /** The section's keyword, such as {@code http-errors}. */
+    String kind() {
+        return table.section();
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** An {@code http-errors} section's pages by status code. */
+    Map<Integer, ErrorPage> errorPages() {
+        return Map.copyOf(errorPages);
     }
 
     OtherSection build() {

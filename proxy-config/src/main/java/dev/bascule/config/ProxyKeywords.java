@@ -73,10 +73,15 @@ final class ProxyKeywords {
         legacy("reqadd", "FLB", 1, "<string> [{if | unless} <cond>]", ProxySection::legacyHeaderAdd);
         legacy("rspadd", "FLB", 1, "<string> [{if | unless} <cond>]", ProxySection::legacyHeaderAdd);
         legacy("block", "FLB", 2, "{if | unless} <condition>", ProxySection::legacyBlock);
-        for (String removed : List.of("reqrep", "reqirep", "reqdel", "reqidel", "reqdeny", "reqideny", "reqallow",
-                "reqiallow", "reqpass", "reqipass", "reqtarpit", "reqitarpit", "reqsetbe", "reqisetbe", "rsprep",
-                "rspirep", "rspdel", "rspidel", "rspdeny", "rspideny", "monitor-net")) {
+        for (String removed : List.of("reqdeny", "reqideny", "reqallow", "reqiallow", "reqpass", "reqipass",
+                "reqtarpit", "reqitarpit", "reqsetbe", "reqisetbe", "rspdeny", "rspideny", "monitor-net")) {
             legacy(removed, "DFLB", 0, "", ProxySection::legacyRemoved);
+        }
+        for (String translated : List.of("reqdel", "reqidel", "rspdel", "rspidel")) {
+            legacy(translated, "DFLB", 1, "<search> [{if | unless} <cond>]", ProxySection::legacyDelete);
+        }
+        for (String translated : List.of("reqrep", "reqirep", "rsprep", "rspirep")) {
+            legacy(translated, "DFLB", 2, "<search> <string> [{if | unless} <cond>]", ProxySection::legacyReplace);
         }
 
         supported("acl", "FLB", "7", 2, "<aclname> <criterion> [flags] [operator] <value> ...",
@@ -101,15 +106,15 @@ final class ProxyKeywords {
         pending("email-alert to", "DFLB", "4.2", 1, "<emailaddr>");
         pending("enabled", "DFLB", "4.2", 0, "");
         supported("errorfile", "DFLB", "4.2", 2, "<code> <file>", (p, l) -> p.http.errorfile(l));
-        pending("errorfiles", "DFLB", "4.2", 1, "<name> [<code> ...]");
-        pending("errorloc", "DFLB", "4.2", 2, "<code> <url>");
-        pending("errorloc302", "DFLB", "4.2", 2, "<code> <url>");
-        pending("errorloc303", "DFLB", "4.2", 2, "<code> <url>");
+        supported("errorfiles", "DFLB", "4.2", 1, "<name> [<code> ...]", (p, l) -> p.http.errorfiles(l));
+        supported("errorloc", "DFLB", "4.2", 0, "<code> <url>", (p, l) -> p.http.errorloc(l));
+        supported("errorloc302", "DFLB", "4.2", 0, "<code> <url>", (p, l) -> p.http.errorloc(l));
+        supported("errorloc303", "DFLB", "4.2", 0, "<code> <url>", (p, l) -> p.http.errorloc(l));
         pending("error-log-format", "DFL", "4.2", 1, "<string>");
         pending("external-check command", "DLB", "4.2", 1, "<command>");
         pending("external-check path", "DLB", "4.2", 1, "<path>");
         pending("filter", "FLB", "9", 1, "<name> [param*]");
-        pending("force-persist", "LB", "4.2", 2, "{ if | unless } <condition>");
+        supported("force-persist", "LB", "4.2", 0, "{ if | unless } <condition>", ProxySection::persistRule);
         pending("fullconn", "DLB", "4.2", 1, "<conns>");
         supported("hash-balance-factor", "DLB", "4.2", 1, "<factor>", ProxySection::hashBalanceFactor);
         pending("http-after-response", "DFLB", "4.2", 1, "<action> <options...> [ { if | unless } <condition> ]");
@@ -117,7 +122,9 @@ final class ProxyKeywords {
         pending("http-check connect", "DLB", "4.2", 0, "[default] [port <expr>] ...");
         pending("http-check set-var", "DLB", "4.2", 1, "(<var-name>[,<cond>...]) <expr>");
         pending("http-check unset-var", "DLB", "4.2", 1, "(<var-name>)");
-        pending("http-error", "DFLB", "4.2", 2, "status <code> [content-type <type>] ...");
+        supported("http-error", "DFLB", "4.2", 2, "status <code> [content-type <type>] [default-errorfiles | errorfile "
+                + "<file> | errorfiles <name> | file <file> | string <str>] [hdr <name> <fmt>]*",
+                (p, l) -> p.http.httpError(l));
         supported("http-request", "DFLB", "4.2", 1, "<action> [options...] [ { if | unless } <condition> ]",
                 ProxySection::httpRequest);
         supported("http-request use-service", "FL", "4.2", 1, "prometheus-exporter [ { if | unless } <condition> ]",
@@ -127,7 +134,7 @@ final class ProxyKeywords {
                 (p, l) -> p.http.reuse(l));
         pending("http-send-name-header", "DLB", "4.2", 0, "[<header>]");
         supported("id", "FLB", "4.2", 1, "<value>", ProxySection::id);
-        pending("ignore-persist", "LB", "4.2", 2, "{ if | unless } <condition>");
+        supported("ignore-persist", "LB", "4.2", 0, "{ if | unless } <condition>", ProxySection::persistRule);
         supported("load-server-state-from-file", "DLB", "4.2", 1, "{ global | local | none }",
                 ProxySection::loadServerStateFromFile);
         supported("log", "DFLB", "4.2", 1, "global | <target> [len <length>] [format <format>] [sample <ranges>:<size>] "
@@ -181,10 +188,13 @@ final class ProxyKeywords {
         pending("tcp-check send-lf", "DLB", "4.2", 1, "<fmt> [comment <msg>]");
         pending("tcp-check set-var", "DLB", "4.2", 1, "(<var-name>[,<cond>...]) <expr>");
         pending("tcp-check unset-var", "DLB", "4.2", 1, "(<var-name>)");
-        pending("tcp-request connection", "DFL", "4.2", 1, "<action> [{if | unless} <condition>]");
-        pending("tcp-request content", "DFLB", "4.2", 1, "<action> [{if | unless} <condition>]");
-        pending("tcp-request inspect-delay", "DFLB", "4.2", 1, "<timeout>");
-        pending("tcp-request session", "DFL", "4.2", 1, "<action> [{if | unless} <condition>]");
+        supported("tcp-request connection", "DFL", "4.2", 1, "accept|reject [{if | unless} <condition>]",
+                ProxySection::tcpRequest);
+        supported("tcp-request content", "DFLB", "4.2", 1, "accept|reject [{if | unless} <condition>]",
+                ProxySection::tcpRequest);
+        supported("tcp-request inspect-delay", "DFLB", "4.2", 1, "<timeout>", ProxySection::tcpRequest);
+        supported("tcp-request session", "DFL", "4.2", 1, "accept|reject [{if | unless} <condition>]",
+                ProxySection::tcpRequest);
         pending("tcp-response content", "DLB", "4.2", 1, "<action> [{if | unless} <condition>]");
         pending("tcp-response inspect-delay", "DLB", "4.2", 1, "<timeout>");
         for (String t : List.of("client-fin:DFL",
@@ -195,7 +205,7 @@ final class ProxyKeywords {
         supported("unique-id-format", "DFL", "4.2", 1, "<string>", (p, l) -> p.log.uniqueIdFormat(l));
         supported("unique-id-header", "DFL", "4.2", 1, "<name>", (p, l) -> p.log.uniqueIdHeader(l));
         pending("use-fcgi-app", "LB", "4.2", 1, "<name>");
-        pending("use-server", "LB", "4.2", 3, "<server> { if | unless } <condition>");
+        supported("use-server", "LB", "4.2", 1, "<server> { if | unless } <condition>", ProxySection::useServer);
         supported("use_backend", "FL", "4.2", 1, "<backend>|<name-with-%[expr]> [{if | unless} <condition>]",
                 ProxySection::useBackend);
 

@@ -11,6 +11,7 @@ import dev.bascule.config.model.HttpRule;
 import dev.bascule.config.model.LoadServerState;
 import dev.bascule.config.model.Mode;
 import dev.bascule.config.model.Server;
+import dev.bascule.config.model.ServerRules;
 import dev.bascule.config.model.ServerCheck;
 import dev.bascule.config.model.ServerDns;
 import dev.bascule.config.model.ServerTls;
@@ -108,6 +109,12 @@ final class ProxySection implements Section {
     private final List<AclCondition> monitorFail = new ArrayList<>();
     /** The section's ACLs and the compiler of its conditions (not inherited: defaults have no ACLs). */
     final AclConfig acls;
+    /** Its {@code use-server} lines, in order (a backend's own: not inherited). */
+    private final List<ServerRules.UseServer> useServer = new ArrayList<>();
+    /** Its {@code force-persist} and {@code ignore-persist} lines, in order. */
+    private final List<ServerRules.Persist> persist = new ArrayList<>();
+    /** Its {@code tcp-request} lines (the inspect delay inherited from defaults). */
+    private final TcpRuleParser tcpRequest;
     private final ServerSettings defaultServer;
 
     /** The global section's TLS defaults as they stand at each bind and server line. */
@@ -126,6 +133,7 @@ final class ProxySection implements Section {
         this.http = new HttpConfig(diag, defaults == null ? null : defaults.http);
         this.log = new LogConfig(diag, env, defaults == null ? null : defaults.log);
         this.acls = new AclConfig(diag);
+        this.tcpRequest = new TcpRuleParser(diag, acls, defaults == null ? null : defaults.tcpRequest);
         this.defaultServer = defaults == null ? new ServerSettings() : defaults.defaultServer.copy();
         if (defaults != null) {
             mode = defaults.mode;
@@ -684,6 +692,55 @@ final class ProxySection implements Section {
         }
     }
 
+    /**
+     * {@code tcp-request inspect-delay|connection|session|content ...}: a frontend's or listen section's rules; the
+     * content rules of a backend and the rules of a named defaults section are kept as not implemented yet.
+     */
+    void tcpRequest(Line line) {
+        String proxy = kind.word() + " '" + name + "'";
+        boolean delay = line.word(1).equals("inspect-delay");
+        if (kind == Kind.DEFAULTS && name == null) {
+            diag.alert(line.source(), "tcp-request " + line.word(1) + " is not allowed in anonymous 'defaults' sections");
+            return;
+        }
+        if (delay) {
+            tcpRequest.inspectDelay(line, proxy);
+        } else if (kind == Kind.BACKEND || kind == Kind.DEFAULTS) {
+            notImplemented(line, "tcp-request " + line.word(1) + " in a " + kind.word() + " section");
+        } else if (!tcpRequest.rule(line, proxy)) {
+            notImplemented(line, "tcp-request " + line.word(1) + " " + line.word(2));
+        }
+    }
+
+    /** {@code use-server <server> {if | unless} <condition>}: the server is checked once the section is complete. */
+    void useServer(Line line) {
+        if (line.size() < 3 || !dev.bascule.config.sample.ConditionParser.starts(line.word(2))) {
+            diag.alert(line.source(), "'use-server' requires either 'if' or 'unless' followed by a condition.");
+            return;
+        }
+        if (line.word(1).contains("%[")) {
+            notImplemented(line, "use-server with a name built from a sample");
+            return;
+        }
+        AclCondition c = acls.condition(line, 2, "use-server");
+        if (c != null) {
+            useServer.add(new ServerRules.UseServer(line.word(1), c, line.source()));
+        }
+    }
+
+    /** {@code force-persist|ignore-persist {if | unless} <condition>}. */
+    void persistRule(Line line) {
+        if (line.size() < 2 || !dev.bascule.config.sample.ConditionParser.starts(line.word(1))) {
+            diag.alert(line.source(), "'" + line.keyword() + "' requires either 'if' or 'unless' followed by a "
+                    + "condition.");
+            return;
+        }
+        AclCondition c = acls.condition(line, 1, line.keyword());
+        if (c != null) {
+            persist.add(new ServerRules.Persist(line.keyword().equals("force-persist"), c, line.source()));
+        }
+    }
+
     /** {@code redirect ...}: an {@code http-request redirect} rule, run among them in the order written. */
     void redirect(Line line) {
         if (kind == Kind.BACKEND) {
@@ -773,34 +830,108 @@ final class ProxySection implements Section {
                     + "' is not a 'Name: value' header; write '" + rule + " add-header <name> <value>'");
             return;
         }
-        List<String> args = new ArrayList<>(List.of("add-header", header.substring(0, colon).trim(),
+        List<String> words = new ArrayList<>(List.of(rule, "add-header", header.substring(0, colon).trim(),
                 header.substring(colon + 1).trim()));
-        args.addAll(line.words().subList(2, line.size()));
-        diag.warning(line.source(), "'" + line.keyword() + "' was removed in HAProxy 2.1; read as '" + rule + " "
-                + String.join(" ", args) + "', which is parsed but not implemented yet");
-        keep(ProxyKeywords.TABLE.find(new Line(line.source(), List.of(rule))), new Directive(rule, args,
-                line.source()));
+        words.addAll(line.words().subList(2, line.size()));
+        legacyAs(line, new Line(line.source(), words), "removed in HAProxy 2.1");
     }
 
     /** {@code block if COND} is exactly {@code http-request deny if COND}. */
     void legacyBlock(Line line) {
-        List<String> args = new ArrayList<>(List.of("deny"));
-        args.addAll(line.words().subList(1, line.size()));
-        diag.warning(line.source(), "'block' was removed in HAProxy 2.1; read as 'http-request "
-                + String.join(" ", args) + "', which is parsed but not implemented yet");
-        keep(ProxyKeywords.TABLE.find(new Line(line.source(), List.of("http-request"))),
-                new Directive("http-request", args, line.source()));
+        List<String> words = new ArrayList<>(List.of("http-request", "deny"));
+        words.addAll(line.words().subList(1, line.size()));
+        legacyAs(line, new Line(line.source(), words), "removed in HAProxy 2.1");
+    }
+
+    /**
+     * A removed keyword read as the modern rule it stands for, with a warning that names it; the rule then goes
+     * through this section's keyword table as if written so (where that action is not implemented yet, its own
+     * warning follows).
+     */
+    private void legacyAs(Line legacy, Line modern, String removed) {
+        diag.warning(legacy.source(), "'" + legacy.keyword() + "' was " + removed + "; read as '"
+                + String.join(" ", modern.words()) + "', which HAProxy 2.6 needs written instead");
+        keyword(modern);
+    }
+
+    /** {@code reqrep|reqirep|rsprep|rspirep} whose regex takes one header's value: {@code ^Name:\ <regex>}. */
+    private static final java.util.regex.Pattern HEADER_VALUE = java.util.regex.Pattern.compile(
+            "\\^([!#$%&'*+.^_`|~0-9A-Za-z-]+): (.*)");
+
+    /**
+     * {@code reqrep ^Name:\ <regex> Name:\ <replacement>} (the same header on both sides) is exactly {@code
+     * http-request replace-header Name ^<regex> <replacement>}: the regex then runs on the value, its groups numbered
+     * alike; {@code reqirep} adds {@code (?i)}, {@code rsprep} and {@code rspirep} are {@code http-response}'s. Any other
+     * regex (the request line, several headers) is HAProxy's alert.
+     */
+    void legacyReplace(Line line) {
+        String kw = line.keyword();
+        java.util.regex.Matcher search = line.size() < 3 ? null : HEADER_VALUE.matcher(line.word(1));
+        String name = search != null && search.matches() ? search.group(1) : null;
+        String prefix = name + ": ";
+        if (name == null || !line.word(2).regionMatches(true, 0, prefix, 0, prefix.length())
+                || line.size() > 3 && !dev.bascule.config.sample.ConditionParser.starts(line.word(3))) {
+            legacyRemoved(line);
+            return;
+        }
+        List<String> words = new ArrayList<>(List.of(kw.startsWith("req") ? "http-request" : "http-response",
+                "replace-header", name, (kw.contains("irep") ? "(?i)" : "") + "^" + search.group(2),
+                line.word(2).substring(prefix.length())));
+        words.addAll(line.words().subList(3, line.size()));
+        legacyAs(line, new Line(line.source(), words), "removed in HAProxy 2.1 (HAProxy 2.6 refuses it)");
+    }
+
+    /** HAProxy 2.6's replacement for each removed header-regex keyword, as its alert names it. */
+    private static final Map<String, String> REPLACEMENTS = Map.ofEntries(
+            Map.entry("reqrep", "'http-request replace-path', 'http-request replace-uri' or 'http-request "
+                    + "replace-header'"),
+            Map.entry("reqirep", "'http-request replace-path', 'http-request replace-uri' or 'http-request "
+                    + "replace-header'"),
+            Map.entry("reqdel", "'http-request del-header'"), Map.entry("reqidel", "'http-request del-header'"),
+            Map.entry("reqallow", "'http-request allow'"), Map.entry("reqiallow", "'http-request allow'"),
+            Map.entry("reqdeny", "'http-request deny'"), Map.entry("reqideny", "'http-request deny'"),
+            Map.entry("reqtarpit", "'http-request tarpit'"), Map.entry("reqitarpit", "'http-request tarpit'"),
+            Map.entry("reqsetbe", "'use_backend'"), Map.entry("reqisetbe", "'use_backend'"),
+            Map.entry("rsprep", "'http-response replace-header'"), Map.entry("rspirep", "'http-response replace-header'"),
+            Map.entry("rspdel", "'http-response del-header'"), Map.entry("rspidel", "'http-response del-header'"),
+            Map.entry("rspdeny", "'http-response deny'"), Map.entry("rspideny", "'http-response deny'"));
+    /** A removed keyword's regex that takes a whole header by its name: {@code ^X-Name:}, {@code ^X-Name:.*}. */
+    private static final java.util.regex.Pattern WHOLE_HEADER = java.util.regex.Pattern.compile(
+            "\\^([!#$%&'*+.^_`|~0-9A-Za-z-]+):(\\.\\*)?\\$?");
+
+    /**
+     * {@code reqdel}, {@code reqidel}, {@code rspdel}, {@code rspidel}: HAProxy 2.6 refuses them; Bascule reads one
+     * whose regex takes a whole header by name as the {@code del-header} rule it stands for (header names match in
+     * any case there, as HAProxy 2.x compares them), with a warning naming it; any other regex is HAProxy's alert.
+     */
+    void legacyDelete(Line line) {
+        String kw = line.keyword();
+        java.util.regex.Matcher m = line.size() < 2 ? null : WHOLE_HEADER.matcher(line.word(1));
+        if (m == null || !m.matches() || line.size() > 2 && !dev.bascule.config.sample.ConditionParser.starts(
+                line.word(2))) {
+            legacyRemoved(line);
+            return;
+        }
+        List<String> words = new ArrayList<>(List.of(kw.startsWith("req") ? "http-request" : "http-response",
+                "del-header", m.group(1)));
+        words.addAll(line.words().subList(2, line.size()));
+        legacyAs(line, new Line(line.source(), words), "removed in HAProxy 2.1 (HAProxy 2.6 refuses it)");
     }
 
     void legacyRemoved(Line line) {
         String kw = line.keyword();
-        String modern = kw.equals("monitor-net") ? "'http-request return status 200 if { src <net> }' or "
-                + "'tcp-request connection accept if { src <net> }'"
-                : kw.startsWith("req") ? "'http-request' rules (set-header, replace-header, del-header, "
-                + "replace-path, deny, allow, tarpit, or 'use_backend' for reqsetbe)"
-                : "'http-response' rules (set-header, replace-header, del-header, deny)";
-        diag.alert(line.source(), "'" + kw + "' was removed in HAProxy " + (kw.equals("monitor-net") ? "2.0" : "2.1")
-                + " and has no exact modern form; rewrite it with " + modern);
+        if (kw.equals("monitor-net")) {
+            diag.alert(line.source(), "'monitor-net' was removed in HAProxy 2.0 and has no exact modern form; rewrite "
+                    + "it with 'http-request return status 200 if { src <net> }' or 'tcp-request connection accept if "
+                    + "{ src <net> }'");
+            return;
+        }
+        String use = REPLACEMENTS.get(kw);
+        diag.alert(line.source(), "The '" + kw + "' directive is not supported anymore since HAProxy 2.1. "
+                + (use == null ? "" : "Use " + use + " instead.") + " Bascule translates only " + (kw.contains("del")
+                ? "a regex that takes a whole header by its name ('^X-Name:.*')" : kw.contains("rep")
+                ? "a regex on one header's value ('^X-Name:\\ (.*)' to 'X-Name:\\ ...')" : "'reqdel', 'reqrep' and "
+                + "their 'rsp' and case-insensitive forms on one header") + "; write the rule by hand.");
     }
 
     Source defaultBackendSource() {
@@ -816,7 +947,7 @@ final class ProxySection implements Section {
                 switching.stream().map(r -> new SwitchingRule(r.backend(), r.dynamic(), r.prefix(), r.suffix(),
                         acls.resolved(r.condition()), r.source())).toList(),
                 httpRequest.stream().map(r -> new HttpRule(r.action(), acls.resolved(r.condition()), r.source()))
-                        .toList(), frontendDirectives);
+                        .toList(), tcpRequest.build(), frontendDirectives);
     }
 
     /**
@@ -839,6 +970,12 @@ final class ProxySection implements Section {
                         + "'conn-failure' need mode http; they are ignored in mode tcp");
             }
         }
+        for (ServerRules.UseServer u : useServer) {
+            if (servers.stream().noneMatch(s -> s.name().equals(u.server()))) {
+                diag.alert(u.source(), "backend '" + name + "' : unable to find server '" + u.server()
+                        + "' referenced in a 'use-server' rule; name a server of this backend");
+            }
+        }
         if (balance.balanceFactor() > 0 && !balance.consistent()) {
             diag.warning(writtenAt.get("hash-balance-factor"), "backend '" + name + "' : 'hash-balance-factor' only "
                     + "applies to 'hash-type consistent'; it is ignored here");
@@ -849,7 +986,11 @@ final class ProxySection implements Section {
     Backend backend(int id) {
         return new Backend(name, source, id, forcedId != 0, mode, balance, numbered(servers), timeouts, retries,
                 redispatchInterval, cookie, retryOn, checks.build(), http.build(), stats.build(acls::resolved), loadServerState,
-                serverStateFileName == null ? name : serverStateFileName, log.targetsOnly(), backendDirectives);
+                serverStateFileName == null ? name : serverStateFileName, log.targetsOnly(),
+                new ServerRules(useServer.stream().map(u -> new ServerRules.UseServer(u.server(),
+                        acls.resolved(u.condition()), u.source())).toList(),
+                        persist.stream().map(r -> new ServerRules.Persist(r.force(), acls.resolved(r.condition()),
+                                r.source())).toList()), backendDirectives);
     }
 
     /** Where {@code load-server-state-from-file} was written (here or in the defaults), or null. */

@@ -677,21 +677,42 @@ class ConfigParserTest {
                     bind :80
                     reqadd X-Forwarded-Proto:\\ https if { ssl_fc }
                     block if { src 10.0.0.0/8 }
+                    reqidel ^X-Debug:.* if { src 10.0.0.0/8 }
+                    rspdel ^Server:
                     default_backend b
                 backend b
                     server s 127.0.0.1:80
                 """);
         assertTrue(r.valid(), r.diagnostics().toString());
-        assertEquals(List.of("http-request add-header X-Forwarded-Proto https if { ssl_fc }",
-                        "http-request deny if { src 10.0.0.0/8 }"),
-                r.config().frontends().get(0).unimplemented().stream()
-                        .map(d -> d.keyword() + " " + String.join(" ", d.args())).toList());
+        List<String> rules = r.config().frontends().get(0).httpRequest().stream().map(h ->
+                h.action() instanceof dev.bascule.config.model.HttpAction.HeaderEdit e
+                        ? e.edit() + " " + e.name() + " " + h.condition()
+                        : h.action() instanceof dev.bascule.config.model.HttpAction.Deny d
+                        ? "DENY " + d.status() + " " + h.condition() : h.action().toString()).toList();
+        assertEquals(List.of("ADD X-Forwarded-Proto if {ssl_fc}", "DENY 403 if {src 10.0.0.0/8}",
+                "DEL X-Debug if {src 10.0.0.0/8}"), rules);
+        assertTrue(warnings(r).contains("parsing [test.cfg:10] : 'reqidel' was removed in HAProxy 2.1 (HAProxy 2.6 "
+                + "refuses it); read as 'http-request del-header X-Debug if { src 10.0.0.0/8 }', which HAProxy 2.6 "
+                + "needs written instead"), warnings(r).toString());
+        assertEquals(List.of("http-response del-header Server"), r.config().frontends().get(0).unimplemented().stream()
+                .map(d -> d.keyword() + " " + String.join(" ", d.args())).toList());
+        ParseResult rep = parse(TIMEOUTS + """
+                backend b
+                    reqirep ^Host:\\ (.*)\\.old$ Host:\\ \\1.new
+                """);
+        assertTrue(warnings(rep).contains("parsing [test.cfg:7] : 'reqirep' was removed in HAProxy 2.1 (HAProxy 2.6 "
+                + "refuses it); read as 'http-request replace-header Host (?i)^(.*)\\.old$ \\1.new', which HAProxy 2.6 "
+                + "needs written instead"), warnings(rep).toString());
         List<String> a = alerts(TIMEOUTS + """
                 backend b
-                    reqrep ^Host:\\ foo Host:\\ bar
+                    reqrep ^GET\\ /old GET\\ /new
+                    reqidel ^X-(Debug|Trace)
                 """);
-        assertTrue(a.get(0).startsWith("parsing [test.cfg:7] : 'reqrep' was removed in HAProxy 2.1 and has no "
-                + "exact modern form; rewrite it with 'http-request' rules"), a.toString());
+        assertTrue(a.get(0).startsWith("parsing [test.cfg:7] : The 'reqrep' directive is not supported anymore since "
+                + "HAProxy 2.1. Use 'http-request replace-path', 'http-request replace-uri' or 'http-request "
+                + "replace-header' instead."), a.toString());
+        assertTrue(a.get(1).startsWith("parsing [test.cfg:8] : The 'reqidel' directive is not supported anymore since "
+                + "HAProxy 2.1. Use 'http-request del-header' instead."), a.toString());
     }
 
     @Test

@@ -91,6 +91,8 @@ public final class BackendState {
     /** Sessions per second, counted by the servers as they start them (one per request in HTTP mode). */
     private final RateCounter sessionRate = new RateCounter();
 
+    private final ServerAssignment assignment;
+
     public BackendState(Backend config, ServerPool pool, Balancer balancer, Timings timings, LogTargets messages) {
         this.config = config;
         this.messages = messages;
@@ -98,7 +100,13 @@ public final class BackendState {
         this.servers = pool.servers();
         this.balancer = balancer;
         this.timings = timings;
+        this.assignment = new ServerAssignment(config.serverRules(), this);
         attachServers();
+    }
+
+    /** Its {@code use-server}, {@code force-persist} and {@code ignore-persist} rules. */
+    public ServerAssignment assignment() {
+        return assignment;
     }
 
     /** Its servers tell this backend of freed slots and count their sessions here. */

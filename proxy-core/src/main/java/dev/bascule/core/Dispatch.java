@@ -68,8 +68,10 @@ public final class Dispatch {
     private ServerState waitingFor;
     private Stream stream;
     private HttpRequest request;
-    /** The server a persistence cookie sends this request to, or null. */
+    /** The server a persistence cookie or a use-server rule sends this request to, or null. */
     private ServerState persistent;
+    /** {@code force-persist} held for this request: {@link #persistent} is used even when it is down. */
+    private boolean forced;
     private ScheduledFuture<?> queueTimeout;
     private long queuedSince;
     private long connectSince;
@@ -82,9 +84,14 @@ public final class Dispatch {
         this.outcome = outcome;
     }
 
-    /** Starts a dispatch of a TCP session. */
-    public void start(Stream stream) {
-        start(stream, s -> null, null, null);
+    /**
+     * Starts a dispatch of a TCP session.
+     *
+     * @param assigned the server a {@code use-server} rule names, or null
+     * @param forced   {@code force-persist}: that server is used even when it is down
+     */
+    public void start(Stream stream, ServerState assigned, boolean forced) {
+        start(stream, s -> null, null, assigned, forced);
     }
 
     /**
@@ -92,14 +99,16 @@ public final class Dispatch {
      * picked, used instead of a new one (HAProxy's {@code http-reuse}).
      *
      * @param request    the request head, which some balancing algorithms hash
-     * @param persistent the server a persistence cookie designates, or null
+     * @param persistent the server a persistence cookie or a {@code use-server} rule designates, or null
+     * @param forced     {@code force-persist}: that server is used even when it is down
      */
     public void start(Stream stream, Function<ServerState, Channel> idle, HttpRequest request,
-                      ServerState persistent) {
+                      ServerState persistent, boolean forced) {
         this.stream = stream;
         this.idle = idle;
         this.request = request;
         this.persistent = persistent;
+        this.forced = forced;
         retriesLeft = backend.config().retries();
         queuedSince = 0;
         assign();
@@ -127,7 +136,7 @@ public final class Dispatch {
         if (!client.isActive()) {
             return;
         }
-        if (persistent != null && !persistent.acceptsPersistent()) {
+        if (persistent != null && !forced && !persistent.acceptsPersistent()) {
             persistent = null;
         }
         BackendState.Take t = persistent != null ? backend.takeOn(persistent)

@@ -3,6 +3,7 @@ package dev.bascule.core;
 import dev.bascule.config.model.Address;
 import dev.bascule.config.model.Mode;
 import dev.bascule.core.http.HttpProxy;
+import dev.bascule.core.sample.SampleContext;
 import dev.bascule.core.tcp.TcpFrontendHandler;
 import dev.bascule.core.tls.TlsAccept;
 import dev.bascule.core.tls.TlsTerminator;
@@ -43,6 +44,33 @@ final class FrontendSetup {
         this.applet = applet;
     }
 
+    /**
+     * The {@code tcp-request connection} rules, on the addresses alone: a rejected connection is closed with a reset
+     * (HAProxy's no-linger close), counted, and neither logged nor given a stream.
+     */
+    private boolean connectionAdmitted(Channel ch) {
+        if (state.tcpRules().connectionAccepted(addresses(ch))) {
+            return true;
+        }
+        state.counters().connectionDenied();
+        TcpRequestRules.kill(ch);
+        return false;
+    }
+
+    /** The {@code tcp-request session} rules, once the connection is established (its TLS handshake done), as HAProxy. */
+    private boolean sessionAdmitted(Channel ch) {
+        if (state.tcpRules().sessionAccepted(addresses(ch))) {
+            return true;
+        }
+        state.counters().sessionDenied();
+        TcpRequestRules.kill(ch);
+        return false;
+    }
+
+    private SampleContext addresses(Channel ch) {
+        return new SampleContext(ch.remoteAddress(), ch.localAddress(), null, state, null, null, switching::backend);
+    }
+
     /** Whether accepted channels are read as soon as they are active (applets read by themselves). */
     boolean autoRead() {
         return applet != null;
@@ -53,6 +81,10 @@ final class FrontendSetup {
      * @param current this frontend's setup in the current generation, read again at each HTTP request
      */
     void initChannel(Channel ch, Address bound, Supplier<FrontendSetup> current) {
+        // tcp-request connection rules come first, before a TLS handshake; session rules once it is done.
+        if (state.tcpRules().hasConnectionRules() && !connectionAdmitted(ch)) {
+            return;
+        }
         TlsTerminator t = tls.get(bound);
         if (t == null) {
             ch.config().setAutoRead(autoRead());
@@ -85,6 +117,9 @@ final class FrontendSetup {
     }
 
     private void install(Channel ch, Supplier<FrontendSetup> current) {
+        if (state.tcpRules().hasConnectionRules() && !sessionAdmitted(ch)) {
+            return;
+        }
         // A relayed TCP session gets one timer for both sides once connected (SessionTimeout).
         InactivityTimeout idle = state.config().mode() == Mode.TCP && applet == null ? null
                 : InactivityTimeout.of(state.config().timeouts().clientMs());

@@ -40,6 +40,8 @@ public final class FrontendState {
     private final TrafficLog log;
     /** {@code unique-id-format}'s ids, or null without one. */
     private final UniqueId uniqueIds;
+    /** Its {@code tcp-request} rules. */
+    private final TcpRequestRules tcpRules;
     private volatile boolean stopping;
 
     /**
@@ -51,6 +53,7 @@ public final class FrontendState {
         this.config = config;
         this.log = log;
         this.uniqueIds = uniqueIds;
+        this.tcpRules = new TcpRequestRules(config.tcpRequest());
         this.limiter = limiter;
         this.processRate = processRate;
         this.streamEnded = streamEnded;
@@ -71,6 +74,7 @@ public final class FrontendState {
         this.config = config;
         this.log = log;
         this.uniqueIds = uniqueIds;
+        this.tcpRules = new TcpRequestRules(config.tcpRequest());
         this.limiter = previous.limiter;
         this.limiter.max(config.maxconn());
         this.processRate = previous.processRate;
@@ -87,6 +91,10 @@ public final class FrontendState {
     /** Denials, errors, intercepted requests; rules call {@link ProxyCounters#requestDenied()} here. */
     public ProxyCounters counters() {
         return counters;
+    }
+
+    public TcpRequestRules tcpRules() {
+        return tcpRules;
     }
 
     public Frontend config() {

@@ -6,11 +6,13 @@ import java.util.concurrent.atomic.LongAdder;
  * The event counters a frontend, a backend and a server share in HAProxy (struct fe_counters, be_counters): denied
  * and invalid requests and responses, aborts by side, internal errors, failed rewrites, intercepted requests,
  * connection attempts and reuses. Each object shows the ones HAProxy shows for it (the CSV's dreq, dresp, ereq,
- * eresp, cli_abrt, srv_abrt, eint, wrew, intercepted, connect, reuse). Most are counted once per stream at its end
+ * eresp, cli_abrt, srv_abrt, eint, wrew, intercepted, connect, reuse, dcon, dses). Most are counted once per stream at its end
  * from its termination ({@code stream.StreamStats}); the denials are counted by the rules that deny.
  */
 public final class ProxyCounters {
     private final LongAdder deniedRequests = new LongAdder();
+    private final LongAdder deniedConnections = new LongAdder();
+    private final LongAdder deniedSessions = new LongAdder();
     private final LongAdder deniedResponses = new LongAdder();
     private final LongAdder invalidRequests = new LongAdder();
     private final LongAdder invalidResponses = new LongAdder();
@@ -27,6 +29,24 @@ public final class ProxyCounters {
     /** An {@code http-request deny} (or {@code tcp-request content reject}) refused a request. */
     public void requestDenied() {
         deniedRequests.increment();
+    }
+
+    /** A {@code tcp-request connection reject} closed a connection at its accept (the CSV's dcon). */
+    public void connectionDenied() {
+        deniedConnections.increment();
+    }
+
+    /** A {@code tcp-request session reject} closed a connection before its session began (dses). */
+    public void sessionDenied() {
+        deniedSessions.increment();
+    }
+
+    public long deniedConnections() {
+        return deniedConnections.sum();
+    }
+
+    public long deniedSessions() {
+        return deniedSessions.sum();
     }
 
     /** An {@code http-response deny} refused a response. */

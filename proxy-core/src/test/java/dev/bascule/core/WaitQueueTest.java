@@ -50,7 +50,8 @@ class WaitQueueTest {
     private static BackendState backend(ServerState... servers) {
         Backend config = new Backend("b", new Source("t.cfg", 1), 1, false, Mode.TCP, Balance.ROUNDROBIN, List.of(),
                 Timeouts.NONE, 3, 0, null, Backend.DEFAULT_RETRY_ON, CheckSettings.DEFAULT, HttpSettings.NONE,
-                StatsSettings.NONE, dev.bascule.config.model.LoadServerState.NONE, "b", LogSettings.NONE, List.of());
+                StatsSettings.NONE, dev.bascule.config.model.LoadServerState.NONE, "b", LogSettings.NONE,
+                dev.bascule.config.model.ServerRules.NONE, List.of());
         ServerPool pool = new ServerPool(List.of(servers));
         return new BackendState(config, pool, new RoundRobin(pool, false), new Timings(new SimpleMeterRegistry(), "b"),
                 null);

@@ -230,9 +230,8 @@ public final class StatsCsv {
         r.put("dreq", String.valueOf(n.deniedRequests()));
         r.put("dresp", String.valueOf(n.deniedResponses()));
         r.put("ereq", String.valueOf(n.invalidRequests()));
-        // No tcp-request connection or session rules yet: nothing is refused before a stream.
-        r.put("dcon", "0");
-        r.put("dses", "0");
+        r.put("dcon", String.valueOf(n.deniedConnections()));
+        r.put("dses", String.valueOf(n.deniedSessions()));
         r.put("status", f.isStopping() ? "STOP" : "OPEN");
         rate(r, "rate", f.sessionRate());
         // HAProxy writes 0 when 'rate-limit sessions' is not set; Bascule does not limit the rate yet.

@@ -18,12 +18,13 @@ import java.util.Set;
  *                           name unless {@code server-state-file-name} gives one)
  * @param log                where its messages go (server states, health checks): its targets and tag only, a
  *                           backend logs no traffic
+ * @param serverRules        {@code use-server}, {@code force-persist} and {@code ignore-persist}
  */
 public record Backend(String name, Source source, int id, boolean forcedId, Mode mode, Balance balance,
                       List<Server> servers, Timeouts timeouts, int retries, int redispatchInterval,
                       CookieSettings cookie, Set<String> retryOn, CheckSettings checks, HttpSettings http,
                       StatsSettings stats, LoadServerState loadServerStateFromFile, String serverStateFileName,
-                      LogSettings log, List<Directive> unimplemented) {
+                      LogSettings log, ServerRules serverRules, List<Directive> unimplemented) {
     public static final int DEFAULT_RETRIES = 3;
     public static final Set<String> DEFAULT_RETRY_ON = Set.of("conn-failure");
 

@@ -11,13 +11,14 @@ import java.util.List;
  * is the proxy's numeric id, as HAProxy numbers proxies ({@code forcedId}: from the {@code id} keyword).
  * {@code log} is what its traffic log writes, and where. {@code switching} holds its {@code use_backend} rules, in order;
  * {@code defaultBackend} serves requests none of them takes. {@code httpRequest} holds its {@code http-request} rules
- * and {@code redirect} lines, in order. {@code monitorFail} holds the conditions of its {@code monitor fail} lines, in
- * order: the {@code monitor-uri} answers 503 while one of them holds.
+ * and {@code redirect} lines, in order; {@code tcpRequest} its {@code tcp-request} rules. {@code monitorFail} holds the
+ * conditions of its {@code monitor fail} lines, in order: the {@code monitor-uri} answers 503 while one of them holds.
  */
 public record Frontend(String name, Source source, int id, boolean forcedId, Mode mode, List<Bind> binds,
                        int maxconn, Timeouts timeouts, String defaultBackend, StatsSettings stats,
                        AclCondition prometheus, HttpSettings http, List<AclCondition> monitorFail, LogSettings log,
-                       List<SwitchingRule> switching, List<HttpRule> httpRequest, List<Directive> unimplemented) {
+                       List<SwitchingRule> switching, List<HttpRule> httpRequest, TcpRules tcpRequest,
+                       List<Directive> unimplemented) {
     public Frontend {
         binds = List.copyOf(binds);
         monitorFail = List.copyOf(monitorFail);

@@ -7,10 +7,11 @@ package dev.bascule.config.model;
  * @param forwardFor  {@code option forwardfor}: the client's address, or null when off
  * @param originalTo  {@code option originalto}: the address the client connected to, or null when off
  * @param monitorUri  {@code monitor-uri}, answered locally with 200, or null
- * @param errorFiles  {@code errorfile}: status code to the file holding the whole response to send instead
+ * @param errorFiles  {@code errorfile}, {@code errorfiles}, {@code errorloc*}, {@code http-error}: status code to the
+ *                    page sent instead of HAProxy's
  */
 public record HttpSettings(ConnectionMode connection, AddressHeader forwardFor, AddressHeader originalTo,
-                           String monitorUri, java.util.Map<Integer, String> errorFiles, Reuse reuse) {
+                           String monitorUri, java.util.Map<Integer, ErrorPage> errorFiles, Reuse reuse) {
     public static final HttpSettings NONE = new HttpSettings(ConnectionMode.KEEP_ALIVE, null, null, null,
             java.util.Map.of(), Reuse.SAFE);
 

@@ -21,6 +21,15 @@ public record AclCondition(Polarity polarity, List<List<AclTerm>> alternatives) 
         return alternatives.stream().flatMap(List::stream).anyMatch(AclTerm::needsRequest);
     }
 
+    /**
+     * The first term that reads more than the connection (the client's bytes or a request), which a
+     * {@code tcp-request connection} rule never has; null when there is none.
+     */
+    public AclTerm firstNeedingContent() {
+        return alternatives.stream().flatMap(List::stream).filter(t -> t.tests().stream()
+                .anyMatch(x -> x.expr().fetch().needs() != FetchKeyword.Needs.NOTHING)).findFirst().orElse(null);
+    }
+
     @Override
     public String toString() {
         if (this.equals(ALWAYS)) {

@@ -90,7 +90,16 @@ public final class AclParser {
         if (match.patternless() && !patterns.isEmpty()) {
             throw new SampleException("'-m " + match.word() + "' takes no pattern, got '" + patterns.get(0) + "'");
         }
+        if (expr.fetch() == FetchKeyword.REQ_SSL_VER) {
+            patterns = patterns.stream().map(AclParser::dottedVersion).toList();
+        }
         return new AclTest(expr, match, ignoreCase, compile(match, patterns));
+    }
+
+    /** {@code req.ssl_ver}'s patterns are versions, {@code 3.1} for TLS 1.0: (major << 16) + minor (pat_parse_dotted_ver). */
+    private static String dottedVersion(String pattern) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\.(\\d+)").matcher(pattern);
+        return m.matches() ? String.valueOf((Long.parseLong(m.group(1)) << 16) + Long.parseLong(m.group(2))) : pattern;
     }
 
     private static int argument(List<String> words, int i, String flag) throws SampleException {

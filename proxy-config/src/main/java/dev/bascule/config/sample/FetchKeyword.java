@@ -48,12 +48,15 @@ public enum FetchKeyword {
     SSL_C_VERIFY("ssl_c_verify", 0, 0, SampleType.SINT, Needs.NOTHING),
     SSL_C_S_DN("ssl_c_s_dn", 0, 0, SampleType.STR, Needs.NOTHING),
     SSL_C_I_DN("ssl_c_i_dn", 0, 0, SampleType.STR, Needs.NOTHING),
-    /** Reads a TLS hello held in the buffer (tcp-request inspection): Bascule holds none back, so never a sample. */
-    REQ_SSL_SNI("req.ssl_sni", 0, 0, SampleType.STR, Needs.NOTHING, "req_ssl_sni"),
-    // Layer 6 (7.3.5).
-    REQ_LEN("req.len", 0, 0, SampleType.SINT, Needs.NOTHING, "req_len"),
+    // Layer 6 (7.3.5): the client's first bytes, as tcp-request content rules hold them back.
+    REQ_LEN("req.len", 0, 0, SampleType.SINT, Needs.CONTENT, "req_len"),
+    REQ_PAYLOAD("req.payload", 2, 2, SampleType.BIN, Needs.CONTENT, "payload"),
+    REQ_PAYLOAD_LV("req.payload_lv", 2, 3, SampleType.BIN, Needs.CONTENT, "payload_lv"),
+    REQ_SSL_HELLO_TYPE("req.ssl_hello_type", 0, 0, SampleType.SINT, Needs.CONTENT, "req_ssl_hello_type"),
+    REQ_SSL_SNI("req.ssl_sni", 0, 0, SampleType.STR, Needs.CONTENT, "req_ssl_sni"),
+    REQ_SSL_VER("req.ssl_ver", 0, 0, SampleType.SINT, Needs.CONTENT, "req_ssl_ver"),
     // Layer 7 (7.3.6).
-    REQ_PROTO_HTTP("req.proto_http", 0, 0, SampleType.BOOL, Needs.NOTHING, "req_proto_http"),
+    REQ_PROTO_HTTP("req.proto_http", 0, 0, SampleType.BOOL, Needs.CONTENT, "req_proto_http"),
     METHOD("method", 0, 0, SampleType.METH, Needs.TRANSACTION),
     PATH("path", 0, 0, SampleType.STR, Needs.REQUEST),
     PATHQ("pathq", 0, 0, SampleType.STR, Needs.REQUEST),
@@ -76,11 +79,12 @@ public enum FetchKeyword {
     HTTP_AUTH("http_auth", 1, 1, SampleType.BOOL, Needs.REQUEST);
 
     /**
-     * What a fetch reads: nothing beyond the connection and the proxies, an HTTP request head, or what the
+     * What a fetch reads: nothing beyond the connection and the proxies, the client's first bytes (a stream's
+     * request buffer: not there for {@code tcp-request connection} rules), an HTTP request head, or what the
      * transaction keeps of its request once the head is gone (HAProxy's "permanent" request information, which a
      * log line may read).
      */
-    public enum Needs { NOTHING, REQUEST, TRANSACTION }
+    public enum Needs { NOTHING, CONTENT, REQUEST, TRANSACTION }
 
     private static final Map<String, FetchKeyword> BY_NAME = new LinkedHashMap<>();
 

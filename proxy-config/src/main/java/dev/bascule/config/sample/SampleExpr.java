@@ -25,7 +25,7 @@ public record SampleExpr(FetchKeyword fetch, List<String> args, List<Converter> 
 
     /** Whether it needs an HTTP request (it cannot run on a TCP session). */
     public boolean needsRequest() {
-        return fetch.needs() != FetchKeyword.Needs.NOTHING;
+        return fetch.needs() == FetchKeyword.Needs.REQUEST || fetch.needs() == FetchKeyword.Needs.TRANSACTION;
     }
 
     /** Whether it reads the request head itself, which a log line, written once the head is gone, cannot. */

@@ -95,6 +95,34 @@ public final class SampleParser {
                     integer(fetch.keyword(), call.args().get(1));
                 }
             }
+            case REQ_PAYLOAD -> {
+                if (integer(fetch.keyword(), call.args().get(0)) < 0 || integer(fetch.keyword(), call.args().get(1)) < 0) {
+                    throw new SampleException("fetch method '" + fetch.keyword() + "' : offset and length must be "
+                            + "positive");
+                }
+            }
+            case REQ_PAYLOAD_LV -> {
+                long offset = integer(fetch.keyword(), call.args().get(0));
+                long length = integer(fetch.keyword(), call.args().get(1));
+                if (offset < 0) {
+                    throw new SampleException("payload offset1 must be positive");
+                }
+                if (length <= 0) {
+                    throw new SampleException("payload length must be > 0");
+                }
+                if (call.args().size() > 2 && !call.args().get(2).isEmpty()) {
+                    String o2 = call.args().get(2).strip();
+                    long v;
+                    try {
+                        v = Long.parseLong(o2.startsWith("+") ? o2.substring(1) : o2);
+                    } catch (NumberFormatException e) {
+                        throw new SampleException("payload offset2 is not a number");
+                    }
+                    if (offset + length + v < 0) {
+                        throw new SampleException("payload offset2 too negative");
+                    }
+                }
+            }
             default -> {
             }
         }

@@ -6,7 +6,9 @@ import dev.bascule.config.model.LogSettings;
 import dev.bascule.core.BackendState;
 import dev.bascule.core.Dispatch;
 import dev.bascule.core.InactivityTimeout;
+import dev.bascule.core.ServerAssignment;
 import dev.bascule.core.ServerState;
+import dev.bascule.core.TcpRequestRules;
 import dev.bascule.core.log.UniqueId;
 import dev.bascule.core.sample.SampleContext;
 import dev.bascule.core.stream.Stream;
@@ -96,6 +98,8 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
      */
     private long logAsapNanos;
     private Dispatch dispatch;
+    /** How this request's persistence cookie counts ({@code force-persist}, {@code ignore-persist}). */
+    private ServerAssignment.Persistence persistence = ServerAssignment.Persistence.NORMAL;
     /** The backend's {@code cookie} persistence, or null. */
     private CookiePersistence cookies;
 
@@ -499,6 +503,22 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         }
     }
 
+    /**
+     * {@code tcp-request content} rules on an HTTP request: its head is there (they read it whole, as HAProxy's do
+     * once its H1 mux has parsed it). A reject kills the connection without an answer: {@code PR}, counted in dreq.
+     */
+    boolean tcpContentRules(RequestHead head) {
+        SampleContext c = SampleContext.of(stream, head, proxy.switching::backend);
+        if (proxy.frontend.tcpRules().content(c) != TcpRequestRules.Verdict.REJECT) {
+            return false;
+        }
+        head.release();
+        proxy.frontend.counters().requestDenied();
+        stream.terminate(Termination.Cause.DENIED);
+        TcpRequestRules.kill(ctx.channel());
+        return true;
+    }
+
     boolean requestRules(RequestHead head) {
         return proxy.requestRules.run(this, head, SampleContext.of(stream, head, proxy.switching::backend));
     }
@@ -546,13 +566,19 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
                 head.uniqueId(header, id);
             }
         }
-        ServerState persistent = null;
+        ServerAssignment rules = backend.assignment();
+        SampleContext c = rules.isEmpty() ? null : SampleContext.of(stream, head, proxy.switching::backend);
+        persistence = c == null ? ServerAssignment.Persistence.NORMAL : rules.persistence(c);
+        // use-server before the cookie, as HAProxy's analyzers run (AN_REQ_SRV_RULES, then the cookies).
+        ServerState assigned = c == null ? null : rules.useServer(c, persistence);
+        ServerState persistent = assigned;
         if (cookies != null) {
-            persistent = cookies.requestArrived(head);
+            persistent = cookies.requestArrived(head, persistence, assigned);
             stream.persistence(cookies.requestLetter(), cookies.responseLetter());
         }
         clientExpected();
-        dispatch.start(stream, idleConnections(), head, persistent);
+        dispatch.start(stream, idleConnections(), head, persistent,
+                persistence == ServerAssignment.Persistence.FORCE);
     }
 
     private static final Function<ServerState, Channel> NO_IDLE = s -> null;
@@ -781,7 +807,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         if (sameServer) {
             dispatch.reconnect(stream, replay);
         } else {
-            dispatch.start(stream, NO_IDLE, replay, to);
+            dispatch.start(stream, NO_IDLE, replay, to, persistence == ServerAssignment.Persistence.FORCE);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.bascule.core.http;
 
 import dev.bascule.config.model.CookieSettings;
 import dev.bascule.config.model.CookieSettings.Mode;
+import dev.bascule.core.ServerAssignment;
 import dev.bascule.core.ServerState;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -28,8 +29,10 @@ final class CookiePersistence {
     private final CookieSettings settings;
     private final List<ServerState> servers;
     private final LongSupplier nowSeconds;
-    /** This transaction: the request's cookie sent it to its server (HAProxy's SF_DIRECT). */
+    /** This transaction: the request's cookie or a use-server rule sent it to its server (HAProxy's SF_DIRECT). */
     private boolean direct;
+    /** This transaction: {@code ignore-persist} held, no cookie is read or inserted (SF_IGNORE_PRST). */
+    private boolean ignored;
     private boolean cookieSent;
     private long lastSeen;
     private long firstSeen;
@@ -40,7 +43,7 @@ final class CookiePersistence {
 
     /** The third letter of {@code %tsc}: HAProxy's TX_CK_* states, in its {@code sess_cookie} order. */
     enum RequestCookie {
-        NONE('N'), INVALID('I'), DOWN('D'), VALID('V'), EXPIRED('E'), OLD('O');
+        NONE('N'), INVALID('I'), DOWN('D'), VALID('V'), EXPIRED('E'), OLD('O'), UNUSED('U');
 
         final char letter;
 
@@ -69,10 +72,20 @@ final class CookiePersistence {
     /**
      * Reads the request's persistence cookie and rewrites it for the server.
      *
-     * @return the server it designates when that server can take it, else null (the balancer chooses)
+     * @param persistence {@code ignore-persist}: the cookie designates nothing and none is inserted;
+     *                    {@code force-persist}: its server is taken even when it is down
+     * @param assigned    the server a {@code use-server} rule chose, or null: it goes before the cookie's (HAProxy's
+     *                    SF_ASSIGNED) and counts as designated (SF_DIRECT: no cookie is inserted for it)
+     * @return the server the request goes to when that server can take it, else null (the balancer chooses)
      */
-    ServerState requestArrived(HttpRequest request) {
-        direct = false;
+    ServerState requestArrived(HttpRequest request, ServerAssignment.Persistence persistence, ServerState assigned) {
+        ignored = persistence == ServerAssignment.Persistence.IGNORE;
+        direct = assigned != null;
+        ServerState designated = cookie(request, persistence);
+        return assigned != null ? assigned : designated;
+    }
+
+    private ServerState cookie(HttpRequest request, ServerAssignment.Persistence persistence) {
         lastSeen = 0;
         firstSeen = 0;
         post = request.method().equals(HttpMethod.POST);
@@ -105,12 +118,18 @@ final class CookiePersistence {
             requestCookie = expiry;
             return null;
         }
+        if (ignored || direct) {
+            // Present, but ignore-persist or a use-server rule decided otherwise (HAProxy's TX_CK_UNUSED).
+            requestCookie = RequestCookie.UNUSED;
+            return null;
+        }
         // An empty value designates no server, even one without a cookie (HAProxy marks it invalid).
         requestCookie = RequestCookie.INVALID;
+        boolean forced = persistence == ServerAssignment.Persistence.FORCE;
         for (ServerState s : servers) {
             if (!serverValue.isEmpty() && serverValue.equals(s.config().cookie())) {
-                if (s.acceptsPersistent()) {
-                    requestCookie = RequestCookie.VALID;
+                if (forced || s.acceptsPersistent()) {
+                    requestCookie = s.acceptsPersistent() ? RequestCookie.VALID : RequestCookie.DOWN;
                     direct = true;
                     return s;
                 }
@@ -171,7 +190,7 @@ final class CookiePersistence {
         if (serverSetIt) {
             response.headers().set(HttpHeaderNames.SET_COOKIE, kept);
         }
-        if (settings.mode() == Mode.INSERT && !(serverSetIt && settings.preserve())
+        if (settings.mode() == Mode.INSERT && !ignored && !(serverSetIt && settings.preserve())
                 && (!settings.postonly() || post) && insertNeeded(own)) {
             response.headers().add(HttpHeaderNames.SET_COOKIE, inserted(own));
             // The same server again with only its date refreshed is an update.

@@ -1,5 +1,6 @@
 package dev.bascule.core.http;
 
+import dev.bascule.config.model.ErrorPage;
 import dev.bascule.config.model.HttpSettings;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -19,11 +20,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The {@code errorfile} responses of a proxy, read once at startup ({@link #preload}) so that no event loop
- * ever reads a file. A file holds the whole response, status line and headers included, as in HAProxy.
+ * The pages a proxy answers instead of HAProxy's own ({@code errorfile}, {@code errorfiles}, {@code errorloc*},
+ * {@code http-error}), built once at startup ({@link #preload}) so that no event loop ever reads a file. A file holds
+ * the whole response, status line and headers included, as in HAProxy.
  */
 final class ErrorPages {
-    private static final Map<Map<Integer, String>, Map<Integer, FullHttpResponse>> LOADED = new ConcurrentHashMap<>();
+    private static final Map<Map<Integer, ErrorPage>, Map<Integer, FullHttpResponse>> LOADED = new ConcurrentHashMap<>();
 
     private ErrorPages() {
     }
@@ -42,16 +44,42 @@ final class ErrorPages {
         return page == null ? null : page.retainedDuplicate();
     }
 
-    private static Map<Integer, FullHttpResponse> load(Map<Integer, String> files) {
+    private static Map<Integer, FullHttpResponse> load(Map<Integer, ErrorPage> configured) {
         Map<Integer, FullHttpResponse> pages = new HashMap<>();
-        files.forEach((code, file) -> {
-            try {
-                pages.put(code, parse(Files.readAllBytes(Path.of(file)), code));
-            } catch (IOException e) {
-                throw new UncheckedIOException("errorfile " + code + " " + file, e);
-            }
-        });
+        configured.forEach((code, page) -> pages.put(code, build(code, page)));
         return pages;
+    }
+
+    private static FullHttpResponse build(int code, ErrorPage page) {
+        if (page instanceof ErrorPage.File f) {
+            try {
+                return parse(Files.readAllBytes(Path.of(f.path())), code);
+            } catch (IOException e) {
+                throw new UncheckedIOException("errorfile " + code + " " + f.path(), e);
+            }
+        }
+        if (page instanceof ErrorPage.Location l) {
+            // HAProxy's http_parse_errorloc: these headers, in this order, and no body.
+            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(l.code()),
+                    Unpooled.EMPTY_BUFFER);
+            r.headers().add(HttpHeaderNames.CACHE_CONTROL, "no-cache").add(HttpHeaderNames.CONTENT_LENGTH, 0)
+                    .add(HttpHeaderNames.LOCATION, l.url());
+            return r;
+        }
+        ErrorPage.Reply reply = (ErrorPage.Reply) page;
+        byte[] body = reply.body().getBytes(StandardCharsets.ISO_8859_1);
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(code),
+                Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(body)));
+        // HAProxy's http_reply_to_htx order: the rule's headers, then the length, then the type.
+        for (String h : reply.headers()) {
+            int colon = h.indexOf(':');
+            r.headers().add(h.substring(0, colon), h.substring(colon + 2));
+        }
+        r.headers().add(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        if (body.length > 0 && reply.contentType() != null) {
+            r.headers().add(HttpHeaderNames.CONTENT_TYPE, reply.contentType());
+        }
+        return r;
     }
 
     /** Status line, headers, blank line, body; LF or CRLF line ends. Content-Length is set to the body's. */

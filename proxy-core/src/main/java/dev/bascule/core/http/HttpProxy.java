@@ -88,6 +88,9 @@ public final class HttpProxy {
         this.reuse = b.reuse();
         this.l7Retries = backend != null && backend.config().retriesOnResponses();
         List<RequestAnalyzer> list = new ArrayList<>();
+        if (frontend.tcpRules().hasContentRules()) {
+            list.add(RequestAnalyzer.TCP_CONTENT_RULES);
+        }
         if (monitor != null) {
             list.add(RequestAnalyzer.MONITOR_URI);
         }

@@ -6,6 +6,13 @@ package dev.bascule.core.http;
  * {@link HttpProxy} lists the ones its configuration needs.
  */
 enum RequestAnalyzer {
+    /** The frontend's {@code tcp-request content} rules, before any HTTP analyzer (HAProxy's AN_REQ_INSPECT_FE). */
+    TCP_CONTENT_RULES {
+        @Override
+        boolean analyze(ClientSide client, RequestHead request) {
+            return client.tcpContentRules(request);
+        }
+    },
     /** {@code monitor-uri}: 200 from the proxy itself, or 503 while a {@code monitor fail} condition holds. */
     MONITOR_URI {
         @Override

@@ -26,18 +26,23 @@ final class Acl {
         }
     }
 
-    boolean holds(SampleContext c) {
-        return matches(c) != negated;
-    }
-
-    private boolean matches(SampleContext c) {
+    /**
+     * {@link Condition#PASS}, {@link Condition#FAIL}, or {@link Condition#MISS} when no sample matched but one lacked
+     * bytes that may still come; negation leaves a miss a miss.
+     */
+    int test(SampleContext c) {
+        int r = Condition.FAIL;
         for (int i = 0; i < exprs.length; i++) {
             for (Object sample : exprs[i].all(c)) {
                 if (matchers[i].indexOf(sample) >= 0) {
-                    return true;
+                    c.takeMayChange();
+                    return negated ? Condition.FAIL : Condition.PASS;
                 }
             }
+            if (c.takeMayChange()) {
+                r = Condition.MISS;
+            }
         }
-        return false;
+        return negated && r == Condition.FAIL ? Condition.PASS : r;
     }
 }

@@ -30,23 +30,46 @@ public final class Condition {
         return model.equals(AclCondition.ALWAYS) ? ALWAYS : new Condition(model);
     }
 
+    /**
+     * HAProxy's three results (acl_test_res), as bits: a condition that reads bytes that may still come may neither
+     * pass nor fail yet. ANDed and ORed bitwise, as HAProxy does: FAIL and anything fails, PASS or anything passes.
+     */
+    static final int FAIL = 0;
+    static final int MISS = 1;
+    static final int PASS = 3;
+
+    /** The three results a rule that may wait for more bytes tells apart. */
+    public enum Result { FAIL, MISS, PASS }
+
     public boolean holds(SampleContext c) {
-        return any(c) != unless;
+        return test(c) == PASS;
     }
 
-    private boolean any(SampleContext c) {
+    /** Whether the condition holds, does not, or cannot tell before more of the client's bytes come. */
+    public Result result(SampleContext c) {
+        return switch (test(c)) {
+            case PASS -> Result.PASS;
+            case MISS -> Result.MISS;
+            default -> Result.FAIL;
+        };
+    }
+
+    private int test(SampleContext c) {
+        int any = FAIL;
         for (Acl[] all : alternatives) {
-            boolean each = true;
+            int each = PASS;
             for (Acl acl : all) {
-                if (!acl.holds(c)) {
-                    each = false;
+                each &= acl.test(c);
+                if (each == FAIL) {
                     break;
                 }
             }
-            if (each) {
-                return true;
+            any |= each;
+            if (any == PASS) {
+                break;
             }
         }
-        return false;
+        // unless inverts a decided result only (HAProxy's acl_neg leaves a miss a miss).
+        return unless && any != MISS ? PASS - any : any;
     }
 }

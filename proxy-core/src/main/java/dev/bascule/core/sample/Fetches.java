@@ -97,11 +97,18 @@ final class Fetches {
             case SSL_C_VERIFY -> c.tls() == null ? null : 0L;
             case SSL_C_S_DN -> c.tls() == null || c.tls().clientCert() == null ? null : c.tls().clientCert().subject();
             case SSL_C_I_DN -> c.tls() == null || c.tls().clientCert() == null ? null : c.tls().clientCert().issuer();
-            // The hello is not held in a buffer for inspection (no tcp-request inspect-delay yet).
-            case REQ_SSL_SNI -> null;
-            // Nothing is held back for inspection (no tcp-request inspect-delay yet): the buffer is empty.
-            case REQ_LEN -> 0L;
-            case REQ_PROTO_HTTP -> r != null;
+            // An HTTP request's bytes are its head's, not a buffer the layer 6 fetches read (HAProxy's HTX: "meaningless");
+            // a TCP session without content rules holds nothing.
+            case REQ_LEN -> c.payload() == null ? 0L : PayloadFetches.length(c.payload(), c);
+            case REQ_PAYLOAD -> c.payload() == null ? null : PayloadFetches.payload(c.payload(), integer(e, 0),
+                    integer(e, 1), c);
+            case REQ_PAYLOAD_LV -> c.payload() == null ? null : PayloadFetches.payloadLv(c.payload(), integer(e, 0),
+                    integer(e, 1), e.arg(2), c);
+            case REQ_SSL_HELLO_TYPE -> c.payload() == null ? null : PayloadFetches.helloType(c.payload(), c);
+            case REQ_SSL_VER -> c.payload() == null ? null : PayloadFetches.sslVersion(c.payload(), c);
+            case REQ_SSL_SNI -> c.payload() == null ? null : PayloadFetches.serverName(c.payload(), c);
+            case REQ_PROTO_HTTP -> r != null ? Boolean.TRUE
+                    : c.payload() == null ? null : PayloadFetches.protoHttp(c.payload(), c);
             case METHOD -> c.method();
             case PATH -> HttpFetches.path(r.uri());
             case PATHQ -> HttpFetches.pathq(r.uri());
@@ -123,6 +130,10 @@ final class Fetches {
             // No userlist is checked yet: no credentials are valid (the parser warned).
             case HTTP_AUTH -> Boolean.FALSE;
         };
+    }
+
+    private static long integer(SampleExpr e, int i) {
+        return Long.parseLong(e.arg(i) == null ? "0" : e.arg(i).strip());
     }
 
     /** Without an occurrence, an expression takes the last value (HAProxy's default of -1). */

@@ -26,6 +26,10 @@ public final class SampleContext {
     private final Function<String, BackendState> backends;
     /** The transaction: what it keeps once its request head is gone (its method), its TLS session; null outside one. */
     private final Stream stream;
+    /** The client's first bytes held for {@code tcp-request content} rules, or null. */
+    private final Payload payload;
+    /** A fetch of the current evaluation lacked bytes that may still come (HAProxy's SMP_F_MAY_CHANGE). */
+    private boolean mayChange;
 
     public SampleContext(SocketAddress client, SocketAddress local, RequestView request, FrontendState frontend,
                          BackendState backend, ServerState server, Function<String, BackendState> backends) {
@@ -43,6 +47,41 @@ public final class SampleContext {
         this.backend = backend;
         this.server = server;
         this.backends = backends;
+        this.payload = null;
+    }
+
+    private SampleContext(SampleContext c, Payload payload) {
+        this.stream = c.stream;
+        this.client = c.client;
+        this.local = c.local;
+        this.request = c.request;
+        this.frontend = c.frontend;
+        this.backend = c.backend;
+        this.server = c.server;
+        this.backends = c.backends;
+        this.payload = payload;
+    }
+
+    /** This context with the client's held bytes for the layer 6 fetches. */
+    public SampleContext with(Payload held) {
+        return new SampleContext(this, held);
+    }
+
+    /** The client's bytes held for inspection, or null (none are held, or the request is HTTP). */
+    public Payload payload() {
+        return payload;
+    }
+
+    /** A fetch found too few bytes, which may still come: a rule should wait rather than decide. */
+    void mayChange() {
+        mayChange = true;
+    }
+
+    /** Whether a fetch said {@link #mayChange()} since the last call; clears the mark. */
+    boolean takeMayChange() {
+        boolean was = mayChange;
+        mayChange = false;
+        return was;
     }
 
     /** The stream's view: its addresses, its proxies so far, and {@code request} (null for a TCP session). */

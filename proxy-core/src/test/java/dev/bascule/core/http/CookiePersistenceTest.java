@@ -6,6 +6,7 @@ import dev.bascule.config.model.CookieSettings.Mode;
 import dev.bascule.config.model.Server;
 import dev.bascule.config.model.ServerCheck;
 import dev.bascule.config.model.Source;
+import dev.bascule.core.ServerAssignment.Persistence;
 import dev.bascule.core.ServerState;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultHttpRequest;
@@ -23,6 +24,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
+import static dev.bascule.core.ServerAssignment.Persistence.NORMAL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -66,13 +68,13 @@ class CookiePersistenceTest {
     void insert_sets_the_cookie_once_and_indirect_hides_it_from_the_server() {
         CookiePersistence p = persistence(Mode.INSERT, true, false, false, 0, 0);
         HttpRequest first = request(HttpMethod.GET, null);
-        assertNull(p.requestArrived(first));
+        assertNull(p.requestArrived(first, NORMAL, null));
         HttpResponse r = response("SRV=app-value", "other=1");
         p.responseArrived(r, b);
         assertEquals(List.of("other=1", "SRV=B; path=/"), r.headers().getAll(HttpHeaderNames.SET_COOKIE));
 
         HttpRequest again = request(HttpMethod.GET, "x=1; SRV=B; y=2");
-        assertSame(b, p.requestArrived(again));
+        assertSame(b, p.requestArrived(again, NORMAL, null));
         assertEquals("x=1; y=2", again.headers().get(HttpHeaderNames.COOKIE));
         HttpResponse r2 = response();
         p.responseArrived(r2, b);
@@ -80,12 +82,23 @@ class CookiePersistenceTest {
     }
 
     @Test
+    void force_persist_keeps_visitors_on_a_server_in_maintenance_and_ignore_persist_reads_no_cookie() {
+        CookiePersistence p = persistence(Mode.PREFIX, false, false, false, 0, 0);
+        a.admin(ServerState.Admin.MAINT);
+        assertSame(a, p.requestArrived(request(HttpMethod.GET, "SRV=A~s1"), Persistence.FORCE, null));
+        a.admin(ServerState.Admin.READY);
+        HttpRequest ignored = request(HttpMethod.GET, "SRV=A~s1");
+        assertNull(p.requestArrived(ignored, Persistence.IGNORE, null));
+        assertEquals("SRV=s1", ignored.headers().get(HttpHeaderNames.COOKIE), "still rewritten for the server");
+    }
+
+    @Test
     void a_down_or_maintenance_server_loses_its_visitors() {
         CookiePersistence p = persistence(Mode.INSERT, false, false, false, 0, 0);
         a.admin(ServerState.Admin.DRAIN);
-        assertSame(a, p.requestArrived(request(HttpMethod.GET, "SRV=A")), "DRAIN keeps persistent visitors");
+        assertSame(a, p.requestArrived(request(HttpMethod.GET, "SRV=A"), NORMAL, null), "DRAIN keeps persistent visitors");
         a.admin(ServerState.Admin.MAINT);
-        assertNull(p.requestArrived(request(HttpMethod.GET, "SRV=A")));
+        assertNull(p.requestArrived(request(HttpMethod.GET, "SRV=A"), NORMAL, null));
         HttpResponse r = response();
         p.responseArrived(r, b);
         assertEquals("SRV=B; path=/", r.headers().get(HttpHeaderNames.SET_COOKIE));
@@ -94,14 +107,14 @@ class CookiePersistenceTest {
     @Test
     void rewrite_and_prefix_change_the_applications_cookie() {
         CookiePersistence rewrite = persistence(Mode.REWRITE, false, false, false, 0, 0);
-        rewrite.requestArrived(request(HttpMethod.GET, null));
+        rewrite.requestArrived(request(HttpMethod.GET, null), NORMAL, null);
         HttpResponse r = response("SRV=whatever; Path=/; HttpOnly");
         rewrite.responseArrived(r, a);
         assertEquals("SRV=A; Path=/; HttpOnly", r.headers().get(HttpHeaderNames.SET_COOKIE));
 
         CookiePersistence prefix = persistence(Mode.PREFIX, false, false, false, 0, 0);
         HttpRequest in = request(HttpMethod.GET, "SRV=B~session42");
-        assertSame(b, prefix.requestArrived(in));
+        assertSame(b, prefix.requestArrived(in, NORMAL, null));
         assertEquals("SRV=session42", in.headers().get(HttpHeaderNames.COOKIE));
         HttpResponse out = response("SRV=session43; Path=/");
         prefix.responseArrived(out, b);
@@ -111,17 +124,17 @@ class CookiePersistenceTest {
     @Test
     void preserve_and_postonly_leave_the_response_alone() {
         CookiePersistence preserve = persistence(Mode.INSERT, false, true, false, 0, 0);
-        preserve.requestArrived(request(HttpMethod.GET, null));
+        preserve.requestArrived(request(HttpMethod.GET, null), NORMAL, null);
         HttpResponse r = response("SRV=logout; Max-Age=0");
         preserve.responseArrived(r, a);
         assertEquals(List.of("SRV=logout; Max-Age=0"), r.headers().getAll(HttpHeaderNames.SET_COOKIE));
 
         CookiePersistence postonly = persistence(Mode.INSERT, false, false, true, 0, 0);
-        postonly.requestArrived(request(HttpMethod.GET, null));
+        postonly.requestArrived(request(HttpMethod.GET, null), NORMAL, null);
         HttpResponse get = response();
         postonly.responseArrived(get, a);
         assertNull(get.headers().get(HttpHeaderNames.SET_COOKIE));
-        postonly.requestArrived(request(HttpMethod.POST, null));
+        postonly.requestArrived(request(HttpMethod.POST, null), NORMAL, null);
         HttpResponse post = response();
         postonly.responseArrived(post, a);
         assertEquals("SRV=A; path=/", post.headers().get(HttpHeaderNames.SET_COOKIE));
@@ -131,7 +144,7 @@ class CookiePersistenceTest {
     @Test
     void maxidle_and_maxlife_dates() {
         CookiePersistence p = persistence(Mode.INSERT, false, false, false, 60_000, 3_600_000);
-        p.requestArrived(request(HttpMethod.GET, null));
+        p.requestArrived(request(HttpMethod.GET, null), NORMAL, null);
         HttpResponse r = response();
         p.responseArrived(r, a);
         String set = r.headers().get(HttpHeaderNames.SET_COOKIE);
@@ -142,14 +155,14 @@ class CookiePersistenceTest {
         assertEquals(parts[1], parts[2], "first seen now");
 
         now.addAndGet(30);
-        assertSame(a, p.requestArrived(request(HttpMethod.GET, "SRV=" + value)), "30 s idle: still valid");
+        assertSame(a, p.requestArrived(request(HttpMethod.GET, "SRV=" + value), NORMAL, null), "30 s idle: still valid");
         HttpResponse refreshed = response();
         p.responseArrived(refreshed, a);
         String again = refreshed.headers().get(HttpHeaderNames.SET_COOKIE);
         assertEquals(parts[2], again.substring(0, again.indexOf(';')).split("\\|")[2], "first date kept");
 
         now.addAndGet(120);
-        assertNull(p.requestArrived(request(HttpMethod.GET, "SRV=" + value)), "idle beyond maxidle");
+        assertNull(p.requestArrived(request(HttpMethod.GET, "SRV=" + value), NORMAL, null), "idle beyond maxidle");
         assertEquals(1_234_567_892L >> 2 << 2, CookiePersistence.fromBase64(CookiePersistence.toBase64(1_234_567_892L)));
     }
 }

@@ -1,0 +1,133 @@
+package dev.bascule.config;
+
+import dev.bascule.config.model.Source;
+import dev.bascule.config.model.TcpRule;
+import dev.bascule.config.model.TcpRules;
+import dev.bascule.config.sample.AclCondition;
+import dev.bascule.config.sample.AclTerm;
+import dev.bascule.config.sample.ConditionParser;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * A frontend's {@code tcp-request} lines (doc section 4.2, HAProxy's {@code tcp_parse_tcp_req}): {@code inspect-delay}
+ * and the {@code connection}, {@code session} and {@code content} rules. Bascule runs {@code accept} and
+ * {@code reject}; the other actions HAProxy 2.6 has are parsed as not implemented yet, an unknown one is an alert in
+ * HAProxy's words. Inherited from a {@code defaults} section: the delay only.
+ */
+final class TcpRuleParser {
+    /** Actions HAProxy 2.6 has for these rules that Bascule does not run yet (track-sc: no stick tables yet). */
+    private static final Set<String> PENDING = Set.of("capture", "expect-proxy", "expect-netscaler-cip", "set-var",
+            "unset-var", "set-src", "set-src-port", "set-dst", "set-dst-port", "silent-drop", "set-mark", "set-tos",
+            "sc-inc-gpc", "sc-inc-gpc0", "sc-inc-gpc1", "sc-set-gpt0", "sc-set-gpt", "set-log-level", "set-nice",
+            "switch-mode", "use-service", "do-resolve", "set-priority-class", "set-priority-offset", "attach-srv",
+            "lua", "send-spoe-group", "set-bandwidth-limit", "set-fc-mark", "set-fc-tos");
+
+    private final Diagnostics diag;
+    private final AclConfig acls;
+    private long inspectDelayMs;
+    private Source inspectDelaySource;
+    private final List<TcpRule> connection = new ArrayList<>();
+    private final List<TcpRule> session = new ArrayList<>();
+    private final List<TcpRule> content = new ArrayList<>();
+
+    TcpRuleParser(Diagnostics diag, AclConfig acls, TcpRuleParser defaults) {
+        this.diag = diag;
+        this.acls = acls;
+        if (defaults != null) {
+            inspectDelayMs = defaults.inspectDelayMs;
+        }
+    }
+
+    /** {@code tcp-request inspect-delay <timeout>}: how long content rules may wait for the client's bytes. */
+    void inspectDelay(Line line, String proxy) {
+        long ms;
+        try {
+            ms = TimeValue.parseMillis(line.word(2));
+        } catch (IllegalArgumentException e) {
+            diag.alert(line.source(), "'tcp-request inspect-delay' expects a positive delay in milliseconds, in "
+                    + proxy + " (" + e.getMessage() + ")");
+            return;
+        }
+        if (inspectDelaySource != null) {
+            diag.warning(line.source(), "ignoring tcp-request inspect-delay (was already defined at "
+                    + inspectDelaySource + ") in " + proxy);
+            return;
+        }
+        inspectDelayMs = ms;
+        inspectDelaySource = line.source();
+    }
+
+    /**
+     * {@code tcp-request connection|session|content <action> [{if | unless} <condition>]}.
+     *
+     * @return false when the action is one Bascule does not run yet (the caller keeps the line with a warning)
+     */
+    boolean rule(Line line, String proxy) {
+        String layer = line.word(1);
+        String action = line.word(2);
+        String keyword = "tcp-request " + layer;
+        if (action == null) {
+            diag.alert(line.source(), "missing argument for '" + keyword + "' in " + proxy);
+            return true;
+        }
+        TcpRule.Action a = switch (action) {
+            case "accept" -> TcpRule.Action.ACCEPT;
+            case "reject" -> TcpRule.Action.REJECT;
+            default -> null;
+        };
+        if (a == null) {
+            if (PENDING.contains(action) || action.startsWith("track-sc") || action.startsWith("sc-")
+                    || action.startsWith("lua.")) {
+                return false;
+            }
+            diag.alert(line.source(), "'" + keyword + "' expects 'accept', 'reject', 'capture', 'expect-proxy', "
+                    + "'expect-netscaler-cip', 'track-sc0' ... 'track-sc2', in " + proxy + " (got '" + action + "')"
+                    + Nearest.suggestion(action, List.of("accept", "reject", "capture", "track-sc0", "set-var")));
+            return true;
+        }
+        if (line.size() > 3 && !ConditionParser.starts(line.word(3))) {
+            diag.alert(line.source(), "'" + keyword + " " + action + "' only accepts 'if' or 'unless', in " + proxy
+                    + " (got '" + line.word(3) + "')");
+            return true;
+        }
+        AclCondition c = acls.condition(line, 3, keyword + " " + action);
+        if (c == null) {
+            return true;
+        }
+        if (!layer.equals("content")) {
+            AclTerm t = c.firstNeedingContent();
+            if (t != null) {
+                String where = "'" + proxy.substring(0, proxy.indexOf(' ')) + " " + keyword + " rule'";
+                diag.warning(line.source(), (t.name().startsWith("{")
+                        ? "anonymous acl will never match in '" + keyword + "' because it uses keyword '"
+                        + t.tests().get(0).expr().fetch().keyword() + "' which is incompatible with " + where
+                        : "acl '" + t.name() + "' will never match in '" + keyword + "' because it only involves "
+                        + "keywords that are incompatible with " + where) + "; use 'tcp-request content'");
+            }
+            if (!content.isEmpty()) {
+                diag.warning(line.source(), "a '" + keyword + "' rule placed after a 'tcp-request content' rule will "
+                        + "still be processed before.");
+            }
+        }
+        TcpRule rule = new TcpRule(a, c, line.source());
+        switch (layer.toLowerCase(Locale.ROOT)) {
+            case "connection" -> connection.add(rule);
+            case "session" -> session.add(rule);
+            default -> content.add(rule);
+        }
+        return true;
+    }
+
+    /** The rules, each condition with its ACLs as the section finally has them. */
+    TcpRules build() {
+        return new TcpRules(inspectDelayMs, resolve(connection), resolve(session), resolve(content));
+    }
+
+    private List<TcpRule> resolve(List<TcpRule> rules) {
+        return rules.stream().map(r -> new TcpRule(r.action(), acls.resolved(r.condition()), r.source())).toList();
+    }
+}

@@ -1,0 +1,29 @@
+package dev.bascule.config.model;
+
+import java.util.List;
+
+/**
+ * What a proxy answers instead of one of HAProxy's own error pages (doc sections 3.8 and 4.2): a whole response read
+ * from a file ({@code errorfile}, {@code errorfiles}, {@code http-error ... errorfile}), a redirect ({@code errorloc},
+ * {@code errorloc302}, {@code errorloc303}), or a response built from its parts ({@code http-error status N
+ * [content-type T] [string S | file F] [hdr N V]*}).
+ */
+public sealed interface ErrorPage {
+    /** The file holds the whole response, status line and headers included; it was readable when the config was. */
+    record File(String path) implements ErrorPage {
+    }
+
+    /** A 302 or 303 to {@code url}, with HAProxy's headers (no cache, no body). */
+    record Location(int code, String url) implements ErrorPage {
+    }
+
+    /**
+     * The error's own status with this body ({@code string}, or a {@code file}'s contents read with the config) and
+     * headers ({@code "Name: value"}, in order).
+     */
+    record Reply(String contentType, String body, List<String> headers) implements ErrorPage {
+        public Reply {
+            headers = List.copyOf(headers);
+        }
+    }
+}
