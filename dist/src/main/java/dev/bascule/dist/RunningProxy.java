@@ -67,8 +67,16 @@ final class RunningProxy implements AutoCloseable {
                                     false), r, stats, statsLoops, timeout, maxconn));
                         }
                         if (handoffSocket) {
-                            sockets.add(StatsSocket.handoff(Handoff.socketPath(ProcessHandle.current().pid()), r,
-                                    stats, statsLoops));
+                            try {
+                                sockets.add(StatsSocket.handoff(Handoff.socketPath(ProcessHandle.current().pid()), r,
+                                        stats, statsLoops));
+                            } catch (StartupException e) {
+                                // Another user's file left at this pid's path (a pid reused after a kill): the
+                                // process serves; a next one (-sf) binds its listeners anew beside it.
+                                org.slf4j.LoggerFactory.getLogger(RunningProxy.class).warn("Cannot hand the "
+                                        + "listening sockets over at a reload ({}); a next process binds them anew.",
+                                        e.getMessage());
+                            }
                         }
                     });
         } catch (StartupException | RuntimeException e) {

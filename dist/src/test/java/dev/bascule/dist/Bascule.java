@@ -28,10 +28,15 @@ final class Bascule implements AutoCloseable {
         this.stderr = stderr;
     }
 
-    /** A fresh directory for one test's files. */
+    /**
+     * A fresh directory for one test's files, readable by all: a config that names a {@code user} or {@code uid} is
+     * read by a proxy already running as that user (bin/bascule drops root before the JVM starts).
+     */
     static Path workDir(String name) throws IOException {
         Files.createDirectories(WORK);
-        return Files.createTempDirectory(WORK, name + "-");
+        Path dir = Files.createTempDirectory(WORK, name + "-");
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        return dir;
     }
 
     /** Writes {@code config} to {@code haproxy.cfg} in a new work directory. */
