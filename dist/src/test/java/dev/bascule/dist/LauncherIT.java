@@ -270,12 +270,13 @@ class LauncherIT {
         String arch = System.getProperty("os.arch");
         if (System.getProperty("os.name").equals("Linux") && (arch.equals("amd64") || arch.equals("aarch64"))
                 && System.getenv("BASCULE_TRANSPORT") == null) {
-            // epoll by default; io_uring when asked for, where the kernel allows it (a seccomp profile may not).
-            assertTrue(vv.stdout().contains("will use epoll."), vv.stdout());
+            // io_uring by default where the kernel allows it (a seccomp profile may not), epoll otherwise or
+            // when asked for.
+            boolean uring = vv.stdout().contains("io_uring : pref=400,  test result OK");
+            assertTrue(vv.stdout().contains(uring ? "will use io_uring." : "will use epoll."), vv.stdout());
             assertTrue(vv.stdout().contains("+EPOLL"), vv.stdout());
-            boolean uring = vv.stdout().contains("io_uring : pref=300,  test result OK");
-            assertTrue(Bascule.run(Map.of("JAVA_OPTS", "-Dbascule.transport=io_uring"), "-vv").stdout()
-                    .contains(uring ? "will use io_uring." : "will use epoll."));
+            assertTrue(Bascule.run(Map.of("JAVA_OPTS", "-Dbascule.transport=epoll"), "-vv").stdout()
+                    .contains("will use epoll."));
         }
         assertTrue(Bascule.run("-vv", "-de").stdout().contains("will use nio."));
     }

@@ -60,7 +60,7 @@ public final class Transport {
      * a new connection).
      */
     public enum Poller {
-        EPOLL("epoll"), IO_URING("io_uring"), NIO("nio");
+        IO_URING("io_uring"), EPOLL("epoll"), NIO("nio");
 
         private final String word;
 
@@ -126,8 +126,9 @@ public final class Transport {
      */
     public static Choice select(Poller wanted, String uringCannot) {
         String fallback = null;
-        // Each one falls to the next: io_uring to epoll, epoll to NIO. Nothing asked for is epoll's way.
-        List<Poller> order = switch (wanted == null ? Poller.EPOLL : wanted) {
+        // Each one falls to the next: io_uring to epoll, epoll to NIO. Nothing asked for is io_uring's way, and
+        // falls silently: a reload that inherits its sockets runs on epoll as a matter of course.
+        List<Poller> order = switch (wanted == null ? Poller.IO_URING : wanted) {
             case IO_URING -> List.of(Poller.IO_URING, Poller.EPOLL, Poller.NIO);
             case EPOLL -> List.of(Poller.EPOLL, Poller.NIO);
             case NIO -> List.of(Poller.NIO);

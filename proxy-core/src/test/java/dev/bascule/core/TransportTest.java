@@ -19,11 +19,19 @@ class TransportTest {
             """;
 
     @Test
-    void nothing_asked_for_gets_epoll_where_it_works() {
+    void nothing_asked_for_gets_io_uring_where_it_works() {
         Transport.Choice c = Transport.select(null, null);
-        // epoll until bench/compare.py shows io_uring faster; io_uring is asked for by name.
-        Transport.Poller expected = Epoll.isAvailable() ? Transport.Poller.EPOLL : Transport.Poller.NIO;
+        Transport.Poller expected = IoUring.isAvailable() ? Transport.Poller.IO_URING
+                : Epoll.isAvailable() ? Transport.Poller.EPOLL : Transport.Poller.NIO;
         assertEquals(expected, c.transport().poller());
+        assertNull(c.fallback());
+    }
+
+    @Test
+    void nothing_asked_for_in_a_process_io_uring_cannot_serve_is_epoll_without_a_word() {
+        assumeTrue(Epoll.isAvailable(), "epoll is not usable here");
+        Transport.Choice c = Transport.select(null, "it took listening sockets over from the old process");
+        assertEquals(Transport.Poller.EPOLL, c.transport().poller());
         assertNull(c.fallback());
     }
 
