@@ -28,15 +28,15 @@ class ProxyProtocolIT {
     private static final String CLIENT = "127.0.0.5";
 
     /** The ports of one run: HAProxy's edges and origin, Bascule's frontends, the syslog input. */
-    private record Ports3(int edgeV1, int edgeV2, int edgeTcp, int edgeTls, int origin, int originTls, int http,
+    private record Layout(int edgeV1, int edgeV2, int edgeTcp, int edgeTls, int origin, int originTls, int http,
                           int tcp, int tls) {
-        static Ports3 free() {
-            return new Ports3(Ports.free(), Ports.free(), Ports.free(), Ports.free(), Ports.free(), Ports.free(),
+        static Layout free() {
+            return new Layout(Ports.free(), Ports.free(), Ports.free(), Ports.free(), Ports.free(), Ports.free(),
                     Ports.free(), Ports.free(), Ports.free());
         }
     }
 
-    private static String haproxy(Ports3 p, Path pem) {
+    private static String haproxy(Layout p, Path pem) {
         return """
                 defaults
                     mode http
@@ -68,12 +68,12 @@ class ProxyProtocolIT {
                 frontend origin
                     bind 127.0.0.1:%5$d accept-proxy
                     bind 127.0.0.1:%6$d accept-proxy ssl crt %10$s
-                    http-request return status 200 content-type text/plain lf-string "src=%%[src] dport=%%[dst_port] xff=%%[req.hdr(x-forwarded-for)] ssl=%%[ssl_fc]"
+                    http-request return status 200 content-type text/plain lf-string "src=%%[src] dport=%%[dst_port] xff=%%[req.hdr(x-forwarded-for)] ssl=%%[ssl_fc] pp=%%[req.hdr(x-pp)]"
                 """.formatted(p.edgeV1, p.edgeV2, p.edgeTcp, p.edgeTls, p.origin, p.originTls, p.http, p.tcp, p.tls,
                 pem);
     }
 
-    private static String bascule(Ports3 p, Path pem, int syslog) {
+    private static String bascule(Layout p, Path pem, int syslog) {
         return """
                 defaults
                     mode http
@@ -85,10 +85,12 @@ class ProxyProtocolIT {
                     log 127.0.0.1:%11$d local0
                     option httplog
                     option forwardfor
+                    http-request set-header X-PP %[fc_rcvd_proxy]
                     acl v1 path_beg /v1
                     use_backend origin_v1 if v1
                     default_backend origin_v2
                 backend origin_v2
+                    http-reuse always
                     option httpchk GET /
                     option log-health-checks
                     server o 127.0.0.1:%5$d send-proxy-v2 check inter 300
@@ -115,7 +117,11 @@ class ProxyProtocolIT {
 
     /** What the origin answered to curl from the client's address through {@code port}. */
     private static String fromClient(int port, String path) throws Exception {
-        Curl.Reply r = Curl.run("--interface", CLIENT, "http://127.0.0.1:" + port + path);
+        return from(CLIENT, port, path);
+    }
+
+    private static String from(String client, int port, String path) throws Exception {
+        Curl.Reply r = Curl.run("--interface", client, "http://127.0.0.1:" + port + path);
         assertEquals(200, r.status(), r.headers());
         return r.body();
     }
@@ -124,7 +130,7 @@ class ProxyProtocolIT {
     void the_client_address_crosses_haproxy_then_bascule_then_haproxy_in_http_tcp_and_tls() throws Exception {
         TestCertificates certs = TestCertificates.make("proxy-protocol");
         Path pem = certs.pem("localhost");
-        Ports3 p = Ports3.free();
+        Layout p = Layout.free();
         try (RsyslogServer syslog = RsyslogServer.start("proxy-protocol", 1);
              HaproxyServer haproxy = HaproxyServer.start("proxy-protocol", haproxy(p, pem), p.edgeV1);
              Bascule bascule = Bascule.serve(Bascule.writeConfig("proxy-protocol", bascule(p, pem, syslog.port(0))),
@@ -134,20 +140,23 @@ class ProxyProtocolIT {
             bascule.awaitLog("Health check for server origin_v1/o succeeded", 10_000);
 
             // HAProxy v1 to Bascule, Bascule v1 to HAProxy; then v2 both ways. The destination port is the edge's.
-            assertEquals("src=" + CLIENT + " dport=" + p.edgeV1 + " xff=" + CLIENT + " ssl=0",
-                    fromClient(p.edgeV1, "/v1/a"));
-            assertEquals("src=" + CLIENT + " dport=" + p.edgeV2 + " xff=" + CLIENT + " ssl=0",
+            assertEquals("src=" + CLIENT + " dport=" + p.edgeV1 + " xff=" + CLIENT + " ssl=0 pp=1",
+                    fromClient(p.edgeV1, "/v1/a"), "fc_rcvd_proxy is true on an accept-proxy bind");
+            assertEquals("src=" + CLIENT + " dport=" + p.edgeV2 + " xff=" + CLIENT + " ssl=0 pp=1",
                     fromClient(p.edgeV2, "/b"));
+            // A connection that began with a header for one client never carries another's, even with http-reuse
+            // always: the next client's request gets a connection (and a header) of its own.
+            assertTrue(from("127.0.0.6", p.edgeV2, "/b2").startsWith("src=127.0.0.6 "));
             // TCP mode: the bytes are relayed, the header is Bascule's, naming the client HAProxy told it of.
             String tcp = fromClient(p.edgeTcp, "/c");
             assertTrue(tcp.startsWith("src=" + CLIENT + " dport=" + p.edgeTcp + " xff="), tcp);
-            assertTrue(tcp.endsWith(" ssl=0") && !tcp.contains("xff=" + CLIENT), "no forwardfor in TCP mode: " + tcp);
+            assertTrue(tcp.contains(" ssl=0 ") && !tcp.contains("xff=" + CLIENT), "no forwardfor in TCP mode: " + tcp);
             // The header before TLS both ways: HAProxy send-proxy-v2 ssl, Bascule send-proxy-v2 ssl.
             assertEquals("src=" + CLIENT + " dport=" + p.edgeTls + " xff=" + CLIENT + " ssl=1",
-                    fromClient(p.edgeTls, "/d"));
+                    fromClient(p.edgeTls, "/d").replaceFirst(" pp=\\S*$", ""));
 
-            List<String> lines = syslog.await(syslog.port(0), 2);
-            assertTrue(lines.stream().allMatch(l -> l.contains(": " + CLIENT + ":")), lines.toString());
+            List<String> lines = syslog.await(syslog.port(0), 3);
+            assertEquals(2, lines.stream().filter(l -> l.contains(": " + CLIENT + ":")).count(), lines.toString());
             assertTrue(lines.stream().anyMatch(l -> l.contains("http_in origin_v1/o ") && l.contains("\"GET /v1/a "))
                     && lines.stream().anyMatch(l -> l.contains("http_in origin_v2/o ") && l.contains("\"GET /b ")),
                     lines.toString());

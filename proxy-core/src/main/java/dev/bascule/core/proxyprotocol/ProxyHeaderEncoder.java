@@ -57,7 +57,10 @@ public final class ProxyHeaderEncoder {
 
     /** inet_ntop's form: IPv6 compressed, IPv4 as is or mapped into IPv6 when the other address is IPv6. */
     private static String text(InetAddress a, boolean v6) {
-        return v6 ? NetUtil.toAddressString(a, true) : a.getHostAddress();
+        if (!v6) {
+            return a.getHostAddress();
+        }
+        return a instanceof Inet4Address ? "::ffff:" + a.getHostAddress() : NetUtil.toAddressString(a);
     }
 
     static ByteBuf v2(ByteBufAllocator alloc, SendProxy settings, SocketAddress source, SocketAddress destination,

@@ -85,7 +85,9 @@ public final class ProxyHeaderReceiver extends ChannelInboundHandlerAdapter {
 
     private void accept(ChannelHandlerContext ctx, ProxyHeader header, ByteBuf rest) {
         state = State.DONE;
-        timer.cancel(false);
+        if (timer != null) {
+            timer.cancel(false);
+        }
         header.record(ctx.channel());
         accepted.run();
         if (!ctx.channel().isActive()) {
