@@ -85,7 +85,7 @@ class ProxyProtocolIT {
                     log 127.0.0.1:%11$d local0
                     option httplog
                     option forwardfor
-                    http-request set-header X-PP %[fc_rcvd_proxy]
+                    http-request set-header X-PP %%[fc_rcvd_proxy]
                     acl v1 path_beg /v1
                     use_backend origin_v1 if v1
                     default_backend origin_v2
