@@ -358,7 +358,7 @@ final class ProxySection implements Section {
             }
             servers.add(new Server(serverName, line.source(), address, settings.id, settings.id != 0, settings.weight,
                     settings.maxconn, settings.maxqueue, settings.backup, settings.disabled, settings.cookie, check,
-                    tls, settings.unimplemented, settings.dns));
+                    tls, settings.unimplemented, settings.dns, settings.sendProxy()));
         }
     }
 

@@ -22,12 +22,12 @@ final class ServerOptions {
                     + "allow-0rtt backup check check-proto:WORD check-send-proxy check-via-socks4 client-sigalgs:WORD "
                     + "cookie:WORD curves:WORD disabled downinter:TIME enabled error-limit:INT fall:INT fastinter:TIME "
                     + "id:INT init-addr:WORD inter:TIME log-proto:WORD maxconn:INT maxqueue:INT max-reuse:INT "
-                    + "minconn:INT namespace:WORD no-agent-check no-backup no-check no-send-proxy no-send-proxy-v2 "
-                    + "no-send-proxy-v2-ssl no-send-proxy-v2-ssl-cn no-tfo no-tls-tickets non-stick observe:WORD "
+                    + "minconn:INT namespace:WORD no-agent-check no-backup no-check no-tfo no-tls-tickets non-stick "
+                    + "observe:WORD "
                     + "on-error:WORD on-marked-down:WORD on-marked-up:WORD pool-low-conn:INT pool-max-conn:INT "
                     + "pool-purge-delay:TIME port:INT proto:WORD redir:WORD resolve-net:WORD resolve-opts:WORD "
-                    + "resolve-prefer:WORD resolvers:WORD rise:INT send-proxy send-proxy-v2 send-proxy-v2-ssl "
-                    + "send-proxy-v2-ssl-cn set-proxy-v2-tlv-fmt:WORD shard:INT sigalgs:WORD slowstart:TIME "
+                    + "resolve-prefer:WORD resolvers:WORD rise:INT "
+                    + "set-proxy-v2-tlv-fmt:WORD shard:INT sigalgs:WORD slowstart:TIME "
                     + "socks4:WORD source:WORD stick tcp-ut:TIME tfo track:WORD ws:WORD",
             "weight:INT maxconn:INT maxqueue:INT id:INT cookie:WORD check no-check inter:TIME fastinter:TIME "
                     + "downinter:TIME rise:INT fall:INT port:INT addr:WORD backup no-backup disabled enabled "
@@ -38,16 +38,19 @@ final class ServerOptions {
                     + "force-tlsv11 force-tlsv12 force-tlsv13 no-check-ssl no-ssl no-ssl-reuse no-sslv3 no-tlsv10 "
                     + "no-tlsv11 no-tlsv12 no-tlsv13 no-verifyhost npn:WORD sni:WORD ssl ssl-max-ver:WORD "
                     + "ssl-min-ver:WORD ssl-reuse verify:WORD verifyhost:WORD resolvers:WORD resolve-prefer:WORD "
-                    + "init-addr:WORD resolve-opts:WORD");
+                    + "init-addr:WORD resolve-opts:WORD send-proxy no-send-proxy send-proxy-v2 no-send-proxy-v2 "
+                    + "send-proxy-v2-ssl no-send-proxy-v2-ssl send-proxy-v2-ssl-cn no-send-proxy-v2-ssl-cn "
+                    + "proxy-v2-options:WORD");
 
     static final Map<String, Option> BIND = table(Support.NOT_IMPLEMENTED,
-            "accept-netscaler-cip:INT accept-proxy allow-0rtt ca-ignore-err:WORD ca-sign-file:WORD ca-sign-pass:WORD "
+            "accept-netscaler-cip:INT allow-0rtt ca-ignore-err:WORD ca-sign-file:WORD ca-sign-pass:WORD "
                     + "ca-verify-file:WORD client-sigalgs:WORD crt-ignore-err:WORD defer-accept expose-fd:WORD "
                     + "generate-certificates gid:INT group:WORD interface:WORD level:WORD maxconn:INT mode:WORD mss:INT "
                     + "namespace:WORD nice:INT no-ca-names process:WORD proto:WORD severity-output:WORD shards:WORD "
                     + "sigalgs:WORD tcp-ut:TIME tfo thread:WORD tls-ticket-keys:WORD transparent uid:INT user:WORD "
                     + "v4v6 v6only curves:WORD ecdhe:WORD id:INT no-tls-tickets",
-            "alpn:WORD backlog:INT ca-file:WORD ciphers:WORD ciphersuites:WORD crl-file:WORD crt:WORD crt-list:WORD "
+            "accept-proxy alpn:WORD backlog:INT ca-file:WORD ciphers:WORD ciphersuites:WORD crl-file:WORD crt:WORD "
+                    + "crt-list:WORD "
                     + "force-sslv3 force-tlsv10 force-tlsv11 force-tlsv12 force-tlsv13 "
                     + "no-sslv3 no-tlsv10 no-tlsv11 no-tlsv12 no-tlsv13 npn:WORD "
                     + "name:WORD prefer-client-ciphers ssl ssl-max-ver:WORD ssl-min-ver:WORD strict-sni verify:WORD");

@@ -1,6 +1,7 @@
 package dev.bascule.config;
 
 import dev.bascule.config.model.PemBundle;
+import dev.bascule.config.model.SendProxy;
 import dev.bascule.config.model.ServerCheck;
 import dev.bascule.config.model.ServerDns;
 import dev.bascule.config.model.ServerTls;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The options of a {@code server} line on top of its section's {@code default-server} (doc section 5.2).
@@ -36,6 +38,11 @@ final class ServerSettings {
     private int port;
     private String addr;
     private boolean sendProxy;
+    /** {@code send-proxy} and {@code send-proxy-v2} as HAProxy keeps them: both may be set, version 2 wins. */
+    private boolean proxyV1;
+    private boolean proxyV2;
+    /** The {@code proxy-v2-options} (and the {@code -ssl}, {@code -ssl-cn} forms) given so far. */
+    private Set<String> proxyOptions = Set.of();
     private long slowstartMs;
     private String onMarkedDown;
     private String onMarkedUp;
@@ -80,6 +87,9 @@ final class ServerSettings {
         c.port = port;
         c.addr = addr;
         c.sendProxy = sendProxy;
+        c.proxyV1 = proxyV1;
+        c.proxyV2 = proxyV2;
+        c.proxyOptions = proxyOptions;
         c.slowstartMs = slowstartMs;
         c.onMarkedDown = onMarkedDown;
         c.onMarkedUp = onMarkedUp;
@@ -153,6 +163,22 @@ final class ServerSettings {
             case "port" -> port = number(diag, line, what, value, 1, 65535, port);
             case "addr" -> addr = value;
             case "check-send-proxy" -> sendProxy = true;
+            case "send-proxy" -> proxyV1 = true;
+            case "no-send-proxy" -> proxyV1 = false;
+            case "send-proxy-v2" -> proxyV2 = true;
+            case "no-send-proxy-v2" -> proxyV2 = false;
+            case "send-proxy-v2-ssl" -> {
+                proxyV2 = true;
+                proxyOptions("ssl", true);
+            }
+            case "no-send-proxy-v2-ssl" -> proxyOptions("ssl", false);
+            case "send-proxy-v2-ssl-cn" -> {
+                proxyV2 = true;
+                proxyOptions("ssl", true);
+                proxyOptions("cert-cn", true);
+            }
+            case "no-send-proxy-v2-ssl-cn" -> proxyOptions("cert-cn", false);
+            case "proxy-v2-options" -> proxyV2Options(diag, line, what, value);
             case "slowstart" -> slowstartMs = time(diag, line, what, value, slowstartMs);
             case "on-marked-down" -> onMarkedDown = oneOf(diag, line, what, value, Set.of("shutdown-sessions"));
             case "on-marked-up" -> onMarkedUp = oneOf(diag, line, what, value, Set.of("shutdown-backup-sessions"));
@@ -184,6 +210,41 @@ final class ServerSettings {
             default -> throw new IllegalStateException("supported server option without a setter: " + name);
         }
         return !failed;
+    }
+
+    private void proxyOptions(String option, boolean on) {
+        Set<String> next = new TreeSet<>(proxyOptions);
+        if (on) {
+            next.add(option);
+        } else {
+            next.remove(option);
+        }
+        proxyOptions = Set.copyOf(next);
+    }
+
+    /** {@code proxy-v2-options a,b}: the SSL TLV's parts bring the SSL TLV with them, as in HAProxy. */
+    private void proxyV2Options(Diagnostics diag, Line line, String what, String value) {
+        for (String o : value.split(",")) {
+            if (!SendProxy.OPTIONS.contains(o)) {
+                diag.alert(line.source(), "'" + what + "' : unknown option '" + o + "'; supported: "
+                        + String.join(", ", new TreeSet<>(SendProxy.OPTIONS)));
+                failed = true;
+                return;
+            }
+            if (SendProxy.NOT_SENT.contains(o)) {
+                diag.warning(line.source(), "'" + what + "' : option '" + o + "' is parsed but not implemented yet; "
+                        + "the header carries no such TLV");
+            }
+            if (o.startsWith("cert-") || o.equals("ssl-cipher")) {
+                proxyOptions("ssl", true);
+            }
+            proxyOptions(o, true);
+        }
+    }
+
+    /** The header the server's connections begin with, or null. */
+    SendProxy sendProxy() {
+        return proxyV2 ? new SendProxy(2, proxyOptions) : proxyV1 ? new SendProxy(1, Set.of()) : null;
     }
 
     private void resolvePrefer(Diagnostics diag, Line line, String what, String value) {

@@ -1,12 +1,17 @@
 package dev.bascule.core;
 
 import dev.bascule.config.model.Backend;
+import dev.bascule.config.model.SendProxy;
 import dev.bascule.config.model.ServerCheck;
+import dev.bascule.core.log.UniqueId;
+import dev.bascule.core.proxyprotocol.ProxyHeader;
+import dev.bascule.core.proxyprotocol.ProxyHeaderEncoder;
 import dev.bascule.core.stream.Stream;
 import dev.bascule.core.stream.Termination;
 import dev.bascule.core.sample.RequestView;
 import dev.bascule.core.sample.SampleContext;
 import dev.bascule.core.tls.TlsOrigin;
+import dev.bascule.core.tls.TlsSession;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.channel.Channel;
@@ -253,7 +258,7 @@ public final class Dispatch {
     private void connect() {
         Backend config = backend.config();
         ServerState target = server;
-        SocketAddress remote = target.socketAddress(client.localAddress());
+        SocketAddress remote = target.socketAddress(stream.frontendAddress());
         if (remote == null && !target.hasAddress()) {
             // Its name stopped resolving since it was chosen (or since the retry was planned): as a refused connection.
             stream.connecting();
@@ -263,7 +268,7 @@ public final class Dispatch {
         }
         if (remote == null) {
             log.warn("server {} has no port and takes the client's, but the client came over {}: closing",
-                    target.id(), client.localAddress());
+                    target.id(), stream.frontendAddress());
             stream.connecting();
             stream.terminate(Termination.Cause.INTERNAL);
             outcome.failed("no port");
@@ -288,6 +293,7 @@ public final class Dispatch {
                     connect.channel().close();
                     return;
                 }
+                sendProxy(connect.channel(), target);
                 TlsOrigin tls = target.tls();
                 if (tls != null && tls.traffic()) {
                     handshake(connect.channel(), target, remote, tls);
@@ -304,6 +310,34 @@ public final class Dispatch {
                 retry(f.cause() instanceof ConnectTimeoutException);
             }
         });
+    }
+
+    /**
+     * {@code send-proxy[-v2]}: the header naming this stream's client goes first on the new connection, before any
+     * TLS, in clear. Such a connection is the client's own from then on (see {@link #carriesProxyHeader}).
+     */
+    private void sendProxy(Channel channel, ServerState target) {
+        SendProxy settings = target.config().sendProxy();
+        if (settings == null) {
+            return;
+        }
+        ProxyHeader received = ProxyHeader.of(client);
+        TlsSession tls = TlsSession.of(client);
+        String authority = received != null && received.authority() != null ? received.authority()
+                : tls != null ? tls.sni() : null;
+        UniqueId ids = stream.frontend().uniqueIds();
+        String uniqueId = ids == null || !settings.has("unique-id") ? null
+                : ids.of(stream, request instanceof RequestView v ? v : null);
+        channel.writeAndFlush(ProxyHeaderEncoder.encode(channel.alloc(), settings, stream.clientAddress(),
+                stream.frontendAddress(), new ProxyHeaderEncoder.Facts(tls, authority, uniqueId)));
+    }
+
+    /**
+     * Whether connections to {@code s} begin with a PROXY header: one names a single client, so it must never carry
+     * another client's requests (HAProxy makes such a connection private).
+     */
+    public static boolean carriesProxyHeader(ServerState s) {
+        return s.config().sendProxy() != null;
     }
 
     private void established(Channel channel, ServerState target) {

@@ -3,6 +3,8 @@ package dev.bascule.core;
 import dev.bascule.config.model.Address;
 import dev.bascule.config.model.Mode;
 import dev.bascule.core.http.HttpProxy;
+import dev.bascule.core.proxyprotocol.ProxyHeader;
+import dev.bascule.core.proxyprotocol.ProxyHeaderReceiver;
 import dev.bascule.core.sample.SampleContext;
 import dev.bascule.core.tcp.TcpFrontendHandler;
 import dev.bascule.core.tls.TlsAccept;
@@ -10,6 +12,8 @@ import dev.bascule.core.tls.TlsTerminator;
 import io.netty.channel.Channel;
 
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -26,6 +30,8 @@ final class FrontendSetup {
     final FrontendState state;
     /** The TLS termination of each of its TLS binds, by address. */
     final Map<Address, TlsTerminator> tls;
+    /** The addresses of its {@code accept-proxy} binds. */
+    private final Set<Address> acceptProxy;
     /** Its {@code use_backend} rules and default backend. */
     private final Switching switching;
     private final Transport transport;
@@ -38,6 +44,8 @@ final class FrontendSetup {
                   Consumer<Channel> applet, Map<Address, TlsTerminator> tls) {
         this.state = state;
         this.tls = Map.copyOf(tls);
+        this.acceptProxy = state.config().binds().stream().filter(b -> b.options().acceptProxy())
+                .map(b -> b.address()).collect(Collectors.toUnmodifiableSet());
         this.switching = switching;
         this.transport = transport;
         this.http = http;
@@ -67,8 +75,10 @@ final class FrontendSetup {
         return false;
     }
 
+    /** The connection's addresses: the socket's for the connection rules, a received PROXY header's after it. */
     private SampleContext addresses(Channel ch) {
-        return new SampleContext(ch.remoteAddress(), ch.localAddress(), null, state, null, null, switching::backend);
+        return new SampleContext(ProxyHeader.client(ch), ProxyHeader.destination(ch), null, state, null, null,
+                switching::backend);
     }
 
     /** Whether accepted channels are read as soon as they are active (applets read by themselves). */
@@ -81,10 +91,35 @@ final class FrontendSetup {
      * @param current this frontend's setup in the current generation, read again at each HTTP request
      */
     void initChannel(Channel ch, Address bound, Supplier<FrontendSetup> current) {
-        // tcp-request connection rules come first, before a TLS handshake; session rules once it is done.
+        // tcp-request connection rules come first, on the socket's addresses, before a PROXY header and a TLS
+        // handshake; session rules once both are done, on the header's addresses.
         if (state.tcpRules().hasConnectionRules() && !connectionAdmitted(ch)) {
             return;
         }
+        if (!acceptProxy.contains(bound)) {
+            established(ch, bound, current);
+            return;
+        }
+        ch.config().setAutoRead(false);
+        long accepted = System.currentTimeMillis();
+        ch.pipeline().addLast(new ProxyHeaderReceiver(handshakeMs(), () -> established(ch, bound, current),
+                error -> connectionError(ch, bound, accepted, error.message())));
+    }
+
+    /** How long a PROXY header or a TLS handshake may take: {@code timeout client}, as HAProxy's embryonic session. */
+    private long handshakeMs() {
+        long clientMs = state.config().timeouts().clientMs();
+        return clientMs > 0 ? clientMs : DEFAULT_HANDSHAKE_MS;
+    }
+
+    private void connectionError(Channel ch, Address bound, long accepted, String reason) {
+        if (state.log() != null) {
+            state.log().connectionError(ch.remoteAddress(), bindName(bound), accepted, reason);
+        }
+    }
+
+    /** The connection is established (its PROXY header, if any, read): a TLS bind's handshake, then the frontend. */
+    private void established(Channel ch, Address bound, Supplier<FrontendSetup> current) {
         TlsTerminator t = tls.get(bound);
         if (t == null) {
             ch.config().setAutoRead(autoRead());
@@ -93,15 +128,10 @@ final class FrontendSetup {
         }
         ch.config().setAutoRead(false);
         long accepted = System.currentTimeMillis();
-        long clientMs = state.config().timeouts().clientMs();
-        ch.pipeline().addLast(t.handler(clientMs > 0 ? clientMs : DEFAULT_HANDSHAKE_MS), new TlsAccept(() -> {
+        ch.pipeline().addLast(t.handler(handshakeMs()), new TlsAccept(() -> {
             install(ch, current);
             ch.config().setAutoRead(autoRead());
-        }, reason -> {
-            if (state.log() != null) {
-                state.log().connectionError(ch.remoteAddress(), bindName(bound), accepted, reason);
-            }
-        }));
+        }, reason -> connectionError(ch, bound, accepted, reason)));
     }
 
     /** The listener's name in HAProxy's connection error lines: its {@code name}, else its number in the frontend. */
@@ -129,7 +159,7 @@ final class FrontendSetup {
         // HAProxy writes its default line when a stream begins: at the accept in TCP mode, at each request head in
         // HTTP mode (ClientSide), so none for a connection that never sends one whole.
         if (state.log() != null && http == null) {
-            state.log().accepted(ch.remoteAddress(), ch.localAddress());
+            state.log().accepted(ProxyHeader.client(ch), ProxyHeader.destination(ch));
         }
         if (applet != null) {
             applet.accept(ch);

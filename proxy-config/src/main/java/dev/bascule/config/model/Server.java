@@ -10,11 +10,12 @@ import java.util.List;
  * options Bascule parses but does not act upon yet, as written ({@code "maxconn 100"}). {@code forcedId} says the
  * id came from the {@code id} keyword (HAProxy's SRV_F_FORCED_ID, which {@code show servers state} reports).
  * {@code tls} is its TLS ({@code ssl}, {@code check-ssl}), or null when neither is used. {@code dns} says how its
- * host name becomes an address (init-addr, resolvers).
+ * host name becomes an address (init-addr, resolvers). {@code sendProxy} is the PROXY protocol header its connections
+ * begin with, or null.
  */
 public record Server(String name, Source source, Address address, int id, boolean forcedId, int weight, int maxconn,
                      int maxqueue, boolean backup, boolean disabled, String cookie, ServerCheck check,
-                     ServerTls tls, List<String> unimplemented, ServerDns dns) {
+                     ServerTls tls, List<String> unimplemented, ServerDns dns, SendProxy sendProxy) {
     public static final int SAME_PORT = -1;
     public static final int DEFAULT_WEIGHT = 1;
 
@@ -26,13 +27,13 @@ public record Server(String name, Source source, Address address, int id, boolea
     public Server(String name, Source source, Address address, int id, int weight, int maxconn, int maxqueue,
                   boolean backup, boolean disabled, String cookie, ServerCheck check, List<String> unimplemented) {
         this(name, source, address, id, id != 0, weight, maxconn, maxqueue, backup, disabled, cookie, check,
-                null, unimplemented, ServerDns.STATIC);
+                null, unimplemented, ServerDns.STATIC, null);
     }
 
     /** The same server numbered automatically, as HAProxy numbers a server line without {@code id}. */
     public Server withId(int id) {
         return new Server(name, source, address, id, false, weight, maxconn, maxqueue, backup, disabled, cookie,
-                check, tls, unimplemented, dns);
+                check, tls, unimplemented, dns, sendProxy);
     }
 
     /** Positions are not part of a model's identity: see {@link Values}. */

@@ -31,6 +31,10 @@ public enum FetchKeyword {
     SRC_PORT("src_port", 0, 0, SampleType.SINT, Needs.NOTHING),
     DST("dst", 0, 0, SampleType.ADDR, Needs.NOTHING),
     DST_PORT("dst_port", 0, 0, SampleType.SINT, Needs.NOTHING),
+    // Layer 5, the PROXY protocol header received on an accept-proxy bind (7.3.4).
+    FC_RCVD_PROXY("fc_rcvd_proxy", 0, 0, SampleType.BOOL, Needs.NOTHING),
+    FC_PP_AUTHORITY("fc_pp_authority", 0, 0, SampleType.STR, Needs.NOTHING),
+    FC_PP_UNIQUE_ID("fc_pp_unique_id", 0, 0, SampleType.STR, Needs.NOTHING),
     // Layer 5, TLS (7.3.4): the client connection's handshake (ssl_fc*) and its certificate (ssl_c_*).
     /** The connection's error code: 0, as a connection that carries a stream had none. */
     FC_ERR("fc_err", 0, 0, SampleType.SINT, Needs.NOTHING),

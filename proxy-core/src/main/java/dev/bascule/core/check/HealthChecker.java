@@ -2,11 +2,14 @@ package dev.bascule.core.check;
 
 import dev.bascule.config.model.Backend;
 import dev.bascule.config.model.CheckSettings;
+import dev.bascule.config.model.SendProxy;
+import dev.bascule.config.model.Server;
 import dev.bascule.config.model.ServerCheck;
 import dev.bascule.core.BackendState;
 import dev.bascule.core.ServerState;
 import dev.bascule.core.SocketErrors;
 import dev.bascule.core.Transport;
+import dev.bascule.core.proxyprotocol.ProxyHeaderEncoder;
 import dev.bascule.core.tls.TlsOrigin;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.handler.ssl.SslHandler;
@@ -25,7 +28,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -189,9 +192,12 @@ public final class HealthChecker {
                 long remaining = checkTimeout > 0 ? checkTimeout : Math.max(1, interMs() - elapsed());
                 timeout = loop.schedule(() -> finish(new CheckResult(dialogue.timeoutStatus(), 0,
                         dialogue.timeoutInfo(), elapsed())), remaining, TimeUnit.MILLISECONDS);
-                if (!agent && (c.sendProxy() || sendProxyRule(b.checks()))) {
-                    // Before any TLS: the PROXY header is the connection's first bytes, in clear.
-                    channel.write(Unpooled.copiedBuffer(proxyLine(channel), StandardCharsets.US_ASCII));
+                SendProxy header = agent ? null : checkHeader(server.config(), c, b.checks());
+                if (header != null) {
+                    // Before any TLS: the PROXY header is the connection's first bytes, in clear; it names the
+                    // check connection's own ends.
+                    channel.write(ProxyHeaderEncoder.encode(channel.alloc(), header, channel.localAddress(),
+                            channel.remoteAddress(), ProxyHeaderEncoder.Facts.NONE));
                 }
                 TlsOrigin tls = agent ? null : server.tls();
                 if (tls == null || !tls.checks()) {
@@ -281,14 +287,18 @@ public final class HealthChecker {
                 && s.tcpRules().get(0).action().equals("connect") && s.tcpRules().get(0).sendProxy();
     }
 
-    /** A PROXY protocol v1 header naming this check connection's own ends, as HAProxy's check-send-proxy. */
-    private static String proxyLine(Channel ch) {
-        if (ch.localAddress() instanceof InetSocketAddress l && ch.remoteAddress() instanceof InetSocketAddress r) {
-            String family = l.getAddress() instanceof java.net.Inet6Address ? "TCP6" : "TCP4";
-            return "PROXY " + family + " " + l.getAddress().getHostAddress() + " " + r.getAddress().getHostAddress()
-                    + " " + l.getPort() + " " + r.getPort() + "\r\n";
+    /**
+     * The PROXY header a check begins with, of the version the server's traffic uses (else version 1): with
+     * {@code check-send-proxy} or {@code tcp-check connect send-proxy}, or when the traffic sends one and the check
+     * goes to the traffic's own address (no {@code port}, no {@code addr}), as HAProxy. Null for none.
+     */
+    static SendProxy checkHeader(Server server, ServerCheck c, CheckSettings s) {
+        SendProxy traffic = server.sendProxy();
+        boolean wanted = c.sendProxy() || sendProxyRule(s) || traffic != null && c.port() == 0 && c.addr() == null;
+        if (!wanted) {
+            return null;
         }
-        return "PROXY UNKNOWN\r\n";
+        return new SendProxy(traffic != null ? traffic.version() : 1, Set.of());
     }
 
     static Dialogue dialogue(CheckSettings s) {

@@ -10,6 +10,7 @@ import dev.bascule.core.ServerAssignment;
 import dev.bascule.core.ServerState;
 import dev.bascule.core.TcpRequestRules;
 import dev.bascule.core.log.UniqueId;
+import dev.bascule.core.proxyprotocol.ProxyHeader;
 import dev.bascule.core.sample.SampleContext;
 import dev.bascule.core.stream.Stream;
 import dev.bascule.core.tls.TlsSession;
@@ -253,8 +254,10 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
                 cookies = cookiesOf(next.backend);
             }
         }
-        stream = new Stream(proxy.frontend, ctx.channel().remoteAddress(), ctx.channel().localAddress(), startNanos);
+        stream = new Stream(proxy.frontend, ProxyHeader.client(ctx.channel()), ProxyHeader.destination(ctx.channel()),
+                startNanos);
         stream.tls(TlsSession.of(ctx.channel()));
+        stream.proxyHeader(ProxyHeader.of(ctx.channel()));
         logAsapNanos = 0;
     }
 
@@ -597,6 +600,11 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
 
     /** Which idle server connections this request may take, by {@code http-reuse}. */
     private Function<ServerState, Channel> idleConnections() {
+        if (ownIdle != null && Dispatch.carriesProxyHeader(ownIdleTarget)) {
+            // A connection that began with a PROXY header for this client is this client's only (see keepOrClose);
+            // the pool never holds one, so a request to another server connects anew.
+            return ownIdleConnection;
+        }
         return switch (proxy.reuse) {
             case NEVER -> ownIdleConnection;
             case SAFE -> firstRequest ? NO_IDLE : ANY_IDLE;
@@ -983,8 +991,8 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
     }
 
     /**
-     * A finished server connection: kept for the next request (this client's own with {@code http-reuse never},
-     * else the loop's pool) unless either side said close. An idle connection is still read: whatever it sends
+     * A finished server connection: kept for the next request (this client's own with {@code http-reuse never} or
+     * when it began with a PROXY header naming this client, else the loop's pool) unless either side said close. An idle connection is still read: whatever it sends
      * now, or its close, ends it before a request could be given to it.
      */
     private void keepOrClose(ServerState s, Channel used, long now) {
@@ -992,7 +1000,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
             used.close();
             return;
         }
-        if (proxy.reuse == HttpSettings.Reuse.NEVER) {
+        if (proxy.reuse == HttpSettings.Reuse.NEVER || Dispatch.carriesProxyHeader(s)) {
             if (ownIdle != null) {
                 ownIdle.close();
             }

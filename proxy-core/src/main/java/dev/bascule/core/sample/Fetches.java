@@ -85,6 +85,9 @@ final class Fetches {
             case DST -> address(c.local());
             case DST_PORT -> port(c.local());
             case FC_ERR -> 0L;
+            case FC_RCVD_PROXY -> c.proxyHeader() != null;
+            case FC_PP_AUTHORITY -> c.proxyHeader() == null ? null : c.proxyHeader().authority();
+            case FC_PP_UNIQUE_ID -> c.proxyHeader() == null ? null : c.proxyHeader().uniqueId();
             case SSL_FC -> c.tls() != null;
             case SSL_FC_ERR, SSL_C_ERR, SSL_C_CA_ERR -> c.tls() == null ? null : 0L;
             case SSL_FC_IS_RESUMED -> c.tls() == null ? null : c.tls().resumed();

@@ -3,6 +3,7 @@ package dev.bascule.core.sample;
 import dev.bascule.core.BackendState;
 import dev.bascule.core.FrontendState;
 import dev.bascule.core.ServerState;
+import dev.bascule.core.proxyprotocol.ProxyHeader;
 import dev.bascule.core.stream.Stream;
 import dev.bascule.core.tls.TlsSession;
 
@@ -98,6 +99,11 @@ public final class SampleContext {
     /** The client connection's TLS session, or null for a plain connection. */
     public TlsSession tls() {
         return stream == null ? null : stream.tls();
+    }
+
+    /** The PROXY protocol header the client connection began with, or null (none was received). */
+    public ProxyHeader proxyHeader() {
+        return stream == null ? null : stream.proxyHeader();
     }
 
     public SocketAddress client() {

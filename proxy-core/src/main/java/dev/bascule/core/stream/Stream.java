@@ -4,6 +4,7 @@ import dev.bascule.core.BackendState;
 import dev.bascule.core.FrontendState;
 import dev.bascule.core.ServerState;
 
+import dev.bascule.core.proxyprotocol.ProxyHeader;
 import dev.bascule.core.tls.TlsSession;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
@@ -101,6 +102,8 @@ public final class Stream {
     private int logLevel = -1;
     /** The client connection's TLS session, or null for a plain connection. */
     private TlsSession tls;
+    /** The PROXY protocol header its client connection began with, or null. */
+    private ProxyHeader proxyHeader;
 
     /**
      * @param client     the client's address (today the socket's peer; later a PROXY header's)
@@ -122,6 +125,15 @@ public final class Stream {
 
     public TlsSession tls() {
         return tls;
+    }
+
+    /** The PROXY protocol header the client connection began with ({@code fc_pp_*}), set at the stream's start. */
+    public void proxyHeader(ProxyHeader h) {
+        proxyHeader = h;
+    }
+
+    public ProxyHeader proxyHeader() {
+        return proxyHeader;
     }
 
     // --- phases, in the order they happen ---
@@ -347,11 +359,12 @@ public final class Stream {
 
     /**
      * The client address of an applet's connection (the stats admin check reads it): the handed-over stream's,
-     * else, on a frontend that only serves the applet, the socket's peer.
+     * else, on a frontend that only serves the applet, the
+     * connection's client (a received PROXY header's, or the socket's peer).
      */
     public static SocketAddress clientOf(Channel ch) {
         Stream s = ch.attr(HANDED_OVER).get();
-        return s != null ? s.client : ch.remoteAddress();
+        return s != null ? s.client : ProxyHeader.client(ch);
     }
 
     // --- what it knows ---

@@ -9,6 +9,7 @@ import dev.bascule.core.ServerState;
 import dev.bascule.core.Switching;
 import dev.bascule.core.TcpRequestRules;
 import dev.bascule.core.Transport;
+import dev.bascule.core.proxyprotocol.ProxyHeader;
 import dev.bascule.core.sample.Payload;
 import dev.bascule.core.sample.SampleContext;
 import dev.bascule.core.stream.Stream;
@@ -68,9 +69,10 @@ public final class TcpFrontendHandler extends ChannelInboundHandlerAdapter imple
         this.ctx = ctx;
         accepted = System.nanoTime();
         Channel client = ctx.channel();
-        stream = new Stream(frontend, client.remoteAddress(), client.localAddress(), accepted);
+        stream = new Stream(frontend, ProxyHeader.client(client), ProxyHeader.destination(client), accepted);
         client.closeFuture().addListener(f -> closed());
         stream.tls(TlsSession.of(client));
+        stream.proxyHeader(ProxyHeader.of(client));
         TcpRequestRules rules = frontend.tcpRules();
         if (!rules.hasContentRules()) {
             // As HAProxy without tcp-request content rules: layer 6 and 7 fetches find nothing.

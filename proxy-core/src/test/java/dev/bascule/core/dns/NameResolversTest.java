@@ -44,7 +44,7 @@ class NameResolversTest {
 
     private static ServerState server(String name, String host, int port, boolean preferIpv6, String initial) {
         Server s = new Server(name, new Source("t.cfg", 3), Address.inet(host, port), 0, false, 1, 0, 0, false, false,
-                null, ServerCheck.NONE, null, List.of(), new ServerDns("dns", preferIpv6, List.of("none"), false, false));
+                null, ServerCheck.NONE, null, List.of(), new ServerDns("dns", preferIpv6, List.of("none"), false, false), null);
         InetAddress a = initial == null ? null : ServerDns.literal(initial);
         return new ServerState("be", s, a, a == null || port < 0 ? null : new java.net.InetSocketAddress(a, port),
                 NioSocketChannel.class);
