@@ -968,9 +968,9 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         }
         server = null;
         target = null;
-        // One clock reading for what ends and begins here: the idle connection, this stream, the next one.
+        keepOrClose(s, used);
+        // One clock reading for what ends and begins here: this stream, the next one.
         long now = System.nanoTime();
-        keepOrClose(s, used, now);
         responseUnflushed = false;
         endStream(now);
         if (closeClient) {
@@ -984,10 +984,11 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
 
     /**
      * A finished server connection: kept for the next request (this client's own with {@code http-reuse never},
-     * else the loop's pool) unless either side said close. An idle connection is still read: whatever it sends
-     * now, or its close, ends it before a request could be given to it.
+     * as HAProxy keeps a private connection with its session; else the loop's pool, if the server needs it) unless
+     * either side said close. An idle connection is still read: whatever it sends now, or its close, ends it before
+     * a request could be given to it.
      */
-    private void keepOrClose(ServerState s, Channel used, long now) {
+    private void keepOrClose(ServerState s, Channel used) {
         if (closeServer) {
             used.close();
             return;
@@ -998,7 +999,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
             }
             ownIdle = used;
             ownIdleTarget = s;
-        } else if (!IdlePool.offer(s, used, now)) {
+        } else if (!IdlePool.offer(s, used)) {
             used.close();
             return;
         }
