@@ -22,6 +22,7 @@ pool-purge-delay (5 s), half the excess at a time; hold 30 s or more to see the 
 Usage (from the project root, after `mvn -B -DskipTests package`):
     python3 bench/idle-conns.py [--slow-read | --http-keepalive] [N=9900] [HOLD_SECONDS=8] [-- JVM options]
     python3 bench/idle-conns.py --http-keepalive 9900 30 -- -Dbascule.transport=epoll
+    BASCULE_BIN=/path/to/other/dist/target/bascule/bin/bascule python3 bench/idle-conns.py ...
 Loopback only; every wait is bounded; the processes it starts are stopped by PID.
 N needs 2N+100 file descriptors in the proxy: 9,900 fits the 20,000 hard limit of these machines (HAProxy counts
 two a connection: its maxconn of N+50 needs 20,117 descriptors at N=10,000, past that limit).
@@ -37,7 +38,8 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BASCULE = os.path.join(ROOT, "dist", "target", "bascule", "bin", "bascule")
+# BASCULE_BIN: another build's launcher (a build before a change, say) instead of this tree's.
+BASCULE = os.environ.get("BASCULE_BIN") or os.path.join(ROOT, "dist", "target", "bascule", "bin", "bascule")
 args = sys.argv[1:]
 jvm = args[args.index("--") + 1:] if "--" in args else []
 args = args[:args.index("--")] if "--" in args else args

@@ -29,8 +29,6 @@ public final class ServerState {
     /** Idle connections to it, in every loop's pool: those that served one request (unsafe) and more (safe). */
     private final AtomicInteger idleUnsafe = new AtomicInteger();
     private final AtomicInteger idleSafe = new AtomicInteger();
-    /** What decides how many of them are kept (HAProxy's est_need_conns). */
-    private final NeededConnections needed = new NeededConnections();
     /** The second (of the monotonic clock) its last session started in; MIN_VALUE before the first. */
     private volatile long lastSessionSecond = Long.MIN_VALUE;
 
@@ -58,10 +56,6 @@ public final class ServerState {
     /** Idle connections that carried more than one (curr_safe_nb). */
     public int idleSafe() {
         return idleSafe.get();
-    }
-
-    public NeededConnections neededConnections() {
-        return needed;
     }
 
     /** Seconds since its last session started ({@code lastsess}), -1 if none has. */
@@ -468,7 +462,6 @@ public final class ServerState {
         if (n > maxSessions.get()) {
             maxSessions.accumulateAndGet(n, Math::max);
         }
-        needed.inUse(n);
         totalSessions.incrementAndGet();
         // Written once a second at most: a write per request would bounce the line between event loops.
         long second = System.nanoTime() / 1_000_000_000L;

@@ -332,8 +332,8 @@ public final class StatsCsv {
         r.put("safe_conn_cur", String.valueOf(s.idleSafe()));
         // Server connections in use: one per session being served (HTTP: the transaction holds its connection).
         r.put("used_conn_cur", String.valueOf(s.currentSessions()));
-        // HAProxy's estimate of the connections it will need (est_need_conns), which decides what stays idle.
-        r.put("need_conn_est", String.valueOf(s.neededConnections().estimate()));
+        // HAProxy's estimate of the connections it will need: those in use and idle, at least.
+        r.put("need_conn_est", String.valueOf(s.currentSessions() + idle));
         if (c.check().enabled()) {
             r.put("chkfail", String.valueOf(s.health().failedChecks()));
             r.put("chkdown", String.valueOf(s.health().downTransitions()));

@@ -705,6 +705,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         server = serverChannel;
         target = s;
         s.sessionStarted();
+        IdlePool.taken(s);
         sessionOn = s;
         RequestHead head = pending;
         pending = null;
@@ -1142,6 +1143,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
     private void endSession() {
         if (sessionOn != null) {
             sessionOn.sessionEnded();
+            IdlePool.released(sessionOn);
             sessionOn = null;
         }
     }

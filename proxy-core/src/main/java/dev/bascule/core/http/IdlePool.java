@@ -19,10 +19,10 @@ import java.util.concurrent.TimeUnit;
  * connection is taken first, so the ones left idle longest are at the tail, where the purge takes them.
  * <p>
  * What is kept follows HAProxy 2.6 ({@code srv_add_to_idle_list}, {@code srv_cleanup_idle_conns}): a finished
- * connection is kept when its loop has none of its kind idle for that server yet, or while the server's in-use and
- * idle connections stay within the {@link NeededConnections} estimate; otherwise it is closed at once. Every
- * {@code pool-purge-delay} half of the idle connections beyond the estimate are closed. So clients that stay
- * connected but idle after a request do not each hold an idle server connection: a few are kept.
+ * connection is kept when its loop has none of its kind idle for that server yet, or while the loop's in-use and
+ * idle connections to the server stay within its {@link NeededConnections} estimate; otherwise it is closed at
+ * once. Every {@code pool-purge-delay} half of the idle connections beyond the estimate are closed. So clients that
+ * stay connected but idle after a request do not each hold an idle server connection: a few are kept.
  */
 final class IdlePool {
     /**
@@ -35,9 +35,10 @@ final class IdlePool {
     /** HAProxy's default {@code pool-purge-delay}: how often the connections beyond the need are thinned. */
     static final long PURGE_DELAY_MS = 5000;
 
-    /** One event loop's idle connections to one server, most recently used first. */
+    /** One event loop's idle connections to one server, most recently used first, and what it needs. */
     private static final class ServerIdle {
         final ArrayDeque<Channel> connections = new ArrayDeque<>();
+        final NeededConnections need = new NeededConnections();
         /** How many of them carried more than one request (HAProxy's safe list; the others, its idle list). */
         int safe;
 
@@ -117,19 +118,28 @@ final class IdlePool {
         return false;
     }
 
+    /** A transaction on this loop took a connection to {@code server} (a new one, or one of the pool's). */
+    static void taken(ServerState server) {
+        POOLS.get().byServer.computeIfAbsent(server, s -> new ServerIdle()).need.taken();
+    }
+
+    /** That transaction ended; {@link #offer} comes next for its connection, unless it closes. */
+    static void released(ServerState server) {
+        ServerIdle idle = POOLS.get().byServer.get(server);
+        if (idle != null) {
+            idle.need.released();
+        }
+    }
+
     /**
-     * Keeps {@code channel} for reuse; false (and the caller closes it) when the pool is full or the server has
-     * more connections than it needs. Called once the transaction's session on the server has ended.
+     * Keeps {@code channel} for reuse; false (and the caller closes it) when the pool is full or the loop has more
+     * connections to the server than it needs. Called once its transaction is {@link #released}.
      */
     static boolean offer(ServerState server, Channel channel) {
         LoopPool pool = POOLS.get();
         ServerIdle idle = pool.byServer.computeIfAbsent(server, s -> new ServerIdle());
-        if (idle.connections.size() >= MAX_IDLE_PER_SERVER) {
-            return false;
-        }
-        // HAProxy counts the finished connection as still in use when it decides (its session ended just before).
-        if (!idle.firstOfItsKind(safe(channel)) && !server.neededConnections().roomFor(server.currentSessions() + 1,
-                server.idleSafe() + server.idleUnsafe())) {
+        if (idle.connections.size() >= MAX_IDLE_PER_SERVER
+                || !idle.firstOfItsKind(safe(channel)) && !idle.need.roomFor(idle.connections.size())) {
             return false;
         }
         idle.connections.addFirst(channel);
@@ -170,40 +180,33 @@ final class IdlePool {
     private static void schedulePurge(LoopPool pool, EventLoop loop) {
         pool.purge = loop.schedule(() -> {
             pool.purge = null;
-            if (thin(pool, loop.ticker().nanoTime())) {
+            if (purgeNow()) {
                 schedulePurge(pool, loop);
             }
         }, PURGE_DELAY_MS, TimeUnit.MILLISECONDS);
     }
 
-    /** The purge, now, of the calling event loop's pool (its timer does the same every {@link #PURGE_DELAY_MS}). */
-    static boolean thin(long now) {
-        return thin(POOLS.get(), now);
-    }
-
     /**
-     * Closes this loop's share of each server's idle connections beyond the need, the longest idle first.
+     * The purge of the calling event loop's pool (its timer runs it every {@link #PURGE_DELAY_MS}): closes, for each
+     * server, half the idle connections beyond the need, the longest idle first.
      *
      * @return whether any idle connection is left (the purge runs again)
      */
-    private static boolean thin(LoopPool pool, long now) {
+    static boolean purgeNow() {
         boolean left = false;
-        for (Iterator<Map.Entry<ServerState, ServerIdle>> servers = pool.byServer.entrySet().iterator();
+        for (Iterator<Map.Entry<ServerState, ServerIdle>> servers = POOLS.get().byServer.entrySet().iterator();
              servers.hasNext(); ) {
             Map.Entry<ServerState, ServerIdle> e = servers.next();
-            ServerState server = e.getKey();
             ServerIdle idle = e.getValue();
-            int close = server.neededConnections().purge(now, TimeUnit.MILLISECONDS.toNanos(PURGE_DELAY_MS),
-                    server.currentSessions(), server.idleSafe() + server.idleUnsafe(), idle.connections.size());
-            for (; close > 0 && !idle.connections.isEmpty(); close--) {
+            for (int close = idle.need.purge(idle.connections.size()); close > 0; close--) {
                 Channel c = idle.connections.pollLast();
-                left(server, idle, c);
+                left(e.getKey(), idle, c);
                 c.close();
             }
-            if (idle.connections.isEmpty()) {
-                servers.remove();
-            } else {
+            if (!idle.connections.isEmpty()) {
                 left = true;
+            } else if (idle.need.used() == 0) {
+                servers.remove();
             }
         }
         return left;

@@ -17,7 +17,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,8 +27,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * estimate of the connections it needs allows; the purge thins the rest.
  */
 class IdlePoolTest {
-    private static final long PERIOD = TimeUnit.MILLISECONDS.toNanos(IdlePool.PURGE_DELAY_MS);
-
     private static ServerState server() {
         InetAddress lo = InetAddress.getLoopbackAddress();
         return new ServerState("be", new Server("s1", new Source("t.cfg", 1), Address.inet("127.0.0.1", 80), 1, 1, 0,
@@ -56,8 +53,8 @@ class IdlePoolTest {
         ServerState s = server();
         List<Channel> closedAtOnce = new ArrayList<>();
         for (int client = 0; client < 10; client++) {
-            s.sessionStarted();
-            s.sessionEnded();
+            IdlePool.taken(s);
+            IdlePool.released(s);
             Channel c = finished(s, 1);
             if (!IdlePool.offer(s, c)) {
                 closedAtOnce.add(c);
@@ -72,19 +69,18 @@ class IdlePoolTest {
         ServerState s = server();
         List<Channel> connections = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            s.sessionStarted();
+            IdlePool.taken(s);
         }
         for (int i = 0; i < 10; i++) {
-            s.sessionEnded();
+            IdlePool.released(s);
             Channel c = finished(s, 1);
             assertTrue(IdlePool.offer(s, c), "within the ten in use at once");
             connections.add(c);
         }
         assertEquals(10, idle(s));
-        long now = System.nanoTime();
         List<Integer> left = new ArrayList<>();
-        for (int purge = 0; purge < 8 && idle(s) > 0; purge++, now += PERIOD) {
-            IdlePool.thin(now);
+        for (int purge = 0; purge < 8 && idle(s) > 0; purge++) {
+            IdlePool.purgeNow();
             left.add(idle(s));
         }
         // Kept while the peak of 10 is the estimate, then the estimate halves and half the excess (+1) goes.
@@ -95,15 +91,16 @@ class IdlePoolTest {
     @Test
     void a_connection_that_carried_several_requests_is_kept_beside_a_first_one() {
         ServerState s = server();
-        s.sessionStarted();
-        s.sessionEnded();
+        IdlePool.taken(s);
+        IdlePool.released(s);
         assertTrue(IdlePool.offer(s, finished(s, 1)));
         assertTrue(IdlePool.offer(s, finished(s, 2)), "the loop's first proven (safe) one");
         assertFalse(IdlePool.offer(s, finished(s, 2)), "a second is beyond the need");
         assertEquals(1, s.idleSafe());
         assertEquals(1, s.idleUnsafe());
-        for (long now = System.nanoTime(), purge = 0; purge < 10 && idle(s) > 0; now += PERIOD, purge++) {
-            IdlePool.thin(now);
+        for (int purge = 0; purge < 10 && idle(s) > 0; purge++) {
+            IdlePool.purgeNow();
         }
+        assertEquals(0, idle(s), "purged once nobody needs them");
     }
 }
