@@ -131,7 +131,7 @@ class HttpReuseIT {
     }
 
     @Test
-    void idle_keep_alive_clients_leave_as_few_server_connections_as_haproxy_and_the_purge_closes_them() throws Exception {
+    void idle_keep_alive_clients_hold_as_few_server_connections_as_with_haproxy() throws Exception {
         double[] reference = idleClients(true, 20);
         double[] bascule = idleClients(false, 20);
         assertEquals(reference[0], bascule[0], "server connections kept for 20 idle clients (HAProxy: "
