@@ -8,11 +8,13 @@ table), so the two give the same numbers; Python 3 standard library only.
 What it does, on loopback only, every wait bounded in time:
   1. checks that wrk, nginx, haproxy, curl and taskset exist (it installs nothing; exit 2 names the packages);
   2. starts two nginx backends (worker_processes 1, access_log off, each with its own prefix, pid and config
-     under the work dir) serving /small.txt (100 B) and /16k.bin (16 KiB);
-  3. starts the REFERENCE haproxy (nbthread 1): http and tcp frontends, roundrobin over both backends;
+     under the work dir) serving /small.txt (100 B), /16k.bin (16 KiB) and /1m.bin (1 MiB);
+  3. starts the REFERENCE haproxy (nbthread 1; --cores 2: nbthread 2): http and tcp frontends, roundrobin over
+     both backends;
   4. starts the CANDIDATE with --proxy-cmd under `bash -c`, in its own session (process group); it must stay
      in the foreground, listen on the candidate's http and tcp ports and balance over both backends;
-  5. checks both proxies answer correctly (200 with the full body, through both listeners), warms both up
+  5. checks both proxies answer correctly (200 with the full body of each file, its size checked, through both
+     listeners), warms both up
      (the JIT), then per scenario runs wrk against ref and candidate alternately (ref,cand | cand,ref | ...,
      REPS repetitions) and prints medians of req/s and p99 and the ratio candidate/ref (median of the
      per-repetition ratios, with min..max);
@@ -36,13 +38,15 @@ Usage (from anywhere; paths are relative to the project root):
   python3 bench/compare.py                                       # Bascule with bench/compare.cfg
   python3 bench/compare.py --port-base 10000 --dur 2s --reps 1 --scenarios "ka50 tcp50"
   python3 bench/compare.py --proxy-cmd 'exec haproxy -db -f ref-on-candidate-ports.cfg'   # self-test, ~1.0
+  python3 bench/compare.py --cores 2 --scenarios "ka50 ka500 tcp50 close50 1m50 tcp1m50"  # two threads each
 
 Knobs (option, or env var; option wins; default in brackets):
   --scenarios SCENARIOS ["ka50 ka500 tcp50 tcp500 close50 16k50"], any of
       ka50 ka500 tcp50 tcp500 close50 close500 16k50 16k500 tcp16k50 ka50log ka500log close50log
-      tlska50 tlsclose50 tlska50rsa tlsclose50rsa rules50
+      tlska50 tlsclose50 tlska50rsa tlsclose50rsa rules50 1m50 tcp1m50
       ka = HTTP keep-alive, 100 B; tcp = through the tcp listener; close = 'Connection: close' (a new TCP
-      connection per request); 16k = 16 KiB responses; *log = the same through a frontend with option httplog
+      connection per request); 16k = 16 KiB responses; 1m = 1 MiB responses (large objects: the copy between
+      the sockets, not the per-request work, is what is measured); *log = the same through a frontend with option httplog
       and a log line per request to a local UDP syslog (socat, dropping what it reads); tls* = HTTPS terminated by
       the proxy with a self-signed ECDSA P-256 certificate (rsa: RSA 2048) this script makes, tlsclose* being a
       TLS handshake per request (bench/compare-tls.cfg is then added to the candidate's -f); rules = keep-alive
@@ -54,7 +58,16 @@ Knobs (option, or env var; option wins; default in brackets):
   --order ORDER [alt]  alt: odd repetitions ref then cand, even ones cand then ref; abab: always ref first
   --pin PIN [1]  1: wrk -t1 on CPU 1, backends and both proxies on CPU 0 (a JVM then sees one CPU);
                  0: nothing pinned, wrk -t2
-  --threads THREADS  wrk -t [1 if PIN=1 else 2]
+  --cores CORES [1]  2: HAProxy runs nbthread 2 and Bascule two event loops (bench/compare-cores.cfg, a global
+                 section with nbthread 2, is added to the default candidate's -f); PIN is then not used: with six
+                 CPUs or more the proxies get CPUs 0,1 to themselves, the backends 2 and 3, wrk the rest, so the
+                 proxy is the limit; with four or five both backends share CPU 2 and wrk takes what is left; with
+                 fewer (this project's 2-core machines) nothing is pinned: wrk, nginx and the proxy share the two
+                 cores, so the proxy is not the only limit. Both proxies meet the same limits, so the ratio still
+                 compares them, and the cpu% columns (200 = two cores) say how much of the machine each had; what
+                 such a machine cannot show is how far two loops scale over one. The run's second line says which
+                 arrangement it used.
+  --threads THREADS  wrk -t [1 if PIN=1 else 2; --cores 2: one per wrk CPU when pinned]
   --startup-timeout STARTUP_TIMEOUT [60]  seconds for the candidate to open its ports
   --workdir WORKDIR [${TMPDIR:-/tmp}/bascule-bench-py]
   --backends BACKENDS [start]  start: launch the nginx pair; reuse: use what already serves both files there
@@ -101,7 +114,12 @@ SCENARIOS = {
     "tlska50rsa": ("/small.txt", 50, False, "tlsrsa"),
     "tlsclose50rsa": ("/small.txt", 50, True, "tlsrsa"),
     "rules50": ("/small.txt", 50, False, "rules"),
+    # Large objects: 1 MiB responses over keep-alive connections, through each listener.
+    "1m50": ("/1m.bin", 50, False, "http"),
+    "tcp1m50": ("/1m.bin", 50, False, "tcp"),
 }
+# What the backends serve, by path: its size in bytes (the correctness check wants each whole).
+FILES = {"/small.txt": 100, "/16k.bin": 16384, "/1m.bin": 1 << 20}
 TLS_LISTENERS = ("tls", "tlsrsa")
 # Scenarios whose requests a wrk script writes (bench/<script>): their path above is only the URL's.
 SCRIPTS = {"rules50": "rules50.lua"}
@@ -160,6 +178,7 @@ def options(argv):
     p.add_argument("--gap", type=float, default=float(opt("GAP", "0.5")))
     p.add_argument("--order", choices=("alt", "abab"), default=opt("ORDER", "alt"))
     p.add_argument("--pin", choices=("0", "1"), default=opt("PIN", "1"))
+    p.add_argument("--cores", type=int, choices=(1, 2), default=int(opt("CORES", "1")))
     p.add_argument("--threads", type=int, default=int(env["THREADS"]) if env.get("THREADS") else None)
     p.add_argument("--startup-timeout", type=float, default=float(opt("STARTUP_TIMEOUT", "60")))
     p.add_argument("--workdir", default=opt("WORKDIR", os.path.join(env.get("TMPDIR") or "/tmp",
@@ -168,8 +187,9 @@ def options(argv):
     p.add_argument("--proxy-pidfile", default=env.get("PROXY_PIDFILE") or None)
     a = p.parse_args(argv)
     a.pin = a.pin == "1"
+    a.layout = layout(a.cores, a.pin, sorted(os.sched_getaffinity(0)))
     if a.threads is None:
-        a.threads = 1 if a.pin else 2
+        a.threads = len(a.layout["wrk"].split(",")) if a.layout["wrk"] else 2
     a.scenarios = a.scenarios.split()
     unknown = [s for s in a.scenarios if s not in SCENARIOS]
     if unknown or not a.scenarios:
@@ -187,11 +207,43 @@ def options(argv):
                "cand_tls": b + 30, "cand_tlsrsa": b + 40, "ref_tls": b + 106, "ref_tlsrsa": b + 107,
                "cand_rules": b + 50, "ref_rules": b + 109}
     a.tls = any(SCENARIOS[s][3] in TLS_LISTENERS for s in a.scenarios)
-    if a.tls and "PROXY_CMD" not in env and a.proxy_cmd.endswith("/bench/compare.cfg"):
+    default_candidate = "PROXY_CMD" not in env and a.proxy_cmd.endswith("/bench/compare.cfg")
+    if a.tls and default_candidate:
         # The TLS frontends need the certificates this script makes: a file of their own, loaded only then.
         a.proxy_cmd += f" -f {ROOT}/bench/compare-tls.cfg"
+    if a.cores == 2 and default_candidate:
+        # Two event loops, as a user asks for two threads: nbthread in a global section of its own.
+        a.proxy_cmd += f" -f {ROOT}/bench/compare-cores.cfg"
     a.workdir = os.path.abspath(a.workdir)
     return a
+
+
+def layout(cores, pin, cpus):
+    """Which CPUs each role runs on ("0,1"; None: not pinned) and what the arrangement can show.
+
+    Roles: proxy (both proxies: only one is under load at a time), backend-a, backend-b (the nginx pair), wrk,
+    other (the syslog sinks). --cores 2 wants the proxy to be the limit: two CPUs of its own, the backends and wrk
+    on others; that takes six CPUs (four: both backends share one CPU and wrk gets what is left). With fewer
+    nothing is pinned: on a two-core machine wrk, nginx and the proxy share both cores, so the proxy cannot be
+    the only limit; both proxies meet the same limits, the ratio still compares them, and the cpu% columns
+    (200 = two cores) show what each proxy had."""
+    roles = ("proxy", "backend-a", "backend-b", "wrk", "other")
+    if cores == 1:
+        if not pin:
+            return dict.fromkeys(roles) | {"note": "nothing pinned"}
+        return {"proxy": "0", "backend-a": "0", "backend-b": "0", "other": "0", "wrk": "1",
+                "note": "proxies and backends on CPU 0, wrk on CPU 1"}
+    c = [str(n) for n in cpus]
+    if len(c) >= 6:
+        return {"proxy": ",".join(c[:2]), "backend-a": c[2], "backend-b": c[3], "other": c[2],
+                "wrk": ",".join(c[4:]), "note": f"proxy on CPUs {c[0]},{c[1]}, backends on {c[2]} and {c[3]}, "
+                                                f"wrk on {','.join(c[4:])}: the proxy is the limit"}
+    if len(c) >= 4:
+        return {"proxy": ",".join(c[:2]), "backend-a": c[2], "backend-b": c[2], "other": c[2],
+                "wrk": ",".join(c[3:]), "note": f"proxy on CPUs {c[0]},{c[1]}, both backends on {c[2]}, wrk on "
+                                                f"{','.join(c[3:])}: one CPU of backends may limit before the proxy"}
+    return dict.fromkeys(roles) | {"note": f"{len(c)} CPUs: nothing pinned; wrk, nginx and the proxy share them, "
+                                           "so the proxy is not the only limit (compare the ratio and cpu%)"}
 
 
 def seconds(duration, error=None):
@@ -208,14 +260,14 @@ def seconds(duration, error=None):
 class Processes:
     """Everything this run started, each in its own session: stopped by process group, bounded in time."""
 
-    def __init__(self, pin):
-        self.pin = pin
+    def __init__(self, cpus):
+        self.cpus = cpus  # role -> CPU list or None, from layout()
         self.started = []  # (name, Popen); the Popen's pid is also its process group id
         self.pidfile = None
 
-    def spawn(self, name, argv, log, env=None):
-        if self.pin:
-            argv = ["taskset", "-c", "0", *argv]
+    def spawn(self, name, role, argv, log, env=None):
+        if self.cpus[role]:
+            argv = ["taskset", "-c", self.cpus[role], *argv]
         with open(log, "w") as out:
             out.write(f"### {time.strftime('%F %T')}: {shlex.join(argv)}\n")
         with open(log, "ab") as out, signals_deferred():  # no interruption between the fork and the record
@@ -393,13 +445,13 @@ def make_certificates(work):
     return {"ec": f"{d}/ec.pem", "rsa": f"{d}/rsa.pem"}
 
 
-def haproxy_ref_conf(ports, pems):
+def haproxy_ref_conf(ports, pems, threads):
     servers = f"""    server n1 127.0.0.1:{ports['be1']}
     server n2 127.0.0.1:{ports['be2']}
 """
     return f"""# reference HAProxy of bench/compare.py (written on every run)
 global
-    nbthread 1
+    nbthread {threads}
     maxconn 9000
 defaults
     mode http
@@ -490,8 +542,8 @@ class Wrk:
         if script:
             cmd += ["-s", os.path.join(ROOT, "bench", script)]
         cmd.append(url)
-        if self.a.pin:
-            cmd = ["taskset", "-c", "1", *cmd]
+        if self.a.layout["wrk"]:
+            cmd = ["taskset", "-c", self.a.layout["wrk"], *cmd]
         c0, t0 = cpu_ticks(cpu_pids), time.monotonic()
         try:
             p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -559,7 +611,7 @@ def table(a, runs):
 def main(argv):
     a = options(argv)
     check_tools()
-    if a.pin and not {0, 1} <= os.sched_getaffinity(0):
+    if a.cores == 1 and a.pin and not {0, 1} <= os.sched_getaffinity(0):
         print("PIN=1 needs CPUs 0 and 1; use --pin 0", file=sys.stderr)
         return 2
     if "PROXY_CMD" not in os.environ and a.proxy_cmd.startswith(f"exec {ROOT}/dist/") \
@@ -580,7 +632,7 @@ def main(argv):
     write(raw, "")
     write(runs_path, "")
 
-    procs = Processes(a.pin)
+    procs = Processes(a.layout)
     procs.pidfile = a.proxy_pidfile
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, on_signal)
@@ -590,8 +642,8 @@ def main(argv):
             busy = [p for p in (ports["be1"], ports["be2"]) if listening(p)]
             if busy:
                 raise Failure(f"port(s) {busy} busy (--backends reuse to use what serves there)")
-            write(f"{work}/www/small.txt", "x" * 99 + "\n")     # 100 bytes
-            write(f"{work}/www/16k.bin", "y" * 16383 + "\n")    # 16384 bytes
+            for path, size in FILES.items():
+                write(f"{work}/www{path}", "x" * (size - 1) + "\n")
             for path in RULES_PATHS:                               # what the rules50 rule set routes
                 os.makedirs(os.path.dirname(f"{work}/www{path}"), exist_ok=True)
                 write(f"{work}/www{path}", "x" * 99 + "\n")
@@ -599,16 +651,16 @@ def main(argv):
             for name, port in (("a", ports["be1"]), ("b", ports["be2"])):
                 conf = f"{work}/nginx-{name}/nginx.conf"
                 write(conf, nginx_conf(work, name, port))
-                nginxes.append(procs.spawn(f"nginx-{name}", ["nginx", "-e", f"{work}/nginx-{name}/logs/error.log",
-                                                             "-c", conf, "-p", f"{work}/nginx-{name}/"],
-                                           f"{work}/logs/nginx-{name}.log"))
+                nginxes.append(procs.spawn(f"nginx-{name}", f"backend-{name}",
+                                           ["nginx", "-e", f"{work}/nginx-{name}/logs/error.log", "-c", conf,
+                                            "-p", f"{work}/nginx-{name}/"], f"{work}/logs/nginx-{name}.log"))
             for proc, port in zip(nginxes, (ports["be1"], ports["be2"])):
                 if not wait_listening(port, 10, proc):
                     raise Failure(f"nginx did not open :{port}; see {work}/logs and {work}/nginx-*/logs")
 
         # ---- a syslog sink for each proxy's traffic log (the *log scenarios): socat reads and drops
         for side in ("ref", "cand"):
-            procs.spawn(f"syslog-{side}", ["socat", "-u", f"UDP-RECV:{ports['syslog_' + side]},bind=127.0.0.1",
+            procs.spawn(f"syslog-{side}", "other", ["socat", "-u", f"UDP-RECV:{ports['syslog_' + side]},bind=127.0.0.1",
                                            "OPEN:/dev/null"], f"{work}/logs/syslog-{side}.log")
 
         # ---- reference haproxy
@@ -616,8 +668,8 @@ def main(argv):
         if busy:
             raise Failure(f"port(s) {busy} already in use (another run? choose another --port-base)")
         pems = make_certificates(work)
-        write(f"{work}/haproxy-ref.cfg", haproxy_ref_conf(ports, pems))
-        ref = procs.spawn("ref-haproxy", ["haproxy", "-db", "-f", f"{work}/haproxy-ref.cfg"],
+        write(f"{work}/haproxy-ref.cfg", haproxy_ref_conf(ports, pems, a.cores))
+        ref = procs.spawn("ref-haproxy", "proxy", ["haproxy", "-db", "-f", f"{work}/haproxy-ref.cfg"],
                           f"{work}/logs/haproxy-ref.log")
         if not all(wait_listening(ports[k], 10, ref) for k in ("ref_http", "ref_tcp", "ref_log", "ref_rules")):
             raise Failure(f"reference haproxy did not start:\n{tail(f'{work}/logs/haproxy-ref.log')}")
@@ -631,7 +683,7 @@ def main(argv):
                    BENCH_TLS_PORT=str(ports["cand_tls"]), BENCH_TLSRSA_PORT=str(ports["cand_tlsrsa"]),
                    BENCH_TLS_EC_PEM=pems["ec"], BENCH_TLS_RSA_PEM=pems["rsa"])
         cand_log = f"{work}/logs/candidate.log"
-        cand = procs.spawn("candidate", ["bash", "-c", a.proxy_cmd], cand_log, env=env)
+        cand = procs.spawn("candidate", "proxy", ["bash", "-c", a.proxy_cmd], cand_log, env=env)
         daemon_ok = a.proxy_pidfile is not None
         if not wait_listening(ports["cand_http"], a.startup_timeout, cand, daemon_ok) \
                 or not wait_listening(ports["cand_tcp"], 10, cand, daemon_ok) \
@@ -647,8 +699,8 @@ def main(argv):
         ok = True
         for port in (ports[f"{t}_{l}"] for t in ("ref", "cand") for l in ("http", "tcp", "log")):
             for _ in range(2):  # twice: roundrobin reaches both backends
-                ok &= curl_check(f"http://127.0.0.1:{port}/small.txt", 100)
-                ok &= curl_check(f"http://127.0.0.1:{port}/16k.bin", 16384)
+                for path, size in FILES.items():
+                    ok &= curl_check(f"http://127.0.0.1:{port}{path}", size)
         for port in (ports[f"{t}_{l}"] for t in ("ref", "cand") for l in TLS_LISTENERS if a.tls):
             ok &= curl_check(f"https://127.0.0.1:{port}/small.txt", 100)
         if not ok:
@@ -656,8 +708,9 @@ def main(argv):
         if not rules_check(a, ports):
             raise Failure("a proxy does not run the rules50 rule set (see above): its figures would measure less")
 
-        print(f"compare.py run {run_id}  PIN={int(a.pin)} ORDER={a.order} wrk -t{a.threads}  DUR={a.dur} "
-              f"REPS={a.reps}  scenarios: {' '.join(a.scenarios)}")
+        print(f"compare.py run {run_id}  CORES={a.cores} PIN={int(a.pin)} ORDER={a.order} wrk -t{a.threads}  "
+              f"DUR={a.dur} REPS={a.reps}  scenarios: {' '.join(a.scenarios)}")
+        print(f"CPUs: {a.layout['note']}")
         print(f"ref haproxy pid {ref.pid} (:{ports['ref_http']}/:{ports['ref_tcp']})   candidate pgid {cand.pid} "
               f"(:{ports['cand_http']}/:{ports['cand_tcp']}, backends :{ports['be1']}/:{ports['be2']}): "
               f"{a.proxy_cmd}", flush=True)

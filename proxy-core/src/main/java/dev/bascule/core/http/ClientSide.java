@@ -713,6 +713,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         server = serverChannel;
         target = s;
         s.sessionStarted();
+        IdlePool.taken(s);
         sessionOn = s;
         RequestHead head = pending;
         pending = null;
@@ -976,9 +977,9 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         }
         server = null;
         target = null;
-        // One clock reading for what ends and begins here: the idle connection, this stream, the next one.
+        keepOrClose(s, used);
+        // One clock reading for what ends and begins here: this stream, the next one.
         long now = System.nanoTime();
-        keepOrClose(s, used, now);
         responseUnflushed = false;
         endStream(now);
         if (closeClient) {
@@ -991,11 +992,12 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
     }
 
     /**
-     * A finished server connection: kept for the next request (this client's own with {@code http-reuse never} or
-     * when it began with a PROXY header naming this client, else the loop's pool) unless either side said close. An idle connection is still read: whatever it sends
-     * now, or its close, ends it before a request could be given to it.
+     * A finished server connection: kept for the next request (this client's own with {@code http-reuse never}, as
+     * HAProxy keeps a private connection with its session, or when it began with a PROXY header naming this client;
+     * else the loop's pool, if the server needs it) unless either side said close. An idle connection is still
+     * read: whatever it sends now, or its close, ends it before a request could be given to it.
      */
-    private void keepOrClose(ServerState s, Channel used, long now) {
+    private void keepOrClose(ServerState s, Channel used) {
         if (closeServer) {
             used.close();
             return;
@@ -1006,7 +1008,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
             }
             ownIdle = used;
             ownIdleTarget = s;
-        } else if (!IdlePool.offer(s, used, now)) {
+        } else if (!IdlePool.offer(s, used)) {
             used.close();
             return;
         }
@@ -1149,6 +1151,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
     private void endSession() {
         if (sessionOn != null) {
             sessionOn.sessionEnded();
+            IdlePool.released(sessionOn);
             sessionOn = null;
         }
     }

@@ -24,8 +24,6 @@ final class ServerSide extends ChannelInboundHandlerAdapter {
     private boolean readWanted;
     /** Requests sent over this connection (more than one: the server keeps connections). */
     private int requests;
-    /** When it last went idle in the {@link IdlePool}, for the purge. */
-    private long idleSince;
 
     ServerSide(ServerState server, ClientSide client, ResponseParser parser) {
         this.server = server;
@@ -41,14 +39,6 @@ final class ServerSide extends ChannelInboundHandlerAdapter {
 
     int requests() {
         return requests;
-    }
-
-    void idleSince(long nanos) {
-        idleSince = nanos;
-    }
-
-    long idleSince() {
-        return idleSince;
     }
 
     void bind(ClientSide owner) {
