@@ -680,7 +680,7 @@ final class ProxySection implements Section {
      * frontend or listen section; other actions, and rules of backends and defaults, are kept as not implemented yet.
      */
     void httpRequest(Line line) {
-        String action = line.word(1);
+        String action = VarActions.actionName(line.word(1));
         if (!HttpRuleParser.REQUEST_ACTIONS.contains(action) || kind == Kind.BACKEND || kind == Kind.DEFAULTS) {
             notImplemented(line, "http-request " + action + (HttpRuleParser.REQUEST_ACTIONS.contains(action)
                     ? " in a " + kind.word() + " section" : ""));

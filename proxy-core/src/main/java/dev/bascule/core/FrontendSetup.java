@@ -4,6 +4,7 @@ import dev.bascule.config.model.Address;
 import dev.bascule.config.model.Mode;
 import dev.bascule.core.http.HttpProxy;
 import dev.bascule.core.sample.SampleContext;
+import dev.bascule.core.sample.Vars;
 import dev.bascule.core.tcp.TcpFrontendHandler;
 import dev.bascule.core.tls.TlsAccept;
 import dev.bascule.core.tls.TlsTerminator;
@@ -67,8 +68,10 @@ final class FrontendSetup {
         return false;
     }
 
+    /** What the connection and session rules read: the addresses, and the variables they may set ({@code sess.}). */
     private SampleContext addresses(Channel ch) {
-        return new SampleContext(ch.remoteAddress(), ch.localAddress(), null, state, null, null, switching::backend);
+        return new SampleContext(ch.remoteAddress(), ch.localAddress(), null, state, null, null, switching::backend)
+                .with(Vars.ofSession(ch));
     }
 
     /** Whether accepted channels are read as soon as they are active (applets read by themselves). */

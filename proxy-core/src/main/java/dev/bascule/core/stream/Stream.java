@@ -1,9 +1,10 @@
 package dev.bascule.core.stream;
 
+import dev.bascule.config.sample.VarName;
 import dev.bascule.core.BackendState;
 import dev.bascule.core.FrontendState;
 import dev.bascule.core.ServerState;
-
+import dev.bascule.core.sample.Vars;
 import dev.bascule.core.tls.TlsSession;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
@@ -101,6 +102,16 @@ public final class Stream {
     private int logLevel = -1;
     /** The client connection's TLS session, or null for a plain connection. */
     private TlsSession tls;
+    /** Its variables ({@code txn.}), made when one is first set. */
+    private Vars txnVars;
+    /**
+     * Its request's or, once the request went to a server, its response's variables ({@code req.}, {@code res.}):
+     * one set, as HAProxy's {@code vars_reqres}, emptied when the scope changes.
+     */
+    private Vars reqresVars;
+    private VarName.Scope reqresScope = VarName.Scope.REQ;
+    /** Its client connection's variables ({@code sess.}), or null. */
+    private Vars sessionVars;
 
     /**
      * @param client     the client's address (today the socket's peer; later a PROXY header's)
@@ -122,6 +133,31 @@ public final class Stream {
 
     public TlsSession tls() {
         return tls;
+    }
+
+    /** The client connection's variables ({@code sess.}), shared by its transactions; given at the stream's start. */
+    public void session(Vars vars) {
+        sessionVars = vars;
+    }
+
+    /**
+     * The variables of a scope this stream has ({@code proc.} is the frontend's to give), or null: none set yet and
+     * not {@code create}, or {@code req.} once the response is processed and {@code res.} before.
+     */
+    public Vars vars(VarName.Scope scope, boolean create) {
+        return switch (scope) {
+            case SESS -> sessionVars;
+            case TXN -> txnVars == null && create ? (txnVars = Vars.local()) : txnVars;
+            case REQ, RES -> scope != reqresScope ? null
+                    : reqresVars == null && create ? (reqresVars = Vars.local()) : reqresVars;
+            case PROC -> null;
+        };
+    }
+
+    /** The request goes to a server: its {@code req.} variables end and the response's begin, as in HAProxy. */
+    public void responding() {
+        reqresScope = VarName.Scope.RES;
+        reqresVars = null;
     }
 
     // --- phases, in the order they happen ---

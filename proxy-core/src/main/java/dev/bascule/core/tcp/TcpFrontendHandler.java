@@ -11,6 +11,7 @@ import dev.bascule.core.TcpRequestRules;
 import dev.bascule.core.Transport;
 import dev.bascule.core.sample.Payload;
 import dev.bascule.core.sample.SampleContext;
+import dev.bascule.core.sample.Vars;
 import dev.bascule.core.stream.Stream;
 import dev.bascule.core.tls.TlsSession;
 import dev.bascule.core.stream.Termination;
@@ -71,6 +72,7 @@ public final class TcpFrontendHandler extends ChannelInboundHandlerAdapter imple
         stream = new Stream(frontend, client.remoteAddress(), client.localAddress(), accepted);
         client.closeFuture().addListener(f -> closed());
         stream.tls(TlsSession.of(client));
+        stream.session(Vars.ofSession(client));
         TcpRequestRules rules = frontend.tcpRules();
         if (!rules.hasContentRules()) {
             // As HAProxy without tcp-request content rules: layer 6 and 7 fetches find nothing.
