@@ -55,6 +55,11 @@ public final class UserlistCheck {
         return u;
     }
 
+    /** How many credentials are remembered now. */
+    int remembered() {
+        return verified.size();
+    }
+
     private static boolean valid(Userlist.Password p, String password) {
         return switch (p.kind()) {
             case INSECURE -> java.security.MessageDigest.isEqual(p.value().getBytes(StandardCharsets.UTF_8),
