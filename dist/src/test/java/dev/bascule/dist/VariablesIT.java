@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * An operator keeps facts in variables ({@code set-var} in tcp-request and http-request rules, read by later rules,
  * headers and the log line) and protects paths with a userlist whose passwords are crypt(3) hashes made by
  * {@code openssl passwd}. A real HAProxy 2.6 given the same configuration answers every request alike (status, the
- * challenge, the body or the header the rules built) and logs the same variables.
+ * challenge, the body or the header the rules built) and logs the same variables and captures.
  */
 class VariablesIT {
     private static final String PASSWORD_512 = "s3cret-512";
@@ -42,9 +42,11 @@ class VariablesIT {
                 frontend fe
                     mode http
                     bind 127.0.0.1:%1$d
-                    log-format "http user=%%[var(txn.user)] src=%%[var(sess.src)] n=%%[var(txn.n)] path=%%[var(txn.path)] st=%%ST"
+                    log-format "http user=%%[var(txn.user)] src=%%[var(sess.src)] n=%%[var(txn.n)] path=%%[var(txn.path)] st=%%ST hr=%%hr"
+                    capture request header X-Tier len 10
                     tcp-request connection set-var(sess.src) src
                     tcp-request content set-var(txn.n) int(1)
+                    tcp-request content capture path len 4
                     http-request set-var(txn.path) path
                     http-request set-var(txn.n) var(txn.n),add(1) if { path_beg /count }
                     http-request set-var(req.tier) str(gold) if { hdr(x-tier) -m found }
@@ -58,11 +60,12 @@ class VariablesIT {
                 frontend tcp
                     mode tcp
                     bind 127.0.0.1:%2$d
-                    log-format "tcp port=%%[var(sess.port)] k=%%[var(txn.k)] len=%%[var(txn.len)]"
+                    log-format "tcp hr=%%hr port=%%[var(sess.port)] k=%%[var(txn.k)] len=%%[var(txn.len)]"
                     tcp-request inspect-delay 2s
                     tcp-request session set-var(sess.port) dst_port,sub(%2$d)
                     tcp-request content set-var(txn.len) req.len if { req.len gt 0 }
                     tcp-request content set-var-fmt(txn.k) "tcp-%%[var(sess.port)]"
+                    tcp-request content capture req.payload(0,3) len 3
                     default_backend web_tcp
                 backend web
                     mode http
@@ -173,11 +176,11 @@ class VariablesIT {
                 List<String> ourLines = traffic(syslog, syslog.port(1), lines);
                 assertEquals(String.join("\n", theirLines), String.join("\n", ourLines));
                 // A missing sample is logged as '-'.
-                assertTrue(ourLines.contains("http user=sha256user src=127.0.0.1 n=1 path=- st=200"),
+                assertTrue(ourLines.contains("http user=sha256user src=127.0.0.1 n=1 path=- st=200 hr={1|/xff}"),
                         String.join("\n", ourLines));
-                assertTrue(ourLines.contains("http user=- src=127.0.0.1 n=2 path=/count st=200"),
+                assertTrue(ourLines.contains("http user=- src=127.0.0.1 n=2 path=/count st=200 hr={|/cou}"),
                         String.join("\n", ourLines));
-                assertTrue(ourLines.contains("tcp port=0 k=tcp-0 len=LEN"), String.join("\n", ourLines));
+                assertTrue(ourLines.contains("tcp hr={GET} port=0 k=tcp-0 len=LEN"), String.join("\n", ourLines));
             }
         }
     }

@@ -193,8 +193,8 @@ final class ProxyKeywords {
                         + "[{if | unless} <condition>]",
                 ProxySection::tcpRequest);
         supported("tcp-request content", "DFLB", "4.2", 1,
-                "accept|reject|set-var(<name>) <expr>|set-var-fmt(<name>) <fmt>|unset-var(<name>) "
-                        + "[{if | unless} <condition>]",
+                "accept|reject|capture <sample> len <length>|set-var(<name>) <expr>|set-var-fmt(<name>) <fmt>|"
+                        + "unset-var(<name>) [{if | unless} <condition>]",
                 ProxySection::tcpRequest);
         supported("tcp-request inspect-delay", "DFLB", "4.2", 1, "<timeout>", ProxySection::tcpRequest);
         supported("tcp-request session", "DFL", "4.2", 1,

@@ -133,7 +133,7 @@ final class ProxySection implements Section {
         this.http = new HttpConfig(diag, defaults == null ? null : defaults.http);
         this.log = new LogConfig(diag, env, defaults == null ? null : defaults.log);
         this.acls = new AclConfig(diag);
-        this.tcpRequest = new TcpRuleParser(diag, acls, defaults == null ? null : defaults.tcpRequest);
+        this.tcpRequest = new TcpRuleParser(diag, acls, log, defaults == null ? null : defaults.tcpRequest);
         this.defaultServer = defaults == null ? new ServerSettings() : defaults.defaultServer.copy();
         if (defaults != null) {
             mode = defaults.mode;

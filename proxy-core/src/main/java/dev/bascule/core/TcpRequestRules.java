@@ -3,6 +3,7 @@ package dev.bascule.core;
 import dev.bascule.config.model.TcpRule;
 import dev.bascule.config.model.TcpRules;
 import dev.bascule.core.sample.Condition;
+import dev.bascule.core.sample.Expression;
 import dev.bascule.core.sample.SampleContext;
 import dev.bascule.core.sample.VarEdit;
 
@@ -22,8 +23,12 @@ public final class TcpRequestRules {
     /** What the content rules say of the bytes held so far. */
     public enum Verdict { ACCEPT, REJECT, WAIT }
 
-    /** @param var the compiled variable action of a {@link TcpRule.Action#VAR} rule, else null */
-    private record Rule(Condition condition, TcpRule.Action action, VarEdit var) {
+    /**
+     * @param var     the compiled variable action of a {@link TcpRule.Action#VAR} rule, else null
+     * @param capture what a {@link TcpRule.Action#CAPTURE} rule captures, else null
+     */
+    private record Rule(Condition condition, TcpRule.Action action, VarEdit var, Expression capture, int slot,
+                        int length) {
     }
 
     private final long inspectDelayMs;
@@ -40,7 +45,10 @@ public final class TcpRequestRules {
 
     private static Rule[] compile(List<TcpRule> rules) {
         return rules.stream().map(r -> new Rule(Condition.of(r.condition()), r.action(),
-                r.var() == null ? null : VarEdit.of(r.var()))).toArray(Rule[]::new);
+                r.var() == null ? null : VarEdit.of(r.var()),
+                r.capture() == null ? null : Expression.of(r.capture().expr()),
+                r.capture() == null ? -1 : r.capture().slot(), r.capture() == null ? 0 : r.capture().length()))
+                .toArray(Rule[]::new);
     }
 
     /**
@@ -91,6 +99,14 @@ public final class TcpRequestRules {
         return true;
     }
 
+    /** {@code capture}: the sample as text, cut at the rule's length, into the stream's capture slot (none: left). */
+    private static void capture(Rule r, SampleContext c) {
+        String v = r.capture.text(c);
+        if (v != null && c.stream() != null) {
+            c.stream().requestCapture(r.slot, v.length() > r.length ? v.substring(0, r.length) : v);
+        }
+    }
+
     /**
      * The {@code tcp-request content} rules on the bytes held in {@code c} ({@link SampleContext#payload()}; for an
      * HTTP request, its head). {@link Verdict#WAIT} only while the payload is not complete.
@@ -101,10 +117,13 @@ public final class TcpRequestRules {
                 case MISS:
                     return Verdict.WAIT;
                 case PASS:
-                    if (r.var == null) {
+                    if (r.var != null) {
+                        r.var.apply(c);
+                    } else if (r.capture != null) {
+                        capture(r, c);
+                    } else {
                         return r.action == TcpRule.Action.REJECT ? Verdict.REJECT : Verdict.ACCEPT;
                     }
-                    r.var.apply(c);
                     break;
                 default:
                     break;

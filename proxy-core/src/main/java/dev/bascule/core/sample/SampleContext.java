@@ -119,6 +119,11 @@ public final class SampleContext {
         return request != null ? request.methodName() : stream == null ? null : stream.method();
     }
 
+    /** The transaction, or null outside one (a connection's rules, a health check). */
+    public Stream stream() {
+        return stream;
+    }
+
     /** The client connection's TLS session, or null for a plain connection. */
     public TlsSession tls() {
         return stream == null ? null : stream.tls();

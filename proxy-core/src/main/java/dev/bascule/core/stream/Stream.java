@@ -250,6 +250,14 @@ public final class Stream {
         requestCaptures = values;
     }
 
+    /** A rule's capture into its slot among the frontend's request captures ({@code tcp-request content capture}). */
+    public void requestCapture(int slot, String value) {
+        if (requestCaptures == null) {
+            requestCaptures = new String[frontend.config().log().requestCaptures().size()];
+        }
+        requestCaptures[slot] = value;
+    }
+
     public void responseCaptures(String[] values) {
         responseCaptures = values;
     }
