@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code set-var}, {@code set-var-fmt}, {@code unset-var} and {@code var()} as HAProxy 2.6 reads them. */
 class VariablesConfigTest {
-    private static final String HEAD = "defaults\n    mode http\nfrontend f\n    bind :80\n    default_backend b\n";
+    private static final String HEAD = "defaults\n    mode http\n    timeout client 1s\n    timeout server 1s\n"
+            + "    timeout connect 1s\nfrontend f\n    bind :80\n    default_backend b\n";
     private static final String BACKEND = "backend b\n    server s1 127.0.0.1:81\n";
 
     private static ParseResult parse(String text) {
@@ -67,12 +68,12 @@ class VariablesConfigTest {
 
     @Test
     void names_and_arguments_are_checked_in_haproxys_words() {
-        assertEquals(List.of("parsing [test.cfg:6] : 'http-request set-var(foo.ok)' : invalid variable name 'foo.ok'. "
+        assertEquals(List.of("parsing [test.cfg:9] : 'http-request set-var(foo.ok)' : invalid variable name 'foo.ok'. "
                 + "A variable name must be start by its scope. The scope can be 'proc', 'sess', 'txn', 'req' or 'res'."),
                 alerts("    http-request set-var(foo.ok) str(a)\n"));
-        assertEquals(List.of("parsing [test.cfg:6] : 'http-request set-var(txn.y)' : expects either 'if' or 'unless' "
+        assertEquals(List.of("parsing [test.cfg:9] : 'http-request set-var(txn.y)' : expects either 'if' or 'unless' "
                 + "followed by a condition but found 'str(b)'"), alerts("    http-request set-var(txn.y) str(a) str(b)\n"));
-        assertEquals(List.of("parsing [test.cfg:6] : 'http-request set-var(txn.y,bogus)' : unknown condition \"bogus\"."),
+        assertEquals(List.of("parsing [test.cfg:9] : 'http-request set-var(txn.y,bogus)' : unknown condition \"bogus\"."),
                 alerts("    http-request set-var(txn.y,bogus) str(a)\n"));
         assertTrue(alerts("    http-request set-var(txn.) str(a)\n").get(0).contains("invalid variable name 'txn.'"));
         assertTrue(alerts("    http-request set-header x %[var(txn.a-b)]\n").get(0)
@@ -80,7 +81,7 @@ class VariablesConfigTest {
         assertTrue(alerts("    http-request set-header x %[var(nope.a)]\n").get(0)
                 .contains("invalid variable name 'nope.a'"));
         assertTrue(alerts("    tcp-request content set-var(txn.x)\n").get(0)
-                .startsWith("parsing [test.cfg:6] : 'tcp-request content set-var(txn.x)' : expects a sample expression"));
+                .startsWith("parsing [test.cfg:9] : 'tcp-request content set-var(txn.x)' : expects a sample expression"));
         assertTrue(alerts("    http-request set-header x %[str(a),set-var(txn.q,never)]\n").get(0)
                 .contains("converter 'set-var' : unknown condition \"never\"."));
     }
