@@ -154,12 +154,13 @@ public final class Crypt {
             out.append("rounds=").append(rounds).append('$');
         }
         out.append(saltText).append('$');
-        // Each group of three bytes in the order the specification lists them: a rotation of i, i + n, i + 2n.
+        // Each group of three bytes in the order the specification lists them: i, i + n, i + 2n rotated by i % 3,
+        // rightwards for SHA-256 ((21, 1, 11) second), leftwards for SHA-512 ((22, 43, 1) second).
         int n = size == 32 ? 10 : 21;
         for (int i = 0; i < n; i++) {
             int[] t = {i, i + n, i + 2 * n};
-            int k = i % 3;
-            encode(out, c[t[(3 - k) % 3]], c[t[(4 - k) % 3]], c[t[(5 - k) % 3]], 4);
+            int k = size == 32 ? (3 - i % 3) % 3 : i % 3;
+            encode(out, c[t[k]], c[t[(k + 1) % 3]], c[t[(k + 2) % 3]], 4);
         }
         if (size == 32) {
             encode(out, (byte) 0, c[31], c[30], 3);

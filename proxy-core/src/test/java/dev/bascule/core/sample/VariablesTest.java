@@ -107,7 +107,7 @@ class VariablesTest {
         assertEquals(3L, get("var(txn.c)"), "stored: the variable (5) was greater than the input (3)");
         set("txn.c", "int(4)", "ifgt");
         assertEquals(3L, get("var(txn.c)"));
-        set("txn.c", "str()", "ifnotempty");
+        set("txn.c", "str(x),regsub(x,)", "ifnotempty");
         assertEquals(3L, get("var(txn.c)"));
         set("txn.c", "str(text)", "ifexists", "ifnotempty", "ifgt");
         assertEquals("text", get("var(txn.c)"), "ifgt holds when the two are not integers");
