@@ -167,9 +167,9 @@ class VariablesIT {
                         "md5user:" + PASSWORD_MD5, "plain:clear")) {
                     assertTrue(all.contains("/private -u " + who + " -> 200 | vars-web"), who + ":\n" + all);
                 }
-                assertTrue(all.contains("/private -u sha256user:wrong -> 401 | WWW-Authenticate: Basic "
+                assertTrue(all.contains("/private -u sha256user:wrong -> 401 | www-authenticate: Basic "
                         + "realm=\"Private\""), all);
-                assertTrue(all.contains("/admin -u md5user:" + PASSWORD_MD5 + " -> 401 | WWW-Authenticate: Basic "
+                assertTrue(all.contains("/admin -u md5user:" + PASSWORD_MD5 + " -> 401 | www-authenticate: Basic "
                         + "realm=\"fe\""), all);
                 int lines = REQUESTS.size() + 1;
                 List<String> theirLines = traffic(syslog, syslog.port(0), lines);
