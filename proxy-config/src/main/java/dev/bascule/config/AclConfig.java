@@ -1,5 +1,6 @@
 package dev.bascule.config;
 
+import dev.bascule.config.model.Source;
 import dev.bascule.config.sample.AclCondition;
 import dev.bascule.config.sample.AclParser;
 import dev.bascule.config.sample.AclTerm;
@@ -27,6 +28,7 @@ final class AclConfig {
     private final AclParser aclParser = new AclParser(samples);
     /** The section's ACLs by name, each with its lines in order: several lines of one name OR together. */
     private final Map<String, List<AclTest>> acls = new LinkedHashMap<>();
+    private final List<UserlistReference> userlists = new ArrayList<>();
     private final ConditionParser conditions = new ConditionParser(aclParser,
             name -> acls.containsKey(name) ? List.copyOf(acls.get(name)) : null);
 
@@ -45,10 +47,7 @@ final class AclConfig {
         try {
             AclTest test = aclParser.parse(line.words().subList(2, line.size()));
             acls.computeIfAbsent(name, n -> new ArrayList<>()).add(test);
-            if (test.expr().fetch() == FetchKeyword.HTTP_AUTH) {
-                diag.warning(line.source(), "ACL '" + name + "' : 'http_auth' needs userlists, which are parsed but not "
-                        + "implemented yet; it is never true");
-            }
+            userlistReference(test, line);
         } catch (SampleException e) {
             diag.alert(line.source(), "error detected while parsing ACL '" + name + "' : " + e.getMessage());
         }
@@ -65,10 +64,29 @@ final class AclConfig {
             return AclCondition.ALWAYS;
         }
         try {
-            return conditions.parse(line.words().subList(from, line.size()));
+            AclCondition c = conditions.parse(line.words().subList(from, line.size()));
+            c.alternatives().stream().flatMap(List::stream).filter(t -> t.name().startsWith("{"))
+                    .forEach(t -> t.tests().forEach(test -> userlistReference(test, line)));
+            return c;
         } catch (SampleException e) {
             diag.alert(line.source(), "error detected while parsing '" + keyword + "' condition : " + e.getMessage());
             return null;
+        }
+    }
+
+    /** An {@code http_auth(<userlist>)} or {@code http_auth_group(<userlist>)} an ACL line reads, where it is. */
+    record UserlistReference(String userlist, String keyword, Source source) {
+    }
+
+    /** The userlists this section's ACLs name, checked once every section is read (they may come later). */
+    List<UserlistReference> userlistReferences() {
+        return List.copyOf(userlists);
+    }
+
+    private void userlistReference(AclTest test, Line line) {
+        FetchKeyword f = test.expr().fetch();
+        if (f == FetchKeyword.HTTP_AUTH || f == FetchKeyword.HTTP_AUTH_GROUP) {
+            userlists.add(new UserlistReference(test.expr().arg(0), f.keyword(), line.source()));
         }
     }
 

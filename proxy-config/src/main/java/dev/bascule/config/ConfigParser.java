@@ -8,6 +8,7 @@ import dev.bascule.config.model.LoadServerState;
 import dev.bascule.config.model.Resolvers;
 import dev.bascule.config.model.Source;
 import dev.bascule.config.model.SwitchingRule;
+import dev.bascule.config.model.Userlist;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -312,6 +313,15 @@ public final class ConfigParser {
             }
         }
         proxies.forEach(p -> p.http.resolveErrors(p.name, httpErrors::get));
+        Map<String, Userlist> userlists = userlists();
+        for (ProxySection p : proxies) {
+            for (AclConfig.UserlistReference r : p.acls.userlistReferences()) {
+                if (r.userlist() == null || !userlists.containsKey(r.userlist())) {
+                    diag.alert(r.source(), "unable to find userlist '" + r.userlist() + "' referenced in arg 1 of ACL "
+                            + "keyword '" + r.keyword() + "' in proxy '" + p.name + "'.");
+                }
+            }
+        }
         Map<String, Resolvers> dns = resolversSections();
         List<Integer> ids = proxyIds();
         for (int i = 0; i < proxies.size(); i++) {
@@ -344,8 +354,24 @@ public final class ConfigParser {
         }
         Config config = new Config(g, List.copyOf(frontends.values()), List.copyOf(backends.values()),
                 otherSections.stream().map(NamedSection::build).toList(), List.copyOf(dns.values()),
-                startup.hosts());
+                startup.hosts(), List.copyOf(userlists.values()));
         return new ParseResult(config, diag.all());
+    }
+
+    /** The userlist sections by name, in declaration order; a name used twice is an alert at the second. */
+    private Map<String, Userlist> userlists() {
+        Map<String, Userlist> out = new LinkedHashMap<>();
+        for (NamedSection s : otherSections) {
+            if (s.kind().equals("userlist") && s.name() != null) {
+                Userlist u = s.userlist();
+                Userlist first = out.putIfAbsent(u.name(), u);
+                if (first != null) {
+                    diag.alert(u.source(), "userlist '" + u.name() + "' has the same name as another userlist "
+                            + "(declared at " + first.source() + "); give each its own name");
+                }
+            }
+        }
+        return out;
     }
 
     /** The resolvers sections by name, in declaration order; a name used twice is an alert at the second. */

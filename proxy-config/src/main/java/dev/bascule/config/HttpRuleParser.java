@@ -16,7 +16,8 @@ import java.util.Set;
 
 /**
  * The actions of {@code http-request} and {@code http-response} lines and the {@code redirect} keyword (doc section
- * 4.2) Bascule runs: allow, deny, set-header, add-header, del-header, redirect, return; the rule's condition is
+ * 4.2) Bascule runs: allow, deny, set-header, add-header, del-header, redirect, return, auth and the variable
+ * actions ({@link VarActions}); the rule's condition is
  * compiled by the section's {@link AclConfig}.
  */
 final class HttpRuleParser {
@@ -24,8 +25,9 @@ final class HttpRuleParser {
 
     /** The actions each side runs; the others are parsed as not implemented yet. */
     static final Set<String> REQUEST_ACTIONS = Set.of("allow", "deny", "set-header", "add-header", "del-header",
-            "redirect", "return");
-    static final Set<String> RESPONSE_ACTIONS = Set.of("allow", "deny", "set-header", "add-header", "del-header");
+            "redirect", "return", "set-var", "set-var-fmt", "unset-var", "auth");
+    static final Set<String> RESPONSE_ACTIONS = Set.of("allow", "deny", "set-header", "add-header", "del-header",
+            "set-var", "set-var-fmt", "unset-var");
 
     private final Diagnostics diag;
     private final AclConfig acls;
@@ -62,6 +64,9 @@ final class HttpRuleParser {
     }
 
     private HttpAction action(String action, List<String> args, String keyword) throws SampleException {
+        if (VarActions.isVarAction(action)) {
+            return new HttpAction.Var(VarActions.parse(action, args, samples));
+        }
         switch (action) {
             case "allow" -> {
                 none(args);
@@ -98,6 +103,15 @@ final class HttpRuleParser {
             }
             case "return" -> {
                 return returned(args);
+            }
+            case "auth" -> {
+                if (args.isEmpty()) {
+                    return new HttpAction.Auth(null);
+                }
+                if (args.size() != 2 || !args.get(0).equals("realm")) {
+                    throw new SampleException("expects [realm <realm>], got '" + String.join(" ", args) + "'");
+                }
+                return new HttpAction.Auth(args.get(1));
             }
             default -> throw new SampleException("unknown action; Bascule runs " + String.join(", ",
                     keyword.startsWith("http-response") ? RESPONSE_ACTIONS : REQUEST_ACTIONS));

@@ -152,6 +152,12 @@ final class LogConfig {
         }
     }
 
+    /** A request capture slot a rule fills ({@code tcp-request content capture}), after those declared so far. */
+    int ruleCapture(int length) {
+        requestCaptures.add(new Capture(null, length));
+        return requestCaptures.size() - 1;
+    }
+
     /**
      * {@code capture cookie NAME len N}: one per proxy, a later line replacing an earlier one, as in HAProxy (whose
      * {@code atol} reads the length: a length that is not a number is an error here).

@@ -4,21 +4,28 @@ import dev.bascule.config.model.Directive;
 import dev.bascule.config.model.ErrorPage;
 import dev.bascule.config.model.OtherSection;
 import dev.bascule.config.model.Source;
+import dev.bascule.config.model.Userlist;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The sections besides global and the proxies ({@code userlist}, {@code peers}, {@code cache}, ...).
- * Bascule checks their lines against HAProxy's keywords and keeps them, but does not run them yet: one
- * warning at the section line says so.
+ * Bascule checks their lines against HAProxy's keywords and keeps them; it runs {@code http-errors} and
+ * {@code userlist} sections, and for the others one warning at the section line says they are not run yet.
  */
 final class NamedSection implements Section {
+    /** The crypt(3) hashes Bascule checks: MD5, SHA-256, SHA-512. */
+    private static final java.util.regex.Pattern CRYPT_SCHEMES = java.util.regex.Pattern.compile("\\$[156]\\$");
     static final Map<String, KeywordTable<NamedSection>> TABLES = Map.of(
             "userlist", table("userlist", "3.4",
-                    k("group", 1, "<groupname> [users <user>,<user>,(...)]"),
-                    k("user", 1, "<username> [password|insecure-password <password>] [groups <group>,...]")),
+                    new Keyword<>("group", "", Support.SUPPORTED, "", 1, "<groupname> [users <user>,<user>,(...)]",
+                            NamedSection::group),
+                    new Keyword<>("user", "", Support.SUPPORTED, "", 1,
+                            "<username> [password|insecure-password <password>] [groups <group>,...]",
+                            NamedSection::user)),
             "peers", table("peers", "3.5",
                     k("bind", 1, "[<address>]:<port_range> [, ...] [param*]"), k("default-bind", 0, "[param*]"),
                     k("default-server", 0, "[param*]"), k("disabled", 0, ""), k("enabled", 0, ""),
@@ -57,6 +64,15 @@ final class NamedSection implements Section {
     private final List<Directive> lines = new ArrayList<>();
     /** An {@code http-errors} section's pages by status code, for the proxies' {@code errorfiles} lines. */
     private final Map<Integer, ErrorPage> errorPages = new java.util.TreeMap<>();
+    /** A {@code userlist} section's users and groups, as declared (groups resolved by {@link #userlist()}). */
+    private final Map<String, UserLine> users = new LinkedHashMap<>();
+    private final Map<String, GroupLine> groups = new LinkedHashMap<>();
+
+    private record UserLine(Userlist.Password password, List<String> groups, Source source) {
+    }
+
+    private record GroupLine(List<String> users, Source source) {
+    }
 
     NamedSection(Diagnostics diag, Line header) {
         this.diag = diag;
@@ -66,7 +82,7 @@ final class NamedSection implements Section {
         if (name == null) {
             diag.alert(header.source(), "'" + header.keyword() + "' expects <name> as an argument");
         }
-        if (!header.keyword().equals("http-errors")) {
+        if (!header.keyword().equals("http-errors") && !header.keyword().equals("userlist")) {
             diag.warning(header.source(), "'" + header.keyword() + (name == null ? "" : " " + name)
                     + "' section is parsed but not implemented yet; it has no effect");
         }
@@ -113,6 +129,88 @@ final class NamedSection implements Section {
         if (page != null) {
             errorPages.put(Integer.parseInt(line.word(1)), page);
         }
+    }
+
+    /** {@code user <name> [password <hash> | insecure-password <text>] [groups <group>,...]}, HAProxy's words. */
+    private void user(Line line) {
+        Userlist.Password password = null;
+        List<String> in = List.of();
+        for (int i = 2; i < line.size(); i += 2) {
+            String o = line.word(i);
+            String v = line.word(i + 1);
+            if (v != null && o.equals("password")) {
+                password = new Userlist.Password(Userlist.Password.Kind.HASH, v);
+                if (!CRYPT_SCHEMES.matcher(v).lookingAt()) {
+                    diag.warning(line.source(), "user '" + line.word(1) + "' in userlist '" + name + "': its password "
+                            + "hash is not one Bascule checks (SHA-512 '$6$', SHA-256 '$5$', MD5 '$1$'); this user "
+                            + "never authenticates. Make one with 'openssl passwd -6'");
+                }
+            } else if (v != null && o.equals("insecure-password")) {
+                password = new Userlist.Password(Userlist.Password.Kind.INSECURE, v);
+            } else if (v != null && o.equals("groups")) {
+                in = names(v);
+            } else {
+                diag.alert(line.source(), "'user' only supports 'password', 'insecure-password' and 'groups' options.");
+                return;
+            }
+        }
+        if (users.containsKey(line.word(1))) {
+            diag.warning(line.source(), "ignoring duplicated user '" + line.word(1) + "' in userlist '" + name + "'.");
+            return;
+        }
+        users.put(line.word(1), new UserLine(password, in, line.source()));
+    }
+
+    /** {@code group <name> [users <user>,...]}. */
+    private void group(Line line) {
+        List<String> members = List.of();
+        if (line.size() == 4 && line.word(2).equals("users")) {
+            members = names(line.word(3));
+        } else if (line.size() > 2) {
+            diag.alert(line.source(), "'group' only supports 'users' option.");
+            return;
+        }
+        if (groups.containsKey(line.word(1))) {
+            diag.warning(line.source(), "ignoring duplicated group '" + line.word(1) + "' in userlist '" + name + "'.");
+            return;
+        }
+        groups.put(line.word(1), new GroupLine(members, line.source()));
+    }
+
+    private static List<String> names(String commaSeparated) {
+        return java.util.Arrays.stream(commaSeparated.split(",")).filter(n -> !n.isEmpty()).toList();
+    }
+
+    /**
+     * A {@code userlist} section's model, each user with every group it belongs to; a group a user names or a user
+     * a group names that the section lacks is an alert, as HAProxy's {@code userlist_postinit}.
+     */
+    Userlist userlist() {
+        Map<String, java.util.Set<String>> of = new LinkedHashMap<>();
+        users.keySet().forEach(u -> of.put(u, new java.util.LinkedHashSet<>()));
+        users.forEach((u, l) -> {
+            for (String g : l.groups()) {
+                if (!groups.containsKey(g)) {
+                    diag.alert(l.source(), "userlist '" + name + "': no such group '" + g + "' specified in user '"
+                            + u + "'");
+                } else {
+                    of.get(u).add(g);
+                }
+            }
+        });
+        groups.forEach((g, l) -> {
+            for (String u : l.users()) {
+                if (!users.containsKey(u)) {
+                    diag.alert(l.source(), "userlist '" + name + "': no such user '" + u + "' specified in group '"
+                            + g + "'");
+                } else {
+                    of.get(u).add(g);
+                }
+            }
+        });
+        return new Userlist(name, users.entrySet().stream().map(e -> new Userlist.User(e.getKey(),
+                e.getValue().password(), List.copyOf(of.get(e.getKey())))).toList(), List.copyOf(groups.keySet()),
+                source);
     }
 
     /** The section's keyword, such as {@code http-errors}. */

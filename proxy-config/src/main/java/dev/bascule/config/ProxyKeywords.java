@@ -188,12 +188,18 @@ final class ProxyKeywords {
         pending("tcp-check send-lf", "DLB", "4.2", 1, "<fmt> [comment <msg>]");
         pending("tcp-check set-var", "DLB", "4.2", 1, "(<var-name>[,<cond>...]) <expr>");
         pending("tcp-check unset-var", "DLB", "4.2", 1, "(<var-name>)");
-        supported("tcp-request connection", "DFL", "4.2", 1, "accept|reject [{if | unless} <condition>]",
+        supported("tcp-request connection", "DFL", "4.2", 1,
+                "accept|reject|set-var(<name>) <expr>|set-var-fmt(<name>) <fmt>|unset-var(<name>) "
+                        + "[{if | unless} <condition>]",
                 ProxySection::tcpRequest);
-        supported("tcp-request content", "DFLB", "4.2", 1, "accept|reject [{if | unless} <condition>]",
+        supported("tcp-request content", "DFLB", "4.2", 1,
+                "accept|reject|capture <sample> len <length>|set-var(<name>) <expr>|set-var-fmt(<name>) <fmt>|"
+                        + "unset-var(<name>) [{if | unless} <condition>]",
                 ProxySection::tcpRequest);
         supported("tcp-request inspect-delay", "DFLB", "4.2", 1, "<timeout>", ProxySection::tcpRequest);
-        supported("tcp-request session", "DFL", "4.2", 1, "accept|reject [{if | unless} <condition>]",
+        supported("tcp-request session", "DFL", "4.2", 1,
+                "accept|reject|set-var(<name>) <expr>|set-var-fmt(<name>) <fmt>|unset-var(<name>) "
+                        + "[{if | unless} <condition>]",
                 ProxySection::tcpRequest);
         pending("tcp-response content", "DLB", "4.2", 1, "<action> [{if | unless} <condition>]");
         pending("tcp-response inspect-delay", "DLB", "4.2", 1, "<timeout>");

@@ -133,7 +133,7 @@ final class ProxySection implements Section {
         this.http = new HttpConfig(diag, defaults == null ? null : defaults.http);
         this.log = new LogConfig(diag, env, defaults == null ? null : defaults.log);
         this.acls = new AclConfig(diag);
-        this.tcpRequest = new TcpRuleParser(diag, acls, defaults == null ? null : defaults.tcpRequest);
+        this.tcpRequest = new TcpRuleParser(diag, acls, log, defaults == null ? null : defaults.tcpRequest);
         this.defaultServer = defaults == null ? new ServerSettings() : defaults.defaultServer.copy();
         if (defaults != null) {
             mode = defaults.mode;
@@ -680,7 +680,7 @@ final class ProxySection implements Section {
      * frontend or listen section; other actions, and rules of backends and defaults, are kept as not implemented yet.
      */
     void httpRequest(Line line) {
-        String action = line.word(1);
+        String action = VarActions.actionName(line.word(1));
         if (!HttpRuleParser.REQUEST_ACTIONS.contains(action) || kind == Kind.BACKEND || kind == Kind.DEFAULTS) {
             notImplemented(line, "http-request " + action + (HttpRuleParser.REQUEST_ACTIONS.contains(action)
                     ? " in a " + kind.word() + " section" : ""));

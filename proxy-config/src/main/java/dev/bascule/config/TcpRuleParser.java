@@ -3,9 +3,14 @@ package dev.bascule.config;
 import dev.bascule.config.model.Source;
 import dev.bascule.config.model.TcpRule;
 import dev.bascule.config.model.TcpRules;
+import dev.bascule.config.model.VarAction;
 import dev.bascule.config.sample.AclCondition;
 import dev.bascule.config.sample.AclTerm;
 import dev.bascule.config.sample.ConditionParser;
+import dev.bascule.config.sample.PatternFiles;
+import dev.bascule.config.sample.SampleException;
+import dev.bascule.config.sample.SampleExpr;
+import dev.bascule.config.sample.SampleParser;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,29 +19,32 @@ import java.util.Set;
 
 /**
  * A frontend's {@code tcp-request} lines (doc section 4.2, HAProxy's {@code tcp_parse_tcp_req}): {@code inspect-delay}
- * and the {@code connection}, {@code session} and {@code content} rules. Bascule runs {@code accept} and
- * {@code reject}; the other actions HAProxy 2.6 has are parsed as not implemented yet, an unknown one is an alert in
+ * and the {@code connection}, {@code session} and {@code content} rules. Bascule runs {@code accept},
+ * {@code reject}, {@code capture} (content rules) and the variable actions; the other actions HAProxy 2.6 has are parsed as not implemented yet, an unknown one is an alert in
  * HAProxy's words. Inherited from a {@code defaults} section: the delay only.
  */
 final class TcpRuleParser {
     /** Actions HAProxy 2.6 has for these rules that Bascule does not run yet (track-sc: no stick tables yet). */
-    private static final Set<String> PENDING = Set.of("capture", "expect-proxy", "expect-netscaler-cip", "set-var",
-            "unset-var", "set-src", "set-src-port", "set-dst", "set-dst-port", "silent-drop", "set-mark", "set-tos",
+    private static final Set<String> PENDING = Set.of("expect-proxy", "expect-netscaler-cip", "set-src", "set-src-port", "set-dst", "set-dst-port", "silent-drop", "set-mark", "set-tos",
             "sc-inc-gpc", "sc-inc-gpc0", "sc-inc-gpc1", "sc-set-gpt0", "sc-set-gpt", "set-log-level", "set-nice",
             "switch-mode", "use-service", "do-resolve", "set-priority-class", "set-priority-offset", "attach-srv",
             "lua", "send-spoe-group", "set-bandwidth-limit", "set-fc-mark", "set-fc-tos");
 
     private final Diagnostics diag;
     private final AclConfig acls;
+    /** Where a capture rule takes its slot. */
+    private final LogConfig log;
+    private final SampleParser samples = new SampleParser(PatternFiles.DISK);
     private long inspectDelayMs;
     private Source inspectDelaySource;
     private final List<TcpRule> connection = new ArrayList<>();
     private final List<TcpRule> session = new ArrayList<>();
     private final List<TcpRule> content = new ArrayList<>();
 
-    TcpRuleParser(Diagnostics diag, AclConfig acls, TcpRuleParser defaults) {
+    TcpRuleParser(Diagnostics diag, AclConfig acls, LogConfig log, TcpRuleParser defaults) {
         this.diag = diag;
         this.acls = acls;
+        this.log = log;
         if (defaults != null) {
             inspectDelayMs = defaults.inspectDelayMs;
         }
@@ -77,7 +85,8 @@ final class TcpRuleParser {
         TcpRule.Action a = switch (action) {
             case "accept" -> TcpRule.Action.ACCEPT;
             case "reject" -> TcpRule.Action.REJECT;
-            default -> null;
+            case "capture" -> TcpRule.Action.CAPTURE;
+            default -> VarActions.isVarAction(action) ? TcpRule.Action.VAR : null;
         };
         if (a == null) {
             if (PENDING.contains(action) || action.startsWith("track-sc") || action.startsWith("sc-")
@@ -89,12 +98,47 @@ final class TcpRuleParser {
                     + Nearest.suggestion(action, List.of("accept", "reject", "capture", "track-sc0", "set-var")));
             return true;
         }
-        if (line.size() > 3 && !ConditionParser.starts(line.word(3))) {
+        int cond = 3;
+        VarAction var = null;
+        TcpRule.Capture capture = null;
+        if (a == TcpRule.Action.VAR) {
+            while (cond < line.size() && !ConditionParser.starts(line.word(cond))) {
+                cond++;
+            }
+            try {
+                var = VarActions.parse(action, line.words().subList(3, cond), samples);
+            } catch (SampleException e) {
+                diag.alert(line.source(), "'" + keyword + " " + action + "' : " + e.getMessage() + ", in " + proxy);
+                return true;
+            }
+        } else if (a == TcpRule.Action.CAPTURE) {
+            if (!layer.equals("content")) {
+                diag.alert(line.source(), "'capture " + line.word(3) + "' is not allowed in '" + keyword
+                        + "' rules in " + proxy);
+                return true;
+            }
+            if (line.size() < 6 || !line.word(4).equals("len") || !line.word(5).matches("[1-9]\\d{0,4}")) {
+                diag.alert(line.source(), "'" + keyword + " capture' : a positive 'len' argument is mandatory");
+                return true;
+            }
+            SampleExpr expr = acls.expression(line, line.word(3), keyword + " capture");
+            if (expr == null) {
+                return true;
+            }
+            cond = 6;
+            if (line.size() > 6 && !ConditionParser.starts(line.word(6))) {
+                diag.alert(line.source(), "'" + keyword + " capture' only accepts 'if' or 'unless', in " + proxy
+                        + " (got '" + line.word(6) + "')");
+                return true;
+            }
+            int length = Integer.parseInt(line.word(5));
+            capture = new TcpRule.Capture(expr, log.ruleCapture(length), length);
+        } else if (line.size() > 3 && !ConditionParser.starts(line.word(3))) {
             diag.alert(line.source(), "'" + keyword + " " + action + "' only accepts 'if' or 'unless', in " + proxy
                     + " (got '" + line.word(3) + "')");
             return true;
         }
-        AclCondition c = acls.condition(line, 3, keyword + " " + action);
+        AclCondition c = acls.condition(line, cond, keyword + " " + action);
         if (c == null) {
             return true;
         }
@@ -113,7 +157,7 @@ final class TcpRuleParser {
                         + "still be processed before.");
             }
         }
-        TcpRule rule = new TcpRule(a, c, line.source());
+        TcpRule rule = new TcpRule(a, var, capture, c, line.source());
         switch (layer.toLowerCase(Locale.ROOT)) {
             case "connection" -> connection.add(rule);
             case "session" -> session.add(rule);
@@ -128,6 +172,7 @@ final class TcpRuleParser {
     }
 
     private List<TcpRule> resolve(List<TcpRule> rules) {
-        return rules.stream().map(r -> new TcpRule(r.action(), acls.resolved(r.condition()), r.source())).toList();
+        return rules.stream().map(r -> new TcpRule(r.action(), r.var(), r.capture(), acls.resolved(r.condition()),
+                r.source())).toList();
     }
 }

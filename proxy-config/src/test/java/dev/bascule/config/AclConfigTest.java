@@ -149,7 +149,8 @@ class AclConfigTest {
                 + "    http-request set-header X-Id %[src]-%%-%[fe_name]\n"
                 + "    http-request set-var(txn.x) str(1)\n");
         var rules = c.frontends().get(0).httpRequest();
-        assertEquals(3, rules.size(), "set-var is kept as not implemented");
+        assertEquals(4, rules.size(), "set-var runs among them");
+        assertTrue(rules.get(3).action() instanceof dev.bascule.config.model.HttpAction.Var, rules.toString());
         assertEquals(new dev.bascule.config.model.HttpAction.Deny(429), rules.get(0).action());
         assertTrue(rules.get(1).action().toString().contains("SCHEME"), rules.get(1).toString());
         assertEquals("%[src]-%%-%[fe_name]", ((dev.bascule.config.model.HttpAction.HeaderEdit) rules.get(2).action())

@@ -624,8 +624,9 @@ class ConfigParserTest {
         assertEquals(List.of("admin", "insecure-password", "secret"),
                 r.config().otherSections().get(0).lines().get(0).args());
         assertEquals("dns", r.config().resolvers().get(0).name(), "a resolvers section is run, not kept aside");
-        assertTrue(warnings(r).contains("parsing [test.cfg:9] : 'userlist admins' section is parsed but not "
-                + "implemented yet; it has no effect"), warnings(r).toString());
+        assertEquals("admin", r.config().userlist("admins").orElseThrow().users().get(0).name(),
+                "a userlist is run too");
+        assertTrue(warnings(r).isEmpty(), warnings(r).toString());
     }
 
     @Test

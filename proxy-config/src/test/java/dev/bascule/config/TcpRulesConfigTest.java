@@ -70,6 +70,28 @@ class TcpRulesConfigTest {
     }
 
     @Test
+    void content_captures_take_the_next_request_capture_slot_and_only_content_rules_have_them() {
+        Config c = valid("defaults\n    mode http\nfrontend f\n    bind :80\n    default_backend b\n"
+                + "    capture request header Host len 20\n    tcp-request content capture req.hdr(x-id),lower len 8\n"
+                + "    capture request header User-Agent len 5\n" + BACKEND);
+        TcpRule.Capture capture = c.frontends().get(0).tcpRequest().content().get(0).capture();
+        assertEquals("req.hdr(x-id),lower", capture.expr().toString());
+        assertEquals(1, capture.slot());
+        assertEquals(8, capture.length());
+        assertEquals(List.of("Host", "-", "User-Agent"), c.frontends().get(0).log().requestCaptures().stream()
+                .map(x -> x.name() == null ? "-" : x.name()).toList());
+        assertEquals(List.of("parsing [test.cfg:6] : 'capture src' is not allowed in 'tcp-request connection' rules "
+                + "in frontend 'f'"), messages(HEAD + "    tcp-request connection capture src len 10\n" + BACKEND,
+                Diagnostic.Severity.ALERT));
+        assertEquals(List.of("parsing [test.cfg:6] : 'capture src' is not allowed in 'tcp-request session' rules "
+                + "in frontend 'f'"), messages(HEAD + "    tcp-request session capture src len 10\n" + BACKEND,
+                Diagnostic.Severity.ALERT));
+        assertEquals(List.of("parsing [test.cfg:6] : 'tcp-request content capture' : a positive 'len' argument is "
+                + "mandatory"), messages(HEAD + "    tcp-request content capture src\n" + BACKEND,
+                Diagnostic.Severity.ALERT));
+    }
+
+    @Test
     void use_server_and_persistence_rules_need_a_condition_and_a_server_of_the_backend() {
         Config c = valid(HEAD + BACKEND + "    use-server s2 if { src 10.0.0.1 }\n    force-persist if { src 10.0.0.2 }\n"
                 + "    ignore-persist unless { src 10.0.0.3 }\n");

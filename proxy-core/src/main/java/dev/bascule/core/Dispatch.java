@@ -110,6 +110,8 @@ public final class Dispatch {
     public void start(Stream stream, Function<ServerState, Channel> idle, HttpRequest request,
                       ServerState persistent, boolean forced) {
         this.stream = stream;
+        // The request's analysis is over: its req. variables end here, the response's begin (HAProxy's point too).
+        stream.responding();
         this.idle = idle;
         this.request = request;
         this.persistent = persistent;

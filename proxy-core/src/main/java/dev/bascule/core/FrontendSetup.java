@@ -6,6 +6,7 @@ import dev.bascule.core.http.HttpProxy;
 import dev.bascule.core.proxyprotocol.ProxyHeader;
 import dev.bascule.core.proxyprotocol.ProxyHeaderReceiver;
 import dev.bascule.core.sample.SampleContext;
+import dev.bascule.core.sample.Vars;
 import dev.bascule.core.tcp.TcpFrontendHandler;
 import dev.bascule.core.tls.TlsAccept;
 import dev.bascule.core.tls.TlsTerminator;
@@ -75,10 +76,13 @@ final class FrontendSetup {
         return false;
     }
 
-    /** The connection's addresses: the socket's for the connection rules, a received PROXY header's after it. */
+    /**
+     * What the connection and session rules read: the addresses (the socket's for the connection rules, a received
+     * PROXY header's after it), and the variables they may set ({@code sess.}).
+     */
     private SampleContext addresses(Channel ch) {
         return new SampleContext(ProxyHeader.client(ch), ProxyHeader.destination(ch), null, state, null, null,
-                switching::backend);
+                switching::backend).with(Vars.ofSession(ch));
     }
 
     /** Whether accepted channels are read as soon as they are active (applets read by themselves). */

@@ -1,8 +1,10 @@
 package dev.bascule.core;
 
 import dev.bascule.config.model.Frontend;
+import dev.bascule.core.auth.Userlists;
 import dev.bascule.core.log.TrafficLog;
 import dev.bascule.core.log.UniqueId;
+import dev.bascule.core.sample.Vars;
 import dev.bascule.core.stream.Stream;
 
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,15 +44,23 @@ public final class FrontendState {
     private final UniqueId uniqueIds;
     /** Its {@code tcp-request} rules. */
     private final TcpRequestRules tcpRules;
+    /** The process's variables ({@code proc.}): the engine's, the same for every frontend and generation. */
+    private final Vars procVars;
+    /** The generation's userlists, for {@code http_auth}. */
+    private final Userlists userlists;
     private volatile boolean stopping;
 
     /**
      * @param processRate the whole process's connection rate, which this frontend's connections add to
      * @param streamEnded who is told of ended streams (the runtime's, shared by every frontend)
+     * @param procVars    the process's variables
      */
     FrontendState(Frontend config, ConnectionLimiter limiter, RateCounter processRate,
-                  AtomicReference<Consumer<Stream>> streamEnded, TrafficLog log, UniqueId uniqueIds) {
+                  AtomicReference<Consumer<Stream>> streamEnded, TrafficLog log, UniqueId uniqueIds, Vars procVars,
+                  Userlists userlists) {
         this.config = config;
+        this.procVars = procVars;
+        this.userlists = userlists;
         this.log = log;
         this.uniqueIds = uniqueIds;
         this.tcpRules = new TcpRequestRules(config.tcpRequest());
@@ -70,8 +80,10 @@ public final class FrontendState {
      * The same frontend under a reloaded config: its counters and its connection limit (with the connections
      * it holds) go on, as HAProxy's do for a proxy of the same name.
      */
-    FrontendState(Frontend config, FrontendState previous, TrafficLog log, UniqueId uniqueIds) {
+    FrontendState(Frontend config, FrontendState previous, TrafficLog log, UniqueId uniqueIds, Userlists userlists) {
         this.config = config;
+        this.procVars = previous.procVars;
+        this.userlists = userlists;
         this.log = log;
         this.uniqueIds = uniqueIds;
         this.tcpRules = new TcpRequestRules(config.tcpRequest());
@@ -95,6 +107,14 @@ public final class FrontendState {
 
     public TcpRequestRules tcpRules() {
         return tcpRules;
+    }
+
+    public Vars procVars() {
+        return procVars;
+    }
+
+    public Userlists userlists() {
+        return userlists;
     }
 
     public Frontend config() {

@@ -16,6 +16,7 @@ import dev.bascule.core.http.HttpProxy;
 import dev.bascule.core.log.LogTargets;
 import dev.bascule.core.log.TrafficLog;
 import dev.bascule.core.log.UniqueId;
+import dev.bascule.core.auth.Userlists;
 import dev.bascule.core.sample.SampleContext;
 import dev.bascule.core.tls.TlsOrigin;
 import dev.bascule.core.tls.TlsTerminator;
@@ -77,14 +78,15 @@ final class Generation {
                 g.backends.put(b.name(), g.backendState(b, engine, old));
             }
         }
+        Userlists userlists = new Userlists(config.userlists());
         for (Frontend f : config.frontends()) {
             FrontendSetup old = previous == null ? null : previous.frontends.get(f.name());
             TrafficLog log = TrafficLog.of(f, config.global(), engine.logSinks(), engine::connections);
             UniqueId ids = UniqueId.of(f.log().uniqueIdFormat(), config.global().logHostname(), engine::connections,
                     log == null ? () -> 0 : log::linesLogged);
-            FrontendState state = old != null ? new FrontendState(f, old.state, log, ids)
+            FrontendState state = old != null ? new FrontendState(f, old.state, log, ids, userlists)
                     : new FrontendState(f, new ConnectionLimiter(f.maxconn(), engine.globalLimiter()),
-                    engine.connectionRate(), engine.streamEndedListener(), log, ids);
+                    engine.connectionRate(), engine.streamEndedListener(), log, ids, engine.procVars(), userlists);
             g.frontends.put(f.name(), g.setup(state, engine, old));
         }
         return g;

@@ -10,6 +10,7 @@ import dev.bascule.core.dns.DnsDiscovery;
 import dev.bascule.core.handoff.InheritedSockets;
 import dev.bascule.core.log.LogSinks;
 import dev.bascule.core.log.LogTargets;
+import dev.bascule.core.sample.Vars;
 import dev.bascule.core.state.ServerStateFiles;
 import dev.bascule.core.stream.Stream;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -51,6 +52,11 @@ public final class Runtime implements AutoCloseable {
     private final ConnectionLimiter globalLimiter;
     /** Connections accepted by the whole process (show info's ConnRate and SessRate). */
     private final RateCounter connectionRate = new RateCounter();
+    /**
+     * The process's variables ({@code proc.}): the engine's, so a reload in place keeps them, as a process keeps its
+     * own (HAProxy's last until the process ends).
+     */
+    private final Vars procVars = Vars.shared();
     private final AtomicReference<Consumer<Stream>> streamEnded = new AtomicReference<>();
     private final MeterRegistry registry;
     /** Where the traffic logs write: kept across reloads with their sockets. */
@@ -111,6 +117,10 @@ public final class Runtime implements AutoCloseable {
      */
     public Global global() {
         return global;
+    }
+
+    Vars procVars() {
+        return procVars;
     }
 
     public RateCounter connectionRate() {

@@ -3,7 +3,9 @@ package dev.bascule.core;
 import dev.bascule.config.model.TcpRule;
 import dev.bascule.config.model.TcpRules;
 import dev.bascule.core.sample.Condition;
+import dev.bascule.core.sample.Expression;
 import dev.bascule.core.sample.SampleContext;
+import dev.bascule.core.sample.VarEdit;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -12,15 +14,21 @@ import java.util.List;
 
 /**
  * A frontend's {@code tcp-request} rules ready to run (HAProxy's {@code tcp_exec_l4_rules}, {@code tcp_exec_l5_rules},
- * {@code tcp_inspect_request}): in order, the first whose condition holds decides, {@code accept} letting the
- * connection go on and {@code reject} closing it; when none does it goes on. A content rule whose condition cannot
+ * {@code tcp_inspect_request}): in order, a variable action whose condition holds applies and the rules go on; the
+ * first accept or reject whose condition holds decides, {@code accept} letting the connection go on and
+ * {@code reject} closing it; when none does it goes on. A content rule whose condition cannot
  * tell yet (its fetch lacks bytes that may still come) makes the whole list wait for more, as in HAProxy.
  */
 public final class TcpRequestRules {
     /** What the content rules say of the bytes held so far. */
     public enum Verdict { ACCEPT, REJECT, WAIT }
 
-    private record Rule(Condition condition, boolean reject) {
+    /**
+     * @param var     the compiled variable action of a {@link TcpRule.Action#VAR} rule, else null
+     * @param capture what a {@link TcpRule.Action#CAPTURE} rule captures, else null
+     */
+    private record Rule(Condition condition, TcpRule.Action action, VarEdit var, Expression capture, int slot,
+                        int length) {
     }
 
     private final long inspectDelayMs;
@@ -36,7 +44,10 @@ public final class TcpRequestRules {
     }
 
     private static Rule[] compile(List<TcpRule> rules) {
-        return rules.stream().map(r -> new Rule(Condition.of(r.condition()), r.action() == TcpRule.Action.REJECT))
+        return rules.stream().map(r -> new Rule(Condition.of(r.condition()), r.action(),
+                r.var() == null ? null : VarEdit.of(r.var()),
+                r.capture() == null ? null : Expression.of(r.capture().expr()),
+                r.capture() == null ? -1 : r.capture().slot(), r.capture() == null ? 0 : r.capture().length()))
                 .toArray(Rule[]::new);
     }
 
@@ -79,10 +90,21 @@ public final class TcpRequestRules {
     private static boolean decided(Rule[] rules, SampleContext c) {
         for (Rule r : rules) {
             if (r.condition.holds(c)) {
-                return !r.reject;
+                if (r.var == null) {
+                    return r.action == TcpRule.Action.ACCEPT;
+                }
+                r.var.apply(c);
             }
         }
         return true;
+    }
+
+    /** {@code capture}: the sample as text, cut at the rule's length, into the stream's capture slot (none: left). */
+    private static void capture(Rule r, SampleContext c) {
+        String v = r.capture.text(c);
+        if (v != null && c.stream() != null) {
+            c.stream().requestCapture(r.slot, v.length() > r.length ? v.substring(0, r.length) : v);
+        }
     }
 
     /**
@@ -95,7 +117,14 @@ public final class TcpRequestRules {
                 case MISS:
                     return Verdict.WAIT;
                 case PASS:
-                    return r.reject ? Verdict.REJECT : Verdict.ACCEPT;
+                    if (r.var != null) {
+                        r.var.apply(c);
+                    } else if (r.capture != null) {
+                        capture(r, c);
+                    } else {
+                        return r.action == TcpRule.Action.REJECT ? Verdict.REJECT : Verdict.ACCEPT;
+                    }
+                    break;
                 default:
                     break;
             }

@@ -15,8 +15,10 @@ import java.util.Optional;
  * no record holds an array. {@link dev.bascule.config.diff.ConfigDiff} says, by name, what differs.
  */
 public record Config(Global global, List<Frontend> frontends, List<Backend> backends,
-                     List<OtherSection> otherSections, List<Resolvers> resolvers, Hosts hosts) {
+                     List<OtherSection> otherSections, List<Resolvers> resolvers, Hosts hosts,
+                     List<Userlist> userlists) {
     public Config {
+        userlists = List.copyOf(userlists);
         resolvers = List.copyOf(resolvers);
         frontends = List.copyOf(frontends);
         backends = List.copyOf(backends);
@@ -36,6 +38,10 @@ public record Config(Global global, List<Frontend> frontends, List<Backend> back
 
     public Optional<Resolvers> resolvers(String name) {
         return resolvers.stream().filter(r -> r.name().equals(name)).findFirst();
+    }
+
+    public Optional<Userlist> userlist(String name) {
+        return userlists.stream().filter(u -> u.name().equals(name)).findFirst();
     }
 
     public Optional<Backend> backend(String name) {

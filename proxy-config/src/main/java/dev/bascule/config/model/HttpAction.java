@@ -25,4 +25,15 @@ public sealed interface HttpAction {
     /** {@code return [status N] [content-type T] [string S]}: answers with that status and body. */
     record Return(int status, String contentType, String body) implements HttpAction {
     }
+
+    /** {@code set-var}, {@code set-var-fmt}, {@code unset-var}: the rules go on. */
+    record Var(VarAction var) implements HttpAction {
+    }
+
+    /**
+     * {@code http-request auth [realm <realm>]}: answers the proxy's 401 page with a Basic challenge for the realm
+     * (the proxy's name when null) and ends the rules.
+     */
+    record Auth(String realm) implements HttpAction {
+    }
 }

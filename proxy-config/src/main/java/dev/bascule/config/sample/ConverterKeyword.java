@@ -41,7 +41,10 @@ public enum ConverterKeyword {
     MAP_END("map_end", 1, 2, SampleType.STR, SampleType.STR, MatchMethod.END),
     MAP_REG("map_reg", 1, 2, SampleType.STR, SampleType.STR, MatchMethod.REG),
     MAP_IP("map_ip", 1, 2, SampleType.ADDR, SampleType.STR, MatchMethod.IP),
-    MAP_INT("map_int", 1, 2, SampleType.SINT, SampleType.STR, MatchMethod.INT);
+    MAP_INT("map_int", 1, 2, SampleType.SINT, SampleType.STR, MatchMethod.INT),
+    /** Stores the sample in a variable (when its conditions hold) and gives it on unchanged: no output type. */
+    SET_VAR("set-var", 1, 5, SampleType.BIN, null),
+    UNSET_VAR("unset-var", 1, 1, SampleType.BIN, null);
 
     private static final Map<String, ConverterKeyword> BY_NAME = new LinkedHashMap<>();
 
@@ -96,8 +99,9 @@ public enum ConverterKeyword {
         return input;
     }
 
-    public SampleType output() {
-        return output;
+    /** The type it gives a sample of type {@code given}: its own, or the given one for those that pass it on. */
+    public SampleType output(SampleType given) {
+        return output == null ? given : output;
     }
 
     public MatchMethod mapMatch() {

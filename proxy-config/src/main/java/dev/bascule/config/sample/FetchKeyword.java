@@ -26,6 +26,11 @@ public enum FetchKeyword {
     BE_NAME("be_name", 0, 0, SampleType.STR, Needs.NOTHING),
     BE_ID("be_id", 0, 0, SampleType.SINT, Needs.NOTHING),
     SRV_NAME("srv_name", 0, 0, SampleType.STR, Needs.NOTHING),
+    /**
+     * A variable, of the type it was stored with (HAProxy's "any"; typed STR here, to which every type casts), or the
+     * default given as a string; a variable's scope says whether it is there, not the rule set.
+     */
+    VAR("var", 1, 2, SampleType.STR, Needs.NOTHING),
     // Layer 4 (7.3.3).
     SRC("src", 0, 0, SampleType.ADDR, Needs.NOTHING),
     SRC_PORT("src_port", 0, 0, SampleType.SINT, Needs.NOTHING),
@@ -79,8 +84,10 @@ public enum FetchKeyword {
     REQ_COOK("req.cook", 0, 1, SampleType.STR, Needs.REQUEST, "cook"),
     REQ_COOK_CNT("req.cook_cnt", 0, 1, SampleType.SINT, Needs.REQUEST, "cook_cnt"),
     REQ_COOK_VAL("req.cook_val", 0, 1, SampleType.SINT, Needs.REQUEST, "cook_val"),
-    /** Userlists are not implemented yet: never true (the parser warns where it is used). */
-    HTTP_AUTH("http_auth", 1, 1, SampleType.BOOL, Needs.REQUEST);
+    /** The request's Basic credentials are a user's of the userlist named. */
+    HTTP_AUTH("http_auth", 1, 1, SampleType.BOOL, Needs.REQUEST),
+    /** The user of those credentials, when valid; an ACL on it matches the user's groups. */
+    HTTP_AUTH_GROUP("http_auth_group", 1, 1, SampleType.STR, Needs.REQUEST);
 
     /**
      * What a fetch reads: nothing beyond the connection and the proxies, the client's first bytes (a stream's

@@ -15,7 +15,11 @@ public record SampleExpr(FetchKeyword fetch, List<String> args, List<Converter> 
 
     /** The type of the samples it gives: the last converter's, or the fetch's. */
     public SampleType output() {
-        return converters.isEmpty() ? fetch.output() : converters.get(converters.size() - 1).keyword().output();
+        SampleType type = fetch.output();
+        for (Converter c : converters) {
+            type = c.keyword().output(type);
+        }
+        return type;
     }
 
     /** The i-th argument of the fetch, or null when it was not given (or given empty). */

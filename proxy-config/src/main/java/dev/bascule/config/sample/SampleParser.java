@@ -2,6 +2,7 @@ package dev.bascule.config.sample;
 
 import dev.bascule.config.Nearest;
 import dev.bascule.config.model.Network;
+import dev.bascule.config.model.VarAction;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ public final class SampleParser {
         List<Converter> converters = new ArrayList<>();
         for (Call c : calls.subList(1, calls.size())) {
             converters.add(converter(c, type));
-            type = converters.get(converters.size() - 1).keyword().output();
+            type = converters.get(converters.size() - 1).keyword().output(type);
         }
         return new SampleExpr(fetch, first.args(), converters);
     }
@@ -72,6 +73,15 @@ public final class SampleParser {
             }
             case ADD, SUB, MUL, DIV, MOD, AND, OR, XOR -> integer(k, c.args().get(0));
             case REGSUB -> regex("converter 'regsub'", c.args().get(0));
+            case SET_VAR -> {
+                VarName.parse(c.args().get(0).strip());
+                for (String w : c.args().subList(1, c.args().size())) {
+                    if (VarAction.When.named(w.strip()) == null) {
+                        throw new SampleException("converter 'set-var' : unknown condition \"" + w.strip() + "\".");
+                    }
+                }
+            }
+            case UNSET_VAR -> VarName.parse(c.args().get(0).strip());
             case IPMASK -> {
                 mask(c.args().get(0), 32);
                 if (c.args().size() > 1) {
@@ -90,6 +100,13 @@ public final class SampleParser {
     private void checkFetchArgs(FetchKeyword fetch, Call call) throws SampleException {
         switch (fetch) {
             case INT -> integer(fetch.keyword(), call.args().get(0));
+            case VAR -> {
+                try {
+                    VarName.ofFetch(call.args().get(0).strip());
+                } catch (SampleException e) {
+                    throw new SampleException("invalid args in fetch method 'var' : " + e.getMessage());
+                }
+            }
             case REQ_HDR, REQ_FHDR, REQ_HDR_VAL, REQ_HDR_IP -> {
                 if (call.args().size() > 1) {
                     integer(fetch.keyword(), call.args().get(1));

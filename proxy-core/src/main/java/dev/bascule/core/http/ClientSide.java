@@ -12,6 +12,7 @@ import dev.bascule.core.TcpRequestRules;
 import dev.bascule.core.log.UniqueId;
 import dev.bascule.core.proxyprotocol.ProxyHeader;
 import dev.bascule.core.sample.SampleContext;
+import dev.bascule.core.sample.Vars;
 import dev.bascule.core.stream.Stream;
 import dev.bascule.core.tls.TlsSession;
 import dev.bascule.core.stream.Termination;
@@ -166,6 +167,8 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
     private long headDeadline;
     /** When the last read came while a head was awaited: the arrival of a head that read completes. */
     private long headReadNanos;
+    /** The connection's variables ({@code sess.}), which each of its transactions shares. */
+    private Vars sessionVars;
 
     /** @param current the frontend's setup in the current generation (null when it has none any more) */
     ClientSide(HttpProxy proxy, Supplier<HttpProxy> current) {
@@ -186,6 +189,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         this.rawOut = ctx.pipeline().context(RequestParser.class);
         this.clientTimeout = ctx.pipeline().get(InactivityTimeout.class);
         long accepted = System.nanoTime();
+        sessionVars = Vars.ofSession(ctx.channel());
         dispatch = dispatchOf(proxy);
         ctx.channel().closeFuture().addListener(f -> closed(accepted));
         newStream(accepted);
@@ -258,6 +262,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
                 startNanos);
         stream.tls(TlsSession.of(ctx.channel()));
         stream.proxyHeader(ProxyHeader.of(ctx.channel()));
+        stream.session(sessionVars);
         logAsapNanos = 0;
     }
 
@@ -539,6 +544,17 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         head.release();
         stream.terminate(Termination.Cause.LOCAL);
         respondLocally(page.status().code(), page);
+    }
+
+    /**
+     * {@code http-request auth}: the proxy's 401 page (an errorfile's, else HAProxy's) with its WWW-Authenticate lines
+     * replaced by a Basic challenge for {@code realm}, the frontend's name when none is given; {@code LR}.
+     */
+    void challenge(RequestHead head, String realm) {
+        FullHttpResponse page = proxyPage(401);
+        page.headers().set(HttpHeaderNames.WWW_AUTHENTICATE,
+                "Basic realm=\"" + (realm == null ? proxy.frontend.name() : realm) + "\"");
+        answer(head, page);
     }
 
     void noBackend(RequestHead head) {
@@ -1176,6 +1192,16 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         }
     }
 
+    /** errorfile: the backend's page first (HAProxy's rule once a backend is chosen), the frontend's, HAProxy's. */
+    private FullHttpResponse proxyPage(int code) {
+        BackendState backend = proxy.backend;
+        FullHttpResponse page = backend == null ? null : ErrorPages.of(backend.config().http(), code);
+        if (page == null) {
+            page = ErrorPages.of(proxy.frontend.config().http(), code);
+        }
+        return page != null ? page : HttpErrors.response(code, ctx.alloc());
+    }
+
     private void writeLocal(int code, boolean close) {
         writeLocal(code, null, close);
     }
@@ -1188,16 +1214,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         long now = System.nanoTime();
         response = ResponsePhase.NONE;
         clientExpected();
-        // errorfile: the backend's page first (HAProxy's rule once a backend is chosen), then the frontend's.
-        BackendState backend = proxy.backend;
-        FullHttpResponse page = answer != null ? answer
-                : backend == null ? null : ErrorPages.of(backend.config().http(), code);
-        if (page == null) {
-            page = ErrorPages.of(proxy.frontend.config().http(), code);
-        }
-        if (page == null) {
-            page = HttpErrors.response(code, ctx.alloc());
-        }
+        FullHttpResponse page = answer != null ? answer : proxyPage(code);
         // The logged size is the page's before the Connection line below, as HAProxy's (it adds none).
         long htx = logs() && stream.method() != null ? HtxSize.page(page) : 0;
         HttpHeaders headers = page.headers();

@@ -49,7 +49,8 @@ abstract class MessageHead extends AbstractReferenceCounted implements MessageFr
         String[] values = new String[captures.size()];
         headerLines((pos, colon, end) -> {
             for (int i = 0; i < values.length; i++) {
-                if (named(pos, colon, captures.get(i).name())) {
+                String name = captures.get(i).name();
+                if (name != null && named(pos, colon, name)) {
                     values[i] = cut(value(colon, end), captures.get(i).length());
                 }
             }

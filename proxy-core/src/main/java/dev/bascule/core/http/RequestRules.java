@@ -8,6 +8,7 @@ import dev.bascule.core.sample.Condition;
 import dev.bascule.core.sample.Format;
 import dev.bascule.core.sample.RequestView;
 import dev.bascule.core.sample.SampleContext;
+import dev.bascule.core.sample.VarEdit;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -22,12 +23,13 @@ import java.util.List;
 
 /**
  * A frontend's {@code http-request} rules ready to run (HAProxy's {@code http_req_get_intercept_rule}), in order:
- * header edits apply and the rules go on; {@code allow} stops them; {@code deny}, {@code redirect} and
- * {@code return} answer the request from the proxy. Only a rule that edits a header turns the head into header
+ * header edits and variable actions apply and the rules go on; {@code allow} stops them; {@code deny},
+ * {@code redirect}, {@code return} and {@code auth} answer the request from the proxy. Only a rule that edits a header turns the head into header
  * objects: a head the conditions merely read goes out in its own bytes.
  */
 final class RequestRules {
-    private record Rule(Condition condition, HttpAction action, Format value) {
+    /** @param var the compiled variable action of a {@link HttpAction.Var} rule, else null */
+    private record Rule(Condition condition, HttpAction action, Format value, VarEdit var) {
     }
 
     private final Rule[] rules;
@@ -38,7 +40,8 @@ final class RequestRules {
 
     static RequestRules of(List<HttpRule> rules) {
         return new RequestRules(rules.stream().map(r -> new Rule(Condition.of(r.condition()), r.action(),
-                value(r.action()))).toArray(Rule[]::new));
+                value(r.action()), r.action() instanceof HttpAction.Var v ? VarEdit.of(v.var()) : null))
+                .toArray(Rule[]::new));
     }
 
     private static Format value(HttpAction a) {
@@ -64,6 +67,11 @@ final class RequestRules {
             }
             if (a instanceof HeaderEdit edit) {
                 edit(head, edit, r.value == null ? null : r.value.evaluate(c));
+            } else if (r.var != null) {
+                r.var.apply(c);
+            } else if (a instanceof HttpAction.Auth auth) {
+                client.challenge(head, auth.realm());
+                return true;
             } else if (a instanceof HttpAction.Deny deny) {
                 client.deny(head, deny.status());
                 return true;

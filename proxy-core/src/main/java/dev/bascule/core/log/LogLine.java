@@ -165,8 +165,9 @@ final class LogLine {
             case HV -> requestPart(v, s, s.version());
             case R -> request(v, s);
             case HR, HRL -> {
-                // Captures belong to HAProxy's stream, which a head that never came whole or valid did not get.
-                return s.method() != null && captures(v, s.frontend().config().log().requestCaptures().size(),
+                // Captures belong to HAProxy's stream, which a head that never came whole or valid did not get (a TCP
+                // session's has those its content rules captured).
+                return (s.method() != null || s.requestCaptures() != null) && captures(v, s.frontend().config().log().requestCaptures().size(),
                         s.requestCaptures(), v.variable() == LogFormat.Variable.HR);
             }
             case HS, HSL -> {

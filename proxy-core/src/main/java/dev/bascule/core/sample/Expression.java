@@ -1,8 +1,11 @@
 package dev.bascule.core.sample;
 
+import dev.bascule.config.model.VarAction;
 import dev.bascule.config.sample.Converter;
+import dev.bascule.config.sample.ConverterKeyword;
 import dev.bascule.config.sample.SampleExpr;
 import dev.bascule.config.sample.SampleType;
+import dev.bascule.config.sample.VarName;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,13 +13,44 @@ import java.util.function.UnaryOperator;
 
 /** A sample expression ready to run: its fetch, then its converters prepared once. */
 public final class Expression {
-    private final SampleExpr expr;
-    private final UnaryOperator<Object>[] converters;
+    /** One converter: most read the sample alone, the variable ones store into the context's variables. */
+    private interface Step {
+        Object apply(Object sample, SampleContext c);
+    }
 
-    @SuppressWarnings("unchecked")
+    private final SampleExpr expr;
+    private final Step[] converters;
+
     private Expression(SampleExpr expr) {
         this.expr = expr;
-        this.converters = expr.converters().stream().map(Converters::of).toArray(UnaryOperator[]::new);
+        this.converters = expr.converters().stream().map(Expression::step).toArray(Step[]::new);
+    }
+
+    /** {@code set-var} and {@code unset-var} give their sample on unchanged, whether they stored it or not. */
+    private static Step step(Converter c) {
+        switch (c.keyword()) {
+            case SET_VAR, UNSET_VAR -> {
+                VarName name = VarName.of(c.arg(0));
+                VarAction.When[] when = c.args().subList(1, c.args().size()).stream()
+                        .map(w -> VarAction.When.named(w.strip())).toArray(VarAction.When[]::new);
+                boolean unset = c.keyword() == ConverterKeyword.UNSET_VAR;
+                return (v, ctx) -> {
+                    if (unset) {
+                        Vars vars = ctx.vars(name.scope(), false);
+                        if (vars != null) {
+                            vars.unset(name.name());
+                        }
+                    } else {
+                        VarEdit.store(ctx, name, when, v);
+                    }
+                    return v;
+                };
+            }
+            default -> {
+                UnaryOperator<Object> f = Converters.of(c);
+                return (v, ctx) -> f.apply(v);
+            }
+        }
     }
 
     public static Expression of(SampleExpr expr) {
@@ -29,7 +63,7 @@ public final class Expression {
 
     /** The expression's sample, or null when there is none. */
     public Object evaluate(SampleContext c) {
-        return convert(Fetches.one(expr, c));
+        return convert(Fetches.one(expr, c), c);
     }
 
     /** The sample as a string (an address in its usual form), or null. */
@@ -48,7 +82,7 @@ public final class Expression {
     List<Object> all(SampleContext c) {
         List<Object> out = new ArrayList<>();
         for (Object v : Fetches.all(expr, c)) {
-            Object converted = convert(v);
+            Object converted = convert(v, c);
             if (converted != null) {
                 out.add(converted);
             }
@@ -56,12 +90,12 @@ public final class Expression {
         return out;
     }
 
-    private Object convert(Object v) {
-        for (UnaryOperator<Object> c : converters) {
+    private Object convert(Object v, SampleContext c) {
+        for (Step s : converters) {
             if (v == null) {
                 return null;
             }
-            v = c.apply(v);
+            v = s.apply(v, c);
         }
         return v;
     }

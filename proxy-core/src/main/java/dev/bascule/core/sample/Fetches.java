@@ -1,9 +1,12 @@
 package dev.bascule.core.sample;
 
+import dev.bascule.config.model.Userlist;
 import dev.bascule.config.sample.FetchKeyword;
 import dev.bascule.config.sample.SampleExpr;
+import dev.bascule.config.sample.VarName;
 import dev.bascule.core.BackendState;
 import dev.bascule.core.ServerState;
+import dev.bascule.core.auth.UserlistCheck;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -29,6 +32,11 @@ final class Fetches {
                     .filter(java.util.Objects::nonNull).toList();
             case REQ_COOK -> r == null ? List.of() : List.copyOf(HttpFetches.cookies(r, e.arg(0)));
             case URL_PARAM -> r == null ? List.of() : List.copyOf(HttpFetches.urlParams(r.uri(), e.arg(0), delimiter(e)));
+            // As an ACL, the groups of the user, which the patterns name (HAProxy's pat_match_auth).
+            case HTTP_AUTH_GROUP -> {
+                Userlist.User u = r == null ? null : user(e, c);
+                yield u == null ? List.of() : List.copyOf(u.groups());
+            }
             default -> {
                 Object v = one(e, c);
                 yield v == null ? List.of() : List.of(v);
@@ -130,9 +138,28 @@ final class Fetches {
             case REQ_COOK -> HttpFetches.occurrence(HttpFetches.cookies(r, e.arg(0)), 1);
             case REQ_COOK_CNT -> (long) HttpFetches.cookies(r, e.arg(0)).size();
             case REQ_COOK_VAL -> Casts.integer(HttpFetches.occurrence(HttpFetches.cookies(r, e.arg(0)), 1));
-            // No userlist is checked yet: no credentials are valid (the parser warned).
-            case HTTP_AUTH -> Boolean.FALSE;
+            case HTTP_AUTH -> user(e, c) != null;
+            case HTTP_AUTH_GROUP -> {
+                Userlist.User u = user(e, c);
+                yield u == null ? null : u.name();
+            }
+            case VAR -> variable(e, c);
         };
+    }
+
+    /** {@code var(<name>[,<default>])}: the value as stored, else the default as a string, else none. */
+    private static Object variable(SampleExpr e, SampleContext c) {
+        VarName name = VarName.of(e.arg(0));
+        Vars vars = c.vars(name.scope(), false);
+        Object v = vars == null ? null : vars.get(name.name());
+        return v != null ? v : e.args().size() > 1 ? e.args().get(1) : null;
+    }
+
+    /** The user of the userlist named by the argument whose credentials the request carries, when valid. */
+    private static Userlist.User user(SampleExpr e, SampleContext c) {
+        UserlistCheck list = c.frontend() == null ? null : c.frontend().userlists().get(e.arg(0));
+        List<String> auth = c.request().headerLines("authorization");
+        return list == null || auth.isEmpty() ? null : list.authenticate(auth.get(0));
     }
 
     private static long integer(SampleExpr e, int i) {

@@ -1,5 +1,6 @@
 package dev.bascule.core.sample;
 
+import dev.bascule.config.sample.VarName;
 import dev.bascule.core.BackendState;
 import dev.bascule.core.FrontendState;
 import dev.bascule.core.ServerState;
@@ -29,6 +30,8 @@ public final class SampleContext {
     private final Stream stream;
     /** The client's first bytes held for {@code tcp-request content} rules, or null. */
     private final Payload payload;
+    /** The client connection's variables where there is no stream yet ({@code tcp-request connection}), or null. */
+    private final Vars session;
     /** A fetch of the current evaluation lacked bytes that may still come (HAProxy's SMP_F_MAY_CHANGE). */
     private boolean mayChange;
 
@@ -49,9 +52,10 @@ public final class SampleContext {
         this.server = server;
         this.backends = backends;
         this.payload = null;
+        this.session = null;
     }
 
-    private SampleContext(SampleContext c, Payload payload) {
+    private SampleContext(SampleContext c, Payload payload, Vars session) {
         this.stream = c.stream;
         this.client = c.client;
         this.local = c.local;
@@ -61,11 +65,31 @@ public final class SampleContext {
         this.server = c.server;
         this.backends = c.backends;
         this.payload = payload;
+        this.session = session;
     }
 
     /** This context with the client's held bytes for the layer 6 fetches. */
     public SampleContext with(Payload held) {
-        return new SampleContext(this, held);
+        return new SampleContext(this, held, session);
+    }
+
+    /** This context, outside a stream, with its connection's session variables. */
+    public SampleContext with(Vars sessionVars) {
+        return new SampleContext(this, payload, sessionVars);
+    }
+
+    /**
+     * The variables of {@code scope} here, made if {@code create} and the scope is there; null when it is not (no
+     * transaction yet, {@code req.} during the response) or, without {@code create}, when none is set.
+     */
+    public Vars vars(VarName.Scope scope, boolean create) {
+        if (scope == VarName.Scope.PROC) {
+            return frontend == null ? null : frontend.procVars();
+        }
+        if (stream != null) {
+            return stream.vars(scope, create);
+        }
+        return scope == VarName.Scope.SESS ? session : null;
     }
 
     /** The client's bytes held for inspection, or null (none are held, or the request is HTTP). */
@@ -94,6 +118,11 @@ public final class SampleContext {
     /** The request's method: from its head, or as the transaction kept it for its log line; null without either. */
     public String method() {
         return request != null ? request.methodName() : stream == null ? null : stream.method();
+    }
+
+    /** The transaction, or null outside one (a connection's rules, a health check). */
+    public Stream stream() {
+        return stream;
     }
 
     /** The client connection's TLS session, or null for a plain connection. */

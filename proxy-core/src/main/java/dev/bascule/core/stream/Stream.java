@@ -1,10 +1,11 @@
 package dev.bascule.core.stream;
 
+import dev.bascule.config.sample.VarName;
 import dev.bascule.core.BackendState;
 import dev.bascule.core.FrontendState;
 import dev.bascule.core.ServerState;
-
 import dev.bascule.core.proxyprotocol.ProxyHeader;
+import dev.bascule.core.sample.Vars;
 import dev.bascule.core.tls.TlsSession;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
@@ -104,6 +105,16 @@ public final class Stream {
     private TlsSession tls;
     /** The PROXY protocol header its client connection began with, or null. */
     private ProxyHeader proxyHeader;
+    /** Its variables ({@code txn.}), made when one is first set. */
+    private Vars txnVars;
+    /**
+     * Its request's or, once the request went to a server, its response's variables ({@code req.}, {@code res.}):
+     * one set, as HAProxy's {@code vars_reqres}, emptied when the scope changes.
+     */
+    private Vars reqresVars;
+    private VarName.Scope reqresScope = VarName.Scope.REQ;
+    /** Its client connection's variables ({@code sess.}), or null. */
+    private Vars sessionVars;
 
     /**
      * @param client     the client's address (today the socket's peer; later a PROXY header's)
@@ -134,6 +145,31 @@ public final class Stream {
 
     public ProxyHeader proxyHeader() {
         return proxyHeader;
+    }
+
+    /** The client connection's variables ({@code sess.}), shared by its transactions; given at the stream's start. */
+    public void session(Vars vars) {
+        sessionVars = vars;
+    }
+
+    /**
+     * The variables of a scope this stream has ({@code proc.} is the frontend's to give), or null: none set yet and
+     * not {@code create}, or {@code req.} once the response is processed and {@code res.} before.
+     */
+    public Vars vars(VarName.Scope scope, boolean create) {
+        return switch (scope) {
+            case SESS -> sessionVars;
+            case TXN -> txnVars == null && create ? (txnVars = Vars.local()) : txnVars;
+            case REQ, RES -> scope != reqresScope ? null
+                    : reqresVars == null && create ? (reqresVars = Vars.local()) : reqresVars;
+            case PROC -> null;
+        };
+    }
+
+    /** The request goes to a server: its {@code req.} variables end and the response's begin, as in HAProxy. */
+    public void responding() {
+        reqresScope = VarName.Scope.RES;
+        reqresVars = null;
     }
 
     // --- phases, in the order they happen ---
@@ -224,6 +260,14 @@ public final class Stream {
     /** The values {@code capture request header} took, in their lines' order (null for a header not sent). */
     public void requestCaptures(String[] values) {
         requestCaptures = values;
+    }
+
+    /** A rule's capture into its slot among the frontend's request captures ({@code tcp-request content capture}). */
+    public void requestCapture(int slot, String value) {
+        if (requestCaptures == null) {
+            requestCaptures = new String[frontend.config().log().requestCaptures().size()];
+        }
+        requestCaptures[slot] = value;
     }
 
     public void responseCaptures(String[] values) {

@@ -12,6 +12,7 @@ import dev.bascule.core.Transport;
 import dev.bascule.core.proxyprotocol.ProxyHeader;
 import dev.bascule.core.sample.Payload;
 import dev.bascule.core.sample.SampleContext;
+import dev.bascule.core.sample.Vars;
 import dev.bascule.core.stream.Stream;
 import dev.bascule.core.tls.TlsSession;
 import dev.bascule.core.stream.Termination;
@@ -73,6 +74,7 @@ public final class TcpFrontendHandler extends ChannelInboundHandlerAdapter imple
         client.closeFuture().addListener(f -> closed());
         stream.tls(TlsSession.of(client));
         stream.proxyHeader(ProxyHeader.of(client));
+        stream.session(Vars.ofSession(client));
         TcpRequestRules rules = frontend.tcpRules();
         if (!rules.hasContentRules()) {
             // As HAProxy without tcp-request content rules: layer 6 and 7 fetches find nothing.
