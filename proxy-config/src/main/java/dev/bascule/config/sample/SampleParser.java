@@ -90,7 +90,7 @@ public final class SampleParser {
     private void checkFetchArgs(FetchKeyword fetch, Call call) throws SampleException {
         switch (fetch) {
             case INT -> integer(fetch.keyword(), call.args().get(0));
-            case REQ_HDR, REQ_FHDR, REQ_HDR_VAL, REQ_HDR_IP -> {
+            case REQ_HDR, REQ_FHDR, REQ_HDR_VAL, REQ_HDR_IP, RES_HDR, RES_FHDR, RES_HDR_VAL -> {
                 if (call.args().size() > 1) {
                     integer(fetch.keyword(), call.args().get(1));
                 }

@@ -28,6 +28,8 @@ public final class SampleContext {
     private final Stream stream;
     /** The client's first bytes held for {@code tcp-request content} rules, or null. */
     private final Payload payload;
+    /** The response head the {@code http-response} rules run on, or null. */
+    private final ResponseView response;
     /** A fetch of the current evaluation lacked bytes that may still come (HAProxy's SMP_F_MAY_CHANGE). */
     private boolean mayChange;
 
@@ -48,9 +50,10 @@ public final class SampleContext {
         this.server = server;
         this.backends = backends;
         this.payload = null;
+        this.response = null;
     }
 
-    private SampleContext(SampleContext c, Payload payload) {
+    private SampleContext(SampleContext c, Payload payload, ResponseView response) {
         this.stream = c.stream;
         this.client = c.client;
         this.local = c.local;
@@ -60,11 +63,22 @@ public final class SampleContext {
         this.server = c.server;
         this.backends = c.backends;
         this.payload = payload;
+        this.response = response;
     }
 
     /** This context with the client's held bytes for the layer 6 fetches. */
     public SampleContext with(Payload held) {
-        return new SampleContext(this, held);
+        return new SampleContext(this, held, response);
+    }
+
+    /** This context with the response head for the response fetches. */
+    public SampleContext with(ResponseView head) {
+        return new SampleContext(this, payload, head);
+    }
+
+    /** The response head, or null outside the response rules. */
+    public ResponseView response() {
+        return response;
     }
 
     /** The client's bytes held for inspection, or null (none are held, or the request is HTTP). */
