@@ -72,9 +72,9 @@ final class ResponseRules {
                 } else if (a instanceof HttpAction.SetStatus s) {
                     head.status(s.status(), s.reason() != null ? s.reason() : reason(s.status()));
                 } else if (a instanceof HttpAction.Deny) {
-                    return new Intercept(r.reply.status(), r.reply.build(c), true);
+                    return new Intercept(r.reply.status(), r.reply.build(replied(c)), true);
                 } else if (a instanceof HttpAction.Return) {
-                    return new Intercept(r.reply.status(), r.reply.build(c), false);
+                    return new Intercept(r.reply.status(), r.reply.build(replied(c)), false);
                 } else if (a instanceof Redirect redirect) {
                     String to = r.value.evaluate(c);
                     if (!RequestRules.ignored(redirect, to)) {
@@ -84,6 +84,14 @@ final class ResponseRules {
             }
         }
         return null;
+    }
+
+    /**
+     * What a reply's log-format payload and headers read: HAProxy drops the server's response before it builds one,
+     * so {@code status} or {@code res.hdr} there find nothing (a redirect's Location is built before, and reads it).
+     */
+    private static SampleContext replied(SampleContext c) {
+        return c.with((dev.bascule.core.sample.ResponseView) null);
     }
 
     /**
