@@ -8,7 +8,8 @@ import java.util.List;
  * A real nginx on its own loopback port, from its own config and prefix directory, stopped by PID.
  * {@code /health} answers 200 "healthy", or 503 while the file {@link #downFlag()} exists; every other path
  * answers with the server's name; {@code /cookie} with the Cookie header it received, {@code /login} with its
- * name and an application session cookie ({@code JSESSIONID=abc123}).
+ * name and an application session cookie ({@code JSESSIONID=abc123}); {@code /status/404}, {@code /status/410} and
+ * {@code /status/429} with that status, {@code /leak} with an {@code X-Leak} header.
  */
 final class NginxServer implements AutoCloseable {
     final int port;
@@ -65,6 +66,13 @@ final class NginxServer implements AutoCloseable {
                         location = /cookie { return 200 "$http_cookie\\n"; }
                         location = /login {
                             add_header Set-Cookie "JSESSIONID=abc123; Path=/";
+                            return 200 "%3$s\\n";
+                        }
+                        location = /status/404 { return 404 "%3$s 404\\n"; }
+                        location = /status/410 { return 410 "%3$s 410\\n"; }
+                        location = /status/429 { return 429 "%3$s 429\\n"; }
+                        location = /leak {
+                            add_header X-Leak secret always;
                             return 200 "%3$s\\n";
                         }
                         location = /tls { return 200 "%3$s $ssl_protocol $ssl_server_name $connection_requests\\n"; }

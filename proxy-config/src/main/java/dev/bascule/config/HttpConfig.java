@@ -1,6 +1,7 @@
 package dev.bascule.config;
 
 import dev.bascule.config.model.ErrorPage;
+import dev.bascule.config.model.HttpRule;
 import dev.bascule.config.model.HttpSettings;
 import dev.bascule.config.model.Source;
 import dev.bascule.config.model.Network;
@@ -360,7 +361,9 @@ final class HttpConfig {
         }
     }
 
-    HttpSettings build() {
-        return new HttpSettings(connection, forwardFor, originalTo, monitorUri, errorPages, reuse);
+    /** @param httpResponse the section's {@code http-response} rules, and {@code http-after-response} ones */
+    HttpSettings build(List<HttpRule> httpResponse, List<HttpRule> httpAfterResponse) {
+        return new HttpSettings(connection, forwardFor, originalTo, monitorUri, errorPages, reuse, httpResponse,
+                httpAfterResponse);
     }
 }

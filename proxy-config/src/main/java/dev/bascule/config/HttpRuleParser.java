@@ -3,6 +3,7 @@ package dev.bascule.config;
 import dev.bascule.config.model.HttpAction;
 import dev.bascule.config.model.HttpAction.HeaderEdit;
 import dev.bascule.config.model.HttpAction.Redirect;
+import dev.bascule.config.model.HttpReply;
 import dev.bascule.config.model.HttpRule;
 import dev.bascule.config.sample.AclCondition;
 import dev.bascule.config.sample.ConditionParser;
@@ -11,14 +12,22 @@ import dev.bascule.config.sample.SampleException;
 import dev.bascule.config.sample.SampleFormat;
 import dev.bascule.config.sample.SampleParser;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * The actions of {@code http-request} and {@code http-response} lines and the {@code redirect} keyword (doc section
- * 4.2) Bascule runs: allow, deny, set-header, add-header, del-header, redirect, return, auth and the variable
- * actions ({@link VarActions}); the rule's condition is
- * compiled by the section's {@link AclConfig}.
+ * The actions of {@code http-request}, {@code http-response} and {@code http-after-response} lines and the
+ * {@code redirect} keyword (doc section 4.2) Bascule runs ({@link #actions}; the variable actions are
+ * {@link VarActions}'); the rule's condition is compiled by the section's {@link AclConfig}.
  */
 final class HttpRuleParser {
     private static final Set<Integer> REDIRECT_CODES = Set.of(301, 302, 303, 307, 308);
@@ -27,7 +36,9 @@ final class HttpRuleParser {
     static final Set<String> REQUEST_ACTIONS = Set.of("allow", "deny", "set-header", "add-header", "del-header",
             "redirect", "return", "set-var", "set-var-fmt", "unset-var", "auth");
     static final Set<String> RESPONSE_ACTIONS = Set.of("allow", "deny", "set-header", "add-header", "del-header",
-            "set-var", "set-var-fmt", "unset-var");
+            "set-status", "redirect", "return", "set-var", "set-var-fmt", "unset-var");
+    static final Set<String> AFTER_RESPONSE_ACTIONS = Set.of("allow", "set-header", "add-header", "del-header",
+            "set-status");
 
     private final Diagnostics diag;
     private final AclConfig acls;
@@ -67,22 +78,14 @@ final class HttpRuleParser {
         if (VarActions.isVarAction(action)) {
             return new HttpAction.Var(VarActions.parse(action, args, samples));
         }
+        boolean response = !keyword.equals("http-request") && !keyword.equals("redirect");
         switch (action) {
             case "allow" -> {
                 none(args);
                 return new HttpAction.Allow();
             }
             case "deny" -> {
-                int status = 403;
-                for (int i = 0; i < args.size(); i++) {
-                    if (args.get(i).equals("deny_status") && i + 1 < args.size()) {
-                        status = status(args.get(++i), "deny_status");
-                    } else {
-                        throw new SampleException("unexpected '" + args.get(i) + "'; expects [deny_status <status>]"
-                                + " (content-type, string and errorfile are not implemented yet)");
-                    }
-                }
-                return new HttpAction.Deny(status);
+                return new HttpAction.Deny(reply(args, keyword, true, response ? 502 : 403));
             }
             case "set-header", "add-header" -> {
                 if (args.size() != 2) {
@@ -98,11 +101,18 @@ final class HttpRuleParser {
                 }
                 return new HeaderEdit(HeaderEdit.Edit.DEL, args.get(0), null);
             }
+            case "set-status" -> {
+                return setStatus(args);
+            }
             case "redirect" -> {
-                return redirect(args);
+                Redirect r = redirect(args);
+                if (response && r.kind() != Redirect.Kind.LOCATION) {
+                    throw new SampleException("only 'location' redirects are possible on a response");
+                }
+                return r;
             }
             case "return" -> {
-                return returned(args);
+                return new HttpAction.Return(reply(args, keyword, false, 200));
             }
             case "auth" -> {
                 if (args.isEmpty()) {
@@ -114,8 +124,41 @@ final class HttpRuleParser {
                 return new HttpAction.Auth(args.get(1));
             }
             default -> throw new SampleException("unknown action; Bascule runs " + String.join(", ",
-                    keyword.startsWith("http-response") ? RESPONSE_ACTIONS : REQUEST_ACTIONS));
+                    actions(keyword).stream().sorted().toList()));
         }
+    }
+
+    /** The actions Bascule runs for {@code keyword}: {@code http-request}, {@code http-response}... */
+    static Set<String> actions(String keyword) {
+        return switch (keyword) {
+            case "http-response" -> RESPONSE_ACTIONS;
+            case "http-after-response" -> AFTER_RESPONSE_ACTIONS;
+            default -> REQUEST_ACTIONS;
+        };
+    }
+
+    /** {@code set-status <code> [reason <str>]}: a code from 100 to 999, as HAProxy takes. */
+    private static HttpAction.SetStatus setStatus(List<String> args) throws SampleException {
+        if (args.isEmpty()) {
+            throw new SampleException("expects <status> [reason <str>]");
+        }
+        int code;
+        try {
+            code = Integer.parseInt(args.get(0));
+        } catch (NumberFormatException e) {
+            code = 0;
+        }
+        if (code < 100 || code > 999) {
+            throw new SampleException("expects an integer status code between 100 and 999, got '" + args.get(0)
+                    + "'");
+        }
+        if (args.size() == 1) {
+            return new HttpAction.SetStatus(code, null);
+        }
+        if (args.size() != 3 || !args.get(1).equals("reason")) {
+            throw new SampleException("unexpected '" + args.get(1) + "'; expects <status> [reason <str>]");
+        }
+        return new HttpAction.SetStatus(code, args.get(2));
     }
 
     private Redirect redirect(List<String> args) throws SampleException {
@@ -130,45 +173,144 @@ final class HttpRuleParser {
         };
         SampleFormat to = SampleFormat.parse(args.get(1), samples);
         int code = 302;
-        boolean dropQuery = false;
+        Set<Redirect.Option> options = EnumSet.noneOf(Redirect.Option.class);
+        String cookie = null;
         for (int i = 2; i < args.size(); i++) {
             String o = args.get(i);
-            if (o.equals("code") && i + 1 < args.size()) {
-                code = status(args.get(++i), "code");
-                if (!REDIRECT_CODES.contains(code)) {
-                    throw new SampleException("'code' expects 301, 302, 303, 307 or 308, got " + code);
+            boolean valued = i + 1 < args.size();
+            switch (o) {
+                case "code" -> {
+                    if (!valued) {
+                        throw new SampleException("'code' expects 301, 302, 303, 307 or 308");
+                    }
+                    code = status(args.get(++i), "code");
+                    if (!REDIRECT_CODES.contains(code)) {
+                        throw new SampleException("'code' expects 301, 302, 303, 307 or 308, got " + code);
+                    }
                 }
-            } else if (o.equals("drop-query")) {
-                dropQuery = true;
-            } else {
-                throw new SampleException("unknown option '" + o + "'; expects [code <code>] [drop-query] "
-                        + "(append-slash, set-cookie and clear-cookie are not implemented yet)");
+                case "drop-query" -> options.add(Redirect.Option.DROP_QUERY);
+                case "append-slash" -> options.add(Redirect.Option.APPEND_SLASH);
+                case "ignore-empty" -> options.add(Redirect.Option.IGNORE_EMPTY);
+                // HAProxy's http_parse_redirect_rule: the cookie for the whole site, and cleared at once.
+                case "set-cookie", "clear-cookie" -> {
+                    if (!valued) {
+                        throw new SampleException("'" + o + "' expects a cookie name" + (o.equals("set-cookie")
+                                ? " and its value: NAME[=VALUE]" : ": NAME[=]"));
+                    }
+                    cookie = args.get(++i) + (o.equals("set-cookie") ? "; path=/;" : "; path=/; Max-Age=0;");
+                }
+                default -> throw new SampleException("unknown option '" + o + "'; expects [code <code>] [drop-query] "
+                        + "[append-slash] [set-cookie NAME[=VALUE]] [clear-cookie NAME[=]] [ignore-empty]");
             }
         }
-        return new Redirect(kind, to, code, dropQuery);
+        return new Redirect(kind, to, code, options, cookie);
     }
 
-    private static HttpAction.Return returned(List<String> args) throws SampleException {
-        int status = 200;
+    /**
+     * The answer of {@code deny} and {@code return} (HAProxy's {@code http_parse_http_reply}): {@code [status N]
+     * [content-type T] [default-errorfiles | errorfile F | file F | lf-file F | string S | lf-string FMT]
+     * [hdr NAME FMT]*}; {@code deny} also takes {@code deny_status N}, and without a payload answers the proxy's page.
+     */
+    private HttpReply reply(List<String> args, String keyword, boolean deny, int status) throws SampleException {
         String type = null;
-        String body = null;
+        HttpReply.Body body = null;
+        List<HttpReply.Header> headers = new ArrayList<>();
+        boolean payload = false;
         for (int i = 0; i < args.size(); i++) {
             String o = args.get(i);
-            if (i + 1 >= args.size()) {
-                throw new SampleException("'" + o + "' expects a value");
+            int values = o.equals("hdr") ? 2 : o.equals("default-errorfiles") ? 0 : 1;
+            if (i + values >= args.size()) {
+                throw new SampleException("'" + o + "' expects " + (values == 2 ? "<name> <fmt>" : "a value"));
+            }
+            if (body != null && PAYLOADS.contains(o)) {
+                throw new SampleException("'" + o + "' : only one of " + String.join(", ", PAYLOADS)
+                        + " may be given");
             }
             switch (o) {
                 case "status" -> status = status(args.get(++i), "status");
+                case "deny_status" -> {
+                    if (!deny) {
+                        throw new SampleException("unknown option 'deny_status'; expects 'status'");
+                    }
+                    status = status(args.get(++i), "deny_status");
+                }
                 case "content-type" -> type = args.get(++i);
-                case "string" -> body = args.get(++i);
+                case "default-errorfiles" -> body = new HttpReply.ErrorPageOf();
+                case "errorfile" -> body = wholeResponse(args.get(++i));
+                case "errorfiles" -> throw new SampleException("'errorfiles <name>' is not implemented yet in "
+                        + "rules; use 'errorfile <file>', or 'errorfiles' in the proxy with 'default-errorfiles'");
+                case "string" -> {
+                    body = new HttpReply.Text(args.get(++i));
+                    payload = true;
+                }
+                case "lf-string" -> {
+                    body = formatted(args.get(++i));
+                    payload = true;
+                }
+                case "file", "lf-file" -> {
+                    String text = read(args.get(++i));
+                    body = o.equals("file") ? new HttpReply.Text(text) : formatted(text);
+                    payload = !text.isEmpty();
+                }
+                case "hdr" -> headers.add(new HttpReply.Header(args.get(++i), SampleFormat.parse(args.get(++i),
+                        samples)));
                 default -> throw new SampleException("unknown option '" + o + "'; expects [status <code>] "
-                        + "[content-type <type>] [string <str>] (lf-string, file and hdr are not implemented yet)");
+                        + "[content-type <type>] [default-errorfiles | errorfile <file> | file <file> | lf-file "
+                        + "<file> | string <str> | lf-string <fmt>] [hdr <name> <fmt>]*");
             }
         }
-        if (body != null && type == null) {
-            throw new SampleException("a 'string' body needs its 'content-type'");
+        if (body == null) {
+            body = deny ? new HttpReply.ErrorPageOf() : new HttpReply.Text("");
         }
-        return new HttpAction.Return(status, type, body);
+        if (body instanceof HttpReply.ErrorPageOf || body instanceof HttpReply.WholeResponse) {
+            if (!HttpConfig.ERRORFILE_CODES.contains(String.valueOf(status))) {
+                throw new SampleException("status code '" + status + "' has no error page; handled codes: "
+                        + String.join(" ", HttpConfig.ERRORFILE_CODES.stream().sorted().toList()));
+            }
+            // HAProxy ignores the type and the headers of a page: the file says all.
+            return new HttpReply(status, body, null, List.of());
+        }
+        if (payload && type == null) {
+            throw new SampleException("a content type must be defined when a non-empty payload is configured");
+        }
+        return new HttpReply(status, body, payload ? type : null, headers);
+    }
+
+    private static final List<String> PAYLOADS = List.of("default-errorfiles", "errorfile", "errorfiles", "file",
+            "lf-file", "string", "lf-string");
+
+    private HttpReply.Body formatted(String text) throws SampleException {
+        SampleFormat f = SampleFormat.parse(text, samples);
+        return f.literal() ? new HttpReply.Text(text) : new HttpReply.Formatted(f);
+    }
+
+    /** A payload file's content, read now: a file that cannot be read is the rule's error, with the reason. */
+    private static String read(String file) throws SampleException {
+        try {
+            return Files.readString(Path.of(file), StandardCharsets.ISO_8859_1);
+        } catch (IOException | InvalidPathException e) {
+            throw new SampleException("error opening file '" + file + "' : " + reason(e));
+        }
+    }
+
+    /** {@code errorfile <file>}: a whole response, checked now to begin with an HTTP/1.x status line. */
+    private static HttpReply.WholeResponse wholeResponse(String file) throws SampleException {
+        String text = read(file);
+        if (!text.matches("(?s)HTTP/1\\.[01] [1-9][0-9][0-9]( [^\r\n]*)?\r?\n.*")) {
+            throw new SampleException("errorfile '" + file + "' does not begin with an HTTP/1.x status line "
+                    + "('HTTP/1.1 403 Forbidden'); it must hold a whole response");
+        }
+        return new HttpReply.WholeResponse(file, text);
+    }
+
+    private static String reason(Exception e) {
+        if (e instanceof NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     private static int status(String s, String what) throws SampleException {

@@ -117,7 +117,8 @@ final class ProxyKeywords {
         supported("force-persist", "LB", "4.2", 0, "{ if | unless } <condition>", ProxySection::persistRule);
         pending("fullconn", "DLB", "4.2", 1, "<conns>");
         supported("hash-balance-factor", "DLB", "4.2", 1, "<factor>", ProxySection::hashBalanceFactor);
-        pending("http-after-response", "DFLB", "4.2", 1, "<action> <options...> [ { if | unless } <condition> ]");
+        supported("http-after-response", "DFLB", "4.2", 1, "<action> <options...> [ { if | unless } <condition> ]",
+                ProxySection::httpResponse);
         pending("http-check comment", "DLB", "4.2", 1, "<string>");
         pending("http-check connect", "DLB", "4.2", 0, "[default] [port <expr>] ...");
         pending("http-check set-var", "DLB", "4.2", 1, "(<var-name>[,<cond>...]) <expr>");
@@ -129,7 +130,8 @@ final class ProxyKeywords {
                 ProxySection::httpRequest);
         supported("http-request use-service", "FL", "4.2", 1, "prometheus-exporter [ { if | unless } <condition> ]",
                 ProxySection::useService);
-        pending("http-response", "DFLB", "4.2", 1, "<action> <options...> [ { if | unless } <condition> ]");
+        supported("http-response", "DFLB", "4.2", 1, "<action> <options...> [ { if | unless } <condition> ]",
+                ProxySection::httpResponse);
         supported("http-reuse", "DLB", "4.2", 1, "{ never | safe | aggressive | always }",
                 (p, l) -> p.http.reuse(l));
         pending("http-send-name-header", "DLB", "4.2", 0, "[<header>]");

@@ -97,6 +97,9 @@ final class ProxySection implements Section {
     private final List<Directive> backendDirectives = new ArrayList<>();
     /** The {@code http-request} rules (and {@code redirect} lines) a frontend runs, in order. */
     private final List<HttpRule> httpRequest = new ArrayList<>();
+    /** The {@code http-response} and {@code http-after-response} rules, in order (defaults may not have them yet). */
+    private final List<HttpRule> httpResponse = new ArrayList<>();
+    private final List<HttpRule> httpAfterResponse = new ArrayList<>();
     /** The {@code use_backend} rules, in order (not inherited: defaults have none). */
     final List<SwitchingRule> switching = new ArrayList<>();
     final CheckConfig checks;
@@ -693,6 +696,30 @@ final class ProxySection implements Section {
     }
 
     /**
+     * {@code http-response <action> ...} and {@code http-after-response <action> ...}: the actions
+     * {@link HttpRuleParser#actions} names, in any proxy section (a backend's run before the frontend's); other
+     * actions, and rules of defaults sections, are kept as not implemented yet.
+     */
+    void httpResponse(Line line) {
+        String keyword = line.keyword();
+        String action = line.word(1);
+        boolean known = HttpRuleParser.actions(keyword).contains(action);
+        if (!known || kind == Kind.DEFAULTS) {
+            notImplemented(line, keyword + " " + action + (known ? " in a defaults section" : ""));
+            return;
+        }
+        HttpRule rule = new HttpRuleParser(diag, acls).parse(line, 1, keyword);
+        if (rule != null) {
+            (keyword.equals("http-response") ? httpResponse : httpAfterResponse).add(rule);
+        }
+    }
+
+    /** Rules with their named ACLs resolved, as the model keeps them. */
+    private List<HttpRule> resolved(List<HttpRule> rules) {
+        return rules.stream().map(r -> new HttpRule(r.action(), acls.resolved(r.condition()), r.source())).toList();
+    }
+
+    /**
      * {@code tcp-request inspect-delay|connection|session|content ...}: a frontend's or listen section's rules; the
      * content rules of a backend and the rules of a named defaults section are kept as not implemented yet.
      */
@@ -943,11 +970,11 @@ final class ProxySection implements Section {
         // A listen section serves its own servers unless it routes elsewhere with default_backend.
         String target = kind == Kind.LISTEN && defaultBackend == null ? name : defaultBackend;
         return new Frontend(name, source, id, forcedId != 0, mode, binds, maxconn, timeouts, target, stats.build(acls::resolved), acls.resolved(prometheus),
-                http.build(), monitorFail.stream().map(acls::resolved).toList(), log.build(name, mode),
+                http.build(resolved(httpResponse), resolved(httpAfterResponse)),
+                monitorFail.stream().map(acls::resolved).toList(), log.build(name, mode),
                 switching.stream().map(r -> new SwitchingRule(r.backend(), r.dynamic(), r.prefix(), r.suffix(),
                         acls.resolved(r.condition()), r.source())).toList(),
-                httpRequest.stream().map(r -> new HttpRule(r.action(), acls.resolved(r.condition()), r.source()))
-                        .toList(), tcpRequest.build(), frontendDirectives);
+                resolved(httpRequest), tcpRequest.build(), frontendDirectives);
     }
 
     /**
@@ -985,7 +1012,9 @@ final class ProxySection implements Section {
     /** @param id the proxy's id, as {@link AutomaticIds} numbers proxies around the forced ones */
     Backend backend(int id) {
         return new Backend(name, source, id, forcedId != 0, mode, balance, numbered(servers), timeouts, retries,
-                redispatchInterval, cookie, retryOn, checks.build(), http.build(), stats.build(acls::resolved), loadServerState,
+                redispatchInterval, cookie, retryOn, checks.build(),
+                http.build(resolved(httpResponse), resolved(httpAfterResponse)), stats.build(acls::resolved),
+                loadServerState,
                 serverStateFileName == null ? name : serverStateFileName, log.targetsOnly(),
                 new ServerRules(useServer.stream().map(u -> new ServerRules.UseServer(u.server(),
                         acls.resolved(u.condition()), u.source())).toList(),

@@ -151,7 +151,8 @@ class AclConfigTest {
         var rules = c.frontends().get(0).httpRequest();
         assertEquals(4, rules.size(), "set-var runs among them");
         assertTrue(rules.get(3).action() instanceof dev.bascule.config.model.HttpAction.Var, rules.toString());
-        assertEquals(new dev.bascule.config.model.HttpAction.Deny(429), rules.get(0).action());
+        assertEquals(new dev.bascule.config.model.HttpAction.Deny(dev.bascule.config.model.HttpReply.page(429)),
+                rules.get(0).action());
         assertTrue(rules.get(1).action().toString().contains("SCHEME"), rules.get(1).toString());
         assertEquals("%[src]-%%-%[fe_name]", ((dev.bascule.config.model.HttpAction.HeaderEdit) rules.get(2).action())
                 .value().toString());
@@ -159,7 +160,8 @@ class AclConfigTest {
         assertTrue(alerts(HEAD + "    http-request redirect location /x code 304\n").get(0)
                 .contains("'code' expects 301, 302, 303, 307 or 308"));
         assertTrue(alerts(HEAD + "    http-request deny deny_status 99\n").get(0).contains("from 200 to 599"));
-        assertTrue(alerts(HEAD + "    http-request return string x\n").get(0).contains("needs its 'content-type'"));
+        assertTrue(alerts(HEAD + "    http-request return string x\n").get(0).contains("a content type must be "
+                + "defined when a non-empty payload is configured"));
         assertTrue(alerts(HEAD + "    http-request set-header X-A\n").get(0).contains("expects exactly 2 arguments"));
     }
 

@@ -695,8 +695,11 @@ class ConfigParserTest {
         assertTrue(warnings(r).contains("parsing [test.cfg:10] : 'reqidel' was removed in HAProxy 2.1 (HAProxy 2.6 "
                 + "refuses it); read as 'http-request del-header X-Debug if { src 10.0.0.0/8 }', which HAProxy 2.6 "
                 + "needs written instead"), warnings(r).toString());
-        assertEquals(List.of("http-response del-header Server"), r.config().frontends().get(0).unimplemented().stream()
-                .map(d -> d.keyword() + " " + String.join(" ", d.args())).toList());
+        assertEquals(List.of(new dev.bascule.config.model.HttpAction.HeaderEdit(
+                        dev.bascule.config.model.HttpAction.HeaderEdit.Edit.DEL, "Server", null)),
+                r.config().frontends().get(0).http().httpResponse().stream().map(h -> h.action()).toList(),
+                "rspdel runs as the http-response del-header it stands for");
+        assertTrue(r.config().frontends().get(0).unimplemented().isEmpty());
         ParseResult rep = parse(TIMEOUTS + """
                 backend b
                     reqirep ^Host:\\ (.*)\\.old$ Host:\\ \\1.new

@@ -72,8 +72,9 @@ final class StreamStats {
     }
 
     private static void frontend(ProxyCounters fc, Stream s, Cause cause, Phase phase) {
-        if (cause == Cause.LOCAL) {
-            // monitor-uri, the stats page, the exporter: HAProxy's intercepted requests.
+        if (cause == Cause.LOCAL && phase != Phase.HEADERS) {
+            // monitor-uri, the stats page, the exporter: HAProxy's intercepted requests (an http-response return or
+            // redirect, LH, answers a response, not a request).
             fc.requestIntercepted();
         } else if (phase == Phase.REQUEST && (cause == Cause.PROXY
                 || cause == Cause.CLIENT_TIMEOUT && s.receivedAnything())) {

@@ -70,6 +70,8 @@ final class FieldNames {
             Map.entry("http.monitorUri", "monitor-uri"),
             Map.entry("http.errorFiles", "errorfile"),
             Map.entry("http.reuse", "http-reuse"),
+            Map.entry("http.httpResponse", "http-response"),
+            Map.entry("http.httpAfterResponse", "http-after-response"),
             Map.entry("stats.enabled", "stats enable"),
             Map.entry("cookie.name", "cookie"),
             Map.entry("checks.type", "check type"),

@@ -9,11 +9,15 @@ package dev.bascule.config.model;
  * @param monitorUri  {@code monitor-uri}, answered locally with 200, or null
  * @param errorFiles  {@code errorfile}, {@code errorfiles}, {@code errorloc*}, {@code http-error}: status code to the
  *                    page sent instead of HAProxy's
+ * @param httpResponse      the section's {@code http-response} rules, in order (a backend's run before its
+ *                          frontend's)
+ * @param httpAfterResponse its {@code http-after-response} rules, which also see the proxy's own answers
  */
 public record HttpSettings(ConnectionMode connection, AddressHeader forwardFor, AddressHeader originalTo,
-                           String monitorUri, java.util.Map<Integer, ErrorPage> errorFiles, Reuse reuse) {
+                           String monitorUri, java.util.Map<Integer, ErrorPage> errorFiles, Reuse reuse,
+                           java.util.List<HttpRule> httpResponse, java.util.List<HttpRule> httpAfterResponse) {
     public static final HttpSettings NONE = new HttpSettings(ConnectionMode.KEEP_ALIVE, null, null, null,
-            java.util.Map.of(), Reuse.SAFE);
+            java.util.Map.of(), Reuse.SAFE, java.util.List.of(), java.util.List.of());
 
     /**
      * {@code http-reuse}: which requests may be sent over an idle server connection another client opened.
@@ -25,6 +29,8 @@ public record HttpSettings(ConnectionMode connection, AddressHeader forwardFor, 
 
     public HttpSettings {
         errorFiles = java.util.Map.copyOf(errorFiles);
+        httpResponse = java.util.List.copyOf(httpResponse);
+        httpAfterResponse = java.util.List.copyOf(httpAfterResponse);
     }
 
     /** HAProxy's connection modes; when frontend and backend differ, the one closing more wins. */

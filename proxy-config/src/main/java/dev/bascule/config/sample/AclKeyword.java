@@ -23,6 +23,8 @@ public record AclKeyword(String name, FetchKeyword fetch, MatchMethod match) {
         FAMILIES.put("cook", FetchKeyword.REQ_COOK);
         FAMILIES.put("urlp", FetchKeyword.URL_PARAM);
         FAMILIES.put("url_param", FetchKeyword.URL_PARAM);
+        FAMILIES.put("shdr", FetchKeyword.RES_HDR);
+        FAMILIES.put("scook", FetchKeyword.RES_COOK);
         for (MatchMethod m : List.of(MatchMethod.BEG, MatchMethod.DIR, MatchMethod.DOM, MatchMethod.END,
                 MatchMethod.LEN, MatchMethod.REG, MatchMethod.SUB)) {
             SUFFIXES.put("_" + m.word(), m);
@@ -38,6 +40,7 @@ public record AclKeyword(String name, FetchKeyword fetch, MatchMethod match) {
         add("hdr_ip", FetchKeyword.REQ_HDR, MatchMethod.IP);
         add("hdr_cnt", FetchKeyword.REQ_HDR_CNT, MatchMethod.INT);
         add("cook_cnt", FetchKeyword.REQ_COOK_CNT, MatchMethod.INT);
+        add("shdr_ip", FetchKeyword.RES_HDR, MatchMethod.IP);
     }
 
     private static void add(String name, FetchKeyword fetch, MatchMethod match) {

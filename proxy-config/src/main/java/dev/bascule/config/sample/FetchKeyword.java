@@ -87,15 +87,28 @@ public enum FetchKeyword {
     /** The request's Basic credentials are a user's of the userlist named. */
     HTTP_AUTH("http_auth", 1, 1, SampleType.BOOL, Needs.REQUEST),
     /** The user of those credentials, when valid; an ACL on it matches the user's groups. */
-    HTTP_AUTH_GROUP("http_auth_group", 1, 1, SampleType.STR, Needs.REQUEST);
+    HTTP_AUTH_GROUP("http_auth_group", 1, 1, SampleType.STR, Needs.REQUEST),
+    // Layer 7, the response (7.3.6): its head as the server sent it, as the http-response rules have edited it.
+    STATUS("status", 0, 0, SampleType.SINT, Needs.RESPONSE),
+    RES_VER("res.ver", 0, 0, SampleType.STR, Needs.RESPONSE, "resp_ver"),
+    RES_HDR("res.hdr", 0, 2, SampleType.STR, Needs.RESPONSE, "shdr"),
+    RES_FHDR("res.fhdr", 0, 2, SampleType.STR, Needs.RESPONSE),
+    RES_HDR_CNT("res.hdr_cnt", 0, 1, SampleType.SINT, Needs.RESPONSE, "shdr_cnt"),
+    RES_FHDR_CNT("res.fhdr_cnt", 0, 1, SampleType.SINT, Needs.RESPONSE),
+    RES_HDR_VAL("res.hdr_val", 1, 2, SampleType.SINT, Needs.RESPONSE, "shdr_val"),
+    RES_HDR_NAMES("res.hdr_names", 0, 1, SampleType.STR, Needs.RESPONSE),
+    /** The cookies the server sets: the first {@code name=value} of each {@code Set-Cookie} line. */
+    RES_COOK("res.cook", 0, 1, SampleType.STR, Needs.RESPONSE, "scook"),
+    RES_COOK_CNT("res.cook_cnt", 0, 1, SampleType.SINT, Needs.RESPONSE, "scook_cnt"),
+    RES_COOK_VAL("res.cook_val", 0, 1, SampleType.SINT, Needs.RESPONSE, "scook_val");
 
     /**
      * What a fetch reads: nothing beyond the connection and the proxies, the client's first bytes (a stream's
      * request buffer: not there for {@code tcp-request connection} rules), an HTTP request head, or what the
      * transaction keeps of its request once the head is gone (HAProxy's "permanent" request information, which a
-     * log line may read).
+     * log line may read), or an HTTP response head (the {@code http-response} and {@code http-after-response} rules).
      */
-    public enum Needs { NOTHING, CONTENT, REQUEST, TRANSACTION }
+    public enum Needs { NOTHING, CONTENT, REQUEST, TRANSACTION, RESPONSE }
 
     private static final Map<String, FetchKeyword> BY_NAME = new LinkedHashMap<>();
 

@@ -29,7 +29,13 @@ public record SampleExpr(FetchKeyword fetch, List<String> args, List<Converter> 
 
     /** Whether it needs an HTTP request (it cannot run on a TCP session). */
     public boolean needsRequest() {
-        return fetch.needs() == FetchKeyword.Needs.REQUEST || fetch.needs() == FetchKeyword.Needs.TRANSACTION;
+        return fetch.needs() == FetchKeyword.Needs.REQUEST || fetch.needs() == FetchKeyword.Needs.TRANSACTION
+                || needsResponse();
+    }
+
+    /** Whether it reads a response head: only response rules have one. */
+    public boolean needsResponse() {
+        return fetch.needs() == FetchKeyword.Needs.RESPONSE;
     }
 
     /** Whether it reads the request head itself, which a log line, written once the head is gone, cannot. */

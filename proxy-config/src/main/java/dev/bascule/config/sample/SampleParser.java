@@ -107,7 +107,7 @@ public final class SampleParser {
                     throw new SampleException("invalid args in fetch method 'var' : " + e.getMessage());
                 }
             }
-            case REQ_HDR, REQ_FHDR, REQ_HDR_VAL, REQ_HDR_IP -> {
+            case REQ_HDR, REQ_FHDR, REQ_HDR_VAL, REQ_HDR_IP, RES_HDR, RES_FHDR, RES_HDR_VAL -> {
                 if (call.args().size() > 1) {
                     integer(fetch.keyword(), call.args().get(1));
                 }

@@ -531,19 +531,22 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         return proxy.requestRules.run(this, head, SampleContext.of(stream, head, proxy.switching::backend));
     }
 
-    /** {@code http-request deny}: HAProxy's page for {@code status}, {@code PR}, counted in the frontend's dreq. */
-    void deny(RequestHead head, int status) {
+    /**
+     * {@code http-request deny}: the rule's reply, or the proxy's page for {@code status} when {@code page} is null;
+     * {@code PR}, counted in the frontend's dreq.
+     */
+    void deny(RequestHead head, int status, FullHttpResponse page) {
         head.release();
         proxy.frontend.counters().requestDenied();
         stream.terminate(Termination.Cause.DENIED);
-        respondLocally(status, null);
+        respondLocally(status, page);
     }
 
-    /** {@code redirect}, {@code http-request return}: the rule's answer, {@code LR}. */
-    void answer(RequestHead head, FullHttpResponse page) {
+    /** {@code redirect}, {@code http-request return}: the rule's answer (null: the proxy's page), {@code LR}. */
+    void answer(RequestHead head, int status, FullHttpResponse page) {
         head.release();
         stream.terminate(Termination.Cause.LOCAL);
-        respondLocally(page.status().code(), page);
+        respondLocally(status, page);
     }
 
     /**
@@ -554,7 +557,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         FullHttpResponse page = proxyPage(401);
         page.headers().set(HttpHeaderNames.WWW_AUTHENTICATE,
                 "Basic realm=\"" + (realm == null ? proxy.frontend.name() : realm) + "\"");
-        answer(head, page);
+        answer(head, 401, page);
     }
 
     void noBackend(RequestHead head) {
@@ -905,6 +908,16 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
             head.release();
             return;
         }
+        if (!proxy.responseRules.isEmpty() || !proxy.afterResponse.isEmpty()) {
+            SampleContext c = SampleContext.of(stream, null, proxy.switching::backend).with(head);
+            ResponseRules.Intercept intercept = proxy.responseRules.run(head, c);
+            if (intercept != null) {
+                responseIntercepted(head, intercept);
+                return;
+            }
+            proxy.afterResponse.run(head, c);
+            code = head.status();
+        }
         response = ResponsePhase.FORWARDING;
         // The client reads from now on, so its timeout applies again: one clock reading for both.
         long now = System.nanoTime();
@@ -948,6 +961,33 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         if (logs() && proxy.frontend.config().log().logAsap()) {
             logAsapNanos = now;
         }
+    }
+
+    /**
+     * An {@code http-response deny}, {@code return} or {@code redirect}: the server's response goes no further (its
+     * connection is closed, the rest unread) and the proxy answers instead; a deny is counted in dresp ({@code PH}).
+     */
+    private void responseIntercepted(ResponseHead head, ResponseRules.Intercept intercept) {
+        head.release();
+        dropReplay();
+        if (intercept.denied()) {
+            proxy.frontend.counters().responseDenied();
+            proxy.backend.counters().responseDenied();
+            target.counters().responseDenied();
+            stream.terminate(Termination.Cause.DENIED);
+        } else {
+            stream.terminate(Termination.Cause.LOCAL);
+        }
+        Channel used = server;
+        server = null;
+        target = null;
+        response = ResponsePhase.NONE;
+        endTransaction();
+        used.close();
+        // A request body still coming cannot be framed once its server is gone.
+        boolean close = closeClient || request != RequestPhase.COMPLETE;
+        request = RequestPhase.COMPLETE;
+        writeLocal(intercept.status(), intercept.page(), close);
     }
 
     /** The early line of {@code option logasap}, if it is due. */
@@ -1215,6 +1255,13 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         response = ResponsePhase.NONE;
         clientExpected();
         FullHttpResponse page = answer != null ? answer : proxyPage(code);
+        // HAProxy runs them on its answers to a request it read; its H1 mux answers the others (408, 400) itself.
+        ResponseRules after = stream.backend() != null ? proxy.afterResponse : proxy.frontendAfterResponse;
+        if (!after.isEmpty() && stream.requestMillis() >= 0) {
+            EditableResponse edited = EditableResponse.of(page);
+            after.run(edited, SampleContext.of(stream, null, proxy.switching::backend).with(edited));
+            stream.answered(edited.status());
+        }
         // The logged size is the page's before the Connection line below, as HAProxy's (it adds none).
         long htx = logs() && stream.method() != null ? HtxSize.page(page) : 0;
         HttpHeaders headers = page.headers();

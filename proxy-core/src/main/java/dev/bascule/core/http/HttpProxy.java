@@ -39,6 +39,11 @@ public final class HttpProxy {
     final Switching switching;
     /** The frontend's {@code http-request} rules. */
     final RequestRules requestRules;
+    /** The backend's then the frontend's {@code http-response} rules, and {@code http-after-response} ones. */
+    final ResponseRules responseRules;
+    final ResponseRules afterResponse;
+    /** The frontend's {@code http-after-response} rules alone: for answers given before a backend was chosen. */
+    final ResponseRules frontendAfterResponse;
     /** The frontend's {@code monitor-uri} and {@code monitor fail} conditions, or null. */
     final Monitor monitor;
     /** The applet handlers answering a request locally (stats page, exporter), or null. */
@@ -87,6 +92,13 @@ public final class HttpProxy {
         this.originalTo = b.originalTo() != null ? b.originalTo() : f.originalTo();
         this.reuse = b.reuse();
         this.l7Retries = backend != null && backend.config().retriesOnResponses();
+        // A listen section is its own backend: its rules run once.
+        boolean sameSection = backend != null && backend.config().source() != null
+                && backend.config().source().equals(frontend.config().source());
+        HttpSettings own = sameSection ? HttpSettings.NONE : b;
+        this.responseRules = ResponseRules.of(List.of(own.httpResponse(), f.httpResponse()));
+        this.afterResponse = ResponseRules.of(List.of(own.httpAfterResponse(), f.httpAfterResponse()));
+        this.frontendAfterResponse = ResponseRules.of(List.of(f.httpAfterResponse()));
         List<RequestAnalyzer> list = new ArrayList<>();
         if (frontend.tcpRules().hasContentRules()) {
             list.add(RequestAnalyzer.TCP_CONTENT_RULES);

@@ -18,7 +18,6 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -28,8 +27,11 @@ import java.util.List;
  * objects: a head the conditions merely read goes out in its own bytes.
  */
 final class RequestRules {
-    /** @param var the compiled variable action of a {@link HttpAction.Var} rule, else null */
-    private record Rule(Condition condition, HttpAction action, Format value, VarEdit var) {
+    /**
+     * A rule compiled: its condition, its value (a header's, a redirect's target), its variable action (of a
+     * {@link HttpAction.Var} rule, else null) and its reply.
+     */
+    private record Rule(Condition condition, HttpAction action, Format value, VarEdit var, Reply reply) {
     }
 
     private final Rule[] rules;
@@ -40,15 +42,23 @@ final class RequestRules {
 
     static RequestRules of(List<HttpRule> rules) {
         return new RequestRules(rules.stream().map(r -> new Rule(Condition.of(r.condition()), r.action(),
-                value(r.action()), r.action() instanceof HttpAction.Var v ? VarEdit.of(v.var()) : null))
-                .toArray(Rule[]::new));
+                value(r.action()), var(r.action()), reply(r.action()))).toArray(Rule[]::new));
     }
 
-    private static Format value(HttpAction a) {
+    static Format value(HttpAction a) {
         if (a instanceof HeaderEdit h && h.value() != null) {
             return Format.of(h.value());
         }
         return a instanceof Redirect r ? Format.of(r.to()) : null;
+    }
+
+    static VarEdit var(HttpAction a) {
+        return a instanceof HttpAction.Var v ? VarEdit.of(v.var()) : null;
+    }
+
+    static Reply reply(HttpAction a) {
+        return a instanceof HttpAction.Deny d ? Reply.of(d.reply())
+                : a instanceof HttpAction.Return r ? Reply.of(r.reply()) : null;
     }
 
     boolean isEmpty() {
@@ -66,28 +76,32 @@ final class RequestRules {
                 return false;
             }
             if (a instanceof HeaderEdit edit) {
-                edit(head, edit, r.value == null ? null : r.value.evaluate(c));
+                edit(head.headers(), edit, r.value == null ? null : r.value.evaluate(c));
             } else if (r.var != null) {
                 r.var.apply(c);
             } else if (a instanceof HttpAction.Auth auth) {
                 client.challenge(head, auth.realm());
                 return true;
-            } else if (a instanceof HttpAction.Deny deny) {
-                client.deny(head, deny.status());
+            } else if (a instanceof HttpAction.Deny) {
+                client.deny(head, r.reply.status(), r.reply.build(c));
                 return true;
             } else if (a instanceof Redirect redirect) {
-                client.answer(head, redirectPage(redirect.code(), location(redirect, r.value.evaluate(c), head)));
+                String to = r.value.evaluate(c);
+                if (ignored(redirect, to)) {
+                    continue;
+                }
+                client.answer(head, redirect.code(), redirectPage(redirect, location(redirect, to, head)));
                 return true;
-            } else if (a instanceof HttpAction.Return answer) {
-                client.answer(head, returnPage(answer));
+            } else if (a instanceof HttpAction.Return) {
+                client.answer(head, r.reply.status(), r.reply.build(c));
                 return true;
             }
         }
         return false;
     }
 
-    private static void edit(RequestHead head, HeaderEdit edit, String value) {
-        HttpHeaders h = head.headers();
+    /** A header edit on either side's header objects. */
+    static void edit(HttpHeaders h, HeaderEdit edit, String value) {
         switch (edit.edit()) {
             case SET -> h.set(edit.name(), value);
             case ADD -> h.add(edit.name(), value);
@@ -95,23 +109,24 @@ final class RequestRules {
         }
     }
 
-    /** A redirect as HAProxy answers it: no body, the Location, no caching. */
-    static FullHttpResponse redirectPage(int code, String location) {
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(code),
-                Unpooled.EMPTY_BUFFER);
-        r.headers().add(HttpHeaderNames.CONTENT_LENGTH, 0).add(HttpHeaderNames.LOCATION, location)
-                .add(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
-        return r;
+    /** {@code ignore-empty}: a {@code location} whose format gave nothing lets the rules go on. */
+    static boolean ignored(Redirect r, String to) {
+        return r.kind() == Redirect.Kind.LOCATION && r.has(Redirect.Option.IGNORE_EMPTY) && to.isEmpty();
     }
 
-    /** {@code http-request return}: the status, with the body given (or none) and its type. */
-    static FullHttpResponse returnPage(HttpAction.Return a) {
-        byte[] bytes = a.body() == null ? new byte[0] : a.body().getBytes(StandardCharsets.ISO_8859_1);
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(a.status()),
-                Unpooled.wrappedBuffer(bytes));
-        r.headers().add(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
-        if (a.contentType() != null) {
-            r.headers().add(HttpHeaderNames.CONTENT_TYPE, a.contentType());
+    /**
+     * A redirect as HAProxy's {@code http_apply_redirect_rule} answers it: no body, the Location, no caching for the
+     * temporary codes (302, 303, 307), then the rule's cookie.
+     */
+    static FullHttpResponse redirectPage(Redirect rule, String location) {
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(rule.code()),
+                Unpooled.EMPTY_BUFFER);
+        r.headers().add(HttpHeaderNames.CONTENT_LENGTH, 0).add(HttpHeaderNames.LOCATION, location);
+        if (rule.code() == 302 || rule.code() == 303 || rule.code() == 307) {
+            r.headers().add(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
+        }
+        if (rule.cookie() != null) {
+            r.headers().add(HttpHeaderNames.SET_COOKIE, rule.cookie());
         }
         return r;
     }
@@ -119,9 +134,12 @@ final class RequestRules {
     /** The Location of a redirect, as HAProxy's {@code http_apply_redirect_rule} builds it. */
     static String location(Redirect r, String to, RequestView head) {
         String uri = head.uri();
-        if (r.dropQuery()) {
+        if (r.has(Redirect.Option.DROP_QUERY)) {
             int q = uri.indexOf('?');
             uri = q < 0 ? uri : uri.substring(0, q);
+        }
+        if (r.kind() != Redirect.Kind.LOCATION && r.has(Redirect.Option.APPEND_SLASH) && !uri.endsWith("/")) {
+            uri += "/";
         }
         return switch (r.kind()) {
             case LOCATION -> to;

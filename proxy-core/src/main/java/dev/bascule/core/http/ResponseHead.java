@@ -6,21 +6,25 @@ import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ByteProcessor;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
  * A response head as the server sent it: its bytes, and what the proxy needs to know of it (status, framing,
  * persistence). It goes to the client as it came, except for its {@code Connection} header, which says what the
  * proxy does with the client connection: HAProxy's {@code http-keep-alive} rewrites it the same way. Only a
- * backend with {@code cookie} has the head parsed into header objects (to read and add {@code Set-Cookie}).
+ * backend with {@code cookie} or an {@code http-response} rule that edits the head has it parsed into header
+ * objects; the sample layer reads it as a {@link dev.bascule.core.sample.ResponseView}, from the bytes until then.
  */
-final class ResponseHead extends MessageHead {
+final class ResponseHead extends MessageHead implements EditableResponse {
     private static final byte[] CONNECTION = HeadBytes.ascii("connection");
     private static final byte[] CONTENT_LENGTH = HeadBytes.ascii("content-length");
     private static final byte[] TRANSFER_ENCODING = HeadBytes.ascii("transfer-encoding");
@@ -46,6 +50,11 @@ final class ResponseHead extends MessageHead {
     /** Offsets in {@link #raw} of the {@code Connection} lines, start and end (after the LF) of each. */
     private final int[] connectionLines;
     private final int connectionLineCount;
+    /** The header objects once a rule edited the head (it is then encoded from them), else null. */
+    private HttpResponse edited;
+    /** The status a {@code set-status} rule gave, and its status line; else the server's. */
+    private int statusNow;
+    private String statusLine;
 
     private ResponseHead(ByteBuf raw, int status, boolean http11, long contentLength, boolean chunked,
                          boolean bodiless, boolean keepAlive, boolean ambiguous, int[] connectionLines, int count) {
@@ -59,6 +68,50 @@ final class ResponseHead extends MessageHead {
         this.ambiguous = ambiguous;
         this.connectionLines = connectionLines;
         this.connectionLineCount = count;
+        this.statusNow = status;
+    }
+
+    @Override
+    public int status() {
+        return statusNow;
+    }
+
+    @Override
+    public String versionNumber() {
+        return http11 ? "1.1" : "1.0";
+    }
+
+    @Override
+    public List<String> headerLines(String name) {
+        return edited != null ? edited.headers().getAll(name) : HeadBytes.read(raw, headersAt(), name);
+    }
+
+    @Override
+    public List<String> headerNames() {
+        return edited != null ? edited.headers().entries().stream().map(Map.Entry::getKey).toList()
+                : HeadBytes.read(raw, headersAt(), null);
+    }
+
+    /** Where the header lines start, from the head's first byte. */
+    private int headersAt() {
+        return raw.indexOf(raw.readerIndex(), raw.writerIndex(), (byte) '\n') + 1 - raw.readerIndex();
+    }
+
+    /** The head's header objects, for a rule that edits them: from now on the head is encoded from them. */
+    @Override
+    public HttpHeaders headers() {
+        if (edited == null) {
+            edited = objects();
+        }
+        return edited.headers();
+    }
+
+    /** {@code set-status}: the status and reason the client gets (the body goes on as the server framed it). */
+    @Override
+    public void status(int code, String reason) {
+        headers();
+        statusNow = code;
+        statusLine = (http11 ? "HTTP/1.1 " : "HTTP/1.0 ") + code + " " + reason;
     }
 
     /** A body that only the server's close delimits (HTTP/1.0 style). */
@@ -235,7 +288,7 @@ final class ResponseHead extends MessageHead {
     ByteBuf toClient(ByteBufAllocator alloc, boolean keepAlive, boolean clientHttp11, Consumer<HttpResponse> edit) {
         byte[] connectionLine = keepAlive && !clientHttp11 ? HeadBytes.KEEP_ALIVE_LINE
                 : HeadBytes.connectionLine(http11, keepAlive);
-        if (edit != null || ambiguous || connectionLineCount > MAX_CONNECTION_LINES) {
+        if (edit != null || edited != null || ambiguous || connectionLineCount > MAX_CONNECTION_LINES) {
             return rebuilt(alloc, connectionLine, edit);
         }
         if (connectionLineCount == 0 && connectionLine == null) {
@@ -244,13 +297,20 @@ final class ResponseHead extends MessageHead {
         return HeadBytes.rewrite(alloc, raw, connectionLines, connectionLineCount, connectionLine);
     }
 
+    /** The head as header objects, read from its bytes. */
+    private HttpResponse objects() {
+        HttpResponse response = new DefaultHttpResponse(http11 ? HttpVersion.HTTP_1_1 : HttpVersion.HTTP_1_0,
+                HttpResponseStatus.valueOf(status), DefaultHttpHeadersFactory.headersFactory().withValidation(false));
+        HeadBytes.headersOf(raw, headersAt(), response.headers());
+        return response;
+    }
+
     private ByteBuf rebuilt(ByteBufAllocator alloc, byte[] connectionLine, Consumer<HttpResponse> edit) {
         int from = raw.readerIndex();
         int lf = raw.indexOf(from, raw.writerIndex(), (byte) '\n');
-        String statusLine = raw.toString(from, HeadBytes.lineEnd(raw, from, lf) - from, StandardCharsets.ISO_8859_1);
-        HttpResponse response = new DefaultHttpResponse(http11 ? HttpVersion.HTTP_1_1 : HttpVersion.HTTP_1_0,
-                HttpResponseStatus.valueOf(status), DefaultHttpHeadersFactory.headersFactory().withValidation(false));
-        HeadBytes.headersOf(raw, lf + 1 - from, response.headers());
+        String statusLine = this.statusLine != null ? this.statusLine
+                : raw.toString(from, HeadBytes.lineEnd(raw, from, lf) - from, StandardCharsets.ISO_8859_1);
+        HttpResponse response = edited != null ? edited : objects();
         if (edit != null) {
             edit.accept(response);
         }

@@ -37,6 +37,14 @@ final class Fetches {
                 Userlist.User u = r == null ? null : user(e, c);
                 yield u == null ? List.of() : List.copyOf(u.groups());
             }
+            case RES_HDR -> c.response() == null ? List.of()
+                    : occurrences(HttpFetches.values(c.response(), e.arg(0)), e.arg(1));
+            case RES_FHDR -> c.response() == null ? List.of()
+                    : occurrences(HttpFetches.lines(c.response(), e.arg(0)), e.arg(1));
+            case RES_HDR_VAL -> c.response() == null ? List.of()
+                    : occurrences(HttpFetches.values(c.response(), e.arg(0)), e.arg(1)).stream()
+                    .map(v -> (Object) Casts.integer((String) v)).filter(java.util.Objects::nonNull).toList();
+            case RES_COOK -> c.response() == null ? List.of() : List.copyOf(HttpFetches.setCookies(c.response(), e.arg(0)));
             default -> {
                 Object v = one(e, c);
                 yield v == null ? List.of() : List.of(v);
@@ -64,7 +72,8 @@ final class Fetches {
     /** The one value for an expression, or null when there is none. */
     static Object one(SampleExpr e, SampleContext c) {
         RequestView r = c.request();
-        if (e.needsRequestHead() && r == null) {
+        ResponseView s = c.response();
+        if (e.needsRequestHead() && r == null || e.needsResponse() && s == null) {
             return null;
         }
         return switch (e.fetch()) {
@@ -144,6 +153,17 @@ final class Fetches {
                 yield u == null ? null : u.name();
             }
             case VAR -> variable(e, c);
+            case STATUS -> (long) s.status();
+            case RES_VER -> s.versionNumber();
+            case RES_HDR -> HttpFetches.occurrence(HttpFetches.values(s, e.arg(0)), occ(e.arg(1)));
+            case RES_FHDR -> HttpFetches.occurrence(HttpFetches.lines(s, e.arg(0)), occ(e.arg(1)));
+            case RES_HDR_CNT -> (long) HttpFetches.values(s, e.arg(0)).size();
+            case RES_FHDR_CNT -> (long) HttpFetches.lines(s, e.arg(0)).size();
+            case RES_HDR_VAL -> Casts.integer(HttpFetches.occurrence(HttpFetches.values(s, e.arg(0)), occ(e.arg(1))));
+            case RES_HDR_NAMES -> String.join(e.arg(0) == null ? "," : e.arg(0), s.headerNames());
+            case RES_COOK -> HttpFetches.occurrence(HttpFetches.setCookies(s, e.arg(0)), 1);
+            case RES_COOK_CNT -> (long) HttpFetches.setCookies(s, e.arg(0)).size();
+            case RES_COOK_VAL -> Casts.integer(HttpFetches.occurrence(HttpFetches.setCookies(s, e.arg(0)), 1));
         };
     }
 

@@ -4,8 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The layer 7 fetches on a request head, as HAProxy's {@code http_fetch.c} reads it: the target's parts, header
- * values (split at commas for {@code hdr}, whole for {@code fhdr}), cookies. Each reads the {@link RequestView}.
+ * The layer 7 fetches on a message head, as HAProxy's {@code http_fetch.c} reads it: the target's parts, header
+ * values (split at commas for {@code hdr}, whole for {@code fhdr}), cookies. Each reads a {@link RequestView} or
+ * a {@link ResponseView}.
  */
 public final class HttpFetches {
     private HttpFetches() {
@@ -72,7 +73,7 @@ public final class HttpFetches {
     }
 
     /** A header's values, each line split at its commas ({@code hdr}), blanks around each removed. */
-    static List<String> values(RequestView r, String name) {
+    static List<String> values(HeaderView r, String name) {
         List<String> out = new ArrayList<>();
         for (String line : lines(r, name)) {
             for (String v : line.split(",", -1)) {
@@ -83,7 +84,7 @@ public final class HttpFetches {
     }
 
     /** Every header line's value ({@code fhdr}), or every line of every header when {@code name} is null. */
-    static List<String> lines(RequestView r, String name) {
+    static List<String> lines(HeaderView r, String name) {
         if (name != null) {
             return r.headerLines(name).stream().map(String::strip).toList();
         }
@@ -118,6 +119,22 @@ public final class HttpFetches {
                 if (name == null || eq == name.length() && p.startsWith(name)) {
                     out.add(p.substring(eq + 1).strip());
                 }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The values of the cookies called {@code name} (all when null) that the response sets: the first
+     * {@code name=value} of each {@code Set-Cookie} line, the attributes after it left out (HAProxy's {@code res.cook}).
+     */
+    static List<String> setCookies(ResponseView r, String name) {
+        List<String> out = new ArrayList<>();
+        for (String header : r.headerLines("set-cookie")) {
+            String p = header.split(";", 2)[0].strip();
+            int eq = p.indexOf('=');
+            if (eq > 0 && (name == null || p.substring(0, eq).strip().equals(name))) {
+                out.add(p.substring(eq + 1).strip());
             }
         }
         return out;

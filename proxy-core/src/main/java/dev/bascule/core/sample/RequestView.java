@@ -8,7 +8,7 @@ import java.util.List;
  * A read-only view of a request head for the fetches: reading through it never edits the head, so a head read
  * by a condition still goes to the server in the bytes it came in.
  */
-public interface RequestView {
+public interface RequestView extends HeaderView {
     String methodName();
 
     /** The request target as written. */
@@ -16,12 +16,6 @@ public interface RequestView {
 
     /** {@code 1.0} or {@code 1.1}. */
     String versionNumber();
-
-    /** The values of the header lines named {@code name} (any case), in order, each whole; empty when none. */
-    List<String> headerLines(String name);
-
-    /** The header names, one per line, as written. */
-    List<String> headerNames();
 
     /** A view of a Netty request (an applet's), read through its header objects. */
     static RequestView of(HttpRequest request) {

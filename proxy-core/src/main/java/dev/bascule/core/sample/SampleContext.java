@@ -32,6 +32,8 @@ public final class SampleContext {
     private final Payload payload;
     /** The client connection's variables where there is no stream yet ({@code tcp-request connection}), or null. */
     private final Vars session;
+    /** The response head the {@code http-response} rules run on, or null. */
+    private final ResponseView response;
     /** A fetch of the current evaluation lacked bytes that may still come (HAProxy's SMP_F_MAY_CHANGE). */
     private boolean mayChange;
 
@@ -53,9 +55,10 @@ public final class SampleContext {
         this.backends = backends;
         this.payload = null;
         this.session = null;
+        this.response = null;
     }
 
-    private SampleContext(SampleContext c, Payload payload, Vars session) {
+    private SampleContext(SampleContext c, Payload payload, Vars session, ResponseView response) {
         this.stream = c.stream;
         this.client = c.client;
         this.local = c.local;
@@ -66,16 +69,27 @@ public final class SampleContext {
         this.backends = c.backends;
         this.payload = payload;
         this.session = session;
+        this.response = response;
     }
 
     /** This context with the client's held bytes for the layer 6 fetches. */
     public SampleContext with(Payload held) {
-        return new SampleContext(this, held, session);
+        return new SampleContext(this, held, session, response);
     }
 
     /** This context, outside a stream, with its connection's session variables. */
     public SampleContext with(Vars sessionVars) {
-        return new SampleContext(this, payload, sessionVars);
+        return new SampleContext(this, payload, sessionVars, response);
+    }
+
+    /** This context with the response head for the response fetches. */
+    public SampleContext with(ResponseView head) {
+        return new SampleContext(this, payload, session, head);
+    }
+
+    /** The response head, or null outside the response rules. */
+    public ResponseView response() {
+        return response;
     }
 
     /**
