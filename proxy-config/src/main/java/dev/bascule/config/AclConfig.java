@@ -43,9 +43,9 @@ final class AclConfig {
             return;
         }
         try {
-            AclTest test = aclParser.parse(line.words().subList(2, line.size()));
-            acls.computeIfAbsent(name, n -> new ArrayList<>()).add(test);
-            if (test.expr().fetch() == FetchKeyword.HTTP_AUTH) {
+            List<AclTest> tests = aclParser.parse(line.words().subList(2, line.size()));
+            acls.computeIfAbsent(name, n -> new ArrayList<>()).addAll(tests);
+            if (tests.get(0).expr().fetch() == FetchKeyword.HTTP_AUTH) {
                 diag.warning(line.source(), "ACL '" + name + "' : 'http_auth' needs userlists, which are parsed but not "
                         + "implemented yet; it is never true");
             }

@@ -4,6 +4,7 @@ import dev.bascule.config.model.Address;
 import dev.bascule.config.model.Mode;
 import dev.bascule.core.http.HttpProxy;
 import dev.bascule.core.sample.SampleContext;
+import dev.bascule.core.stream.Stream;
 import dev.bascule.core.tcp.TcpFrontendHandler;
 import dev.bascule.core.tls.TlsAccept;
 import dev.bascule.core.tls.TlsTerminator;
@@ -68,7 +69,8 @@ final class FrontendSetup {
     }
 
     private SampleContext addresses(Channel ch) {
-        return new SampleContext(ch.remoteAddress(), ch.localAddress(), null, state, null, null, switching::backend);
+        return new SampleContext(ch.remoteAddress(), ch.localAddress(), null, state, null, null, switching::backend)
+                .onListener(Stream.listenerNameOf(ch));
     }
 
     /** Whether accepted channels are read as soon as they are active (applets read by themselves). */
@@ -81,6 +83,7 @@ final class FrontendSetup {
      * @param current this frontend's setup in the current generation, read again at each HTTP request
      */
     void initChannel(Channel ch, Address bound, Supplier<FrontendSetup> current) {
+        Stream.acceptedOn(ch, configuredName(bound));
         // tcp-request connection rules come first, before a TLS handshake; session rules once it is done.
         if (state.tcpRules().hasConnectionRules() && !connectionAdmitted(ch)) {
             return;
@@ -102,6 +105,16 @@ final class FrontendSetup {
                 state.log().connectionError(ch.remoteAddress(), bindName(bound), accepted, reason);
             }
         }));
+    }
+
+    /** The {@code name} option of the bind line of that address, or null. */
+    private String configuredName(Address bound) {
+        for (var b : state.config().binds()) {
+            if (b.address().equals(bound)) {
+                return b.options().name();
+            }
+        }
+        return null;
     }
 
     /** The listener's name in HAProxy's connection error lines: its {@code name}, else its number in the frontend. */

@@ -255,6 +255,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         }
         stream = new Stream(proxy.frontend, ctx.channel().remoteAddress(), ctx.channel().localAddress(), startNanos);
         stream.tls(TlsSession.of(ctx.channel()));
+        stream.listenerOf(ctx.channel());
         logAsapNanos = 0;
     }
 

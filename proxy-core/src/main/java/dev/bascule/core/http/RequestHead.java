@@ -178,6 +178,9 @@ final class RequestHead extends MessageHead implements HttpRequest, RequestView 
         // The last header line was Connection or Expect, whose tokens are read; then one of them was folded.
         boolean tokens = false;
         boolean foldedTokens = false;
+        // The last header line was Host; then a Host line was folded, and its value is the joined lines'.
+        boolean hostLine = false;
+        boolean foldedHost = false;
         int pos = headersAt;
         while (true) {
             lf = in.indexOf(pos, limit, (byte) '\n');
@@ -204,6 +207,7 @@ final class RequestHead extends MessageHead implements HttpRequest, RequestView 
                 // obs-fold: the value goes on; headers are re-encoded with the lines joined.
                 rebuild = true;
                 foldedTokens |= tokens;
+                foldedHost |= hostLine;
                 pos = lf + 1;
                 continue;
             }
@@ -222,6 +226,7 @@ final class RequestHead extends MessageHead implements HttpRequest, RequestView 
             boolean hopByHop = false;
             framing = false;
             tokens = false;
+            hostLine = false;
             if (HeadBytes.is(in, pos, n, CONTENT_LENGTH)) {
                 framing = true;
                 long value;
@@ -237,6 +242,7 @@ final class RequestHead extends MessageHead implements HttpRequest, RequestView 
                 rebuild |= contentLength >= 0 || in.indexOf(v, lineEnd, (byte) ',') >= 0;
                 contentLength = value;
             } else if (HeadBytes.is(in, pos, n, HOST)) {
+                hostLine = true;
                 int a = HeadBytes.skipBlanks(in, v, lineEnd);
                 int b = HeadBytes.trimmedEnd(in, a, lineEnd);
                 if (hostFrom >= 0) {
@@ -311,8 +317,19 @@ final class RequestHead extends MessageHead implements HttpRequest, RequestView 
             throw invalid("WebSocket upgrade without a valid Sec-WebSocket-Key");
         }
         Authority authority = Authority.of(in, sp1 + 1, sp2);
-        if (authority != null && hostFrom >= 0
-                && !authority.agrees(in.toString(hostFrom, hostTo - hostFrom, StandardCharsets.ISO_8859_1))) {
+        String host = null;
+        if (foldedHost) {
+            // A folded Host is checked as HAProxy reads it: joined with spaces, against the other Host lines too.
+            List<String> hosts = HeadBytes.read(raw, headersAt - start, "host");
+            if (hosts.stream().anyMatch(h -> !h.equalsIgnoreCase(hosts.get(0)))) {
+                raw.release();
+                throw invalid("conflicting Host");
+            }
+            host = hosts.get(0);
+        } else if (authority != null && hostFrom >= 0) {
+            host = in.toString(hostFrom, hostTo - hostFrom, StandardCharsets.ISO_8859_1);
+        }
+        if (authority != null && host != null && !authority.agrees(host)) {
             raw.release();
             throw invalid("request target's authority differs from Host");
         }

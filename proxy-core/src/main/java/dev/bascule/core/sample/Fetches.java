@@ -84,6 +84,7 @@ final class Fetches {
             case SRC_PORT -> port(c.client());
             case DST -> address(c.local());
             case DST_PORT -> port(c.local());
+            case SO_NAME -> c.listenerName();
             case FC_ERR -> 0L;
             case SSL_FC -> c.tls() != null;
             case SSL_FC_ERR, SSL_C_ERR, SSL_C_CA_ERR -> c.tls() == null ? null : 0L;
@@ -107,6 +108,11 @@ final class Fetches {
             case REQ_SSL_HELLO_TYPE -> c.payload() == null ? null : PayloadFetches.helloType(c.payload(), c);
             case REQ_SSL_VER -> c.payload() == null ? null : PayloadFetches.sslVersion(c.payload(), c);
             case REQ_SSL_SNI -> c.payload() == null ? null : PayloadFetches.serverName(c.payload(), c);
+            case REQ_RDP_COOKIE -> c.payload() == null ? null : PayloadFetches.rdpCookie(c.payload(), e.arg(0), c);
+            case REQ_RDP_COOKIE_CNT -> c.payload() == null ? null
+                    : PayloadFetches.rdpCookieCount(c.payload(), e.arg(0), c);
+            // Rules that hold no bytes (HTTP rules, a TCP session without content rules) wait for nothing.
+            case WAIT_END -> c.payload() == null || c.payload().complete() ? Boolean.TRUE : PayloadFetches.waiting(c);
             case REQ_PROTO_HTTP -> r != null ? Boolean.TRUE
                     : c.payload() == null ? null : PayloadFetches.protoHttp(c.payload(), c);
             case METHOD -> c.method();
@@ -123,10 +129,13 @@ final class Fetches {
             case REQ_HDR_IP -> Casts.address(HttpFetches.occurrence(HttpFetches.values(r, e.arg(0)), occ(e.arg(1))));
             case REQ_HDR_CNT -> (long) HttpFetches.values(r, e.arg(0)).size();
             case REQ_FHDR_CNT -> (long) HttpFetches.lines(r, e.arg(0)).size();
-            case REQ_HDR_NAMES -> String.join(e.arg(0) == null ? "," : e.arg(0), r.headerNames());
-            case REQ_COOK -> HttpFetches.occurrence(HttpFetches.cookies(r, e.arg(0)), 1);
+            // HAProxy's names are lower case (HTX keeps them so), whatever case the client wrote.
+            case REQ_HDR_NAMES -> String.join(e.arg(0) == null ? "," : e.arg(0).substring(0, 1),
+                    r.headerNames().stream().map(n -> n.toLowerCase(java.util.Locale.ROOT)).toList());
+            case REQ_COOK -> HttpFetches.occurrence(HttpFetches.cookies(r, e.arg(0)), cookieOccurrence(e));
             case REQ_COOK_CNT -> (long) HttpFetches.cookies(r, e.arg(0)).size();
-            case REQ_COOK_VAL -> Casts.integer(HttpFetches.occurrence(HttpFetches.cookies(r, e.arg(0)), 1));
+            case REQ_COOK_VAL -> Casts.integer(HttpFetches.occurrence(HttpFetches.cookies(r, e.arg(0)),
+                    cookieOccurrence(e)));
             // No userlist is checked yet: no credentials are valid (the parser warned).
             case HTTP_AUTH -> Boolean.FALSE;
         };
@@ -134,6 +143,11 @@ final class Fetches {
 
     private static long integer(SampleExpr e, int i) {
         return Long.parseLong(e.arg(i) == null ? "0" : e.arg(i).strip());
+    }
+
+    /** A named cookie's last occurrence, or without a name the first cookie (HAProxy's {@code smp_fetch_cookie}). */
+    private static int cookieOccurrence(SampleExpr e) {
+        return e.arg(0) == null ? 1 : -1;
     }
 
     /** Without an occurrence, an expression takes the last value (HAProxy's default of -1). */

@@ -28,18 +28,21 @@ public final class SampleContext {
     private final Stream stream;
     /** The client's first bytes held for {@code tcp-request content} rules, or null. */
     private final Payload payload;
+    /** The {@code name} of the bind line the connection came in on, or null. */
+    private final String listenerName;
     /** A fetch of the current evaluation lacked bytes that may still come (HAProxy's SMP_F_MAY_CHANGE). */
     private boolean mayChange;
 
     public SampleContext(SocketAddress client, SocketAddress local, RequestView request, FrontendState frontend,
                          BackendState backend, ServerState server, Function<String, BackendState> backends) {
-        this(client, local, request, frontend, backend, server, backends, null);
+        this(client, local, request, frontend, backend, server, backends, null, null);
     }
 
     private SampleContext(SocketAddress client, SocketAddress local, RequestView request, FrontendState frontend,
                           BackendState backend, ServerState server, Function<String, BackendState> backends,
-                          Stream stream) {
+                          Stream stream, String listenerName) {
         this.stream = stream;
+        this.listenerName = listenerName;
         this.client = client;
         this.local = local;
         this.request = request;
@@ -50,8 +53,9 @@ public final class SampleContext {
         this.payload = null;
     }
 
-    private SampleContext(SampleContext c, Payload payload) {
+    private SampleContext(SampleContext c, Payload payload, String listenerName) {
         this.stream = c.stream;
+        this.listenerName = listenerName;
         this.client = c.client;
         this.local = c.local;
         this.request = c.request;
@@ -64,7 +68,17 @@ public final class SampleContext {
 
     /** This context with the client's held bytes for the layer 6 fetches. */
     public SampleContext with(Payload held) {
-        return new SampleContext(this, held);
+        return new SampleContext(this, held, listenerName);
+    }
+
+    /** This context on a connection accepted by the bind line called {@code name} (null: a bind without a name). */
+    public SampleContext onListener(String name) {
+        return new SampleContext(this, payload, name);
+    }
+
+    /** {@code so_name}: the name of the bind line the connection came in on, or null. */
+    public String listenerName() {
+        return listenerName;
     }
 
     /** The client's bytes held for inspection, or null (none are held, or the request is HTTP). */
@@ -77,6 +91,11 @@ public final class SampleContext {
         mayChange = true;
     }
 
+    /** Whether a fetch said {@link #mayChange()} since the mark was last taken; leaves the mark. */
+    boolean peekMayChange() {
+        return mayChange;
+    }
+
     /** Whether a fetch said {@link #mayChange()} since the last call; clears the mark. */
     boolean takeMayChange() {
         boolean was = mayChange;
@@ -87,7 +106,7 @@ public final class SampleContext {
     /** The stream's view: its addresses, its proxies so far, and {@code request} (null for a TCP session). */
     public static SampleContext of(Stream stream, RequestView request, Function<String, BackendState> backends) {
         return new SampleContext(stream.clientAddress(), stream.frontendAddress(), request, stream.frontend(),
-                stream.backend(), stream.server(), backends, stream);
+                stream.backend(), stream.server(), backends, stream, stream.listenerName());
     }
 
     /** The request's method: from its head, or as the transaction kept it for its log line; null without either. */

@@ -71,6 +71,7 @@ public final class TcpFrontendHandler extends ChannelInboundHandlerAdapter imple
         stream = new Stream(frontend, client.remoteAddress(), client.localAddress(), accepted);
         client.closeFuture().addListener(f -> closed());
         stream.tls(TlsSession.of(client));
+        stream.listenerOf(client);
         TcpRequestRules rules = frontend.tcpRules();
         if (!rules.hasContentRules()) {
             // As HAProxy without tcp-request content rules: layer 6 and 7 fetches find nothing.
