@@ -194,7 +194,9 @@ class SampleLayerIT {
                         "the rules ran in HAProxy too:\n" + all);
             }
         } finally {
-            servers.forEach(TestServer::close);
+            for (TestServer s : servers) {
+                s.close();
+            }
         }
     }
 

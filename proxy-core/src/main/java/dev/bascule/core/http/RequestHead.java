@@ -17,6 +17,8 @@ import io.netty.util.ByteProcessor;
 
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -538,13 +540,45 @@ final class RequestHead extends MessageHead implements HttpRequest, RequestView 
 
     @Override
     public List<String> headerLines(String name) {
+        List<String> lines = lines(name);
+        return name.equalsIgnoreCase("connection")
+                ? lines.stream().map(RequestHead::connectionOptions).filter(v -> !v.isEmpty()).toList() : lines;
+    }
+
+    private List<String> lines(String name) {
         return headers != null ? headers.getAll(name) : HeadBytes.read(raw, headersAt, name);
     }
 
     @Override
     public List<String> headerNames() {
-        return headers != null ? headers.entries().stream().map(Map.Entry::getKey).toList()
+        List<String> names = headers != null ? headers.entries().stream().map(Map.Entry::getKey).toList()
                 : HeadBytes.read(raw, headersAt, null);
+        if (names.stream().noneMatch("connection"::equalsIgnoreCase)) {
+            return names;
+        }
+        Iterator<String> values = lines("connection").iterator();
+        List<String> kept = new ArrayList<>(names.size());
+        for (String n : names) {
+            if (!n.equalsIgnoreCase("connection") || !connectionOptions(values.next()).isEmpty()) {
+                kept.add(n);
+            }
+        }
+        return kept;
+    }
+
+    /**
+     * A Connection value as HAProxy's rules see it ({@code h1_parse_connection_header}): its {@code close} and
+     * {@code keep-alive} tokens are the connection's, taken out; a line left empty is no header at all.
+     */
+    private static String connectionOptions(String value) {
+        StringBuilder out = new StringBuilder();
+        for (String token : value.split(",")) {
+            String t = token.strip();
+            if (!t.isEmpty() && !t.equalsIgnoreCase("close") && !t.equalsIgnoreCase("keep-alive")) {
+                out.append(out.length() == 0 ? "" : ",").append(t);
+            }
+        }
+        return out.toString();
     }
 
     /** Whether the head will be encoded from header objects rather than sent in the bytes it came in. */

@@ -45,7 +45,7 @@ final class Fetches {
     }
 
     private static Object typed(SampleExpr e, String value) {
-        return e.fetch() == FetchKeyword.REQ_HDR_VAL ? Casts.integer(value) : Casts.address(value);
+        return e.fetch() == FetchKeyword.REQ_HDR_VAL ? (Object) Casts.leadingInteger(value) : Casts.address(value);
     }
 
     private static char delimiter(SampleExpr e) {
@@ -125,7 +125,7 @@ final class Fetches {
             case URL_PARAM -> HttpFetches.occurrence(HttpFetches.urlParams(r.uri(), e.arg(0), delimiter(e)), 1);
             case REQ_HDR -> HttpFetches.occurrence(HttpFetches.values(r, e.arg(0)), occ(e.arg(1)));
             case REQ_FHDR -> HttpFetches.occurrence(HttpFetches.lines(r, e.arg(0)), occ(e.arg(1)));
-            case REQ_HDR_VAL -> Casts.integer(HttpFetches.occurrence(HttpFetches.values(r, e.arg(0)), occ(e.arg(1))));
+            case REQ_HDR_VAL -> integer(HttpFetches.occurrence(HttpFetches.values(r, e.arg(0)), occ(e.arg(1))));
             case REQ_HDR_IP -> Casts.address(HttpFetches.occurrence(HttpFetches.values(r, e.arg(0)), occ(e.arg(1))));
             case REQ_HDR_CNT -> (long) HttpFetches.values(r, e.arg(0)).size();
             case REQ_FHDR_CNT -> (long) HttpFetches.lines(r, e.arg(0)).size();
@@ -134,8 +134,7 @@ final class Fetches {
                     r.headerNames().stream().map(n -> n.toLowerCase(java.util.Locale.ROOT)).toList());
             case REQ_COOK -> HttpFetches.occurrence(HttpFetches.cookies(r, e.arg(0)), cookieOccurrence(e));
             case REQ_COOK_CNT -> (long) HttpFetches.cookies(r, e.arg(0)).size();
-            case REQ_COOK_VAL -> Casts.integer(HttpFetches.occurrence(HttpFetches.cookies(r, e.arg(0)),
-                    cookieOccurrence(e)));
+            case REQ_COOK_VAL -> integer(HttpFetches.occurrence(HttpFetches.cookies(r, e.arg(0)), cookieOccurrence(e)));
             // No userlist is checked yet: no credentials are valid (the parser warned).
             case HTTP_AUTH -> Boolean.FALSE;
         };
@@ -143,6 +142,11 @@ final class Fetches {
 
     private static long integer(SampleExpr e, int i) {
         return Long.parseLong(e.arg(i) == null ? "0" : e.arg(i).strip());
+    }
+
+    /** A header's or cookie's value read as HAProxy's {@code *_val} fetches read it; no sample without a value. */
+    private static Long integer(String value) {
+        return value == null ? null : Casts.leadingInteger(value);
     }
 
     /** A named cookie's last occurrence, or without a name the first cookie (HAProxy's {@code smp_fetch_cookie}). */

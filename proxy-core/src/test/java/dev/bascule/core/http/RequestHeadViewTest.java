@@ -57,4 +57,16 @@ class RequestHeadViewTest {
             h.release();
         }
     }
+
+    @Test
+    void close_and_keep_alive_are_the_connections_not_a_header_as_haproxy_shows_them() {
+        RequestHead h = head("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-A: 1\r\nConnection: Keep-Alive, "
+                + "Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
+        try {
+            assertEquals(List.of("Upgrade"), h.headerLines("connection"));
+            assertEquals(List.of("Host", "X-A", "Connection", "Upgrade", "Sec-WebSocket-Key"), h.headerNames());
+        } finally {
+            h.release();
+        }
+    }
 }

@@ -86,6 +86,12 @@ class SampleLayerTest {
         assertEquals("2", eval("cook(a)"), "a named cookie's last occurrence");
         assertEquals(2L, eval("cook_val(a)"));
         assertEquals("1", eval("req.cook"), "without a name, the first cookie");
+        SampleContext odd = new SampleContext(null, null, TestRequest.of("GET /p?x=1 HTTP/1.0", "X-V: 7x",
+                "X-W: x7", "Cookie: c=-3z"), null, null, null, SampleContext.NO_BACKENDS);
+        assertEquals(7L, Expression.of(samples.parse("hdr_val(x-v)")).evaluate(odd), "the leading digits");
+        assertEquals(0L, Expression.of(samples.parse("hdr_val(x-w)")).evaluate(odd), "none: 0, as HAProxy's strl2ic");
+        assertEquals(-3L, Expression.of(samples.parse("cook_val(c)")).evaluate(odd));
+        assertEquals("/p", Expression.of(samples.parse("base")).evaluate(odd), "no Host: the path alone");
         assertEquals("abc", eval("req.cook(sid)"));
         assertEquals(2L, eval("cook_cnt(a)"));
         assertNull(Expression.of(samples.parse("path")).evaluate(TCP), "no request in mode tcp: no sample");
