@@ -133,7 +133,13 @@ class SampleLayerIT {
             "GET / HTTP/1.1\r\nHost: example.com\r\nX-In-B64: aGVsbG8=\r\nX-In-Text: a\"b\\c/d \u00e9t\u00e9\r\n",
             "GET /?id=7&id=9 HTTP/1.1\r\nHost: example.com\r\nAccept: a\r\nAccept: b\r\nUser-Agent: Exact/1\r\n",
             "GET /?id=7 HTTP/1.1\r\nHost: example.com\r\nUser-Agent: EXACT/1\r\nCookie: a=x7\r\n",
-            "DELETE /api/v1/users/3 HTTP/1.1\r\nHost: www.example.com\r\nCookie: sid=zzz\r\n");
+            "DELETE /api/v1/users/3 HTTP/1.1\r\nHost: www.example.com\r\nCookie: sid=zzz\r\n",
+            // obs-fold: the lines joined as HAProxy joins them, a folded Host checked joined like any Host.
+            "GET /fold HTTP/1.1\r\nHost: example.com\r\nX-In-Text: one \r\n  two\r\nAccept: a,\r\n\tb\r\n",
+            "GET /fold HTTP/1.1\r\nHost: admin.example.com\r\n  \r\n",
+            "GET /fold HTTP/1.1\r\nHost: admin\r\n .example.com\r\n",
+            "GET http://admin.example.com/fold HTTP/1.1\r\nHost: admin.example.com\r\n x\r\n",
+            "GET /fold HTTP/1.1\r\nHost: a\r\n b\r\nHost: a\r\n");
 
     private static String config(int port, Path dir, List<TestServer> servers) {
         return HttpModeIT.config("""
@@ -192,6 +198,8 @@ class SampleLayerIT {
                 }
                 assertTrue(all.contains("x-f-map:web") && all.contains("x-m-ops:1") && all.contains("x-f-so:public"),
                         "the rules ran in HAProxy too:\n" + all);
+                assertTrue(all.contains("x-f-text:one     two") && all.contains("400 (answered by the proxy)"),
+                        "folded lines were joined, a folded Host refused where it disagrees:\n" + all);
             }
         } finally {
             for (TestServer s : servers) {
@@ -220,6 +228,7 @@ class SampleLayerIT {
             return reply.isEmpty() ? "closed" : "unframed";
         }
         String status = reply.substring(0, reply.indexOf("\r\n")).split(" ")[1];
-        return status + " " + reply.substring(end + 4).replace(" x-", "\n     x-");
+        String body = reply.substring(end + 4);
+        return status + " " + (body.startsWith("server=") ? body.replace(" x-", "\n     x-") : "(answered by the proxy)");
     }
 }
