@@ -72,6 +72,8 @@ class SampleLayerIT {
                 http-request set-header X-F-Field-Last %[path,field(-1,/)]
                 http-request set-header X-F-Word %[path,word(2,/)]
                 http-request set-header X-F-Bytes %[path,bytes(1,3)]
+                http-request set-header X-F-Bytes-Past %[path,bytes(50),length]
+                http-request set-header X-M-Bytes-Past 1 if { path,bytes(50) -m found }
                 http-request set-header X-F-Json %[req.fhdr(x-in-text),json]
                 http-request set-header X-F-Json-Utf8 %[req.fhdr(x-in-text),json(utf8s)]
                 http-request set-header X-F-Map %[hdr(host),lower,map(@DIR@/hosts.map,unknown)]

@@ -201,17 +201,21 @@ final class Converters {
         };
     }
 
-    /** {@code bytes(offset[,length])}. */
+    /**
+     * {@code bytes(offset[,length])}, as HAProxy 2.6 gives it to rules: past the end an empty sample, a length past the
+     * end cut there, a negative offset or length no sample.
+     */
     private static UnaryOperator<Object> bytes(Converter c) {
         int offset = Integer.parseInt(c.arg(0).strip());
-        int length = c.arg(1) == null ? -1 : Integer.parseInt(c.arg(1).strip());
+        Integer length = c.arg(1) == null ? null : Integer.parseInt(c.arg(1).strip());
         return v -> {
             byte[] b = (byte[]) v;
-            if (offset >= b.length) {
+            if (offset < 0 || length != null && length < 0) {
                 return null;
             }
-            int end = length < 0 ? b.length : Math.min(b.length, offset + length);
-            return java.util.Arrays.copyOfRange(b, offset, end);
+            int from = Math.min(offset, b.length);
+            int end = length == null ? b.length : (int) Math.min(b.length, (long) from + length);
+            return java.util.Arrays.copyOfRange(b, from, end);
         };
     }
 

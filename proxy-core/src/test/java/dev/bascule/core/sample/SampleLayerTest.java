@@ -135,6 +135,11 @@ class SampleLayerTest {
         assertEquals("aGk=", eval("str(hi),base64"));
         assertEquals("hi", new String((byte[]) eval("str(aGk=),b64dec")));
         assertArrayEquals("pi".getBytes(), (byte[]) eval("str(api),bytes(1)"));
+        assertArrayEquals("p".getBytes(), (byte[]) eval("str(api),bytes(1,1)"));
+        assertArrayEquals("pi".getBytes(), (byte[]) eval("str(api),bytes(1,9)"), "a length past the end is cut");
+        assertArrayEquals(new byte[0], (byte[]) eval("str(api),bytes(5)"), "past the end: empty, as HAProxy 2.6");
+        assertNull(eval("str(api),bytes(-1)"), "a negative offset: no sample");
+        assertTrue(acl("str(abc),bytes(5) -m found"));
         assertEquals("a b+c", eval("str(a%20b+c),url_dec"));
         assertEquals("a b c", eval("str(a%20b+c),url_dec(1)"));
         assertEquals("/api/v2/users", eval("path,regsub(v1,v2)"));
