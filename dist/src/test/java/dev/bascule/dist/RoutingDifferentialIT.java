@@ -300,7 +300,7 @@ class RoutingDifferentialIT {
      * A backend that answers every request head with 200 and a body of its name and the request's headers (names
      * lowercased, sorted, the client's own left out), so the comparison sees where a request went and what rules did.
      */
-    private static TestServer.Behaviour recording(String name) {
+    static TestServer.Behaviour recording(String name) {
         return (s, server) -> {
             InputStream in = s.getInputStream();
             OutputStream out = s.getOutputStream();

@@ -45,9 +45,9 @@ final class AclConfig {
             return;
         }
         try {
-            AclTest test = aclParser.parse(line.words().subList(2, line.size()));
-            acls.computeIfAbsent(name, n -> new ArrayList<>()).add(test);
-            userlistReference(test, line);
+            List<AclTest> tests = aclParser.parse(line.words().subList(2, line.size()));
+            acls.computeIfAbsent(name, n -> new ArrayList<>()).addAll(tests);
+            tests.forEach(t -> userlistReference(t, line));
         } catch (SampleException e) {
             diag.alert(line.source(), "error detected while parsing ACL '" + name + "' : " + e.getMessage());
         }

@@ -25,10 +25,17 @@ import java.util.Set;
  */
 final class TcpRuleParser {
     /** Actions HAProxy 2.6 has for these rules that Bascule does not run yet (track-sc: no stick tables yet). */
-    private static final Set<String> PENDING = Set.of("expect-proxy", "expect-netscaler-cip", "set-src", "set-src-port", "set-dst", "set-dst-port", "silent-drop", "set-mark", "set-tos",
+    private static final Set<String> PENDING = Set.of("expect-proxy", "expect-netscaler-cip", "set-src",
+            "set-src-port", "set-dst", "set-dst-port", "silent-drop", "set-mark", "set-tos",
             "sc-inc-gpc", "sc-inc-gpc0", "sc-inc-gpc1", "sc-set-gpt0", "sc-set-gpt", "set-log-level", "set-nice",
             "switch-mode", "use-service", "do-resolve", "set-priority-class", "set-priority-offset", "attach-srv",
             "lua", "send-spoe-group", "set-bandwidth-limit", "set-fc-mark", "set-fc-tos");
+
+    /** Whether {@code action} is one of HAProxy's that Bascule parses without running yet. */
+    static boolean pending(String action) {
+        return PENDING.contains(action) || action.startsWith("track-sc") || action.startsWith("sc-")
+                || action.startsWith("lua.");
+    }
 
     private final Diagnostics diag;
     private final AclConfig acls;
@@ -89,8 +96,7 @@ final class TcpRuleParser {
             default -> VarActions.isVarAction(action) ? TcpRule.Action.VAR : null;
         };
         if (a == null) {
-            if (PENDING.contains(action) || action.startsWith("track-sc") || action.startsWith("sc-")
-                    || action.startsWith("lua.")) {
+            if (pending(action)) {
                 return false;
             }
             diag.alert(line.source(), "'" + keyword + "' expects 'accept', 'reject', 'capture', 'expect-proxy', "

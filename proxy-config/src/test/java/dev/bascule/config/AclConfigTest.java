@@ -54,7 +54,14 @@ class AclConfigTest {
         assertTrue(alerts(HEAD + "    acl a src example.com\n").get(0).contains("does not resolve host names"));
         assertTrue(alerts(HEAD + "    acl a path_reg (\n").get(0).contains("invalid regular expression '('"));
         assertTrue(alerts(HEAD + "    acl a path -m nope x\n").get(0).contains("unknown matching method 'nope'"));
-        assertTrue(alerts(HEAD + "    acl a path -z x\n").get(0).contains("unknown ACL flag '-z'"));
+        assertTrue(alerts(HEAD + "    acl a path -z x\n").get(0).contains("'-z' is not a valid ACL option; known: "
+                + "-i -f -m -n -M -u --."));
+        assertEquals(List.of("parsing [test.cfg:5] : error detected while parsing ACL 'a' : the argument of -u must be "
+                + "an integer, got 'one'"), alerts(HEAD + "    acl a path -u one /x\n"));
+        assertTrue(alerts(HEAD + "    acl a req.payload(0,2) 1603\n").get(0).contains("matching method must be "
+                + "specified first (using '-m')"));
+        assertTrue(alerts(HEAD + "    acl a hdr(x),json(latin1) y\n").get(0).contains("converter 'json' : Unexpected "
+                + "input code type 'latin1'"));
         assertTrue(alerts(HEAD + "    acl a path -f /nonexistent/file\n").get(0)
                 .contains("failed to open pattern file '/nonexistent/file'"));
         assertTrue(alerts(HEAD + "    acl a int(x) 1\n").get(0).contains("'x' is not an integer"));

@@ -424,7 +424,7 @@ class ConfigParserTest {
                     bind :80
                     monitor-uri /alive
                     monitor fail { nbsrv(web) lt 1 }
-                    monitor fail if { nbsrv(web) lt }
+                    monitor fail if { nbsrv(web) lt x }
                 """);
         assertTrue(a.contains("parsing [test.cfg:10] : 'monitor fail' requires either 'if' or 'unless' followed by a "
                 + "condition, such as 'monitor fail if { nbsrv(<backend>) lt 1 }'"), a.toString());

@@ -26,7 +26,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 class ParserFuzzTest {
     private static final String[] TOKENS = {"\"", "'", "\\", "#", "${", "}", "$", "\t", " ", "\r", "\n", ":", ",",
             "[", "]", "@", "-", "0", "65536", "99999999999", ".if", ".endif", ".else", "(", ")", "&&", "!", "listen",
-            "backend", "frontend", "defaults", "global", "server", "bind", "timeout", "option", "no", "from"};
+            "backend", "frontend", "defaults", "global", "server", "bind", "timeout", "option", "no", "from",
+            // the sample layer: conditions, flags, operators, fetches and converters
+            " if { ", " } ", " || ", " OR ", "-m", "-M", "-u", "-f", "-i", "--", " gt ", " lt ", "so_name",
+            "json(utf8s)", ",json", "rdp_cookie", "WAIT_END", "RDP_COOKIE", "%[", "req.hdr(", "acl "};
 
     @Test
     void mutated_configs_only_ever_give_a_config_or_diagnostics() throws Exception {

@@ -7,6 +7,7 @@ import dev.bascule.core.proxyprotocol.ProxyHeader;
 import dev.bascule.core.proxyprotocol.ProxyHeaderReceiver;
 import dev.bascule.core.sample.SampleContext;
 import dev.bascule.core.sample.Vars;
+import dev.bascule.core.stream.Stream;
 import dev.bascule.core.tcp.TcpFrontendHandler;
 import dev.bascule.core.tls.TlsAccept;
 import dev.bascule.core.tls.TlsTerminator;
@@ -82,7 +83,7 @@ final class FrontendSetup {
      */
     private SampleContext addresses(Channel ch) {
         return new SampleContext(ProxyHeader.client(ch), ProxyHeader.destination(ch), null, state, null, null,
-                switching::backend).with(Vars.ofSession(ch));
+                switching::backend).with(Vars.ofSession(ch)).onListener(Stream.listenerNameOf(ch));
     }
 
     /** Whether accepted channels are read as soon as they are active (applets read by themselves). */
@@ -95,6 +96,7 @@ final class FrontendSetup {
      * @param current this frontend's setup in the current generation, read again at each HTTP request
      */
     void initChannel(Channel ch, Address bound, Supplier<FrontendSetup> current) {
+        Stream.acceptedOn(ch, configuredName(bound));
         // tcp-request connection rules come first, on the socket's addresses, before a PROXY header and a TLS
         // handshake; session rules once both are done, on the header's addresses.
         if (state.tcpRules().hasConnectionRules() && !connectionAdmitted(ch)) {
@@ -136,6 +138,16 @@ final class FrontendSetup {
             install(ch, current);
             ch.config().setAutoRead(autoRead());
         }, reason -> connectionError(ch, bound, accepted, reason)));
+    }
+
+    /** The {@code name} option of the bind line of that address, or null. */
+    private String configuredName(Address bound) {
+        for (var b : state.config().binds()) {
+            if (b.address().equals(bound)) {
+                return b.options().name();
+            }
+        }
+        return null;
     }
 
     /** The listener's name in HAProxy's connection error lines: its {@code name}, else its number in the frontend. */

@@ -42,7 +42,8 @@ public final class ConditionParser {
                 negate = !negate;
                 continue;
             }
-            if (w.equals("||") || w.equals("or")) {
+            // HAProxy takes "or" in any case.
+            if (w.equals("||") || w.equalsIgnoreCase("or")) {
                 if (current.isEmpty() || negate) {
                     throw new SampleException("'" + w + "' must stand between two ACLs; nothing before it");
                 }
@@ -65,7 +66,7 @@ public final class ConditionParser {
                     throw new SampleException("empty anonymous ACL '{ }'; write a criterion and its patterns, as in "
                             + "'{ path_beg /api }'");
                 }
-                current.add(new AclTerm(negate, "{" + String.join(" ", inside) + "}", List.of(acls.parse(inside))));
+                current.add(new AclTerm(negate, "{" + String.join(" ", inside) + "}", acls.parse(inside)));
                 i += close;
                 negate = false;
                 continue;
@@ -92,9 +93,9 @@ public final class ConditionParser {
         if (tests != null) {
             return tests;
         }
-        AclTest predefined = PredefinedAcls.named(name);
+        List<AclTest> predefined = PredefinedAcls.named(name);
         if (predefined != null) {
-            return List.of(predefined);
+            return predefined;
         }
         List<String> known = new ArrayList<>(PredefinedAcls.names());
         throw new SampleException("no such ACL : '" + name + "'; declare it with 'acl " + name

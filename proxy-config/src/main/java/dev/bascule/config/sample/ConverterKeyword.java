@@ -16,6 +16,8 @@ public enum ConverterKeyword {
     B64DEC("b64dec", 0, 0, SampleType.STR, SampleType.BIN),
     URL_DEC("url_dec", 0, 1, SampleType.STR, SampleType.STR),
     LENGTH("length", 0, 0, SampleType.STR, SampleType.SINT),
+    /** Escapes a string for a JSON string literal; its argument says how the input's bytes are read (ascii, utf8...). */
+    JSON("json", 0, 1, SampleType.STR, SampleType.STR),
     FIELD("field", 2, 3, SampleType.STR, SampleType.STR),
     WORD("word", 2, 3, SampleType.STR, SampleType.STR),
     BYTES("bytes", 1, 2, SampleType.BIN, SampleType.BIN),

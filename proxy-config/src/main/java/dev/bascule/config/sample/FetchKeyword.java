@@ -40,6 +40,8 @@ public enum FetchKeyword {
     FC_RCVD_PROXY("fc_rcvd_proxy", 0, 0, SampleType.BOOL, Needs.NOTHING),
     FC_PP_AUTHORITY("fc_pp_authority", 0, 0, SampleType.STR, Needs.NOTHING),
     FC_PP_UNIQUE_ID("fc_pp_unique_id", 0, 0, SampleType.STR, Needs.NOTHING),
+    /** The {@code name} of the bind line the connection came in on; no sample for a bind without one. */
+    SO_NAME("so_name", 0, 0, SampleType.STR, Needs.NOTHING),
     // Layer 5, TLS (7.3.4): the client connection's handshake (ssl_fc*) and its certificate (ssl_c_*).
     /** The connection's error code: 0, as a connection that carries a stream had none. */
     FC_ERR("fc_err", 0, 0, SampleType.SINT, Needs.NOTHING),
@@ -64,6 +66,11 @@ public enum FetchKeyword {
     REQ_SSL_HELLO_TYPE("req.ssl_hello_type", 0, 0, SampleType.SINT, Needs.CONTENT, "req_ssl_hello_type"),
     REQ_SSL_SNI("req.ssl_sni", 0, 0, SampleType.STR, Needs.CONTENT, "req_ssl_sni"),
     REQ_SSL_VER("req.ssl_ver", 0, 0, SampleType.SINT, Needs.CONTENT, "req_ssl_ver"),
+    /** The {@code Cookie: name=value} line an RDP client sends first (HAProxy's {@code fetch_rdp_cookie_name}). */
+    REQ_RDP_COOKIE("req.rdp_cookie", 0, 1, SampleType.STR, Needs.CONTENT, "rdp_cookie"),
+    REQ_RDP_COOKIE_CNT("req.rdp_cookie_cnt", 0, 1, SampleType.SINT, Needs.CONTENT, "rdp_cookie_cnt"),
+    /** True once the content rules wait no longer (the inspect delay is over): until then, a miss that waits. */
+    WAIT_END("wait_end", 0, 0, SampleType.BOOL, Needs.CONTENT),
     // Layer 7 (7.3.6).
     REQ_PROTO_HTTP("req.proto_http", 0, 0, SampleType.BOOL, Needs.CONTENT, "req_proto_http"),
     METHOD("method", 0, 0, SampleType.METH, Needs.TRANSACTION),
@@ -169,5 +176,10 @@ public enum FetchKeyword {
 
     public Needs needs() {
         return needs;
+    }
+
+    /** Whether it is parsed without its HAProxy meaning yet (a warning says so where it is used). */
+    public boolean pending() {
+        return this == HTTP_AUTH;
     }
 }

@@ -28,10 +28,12 @@ public final class PredefinedAcls {
         LINES.put("HTTP_URL_SLASH", List.of("url_beg", "/"));
         LINES.put("HTTP_URL_STAR", List.of("url", "*"));
         LINES.put("HTTP_CONTENT", List.of("hdr_val(content-length)", "gt", "0"));
+        LINES.put("RDP_COOKIE", List.of("req.rdp_cookie_cnt", "gt", "0"));
         LINES.put("REQ_CONTENT", List.of("req.len", "gt", "0"));
+        LINES.put("WAIT_END", List.of("wait_end"));
     }
 
-    private static final Map<String, AclTest> COMPILED = new LinkedHashMap<>();
+    private static final Map<String, List<AclTest>> COMPILED = new LinkedHashMap<>();
 
     static {
         AclParser parser = new AclParser(new SampleParser(path -> {
@@ -49,9 +51,14 @@ public final class PredefinedAcls {
     private PredefinedAcls() {
     }
 
-    /** The predefined ACL of that name, or null. */
-    public static AclTest named(String name) {
+    /** The predefined ACL of that name (its tests), or null. */
+    public static List<AclTest> named(String name) {
         return COMPILED.get(name);
+    }
+
+    /** The ACL line a predefined ACL is ({@code src 127.0.0.1/8 ::1} for LOCALHOST), or null. */
+    public static List<String> definition(String name) {
+        return LINES.get(name);
     }
 
     public static List<String> names() {

@@ -15,6 +15,9 @@ import java.util.regex.PatternSyntaxException;
  * of the wrong kind and converters that cannot take the type they are given are errors here, not at run time.
  */
 public final class SampleParser {
+    /** How {@code json([input])} may read its input's bytes; empty is ascii. */
+    private static final List<String> JSON_INPUTS = List.of("", "ascii", "utf8", "utf8s", "utf8p", "utf8ps");
+
     private final PatternFiles files;
 
     public SampleParser(PatternFiles files) {
@@ -58,7 +61,10 @@ public final class SampleParser {
         MapFile map = null;
         switch (k) {
             case FIELD, WORD -> {
-                integer(k, c.args().get(0));
+                if (integer(k, c.args().get(0)) == 0) {
+                    throw new SampleException("invalid args in converter '" + c.name() + "' : Unexpected value 0 for "
+                            + "index; fields are counted from 1, or from -1 at the end");
+                }
                 if (c.args().get(1).isEmpty()) {
                     throw new SampleException("converter '" + c.name() + "' : the delimiters may not be empty");
                 }
@@ -82,6 +88,12 @@ public final class SampleParser {
                 }
             }
             case UNSET_VAR -> VarName.parse(c.args().get(0).strip());
+            case JSON -> {
+                if (!c.args().isEmpty() && !JSON_INPUTS.contains(c.args().get(0))) {
+                    throw new SampleException("converter 'json' : Unexpected input code type '" + c.args().get(0)
+                            + "'. Allowed value are 'ascii', 'utf8', 'utf8s', 'utf8p' and 'utf8ps'");
+                }
+            }
             case IPMASK -> {
                 mask(c.args().get(0), 32);
                 if (c.args().size() > 1) {

@@ -263,6 +263,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         stream.tls(TlsSession.of(ctx.channel()));
         stream.proxyHeader(ProxyHeader.of(ctx.channel()));
         stream.session(sessionVars);
+        stream.listenerOf(ctx.channel());
         logAsapNanos = 0;
     }
 

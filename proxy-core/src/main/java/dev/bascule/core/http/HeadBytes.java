@@ -218,12 +218,14 @@ final class HeadBytes {
 
     /**
      * Adds the header lines of the head in {@code raw}, from offset {@code first} on, to {@code headers}; a line
-     * folded onto the next (obs-fold) is joined with a space, as RFC 9112 section 5.2 lets a proxy do.
+     * folded onto the next (obs-fold) is joined as HAProxy's parser joins it: the line break becomes spaces (two for
+     * CR LF), the next line's blanks stay, and only the whole value's ends are trimmed.
      */
     static void headersOf(ByteBuf raw, int first, HttpHeaders headers) {
         int to = raw.writerIndex();
         String name = null;
         StringBuilder value = new StringBuilder();
+        int lineBreak = 0;
         for (int pos = raw.readerIndex() + first; ; ) {
             int lf = raw.indexOf(pos, to, (byte) '\n');
             int end = lineEnd(raw, pos, lf);
@@ -231,20 +233,21 @@ final class HeadBytes {
                 break;
             }
             if (isBlank(raw.getByte(pos)) && name != null) {
-                value.append(' ').append(raw.toString(pos, end - pos, StandardCharsets.ISO_8859_1).trim());
+                value.append(" ".repeat(lineBreak)).append(raw.toString(pos, end - pos, StandardCharsets.ISO_8859_1));
             } else {
                 if (name != null) {
-                    headers.add(name, value.toString());
+                    headers.add(name, value.toString().trim());
                 }
                 int colon = raw.indexOf(pos, end, (byte) ':');
                 name = raw.toString(pos, colon - pos, StandardCharsets.ISO_8859_1);
                 value.setLength(0);
-                value.append(raw.toString(colon + 1, end - colon - 1, StandardCharsets.ISO_8859_1).trim());
+                value.append(raw.toString(colon + 1, end - colon - 1, StandardCharsets.ISO_8859_1));
             }
+            lineBreak = lf + 1 - end;
             pos = lf + 1;
         }
         if (name != null) {
-            headers.add(name, value.toString());
+            headers.add(name, value.toString().trim());
         }
     }
 
@@ -257,16 +260,21 @@ final class HeadBytes {
         List<String> out = new ArrayList<>(2);
         int to = raw.writerIndex();
         boolean matched = false;
+        int lineBreak = 0;
         for (int pos = raw.readerIndex() + first; ; ) {
             int lf = raw.indexOf(pos, to, (byte) '\n');
             int end = lineEnd(raw, pos, lf);
             if (end == pos) {
+                if (name != null) {
+                    out.replaceAll(String::trim);
+                }
                 return out;
             }
             if (isBlank(raw.getByte(pos))) {
                 if (matched) {
                     int last = out.size() - 1;
-                    out.set(last, out.get(last) + " " + raw.toString(pos, end - pos, StandardCharsets.ISO_8859_1).trim());
+                    out.set(last, out.get(last) + " ".repeat(lineBreak)
+                            + raw.toString(pos, end - pos, StandardCharsets.ISO_8859_1));
                 }
             } else {
                 int colon = raw.indexOf(pos, end, (byte) ':');
@@ -276,10 +284,11 @@ final class HeadBytes {
                     matched = colon - pos == name.length()
                             && raw.toString(pos, colon - pos, StandardCharsets.ISO_8859_1).equalsIgnoreCase(name);
                     if (matched) {
-                        out.add(raw.toString(colon + 1, end - colon - 1, StandardCharsets.ISO_8859_1).trim());
+                        out.add(raw.toString(colon + 1, end - colon - 1, StandardCharsets.ISO_8859_1));
                     }
                 }
             }
+            lineBreak = lf + 1 - end;
             pos = lf + 1;
         }
     }

@@ -17,6 +17,8 @@ import io.netty.util.ByteProcessor;
 
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -178,6 +180,9 @@ final class RequestHead extends MessageHead implements HttpRequest, RequestView 
         // The last header line was Connection or Expect, whose tokens are read; then one of them was folded.
         boolean tokens = false;
         boolean foldedTokens = false;
+        // The last header line was Host; then a Host line was folded, and its value is the joined lines'.
+        boolean hostLine = false;
+        boolean foldedHost = false;
         int pos = headersAt;
         while (true) {
             lf = in.indexOf(pos, limit, (byte) '\n');
@@ -204,6 +209,7 @@ final class RequestHead extends MessageHead implements HttpRequest, RequestView 
                 // obs-fold: the value goes on; headers are re-encoded with the lines joined.
                 rebuild = true;
                 foldedTokens |= tokens;
+                foldedHost |= hostLine;
                 pos = lf + 1;
                 continue;
             }
@@ -222,6 +228,7 @@ final class RequestHead extends MessageHead implements HttpRequest, RequestView 
             boolean hopByHop = false;
             framing = false;
             tokens = false;
+            hostLine = false;
             if (HeadBytes.is(in, pos, n, CONTENT_LENGTH)) {
                 framing = true;
                 long value;
@@ -237,6 +244,7 @@ final class RequestHead extends MessageHead implements HttpRequest, RequestView 
                 rebuild |= contentLength >= 0 || in.indexOf(v, lineEnd, (byte) ',') >= 0;
                 contentLength = value;
             } else if (HeadBytes.is(in, pos, n, HOST)) {
+                hostLine = true;
                 int a = HeadBytes.skipBlanks(in, v, lineEnd);
                 int b = HeadBytes.trimmedEnd(in, a, lineEnd);
                 if (hostFrom >= 0) {
@@ -311,8 +319,19 @@ final class RequestHead extends MessageHead implements HttpRequest, RequestView 
             throw invalid("WebSocket upgrade without a valid Sec-WebSocket-Key");
         }
         Authority authority = Authority.of(in, sp1 + 1, sp2);
-        if (authority != null && hostFrom >= 0
-                && !authority.agrees(in.toString(hostFrom, hostTo - hostFrom, StandardCharsets.ISO_8859_1))) {
+        String host = null;
+        if (foldedHost) {
+            // A folded Host is checked as HAProxy reads it: joined with spaces, against the other Host lines too.
+            List<String> hosts = HeadBytes.read(raw, headersAt - start, "host");
+            if (hosts.stream().anyMatch(h -> !h.equalsIgnoreCase(hosts.get(0)))) {
+                raw.release();
+                throw invalid("conflicting Host");
+            }
+            host = hosts.get(0);
+        } else if (authority != null && hostFrom >= 0) {
+            host = in.toString(hostFrom, hostTo - hostFrom, StandardCharsets.ISO_8859_1);
+        }
+        if (authority != null && host != null && !authority.agrees(host)) {
             raw.release();
             throw invalid("request target's authority differs from Host");
         }
@@ -521,13 +540,45 @@ final class RequestHead extends MessageHead implements HttpRequest, RequestView 
 
     @Override
     public List<String> headerLines(String name) {
+        List<String> lines = lines(name);
+        return name.equalsIgnoreCase("connection")
+                ? lines.stream().map(RequestHead::connectionOptions).filter(v -> !v.isEmpty()).toList() : lines;
+    }
+
+    private List<String> lines(String name) {
         return headers != null ? headers.getAll(name) : HeadBytes.read(raw, headersAt, name);
     }
 
     @Override
     public List<String> headerNames() {
-        return headers != null ? headers.entries().stream().map(Map.Entry::getKey).toList()
+        List<String> names = headers != null ? headers.entries().stream().map(Map.Entry::getKey).toList()
                 : HeadBytes.read(raw, headersAt, null);
+        if (names.stream().noneMatch("connection"::equalsIgnoreCase)) {
+            return names;
+        }
+        Iterator<String> values = lines("connection").iterator();
+        List<String> kept = new ArrayList<>(names.size());
+        for (String n : names) {
+            if (!n.equalsIgnoreCase("connection") || !connectionOptions(values.next()).isEmpty()) {
+                kept.add(n);
+            }
+        }
+        return kept;
+    }
+
+    /**
+     * A Connection value as HAProxy's rules see it ({@code h1_parse_connection_header}): its {@code close} and
+     * {@code keep-alive} tokens are the connection's, taken out; a line left empty is no header at all.
+     */
+    private static String connectionOptions(String value) {
+        StringBuilder out = new StringBuilder();
+        for (String token : value.split(",")) {
+            String t = token.strip();
+            if (!t.isEmpty() && !t.equalsIgnoreCase("close") && !t.equalsIgnoreCase("keep-alive")) {
+                out.append(out.length() == 0 ? "" : ",").append(t);
+            }
+        }
+        return out.toString();
     }
 
     /** Whether the head will be encoded from header objects rather than sent in the bytes it came in. */

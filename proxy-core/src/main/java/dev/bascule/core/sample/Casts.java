@@ -79,6 +79,23 @@ final class Casts {
         return i == start ? null : negative ? -value : value;
     }
 
+    /**
+     * HAProxy's {@code strl2ic}, by which {@code hdr_val} and {@code cook_val} read a value: the digits from the start
+     * (after a '-'), up to the first character that is not one; 0 when there is none.
+     */
+    static long leadingInteger(String s) {
+        boolean negative = s.startsWith("-");
+        int value = 0;
+        for (int i = negative ? 1 : 0; i < s.length(); i++) {
+            int digit = s.charAt(i) - '0';
+            if (digit > 9) {
+                break;
+            }
+            value = negative ? value * 10 - digit : value * 10 + digit;
+        }
+        return value;
+    }
+
     static InetAddress address(Object v) {
         if (v instanceof InetAddress a) {
             return a;

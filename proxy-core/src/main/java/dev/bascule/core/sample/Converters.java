@@ -38,6 +38,7 @@ final class Converters {
             };
             case URL_DEC -> v -> urlDecode((String) v, c.arg(0) != null && !c.arg(0).strip().equals("0"));
             case LENGTH -> v -> (long) ((String) v).length();
+            case JSON -> json(JsonInput.of(c.arg(0)));
             case FIELD -> field(c, false);
             case WORD -> field(c, true);
             case BYTES -> bytes(c);
@@ -81,6 +82,82 @@ final class Converters {
         }
     }
 
+    /** How {@code json} reads its input: bytes as they are, or UTF-8 strictly, skipping, permissively, or both. */
+    private enum JsonInput {
+        ASCII, UTF8, UTF8S, UTF8P, UTF8PS;
+
+        static JsonInput of(String arg) {
+            return arg == null || arg.equals("ascii") ? ASCII : valueOf(arg.toUpperCase(Locale.ROOT));
+        }
+
+        /** Whether a character decoded with these problems is skipped (else kept); null fails the whole sample. */
+        Boolean skips(boolean invalid, boolean overlong) {
+            boolean bad = switch (this) {
+                case ASCII -> false;
+                case UTF8, UTF8S -> invalid || overlong;
+                case UTF8P, UTF8PS -> invalid;
+            };
+            if (!bad) {
+                return false;
+            }
+            return this == UTF8S || this == UTF8PS ? Boolean.TRUE : null;
+        }
+    }
+
+    /**
+     * {@code json([input])}: the string escaped for a JSON string literal as HAProxy's {@code sample_conv_json}:
+     * quote, backslash and slash escaped, the usual control escapes, any other byte that is not printable ASCII (or a
+     * decoded character above 0xFF) as a backslash, {@code u} and four hex digits; characters above 0xFFFF fail the
+     * sample or are skipped.
+     */
+    private static UnaryOperator<Object> json(JsonInput input) {
+        return v -> {
+            byte[] b = ((String) v).getBytes(StandardCharsets.ISO_8859_1);
+            StringBuilder out = new StringBuilder(b.length + 8);
+            for (int i = 0; i < b.length; ) {
+                int c;
+                if (input == JsonInput.ASCII) {
+                    c = b[i++] & 0xff;
+                } else {
+                    long decoded = Utf8.next(b, i);
+                    c = (int) (decoded & 0xffffffffL);
+                    i += (int) (decoded >>> 40);
+                    Boolean skip = input.skips((decoded & Utf8.INVALID) != 0, (decoded & Utf8.OVERLONG) != 0);
+                    if (skip == null) {
+                        return null;
+                    }
+                    if (skip) {
+                        continue;
+                    }
+                    if (c > 0xffff) {
+                        if (input == JsonInput.UTF8 || input == JsonInput.UTF8P) {
+                            return null;
+                        }
+                        continue;
+                    }
+                }
+                switch (c) {
+                    case '"' -> out.append("\\\"");
+                    case '\\' -> out.append("\\\\");
+                    case '/' -> out.append("\\/");
+                    case '\b' -> out.append("\\b");
+                    case '\f' -> out.append("\\f");
+                    case '\r' -> out.append("\\r");
+                    case '\n' -> out.append("\\n");
+                    case '\t' -> out.append("\\t");
+                    default -> {
+                        if (c < 0x20 || c > 0x7e) {
+                            out.append(String.format("\\u%04x", c));
+                        } else {
+                            out.append((char) c);
+                        }
+                    }
+                }
+            }
+            return out.toString();
+        };
+    }
+
     private interface Op {
         long apply(long a, long b);
     }
@@ -110,8 +187,9 @@ final class Converters {
                     start = i + 1;
                 }
             }
-            if (index == 0 || Math.abs(index) > spans.size()) {
-                return words || index != 0 ? "" : null;
+            // HAProxy: a field or word that is not there is no sample (index 0 is refused when the file is read).
+            if (Math.abs(index) > spans.size()) {
+                return null;
             }
             int first = index > 0 ? index - 1 : spans.size() + index;
             int last = count <= 0 ? spans.size() - 1 : Math.min(spans.size() - 1, first + count - 1);
@@ -123,17 +201,21 @@ final class Converters {
         };
     }
 
-    /** {@code bytes(offset[,length])}. */
+    /**
+     * {@code bytes(offset[,length])}, as HAProxy 2.6 gives it to rules: past the end an empty sample, a length past the
+     * end cut there, a negative offset or length no sample.
+     */
     private static UnaryOperator<Object> bytes(Converter c) {
         int offset = Integer.parseInt(c.arg(0).strip());
-        int length = c.arg(1) == null ? -1 : Integer.parseInt(c.arg(1).strip());
+        Integer length = c.arg(1) == null ? null : Integer.parseInt(c.arg(1).strip());
         return v -> {
             byte[] b = (byte[]) v;
-            if (offset >= b.length) {
+            if (offset < 0 || length != null && length < 0) {
                 return null;
             }
-            int end = length < 0 ? b.length : Math.min(b.length, offset + length);
-            return java.util.Arrays.copyOfRange(b, offset, end);
+            int from = Math.min(offset, b.length);
+            int end = length == null ? b.length : (int) Math.min(b.length, (long) from + length);
+            return java.util.Arrays.copyOfRange(b, from, end);
         };
     }
 

@@ -61,7 +61,7 @@ final class Fetches {
     }
 
     private static Object typed(SampleExpr e, String value) {
-        return e.fetch() == FetchKeyword.REQ_HDR_VAL ? Casts.integer(value) : Casts.address(value);
+        return e.fetch() == FetchKeyword.REQ_HDR_VAL ? (Object) Casts.leadingInteger(value) : Casts.address(value);
     }
 
     private static char delimiter(SampleExpr e) {
@@ -101,6 +101,7 @@ final class Fetches {
             case SRC_PORT -> port(c.client());
             case DST -> address(c.local());
             case DST_PORT -> port(c.local());
+            case SO_NAME -> c.listenerName();
             case FC_ERR -> 0L;
             case FC_RCVD_PROXY -> c.proxyHeader() != null;
             case FC_PP_AUTHORITY -> c.proxyHeader() == null ? null : c.proxyHeader().authority();
@@ -127,6 +128,11 @@ final class Fetches {
             case REQ_SSL_HELLO_TYPE -> c.payload() == null ? null : PayloadFetches.helloType(c.payload(), c);
             case REQ_SSL_VER -> c.payload() == null ? null : PayloadFetches.sslVersion(c.payload(), c);
             case REQ_SSL_SNI -> c.payload() == null ? null : PayloadFetches.serverName(c.payload(), c);
+            case REQ_RDP_COOKIE -> c.payload() == null ? null : PayloadFetches.rdpCookie(c.payload(), e.arg(0), c);
+            case REQ_RDP_COOKIE_CNT -> c.payload() == null ? null
+                    : PayloadFetches.rdpCookieCount(c.payload(), e.arg(0), c);
+            // Rules that hold no bytes (HTTP rules, a TCP session without content rules) wait for nothing.
+            case WAIT_END -> c.payload() == null || c.payload().complete() ? Boolean.TRUE : PayloadFetches.waiting(c);
             case REQ_PROTO_HTTP -> r != null ? Boolean.TRUE
                     : c.payload() == null ? null : PayloadFetches.protoHttp(c.payload(), c);
             case METHOD -> c.method();
@@ -139,14 +145,16 @@ final class Fetches {
             case URL_PARAM -> HttpFetches.occurrence(HttpFetches.urlParams(r.uri(), e.arg(0), delimiter(e)), 1);
             case REQ_HDR -> HttpFetches.occurrence(HttpFetches.values(r, e.arg(0)), occ(e.arg(1)));
             case REQ_FHDR -> HttpFetches.occurrence(HttpFetches.lines(r, e.arg(0)), occ(e.arg(1)));
-            case REQ_HDR_VAL -> Casts.integer(HttpFetches.occurrence(HttpFetches.values(r, e.arg(0)), occ(e.arg(1))));
+            case REQ_HDR_VAL -> integer(HttpFetches.occurrence(HttpFetches.values(r, e.arg(0)), occ(e.arg(1))));
             case REQ_HDR_IP -> Casts.address(HttpFetches.occurrence(HttpFetches.values(r, e.arg(0)), occ(e.arg(1))));
             case REQ_HDR_CNT -> (long) HttpFetches.values(r, e.arg(0)).size();
             case REQ_FHDR_CNT -> (long) HttpFetches.lines(r, e.arg(0)).size();
-            case REQ_HDR_NAMES -> String.join(e.arg(0) == null ? "," : e.arg(0), r.headerNames());
-            case REQ_COOK -> HttpFetches.occurrence(HttpFetches.cookies(r, e.arg(0)), 1);
+            // HAProxy's names are lower case (HTX keeps them so), whatever case the client wrote.
+            case REQ_HDR_NAMES -> String.join(e.arg(0) == null ? "," : e.arg(0).substring(0, 1),
+                    r.headerNames().stream().map(n -> n.toLowerCase(java.util.Locale.ROOT)).toList());
+            case REQ_COOK -> HttpFetches.occurrence(HttpFetches.cookies(r, e.arg(0)), cookieOccurrence(e));
             case REQ_COOK_CNT -> (long) HttpFetches.cookies(r, e.arg(0)).size();
-            case REQ_COOK_VAL -> Casts.integer(HttpFetches.occurrence(HttpFetches.cookies(r, e.arg(0)), 1));
+            case REQ_COOK_VAL -> integer(HttpFetches.occurrence(HttpFetches.cookies(r, e.arg(0)), cookieOccurrence(e)));
             case HTTP_AUTH -> user(e, c) != null;
             case HTTP_AUTH_GROUP -> {
                 Userlist.User u = user(e, c);
@@ -160,7 +168,8 @@ final class Fetches {
             case RES_HDR_CNT -> (long) HttpFetches.values(s, e.arg(0)).size();
             case RES_FHDR_CNT -> (long) HttpFetches.lines(s, e.arg(0)).size();
             case RES_HDR_VAL -> Casts.integer(HttpFetches.occurrence(HttpFetches.values(s, e.arg(0)), occ(e.arg(1))));
-            case RES_HDR_NAMES -> String.join(e.arg(0) == null ? "," : e.arg(0), s.headerNames());
+            case RES_HDR_NAMES -> String.join(e.arg(0) == null ? "," : e.arg(0).substring(0, 1),
+                    s.headerNames().stream().map(n -> n.toLowerCase(java.util.Locale.ROOT)).toList());
             case RES_COOK -> HttpFetches.occurrence(HttpFetches.setCookies(s, e.arg(0)), 1);
             case RES_COOK_CNT -> (long) HttpFetches.setCookies(s, e.arg(0)).size();
             case RES_COOK_VAL -> Casts.integer(HttpFetches.occurrence(HttpFetches.setCookies(s, e.arg(0)), 1));
@@ -184,6 +193,16 @@ final class Fetches {
 
     private static long integer(SampleExpr e, int i) {
         return Long.parseLong(e.arg(i) == null ? "0" : e.arg(i).strip());
+    }
+
+    /** A header's or cookie's value read as HAProxy's {@code *_val} fetches read it; no sample without a value. */
+    private static Long integer(String value) {
+        return value == null ? null : Casts.leadingInteger(value);
+    }
+
+    /** A named cookie's last occurrence, or without a name the first cookie (HAProxy's {@code smp_fetch_cookie}). */
+    private static int cookieOccurrence(SampleExpr e) {
+        return e.arg(0) == null ? 1 : -1;
     }
 
     /** Without an occurrence, an expression takes the last value (HAProxy's default of -1). */

@@ -36,11 +36,11 @@ public final class HttpFetches {
         return q < 0 ? null : uri.substring(q + 1);
     }
 
-    /** {@code base}: the Host header's value and the path (HAProxy: nothing without a Host). */
+    /** {@code base}: the Host header's value and the path; the path alone without a Host (HAProxy's smp_fetch_base). */
     static String base(RequestView r) {
         List<String> host = r.headerLines("host");
-        if (host.isEmpty()) {
-            return null;
+        if (host.isEmpty() || host.get(0).isBlank()) {
+            return path(r.uri());
         }
         return host.get(0).strip() + path(r.uri());
     }

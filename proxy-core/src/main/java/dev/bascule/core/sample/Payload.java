@@ -33,6 +33,11 @@ public final class Payload {
         return out;
     }
 
+    /** The bytes from {@code offset} as ISO-8859-1 text. */
+    String text(int offset, int length) {
+        return bytes.toString(bytes.readerIndex() + offset, length, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
     public boolean complete() {
         return complete;
     }

@@ -294,6 +294,70 @@ final class PayloadFetches {
         return line.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+ \\S+ HTTP/\\d\\.\\d") ? Boolean.TRUE : null;
     }
 
+    /** {@code wait_end}: no sample, which may change, until the bytes are final. */
+    static Boolean waiting(SampleContext c) {
+        c.mayChange();
+        return null;
+    }
+
+    /**
+     * {@code req.rdp_cookie([name])}: the value of the {@code Cookie: name=value} line that follows the 11 bytes of an
+     * RDP connection request's headers (the name, any case, when given), up to its CR LF.
+     */
+    static String rdpCookie(Payload p, String name, SampleContext c) {
+        int n = p.length();
+        int at = 11;
+        if (n <= at + 7) {
+            return tooShort(p, c);
+        }
+        if (!p.text(at, 7).equalsIgnoreCase("Cookie:")) {
+            return null;
+        }
+        at += 7;
+        while (at < n && p.at(at) == ' ') {
+            at++;
+        }
+        if (name != null) {
+            if (n - at <= name.length()) {
+                return tooShort(p, c);
+            }
+            if (p.at(at + name.length()) != '=' || !p.text(at, name.length()).equalsIgnoreCase(name)) {
+                return null;
+            }
+            at += name.length() + 1;
+        } else {
+            while (at < n && p.at(at) != '=') {
+                if (p.at(at) == '\r' || p.at(at) == '\n') {
+                    return null;
+                }
+                at++;
+            }
+            if (at >= n) {
+                return tooShort(p, c);
+            }
+            at++;
+        }
+        int value = at;
+        while (at < n && p.at(at) != '\r') {
+            at++;
+        }
+        if (n - at < 2) {
+            return tooShort(p, c);
+        }
+        return p.at(at + 1) == '\n' ? p.text(value, at - value) : null;
+    }
+
+    /** {@code req.rdp_cookie_cnt([name])}: 1 when there is such a cookie, 0 when not; no sample while it may come. */
+    static Long rdpCookieCount(Payload p, String name, SampleContext c) {
+        if (rdpCookie(p, name, c) != null) {
+            return 1L;
+        }
+        if (c.peekMayChange()) {
+            return null;
+        }
+        return 0L;
+    }
+
     private static <T> T tooShort(Payload p, SampleContext c) {
         if (!p.complete()) {
             c.mayChange();

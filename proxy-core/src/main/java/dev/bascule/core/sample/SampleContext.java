@@ -34,18 +34,21 @@ public final class SampleContext {
     private final Vars session;
     /** The response head the {@code http-response} rules run on, or null. */
     private final ResponseView response;
+    /** The {@code name} of the bind line the connection came in on, or null. */
+    private final String listenerName;
     /** A fetch of the current evaluation lacked bytes that may still come (HAProxy's SMP_F_MAY_CHANGE). */
     private boolean mayChange;
 
     public SampleContext(SocketAddress client, SocketAddress local, RequestView request, FrontendState frontend,
                          BackendState backend, ServerState server, Function<String, BackendState> backends) {
-        this(client, local, request, frontend, backend, server, backends, null);
+        this(client, local, request, frontend, backend, server, backends, null, null);
     }
 
     private SampleContext(SocketAddress client, SocketAddress local, RequestView request, FrontendState frontend,
                           BackendState backend, ServerState server, Function<String, BackendState> backends,
-                          Stream stream) {
+                          Stream stream, String listenerName) {
         this.stream = stream;
+        this.listenerName = listenerName;
         this.client = client;
         this.local = local;
         this.request = request;
@@ -58,8 +61,10 @@ public final class SampleContext {
         this.response = null;
     }
 
-    private SampleContext(SampleContext c, Payload payload, Vars session, ResponseView response) {
+    private SampleContext(SampleContext c, Payload payload, Vars session, ResponseView response,
+            String listenerName) {
         this.stream = c.stream;
+        this.listenerName = listenerName;
         this.client = c.client;
         this.local = c.local;
         this.request = c.request;
@@ -74,22 +79,32 @@ public final class SampleContext {
 
     /** This context with the client's held bytes for the layer 6 fetches. */
     public SampleContext with(Payload held) {
-        return new SampleContext(this, held, session, response);
+        return new SampleContext(this, held, session, response, listenerName);
     }
 
     /** This context, outside a stream, with its connection's session variables. */
     public SampleContext with(Vars sessionVars) {
-        return new SampleContext(this, payload, sessionVars, response);
+        return new SampleContext(this, payload, sessionVars, response, listenerName);
     }
 
     /** This context with the response head for the response fetches. */
     public SampleContext with(ResponseView head) {
-        return new SampleContext(this, payload, session, head);
+        return new SampleContext(this, payload, session, head, listenerName);
+    }
+
+    /** This context on a connection accepted by the bind line called {@code name} (null: a bind without a name). */
+    public SampleContext onListener(String name) {
+        return new SampleContext(this, payload, session, response, name);
     }
 
     /** The response head, or null outside the response rules. */
     public ResponseView response() {
         return response;
+    }
+
+    /** {@code so_name}: the name of the bind line the connection came in on, or null. */
+    public String listenerName() {
+        return listenerName;
     }
 
     /**
@@ -116,6 +131,11 @@ public final class SampleContext {
         mayChange = true;
     }
 
+    /** Whether a fetch said {@link #mayChange()} since the mark was last taken; leaves the mark. */
+    boolean peekMayChange() {
+        return mayChange;
+    }
+
     /** Whether a fetch said {@link #mayChange()} since the last call; clears the mark. */
     boolean takeMayChange() {
         boolean was = mayChange;
@@ -126,7 +146,7 @@ public final class SampleContext {
     /** The stream's view: its addresses, its proxies so far, and {@code request} (null for a TCP session). */
     public static SampleContext of(Stream stream, RequestView request, Function<String, BackendState> backends) {
         return new SampleContext(stream.clientAddress(), stream.frontendAddress(), request, stream.frontend(),
-                stream.backend(), stream.server(), backends, stream);
+                stream.backend(), stream.server(), backends, stream, stream.listenerName());
     }
 
     /** The request's method: from its head, or as the transaction kept it for its log line; null without either. */

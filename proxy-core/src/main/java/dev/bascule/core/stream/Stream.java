@@ -44,6 +44,8 @@ public final class Stream {
 
     /** The stream an applet's connection was handed over with. */
     private static final AttributeKey<Stream> HANDED_OVER = AttributeKey.valueOf("bascule.stream");
+    /** The {@code name} of the bind line a client connection came in on, kept on the connection for its streams. */
+    private static final AttributeKey<String> LISTENER_NAME = AttributeKey.valueOf("bascule.listener-name");
     /** HAProxy's request counter ({@code %rt}), one for the process. */
     private static final AtomicLong REQUESTS = new AtomicLong();
 
@@ -115,6 +117,7 @@ public final class Stream {
     private VarName.Scope reqresScope = VarName.Scope.REQ;
     /** Its client connection's variables ({@code sess.}), or null. */
     private Vars sessionVars;
+    private String listenerName;
 
     /**
      * @param client     the client's address (today the socket's peer; later a PROXY header's)
@@ -170,6 +173,28 @@ public final class Stream {
     public void responding() {
         reqresScope = VarName.Scope.RES;
         reqresVars = null;
+    }
+
+    /** Records on an accepted connection the {@code name} of its bind line (null: none), for its streams' {@code so_name}. */
+    public static void acceptedOn(Channel client, String bindName) {
+        if (bindName != null) {
+            client.attr(LISTENER_NAME).set(bindName);
+        }
+    }
+
+    /** Takes the bind line's name its client connection was accepted with ({@link #acceptedOn}), at the stream's start. */
+    public void listenerOf(Channel client) {
+        listenerName = listenerNameOf(client);
+    }
+
+    /** The bind line's name a client connection was accepted with, or null. */
+    public static String listenerNameOf(Channel client) {
+        return client.hasAttr(LISTENER_NAME) ? client.attr(LISTENER_NAME).get() : null;
+    }
+
+    /** The {@code name} of the bind line the client came in on, or null. */
+    public String listenerName() {
+        return listenerName;
     }
 
     // --- phases, in the order they happen ---

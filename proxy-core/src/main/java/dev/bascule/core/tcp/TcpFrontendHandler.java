@@ -75,6 +75,7 @@ public final class TcpFrontendHandler extends ChannelInboundHandlerAdapter imple
         stream.tls(TlsSession.of(client));
         stream.proxyHeader(ProxyHeader.of(client));
         stream.session(Vars.ofSession(client));
+        stream.listenerOf(client);
         TcpRequestRules rules = frontend.tcpRules();
         if (!rules.hasContentRules()) {
             // As HAProxy without tcp-request content rules: layer 6 and 7 fetches find nothing.

@@ -29,7 +29,7 @@ class RequestHeadViewTest {
             assertEquals("POST", h.methodName());
             assertEquals("1.0", h.versionNumber());
             assertEquals(List.of("1", "2, 3"), h.headerLines("X-A"));
-            assertEquals(List.of("one two"), h.headerLines("x-folded"), "a folded line is read joined");
+            assertEquals(List.of("one   two"), h.headerLines("x-folded"), "a folded line is read joined, as HAProxy");
             assertEquals(List.of(), h.headerLines("none"));
             assertEquals(List.of("Host", "X-A", "x-a", "X-Folded"), h.headerNames());
             assertFalse(h.edited(), "reading through the view edits nothing");
@@ -53,6 +53,18 @@ class RequestHeadViewTest {
             } finally {
                 out.release();
             }
+        } finally {
+            h.release();
+        }
+    }
+
+    @Test
+    void close_and_keep_alive_are_the_connections_not_a_header_as_haproxy_shows_them() {
+        RequestHead h = head("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-A: 1\r\nConnection: Keep-Alive, "
+                + "Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
+        try {
+            assertEquals(List.of("Upgrade"), h.headerLines("connection"));
+            assertEquals(List.of("Host", "X-A", "Connection", "Upgrade", "Sec-WebSocket-Key"), h.headerNames());
         } finally {
             h.release();
         }

@@ -33,7 +33,7 @@ class ConditionParserFuzzTest {
 
     private static List<AclTest> declared() {
         try {
-            return List.of(parser().parse(List.of("path_beg", "/a")));
+            return parser().parse(List.of("path_beg", "/a"));
         } catch (SampleException e) {
             throw new IllegalStateException(e);
         }

@@ -130,4 +130,31 @@ class PayloadFetchesTest {
         assertEquals(Condition.Result.MISS, cond("if { req.proto_http }", held(Arrays.copyOf(get, 10), false)));
         assertNull(eval("req.proto_http", held("SSH-2.0-x\r\n\r\n".getBytes(StandardCharsets.US_ASCII), true)));
     }
+
+    @Test
+    void an_rdp_connection_request_gives_its_cookie_and_the_predefined_acls_read_it() throws Exception {
+        byte[] rdp = "\u0003\u0000\u0000\u002c\u0027\u00e0\u0000\u0000\u0000\u0000\u0000Cookie: mstshash=alice\r\n\u0001"
+                .getBytes(StandardCharsets.ISO_8859_1);
+        SampleContext whole = held(rdp, true);
+        assertEquals("alice", eval("req.rdp_cookie", whole));
+        assertEquals("alice", eval("rdp_cookie(MSTSHASH)", whole), "the name in any case");
+        assertNull(eval("req.rdp_cookie(other)", whole));
+        assertEquals(1L, eval("req.rdp_cookie_cnt", whole));
+        assertEquals(0L, eval("req.rdp_cookie_cnt(other)", whole));
+        assertEquals(Condition.Result.PASS, cond("if RDP_COOKIE", whole));
+        SampleContext cut = held(Arrays.copyOf(rdp, 25), false);
+        assertEquals(Condition.Result.MISS, cond("if RDP_COOKIE", cut), "the line may still end");
+        assertEquals(Condition.Result.FAIL, cond("if RDP_COOKIE", held(Arrays.copyOf(rdp, 25), true)));
+        assertEquals(Condition.Result.FAIL, cond("if RDP_COOKIE", held("GET / HTTP/1.1\r\nHost: x\r\n\r\n"
+                .getBytes(StandardCharsets.ISO_8859_1), false)), "not a cookie line: it will never be one");
+    }
+
+    @Test
+    void wait_end_waits_until_the_bytes_are_final() throws Exception {
+        byte[] some = "abc".getBytes(StandardCharsets.ISO_8859_1);
+        assertEquals(Condition.Result.MISS, cond("if WAIT_END", held(some, false)));
+        assertEquals(Condition.Result.PASS, cond("if WAIT_END", held(some, true)));
+        assertEquals(Condition.Result.PASS, cond("if WAIT_END", new SampleContext(null, null, null, null, null, null,
+                SampleContext.NO_BACKENDS)), "nothing held: nothing to wait for");
+    }
 }

@@ -60,7 +60,7 @@ class SampleLayerTest {
     }
 
     private void declare(String name, String words) throws SampleException {
-        acls.computeIfAbsent(name, n -> new java.util.ArrayList<>()).add(aclParser.parse(Arrays.asList(words.split(" "))));
+        acls.computeIfAbsent(name, n -> new java.util.ArrayList<>()).addAll(aclParser.parse(Arrays.asList(words.split(" "))));
     }
 
     @Test
@@ -81,8 +81,17 @@ class SampleLayerTest {
         assertEquals(2L, eval("hdr_cnt(accept)"));
         assertEquals(1L, eval("req.fhdr_cnt(accept)"));
         assertEquals(12L, eval("hdr_val(x-num)"));
-        assertEquals("Host,Accept,Cookie,X-Num,Content-Length,X-Fwd", eval("req.hdr_names"));
-        assertEquals("1", eval("cook(a)"));
+        assertEquals("host,accept,cookie,x-num,content-length,x-fwd", eval("req.hdr_names"), "lower case, as HTX");
+        assertEquals("host;accept;cookie;x-num;content-length;x-fwd", eval("req.hdr_names(;:)"), "the first character");
+        assertEquals("2", eval("cook(a)"), "a named cookie's last occurrence");
+        assertEquals(2L, eval("cook_val(a)"));
+        assertEquals("1", eval("req.cook"), "without a name, the first cookie");
+        SampleContext odd = new SampleContext(null, null, TestRequest.of("GET /p?x=1 HTTP/1.0", "X-V: 7x",
+                "X-W: x7", "Cookie: c=-3z"), null, null, null, SampleContext.NO_BACKENDS);
+        assertEquals(7L, Expression.of(samples.parse("hdr_val(x-v)")).evaluate(odd), "the leading digits");
+        assertEquals(0L, Expression.of(samples.parse("hdr_val(x-w)")).evaluate(odd), "none: 0, as HAProxy's strl2ic");
+        assertEquals(-3L, Expression.of(samples.parse("cook_val(c)")).evaluate(odd));
+        assertEquals("/p", Expression.of(samples.parse("base")).evaluate(odd), "no Host: the path alone");
         assertEquals("abc", eval("req.cook(sid)"));
         assertEquals(2L, eval("cook_cnt(a)"));
         assertNull(Expression.of(samples.parse("path")).evaluate(TCP), "no request in mode tcp: no sample");
@@ -126,6 +135,11 @@ class SampleLayerTest {
         assertEquals("aGk=", eval("str(hi),base64"));
         assertEquals("hi", new String((byte[]) eval("str(aGk=),b64dec")));
         assertArrayEquals("pi".getBytes(), (byte[]) eval("str(api),bytes(1)"));
+        assertArrayEquals("p".getBytes(), (byte[]) eval("str(api),bytes(1,1)"));
+        assertArrayEquals("pi".getBytes(), (byte[]) eval("str(api),bytes(1,9)"), "a length past the end is cut");
+        assertArrayEquals(new byte[0], (byte[]) eval("str(api),bytes(5)"), "past the end: empty, as HAProxy 2.6");
+        assertNull(eval("str(api),bytes(-1)"), "a negative offset: no sample");
+        assertTrue(acl("str(abc),bytes(5) -m found"));
         assertEquals("a b+c", eval("str(a%20b+c),url_dec"));
         assertEquals("a b c", eval("str(a%20b+c),url_dec(1)"));
         assertEquals("/api/v2/users", eval("path,regsub(v1,v2)"));
@@ -239,5 +253,87 @@ class SampleLayerTest {
         SampleContext c = new SampleContext(null, null, RequestView.of(netty), null, null, null,
                 SampleContext.NO_BACKENDS);
         assertTrue(cond("if { hdr_beg(host) metrics. } METH_POST HTTP_1.0 { urlp(x) 1 }", c));
+    }
+
+    @Test
+    void json_escapes_a_string_for_a_json_literal_reading_its_bytes_as_asked() throws SampleException {
+        assertEquals("a\\\"b\\\\c\\/d\\te", eval("str(a\"b\\\\c/d\te),json"));
+        assertEquals("\\u0001\\u007f\\u00e9", eval("str(\u0001\u007f\u00e9),json"), "bytes as they are: é is 0xe9");
+        String utf8 = new String("é€".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                java.nio.charset.StandardCharsets.ISO_8859_1);
+        String broken = "a\u00ffb";
+        assertEquals("\\u00c3\\u00a9\\u00e2\\u0082\\u00ac", json(utf8, ""));
+        assertEquals("\\u00e9\\u20ac", json(utf8, "(utf8)"), "UTF-8 decoded, above 0xff as \\uXXXX");
+        assertNull(json(broken, "(utf8)"), "a broken sequence fails the sample");
+        assertEquals("ab", json(broken, "(utf8s)"), "or is skipped");
+        String overlong = "\u00c1\u0081x";
+        assertNull(json(overlong, "(utf8)"));
+        assertEquals("Ax", json(overlong, "(utf8p)"), "permissive: an overlong form is read");
+        String astral = new String("😀!".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertNull(json(astral, "(utf8p)"), "above 0xffff: no \\u escape holds it");
+        assertEquals("!", json(astral, "(utf8ps)"));
+        SampleException e = org.junit.jupiter.api.Assertions.assertThrows(SampleException.class,
+                () -> samples.parse("str(x),json(latin1)"));
+        assertTrue(e.getMessage().contains("'ascii', 'utf8', 'utf8s', 'utf8p' and 'utf8ps'"), e.getMessage());
+    }
+
+    /** The json converter on {@code value} (its bytes as ISO-8859-1 characters), given through a header. */
+    private String json(String value, String arg) throws SampleException {
+        TestRequest r = TestRequest.of("GET / HTTP/1.1", "X-V: " + value);
+        SampleContext c = new SampleContext(null, null, r, null, null, null, SampleContext.NO_BACKENDS);
+        return Expression.of(samples.parse("req.fhdr(x-v),json" + arg)).text(c);
+    }
+
+    @Test
+    void so_name_is_the_name_of_the_bind_line() throws SampleException {
+        assertNull(eval("so_name"), "a bind without a name: no sample");
+        SampleContext named = CONTEXT.onListener("public");
+        assertEquals("public", Expression.of(samples.parse("so_name")).text(named));
+        assertTrue(acl("so_name public", named));
+        assertFalse(acl("so_name -m found"));
+    }
+
+    @Test
+    void an_operator_applies_to_every_value_after_it_as_in_haproxy() throws SampleException {
+        assertTrue(acl("hdr_val(x-num) gt 20 11"), "gt 20, then gt 11 (12 matches)");
+        assertFalse(acl("hdr_val(x-num) lt 5 12"), "lt 5, then lt 12");
+        assertTrue(acl("hdr_val(x-num) lt 5 eq 12"), "eq takes the values back as written");
+        assertTrue(acl("hdr_val(x-num) gt 100 10:12"), "a range is taken as written");
+        assertTrue(acl("hdr_val(x-num) le 12"));
+        assertTrue(acl("hdr_val(x-num) ge 12 13"));
+        assertFalse(acl("hdr_val(x-num) gt 12"));
+    }
+
+    @Test
+    void flags_are_checked_as_haproxy_checks_them() throws SampleException {
+        files.put("hosts.map", List.of("www.example.com:8080 web", "  api.example.com\tapi"));
+        assertTrue(acl("hdr(host),lower -M -f hosts.map"), "-M: the first word of a map line is the pattern");
+        assertFalse(acl("hdr(host),lower -f hosts.map"), "without -M: the whole line is");
+        assertTrue(acl("hdr(host),lower -u 7 www.example.com:8080"), "-u takes an integer id");
+        assertTrue(acl("path -n /api/v1/users"));
+        assertTrue(cond("if FALSE OR TRUE", CONTEXT), "'or' in any case");
+        assertEquals("the argument of -u must be an integer, got 'x'", error("path -u x /"));
+        assertTrue(error("path -f hosts.map -m beg /").startsWith("'-m' must only be specified before patterns and "
+                + "files"), "-m after a file");
+        assertTrue(error("str(ab),b64dec 6162").startsWith("matching method must be specified first (using '-m')"),
+                "a binary sample has no default match");
+        assertTrue(error("path -x /").startsWith("'-x' is not a valid ACL option"));
+        assertTrue(acl("str(ab),b64dec -m found"));
+    }
+
+    @Test
+    void ignoring_case_applies_to_the_patterns_and_files_after_the_flag() throws SampleException {
+        files.put("exact.lst", List.of("/API/v1/users"));
+        files.put("any.lst", List.of("/API/V1/USERS"));
+        assertFalse(acl("path -f exact.lst -i"), "a file before -i keeps its case");
+        assertTrue(acl("path -f exact.lst -i /API/V1/USERS"), "a pattern after -i matches in any case");
+        assertTrue(acl("path -f exact.lst -i -f any.lst"), "so does a file after it");
+        assertTrue(acl("path -i -f exact.lst"));
+    }
+
+    private String error(String words) {
+        return org.junit.jupiter.api.Assertions.assertThrows(SampleException.class,
+                () -> aclParser.parse(Arrays.asList(words.split(" ")))).getMessage();
     }
 }
