@@ -708,7 +708,8 @@ def main(argv):
         if not rules_check(a, ports):
             raise Failure("a proxy does not run the rules50 rule set (see above): its figures would measure less")
 
-        print(f"compare.py run {run_id}  CORES={a.cores} PIN={int(a.pin)} ORDER={a.order} wrk -t{a.threads}  "
+        pin = f"PIN={int(a.pin)}" if a.cores == 1 else "PIN not used"
+        print(f"compare.py run {run_id}  CORES={a.cores} {pin} ORDER={a.order} wrk -t{a.threads}  "
               f"DUR={a.dur} REPS={a.reps}  scenarios: {' '.join(a.scenarios)}")
         print(f"CPUs: {a.layout['note']}")
         print(f"ref haproxy pid {ref.pid} (:{ports['ref_http']}/:{ports['ref_tcp']})   candidate pgid {cand.pid} "
