@@ -93,7 +93,7 @@ class ConfigurationDocTest {
         for (FetchKeyword f : FetchKeyword.values()) {
             md.append(row(code(f.keyword()), String.join(" ", f.aliases().stream().map(ConfigurationDocTest::code)
                     .toList()), count(f.minArgs(), f.maxArgs()), type(f.output()),
-                    (f.pending() ? Support.NOT_IMPLEMENTED : Support.SUPPORTED).words()));
+                    Support.SUPPORTED.words()));
         }
         md.append("\n## converters (doc section 7.3.1)\n\n")
                 .append("| converter | arguments | takes | gives | status |\n|---|---|---|---|---|\n");
@@ -115,7 +115,7 @@ class ConfigurationDocTest {
         for (String name : AclKeyword.allNames()) {
             AclKeyword k = AclKeyword.named(name);
             md.append(row(code(name), code(k.fetch().keyword()), code("-m " + k.match().word()),
-                    (k.fetch().pending() ? Support.NOT_IMPLEMENTED : Support.SUPPORTED).words()));
+                    Support.SUPPORTED.words()));
         }
         md.append("\n## ACL flags (doc section 7.1)\n\n| flag | what it does in Bascule |\n|---|---|\n");
         AclParser.FLAGS.forEach((flag, what) -> md.append(row(code(flag), what)));
@@ -154,7 +154,7 @@ class ConfigurationDocTest {
             return HttpRuleParser.REQUEST_ACTIONS.contains(action) || ProxyKeywords.TABLE.keywords().stream()
                     .anyMatch(k -> k.name().equals("http-request " + action) && k.support() == Support.SUPPORTED);
         }
-        return HttpRuleParser.RESPONSE_ACTIONS.contains(action);
+        return HttpRuleParser.actions(keyword).contains(action);
     }
 
     /** HAProxy 2.6's actions by rule keyword, as its configuration manual lists them. */

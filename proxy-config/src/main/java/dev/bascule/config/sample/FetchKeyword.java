@@ -177,9 +177,4 @@ public enum FetchKeyword {
     public Needs needs() {
         return needs;
     }
-
-    /** Whether it is parsed without its HAProxy meaning yet (a warning says so where it is used). */
-    public boolean pending() {
-        return this == HTTP_AUTH;
-    }
 }
