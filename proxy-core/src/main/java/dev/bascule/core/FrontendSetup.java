@@ -71,7 +71,7 @@ final class FrontendSetup {
     /** What the connection and session rules read: the addresses, and the variables they may set ({@code sess.}). */
     private SampleContext addresses(Channel ch) {
         return new SampleContext(ch.remoteAddress(), ch.localAddress(), null, state, null, null, switching::backend)
-                .with(Vars.ofSession(ch));
+                .with(Vars.holdSession(ch));
     }
 
     /** Whether accepted channels are read as soon as they are active (applets read by themselves). */
