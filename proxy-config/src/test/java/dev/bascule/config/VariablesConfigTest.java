@@ -89,7 +89,10 @@ class VariablesConfigTest {
     @Test
     void the_set_var_converter_passes_its_type_on() {
         valid("    http-request set-header x %[src,set-var(txn.ip),ipmask(24)]\n"
-                + "    http-request set-var(txn.n) req.hdr_val(x-n),set-var(txn.raw),add(1)\n");
+                + "    http-request set-var(txn.n) req.hdr_val(x-n),set-var(txn.raw),add(1)\n"
+                + "    http-request set-var(txn.m) int(200),sub(txn.n),mul(txn.raw)\n");
+        assertTrue(alerts("    http-request set-var(txn.m) int(200),sub(prio)\n").get(0)
+                .contains("converter 'sub' : 'prio' is not an integer"));
     }
 
     @Test
