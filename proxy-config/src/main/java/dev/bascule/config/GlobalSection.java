@@ -19,7 +19,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BiConsumer;
 
 /** The {@code global} section (doc section 3); several of them add up, as in HAProxy. */
@@ -176,7 +178,7 @@ final class GlobalSection implements Section {
     private final List<VarAction> procVars = new ArrayList<>();
     private final SampleParser samples = new SampleParser(PatternFiles.DISK);
     /** The fetches a global {@code set-var} may read: HAProxy's "internal data". */
-    private static final java.util.Set<FetchKeyword> INTERNAL_FETCHES = java.util.EnumSet.of(FetchKeyword.INT,
+    private static final Set<FetchKeyword> INTERNAL_FETCHES = EnumSet.of(FetchKeyword.INT,
             FetchKeyword.STR, FetchKeyword.BOOL, FetchKeyword.ENV, FetchKeyword.VAR, FetchKeyword.ALWAYS_TRUE,
             FetchKeyword.ALWAYS_FALSE);
 
