@@ -27,6 +27,7 @@ class VariablesIT {
         return """
                 global
                     log 127.0.0.1:%3$d local0
+                    set-var proc.base int(40)
                 defaults
                     log global
                     timeout connect 2s
@@ -54,7 +55,7 @@ class VariablesIT {
                     http-request auth realm Private if { path_beg /private } !{ http_auth(staff) }
                     http-request auth if { path_beg /admin } !{ http_auth_group(staff) admin }
                     http-request deny deny_status 429 if { path /deny } { var(req.tier) -m str gold }
-                    http-request set-header X-Forwarded-For %%[var(txn.user)]/%%[var(txn.n)]/%%[var(req.tier)]/%%[var(sess.src)] if { path /xff }
+                    http-request set-header X-Forwarded-For %%[var(txn.user)]/%%[var(txn.n)]/%%[var(req.tier)]/%%[var(sess.src)]/%%[var(proc.base),add(txn.n)] if { path /xff }
                     http-request unset-var(txn.path) if { path /xff }
                     default_backend web
                 frontend tcp
@@ -162,7 +163,7 @@ class VariablesIT {
                 assertEquals(String.join("\n", expected), String.join("\n", got));
                 String all = String.join("\n", expected);
                 assertTrue(all.contains("/xff -u sha256user:" + PASSWORD_256 + " -H X-Tier: 1 -> 200 | "
-                        + "sha256user/1/gold/127.0.0.1"), all);
+                        + "sha256user/1/gold/127.0.0.1/41"), all);
                 for (String who : List.of("sha512user:" + PASSWORD_512, "sha256user:" + PASSWORD_256,
                         "md5user:" + PASSWORD_MD5, "plain:clear")) {
                     assertTrue(all.contains("/private -u " + who + " -> 200 | vars-web"), who + ":\n" + all);

@@ -6,12 +6,22 @@ import dev.bascule.config.model.Identity;
 import dev.bascule.config.model.LogTarget;
 import dev.bascule.config.model.StatsSocket;
 import dev.bascule.config.model.TlsSettings;
+import dev.bascule.config.model.VarAction;
+import dev.bascule.config.sample.FetchKeyword;
+import dev.bascule.config.sample.PatternFiles;
+import dev.bascule.config.sample.SampleException;
+import dev.bascule.config.sample.SampleExpr;
+import dev.bascule.config.sample.SampleFormat;
+import dev.bascule.config.sample.SampleParser;
+import dev.bascule.config.sample.VarName;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BiConsumer;
 
 /** The {@code global} section (doc section 3); several of them add up, as in HAProxy. */
@@ -90,7 +100,8 @@ final class GlobalSection implements Section {
             supported("server-state-base", "3.1", 1, "<dir>", (g, l) -> g.serverStateBase = l.word(1)),
             supported("server-state-file", "3.1", 1, "<file>", (g, l) -> g.serverStateFile = l.word(1)),
             pending("set-dumpable", "3.1", 0, ""),
-            pending("set-var", "3.1", 2, "<var-name> <expr>"), pending("setenv", "3.1", 2, "<name> <value>"),
+            supported("set-var", "3.1", 2, "<var-name> <expr>", GlobalSection::setVar),
+            supported("set-var-fmt", "3.1", 2, "<var-name> <fmt>", GlobalSection::setVar), pending("setenv", "3.1", 2, "<name> <value>"),
             supported("ssl-default-bind-ciphers", "3.1", 1, "<ciphers>", (g, l) -> g.ssl.bindCiphers = l.word(1)),
             supported("ssl-default-bind-ciphersuites", "3.1", 1, "<ciphersuites>",
                     (g, l) -> g.ssl.bindCiphersuites = l.word(1)),
@@ -163,6 +174,13 @@ final class GlobalSection implements Section {
     private String logTag;
     private String logHostname;
     private final List<Directive> unimplemented = new ArrayList<>();
+    /** {@code set-var} and {@code set-var-fmt} lines, in order. */
+    private final List<VarAction> procVars = new ArrayList<>();
+    private final SampleParser samples = new SampleParser(PatternFiles.DISK);
+    /** The fetches a global {@code set-var} may read: HAProxy's "internal data". */
+    private static final Set<FetchKeyword> INTERNAL_FETCHES = EnumSet.of(FetchKeyword.INT,
+            FetchKeyword.STR, FetchKeyword.BOOL, FetchKeyword.ENV, FetchKeyword.VAR, FetchKeyword.ALWAYS_TRUE,
+            FetchKeyword.ALWAYS_FALSE);
 
     GlobalSection(Diagnostics diag, AddressEnvironment env) {
         this.diag = diag;
@@ -419,10 +437,41 @@ final class GlobalSection implements Section {
         }
     }
 
+    /**
+     * {@code set-var|set-var-fmt proc.<name> <value>}: a process variable set when the configuration is applied, from
+     * what needs no traffic (HAProxy's {@code vars_parse_global_set_var}).
+     */
+    private void setVar(Line line) {
+        String kw = line.keyword();
+        VarAction a;
+        try {
+            a = VarActions.parse(kw + "(" + line.word(1) + ")", line.words().subList(2, line.size()), samples);
+        } catch (SampleException e) {
+            diag.alert(line.source(), "'" + kw + "' : " + e.getMessage());
+            return;
+        }
+        if (a.var().scope() != VarName.Scope.PROC) {
+            diag.alert(line.source(), "'" + kw + "': cannot set variable '" + a.var() + "', only scope 'proc' is "
+                    + "permitted in the global section.");
+            return;
+        }
+        List<SampleExpr> read = a.expr() != null ? List.of(a.expr()) : a.format().parts().stream()
+                .filter(p -> p instanceof SampleFormat.Sample).map(p -> ((SampleFormat.Sample) p).expr()).toList();
+        for (SampleExpr e : read) {
+            if (!INTERNAL_FETCHES.contains(e.fetch())) {
+                diag.alert(line.source(), "fetch method '" + e.fetch().keyword() + "' extracts information from the "
+                        + "traffic, none of which is available in the global section; use int(), str(), bool(), "
+                        + "env() or var()");
+                return;
+            }
+        }
+        procVars.add(a);
+    }
+
     Global build() {
         return new Global(maxconn, nbthread, daemon, pidfile, noepoll, spreadChecks, node, description,
                 serverStateBase, serverStateFile, statsSockets, statsTimeout, statsMaxconn, hardStopAfter, reusePort,
                 masterWorker, identity, ulimitN, logs, logTag, logHostname,
-                new Global.SslTuning(sslCacheSize, sslLifetimeMs, dhParam), unimplemented);
+                new Global.SslTuning(sslCacheSize, sslLifetimeMs, dhParam), unimplemented, procVars);
     }
 }

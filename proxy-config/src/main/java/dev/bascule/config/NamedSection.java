@@ -7,9 +7,13 @@ import dev.bascule.config.model.Source;
 import dev.bascule.config.model.Userlist;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The sections besides global and the proxies ({@code userlist}, {@code peers}, {@code cache}, ...).
@@ -18,7 +22,7 @@ import java.util.Map;
  */
 final class NamedSection implements Section {
     /** The crypt(3) hashes Bascule checks: MD5, SHA-256, SHA-512. */
-    private static final java.util.regex.Pattern CRYPT_SCHEMES = java.util.regex.Pattern.compile("\\$[156]\\$");
+    private static final Pattern CRYPT_SCHEMES = Pattern.compile("\\$[156]\\$");
     static final Map<String, KeywordTable<NamedSection>> TABLES = Map.of(
             "userlist", table("userlist", "3.4",
                     new Keyword<>("group", "", Support.SUPPORTED, "", 1, "<groupname> [users <user>,<user>,(...)]",
@@ -178,7 +182,7 @@ final class NamedSection implements Section {
     }
 
     private static List<String> names(String commaSeparated) {
-        return java.util.Arrays.stream(commaSeparated.split(",")).filter(n -> !n.isEmpty()).toList();
+        return Arrays.stream(commaSeparated.split(",")).filter(n -> !n.isEmpty()).toList();
     }
 
     /**
@@ -186,8 +190,8 @@ final class NamedSection implements Section {
      * a group names that the section lacks is an alert, as HAProxy's {@code userlist_postinit}.
      */
     Userlist userlist() {
-        Map<String, java.util.Set<String>> of = new LinkedHashMap<>();
-        users.keySet().forEach(u -> of.put(u, new java.util.LinkedHashSet<>()));
+        Map<String, Set<String>> of = new LinkedHashMap<>();
+        users.keySet().forEach(u -> of.put(u, new LinkedHashSet<>()));
         users.forEach((u, l) -> {
             for (String g : l.groups()) {
                 if (!groups.containsKey(g)) {

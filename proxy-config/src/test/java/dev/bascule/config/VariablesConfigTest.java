@@ -87,9 +87,29 @@ class VariablesConfigTest {
     }
 
     @Test
+    void the_global_section_sets_process_variables_from_what_needs_no_traffic() {
+        ParseResult r = parse("global\n    set-var proc.prio int(100)\n    set-var-fmt proc.name \"%[env(HOME)]-x\"\n"
+                + "    set-var txn.x str(a)\n    set-var proc.y src\n" + HEAD + BACKEND);
+        assertEquals(List.of("parsing [test.cfg:4] : 'set-var': cannot set variable 'txn.x', only scope 'proc' is "
+                + "permitted in the global section.", "parsing [test.cfg:5] : fetch method 'src' extracts information "
+                + "from the traffic, none of which is available in the global section; use int(), str(), bool(), env() "
+                + "or var()"), r.diagnostics().stream().filter(d -> d.severity() == Diagnostic.Severity.ALERT)
+                .map(Diagnostic::text).toList());
+        Config c = valid("");
+        assertEquals(List.of(), c.global().procVars());
+        ParseResult ok = parse("global\n    set-var proc.prio int(100)\n    set-var-fmt proc.name \"%[env(HOME)]-x\"\n"
+                + HEAD + BACKEND);
+        assertEquals(List.of("proc.prio", "proc.name"), ok.config().global().procVars().stream()
+                .map(a -> a.var().toString()).toList());
+    }
+
+    @Test
     void the_set_var_converter_passes_its_type_on() {
         valid("    http-request set-header x %[src,set-var(txn.ip),ipmask(24)]\n"
-                + "    http-request set-var(txn.n) req.hdr_val(x-n),set-var(txn.raw),add(1)\n");
+                + "    http-request set-var(txn.n) req.hdr_val(x-n),set-var(txn.raw),add(1)\n"
+                + "    http-request set-var(txn.m) int(200),sub(txn.n),mul(txn.raw)\n");
+        assertTrue(alerts("    http-request set-var(txn.m) int(200),sub(prio)\n").get(0)
+                .contains("converter 'sub' : 'prio' is not an integer"));
     }
 
     @Test

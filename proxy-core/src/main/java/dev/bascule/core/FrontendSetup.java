@@ -83,7 +83,7 @@ final class FrontendSetup {
      */
     private SampleContext addresses(Channel ch) {
         return new SampleContext(ProxyHeader.client(ch), ProxyHeader.destination(ch), null, state, null, null,
-                switching::backend).with(Vars.ofSession(ch)).onListener(Stream.listenerNameOf(ch));
+                switching::backend).with(Vars.holdSession(ch)).onListener(Stream.listenerNameOf(ch));
     }
 
     /** Whether accepted channels are read as soon as they are active (applets read by themselves). */

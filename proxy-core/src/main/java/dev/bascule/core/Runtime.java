@@ -10,6 +10,8 @@ import dev.bascule.core.dns.DnsDiscovery;
 import dev.bascule.core.handoff.InheritedSockets;
 import dev.bascule.core.log.LogSinks;
 import dev.bascule.core.log.LogTargets;
+import dev.bascule.core.sample.SampleContext;
+import dev.bascule.core.sample.VarEdit;
 import dev.bascule.core.sample.Vars;
 import dev.bascule.core.state.ServerStateFiles;
 import dev.bascule.core.stream.Stream;
@@ -123,6 +125,12 @@ public final class Runtime implements AutoCloseable {
         return procVars;
     }
 
+    /** The global section's {@code set-var} and {@code set-var-fmt} lines, in order. */
+    private void setProcVars(Global g) {
+        SampleContext c = SampleContext.ofProcess(procVars);
+        g.procVars().forEach(a -> VarEdit.of(a).apply(c));
+    }
+
     public RateCounter connectionRate() {
         return connectionRate;
     }
@@ -193,6 +201,9 @@ public final class Runtime implements AutoCloseable {
                 registry, transport, applets);
         try {
             runtime.globalLog = LogTargets.global(config.global(), runtime.logSinks);
+            // Before any connection, as HAProxy sets them while it reads the file; a reload leaves them (and the
+            // global section) as they are.
+            runtime.setProcVars(config.global());
             Generation first = Generation.build(config, runtime, null);
             // A new process takes the servers' states its predecessor saved; a reload keeps its own.
             ServerStateFiles.apply(config.global(), List.copyOf(first.backends.values()));

@@ -24,7 +24,7 @@ public record Global(int maxconn, int nbthread, boolean daemon, String pidfile, 
                      String serverStateFile, List<StatsSocket> statsSockets, long statsTimeout, int statsMaxconn,
                      long hardStopAfter, boolean reusePort, boolean masterWorker, Identity identity, int ulimitN,
                      List<LogTarget> logs, String logTag, String logHostname, SslTuning ssl,
-                     List<Directive> unimplemented) {
+                     List<Directive> unimplemented, List<VarAction> procVars) {
     /** HAProxy's tag is its program's name: log parsers and filters match on "haproxy", so Bascule writes it too. */
     public static final String DEFAULT_LOG_TAG = "haproxy";
     /** HAProxy's {@code stats timeout} and {@code stats maxconn} when not set. */
@@ -43,6 +43,7 @@ public record Global(int maxconn, int nbthread, boolean daemon, String pidfile, 
         statsSockets = List.copyOf(statsSockets);
         logs = List.copyOf(logs);
         unimplemented = List.copyOf(unimplemented);
+        procVars = List.copyOf(procVars);
     }
 
     /**

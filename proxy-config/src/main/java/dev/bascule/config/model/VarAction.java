@@ -5,6 +5,7 @@ import dev.bascule.config.sample.SampleFormat;
 import dev.bascule.config.sample.VarName;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A rule's {@code set-var(<name>[,<cond>...]) <expr>}, {@code set-var-fmt(<name>[,<cond>...]) <fmt>} or
@@ -24,7 +25,7 @@ public record VarAction(Op op, VarName var, SampleExpr expr, SampleFormat format
         /** The condition written {@code word}, or null. */
         public static When named(String word) {
             for (When w : values()) {
-                if (w.name().equalsIgnoreCase(word) && word.equals(word.toLowerCase(java.util.Locale.ROOT))) {
+                if (w.name().toLowerCase(Locale.ROOT).equals(word)) {
                     return w;
                 }
             }

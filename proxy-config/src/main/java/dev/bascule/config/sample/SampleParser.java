@@ -77,7 +77,12 @@ public final class SampleParser {
                     integer(k, a);
                 }
             }
-            case ADD, SUB, MUL, DIV, MOD, AND, OR, XOR -> integer(k, c.args().get(0));
+            case ADD, SUB, MUL, DIV, MOD, AND, OR, XOR -> {
+                // An integer, or the name of a variable holding one (HAProxy's arithmetic takes either).
+                if (variableArgument(c.args().get(0)) == null) {
+                    integer(k, c.args().get(0));
+                }
+            }
             case REGSUB -> regex("converter 'regsub'", c.args().get(0));
             case SET_VAR -> {
                 VarName.parse(c.args().get(0).strip());
@@ -166,6 +171,19 @@ public final class SampleParser {
         if (args.size() > max) {
             throw new SampleException(what + " takes " + (max == 0 ? "no argument" : "at most " + max + " argument"
                     + (max > 1 ? "s" : "")) + ", got " + args.size());
+        }
+    }
+
+    /** The variable an arithmetic converter's argument names, or null when it is not a variable's name. */
+    public static VarName variableArgument(String arg) {
+        String a = arg.strip();
+        if (a.matches("[+-]?\\d+")) {
+            return null;
+        }
+        try {
+            return VarName.parse(a);
+        } catch (SampleException notAName) {
+            return null;
         }
     }
 

@@ -3,6 +3,7 @@ package dev.bascule.core.auth;
 import dev.bascule.config.model.Userlist;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
@@ -62,7 +63,7 @@ public final class UserlistCheck {
 
     private static boolean valid(Userlist.Password p, String password) {
         return switch (p.kind()) {
-            case INSECURE -> java.security.MessageDigest.isEqual(p.value().getBytes(StandardCharsets.UTF_8),
+            case INSECURE -> MessageDigest.isEqual(p.value().getBytes(StandardCharsets.UTF_8),
                     password.getBytes(StandardCharsets.UTF_8));
             case HASH -> Crypt.matches(password, p.value());
         };

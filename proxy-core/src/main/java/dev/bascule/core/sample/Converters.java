@@ -44,15 +44,7 @@ final class Converters {
             case BYTES -> bytes(c);
             case REGSUB -> regsub(c);
             case IPMASK -> ipmask(c);
-            case ADD -> arithmetic(c, Long::sum);
-            case SUB -> arithmetic(c, (a, b) -> a - b);
-            case MUL -> arithmetic(c, (a, b) -> a * b);
-            // HAProxy: a division or modulo by zero gives the largest integer and 0.
-            case DIV -> arithmetic(c, (a, b) -> b == 0 ? Long.MAX_VALUE : a / b);
-            case MOD -> arithmetic(c, (a, b) -> b == 0 ? 0 : a % b);
-            case AND -> arithmetic(c, (a, b) -> a & b);
-            case OR -> arithmetic(c, (a, b) -> a | b);
-            case XOR -> arithmetic(c, (a, b) -> a ^ b);
+            case ADD, SUB, MUL, DIV, MOD, AND, OR, XOR -> arithmetic(c, operation(k));
             case NEG -> v -> -(Long) v;
             case NOT -> v -> (Long) v == 0;
             case BOOL -> v -> (Long) v != 0;
@@ -158,8 +150,24 @@ final class Converters {
         };
     }
 
-    private interface Op {
+    interface Op {
         long apply(long a, long b);
+    }
+
+    /** The arithmetic of {@code add} ... {@code xor}. */
+    static Op operation(ConverterKeyword k) {
+        return switch (k) {
+            case ADD -> Long::sum;
+            case SUB -> (a, b) -> a - b;
+            case MUL -> (a, b) -> a * b;
+            // HAProxy: a division or modulo by zero gives the largest integer and 0.
+            case DIV -> (a, b) -> b == 0 ? Long.MAX_VALUE : a / b;
+            case MOD -> (a, b) -> b == 0 ? 0 : a % b;
+            case AND -> (a, b) -> a & b;
+            case OR -> (a, b) -> a | b;
+            case XOR -> (a, b) -> a ^ b;
+            default -> throw new IllegalArgumentException(k + " is not arithmetic");
+        };
     }
 
     private static UnaryOperator<Object> arithmetic(Converter c, Op op) {

@@ -4,6 +4,7 @@ import dev.bascule.config.model.VarAction;
 import dev.bascule.config.sample.Converter;
 import dev.bascule.config.sample.ConverterKeyword;
 import dev.bascule.config.sample.SampleExpr;
+import dev.bascule.config.sample.SampleParser;
 import dev.bascule.config.sample.SampleType;
 import dev.bascule.config.sample.VarName;
 
@@ -46,11 +47,29 @@ public final class Expression {
                     return v;
                 };
             }
+            case ADD, SUB, MUL, DIV, MOD, AND, OR, XOR -> {
+                VarName operand = SampleParser.variableArgument(c.arg(0));
+                if (operand != null) {
+                    // The variable's integer, read at each evaluation; none (or not an integer) is no sample.
+                    Converters.Op op = Converters.operation(c.keyword());
+                    return (v, ctx) -> {
+                        Long a = Casts.integer(Casts.to(SampleType.SINT, v));
+                        Vars vars = ctx.vars(operand.scope(), false);
+                        Long b = vars == null ? null : Casts.integer(vars.get(operand.name()));
+                        return a == null || b == null ? null : op.apply(a, b);
+                    };
+                }
+                return plain(c);
+            }
             default -> {
-                UnaryOperator<Object> f = Converters.of(c);
-                return (v, ctx) -> f.apply(v);
+                return plain(c);
             }
         }
+    }
+
+    private static Step plain(Converter c) {
+        UnaryOperator<Object> f = Converters.of(c);
+        return (v, ctx) -> f.apply(v);
     }
 
     public static Expression of(SampleExpr expr) {

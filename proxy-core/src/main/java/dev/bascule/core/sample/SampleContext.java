@@ -36,6 +36,8 @@ public final class SampleContext {
     private final ResponseView response;
     /** The {@code name} of the bind line the connection came in on, or null. */
     private final String listenerName;
+    /** The process's variables where there is no frontend (the global section's {@code set-var}), or null. */
+    private Vars process;
     /** A fetch of the current evaluation lacked bytes that may still come (HAProxy's SMP_F_MAY_CHANGE). */
     private boolean mayChange;
 
@@ -82,6 +84,15 @@ public final class SampleContext {
         return new SampleContext(this, held, session, response, listenerName);
     }
 
+    /**
+     * What the global section's {@code set-var} reads and sets: the process's variables, nothing of any traffic.
+     */
+    public static SampleContext ofProcess(Vars proc) {
+        SampleContext c = new SampleContext(null, null, null, null, null, null, NO_BACKENDS);
+        c.process = proc;
+        return c;
+    }
+
     /** This context, outside a stream, with its connection's session variables. */
     public SampleContext with(Vars sessionVars) {
         return new SampleContext(this, payload, sessionVars, response, listenerName);
@@ -113,7 +124,7 @@ public final class SampleContext {
      */
     public Vars vars(VarName.Scope scope, boolean create) {
         if (scope == VarName.Scope.PROC) {
-            return frontend == null ? null : frontend.procVars();
+            return frontend == null ? process : frontend.procVars();
         }
         if (stream != null) {
             return stream.vars(scope, create);

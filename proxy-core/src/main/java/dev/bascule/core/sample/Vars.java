@@ -34,8 +34,11 @@ public final class Vars {
         return new Vars(new ConcurrentHashMap<>());
     }
 
-    /** The session variables of a client connection: those its connection or session rules set, else new ones. */
-    public static Vars ofSession(Channel ch) {
+    /**
+     * The session variables of a client connection for its connection and session rules, kept on its channel for the
+     * streams to come.
+     */
+    public static Vars holdSession(Channel ch) {
         Attribute<Vars> a = ch.attr(SESSION);
         Vars v = a.get();
         if (v == null) {
@@ -43,6 +46,14 @@ public final class Vars {
             a.set(v);
         }
         return v;
+    }
+
+    /**
+     * The session variables of a client connection, for its streams: those its connection or session rules held,
+     * else new ones (most connections have no such rule: no attribute is made for them).
+     */
+    public static Vars ofSession(Channel ch) {
+        return ch.hasAttr(SESSION) ? ch.attr(SESSION).get() : local();
     }
 
     /** The value, or null when the variable is not set. */

@@ -60,6 +60,17 @@ class VariablesTest {
     }
 
     @Test
+    void arithmetic_takes_a_variable_as_its_operand() throws SampleException {
+        set("txn.prio", "int(100)");
+        set("txn.text", "str(x1)");
+        assertEquals(100L, get("int(200),sub(txn.prio)"));
+        assertEquals(141L, get("req.hdr_val(x-n),add(txn.prio)"));
+        assertNull(get("int(200),sub(txn.none)"), "a missing variable makes no sample");
+        assertNull(get("int(200),sub(txn.text)"), "nor one that holds no integer");
+        assertEquals(198L, get("int(200),sub(2)"));
+    }
+
+    @Test
     void a_missing_variable_is_no_sample_unless_a_default_is_given() throws SampleException {
         assertNull(get("var(txn.none)"));
         assertEquals("fallback", get("var(txn.none,fallback)"));
