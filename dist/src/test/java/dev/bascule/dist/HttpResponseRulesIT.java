@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * An operator edits and filters responses: {@code http-response} rules in the backend and the frontend (headers,
  * {@code set-status}, {@code deny}, {@code return}, {@code redirect}) on conditions over the response ({@code status},
  * {@code res.hdr}, {@code res.cook}), {@code http-after-response} rules that also see the proxy's own answers, replies
- * with log-format payloads and headers, and redirects that set cookies. Bascule and a real HAProxy 2.6 given the same
+ * with log-format payloads and headers (an {@code http-error} page's too), and redirects that set cookies. Bascule and a real HAProxy 2.6 given the same
  * configuration answer every request alike: status line, the headers the rules touch, and body.
  */
 class HttpResponseRulesIT {
@@ -37,12 +37,15 @@ class HttpResponseRulesIT {
                     http-response redirect location /moved code 303 if { status 404 }
                     http-response set-header X-Session %%[res.cook(JSESSIONID)] if { res.cook_cnt(JSESSIONID) gt 0 }
                     http-after-response set-header X-After %%[status]
+                    http-error status 503 content-type text/plain lf-string "down at %%[fe_name]" hdr X-Proxy %%[fe_name]
+                    use_backend empty if { path /empty }
                     default_backend be
                 backend be
                     http-response set-header X-Order back
                     http-response allow if { res.cook(JSESSIONID) -m found }
                     http-response add-header X-Back 1
                     server a 127.0.0.1:%d
+                backend empty
                 """.formatted(port, a.port));
     }
 
@@ -59,11 +62,12 @@ class HttpResponseRulesIT {
             List.of("/old/page?x=1"),
             List.of("/clear"),
             List.of("/maybe"),
-            List.of("/maybe", "-H", "X-To: /there"));
+            List.of("/maybe", "-H", "X-To: /there"),
+            List.of("/empty"));
 
     /** The headers the rules set or remove, or a redirect carries. */
     private static final Set<String> WATCHED = Set.of("location", "content-type", "cache-control", "set-cookie",
-            "server", "x-front", "x-after", "x-r", "x-back", "x-order", "x-session", "x-why");
+            "server", "x-front", "x-after", "x-r", "x-back", "x-order", "x-session", "x-why", "x-proxy");
 
     /** What a client sees of one answer: the status line, the watched headers (sorted), and the body. */
     private static String seen(int port, List<String> request) throws Exception {
@@ -105,6 +109,8 @@ class HttpResponseRulesIT {
                 assertTrue(all.contains("/leak -> HTTP/1.1 502") && all.contains("x-after: 502"),
                         "the denied response became the proxy's 502, which http-after-response saw: " + all);
                 assertTrue(all.contains("x-back: 1") && all.contains("x-order: back"), all);
+                assertTrue(all.contains("/empty -> HTTP/1.1 503") && all.contains("x-proxy: fe")
+                        && all.contains("down at fe"), all);
             }
         }
     }

@@ -1219,10 +1219,11 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         clientExpected();
         // errorfile: the backend's page first (HAProxy's rule once a backend is chosen), then the frontend's.
         BackendState backend = proxy.backend;
+        SampleContext c = SampleContext.of(stream, null, proxy.switching::backend);
         FullHttpResponse page = answer != null ? answer
-                : backend == null ? null : ErrorPages.of(backend.config().http(), code);
+                : backend == null ? null : ErrorPages.of(backend.config().http(), code, c);
         if (page == null) {
-            page = ErrorPages.of(proxy.frontend.config().http(), code);
+            page = ErrorPages.of(proxy.frontend.config().http(), code, c);
         }
         if (page == null) {
             page = HttpErrors.response(code, ctx.alloc());
@@ -1231,7 +1232,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         ResponseRules after = stream.backend() != null ? proxy.afterResponse : proxy.frontendAfterResponse;
         if (!after.isEmpty() && stream.requestMillis() >= 0) {
             EditableResponse edited = EditableResponse.of(page);
-            after.run(edited, SampleContext.of(stream, null, proxy.switching::backend).with(edited));
+            after.run(edited, c.with(edited));
             stream.answered(edited.status());
         }
         // The logged size is the page's before the Connection line below, as HAProxy's (it adds none).
