@@ -1,5 +1,6 @@
 package dev.bascule.config;
 
+import dev.bascule.config.model.ErrorPage;
 import dev.bascule.config.model.HttpAction;
 import dev.bascule.config.model.HttpAction.HeaderEdit;
 import dev.bascule.config.model.HttpAction.Redirect;
@@ -225,8 +226,7 @@ final class HttpRuleParser {
                 case "content-type" -> type = args.get(++i);
                 case "default-errorfiles" -> body = new HttpReply.ErrorPageOf();
                 case "errorfile" -> body = wholeResponse(args.get(++i));
-                case "errorfiles" -> throw new SampleException("'errorfiles <name>' is not implemented yet in "
-                        + "rules; use 'errorfile <file>', or 'errorfiles' in the proxy with 'default-errorfiles'");
+                case "errorfiles" -> body = new HttpReply.ErrorFiles(args.get(++i));
                 case "string" -> {
                     body = new HttpReply.Text(args.get(++i));
                     payload = true;
@@ -250,7 +250,8 @@ final class HttpRuleParser {
         if (body == null) {
             body = deny ? new HttpReply.ErrorPageOf() : new HttpReply.Text("");
         }
-        if (body instanceof HttpReply.ErrorPageOf || body instanceof HttpReply.WholeResponse) {
+        if (body instanceof HttpReply.ErrorPageOf || body instanceof HttpReply.WholeResponse
+                || body instanceof HttpReply.ErrorFiles) {
             if (!HttpConfig.ERRORFILE_CODES.contains(String.valueOf(status))) {
                 throw new SampleException("status code '" + status + "' has no error page; handled codes: "
                         + String.join(" ", HttpConfig.ERRORFILE_CODES.stream().sorted().toList()));
@@ -270,6 +271,45 @@ final class HttpRuleParser {
     private HttpReply.Body formatted(String text) throws SampleException {
         SampleFormat f = SampleFormat.parse(text, samples);
         return f.literal() ? new HttpReply.Text(text) : new HttpReply.Formatted(f);
+    }
+
+    /**
+     * A rule with its {@code errorfiles <name>} reply resolved once every section is read (HAProxy's
+     * {@code http_check_http_reply}): the section's page for the status, read now; a section without one is HAProxy's
+     * warning, and the proxy's own page answers; an unknown section is its alert.
+     *
+     * @param sections an http-errors section's pages by name, or null when there is none of that name
+     * @return the rule to keep, or null after an alert
+     */
+    static HttpRule resolved(HttpRule rule, String proxy, Diagnostics diag,
+                             java.util.function.Function<String, java.util.Map<Integer, ErrorPage>> sections) {
+        HttpReply reply = rule.action() instanceof HttpAction.Deny d ? d.reply()
+                : rule.action() instanceof HttpAction.Return r ? r.reply() : null;
+        if (reply == null || !(reply.body() instanceof HttpReply.ErrorFiles e)) {
+            return rule;
+        }
+        java.util.Map<Integer, ErrorPage> pages = sections.apply(e.section());
+        if (pages == null) {
+            diag.alert(rule.source(), "proxy '" + proxy + "': unknown http-errors section '" + e.section() + "'; "
+                    + "declare it with 'http-errors " + e.section() + "'");
+            return null;
+        }
+        HttpReply.Body body = new HttpReply.ErrorPageOf();
+        if (pages.get(reply.status()) instanceof ErrorPage.File f) {
+            try {
+                body = wholeResponse(f.path());
+            } catch (SampleException ex) {
+                diag.alert(rule.source(), "proxy '" + proxy + "': " + ex.getMessage());
+                return null;
+            }
+        } else {
+            diag.warning(rule.source(), "proxy '" + proxy + "': status '" + reply.status() + "' referenced by http "
+                    + "reply not declared in http-errors section '" + e.section() + "'; the proxy's page answers");
+        }
+        HttpReply built = new HttpReply(reply.status(), body, null, List.of());
+        HttpAction a = rule.action() instanceof HttpAction.Deny ? new HttpAction.Deny(built)
+                : new HttpAction.Return(built);
+        return new HttpRule(a, rule.condition(), rule.source());
     }
 
     /** A payload file's content, read now: a file that cannot be read is the rule's error, with the reason. */

@@ -714,6 +714,14 @@ final class ProxySection implements Section {
         }
     }
 
+    /** Once every section is read: the {@code errorfiles <name>} replies of the rules become the section's pages. */
+    void resolveReplies(java.util.function.Function<String, Map<Integer, dev.bascule.config.model.ErrorPage>> sections) {
+        for (List<HttpRule> rules : List.of(httpRequest, httpResponse)) {
+            rules.replaceAll(r -> HttpRuleParser.resolved(r, name, diag, sections));
+            rules.removeIf(java.util.Objects::isNull);
+        }
+    }
+
     /** Rules with their named ACLs resolved, as the model keeps them. */
     private List<HttpRule> resolved(List<HttpRule> rules) {
         return rules.stream().map(r -> new HttpRule(r.action(), acls.resolved(r.condition()), r.source())).toList();
