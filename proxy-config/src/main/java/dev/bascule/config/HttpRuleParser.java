@@ -7,10 +7,12 @@ import dev.bascule.config.model.HttpAction.Redirect;
 import dev.bascule.config.model.HttpReply;
 import dev.bascule.config.model.HttpRule;
 import dev.bascule.config.sample.AclCondition;
+import dev.bascule.config.sample.AclTerm;
 import dev.bascule.config.sample.ConditionParser;
 import dev.bascule.config.sample.PatternFiles;
 import dev.bascule.config.sample.SampleException;
 import dev.bascule.config.sample.SampleFormat;
+import dev.bascule.config.sample.SampleExpr;
 import dev.bascule.config.sample.SampleParser;
 
 import java.io.IOException;
@@ -57,6 +59,14 @@ final class HttpRuleParser {
      * @return the rule, or null after an alert
      */
     HttpRule parse(Line line, int at, String keyword) {
+        return parse(line, at, keyword, false);
+    }
+
+    /**
+     * @param backendSide the rule runs as its section's backend's (HAProxy names where it runs so: a backend's
+     *                    rules, a listen section's response rules)
+     */
+    HttpRule parse(Line line, int at, String keyword, boolean backendSide) {
         List<String> w = line.words();
         int cond = at + 1;
         while (cond < w.size() && !ConditionParser.starts(w.get(cond))) {
@@ -65,14 +75,54 @@ final class HttpRuleParser {
         List<String> args = w.subList(at + 1, cond);
         String action = w.get(at);
         HttpAction a;
+        boolean response = keyword.startsWith("http-response") || keyword.startsWith("http-after-response");
         try {
             a = action(action, args, keyword);
+            checkSide(a, response);
         } catch (SampleException e) {
             diag.alert(line.source(), "'" + keyword + " " + action + "' : " + e.getMessage());
             return null;
         }
         AclCondition c = acls.condition(line, cond, keyword + " " + action);
-        return c == null ? null : new HttpRule(a, c, line.source());
+        if (c == null) {
+            return null;
+        }
+        String where = (backendSide ? "backend " : "frontend ") + (response ? "http-response" : "http-request")
+                + " header rule";
+        for (AclTerm t : c.alternatives().stream().flatMap(List::stream).toList()) {
+            if (!t.tests().isEmpty() && t.tests().stream().noneMatch(x -> usable(x.expr(), response))) {
+                String kw = t.tests().get(0).expr().fetch().keyword();
+                diag.warning(line.source(), t.name().startsWith("{") ? "anonymous acl will never match because it "
+                        + "uses keyword '" + kw + "' which is incompatible with '" + where + "'"
+                        : "acl '" + t.name() + "' will never match because it only involves keywords that are "
+                        + "incompatible with '" + where + "'");
+            }
+        }
+        return new HttpRule(a, c, line.source());
+    }
+
+    /** A fetch has what it reads on that side: a request rule has no response, a response rule no request head. */
+    private static boolean usable(SampleExpr e, boolean response) {
+        return response ? !e.needsRequestHead() : !e.needsResponse();
+    }
+
+    /** HAProxy's alert for a value that reads what the rule's side does not have ({@code %[path]} on a response). */
+    private static void checkSide(HttpAction a, boolean response) throws SampleException {
+        List<SampleFormat> formats = new ArrayList<>();
+        if (a instanceof HeaderEdit h && h.value() != null) {
+            formats.add(h.value());
+        } else if (a instanceof Redirect r) {
+            formats.add(r.to());
+        }
+        for (SampleFormat f : formats) {
+            for (SampleFormat.Part p : f.parts()) {
+                if (p instanceof SampleFormat.Sample s && !usable(s.expr(), response)) {
+                    throw new SampleException("sample fetch <" + s.expr() + "> may not be reliably used here because "
+                            + "it needs 'HTTP " + (response ? "request" : "response") + " headers' which is not "
+                            + "available here");
+                }
+            }
+        }
     }
 
     private HttpAction action(String action, List<String> args, String keyword) throws SampleException {

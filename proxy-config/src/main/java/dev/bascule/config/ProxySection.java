@@ -708,7 +708,7 @@ final class ProxySection implements Section {
             notImplemented(line, keyword + " " + action + (known ? " in a defaults section" : ""));
             return;
         }
-        HttpRule rule = new HttpRuleParser(diag, acls).parse(line, 1, keyword);
+        HttpRule rule = new HttpRuleParser(diag, acls).parse(line, 1, keyword, kind != Kind.FRONTEND);
         if (rule != null) {
             (keyword.equals("http-response") ? httpResponse : httpAfterResponse).add(rule);
         }

@@ -180,6 +180,25 @@ class HttpResponseRulesConfigTest {
     }
 
     @Test
+    void a_rule_reading_what_its_side_lacks_gets_haproxys_warning_or_alert() {
+        ParseResult r = parse(proxies("    http-request deny if { status 200 }\n"
+                + "    http-response deny if { path /x }\n", "    http-response deny if { path /x }\n"));
+        assertEquals(List.of("parsing [test.cfg:9] : anonymous acl will never match because it uses keyword 'status' "
+                        + "which is incompatible with 'frontend http-request header rule'",
+                "parsing [test.cfg:10] : anonymous acl will never match because it uses keyword 'path' which is "
+                        + "incompatible with 'frontend http-response header rule'",
+                "parsing [test.cfg:12] : anonymous acl will never match because it uses keyword 'path' which is "
+                        + "incompatible with 'backend http-response header rule'"),
+                messages(r, Diagnostic.Severity.WARNING));
+        List<String> alerts = messages(parse(proxies("    http-request set-header X-A %[res.hdr(x)]\n"
+                + "    http-response set-header X-B %[path]\n", "")), Diagnostic.Severity.ALERT);
+        assertEquals(List.of("parsing [test.cfg:9] : 'http-request set-header' : sample fetch <res.hdr(x)> may not be "
+                        + "reliably used here because it needs 'HTTP response headers' which is not available here",
+                "parsing [test.cfg:10] : 'http-response set-header' : sample fetch <path> may not be reliably used here "
+                        + "because it needs 'HTTP request headers' which is not available here"), alerts);
+    }
+
+    @Test
     void rules_in_defaults_are_kept_as_not_implemented() {
         ParseResult r = parse("defaults d\n    mode http\n    timeout client 1s\n    timeout server 1s\n"
                 + "    timeout connect 1s\n    http-response set-header X 1\nfrontend f\n    bind :80\n"
