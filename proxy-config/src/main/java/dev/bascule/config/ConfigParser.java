@@ -322,6 +322,7 @@ public final class ConfigParser {
                 }
             }
         }
+        proxies.forEach(p -> p.resolveReplies(httpErrors::get));
         Map<String, Resolvers> dns = resolversSections();
         List<Integer> ids = proxyIds();
         for (int i = 0; i < proxies.size(); i++) {

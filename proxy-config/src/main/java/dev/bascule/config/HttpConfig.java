@@ -1,7 +1,12 @@
 package dev.bascule.config;
 
 import dev.bascule.config.model.ErrorPage;
+import dev.bascule.config.model.HttpReply;
 import dev.bascule.config.model.HttpRule;
+import dev.bascule.config.sample.PatternFiles;
+import dev.bascule.config.sample.SampleException;
+import dev.bascule.config.sample.SampleFormat;
+import dev.bascule.config.sample.SampleParser;
 import dev.bascule.config.model.HttpSettings;
 import dev.bascule.config.model.Source;
 import dev.bascule.config.model.Network;
@@ -26,6 +31,8 @@ final class HttpConfig {
             "408", "410", "413", "425", "429", "500", "501", "502", "503", "504");
 
     private final Diagnostics diag;
+    /** Compiles the log-format payloads and headers of {@code http-error}. */
+    private final SampleParser samples = new SampleParser(PatternFiles.DISK);
     private ConnectionMode connection = ConnectionMode.KEEP_ALIVE;
     private AddressHeader forwardFor;
     private AddressHeader originalTo;
@@ -191,18 +198,19 @@ final class HttpConfig {
 
     /**
      * {@code http-error status <code> [content-type <type>] [default-errorfiles | errorfile <file> | errorfiles <name>
-     * | file <file> | string <str> | lf-string <fmt> | lf-file <file>] [hdr <name> <fmt>]*}. Log-format payloads and
-     * header values are kept only when they hold no {@code %} (Bascule's answers have no log-format context yet).
+     * | file <file> | string <str> | lf-string <fmt> | lf-file <file>] [hdr <name> <fmt>]*}: a built page is the reply
+     * model of {@code deny} and {@code return}, its log-format payload and headers evaluated for each answer.
      */
     void httpError(Line line) {
         List<String> w = line.words();
         Integer code = null;
         String type = null;
-        String body = null;
+        HttpReply.Body body = null;
+        boolean payload = false;
         ErrorPage page = null;
         String section = null;
         boolean reset = false;
-        List<String> headers = new ArrayList<>();
+        List<HttpReply.Header> headers = new ArrayList<>();
         for (int i = 1; i < w.size(); i++) {
             String o = w.get(i);
             boolean pair = !o.equals("default-errorfiles");
@@ -211,60 +219,79 @@ final class HttpConfig {
                         : "an argument") + ".");
                 return;
             }
-            switch (o) {
-                case "status" -> {
-                    code = errorCode(line, "http-error", w.get(++i));
-                    if (code == null) {
+            try {
+                switch (o) {
+                    case "status" -> {
+                        code = errorCode(line, "http-error", w.get(++i));
+                        if (code == null) {
+                            return;
+                        }
+                    }
+                    case "content-type" -> type = w.get(++i);
+                    case "default-errorfiles" -> reset = true;
+                    case "errorfile" -> {
+                        page = errorFile(diag, line, "http-error", w.get(++i));
+                        if (page == null) {
+                            return;
+                        }
+                    }
+                    case "errorfiles" -> section = w.get(++i);
+                    case "string" -> {
+                        body = new HttpReply.Text(w.get(++i));
+                        payload = true;
+                    }
+                    case "lf-string" -> {
+                        body = formatted(w.get(++i));
+                        payload = true;
+                    }
+                    case "file", "lf-file" -> {
+                        String f = w.get(++i);
+                        String text;
+                        try {
+                            text = Files.readString(Path.of(f), java.nio.charset.StandardCharsets.ISO_8859_1);
+                        } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+                            diag.alert(line.source(), "http-error : error opening file '" + f + "'.");
+                            return;
+                        }
+                        body = o.equals("file") ? new HttpReply.Text(text) : formatted(text);
+                        payload = !text.isEmpty();
+                    }
+                    case "hdr" -> headers.add(new HttpReply.Header(w.get(++i), SampleFormat.parse(w.get(++i),
+                            samples)));
+                    default -> {
+                        diag.alert(line.source(), "http-error : unknown argument '" + o + "'; expects status, "
+                                + "content-type, default-errorfiles, errorfile, errorfiles, file, lf-file, string, "
+                                + "lf-string or hdr.");
                         return;
                     }
                 }
-                case "content-type" -> type = w.get(++i);
-                case "default-errorfiles" -> reset = true;
-                case "errorfile" -> {
-                    page = errorFile(diag, line, "http-error", w.get(++i));
-                    if (page == null) {
-                        return;
-                    }
-                }
-                case "errorfiles" -> section = w.get(++i);
-                case "string", "lf-string" -> body = w.get(++i);
-                case "file", "lf-file" -> {
-                    String f = w.get(++i);
-                    try {
-                        body = Files.readString(Path.of(f), java.nio.charset.StandardCharsets.ISO_8859_1);
-                    } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
-                        diag.alert(line.source(), "http-error : error opening file '" + f + "'.");
-                        return;
-                    }
-                }
-                case "hdr" -> headers.add(w.get(++i) + ": " + w.get(++i));
-                default -> {
-                    diag.alert(line.source(), "http-error : unknown argument '" + o + "'; expects status, content-type, "
-                            + "default-errorfiles, errorfile, errorfiles, file, lf-file, string, lf-string or hdr.");
-                    return;
-                }
+            } catch (SampleException e) {
+                diag.alert(line.source(), "http-error : '" + o + "' : " + e.getMessage());
+                return;
             }
         }
         if (code == null) {
             diag.alert(line.source(), "http-error : expects 'status <code>' as argument.");
             return;
         }
-        if (body != null && !body.isEmpty() && type == null) {
+        if (payload && type == null) {
             diag.alert(line.source(), "http-error : a content type must be defined when non-empty payload is "
                     + "configured");
-            return;
-        }
-        if (body != null && body.contains("%") || headers.stream().anyMatch(h -> h.contains("%"))) {
-            diag.warning(line.source(), "'http-error' with a log-format payload or header is parsed but not "
-                    + "implemented yet; it has no effect");
             return;
         }
         if (section != null) {
             errorLines.add(new ErrorLine(line.source(), code, null, section, List.of(code)));
         } else {
             errorLines.add(new ErrorLine(line.source(), code, reset ? null : page != null ? page
-                    : new ErrorPage.Reply(type, body == null ? "" : body, headers), null, List.of()));
+                    : new ErrorPage.Reply(new HttpReply(code, body == null ? new HttpReply.Text("") : body,
+                    payload ? type : null, headers)), null, List.of()));
         }
+    }
+
+    /** A log-format payload: kept as text when it holds no sample. */
+    private HttpReply.Body formatted(String text) throws SampleException {
+        SampleFormat f = SampleFormat.parse(text, samples);
+        return f.literal() ? new HttpReply.Text(text) : new HttpReply.Formatted(f);
     }
 
     /** A status code {@code errorfile} and its siblings may replace, or null after HAProxy's alert. */

@@ -1,15 +1,18 @@
 package dev.bascule.config;
 
+import dev.bascule.config.model.ErrorPage;
 import dev.bascule.config.model.HttpAction;
 import dev.bascule.config.model.HttpAction.HeaderEdit;
 import dev.bascule.config.model.HttpAction.Redirect;
 import dev.bascule.config.model.HttpReply;
 import dev.bascule.config.model.HttpRule;
 import dev.bascule.config.sample.AclCondition;
+import dev.bascule.config.sample.AclTerm;
 import dev.bascule.config.sample.ConditionParser;
 import dev.bascule.config.sample.PatternFiles;
 import dev.bascule.config.sample.SampleException;
 import dev.bascule.config.sample.SampleFormat;
+import dev.bascule.config.sample.SampleExpr;
 import dev.bascule.config.sample.SampleParser;
 
 import java.io.IOException;
@@ -56,6 +59,14 @@ final class HttpRuleParser {
      * @return the rule, or null after an alert
      */
     HttpRule parse(Line line, int at, String keyword) {
+        return parse(line, at, keyword, false);
+    }
+
+    /**
+     * @param backendSide the rule runs as its section's backend's (HAProxy names where it runs so: a backend's
+     *                    rules, a listen section's response rules)
+     */
+    HttpRule parse(Line line, int at, String keyword, boolean backendSide) {
         List<String> w = line.words();
         int cond = at + 1;
         while (cond < w.size() && !ConditionParser.starts(w.get(cond))) {
@@ -64,14 +75,54 @@ final class HttpRuleParser {
         List<String> args = w.subList(at + 1, cond);
         String action = w.get(at);
         HttpAction a;
+        boolean response = keyword.startsWith("http-response") || keyword.startsWith("http-after-response");
         try {
             a = action(action, args, keyword);
+            checkSide(a, response);
         } catch (SampleException e) {
             diag.alert(line.source(), "'" + keyword + " " + action + "' : " + e.getMessage());
             return null;
         }
         AclCondition c = acls.condition(line, cond, keyword + " " + action);
-        return c == null ? null : new HttpRule(a, c, line.source());
+        if (c == null) {
+            return null;
+        }
+        String where = (backendSide ? "backend " : "frontend ") + (response ? "http-response" : "http-request")
+                + " header rule";
+        for (AclTerm t : c.alternatives().stream().flatMap(List::stream).toList()) {
+            if (!t.tests().isEmpty() && t.tests().stream().noneMatch(x -> usable(x.expr(), response))) {
+                String kw = t.tests().get(0).expr().fetch().keyword();
+                diag.warning(line.source(), t.name().startsWith("{") ? "anonymous acl will never match because it "
+                        + "uses keyword '" + kw + "' which is incompatible with '" + where + "'"
+                        : "acl '" + t.name() + "' will never match because it only involves keywords that are "
+                        + "incompatible with '" + where + "'");
+            }
+        }
+        return new HttpRule(a, c, line.source());
+    }
+
+    /** A fetch has what it reads on that side: a request rule has no response, a response rule no request head. */
+    private static boolean usable(SampleExpr e, boolean response) {
+        return response ? !e.needsRequestHead() : !e.needsResponse();
+    }
+
+    /** HAProxy's alert for a value that reads what the rule's side does not have ({@code %[path]} on a response). */
+    private static void checkSide(HttpAction a, boolean response) throws SampleException {
+        List<SampleFormat> formats = new ArrayList<>();
+        if (a instanceof HeaderEdit h && h.value() != null) {
+            formats.add(h.value());
+        } else if (a instanceof Redirect r) {
+            formats.add(r.to());
+        }
+        for (SampleFormat f : formats) {
+            for (SampleFormat.Part p : f.parts()) {
+                if (p instanceof SampleFormat.Sample s && !usable(s.expr(), response)) {
+                    throw new SampleException("sample fetch <" + s.expr() + "> may not be reliably used here because "
+                            + "it needs 'HTTP " + (response ? "request" : "response") + " headers' which is not "
+                            + "available here");
+                }
+            }
+        }
     }
 
     private HttpAction action(String action, List<String> args, String keyword) throws SampleException {
@@ -237,8 +288,7 @@ final class HttpRuleParser {
                 case "content-type" -> type = args.get(++i);
                 case "default-errorfiles" -> body = new HttpReply.ErrorPageOf();
                 case "errorfile" -> body = wholeResponse(args.get(++i));
-                case "errorfiles" -> throw new SampleException("'errorfiles <name>' is not implemented yet in "
-                        + "rules; use 'errorfile <file>', or 'errorfiles' in the proxy with 'default-errorfiles'");
+                case "errorfiles" -> body = new HttpReply.ErrorFiles(args.get(++i));
                 case "string" -> {
                     body = new HttpReply.Text(args.get(++i));
                     payload = true;
@@ -262,7 +312,8 @@ final class HttpRuleParser {
         if (body == null) {
             body = deny ? new HttpReply.ErrorPageOf() : new HttpReply.Text("");
         }
-        if (body instanceof HttpReply.ErrorPageOf || body instanceof HttpReply.WholeResponse) {
+        if (body instanceof HttpReply.ErrorPageOf || body instanceof HttpReply.WholeResponse
+                || body instanceof HttpReply.ErrorFiles) {
             if (!HttpConfig.ERRORFILE_CODES.contains(String.valueOf(status))) {
                 throw new SampleException("status code '" + status + "' has no error page; handled codes: "
                         + String.join(" ", HttpConfig.ERRORFILE_CODES.stream().sorted().toList()));
@@ -282,6 +333,45 @@ final class HttpRuleParser {
     private HttpReply.Body formatted(String text) throws SampleException {
         SampleFormat f = SampleFormat.parse(text, samples);
         return f.literal() ? new HttpReply.Text(text) : new HttpReply.Formatted(f);
+    }
+
+    /**
+     * A rule with its {@code errorfiles <name>} reply resolved once every section is read (HAProxy's
+     * {@code http_check_http_reply}): the section's page for the status, read now; a section without one is HAProxy's
+     * warning, and the proxy's own page answers; an unknown section is its alert.
+     *
+     * @param sections an http-errors section's pages by name, or null when there is none of that name
+     * @return the rule to keep, or null after an alert
+     */
+    static HttpRule resolved(HttpRule rule, String proxy, Diagnostics diag,
+                             java.util.function.Function<String, java.util.Map<Integer, ErrorPage>> sections) {
+        HttpReply reply = rule.action() instanceof HttpAction.Deny d ? d.reply()
+                : rule.action() instanceof HttpAction.Return r ? r.reply() : null;
+        if (reply == null || !(reply.body() instanceof HttpReply.ErrorFiles e)) {
+            return rule;
+        }
+        java.util.Map<Integer, ErrorPage> pages = sections.apply(e.section());
+        if (pages == null) {
+            diag.alert(rule.source(), "proxy '" + proxy + "': unknown http-errors section '" + e.section() + "'; "
+                    + "declare it with 'http-errors " + e.section() + "'");
+            return null;
+        }
+        HttpReply.Body body = new HttpReply.ErrorPageOf();
+        if (pages.get(reply.status()) instanceof ErrorPage.File f) {
+            try {
+                body = wholeResponse(f.path());
+            } catch (SampleException ex) {
+                diag.alert(rule.source(), "proxy '" + proxy + "': " + ex.getMessage());
+                return null;
+            }
+        } else {
+            diag.warning(rule.source(), "proxy '" + proxy + "': status '" + reply.status() + "' referenced by http "
+                    + "reply not declared in http-errors section '" + e.section() + "'; the proxy's page answers");
+        }
+        HttpReply built = new HttpReply(reply.status(), body, null, List.of());
+        HttpAction a = rule.action() instanceof HttpAction.Deny ? new HttpAction.Deny(built)
+                : new HttpAction.Return(built);
+        return new HttpRule(a, rule.condition(), rule.source());
     }
 
     /** A payload file's content, read now: a file that cannot be read is the rule's error, with the reason. */

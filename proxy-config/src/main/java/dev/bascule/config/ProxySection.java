@@ -708,9 +708,17 @@ final class ProxySection implements Section {
             notImplemented(line, keyword + " " + action + (known ? " in a defaults section" : ""));
             return;
         }
-        HttpRule rule = new HttpRuleParser(diag, acls).parse(line, 1, keyword);
+        HttpRule rule = new HttpRuleParser(diag, acls).parse(line, 1, keyword, kind != Kind.FRONTEND);
         if (rule != null) {
             (keyword.equals("http-response") ? httpResponse : httpAfterResponse).add(rule);
+        }
+    }
+
+    /** Once every section is read: the {@code errorfiles <name>} replies of the rules become the section's pages. */
+    void resolveReplies(java.util.function.Function<String, Map<Integer, dev.bascule.config.model.ErrorPage>> sections) {
+        for (List<HttpRule> rules : List.of(httpRequest, httpResponse)) {
+            rules.replaceAll(r -> HttpRuleParser.resolved(r, name, diag, sections));
+            rules.removeIf(java.util.Objects::isNull);
         }
     }
 

@@ -2,6 +2,8 @@ package dev.bascule.config;
 
 import dev.bascule.config.model.Config;
 import dev.bascule.config.model.ErrorPage;
+import dev.bascule.config.model.HttpReply;
+import dev.bascule.config.sample.SampleFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +36,22 @@ class ErrorPagesConfigTest {
                 + "    timeout connect 1s\nfrontend f\n    bind :80\n    default_backend b\n";
     }
 
+    private static SampleFormat literal(String text) {
+        return new SampleFormat(List.of(new SampleFormat.Literal(text)));
+    }
+
+    @Test
+    void an_http_error_page_is_a_reply_whose_log_format_parts_run_per_answer() throws IOException {
+        Files.writeString(dir.resolve("503.http"), "HTTP/1.1 503 Down\r\n\r\n");
+        Files.writeString(dir.resolve("404.http"), "HTTP/1.1 404 Gone\r\n\r\n");
+        ParseResult r = parse(head() + "    http-error status 503 content-type text/plain lf-string \"down for %[src]\" "
+                + "hdr X-Proxy %[fe_name]\nbackend b\n    server s 127.0.0.1:81\n");
+        assertTrue(r.valid(), r.diagnostics().toString());
+        HttpReply reply = ((ErrorPage.Reply) r.config().frontends().get(0).http().errorFiles().get(503)).reply();
+        assertTrue(reply.body() instanceof HttpReply.Formatted, reply.toString());
+        assertEquals("%[fe_name]", reply.headers().get(0).value().toString());
+    }
+
     @Test
     void pages_are_taken_in_the_order_written_from_every_source() throws IOException {
         Files.writeString(dir.resolve("503.http"), "HTTP/1.1 503 Down\r\n\r\n");
@@ -48,8 +66,10 @@ class ErrorPagesConfigTest {
         Config c = r.config();
         assertEquals(Map.of(503, new ErrorPage.File(dir.resolve("503.http").toString()),
                 403, new ErrorPage.Location(303, "/denied"),
-                429, new ErrorPage.Reply("text/plain", "slow", List.of("Retry-After: 10")),
-                500, new ErrorPage.Reply("text/plain", "sorry", List.of())), c.frontends().get(0).http().errorFiles());
+                429, new ErrorPage.Reply(new HttpReply(429, new HttpReply.Text("slow"), "text/plain",
+                        List.of(new HttpReply.Header("Retry-After", literal("10"))))),
+                500, new ErrorPage.Reply(new HttpReply(500, new HttpReply.Text("sorry"), "text/plain", List.of()))),
+                c.frontends().get(0).http().errorFiles());
         assertEquals(Map.of(404, new ErrorPage.File(dir.resolve("404.http").toString())),
                 c.backends().get(0).http().errorFiles());
     }

@@ -104,6 +104,27 @@ class HttpResponseRulesConfigTest {
     }
 
     @Test
+    void an_errorfiles_reply_takes_the_sections_page_for_its_status() throws IOException {
+        Files.writeString(dir.resolve("503.http"), "HTTP/1.1 503 Busy\r\n\r\nbusy\n");
+        ParseResult r = parse("http-errors site\n    errorfile 503 " + dir.resolve("503.http") + "\n"
+                + proxies("    http-response deny status 503 errorfiles site if { status 500 }\n"
+                + "    http-request return status 404 errorfiles site if { path /x }\n", ""));
+        assertTrue(r.valid(), r.diagnostics().toString());
+        HttpReply busy = ((HttpAction.Deny) only(r.config().frontends().get(0).http().httpResponse()).action()).reply();
+        assertEquals(new HttpReply.WholeResponse(dir.resolve("503.http").toString(), "HTTP/1.1 503 Busy\r\n\r\nbusy\n"),
+                busy.body());
+        assertEquals(HttpReply.page(404), ((HttpAction.Return) only(r.config().frontends().get(0).httpRequest())
+                .action()).reply(), "a status the section lacks gets the proxy's page");
+        assertEquals(List.of("parsing [test.cfg:12] : proxy 'f': status '404' referenced by http reply not declared "
+                + "in http-errors section 'site'; the proxy's page answers"), messages(r, Diagnostic.Severity.WARNING));
+
+        List<String> alerts = messages(parse(proxies("    http-response deny status 503 errorfiles nosuch\n", "")),
+                Diagnostic.Severity.ALERT);
+        assertEquals(List.of("parsing [test.cfg:9] : proxy 'f': unknown http-errors section 'nosuch'; declare it with "
+                + "'http-errors nosuch'"), alerts);
+    }
+
+    @Test
     void reply_errors_name_the_line_the_file_and_the_reason() throws IOException {
         Files.writeString(dir.resolve("not-a-response.http"), "<html>oops</html>\n");
         List<String> alerts = messages(parse(proxies("    http-request return status 200 content-type text/plain file "
@@ -156,6 +177,25 @@ class HttpResponseRulesConfigTest {
                 + "yet; it has no effect"), warnings);
         assertEquals(new HttpAction.SetStatus(200, null),
                 only(r.config().frontends().get(0).http().httpAfterResponse()).action());
+    }
+
+    @Test
+    void a_rule_reading_what_its_side_lacks_gets_haproxys_warning_or_alert() {
+        ParseResult r = parse(proxies("    http-request deny if { status 200 }\n"
+                + "    http-response deny if { path /x }\n", "    http-response deny if { path /x }\n"));
+        assertEquals(List.of("parsing [test.cfg:9] : anonymous acl will never match because it uses keyword 'status' "
+                        + "which is incompatible with 'frontend http-request header rule'",
+                "parsing [test.cfg:10] : anonymous acl will never match because it uses keyword 'path' which is "
+                        + "incompatible with 'frontend http-response header rule'",
+                "parsing [test.cfg:12] : anonymous acl will never match because it uses keyword 'path' which is "
+                        + "incompatible with 'backend http-response header rule'"),
+                messages(r, Diagnostic.Severity.WARNING));
+        List<String> alerts = messages(parse(proxies("    http-request set-header X-A %[res.hdr(x)]\n"
+                + "    http-response set-header X-B %[path]\n", "")), Diagnostic.Severity.ALERT);
+        assertEquals(List.of("parsing [test.cfg:9] : 'http-request set-header' : sample fetch <res.hdr(x)> may not be "
+                        + "reliably used here because it needs 'HTTP response headers' which is not available here",
+                "parsing [test.cfg:10] : 'http-response set-header' : sample fetch <path> may not be reliably used here "
+                        + "because it needs 'HTTP request headers' which is not available here"), alerts);
     }
 
     @Test

@@ -1,7 +1,5 @@
 package dev.bascule.config.model;
 
-import java.util.List;
-
 /**
  * What a proxy answers instead of one of HAProxy's own error pages (doc sections 3.8 and 4.2): a whole response read
  * from a file ({@code errorfile}, {@code errorfiles}, {@code http-error ... errorfile}), a redirect ({@code errorloc},
@@ -18,12 +16,9 @@ public sealed interface ErrorPage {
     }
 
     /**
-     * The error's own status with this body ({@code string}, or a {@code file}'s contents read with the config) and
-     * headers ({@code "Name: value"}, in order).
+     * The error's own status with a body ({@code string}, {@code lf-string}, or a {@code file}'s or {@code lf-file}'s
+     * contents read with the config) and headers: the reply model of {@code deny} and {@code return}.
      */
-    record Reply(String contentType, String body, List<String> headers) implements ErrorPage {
-        public Reply {
-            headers = List.copyOf(headers);
-        }
+    record Reply(HttpReply reply) implements ErrorPage {
     }
 }

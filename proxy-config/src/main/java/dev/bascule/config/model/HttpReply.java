@@ -33,6 +33,13 @@ public record HttpReply(int status, Body body, String contentType, List<Header> 
     public record WholeResponse(String file, String text) implements Body {
     }
 
+    /**
+     * {@code errorfiles <name>}: the page an {@code http-errors} section has for the status; only until the sections
+     * are all read, when it becomes that page's {@link WholeResponse} (or {@link ErrorPageOf} where it has none).
+     */
+    public record ErrorFiles(String section) implements Body {
+    }
+
     /** {@code string <str>}, {@code file <file>} (its content), or no payload at all (empty). */
     public record Text(String text) implements Body {
     }

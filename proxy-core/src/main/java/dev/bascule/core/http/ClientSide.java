@@ -1236,9 +1236,10 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
     /** errorfile: the backend's page first (HAProxy's rule once a backend is chosen), the frontend's, HAProxy's. */
     private FullHttpResponse proxyPage(int code) {
         BackendState backend = proxy.backend;
-        FullHttpResponse page = backend == null ? null : ErrorPages.of(backend.config().http(), code);
+        SampleContext c = SampleContext.of(stream, null, proxy.switching::backend);
+        FullHttpResponse page = backend == null ? null : ErrorPages.of(backend.config().http(), code, c);
         if (page == null) {
-            page = ErrorPages.of(proxy.frontend.config().http(), code);
+            page = ErrorPages.of(proxy.frontend.config().http(), code, c);
         }
         return page != null ? page : HttpErrors.response(code, ctx.alloc());
     }

@@ -19,6 +19,16 @@ interface EditableResponse extends ResponseView {
     /** {@code set-status}: the code and the reason the client gets. */
     void status(int code, String reason);
 
+    /** {@code set-header}: every line of the name replaced by one. */
+    default void set(String name, String value) {
+        headers().set(name, value);
+    }
+
+    /** {@code add-header}: a line more. */
+    default void add(String name, String value) {
+        headers().add(name, value);
+    }
+
     /** One of the proxy's answers, edited in place (each is a copy made for its transaction). */
     static EditableResponse of(FullHttpResponse page) {
         return new EditableResponse() {

@@ -2,6 +2,7 @@ package dev.bascule.core.http;
 
 import dev.bascule.config.model.ErrorPage;
 import dev.bascule.config.model.HttpSettings;
+import dev.bascule.core.sample.SampleContext;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -18,14 +19,17 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * The pages a proxy answers instead of HAProxy's own ({@code errorfile}, {@code errorfiles}, {@code errorloc*},
  * {@code http-error}), built once at startup ({@link #preload}) so that no event loop ever reads a file. A file holds
- * the whole response, status line and headers included, as in HAProxy.
+ * the whole response, status line and headers included, as in HAProxy; an {@code http-error} page is a {@link Reply},
+ * its log-format payload and headers evaluated for each answer.
  */
 final class ErrorPages {
-    private static final Map<Map<Integer, ErrorPage>, Map<Integer, FullHttpResponse>> LOADED = new ConcurrentHashMap<>();
+    private static final Map<Map<Integer, ErrorPage>, Map<Integer, Function<SampleContext, FullHttpResponse>>> LOADED =
+            new ConcurrentHashMap<>();
 
     private ErrorPages() {
     }
@@ -36,50 +40,41 @@ final class ErrorPages {
     }
 
     /** A fresh copy of the configured response for {@code code}, or null for HAProxy's default page. */
-    static FullHttpResponse of(HttpSettings settings, int code) {
+    static FullHttpResponse of(HttpSettings settings, int code, SampleContext c) {
         if (settings.errorFiles().isEmpty()) {
             return null;
         }
-        FullHttpResponse page = LOADED.computeIfAbsent(settings.errorFiles(), ErrorPages::load).get(code);
-        return page == null ? null : page.retainedDuplicate();
+        Function<SampleContext, FullHttpResponse> page = LOADED.computeIfAbsent(settings.errorFiles(),
+                ErrorPages::load).get(code);
+        return page == null ? null : page.apply(c);
     }
 
-    private static Map<Integer, FullHttpResponse> load(Map<Integer, ErrorPage> configured) {
-        Map<Integer, FullHttpResponse> pages = new HashMap<>();
+    private static Map<Integer, Function<SampleContext, FullHttpResponse>> load(Map<Integer, ErrorPage> configured) {
+        Map<Integer, Function<SampleContext, FullHttpResponse>> pages = new HashMap<>();
         configured.forEach((code, page) -> pages.put(code, build(code, page)));
         return pages;
     }
 
-    private static FullHttpResponse build(int code, ErrorPage page) {
+    private static Function<SampleContext, FullHttpResponse> build(int code, ErrorPage page) {
+        if (page instanceof ErrorPage.Reply reply) {
+            return Reply.of(reply.reply())::build;
+        }
+        FullHttpResponse fixed;
         if (page instanceof ErrorPage.File f) {
             try {
-                return parse(Files.readAllBytes(Path.of(f.path())), code);
+                fixed = parse(Files.readAllBytes(Path.of(f.path())), code);
             } catch (IOException e) {
                 throw new UncheckedIOException("errorfile " + code + " " + f.path(), e);
             }
-        }
-        if (page instanceof ErrorPage.Location l) {
+        } else {
+            ErrorPage.Location l = (ErrorPage.Location) page;
             // HAProxy's http_parse_errorloc: these headers, in this order, and no body.
-            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(l.code()),
+            fixed = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(l.code()),
                     Unpooled.EMPTY_BUFFER);
-            r.headers().add(HttpHeaderNames.CACHE_CONTROL, "no-cache").add(HttpHeaderNames.CONTENT_LENGTH, 0)
+            fixed.headers().add(HttpHeaderNames.CACHE_CONTROL, "no-cache").add(HttpHeaderNames.CONTENT_LENGTH, 0)
                     .add(HttpHeaderNames.LOCATION, l.url());
-            return r;
         }
-        ErrorPage.Reply reply = (ErrorPage.Reply) page;
-        byte[] body = reply.body().getBytes(StandardCharsets.ISO_8859_1);
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(code),
-                Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(body)));
-        // HAProxy's http_reply_to_htx order: the rule's headers, then the length, then the type.
-        for (String h : reply.headers()) {
-            int colon = h.indexOf(':');
-            r.headers().add(h.substring(0, colon), h.substring(colon + 2));
-        }
-        r.headers().add(HttpHeaderNames.CONTENT_LENGTH, body.length);
-        if (body.length > 0 && reply.contentType() != null) {
-            r.headers().add(HttpHeaderNames.CONTENT_TYPE, reply.contentType());
-        }
-        return r;
+        return c -> fixed.retainedDuplicate();
     }
 
     /** Status line, headers, blank line, body; LF or CRLF line ends. Content-Length is set to the body's. */

@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ByteProcessor;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -52,6 +53,11 @@ final class ResponseHead extends MessageHead implements EditableResponse {
     private final int connectionLineCount;
     /** The header objects once a rule edited the head (it is then encoded from them), else null. */
     private HttpResponse edited;
+    /**
+     * Lines rules added while the head is still only its bytes (name, value, name, value...): appended at its end
+     * when it goes out, so that a response rule adding a header does not turn the head into header objects.
+     */
+    private List<String> added;
     /** The status a {@code set-status} rule gave, and its status line; else the server's. */
     private int statusNow;
     private String statusLine;
@@ -83,13 +89,51 @@ final class ResponseHead extends MessageHead implements EditableResponse {
 
     @Override
     public List<String> headerLines(String name) {
-        return edited != null ? edited.headers().getAll(name) : HeadBytes.read(raw, headersAt(), name);
+        if (edited != null) {
+            return edited.headers().getAll(name);
+        }
+        List<String> lines = HeadBytes.read(raw, headersAt(), name);
+        for (int i = 0; added != null && i < added.size(); i += 2) {
+            if (added.get(i).equalsIgnoreCase(name)) {
+                lines.add(added.get(i + 1));
+            }
+        }
+        return lines;
     }
 
     @Override
     public List<String> headerNames() {
-        return edited != null ? edited.headers().entries().stream().map(Map.Entry::getKey).toList()
-                : HeadBytes.read(raw, headersAt(), null);
+        if (edited != null) {
+            return edited.headers().entries().stream().map(Map.Entry::getKey).toList();
+        }
+        List<String> names = HeadBytes.read(raw, headersAt(), null);
+        for (int i = 0; added != null && i < added.size(); i += 2) {
+            names.add(added.get(i));
+        }
+        return names;
+    }
+
+    @Override
+    public void add(String name, String value) {
+        if (edited != null) {
+            edited.headers().add(name, value);
+            return;
+        }
+        if (added == null) {
+            added = new ArrayList<>(4);
+        }
+        added.add(name);
+        added.add(value);
+    }
+
+    /** A name the head does not have yet is only added: the head stays in its bytes. */
+    @Override
+    public void set(String name, String value) {
+        if (edited == null && headerLines(name).isEmpty()) {
+            add(name, value);
+        } else {
+            headers().set(name, value);
+        }
     }
 
     /** Where the header lines start, from the head's first byte. */
@@ -102,6 +146,10 @@ final class ResponseHead extends MessageHead implements EditableResponse {
     public HttpHeaders headers() {
         if (edited == null) {
             edited = objects();
+            for (int i = 0; added != null && i < added.size(); i += 2) {
+                edited.headers().add(added.get(i), added.get(i + 1));
+            }
+            added = null;
         }
         return edited.headers();
     }
@@ -291,10 +339,25 @@ final class ResponseHead extends MessageHead implements EditableResponse {
         if (edit != null || edited != null || ambiguous || connectionLineCount > MAX_CONNECTION_LINES) {
             return rebuilt(alloc, connectionLine, edit);
         }
-        if (connectionLineCount == 0 && connectionLine == null) {
-            return raw.retainedDuplicate();
+        ByteBuf out = connectionLineCount == 0 && connectionLine == null ? raw.retainedDuplicate()
+                : HeadBytes.rewrite(alloc, raw, connectionLines, connectionLineCount, connectionLine);
+        return added == null ? out : withAdded(alloc, out);
+    }
+
+    /** The head's bytes with the added lines before its blank line; {@code head} is released. */
+    private ByteBuf withAdded(ByteBufAllocator alloc, ByteBuf head) {
+        int end = head.writerIndex();
+        int blank = head.getByte(end - 2) == '\r' ? 2 : 1;
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < added.size(); i += 2) {
+            lines.append(added.get(i)).append(": ").append(added.get(i + 1)).append("\r\n");
         }
-        return HeadBytes.rewrite(alloc, raw, connectionLines, connectionLineCount, connectionLine);
+        lines.append("\r\n");
+        ByteBuf out = alloc.directBuffer(head.readableBytes() - blank + lines.length());
+        out.writeBytes(head, head.readerIndex(), head.readableBytes() - blank);
+        out.writeCharSequence(lines, StandardCharsets.ISO_8859_1);
+        head.release();
+        return out;
     }
 
     /** The head as header objects, read from its bytes. */
@@ -310,7 +373,8 @@ final class ResponseHead extends MessageHead implements EditableResponse {
         int lf = raw.indexOf(from, raw.writerIndex(), (byte) '\n');
         String statusLine = this.statusLine != null ? this.statusLine
                 : raw.toString(from, HeadBytes.lineEnd(raw, from, lf) - from, StandardCharsets.ISO_8859_1);
-        HttpResponse response = edited != null ? edited : objects();
+        headers();
+        HttpResponse response = edited;
         if (edit != null) {
             edit.accept(response);
         }

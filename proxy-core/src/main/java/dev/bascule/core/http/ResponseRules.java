@@ -69,7 +69,7 @@ final class ResponseRules {
                     break;
                 }
                 if (a instanceof HeaderEdit edit) {
-                    RequestRules.edit(head.headers(), edit, r.value == null ? null : r.value.evaluate(c));
+                    edit(head, edit, r.value == null ? null : r.value.evaluate(c));
                 } else if (r.var != null) {
                     r.var.apply(c);
                 } else if (a instanceof HttpAction.SetStatus s) {
@@ -87,6 +87,14 @@ final class ResponseRules {
             }
         }
         return null;
+    }
+
+    private static void edit(EditableResponse head, HeaderEdit edit, String value) {
+        switch (edit.edit()) {
+            case SET -> head.set(edit.name(), value);
+            case ADD -> head.add(edit.name(), value);
+            case DEL -> head.headers().remove(edit.name());
+        }
     }
 
     /**

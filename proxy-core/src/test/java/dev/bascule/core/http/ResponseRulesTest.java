@@ -145,6 +145,28 @@ class ResponseRulesTest {
     }
 
     @Test
+    void a_header_a_rule_adds_goes_out_after_the_servers_lines_as_they_came() {
+        io.netty.buffer.ByteBuf in = io.netty.buffer.Unpooled.copiedBuffer("HTTP/1.1 200 OK\r\nX-Spaced:   as sent\r\n"
+                + "Content-Length: 0\r\n\r\n", StandardCharsets.ISO_8859_1);
+        ResponseHead head = ResponseHead.parse(in, 16384, false);
+        head.set("X-Bench", "b");
+        head.add("X-Two", "2");
+        assertEquals(java.util.List.of("b"), head.headerLines("x-bench"), "the fetches see the added line");
+        io.netty.buffer.ByteBuf out = head.toClient(io.netty.buffer.ByteBufAllocator.DEFAULT, true, true, null);
+        assertEquals("HTTP/1.1 200 OK\r\nX-Spaced:   as sent\r\nContent-Length: 0\r\nX-Bench: b\r\nX-Two: 2\r\n\r\n",
+                out.toString(StandardCharsets.ISO_8859_1));
+        out.release();
+        head.set("X-Bench", "again");
+        io.netty.buffer.ByteBuf rebuilt = head.toClient(io.netty.buffer.ByteBufAllocator.DEFAULT, true, true, null);
+        String text = rebuilt.toString(StandardCharsets.ISO_8859_1);
+        assertTrue(text.contains("X-Bench: again\r\n") && !text.contains("X-Bench: b") && text.contains("X-Two: 2"),
+                "a line set again takes the head to header objects: " + text);
+        rebuilt.release();
+        head.release();
+        in.release();
+    }
+
+    @Test
     void an_unknown_code_gets_haproxys_reason() {
         assertEquals("Too Many Requests", ResponseRules.reason(429));
         assertEquals("Other", ResponseRules.reason(599));
