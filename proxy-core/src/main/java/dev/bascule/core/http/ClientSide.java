@@ -67,6 +67,8 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         BODY,
         /** The head came; its body is read and dropped before the proxy's own answer. */
         DISCARDING,
+        /** The head came; {@code http-request tarpit} holds it, reading nothing more, until its answer is due. */
+        TARPIT,
         /** All of it went to the server. */
         COMPLETE
     }
@@ -165,6 +167,8 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
     private long headDeadline;
     /** When the last read came while a head was awaited: the arrival of a head that read completes. */
     private long headReadNanos;
+    /** The end of a tarpit ({@link RequestPhase#TARPIT}), or null. */
+    private ScheduledFuture<?> tarpitTimer;
 
     /** @param current the frontend's setup in the current generation (null when it has none any more) */
     ClientSide(HttpProxy proxy, Supplier<HttpProxy> current) {
@@ -195,6 +199,9 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         if (headTimer != null) {
             // A closed connection must not stay referenced by the timer queue until its timeout.
             headTimer.cancel(false);
+        }
+        if (tarpitTimer != null) {
+            tarpitTimer.cancel(false);
         }
         endTransaction();
         releaseInbox();
@@ -520,7 +527,13 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
     }
 
     boolean requestRules(RequestHead head) {
-        return proxy.requestRules.run(this, head, SampleContext.of(stream, head, proxy.switching::backend));
+        return proxy.requestRules.run(this, head, stream, SampleContext.of(stream, head, proxy.switching::backend));
+    }
+
+    /** The chosen backend's {@code http-request} rules, which read it as the request's backend ({@code be_name}). */
+    boolean backendRequestRules(RequestHead head) {
+        stream.backend(proxy.backend);
+        return proxy.backendRules.run(this, head, stream, SampleContext.of(stream, head, proxy.switching::backend));
     }
 
     /** {@code http-request deny}: HAProxy's page for {@code status}, {@code PR}, counted in the frontend's dreq. */
@@ -529,6 +542,44 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         proxy.frontend.counters().requestDenied();
         stream.terminate(Termination.Cause.DENIED);
         respondLocally(status, null);
+    }
+
+    /**
+     * {@code http-request tarpit}: the request is held for the proxy's {@code timeout tarpit} (else its
+     * {@code timeout connect}; the backend's once one is chosen, as HAProxy reads it), by a timer on the connection's
+     * loop, then answered with the page for {@code status} and the connection closed; {@code PT}, counted in dreq.
+     */
+    void tarpit(RequestHead head, int status) {
+        head.release();
+        proxy.frontend.counters().requestDenied();
+        stream.tarpitted();
+        stream.terminate(Termination.Cause.DENIED);
+        request = RequestPhase.TARPIT;
+        clientExpected();
+        var timeouts = stream.backend() != null ? stream.backend().config().timeouts()
+                : proxy.frontend.config().timeouts();
+        tarpitTimer = ctx.executor().schedule(() -> {
+            tarpitTimer = null;
+            request = RequestPhase.COMPLETE;
+            writeLocal(status, true);
+        }, timeouts.effectiveTarpitMs(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * {@code early-hint}: a 103 the client gets at once, ahead of the answer (its bytes count as sent), in bytes past
+     * the encoder as the server's interim responses are.
+     */
+    void earlyHints(String response) {
+        ByteBuf bytes = Unpooled.copiedBuffer(response, java.nio.charset.StandardCharsets.ISO_8859_1);
+        stream.bytesOut(bytes.readableBytes());
+        rawOut.writeAndFlush(bytes, rawOut.voidPromise());
+    }
+
+    /** A rule found the request invalid ({@code normalize-uri ... strict}): 400, {@code PR}, as a bad request. */
+    void invalidByRule(RequestHead head) {
+        head.release();
+        stream.terminate(Termination.Cause.PROXY);
+        respondLocally(400);
     }
 
     /** {@code redirect}, {@code http-request return}: the rule's answer, {@code LR}. */
@@ -670,7 +721,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
      */
     private void clientExpected() {
         if (clientTimeout != null) {
-            clientTimeout.suspend(response == ResponsePhase.AWAITED
+            clientTimeout.suspend(request == RequestPhase.TARPIT || response == ResponsePhase.AWAITED
                     && (request == RequestPhase.COMPLETE || server == null));
         }
     }
@@ -686,13 +737,15 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
 
     @Override
     public void connected(Channel serverChannel, ServerState s, boolean reused) {
+        long serverMs = stream.serverTimeoutMs(proxy.backend.config().timeouts().serverMs());
         if (reused) {
             // ServerSide ends the pipeline: last() is one step, a lookup by class walks it on every request.
             serverSide = (ServerSide) serverChannel.pipeline().last();
             serverSide.bind(this);
+            serverTimeout(serverChannel.pipeline(), serverMs);
         } else {
             ChannelPipeline p = serverChannel.pipeline();
-            InactivityTimeout idle = InactivityTimeout.of(proxy.backend.config().timeouts().serverMs());
+            InactivityTimeout idle = InactivityTimeout.of(serverMs);
             if (idle != null) {
                 p.addLast(idle);
             }
@@ -739,6 +792,25 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         // After the reads above: a bodiless request's end, read there, keeps the timeout suspended as it has been
         // since the dispatch, instead of resuming it (a clock reading) and suspending it again.
         clientExpected();
+    }
+
+    /**
+     * A reused connection runs under the timeout its last request had: this one's ({@code set-timeout server}, or
+     * the backend's) replaces it when they differ.
+     */
+    private static void serverTimeout(ChannelPipeline p, long ms) {
+        InactivityTimeout had = p.get(InactivityTimeout.class);
+        if ((had == null ? 0 : had.millis()) == ms) {
+            return;
+        }
+        InactivityTimeout now = InactivityTimeout.of(ms);
+        if (had == null) {
+            p.addBefore(p.context(ResponseParser.class).name(), null, now);
+        } else if (now == null) {
+            p.remove(had);
+        } else {
+            p.replace(had, null, now);
+        }
     }
 
     /**
@@ -1056,7 +1128,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
             if (clientTimeout != null) {
                 clientTimeout.suspend(false);
             }
-            long tunnelMs = proxy.backend.config().timeouts().tunnelMs();
+            long tunnelMs = stream.tunnelTimeoutMs(proxy.backend.config().timeouts().tunnelMs());
             if (tunnelMs > 0) {
                 tunnelTimeout(cp, tunnelMs);
                 tunnelTimeout(sp, tunnelMs);

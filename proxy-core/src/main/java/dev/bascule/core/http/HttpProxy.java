@@ -39,6 +39,8 @@ public final class HttpProxy {
     final Switching switching;
     /** The frontend's {@code http-request} rules. */
     final RequestRules requestRules;
+    /** The backend's, run after the frontend's (none for a listen section's own backend: its rules ran as the frontend's). */
+    final RequestRules backendRules;
     /** The frontend's {@code monitor-uri} and {@code monitor fail} conditions, or null. */
     final Monitor monitor;
     /** The applet handlers answering a request locally (stats page, exporter), or null. */
@@ -87,6 +89,8 @@ public final class HttpProxy {
         this.originalTo = b.originalTo() != null ? b.originalTo() : f.originalTo();
         this.reuse = b.reuse();
         this.l7Retries = backend != null && backend.config().retriesOnResponses();
+        this.backendRules = backend == null || backend.config().source().equals(frontend.config().source())
+                ? RequestRules.of(List.of()) : RequestRules.of(backend.config().httpRequest());
         List<RequestAnalyzer> list = new ArrayList<>();
         if (frontend.tcpRules().hasContentRules()) {
             list.add(RequestAnalyzer.TCP_CONTENT_RULES);
@@ -102,8 +106,13 @@ public final class HttpProxy {
         }
         if (switching.hasRules()) {
             list.add(RequestAnalyzer.SWITCHING);
+        } else if (backend == null) {
+            list.add(RequestAnalyzer.NO_BACKEND);
         } else {
-            list.add(backend == null ? RequestAnalyzer.NO_BACKEND : RequestAnalyzer.DISPATCH);
+            if (!backendRules.isEmpty()) {
+                list.add(RequestAnalyzer.BACKEND_REQUEST_RULES);
+            }
+            list.add(RequestAnalyzer.DISPATCH);
         }
         this.analyzers = list.toArray(RequestAnalyzer[]::new);
         ErrorPages.preload(f);

@@ -25,6 +25,8 @@ public final class Stream {
     public enum State {
         /** Waiting for the request (its head; in TCP mode, for a server to be chosen). */
         REQUEST(Termination.Phase.REQUEST),
+        /** {@code http-request tarpit} holds the request before its answer. */
+        TARPITTED(Termination.Phase.TARPIT),
         QUEUED(Termination.Phase.QUEUE),
         CONNECTING(Termination.Phase.CONNECT),
         /** The request went to the server; its response head is awaited. */
@@ -99,6 +101,8 @@ public final class Stream {
     private long loggedNanos;
     /** {@code set-log-level}'s syslog level for this stream's line, or -1 when no rule set one. */
     private int logLevel = -1;
+    private long serverTimeoutMs = -1;
+    private long tunnelTimeoutMs = -1;
     /** The client connection's TLS session, or null for a plain connection. */
     private TlsSession tls;
 
@@ -137,6 +141,11 @@ public final class Stream {
     public void headReceived(long nanos) {
         requestStarted(nanos);
         headNanos = nanos;
+    }
+
+    /** {@code http-request tarpit}: the request is held, then answered; a termination now is in phase T. */
+    public void tarpitted() {
+        state = State.TARPITTED;
     }
 
     /** The backend this request goes to (per request in HTTP mode: rules may choose another one). */
@@ -276,6 +285,24 @@ public final class Stream {
             throw new IllegalArgumentException("syslog level " + level);
         }
         logLevel = level;
+    }
+
+    /** {@code http-request set-timeout server|tunnel}: this stream's own, in milliseconds (-1: the backend's). */
+    public void serverTimeout(long ms) {
+        serverTimeoutMs = ms;
+    }
+
+    public void tunnelTimeout(long ms) {
+        tunnelTimeoutMs = ms;
+    }
+
+    /** The {@code timeout server} this stream runs under: a rule's, else {@code backendMs}. */
+    public long serverTimeoutMs(long backendMs) {
+        return serverTimeoutMs >= 0 ? serverTimeoutMs : backendMs;
+    }
+
+    public long tunnelTimeoutMs(long backendMs) {
+        return tunnelTimeoutMs >= 0 ? tunnelTimeoutMs : backendMs;
     }
 
     /** The level a rule set for the line, or -1 when none did. */
