@@ -755,10 +755,6 @@ final class ProxySection implements Section {
 
     /** {@code redirect ...}: an {@code http-request redirect} rule, run among them in the order written. */
     void redirect(Line line) {
-        if (kind == Kind.BACKEND) {
-            notImplemented(line, "redirect in a backend section");
-            return;
-        }
         HttpRule rule = new HttpRuleParser(diag, acls).parse(line, 0, "redirect");
         if (rule != null) {
             httpRequest.add(rule);

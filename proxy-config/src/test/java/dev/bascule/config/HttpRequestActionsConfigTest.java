@@ -169,6 +169,7 @@ class HttpRequestActionsConfigTest {
                     http-request set-timeout server req.hdr(x-ms)
                     http-request set-path /b%[path]
                     http-request deny if { path /b/secret }
+                    redirect location /elsewhere if { path /b/old }
                     server s 127.0.0.1:80
                 listen l
                     bind :81
@@ -176,7 +177,8 @@ class HttpRequestActionsConfigTest {
                     server s 127.0.0.1:80
                 """);
         assertEquals(1, c.frontends().get(0).httpRequest().size());
-        assertEquals(4, c.backends().get(0).httpRequest().size());
+        assertEquals(5, c.backends().get(0).httpRequest().size());
+        assertInstanceOf(HttpAction.Redirect.class, c.backends().get(0).httpRequest().get(4).action());
         assertEquals(new HttpAction.SetTimeout(HttpAction.SetTimeout.Which.TUNNEL, 5000, null),
                 c.backends().get(0).httpRequest().get(0).action());
         assertEquals("req.hdr(x-ms)", String.valueOf(((HttpAction.SetTimeout) c.backends().get(0).httpRequest().get(1)

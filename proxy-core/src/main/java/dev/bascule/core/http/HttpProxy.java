@@ -39,7 +39,7 @@ public final class HttpProxy {
     final Switching switching;
     /** The frontend's {@code http-request} rules. */
     final RequestRules requestRules;
-    /** The backend's, run after the frontend's (none for a listen section's own backend: its rules ran as the frontend's). */
+    /** The backend's, run after the frontend's (none for a listen section's own: they ran as its frontend's). */
     final RequestRules backendRules;
     /** The frontend's {@code monitor-uri} and {@code monitor fail} conditions, or null. */
     final Monitor monitor;

@@ -145,6 +145,7 @@ class RequestRulesTest {
                     http-request set-header X-Backend %%[be_name] if { path /x }
                     server s 127.0.0.1:%3$d
                 backend other
+                    redirect location /moved code 301 if { path /other/old }
                     http-request set-path /from-other%%[path]
                     http-request deny deny_status 410 if { path_end /gone }
                     server s 127.0.0.1:%3$d
@@ -201,6 +202,10 @@ class RequestRulesTest {
             assertTrue(Loopback.exchange(port, "GET /other/gone HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
                     .startsWith("HTTP/1.1 410"), "a backend's deny answers");
             assertEquals("PR", proxy.nextEnded().termination().toString());
+            String moved = Loopback.exchange(port, "GET /other/old HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+            assertTrue(moved.startsWith("HTTP/1.1 301") && moved.contains("ocation: /moved\r\n"),
+                    "a backend's redirect: " + moved);
+            assertEquals("LR", proxy.nextEnded().termination().toString());
 
             String once = seen(Loopback.exchange(listen, "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"));
             assertEquals(1, once.split("X-Once").length - 1, "a listen section's rules run once: " + once);
