@@ -14,8 +14,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * An operator rewrites requests on their way to the servers: {@code replace-header}, {@code replace-value},
  * {@code del-header -m}, {@code set-method}, {@code set-path}, {@code set-pathq}, {@code set-query},
- * {@code set-uri}, {@code normalize-uri}, in a frontend, in the backends it routes to and in a listen section; sends
- * {@code early-hint}s; and slows a robot down with {@code tarpit}. Bascule and a real HAProxy 2.6 given the same configuration send every request to the server alike:
+ * {@code set-uri}, {@code normalize-uri}, in a frontend, in the backends it routes to and in a listen section; reads
+ * bodies with {@code wait-for-body} and {@code req.body}; sends {@code early-hint}s; and slows a robot down with
+ * {@code tarpit}. Bascule and a real HAProxy 2.6 given the same configuration send every request to the server alike:
  * the same request line and headers (as the server sees them, names in any case), or answer it alike.
  */
 class HttpRequestActionsIT {
@@ -25,6 +26,9 @@ class HttpRequestActionsIT {
                     bind 127.0.0.1:%1$d
                     timeout tarpit 300ms
                     http-request tarpit deny_status 429 if { path /trap }
+                    http-request wait-for-body time 1s if METH_POST
+                    http-request deny if { req.body -m sub secret }
+                    http-request set-header X-Body-Len %%[req.body_len] if METH_POST
                     http-request early-hint Link "</a.css>; rel=preload; as=style" if { path /hints }
                     http-request early-hint Link "</b.js>; rel=preload; as=script" if { path /hints }
                     http-request normalize-uri path-merge-slashes if { path_beg /norm }
@@ -79,6 +83,9 @@ class HttpRequestActionsIT {
             List.of("/other/x?y=1"),
             List.of("/other/gone"),
             List.of("/trap"),
+            List.of("/post", "-d", "hello secret"),
+            List.of("/post", "-d", "hello"),
+            List.of("/post", "-d", "x".repeat(2000), "-H", "Expect: 100-continue"),
             List.of("/norm//a/b/../%61%2f?c=1&a=2&b", "--path-as-is"),
             List.of("/strict/%7e%zz", "--path-as-is"),
             List.of("/strict/%7e", "--path-as-is"),
@@ -99,7 +106,7 @@ class HttpRequestActionsIT {
         }
         return r.status() + "\n" + r.body().lines().map(line -> {
             int colon = line.indexOf(':');
-            return colon < 0 || line.startsWith("GET ") || line.startsWith("PUT ") ? line
+            return colon < 0 || line.startsWith("GET ") || line.startsWith("PUT ") || line.startsWith("POST ") ? line
                     : line.substring(0, colon).toLowerCase(Locale.ROOT) + line.substring(colon);
         }).filter(line -> !line.startsWith("connection:") && !line.isEmpty())
                 .map(line -> line.startsWith("host: 127.0.0.1:") ? "host: 127.0.0.1:PORT" : line)
@@ -148,7 +155,7 @@ class HttpRequestActionsIT {
                 assertTrue(ms >= 280, "the tarpit held the request for its timeout: " + ms + " ms");
                 String all = String.join("\n", expected);
                 assertTrue(all.contains("x-cookie: foo=bar;fe=fe; path=/") && all.contains("GET /v2/api/a?k=v&by=fe ")
-                        && all.contains("x-backend: be") && all.contains("PUT /put ")
+                        && all.contains("x-backend: be") && all.contains("PUT /put ") && all.contains("x-body-len: 5")
                         && all.contains("GET /norm/a/a%2f?a=2&b&c=1 ") && all.contains("GET /from-other/other/x?y=1 "),
                         all);
             }

@@ -162,14 +162,19 @@ final class TestServer implements AutoCloseable {
     }
 
     /**
-     * An HTTP/1.1 server that answers each bodiless request on a connection with 200 and the head it got as the
-     * body: what the proxy made of the request, byte for byte.
+     * An HTTP/1.1 server that answers each request on a connection with 200 and the head it got as the body: what
+     * the proxy made of the request, byte for byte (a Content-Length body is read and left out).
      */
     static Behaviour headEcho() {
         return (s, server) -> {
             InputStream in = s.getInputStream();
             OutputStream out = s.getOutputStream();
             for (String head; (head = head(in)) != null; ) {
+                java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)\r\ncontent-length: *(\\d+)")
+                        .matcher(head);
+                if (length.find()) {
+                    in.readNBytes(Integer.parseInt(length.group(1)));
+                }
                 byte[] body = head.getBytes(StandardCharsets.ISO_8859_1);
                 out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + body.length
                         + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));

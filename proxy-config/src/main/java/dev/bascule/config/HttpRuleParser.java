@@ -30,8 +30,8 @@ import java.util.stream.Collectors;
 /**
  * The actions of {@code http-request} and {@code http-response} lines and the {@code redirect} keyword (doc section
  * 4.2) Bascule runs: allow, deny, set-header, add-header, del-header, replace-header, replace-value, set-method,
- * set-path, set-pathq, set-query, set-uri, set-log-level, tarpit, capture, normalize-uri, early-hint, redirect,
- * return; the rule's condition is compiled by the section's {@link AclConfig}.
+ * set-path, set-pathq, set-query, set-uri, set-log-level, set-timeout, tarpit, capture, normalize-uri, early-hint,
+ * wait-for-body, redirect, return; the rule's condition is compiled by the section's {@link AclConfig}.
  */
 final class HttpRuleParser {
     private static final Set<Integer> REDIRECT_CODES = Set.of(301, 302, 303, 307, 308);
@@ -40,7 +40,7 @@ final class HttpRuleParser {
     static final Set<String> REQUEST_ACTIONS = Set.of("allow", "deny", "set-header", "add-header", "del-header",
             "redirect", "return", "replace-header", "replace-value", "set-method", "set-path", "set-pathq", "set-query",
             "set-uri", "set-log-level", "tarpit", "capture", "normalize-uri",
-            "early-hint", "set-timeout");
+            "early-hint", "set-timeout", "wait-for-body");
     static final Set<String> RESPONSE_ACTIONS = Set.of("allow", "deny", "set-header", "add-header", "del-header",
             "replace-header", "replace-value");
     /** The matching methods {@code del-header -m} takes. */
@@ -153,6 +153,9 @@ final class HttpRuleParser {
             case "set-timeout" -> {
                 return setTimeout(args);
             }
+            case "wait-for-body" -> {
+                return waitForBody(args);
+            }
             case "normalize-uri" -> {
                 return normalizeUri(args);
             }
@@ -248,6 +251,36 @@ final class HttpRuleParser {
             }
         }
         return new HttpAction.SetTimeout(which, 0, samples.parse(value));
+    }
+
+    /** {@code wait-for-body time <time> [at-least <bytes>]}, a size taking HAProxy's k, m and g suffixes. */
+    private static HttpAction waitForBody(List<String> args) throws SampleException {
+        if (args.size() != 2 && args.size() != 4 || !args.get(0).equals("time")
+                || args.size() == 4 && !args.get(2).equals("at-least")) {
+            throw new SampleException("expects 'time <time> [ at-least <bytes> ]'");
+        }
+        long ms;
+        try {
+            ms = TimeValue.parseMillis(args.get(1));
+        } catch (IllegalArgumentException e) {
+            throw new SampleException("'time' : " + e.getMessage());
+        }
+        return new HttpAction.WaitForBody(ms, args.size() == 4 ? size(args.get(3)) : 0);
+    }
+
+    private static long size(String s) throws SampleException {
+        java.util.regex.Matcher m = Pattern.compile("(\\d+)([kKmMgG]?)").matcher(s);
+        if (!m.matches()) {
+            throw new SampleException("'at-least' expects a size in bytes (with an optional k, m or g), got '" + s
+                    + "'");
+        }
+        int shift = switch (m.group(2).toLowerCase(Locale.ROOT)) {
+            case "k" -> 10;
+            case "m" -> 20;
+            case "g" -> 30;
+            default -> 0;
+        };
+        return Long.parseLong(m.group(1)) << shift;
     }
 
     /** {@code normalize-uri <normalizer> [full | strict]}. */

@@ -161,6 +161,21 @@ class HttpRequestActionsConfigTest {
     }
 
     @Test
+    void wait_for_body_takes_a_time_and_a_size_and_the_body_fetches_read_what_it_held() {
+        assertEquals(List.of(new HttpAction.WaitForBody(1000, 1024), new HttpAction.WaitForBody(250, 0)),
+                frontendActions("""
+                            http-request wait-for-body time 1s at-least 1k if METH_POST
+                            http-request wait-for-body time 250ms
+                            http-request deny if { req.body -m sub secret } || { req.body_len gt 100 }
+                            http-request set-header X-Size %[req.body_size]
+                        """).subList(0, 2));
+        assertTrue(alert(HEAD + "    http-request wait-for-body 1s\n")
+                .contains("expects 'time <time> [ at-least <bytes> ]'"));
+        assertTrue(alert(HEAD + "    http-request wait-for-body time 1s at-least lots\n")
+                .contains("'at-least' expects a size in bytes (with an optional k, m or g), got 'lots'"));
+    }
+
+    @Test
     void a_backend_has_its_own_rules_and_a_listen_section_its_rules_once_in_each_side() {
         Config c = valid(HEAD + """
                     http-request set-header X-From frontend

@@ -88,6 +88,13 @@ public sealed interface HttpAction {
         }
     }
 
+    /**
+     * {@code wait-for-body time <time> [at-least <bytes>]}: the rules after it wait until the body has come, or
+     * {@code atLeast} bytes of it (0: no such limit), or the buffer is full, or {@code timeMs} passed.
+     */
+    record WaitForBody(long timeMs, long atLeast) implements HttpAction {
+    }
+
     /** {@code early-hint <name> <fmt>}: a header of the 103 Early Hints response sent before the final one. */
     record EarlyHint(String name, SampleFormat value) implements HttpAction {
     }

@@ -1,5 +1,6 @@
 package dev.bascule.core.http;
 
+import dev.bascule.config.model.HttpAction;
 import dev.bascule.config.model.HttpSettings;
 import dev.bascule.config.model.HttpSettings.ConnectionMode;
 import dev.bascule.config.model.LogSettings;
@@ -69,6 +70,8 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         DISCARDING,
         /** The head came; {@code http-request tarpit} holds it, reading nothing more, until its answer is due. */
         TARPIT,
+        /** The head came; its body is read and held ({@code wait-for-body}) before the rules after it run. */
+        HOLDING_BODY,
         /** All of it went to the server. */
         COMPLETE
     }
@@ -169,6 +172,18 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
     private long headReadNanos;
     /** The end of a tarpit ({@link RequestPhase#TARPIT}), or null. */
     private ScheduledFuture<?> tarpitTimer;
+    /**
+     * {@link RequestPhase#HOLDING_BODY}: the head whose body is held, the rules that wait for it and the first of them
+     * to run once it is, the pieces read so far (sent on as they came once the rules are done), the {@code at-least}
+     * that ends the wait (0: none), and the {@code time} that ends it.
+     */
+    private RequestHead holdingFor;
+    private RequestRules waitingRules;
+    private int waitingFrom;
+    private final List<ByteBuf> held = new java.util.ArrayList<>(4);
+    private boolean heldEnd;
+    private long heldAtLeast;
+    private ScheduledFuture<?> bodyTimer;
 
     /** @param current the frontend's setup in the current generation (null when it has none any more) */
     ClientSide(HttpProxy proxy, Supplier<HttpProxy> current) {
@@ -203,6 +218,15 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         if (tarpitTimer != null) {
             tarpitTimer.cancel(false);
         }
+        if (bodyTimer != null) {
+            bodyTimer.cancel(false);
+        }
+        if (holdingFor != null) {
+            holdingFor.release();
+            holdingFor = null;
+        }
+        held.forEach(ByteBuf::release);
+        held.clear();
         endTransaction();
         releaseInbox();
         dropReplay();
@@ -575,6 +599,90 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         rawOut.writeAndFlush(bytes, rawOut.voidPromise());
     }
 
+    /**
+     * {@code http-request wait-for-body}: unless no body comes or it is held already, the body is read and held, and
+     * {@code rules} go on from {@code from} once it has come whole, or {@code atLeast} bytes of it, or the buffer is
+     * full, or {@code time} passed (HAProxy's {@code http_wait_for_msg_body}).
+     *
+     * @return true when the rules wait (they go on later, from here)
+     */
+    boolean waitForBody(RequestHead head, RequestRules rules, int from, HttpAction.WaitForBody wait) {
+        if (head.bodyHeld() || request != RequestPhase.BODY) {
+            return false;
+        }
+        holdingFor = head;
+        waitingRules = rules;
+        waitingFrom = from;
+        heldAtLeast = wait.atLeast();
+        request = RequestPhase.HOLDING_BODY;
+        if (head.expectContinue) {
+            // As HAProxy: the proxy tells the client to send its body, and the server is not asked again.
+            head.headers().remove(HttpHeaderNames.EXPECT);
+            rawOut.writeAndFlush(Unpooled.copiedBuffer("HTTP/1.1 100 Continue\r\n\r\n",
+                    java.nio.charset.StandardCharsets.US_ASCII), rawOut.voidPromise());
+        }
+        bodyTimer = ctx.executor().schedule(this::bodyHeld, wait.timeMs(), TimeUnit.MILLISECONDS);
+        readClient();
+        return true;
+    }
+
+    /** A piece of the body being held, or its end. */
+    private void hold(Object piece) {
+        if (piece == MessageFramer.END) {
+            heldEnd = true;
+        } else {
+            held.add((ByteBuf) piece);
+        }
+        long bytes = held.stream().mapToLong(ByteBuf::readableBytes).sum();
+        if (heldEnd || bytes >= HttpProxy.BUFSIZE || heldAtLeast > 0 && bytes >= heldAtLeast) {
+            bodyHeld();
+        } else {
+            readClient();
+        }
+    }
+
+    /**
+     * The wait is over: the head carries what came of the body for the fetches, the pieces go first in the inbox (read
+     * again in order, as if they came now), and the rules go on, then the analyzers after them.
+     */
+    private void bodyHeld() {
+        if (request != RequestPhase.HOLDING_BODY) {
+            return;
+        }
+        if (bodyTimer != null) {
+            bodyTimer.cancel(false);
+            bodyTimer = null;
+        }
+        request = RequestPhase.BODY;
+        RequestHead head = holdingFor;
+        holdingFor = null;
+        head.heldBody(HeldBody.payload(held, head.chunked));
+        if (heldEnd) {
+            inbox.addFirst(MessageFramer.END);
+        }
+        for (int i = held.size() - 1; i >= 0; i--) {
+            inbox.addFirst(held.get(i));
+        }
+        held.clear();
+        heldEnd = false;
+        RequestRules rules = waitingRules;
+        waitingRules = null;
+        if (rules.run(this, head, stream, SampleContext.of(stream, head, proxy.switching::backend), waitingFrom)) {
+            return;
+        }
+        if (rules != proxy.requestRules) {
+            // The backend's rules came last: the request goes to its server.
+            RequestAnalyzer.DISPATCH.analyze(this, head);
+            return;
+        }
+        RequestAnalyzer[] analyzers = proxy.analyzers;
+        for (int i = List.of(analyzers).indexOf(RequestAnalyzer.HTTP_REQUEST_RULES) + 1; i < analyzers.length; i++) {
+            if (analyzers[i].analyze(this, head)) {
+                return;
+            }
+        }
+    }
+
     /** A rule found the request invalid ({@code normalize-uri ... strict}): 400, {@code PR}, as a bad request. */
     void invalidByRule(RequestHead head) {
         head.release();
@@ -675,6 +783,10 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
 
     /** A piece of request body as the client framed it, or {@link MessageFramer#END}. */
     private void onRequestBody(Object piece) {
+        if (request == RequestPhase.HOLDING_BODY) {
+            hold(piece);
+            return;
+        }
         boolean last = piece == MessageFramer.END;
         if (request == RequestPhase.DISCARDING) {
             // Neither its bytes nor its framing are counted.

@@ -94,10 +94,24 @@ final class RequestRules {
 
     /** @return true when a rule answered the request (the analyzers after it do not run) */
     boolean run(ClientSide client, RequestHead head, Stream stream, SampleContext c) {
+        return run(client, head, stream, c, 0);
+    }
+
+    /**
+     * @param from the first rule to run: 0, or the one after a {@code wait-for-body} that held the body
+     * @return true when a rule answered the request or holds it for its body (the analyzers after it do not run yet)
+     */
+    boolean run(ClientSide client, RequestHead head, Stream stream, SampleContext c, int from) {
         StringBuilder hints = null;
-        for (int i = 0; i < rules.length; i++) {
+        for (int i = from; i < rules.length; i++) {
             Rule r = rules[i];
             if (!r.condition.holds(c)) {
+                continue;
+            }
+            if (r.action instanceof HttpAction.WaitForBody wait) {
+                if (client.waitForBody(head, this, i + 1, wait)) {
+                    return true;
+                }
                 continue;
             }
             if (r.action instanceof HttpAction.EarlyHint hint) {

@@ -124,6 +124,9 @@ final class Fetches {
             case REQ_HDR_CNT -> (long) HttpFetches.values(r, e.arg(0)).size();
             case REQ_FHDR_CNT -> (long) HttpFetches.lines(r, e.arg(0)).size();
             case REQ_HDR_NAMES -> String.join(e.arg(0) == null ? "," : e.arg(0), r.headerNames());
+            case REQ_BODY -> r.bodyBytes();
+            case REQ_BODY_LEN -> (long) r.bodyBytes().length;
+            case REQ_BODY_SIZE -> r.bodySize();
             case REQ_COOK -> HttpFetches.occurrence(HttpFetches.cookies(r, e.arg(0)), 1);
             case REQ_COOK_CNT -> (long) HttpFetches.cookies(r, e.arg(0)).size();
             case REQ_COOK_VAL -> Casts.integer(HttpFetches.occurrence(HttpFetches.cookies(r, e.arg(0)), 1));

@@ -328,4 +328,95 @@ class RequestRulesTest {
                     .startsWith("HTTP/1.1 200"), "the next request has the backend's timeout again");
         }
     }
+
+    /** A server answering each connection's one request with the head and the body it got (by length, or chunked). */
+    private static final class BodyEcho implements AutoCloseable {
+        final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+
+        BodyEcho() throws IOException {
+            Thread t = new Thread(() -> {
+                while (!socket.isClosed()) {
+                    try (Socket c = socket.accept()) {
+                        InputStream in = c.getInputStream();
+                        ByteArrayOutputStream got = new ByteArrayOutputStream();
+                        int window = 0;
+                        for (int b; window != 0x0D0A0D0A && (b = in.read()) >= 0; ) {
+                            got.write(b);
+                            window = window << 8 | b;
+                        }
+                        String head = got.toString(StandardCharsets.ISO_8859_1).toLowerCase();
+                        int cl = head.indexOf("content-length: ");
+                        if (cl >= 0) {
+                            int n = Integer.parseInt(head.substring(cl + 16, head.indexOf("\r\n", cl)).trim());
+                            got.write(in.readNBytes(n));
+                        } else if (head.contains("transfer-encoding: chunked")) {
+                            for (int b; !got.toString(StandardCharsets.ISO_8859_1).endsWith("0\r\n\r\n")
+                                    && (b = in.read()) >= 0; ) {
+                                got.write(b);
+                            }
+                        }
+                        byte[] body = got.toByteArray();
+                        c.getOutputStream().write(("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: "
+                                + body.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                        c.getOutputStream().write(body);
+                    } catch (IOException e) {
+                        // closed
+                    }
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    @Test
+    void wait_for_body_lets_the_rules_read_the_body_which_then_goes_to_the_server_as_it_came() throws Exception {
+        int port = Loopback.freePort();
+        try (BodyEcho echo = new BodyEcho(); Loopback proxy = new Loopback("""
+                defaults
+                    mode http
+                    timeout connect 1s
+                    timeout client 5s
+                    timeout server 2s
+                frontend fe
+                    bind 127.0.0.1:%d
+                    http-request wait-for-body time 300ms if METH_POST
+                    http-request deny if { req.body -m sub secret }
+                    http-request set-header X-Len %%[req.body_len]
+                    http-request set-header X-Size %%[req.body_size]
+                    default_backend be
+                backend be
+                    server s 127.0.0.1:%d
+                """.formatted(port, echo.socket.getLocalPort()))) {
+            assertTrue(Loopback.exchange(port, "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 12\r\n\r\nhello secret")
+                    .startsWith("HTTP/1.1 403"), "a rule read the body");
+            proxy.nextEnded();
+            String got = seen(Loopback.exchange(port, "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n"
+                    + "Connection: close\r\n\r\nhello"));
+            assertTrue(got.contains("X-Len: 5\r\nX-Size: 5\r\n") && got.endsWith("\r\n\r\nhello"), got);
+            proxy.nextEnded();
+            String chunked = seen(Loopback.exchange(port, "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n"
+                    + "Connection: close\r\n\r\n3\r\nhel\r\n2\r\nlo\r\n0\r\n\r\n"));
+            assertTrue(chunked.contains("X-Len: 5\r\nX-Size: 5\r\n")
+                    && chunked.endsWith("\r\n\r\n3\r\nhel\r\n2\r\nlo\r\n0\r\n\r\n"), chunked);
+            proxy.nextEnded();
+
+            try (Socket slow = Loopback.connect(port)) {
+                Loopback.send(slow, "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 6\r\nConnection: close\r\n\r\nabc");
+                Thread.sleep(600);
+                Loopback.send(slow, "def");
+                String late = seen(Loopback.readAll(slow));
+                assertTrue(late.contains("X-Len: 3\r\nX-Size: 6\r\n") && late.endsWith("\r\n\r\nabcdef"),
+                        "after 'time' the rules read what came; the rest follows: " + late);
+            }
+            proxy.nextEnded();
+            assertTrue(seen(Loopback.exchange(port, "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"))
+                    .contains("X-Len: 0\r\nX-Size: 0\r\n"), "no body, no wait");
+        }
+    }
 }
