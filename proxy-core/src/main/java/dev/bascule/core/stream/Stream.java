@@ -277,14 +277,15 @@ public final class Stream {
 
     /**
      * {@code http-request set-log-level LEVEL}: the line is sent at {@code level} (a syslog level, 0 for emerg to
-     * 7 for debug) whatever the frontend would choose; the last rule to run wins. {@code silent} is
-     * {@link #notLogged()}.
+     * 7 for debug) whatever the frontend would choose; the last rule to run wins, over a {@code silent} before it
+     * too. {@code silent} is {@link #notLogged()}.
      */
     public void logLevel(int level) {
         if (level < 0 || level > 7) {
             throw new IllegalArgumentException("syslog level " + level);
         }
         logLevel = level;
+        unlogged = false;
     }
 
     /** {@code http-request set-timeout server|tunnel}: this stream's own, in milliseconds (-1: the backend's). */

@@ -138,6 +138,7 @@ class RequestRulesTest {
                     http-request set-pathq /q if { path /pathq }
                     http-request set-uri /whole?x=1 if { path /uri }
                     http-request set-log-level silent if { path /quiet }
+                    http-request set-log-level notice if { path /quiet } { req.hdr(x-loud) -m found }
                     http-request set-log-level err if { path /loud }
                     use_backend other if { path_beg /other }
                     default_backend be
@@ -193,6 +194,10 @@ class RequestRulesTest {
             assertTrue(seen(Loopback.exchange(port, "GET /quiet HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"))
                     .startsWith("GET /quiet "));
             assertTrue(proxy.nextEnded().unlogged());
+            Loopback.exchange(port, "GET /quiet HTTP/1.1\r\nHost: a\r\nX-Loud: 1\r\nConnection: close\r\n\r\n");
+            Stream loud = proxy.nextEnded();
+            assertFalse(loud.unlogged(), "the last set-log-level wins over a silent before it");
+            assertEquals(5, loud.logLevel());
             Loopback.exchange(port, "GET /loud HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
             assertEquals(3, proxy.nextEnded().logLevel());
 
