@@ -161,16 +161,45 @@ final class TestServer implements AutoCloseable {
         };
     }
 
-    /** The request line of the next head (the rest of the head read and dropped), or null at end of stream. */
-    private static String requestLine(InputStream in) throws IOException {
+    /**
+     * An HTTP/1.1 server that answers each request on a connection with 200 and the head it got as the body: what
+     * the proxy made of the request, byte for byte (a Content-Length body is read and left out).
+     */
+    static Behaviour headEcho() {
+        return (s, server) -> {
+            InputStream in = s.getInputStream();
+            OutputStream out = s.getOutputStream();
+            for (String head; (head = head(in)) != null; ) {
+                java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)\r\ncontent-length: *(\\d+)")
+                        .matcher(head);
+                if (length.find()) {
+                    in.readNBytes(Integer.parseInt(length.group(1)));
+                }
+                byte[] body = head.getBytes(StandardCharsets.ISO_8859_1);
+                out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + body.length
+                        + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(body);
+                out.flush();
+            }
+        };
+    }
+
+    /** The next request head, its blank line included, or null at end of stream. */
+    private static String head(InputStream in) throws IOException {
         StringBuilder head = new StringBuilder();
         for (int b; (b = in.read()) >= 0; ) {
             head.append((char) b);
             if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) {
-                return head.substring(0, head.indexOf("\r\n"));
+                return head.toString();
             }
         }
         return null;
+    }
+
+    /** The request line of the next head (the rest of the head read and dropped), or null at end of stream. */
+    private static String requestLine(InputStream in) throws IOException {
+        String head = head(in);
+        return head == null ? null : head.substring(0, head.indexOf("\r\n"));
     }
 
     /**

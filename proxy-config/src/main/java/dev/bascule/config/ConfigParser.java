@@ -279,7 +279,8 @@ public final class ConfigParser {
             diag.alert(line.source(), "'" + line.keyword() + "' expects <name> as an argument");
             name = "";
         }
-        ProxySection section = new ProxySection(diag, addressEnv, kind, name, line.source(), defaults, global.ssl);
+        ProxySection section = new ProxySection(diag, addressEnv, kind, name, line.source(), defaults, global.ssl,
+                global::experimental);
         if (kind == ProxySection.Kind.DEFAULTS) {
             lastDefaults = section;
             if (name != null) {

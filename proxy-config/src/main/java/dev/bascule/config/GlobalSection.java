@@ -66,7 +66,8 @@ final class GlobalSection implements Section {
             pending("debug", "3.3", 0, ""),
             pending("default-path", "3.1", 1, "{ current | config | parent | origin <path> }"),
             pending("deviceatlas-*", "3.1", 1, "<value>"),
-            pending("expose-experimental-directives", "3.1", 0, ""), pending("external-check", "3.1", 0, ""),
+            supported("expose-experimental-directives", "3.1", 0, "", (g, l) -> g.experimental = true),
+            pending("external-check", "3.1", 0, ""),
             pending("fd-hard-limit", "3.2", 1, "<number>"),
             pending("grace", "3.1", 1, "<time>"), pending("h1-accept-payload-with-any-method", "3.1", 0, ""),
             pending("h1-case-adjust", "3.1", 2, "<from> <to>"), pending("h1-case-adjust-file", "3.1", 1, "<file>"),
@@ -155,6 +156,8 @@ final class GlobalSection implements Section {
     private int maxconn;
     private int nbthread;
     private boolean daemon;
+    /** {@code expose-experimental-directives}: the directives HAProxy 2.6 marks experimental may be used. */
+    private boolean experimental;
     private boolean noepoll;
     private String pidfile;
     private int spreadChecks;
@@ -473,5 +476,10 @@ final class GlobalSection implements Section {
                 serverStateBase, serverStateFile, statsSockets, statsTimeout, statsMaxconn, hardStopAfter, reusePort,
                 masterWorker, identity, ulimitN, logs, logTag, logHostname,
                 new Global.SslTuning(sslCacheSize, sslLifetimeMs, dhParam), unimplemented, procVars);
+    }
+
+    /** Whether {@code expose-experimental-directives} came so far (HAProxy reads it before the lines that need it). */
+    boolean experimental() {
+        return experimental;
     }
 }

@@ -159,6 +159,33 @@ final class LogConfig {
     }
 
     /**
+     * {@code declare capture request|response len N}: a slot for {@code http-request capture ... id N} (or
+     * {@code http-response}'s) to fill, numbered after the slots before it.
+     */
+    void declareCapture(Line line) {
+        if (line.size() != 5 || !"len".equals(line.word(3))
+                || !line.word(2).equals("request") && !line.word(2).equals("response")) {
+            diag.alert(line.source(), "'declare capture' expects 'request' or 'response', then 'len <length>'");
+            return;
+        }
+        Integer len = Numbers.parse(diag, line, "declare capture " + line.word(2) + " len", line.word(4), 1, 65535);
+        if (len != null) {
+            (line.word(2).equals("request") ? requestCaptures : responseCaptures).add(new Capture(null, len));
+        }
+    }
+
+    /** A request capture slot that a rule fills ({@code http-request capture ... len N}): its number. */
+    int requestSlot(int length) {
+        requestCaptures.add(new Capture(null, length));
+        return requestCaptures.size() - 1;
+    }
+
+    /** Whether request capture slot {@code id} is declared (by a line before). */
+    boolean hasRequestSlot(int id) {
+        return id >= 0 && id < requestCaptures.size();
+    }
+
+    /**
      * {@code capture cookie NAME len N}: one per proxy, a later line replacing an earlier one, as in HAProxy (whose
      * {@code atol} reads the length: a length that is not a number is an error here).
      */

@@ -32,6 +32,7 @@ final class ProxyKeywords {
         supported("timeout http-request", "DFLB", "4.2", 1, TIME, ProxySection::timeout);
         supported("timeout http-keep-alive", "DFLB", "4.2", 1, TIME, ProxySection::timeout);
         supported("timeout tunnel", "DLB", "4.2", 1, TIME, ProxySection::timeout);
+        supported("timeout tarpit", "DFLB", "4.2", 1, TIME, ProxySection::timeout);
         supported("option redispatch", "DLB", "4.2", 0, "[<interval>]", ProxySection::redispatch);
         supported("option forwardfor", "DFLB", "4.2", 0, "[except <network>] [header <name>] [if-none]",
                 (p, l) -> p.http.forwardFor(l));
@@ -95,7 +96,8 @@ final class ProxyKeywords {
         pending("clitcpka-intvl", "DFL", "4.2", 1, "<timeout>");
         pending("compression", "DFLB", "4.2", 1, "algo|type|offload <value>...");
         supported("cookie", "DLB", "4.2", 1, "<name> [ rewrite | insert | prefix ] ...", ProxySection::cookie);
-        pending("declare capture", "FL", "4.2", 3, "[ request | response ] len <length>");
+        supported("declare capture", "FL", "4.2", 3, "[ request | response ] len <length>",
+                (p, l) -> p.log.declareCapture(l));
         pending("description", "FLB", "4.2", 1, "<string>");
         pending("disabled", "DFLB", "4.2", 0, "");
         pending("dispatch", "LB", "4.2", 1, "<address>:<port>");
@@ -205,8 +207,7 @@ final class ProxyKeywords {
                 ProxySection::tcpRequest);
         pending("tcp-response content", "DLB", "4.2", 1, "<action> [{if | unless} <condition>]");
         pending("tcp-response inspect-delay", "DLB", "4.2", 1, "<timeout>");
-        for (String t : List.of("client-fin:DFL",
-                "server-fin:DLB", "tarpit:DFLB")) {
+        for (String t : List.of("client-fin:DFL", "server-fin:DLB")) {
             String[] p = t.split(":");
             pending("timeout " + p[0], p[1], "4.2", 1, TIME, ProxySection::checkTime);
         }

@@ -122,12 +122,15 @@ final class ProxySection implements Section {
 
     /** The global section's TLS defaults as they stand at each bind and server line. */
     private final SslDefaults ssl;
+    /** Whether the global section so far has {@code expose-experimental-directives}. */
+    private final java.util.function.BooleanSupplier experimental;
 
     ProxySection(Diagnostics diag, AddressEnvironment env, Kind kind, String name, Source source,
-                 ProxySection defaults, SslDefaults ssl) {
+                 ProxySection defaults, SslDefaults ssl, java.util.function.BooleanSupplier experimental) {
         this.diag = diag;
         this.env = env;
         this.ssl = ssl;
+        this.experimental = experimental;
         this.kind = kind;
         this.name = name;
         this.source = source;
@@ -592,6 +595,7 @@ final class ProxySection implements Section {
             case "http-request" -> timeouts.withHttpRequest(ms);
             case "http-keep-alive" -> timeouts.withHttpKeepAlive(ms);
             case "tunnel" -> timeouts.withTunnel(ms);
+            case "tarpit" -> timeouts.withTarpit(ms);
             default -> throw new IllegalArgumentException(which);
         };
     }
@@ -680,16 +684,24 @@ final class ProxySection implements Section {
 
     /**
      * {@code http-request <action> ... [{if | unless} <condition>]}: the actions {@link HttpRuleParser} knows, in a
-     * frontend or listen section; other actions, and rules of backends and defaults, are kept as not implemented yet.
+     * frontend, listen or backend section (a backend's run once a request is routed to it, after the frontend's);
+     * other actions, and rules of defaults sections, are kept as not implemented yet.
      */
     void httpRequest(Line line) {
         String action = VarActions.actionName(line.word(1));
-        if (!HttpRuleParser.REQUEST_ACTIONS.contains(action) || kind == Kind.BACKEND || kind == Kind.DEFAULTS) {
+        if (!HttpRuleParser.REQUEST_ACTIONS.contains(action) || kind == Kind.DEFAULTS) {
             notImplemented(line, "http-request " + action + (HttpRuleParser.REQUEST_ACTIONS.contains(action)
                     ? " in a " + kind.word() + " section" : ""));
             return;
         }
-        HttpRule rule = new HttpRuleParser(diag, acls).parse(line, 1, "http-request");
+        if (action.equals("normalize-uri") && !experimental.getAsBoolean()) {
+            diag.alert(line.source(), "'http-request normalize-uri' : the action is experimental in HAProxy 2.6 and "
+                    + "must be allowed via a global 'expose-experimental-directives'");
+            return;
+        }
+        HttpRuleParser rules = new HttpRuleParser(diag, acls, kind == Kind.BACKEND ? null : log,
+                kind != Kind.FRONTEND);
+        HttpRule rule = rules.parse(line, 1, "http-request");
         if (rule != null) {
             httpRequest.add(rule);
         }
@@ -702,7 +714,7 @@ final class ProxySection implements Section {
      */
     void httpResponse(Line line) {
         String keyword = line.keyword();
-        String action = line.word(1);
+        String action = VarActions.actionName(line.word(1));
         boolean known = HttpRuleParser.actions(keyword).contains(action);
         if (!known || kind == Kind.DEFAULTS) {
             notImplemented(line, keyword + " " + action + (known ? " in a defaults section" : ""));
@@ -778,10 +790,6 @@ final class ProxySection implements Section {
 
     /** {@code redirect ...}: an {@code http-request redirect} rule, run among them in the order written. */
     void redirect(Line line) {
-        if (kind == Kind.BACKEND) {
-            notImplemented(line, "redirect in a backend section");
-            return;
-        }
         HttpRule rule = new HttpRuleParser(diag, acls).parse(line, 0, "redirect");
         if (rule != null) {
             httpRequest.add(rule);
@@ -1027,7 +1035,7 @@ final class ProxySection implements Section {
                 new ServerRules(useServer.stream().map(u -> new ServerRules.UseServer(u.server(),
                         acls.resolved(u.condition()), u.source())).toList(),
                         persist.stream().map(r -> new ServerRules.Persist(r.force(), acls.resolved(r.condition()),
-                                r.source())).toList()), backendDirectives);
+                                r.source())).toList()), resolved(httpRequest), backendDirectives);
     }
 
     /** Where {@code load-server-state-from-file} was written (here or in the defaults), or null. */

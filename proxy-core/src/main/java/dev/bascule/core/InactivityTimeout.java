@@ -33,6 +33,11 @@ public final class InactivityTimeout extends ChannelDuplexHandler {
         return ms > 0 ? new InactivityTimeout(ms) : null;
     }
 
+    /** The period, in milliseconds. */
+    public long millis() {
+        return TimeUnit.NANOSECONDS.toMillis(timeoutNanos);
+    }
+
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;

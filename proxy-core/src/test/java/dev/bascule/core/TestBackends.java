@@ -25,7 +25,7 @@ public final class TestBackends {
     public static BackendState roundRobin(String name, ServerState... servers) {
         Backend config = new Backend(name, new Source("t.cfg", 1), 1, false, Mode.TCP, Balance.ROUNDROBIN, List.of(),
                 Timeouts.NONE, 3, 0, null, Backend.DEFAULT_RETRY_ON, CheckSettings.DEFAULT, HttpSettings.NONE,
-                StatsSettings.NONE, LoadServerState.NONE, name, LogSettings.NONE, ServerRules.NONE, List.of());
+                StatsSettings.NONE, LoadServerState.NONE, name, LogSettings.NONE, ServerRules.NONE, List.of(), List.of());
         ServerPool pool = new ServerPool(List.of(servers));
         return new BackendState(config, pool, new RoundRobin(pool, false),
                 new Timings(new SimpleMeterRegistry(), name), null);

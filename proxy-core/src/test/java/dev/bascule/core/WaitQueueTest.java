@@ -51,7 +51,7 @@ class WaitQueueTest {
         Backend config = new Backend("b", new Source("t.cfg", 1), 1, false, Mode.TCP, Balance.ROUNDROBIN, List.of(),
                 Timeouts.NONE, 3, 0, null, Backend.DEFAULT_RETRY_ON, CheckSettings.DEFAULT, HttpSettings.NONE,
                 StatsSettings.NONE, dev.bascule.config.model.LoadServerState.NONE, "b", LogSettings.NONE,
-                dev.bascule.config.model.ServerRules.NONE, List.of());
+                dev.bascule.config.model.ServerRules.NONE, List.of(), List.of());
         ServerPool pool = new ServerPool(List.of(servers));
         return new BackendState(config, pool, new RoundRobin(pool, false), new Timings(new SimpleMeterRegistry(), "b"),
                 null);

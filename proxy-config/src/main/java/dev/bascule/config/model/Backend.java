@@ -19,18 +19,22 @@ import java.util.Set;
  * @param log                where its messages go (server states, health checks): its targets and tag only, a
  *                           backend logs no traffic
  * @param serverRules        {@code use-server}, {@code force-persist} and {@code ignore-persist}
+ * @param httpRequest        its {@code http-request} rules, run on the requests routed to it after the frontend's
+ *                           (those of a {@code listen} section are its frontend's too, and run once)
  */
 public record Backend(String name, Source source, int id, boolean forcedId, Mode mode, Balance balance,
                       List<Server> servers, Timeouts timeouts, int retries, int redispatchInterval,
                       CookieSettings cookie, Set<String> retryOn, CheckSettings checks, HttpSettings http,
                       StatsSettings stats, LoadServerState loadServerStateFromFile, String serverStateFileName,
-                      LogSettings log, ServerRules serverRules, List<Directive> unimplemented) {
+                      LogSettings log, ServerRules serverRules, List<HttpRule> httpRequest,
+                      List<Directive> unimplemented) {
     public static final int DEFAULT_RETRIES = 3;
     public static final Set<String> DEFAULT_RETRY_ON = Set.of("conn-failure");
 
     public Backend {
         servers = List.copyOf(servers);
         retryOn = Set.copyOf(retryOn);
+        httpRequest = List.copyOf(httpRequest);
         unimplemented = List.copyOf(unimplemented);
     }
 

@@ -39,7 +39,8 @@ public record LogSettings(boolean global, List<LogTarget> targets, String tag, L
 
     /**
      * {@code capture request|response header NAME len N}: the first {@code length} characters of its value; for
-     * {@code capture cookie}, of the first {@code name=value} whose text begins with {@code name}.
+     * {@code capture cookie}, of the first {@code name=value} whose text begins with {@code name}. A null name is a
+     * slot a rule fills ({@code http-request capture}, {@code declare capture}).
      */
     /** @param name the header's, or null for a slot a {@code tcp-request content capture} rule fills */
     public record Capture(String name, int length) {

@@ -88,6 +88,10 @@ public enum FetchKeyword {
     REQ_HDR_VAL("req.hdr_val", 1, 2, SampleType.SINT, Needs.REQUEST, "hdr_val"),
     REQ_HDR_IP("req.hdr_ip", 1, 2, SampleType.ADDR, Needs.REQUEST, "hdr_ip"),
     REQ_HDR_NAMES("req.hdr_names", 0, 1, SampleType.STR, Needs.REQUEST),
+    /** The body {@code http-request wait-for-body} held (none without one), its length, its advertised size. */
+    REQ_BODY("req.body", 0, 0, SampleType.BIN, Needs.REQUEST),
+    REQ_BODY_LEN("req.body_len", 0, 0, SampleType.SINT, Needs.REQUEST),
+    REQ_BODY_SIZE("req.body_size", 0, 0, SampleType.SINT, Needs.REQUEST),
     REQ_COOK("req.cook", 0, 1, SampleType.STR, Needs.REQUEST, "cook"),
     REQ_COOK_CNT("req.cook_cnt", 0, 1, SampleType.SINT, Needs.REQUEST, "cook_cnt"),
     REQ_COOK_VAL("req.cook_val", 0, 1, SampleType.SINT, Needs.REQUEST, "cook_val"),

@@ -1,5 +1,6 @@
 package dev.bascule.core.http;
 
+import dev.bascule.config.model.HttpAction;
 import dev.bascule.config.model.HttpSettings;
 import dev.bascule.config.model.HttpSettings.ConnectionMode;
 import dev.bascule.config.model.LogSettings;
@@ -69,6 +70,10 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         BODY,
         /** The head came; its body is read and dropped before the proxy's own answer. */
         DISCARDING,
+        /** The head came; {@code http-request tarpit} holds it, reading nothing more, until its answer is due. */
+        TARPIT,
+        /** The head came; its body is read and held ({@code wait-for-body}) before the rules after it run. */
+        HOLDING_BODY,
         /** All of it went to the server. */
         COMPLETE
     }
@@ -169,6 +174,20 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
     private long headReadNanos;
     /** The connection's variables ({@code sess.}), which each of its transactions shares. */
     private Vars sessionVars;
+    /** The end of a tarpit ({@link RequestPhase#TARPIT}), or null. */
+    private ScheduledFuture<?> tarpitTimer;
+    /**
+     * {@link RequestPhase#HOLDING_BODY}: the head whose body is held, the rules that wait for it and the first of them
+     * to run once it is, the pieces read so far (sent on as they came once the rules are done), the {@code at-least}
+     * that ends the wait (0: none), and the {@code time} that ends it.
+     */
+    private RequestHead holdingFor;
+    private RequestRules waitingRules;
+    private int waitingFrom;
+    private final List<ByteBuf> held = new java.util.ArrayList<>(4);
+    private boolean heldEnd;
+    private long heldAtLeast;
+    private ScheduledFuture<?> bodyTimer;
 
     /** @param current the frontend's setup in the current generation (null when it has none any more) */
     ClientSide(HttpProxy proxy, Supplier<HttpProxy> current) {
@@ -201,6 +220,18 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
             // A closed connection must not stay referenced by the timer queue until its timeout.
             headTimer.cancel(false);
         }
+        if (tarpitTimer != null) {
+            tarpitTimer.cancel(false);
+        }
+        if (bodyTimer != null) {
+            bodyTimer.cancel(false);
+        }
+        if (holdingFor != null) {
+            holdingFor.release();
+            holdingFor = null;
+        }
+        held.forEach(ByteBuf::release);
+        held.clear();
         endTransaction();
         releaseInbox();
         dropReplay();
@@ -529,7 +560,13 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
     }
 
     boolean requestRules(RequestHead head) {
-        return proxy.requestRules.run(this, head, SampleContext.of(stream, head, proxy.switching::backend));
+        return proxy.requestRules.run(this, head, stream, SampleContext.of(stream, head, proxy.switching::backend));
+    }
+
+    /** The chosen backend's {@code http-request} rules, which read it as the request's backend ({@code be_name}). */
+    boolean backendRequestRules(RequestHead head) {
+        stream.backend(proxy.backend);
+        return proxy.backendRules.run(this, head, stream, SampleContext.of(stream, head, proxy.switching::backend));
     }
 
     /**
@@ -541,6 +578,128 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         proxy.frontend.counters().requestDenied();
         stream.terminate(Termination.Cause.DENIED);
         respondLocally(status, page);
+    }
+
+    /**
+     * {@code http-request tarpit}: the request is held for the proxy's {@code timeout tarpit} (else its
+     * {@code timeout connect}; the backend's once one is chosen, as HAProxy reads it), by a timer on the connection's
+     * loop, then answered with the page for {@code status} and the connection closed; {@code PT}, counted in dreq.
+     */
+    void tarpit(RequestHead head, int status) {
+        head.release();
+        proxy.frontend.counters().requestDenied();
+        stream.tarpitted();
+        stream.terminate(Termination.Cause.DENIED);
+        request = RequestPhase.TARPIT;
+        clientExpected();
+        var timeouts = stream.backend() != null ? stream.backend().config().timeouts()
+                : proxy.frontend.config().timeouts();
+        tarpitTimer = ctx.executor().schedule(() -> {
+            tarpitTimer = null;
+            request = RequestPhase.COMPLETE;
+            writeLocal(status, true);
+        }, timeouts.effectiveTarpitMs(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * {@code early-hint}: a 103 the client gets at once, ahead of the answer (its bytes count as sent), in bytes past
+     * the encoder as the server's interim responses are.
+     */
+    void earlyHints(String response) {
+        ByteBuf bytes = Unpooled.copiedBuffer(response, java.nio.charset.StandardCharsets.ISO_8859_1);
+        stream.bytesOut(bytes.readableBytes());
+        rawOut.writeAndFlush(bytes, rawOut.voidPromise());
+    }
+
+    /**
+     * {@code http-request wait-for-body}: unless no body comes or it is held already, the body is read and held, and
+     * {@code rules} go on from {@code from} once it has come whole, or {@code atLeast} bytes of it, or the buffer is
+     * full, or {@code time} passed (HAProxy's {@code http_wait_for_msg_body}).
+     *
+     * @return true when the rules wait (they go on later, from here)
+     */
+    boolean waitForBody(RequestHead head, RequestRules rules, int from, HttpAction.WaitForBody wait) {
+        if (head.bodyHeld() || request != RequestPhase.BODY) {
+            return false;
+        }
+        holdingFor = head;
+        waitingRules = rules;
+        waitingFrom = from;
+        heldAtLeast = wait.atLeast();
+        request = RequestPhase.HOLDING_BODY;
+        if (head.expectContinue) {
+            // As HAProxy: the proxy tells the client to send its body, and the server is not asked again.
+            head.headers().remove(HttpHeaderNames.EXPECT);
+            rawOut.writeAndFlush(Unpooled.copiedBuffer("HTTP/1.1 100 Continue\r\n\r\n",
+                    java.nio.charset.StandardCharsets.US_ASCII), rawOut.voidPromise());
+        }
+        bodyTimer = ctx.executor().schedule(this::bodyHeld, wait.timeMs(), TimeUnit.MILLISECONDS);
+        readClient();
+        return true;
+    }
+
+    /** A piece of the body being held, or its end. */
+    private void hold(Object piece) {
+        if (piece == MessageFramer.END) {
+            heldEnd = true;
+        } else {
+            held.add((ByteBuf) piece);
+        }
+        long bytes = held.stream().mapToLong(ByteBuf::readableBytes).sum();
+        if (heldEnd || bytes >= HttpProxy.BUFSIZE || heldAtLeast > 0 && bytes >= heldAtLeast) {
+            bodyHeld();
+        } else {
+            readClient();
+        }
+    }
+
+    /**
+     * The wait is over: the head carries what came of the body for the fetches, the pieces go first in the inbox (read
+     * again in order, as if they came now), and the rules go on, then the analyzers after them.
+     */
+    private void bodyHeld() {
+        if (request != RequestPhase.HOLDING_BODY) {
+            return;
+        }
+        if (bodyTimer != null) {
+            bodyTimer.cancel(false);
+            bodyTimer = null;
+        }
+        request = RequestPhase.BODY;
+        RequestHead head = holdingFor;
+        holdingFor = null;
+        head.heldBody(HeldBody.payload(held, head.chunked));
+        if (heldEnd) {
+            inbox.addFirst(MessageFramer.END);
+        }
+        for (int i = held.size() - 1; i >= 0; i--) {
+            inbox.addFirst(held.get(i));
+        }
+        held.clear();
+        heldEnd = false;
+        RequestRules rules = waitingRules;
+        waitingRules = null;
+        if (rules.run(this, head, stream, SampleContext.of(stream, head, proxy.switching::backend), waitingFrom)) {
+            return;
+        }
+        if (rules != proxy.requestRules) {
+            // The backend's rules came last: the request goes to its server.
+            RequestAnalyzer.DISPATCH.analyze(this, head);
+            return;
+        }
+        RequestAnalyzer[] analyzers = proxy.analyzers;
+        for (int i = List.of(analyzers).indexOf(RequestAnalyzer.HTTP_REQUEST_RULES) + 1; i < analyzers.length; i++) {
+            if (analyzers[i].analyze(this, head)) {
+                return;
+            }
+        }
+    }
+
+    /** A rule found the request invalid ({@code normalize-uri ... strict}): 400, {@code PR}, as a bad request. */
+    void invalidByRule(RequestHead head) {
+        head.release();
+        stream.terminate(Termination.Cause.PROXY);
+        respondLocally(400);
     }
 
     /** {@code redirect}, {@code http-request return}: the rule's answer (null: the proxy's page), {@code LR}. */
@@ -652,6 +811,10 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
 
     /** A piece of request body as the client framed it, or {@link MessageFramer#END}. */
     private void onRequestBody(Object piece) {
+        if (request == RequestPhase.HOLDING_BODY) {
+            hold(piece);
+            return;
+        }
         boolean last = piece == MessageFramer.END;
         if (request == RequestPhase.DISCARDING) {
             // Neither its bytes nor its framing are counted.
@@ -698,7 +861,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
      */
     private void clientExpected() {
         if (clientTimeout != null) {
-            clientTimeout.suspend(response == ResponsePhase.AWAITED
+            clientTimeout.suspend(request == RequestPhase.TARPIT || response == ResponsePhase.AWAITED
                     && (request == RequestPhase.COMPLETE || server == null));
         }
     }
@@ -714,13 +877,15 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
 
     @Override
     public void connected(Channel serverChannel, ServerState s, boolean reused) {
+        long serverMs = stream.serverTimeoutMs(proxy.backend.config().timeouts().serverMs());
         if (reused) {
             // ServerSide ends the pipeline: last() is one step, a lookup by class walks it on every request.
             serverSide = (ServerSide) serverChannel.pipeline().last();
             serverSide.bind(this);
+            serverTimeout(serverChannel.pipeline(), serverMs);
         } else {
             ChannelPipeline p = serverChannel.pipeline();
-            InactivityTimeout idle = InactivityTimeout.of(proxy.backend.config().timeouts().serverMs());
+            InactivityTimeout idle = InactivityTimeout.of(serverMs);
             if (idle != null) {
                 p.addLast(idle);
             }
@@ -768,6 +933,25 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
         // After the reads above: a bodiless request's end, read there, keeps the timeout suspended as it has been
         // since the dispatch, instead of resuming it (a clock reading) and suspending it again.
         clientExpected();
+    }
+
+    /**
+     * A reused connection runs under the timeout its last request had: this one's ({@code set-timeout server}, or
+     * the backend's) replaces it when they differ.
+     */
+    private static void serverTimeout(ChannelPipeline p, long ms) {
+        InactivityTimeout had = p.get(InactivityTimeout.class);
+        if ((had == null ? 0 : had.millis()) == ms) {
+            return;
+        }
+        InactivityTimeout now = InactivityTimeout.of(ms);
+        if (had == null) {
+            p.addBefore(p.context(ResponseParser.class).name(), null, now);
+        } else if (now == null) {
+            p.remove(had);
+        } else {
+            p.replace(had, null, now);
+        }
     }
 
     /**
@@ -1123,7 +1307,7 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
             if (clientTimeout != null) {
                 clientTimeout.suspend(false);
             }
-            long tunnelMs = proxy.backend.config().timeouts().tunnelMs();
+            long tunnelMs = stream.tunnelTimeoutMs(proxy.backend.config().timeouts().tunnelMs());
             if (tunnelMs > 0) {
                 tunnelTimeout(cp, tunnelMs);
                 tunnelTimeout(sp, tunnelMs);

@@ -44,6 +44,8 @@ public final class HttpProxy {
     final ResponseRules afterResponse;
     /** The frontend's {@code http-after-response} rules alone: for answers given before a backend was chosen. */
     final ResponseRules frontendAfterResponse;
+    /** The backend's, run after the frontend's (none for a listen section's own: they ran as its frontend's). */
+    final RequestRules backendRules;
     /** The frontend's {@code monitor-uri} and {@code monitor fail} conditions, or null. */
     final Monitor monitor;
     /** The applet handlers answering a request locally (stats page, exporter), or null. */
@@ -99,6 +101,8 @@ public final class HttpProxy {
         this.responseRules = ResponseRules.of(List.of(own.httpResponse(), f.httpResponse()));
         this.afterResponse = ResponseRules.of(List.of(own.httpAfterResponse(), f.httpAfterResponse()));
         this.frontendAfterResponse = ResponseRules.of(List.of(f.httpAfterResponse()));
+        this.backendRules = backend == null || sameSection ? RequestRules.of(List.of())
+                : RequestRules.of(backend.config().httpRequest());
         List<RequestAnalyzer> list = new ArrayList<>();
         if (frontend.tcpRules().hasContentRules()) {
             list.add(RequestAnalyzer.TCP_CONTENT_RULES);
@@ -114,8 +118,13 @@ public final class HttpProxy {
         }
         if (switching.hasRules()) {
             list.add(RequestAnalyzer.SWITCHING);
+        } else if (backend == null) {
+            list.add(RequestAnalyzer.NO_BACKEND);
         } else {
-            list.add(backend == null ? RequestAnalyzer.NO_BACKEND : RequestAnalyzer.DISPATCH);
+            if (!backendRules.isEmpty()) {
+                list.add(RequestAnalyzer.BACKEND_REQUEST_RULES);
+            }
+            list.add(RequestAnalyzer.DISPATCH);
         }
         this.analyzers = list.toArray(RequestAnalyzer[]::new);
         ErrorPages.preload(f);

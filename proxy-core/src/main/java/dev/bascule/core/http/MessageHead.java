@@ -106,7 +106,7 @@ abstract class MessageHead extends AbstractReferenceCounted implements MessageFr
     }
 
     private boolean named(int pos, int colon, String name) {
-        return colon - pos == name.length()
+        return name != null && colon - pos == name.length()
                 && raw.toString(pos, colon - pos, StandardCharsets.ISO_8859_1).equalsIgnoreCase(name);
     }
 

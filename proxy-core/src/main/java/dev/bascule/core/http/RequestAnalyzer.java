@@ -40,13 +40,25 @@ enum RequestAnalyzer {
     },
     /**
      * {@code use_backend}: the request's backend from the frontend's rules (the default one when none applies), then
-     * {@link #DISPATCH} to it, or {@link #NO_BACKEND} when there is none. Only in the list when there are rules.
+     * that backend's {@link #BACKEND_REQUEST_RULES} and {@link #DISPATCH} to it, or {@link #NO_BACKEND} when there is
+     * none. Only in the list when there are rules.
      */
     SWITCHING {
         @Override
         boolean analyze(ClientSide client, RequestHead request) {
             client.route(request);
-            return (client.proxy.backend == null ? NO_BACKEND : DISPATCH).analyze(client, request);
+            if (client.proxy.backend == null) {
+                return NO_BACKEND.analyze(client, request);
+            }
+            return !client.proxy.backendRules.isEmpty() && BACKEND_REQUEST_RULES.analyze(client, request)
+                    || DISPATCH.analyze(client, request);
+        }
+    },
+    /** The backend's {@code http-request} rules, once it is known (HAProxy's AN_REQ_HTTP_PROCESS_BE). */
+    BACKEND_REQUEST_RULES {
+        @Override
+        boolean analyze(ClientSide client, RequestHead request) {
+            return client.backendRequestRules(request);
         }
     },
     /** A frontend without a backend: 503. */

@@ -80,6 +80,8 @@ final class RequestHead extends MessageHead implements HttpRequest, RequestView 
     /** {@code unique-id-header}'s name and the request's id, sent before the proxy's other headers; or null. */
     private String uniqueIdHeader;
     private String uniqueId;
+    /** The body {@code wait-for-body} held, chunk framing out; null until it did. */
+    private byte[] heldBody;
 
     private RequestHead(ByteBuf raw, HttpMethod method, int uriFrom, int uriTo, HttpVersion version, int headersAt,
                         long contentLength, boolean chunked, boolean keepAlive, boolean expectContinue,
@@ -579,6 +581,26 @@ final class RequestHead extends MessageHead implements HttpRequest, RequestView 
             }
         }
         return out.toString();
+    }
+
+    @Override
+    public byte[] bodyBytes() {
+        return heldBody == null ? new byte[0] : heldBody;
+    }
+
+    @Override
+    public long bodySize() {
+        return chunked ? bodyBytes().length : Math.max(contentLength, 0);
+    }
+
+    /** What of the body {@code wait-for-body} held: the rules read it from now on, and wait for it no more. */
+    void heldBody(byte[] body) {
+        heldBody = body;
+    }
+
+    /** Whether the rules need not wait for a body: none comes, or one was held already. */
+    boolean bodyHeld() {
+        return heldBody != null || !hasBody();
     }
 
     /** Whether the head will be encoded from header objects rather than sent in the bytes it came in. */

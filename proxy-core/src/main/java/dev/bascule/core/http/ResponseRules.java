@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * A transaction's {@code http-response} or {@code http-after-response} rules ready to run (HAProxy's
@@ -24,7 +25,8 @@ final class ResponseRules {
     static final ResponseRules NONE = new ResponseRules(new Rule[0][]);
 
     /** A rule compiled: its condition, its value (a header's, a redirect's target), its variable action, its reply. */
-    private record Rule(Condition condition, HttpAction action, Format value, VarEdit var, Reply reply) {
+    private record Rule(Condition condition, HttpAction action, Format value, Pattern regex, VarEdit var,
+            Reply reply) {
     }
 
     /**
@@ -46,7 +48,8 @@ final class ResponseRules {
     static ResponseRules of(List<List<HttpRule>> sections) {
         Rule[][] compiled = sections.stream().filter(s -> !s.isEmpty()).map(s -> s.stream()
                 .map(r -> new Rule(Condition.of(r.condition()), r.action(), RequestRules.value(r.action()),
-                        RequestRules.var(r.action()), RequestRules.reply(r.action()))).toArray(Rule[]::new)).toArray(Rule[][]::new);
+                        RequestRules.regex(r.action()), RequestRules.var(r.action()),
+                        RequestRules.reply(r.action()))).toArray(Rule[]::new)).toArray(Rule[][]::new);
         return compiled.length == 0 ? NONE : new ResponseRules(compiled);
     }
 
@@ -70,6 +73,11 @@ final class ResponseRules {
                 }
                 if (a instanceof HeaderEdit edit) {
                     edit(head, edit, r.value == null ? null : r.value.evaluate(c));
+                } else if (a instanceof HttpAction.ReplaceHeader replace) {
+                    HeaderRewrite.replace(head.headers(), replace.name(), replace.scope(), r.regex,
+                            r.value.evaluate(c));
+                } else if (a instanceof HttpAction.DelHeaders del) {
+                    HeaderRewrite.delete(head.headers(), del.pattern(), del.match(), r.regex);
                 } else if (r.var != null) {
                     r.var.apply(c);
                 } else if (a instanceof HttpAction.SetStatus s) {

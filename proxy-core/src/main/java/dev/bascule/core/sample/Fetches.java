@@ -152,6 +152,9 @@ final class Fetches {
             // HAProxy's names are lower case (HTX keeps them so), whatever case the client wrote.
             case REQ_HDR_NAMES -> String.join(e.arg(0) == null ? "," : e.arg(0).substring(0, 1),
                     r.headerNames().stream().map(n -> n.toLowerCase(java.util.Locale.ROOT)).toList());
+            case REQ_BODY -> r.bodyBytes();
+            case REQ_BODY_LEN -> (long) r.bodyBytes().length;
+            case REQ_BODY_SIZE -> r.bodySize();
             case REQ_COOK -> HttpFetches.occurrence(HttpFetches.cookies(r, e.arg(0)), cookieOccurrence(e));
             case REQ_COOK_CNT -> (long) HttpFetches.cookies(r, e.arg(0)).size();
             case REQ_COOK_VAL -> integer(HttpFetches.occurrence(HttpFetches.cookies(r, e.arg(0)), cookieOccurrence(e)));

@@ -17,6 +17,22 @@ public interface RequestView extends HeaderView {
     /** {@code 1.0} or {@code 1.1}. */
     String versionNumber();
 
+    /** The values of the header lines named {@code name} (any case), in order, each whole; empty when none. */
+    List<String> headerLines(String name);
+
+    /** The header names, one per line, as written. */
+    List<String> headerNames();
+
+    /** The body held for the rules ({@code http-request wait-for-body}), its chunk framing out; empty when none. */
+    default byte[] bodyBytes() {
+        return new byte[0];
+    }
+
+    /** The body's advertised length: its Content-Length, or what of a chunked body is held. */
+    default long bodySize() {
+        return 0;
+    }
+
     /** A view of a Netty request (an applet's), read through its header objects. */
     static RequestView of(HttpRequest request) {
         return new RequestView() {

@@ -27,6 +27,8 @@ public final class Stream {
     public enum State {
         /** Waiting for the request (its head; in TCP mode, for a server to be chosen). */
         REQUEST(Termination.Phase.REQUEST),
+        /** {@code http-request tarpit} holds the request before its answer. */
+        TARPITTED(Termination.Phase.TARPIT),
         QUEUED(Termination.Phase.QUEUE),
         CONNECTING(Termination.Phase.CONNECT),
         /** The request went to the server; its response head is awaited. */
@@ -103,6 +105,8 @@ public final class Stream {
     private long loggedNanos;
     /** {@code set-log-level}'s syslog level for this stream's line, or -1 when no rule set one. */
     private int logLevel = -1;
+    private long serverTimeoutMs = -1;
+    private long tunnelTimeoutMs = -1;
     /** The client connection's TLS session, or null for a plain connection. */
     private TlsSession tls;
     /** The PROXY protocol header its client connection began with, or null. */
@@ -210,6 +214,11 @@ public final class Stream {
     public void headReceived(long nanos) {
         requestStarted(nanos);
         headNanos = nanos;
+    }
+
+    /** {@code http-request tarpit}: the request is held, then answered; a termination now is in phase T. */
+    public void tarpitted() {
+        state = State.TARPITTED;
     }
 
     /** The backend this request goes to (per request in HTTP mode: rules may choose another one). */
@@ -349,14 +358,33 @@ public final class Stream {
 
     /**
      * {@code http-request set-log-level LEVEL}: the line is sent at {@code level} (a syslog level, 0 for emerg to
-     * 7 for debug) whatever the frontend would choose; the last rule to run wins. {@code silent} is
-     * {@link #notLogged()}.
+     * 7 for debug) whatever the frontend would choose; the last rule to run wins, over a {@code silent} before it
+     * too. {@code silent} is {@link #notLogged()}.
      */
     public void logLevel(int level) {
         if (level < 0 || level > 7) {
             throw new IllegalArgumentException("syslog level " + level);
         }
         logLevel = level;
+        unlogged = false;
+    }
+
+    /** {@code http-request set-timeout server|tunnel}: this stream's own, in milliseconds (-1: the backend's). */
+    public void serverTimeout(long ms) {
+        serverTimeoutMs = ms;
+    }
+
+    public void tunnelTimeout(long ms) {
+        tunnelTimeoutMs = ms;
+    }
+
+    /** The {@code timeout server} this stream runs under: a rule's, else {@code backendMs}. */
+    public long serverTimeoutMs(long backendMs) {
+        return serverTimeoutMs >= 0 ? serverTimeoutMs : backendMs;
+    }
+
+    public long tunnelTimeoutMs(long backendMs) {
+        return tunnelTimeoutMs >= 0 ? tunnelTimeoutMs : backendMs;
     }
 
     /** The level a rule set for the line, or -1 when none did. */
