@@ -90,6 +90,8 @@ class ProxyProtocolIT {
                     option httplog
                     option forwardfor
                     http-request set-header X-PP %%[fc_rcvd_proxy]
+                    tcp-request connection reject if { src %12$s }
+                    tcp-request session reject if { src 127.0.0.7 }
                     acl v1 path_beg /v1
                     use_backend origin_v1 if v1
                     default_backend origin_v2
@@ -116,7 +118,7 @@ class ProxyProtocolIT {
                 backend origin_tls
                     server o 127.0.0.1:%6$d send-proxy-v2 ssl verify none
                 """.formatted(p.edgeV1, p.edgeV2, p.edgeTcp, p.edgeTls, p.origin, p.originTls, p.http, p.tcp, p.tls,
-                pem, syslog);
+                pem, syslog, CLIENT);
     }
 
     /** What the origin answered to curl from the client's address through {@code port}. */
@@ -153,6 +155,10 @@ class ProxyProtocolIT {
             // always: the next client's request gets a connection (and a header) of its own.
             String next = from("127.0.0.6", p.edgeV2, "/b2");
             assertTrue(next.startsWith("src=127.0.0.6 "), next);
+            // The connection rules saw the socket's address (HAProxy's, not the client's), the session rules the
+            // header's: a client they refuse gets no answer from the origin.
+            Curl.Reply refused = Curl.run("--interface", "127.0.0.7", "http://127.0.0.1:" + p.edgeV2 + "/e");
+            assertTrue(refused.status() >= 500 && !refused.body().contains("src="), refused.toString());
             // TCP mode: the bytes are relayed, the header is Bascule's, naming the client HAProxy told it of.
             String tcp = fromClient(p.edgeTcp, "/c");
             assertTrue(tcp.startsWith("src=" + CLIENT + " dport=" + p.edgeTcp + " xff="), tcp);
