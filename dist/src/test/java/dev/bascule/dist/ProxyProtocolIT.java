@@ -175,9 +175,40 @@ class ProxyProtocolIT {
         }
     }
 
-    /** The same accept-proxy frontend on both: what each logs of garbage, a silent client and an empty close. */
     @Test
     void garbage_and_silence_are_closed_and_logged_as_haproxy_does() throws Exception {
+        List<List<String>> logged = errorLines("errors", "");
+        List<String> bascule = logged.get(1);
+        for (String reason : List.of("Received something which does not look like a PROXY protocol header",
+                "Timeout while waiting for PROXY protocol header",
+                "Connection closed while waiting for PROXY protocol header")) {
+            assertTrue(bascule.stream().anyMatch(l -> l.equals("127.0.0.1:PORT [DATE] pp/1: " + reason)),
+                    logged.toString());
+        }
+        // The connection errors are the same lines, in the same number, on both.
+        assertEquals(errors(logged.get(0)), errors(bascule));
+    }
+
+    @Test
+    void with_dontlognull_a_connection_that_sent_nothing_writes_no_line_as_in_haproxy() throws Exception {
+        List<List<String>> logged = errorLines("dontlognull", "option dontlognull");
+        List<String> bascule = logged.get(1);
+        assertTrue(bascule.stream().noneMatch(l -> l.contains("Connection closed while waiting")
+                || l.contains("Timeout while waiting")), bascule::toString);
+        assertTrue(bascule.stream().anyMatch(l -> l.endsWith("does not look like a PROXY protocol header")),
+                bascule::toString);
+        assertEquals(errors(logged.get(0)), errors(bascule));
+    }
+
+    private static List<String> errors(List<String> lines) {
+        return lines.stream().filter(l -> l.contains("PROXY protocol")).toList();
+    }
+
+    /**
+     * The same accept-proxy frontend on HAProxy and on Bascule, each sent garbage, silence, an empty close and then a
+     * good header with bytes behind it: the lines each logged (HAProxy's first), from their client field on.
+     */
+    private static List<List<String>> errorLines(String name, String option) throws Exception {
         String config = """
                 defaults
                     mode tcp
@@ -188,19 +219,20 @@ class ProxyProtocolIT {
                     bind 127.0.0.1:%d accept-proxy
                     log 127.0.0.1:%d local0
                     option tcplog
+                    %s
                     default_backend none
                 backend none
                     server s 127.0.0.1:%d
                 """;
-        try (RsyslogServer syslog = RsyslogServer.start("proxy-protocol-errors", 2);
+        try (RsyslogServer syslog = RsyslogServer.start("proxy-protocol-" + name, 2);
              TestServer echo = TestServer.start(TestServer.echo())) {
             int haproxyPort = Ports.free();
             int basculePort = Ports.free();
             List<List<String>> logged = new ArrayList<>();
-            try (HaproxyServer haproxy = HaproxyServer.start("proxy-protocol-errors",
-                    config.formatted(haproxyPort, syslog.port(0), echo.port()), haproxyPort);
-                 Bascule bascule = Bascule.serve(Bascule.writeConfig("proxy-protocol-errors",
-                         config.formatted(basculePort, syslog.port(1), echo.port())), basculePort)) {
+            try (HaproxyServer haproxy = HaproxyServer.start("proxy-protocol-" + name,
+                    config.formatted(haproxyPort, syslog.port(0), option, echo.port()), haproxyPort);
+                 Bascule bascule = Bascule.serve(Bascule.writeConfig("proxy-protocol-" + name,
+                         config.formatted(basculePort, syslog.port(1), option, echo.port())), basculePort)) {
                 int[][] sides = {{haproxyPort, syslog.port(0)}, {basculePort, syslog.port(1)}};
                 for (int[] side : sides) {
                     assertClosed(side[0], "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
@@ -223,22 +255,14 @@ class ProxyProtocolIT {
                             && System.nanoTime() < deadline) {
                         Thread.sleep(50);
                     }
-                    logged.add(syslog.lines(side[1]).stream().map(ProxyProtocolIT::fromClientField).sorted()
-                            .toList());
+                    List<String> lines = syslog.lines(side[1]).stream().map(ProxyProtocolIT::fromClientField)
+                            .sorted().toList();
+                    assertTrue(lines.stream().anyMatch(l -> l.startsWith("192.0.2.7:4242 [DATE] pp none/s ")),
+                            lines.toString());
+                    logged.add(lines);
                 }
             }
-            List<String> bascule = logged.get(1);
-            assertTrue(bascule.stream().anyMatch(l -> l.endsWith(
-                    "pp/1: Received something which does not look like a PROXY protocol header")), logged.toString());
-            assertTrue(bascule.stream().anyMatch(l -> l.endsWith(
-                    "pp/1: Timeout while waiting for PROXY protocol header")), logged.toString());
-            assertTrue(bascule.stream().anyMatch(l -> l.startsWith("192.0.2.7:4242 [DATE] pp none/s ")),
-                    logged.toString());
-            // The connection errors are the same lines, in the same number, on both.
-            assertEquals(logged.get(0).stream().filter(l -> l.contains("PROXY protocol")).toList(),
-                    bascule.stream().filter(l -> l.contains("PROXY protocol")).toList());
-            assertTrue(logged.get(0).stream().anyMatch(l -> l.startsWith("192.0.2.7:4242 [DATE] pp none/s ")),
-                    logged.toString());
+            return logged;
         }
     }
 

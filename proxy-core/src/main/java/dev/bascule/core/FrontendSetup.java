@@ -103,7 +103,11 @@ final class FrontendSetup {
         ch.config().setAutoRead(false);
         long accepted = System.currentTimeMillis();
         ch.pipeline().addLast(new ProxyHeaderReceiver(handshakeMs(), () -> established(ch, bound, current),
-                error -> connectionError(ch, bound, accepted, error.message())));
+                error -> {
+                    if (!(error.isNull() && state.config().log().dontLogNull())) {
+                        connectionError(ch, bound, accepted, error.message());
+                    }
+                }));
     }
 
     /** How long a PROXY header or a TLS handshake may take: {@code timeout client}, as HAProxy's embryonic session. */
