@@ -106,7 +106,8 @@ class ProxyProtocolIT {
                     server o 127.0.0.1:%5$d send-proxy check inter 300 port %5$d check-send-proxy
                 frontend tcp_in
                     mode tcp
-                    bind 127.0.0.1:%8$d accept-proxy
+                    bind 127.0.0.1:%8$d
+                    tcp-request connection expect-proxy layer4 if { src 127.0.0.1 }
                     default_backend origin_tcp
                 backend origin_tcp
                     mode tcp
@@ -159,7 +160,8 @@ class ProxyProtocolIT {
             // header's: a client they refuse gets no answer from the origin.
             Curl.Reply refused = Curl.run("--interface", "127.0.0.7", "http://127.0.0.1:" + p.edgeV2 + "/e");
             assertTrue(refused.status() >= 500 && !refused.body().contains("src="), refused.toString());
-            // TCP mode: the bytes are relayed, the header is Bascule's, naming the client HAProxy told it of.
+            // TCP mode, the header expected by a tcp-request connection rule: the bytes are relayed, the header is
+            // Bascule's, naming the client HAProxy told it of.
             String tcp = fromClient(p.edgeTcp, "/c");
             assertTrue(tcp.startsWith("src=" + CLIENT + " dport=" + p.edgeTcp + " xff="), tcp);
             assertTrue(tcp.contains(" ssl=0 ") && !tcp.contains("xff=" + CLIENT), "no forwardfor in TCP mode: " + tcp);

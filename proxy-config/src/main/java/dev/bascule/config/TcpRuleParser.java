@@ -14,13 +14,13 @@ import java.util.Set;
 
 /**
  * A frontend's {@code tcp-request} lines (doc section 4.2, HAProxy's {@code tcp_parse_tcp_req}): {@code inspect-delay}
- * and the {@code connection}, {@code session} and {@code content} rules. Bascule runs {@code accept} and
- * {@code reject}; the other actions HAProxy 2.6 has are parsed as not implemented yet, an unknown one is an alert in
+ * and the {@code connection}, {@code session} and {@code content} rules. Bascule runs {@code accept},
+ * {@code reject} and (connection rules) {@code expect-proxy layer4}; the other actions HAProxy 2.6 has are parsed as not implemented yet, an unknown one is an alert in
  * HAProxy's words. Inherited from a {@code defaults} section: the delay only.
  */
 final class TcpRuleParser {
     /** Actions HAProxy 2.6 has for these rules that Bascule does not run yet (track-sc: no stick tables yet). */
-    private static final Set<String> PENDING = Set.of("capture", "expect-proxy", "expect-netscaler-cip", "set-var",
+    private static final Set<String> PENDING = Set.of("capture", "expect-netscaler-cip", "set-var",
             "unset-var", "set-src", "set-src-port", "set-dst", "set-dst-port", "silent-drop", "set-mark", "set-tos",
             "sc-inc-gpc", "sc-inc-gpc0", "sc-inc-gpc1", "sc-set-gpt0", "sc-set-gpt", "set-log-level", "set-nice",
             "switch-mode", "use-service", "do-resolve", "set-priority-class", "set-priority-offset", "attach-srv",
@@ -77,8 +77,24 @@ final class TcpRuleParser {
         TcpRule.Action a = switch (action) {
             case "accept" -> TcpRule.Action.ACCEPT;
             case "reject" -> TcpRule.Action.REJECT;
+            case "expect-proxy" -> TcpRule.Action.EXPECT_PROXY;
             default -> null;
         };
+        int conditionAt = 3;
+        if (a == TcpRule.Action.EXPECT_PROXY) {
+            if (!layer.equals("connection")) {
+                diag.alert(line.source(), "'" + keyword + " expect-proxy' is only allowed in 'tcp-request connection' "
+                        + "rules, in " + proxy);
+                return true;
+            }
+            if (!"layer4".equals(line.word(3))) {
+                diag.alert(line.source(), "'" + keyword + " expect-proxy' only supports 'layer4', in " + proxy
+                        + " (got '" + line.word(3) + "')");
+                return true;
+            }
+            action = "expect-proxy layer4";
+            conditionAt = 4;
+        }
         if (a == null) {
             if (PENDING.contains(action) || action.startsWith("track-sc") || action.startsWith("sc-")
                     || action.startsWith("lua.")) {
@@ -89,12 +105,12 @@ final class TcpRuleParser {
                     + Nearest.suggestion(action, List.of("accept", "reject", "capture", "track-sc0", "set-var")));
             return true;
         }
-        if (line.size() > 3 && !ConditionParser.starts(line.word(3))) {
+        if (line.size() > conditionAt && !ConditionParser.starts(line.word(conditionAt))) {
             diag.alert(line.source(), "'" + keyword + " " + action + "' only accepts 'if' or 'unless', in " + proxy
-                    + " (got '" + line.word(3) + "')");
+                    + " (got '" + line.word(conditionAt) + "')");
             return true;
         }
-        AclCondition c = acls.condition(line, 3, keyword + " " + action);
+        AclCondition c = acls.condition(line, conditionAt, keyword + " " + action);
         if (c == null) {
             return true;
         }

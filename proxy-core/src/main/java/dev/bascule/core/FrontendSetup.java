@@ -56,13 +56,13 @@ final class FrontendSetup {
      * The {@code tcp-request connection} rules, on the addresses alone: a rejected connection is closed with a reset
      * (HAProxy's no-linger close), counted, and neither logged nor given a stream.
      */
-    private boolean connectionAdmitted(Channel ch) {
-        if (state.tcpRules().connectionAccepted(addresses(ch))) {
-            return true;
+    private TcpRequestRules.Admission connectionAdmission(Channel ch) {
+        TcpRequestRules.Admission a = state.tcpRules().connectionAdmission(addresses(ch));
+        if (a == TcpRequestRules.Admission.REFUSED) {
+            state.counters().connectionDenied();
+            TcpRequestRules.kill(ch);
         }
-        state.counters().connectionDenied();
-        TcpRequestRules.kill(ch);
-        return false;
+        return a;
     }
 
     /** The {@code tcp-request session} rules, once the connection is established (its TLS handshake done), as HAProxy. */
@@ -93,10 +93,13 @@ final class FrontendSetup {
     void initChannel(Channel ch, Address bound, Supplier<FrontendSetup> current) {
         // tcp-request connection rules come first, on the socket's addresses, before a PROXY header and a TLS
         // handshake; session rules once both are done, on the header's addresses.
-        if (state.tcpRules().hasConnectionRules() && !connectionAdmitted(ch)) {
+        TcpRequestRules.Admission admission = state.tcpRules().hasConnectionRules() ? connectionAdmission(ch)
+                : TcpRequestRules.Admission.ADMITTED;
+        if (admission == TcpRequestRules.Admission.REFUSED) {
             return;
         }
-        if (!acceptProxy.contains(bound)) {
+        // accept-proxy on the bind, or tcp-request connection expect-proxy layer4 for this client.
+        if (!acceptProxy.contains(bound) && admission != TcpRequestRules.Admission.ADMITTED_EXPECTING_PROXY) {
             established(ch, bound, current);
             return;
         }

@@ -20,7 +20,13 @@ public final class TcpRequestRules {
     /** What the content rules say of the bytes held so far. */
     public enum Verdict { ACCEPT, REJECT, WAIT }
 
-    private record Rule(Condition condition, boolean reject) {
+    /** What the connection rules let a new connection do. */
+    public enum Admission { REFUSED, ADMITTED, ADMITTED_EXPECTING_PROXY }
+
+    private record Rule(Condition condition, TcpRule.Action action) {
+        boolean reject() {
+            return action == TcpRule.Action.REJECT;
+        }
     }
 
     private final long inspectDelayMs;
@@ -36,7 +42,7 @@ public final class TcpRequestRules {
     }
 
     private static Rule[] compile(List<TcpRule> rules) {
-        return rules.stream().map(r -> new Rule(Condition.of(r.condition()), r.action() == TcpRule.Action.REJECT))
+        return rules.stream().map(r -> new Rule(Condition.of(r.condition()), r.action()))
                 .toArray(Rule[]::new);
     }
 
@@ -66,9 +72,24 @@ public final class TcpRequestRules {
         return content.length > 0;
     }
 
-    /** The {@code tcp-request connection} rules on a new connection: whether it may go on. */
-    public boolean connectionAccepted(SampleContext c) {
-        return decided(connection, c);
+    /**
+     * The {@code tcp-request connection} rules on a new connection: whether it may go on, and whether an
+     * {@code expect-proxy layer4} that held asks it to begin with a PROXY header (that action does not end the rules).
+     */
+    public Admission connectionAdmission(SampleContext c) {
+        boolean expectProxy = false;
+        for (Rule r : connection) {
+            if (r.condition.holds(c)) {
+                if (r.action == TcpRule.Action.EXPECT_PROXY) {
+                    expectProxy = true;
+                } else if (r.reject()) {
+                    return Admission.REFUSED;
+                } else {
+                    break;
+                }
+            }
+        }
+        return expectProxy ? Admission.ADMITTED_EXPECTING_PROXY : Admission.ADMITTED;
     }
 
     /** The {@code tcp-request session} rules, once the connection's rules let it in. */
@@ -79,7 +100,7 @@ public final class TcpRequestRules {
     private static boolean decided(Rule[] rules, SampleContext c) {
         for (Rule r : rules) {
             if (r.condition.holds(c)) {
-                return !r.reject;
+                return !r.reject();
             }
         }
         return true;
@@ -95,7 +116,7 @@ public final class TcpRequestRules {
                 case MISS:
                     return Verdict.WAIT;
                 case PASS:
-                    return r.reject ? Verdict.REJECT : Verdict.ACCEPT;
+                    return r.reject() ? Verdict.REJECT : Verdict.ACCEPT;
                 default:
                     break;
             }
