@@ -74,9 +74,13 @@ class ProxyProtocolIT {
     }
 
     private static String bascule(Layout p, Path pem, int syslog) {
+        // One event loop: one idle pool, which the next client would share were a header's connection not private.
         return """
+                global
+                    nbthread 1
                 defaults
                     mode http
+                    timeout check 2s
                     timeout connect 2s
                     timeout client 5s
                     timeout server 5s
@@ -86,6 +90,8 @@ class ProxyProtocolIT {
                     option httplog
                     option forwardfor
                     http-request set-header X-PP %%[fc_rcvd_proxy]
+                    tcp-request connection reject if { src %12$s }
+                    tcp-request session reject if { src 127.0.0.7 }
                     acl v1 path_beg /v1
                     use_backend origin_v1 if v1
                     default_backend origin_v2
@@ -100,7 +106,8 @@ class ProxyProtocolIT {
                     server o 127.0.0.1:%5$d send-proxy check inter 300 port %5$d check-send-proxy
                 frontend tcp_in
                     mode tcp
-                    bind 127.0.0.1:%8$d accept-proxy
+                    bind 127.0.0.1:%8$d
+                    tcp-request connection expect-proxy layer4 if { src 127.0.0.1 }
                     default_backend origin_tcp
                 backend origin_tcp
                     mode tcp
@@ -112,7 +119,7 @@ class ProxyProtocolIT {
                 backend origin_tls
                     server o 127.0.0.1:%6$d send-proxy-v2 ssl verify none
                 """.formatted(p.edgeV1, p.edgeV2, p.edgeTcp, p.edgeTls, p.origin, p.originTls, p.http, p.tcp, p.tls,
-                pem, syslog);
+                pem, syslog, CLIENT);
     }
 
     /** What the origin answered to curl from the client's address through {@code port}. */
@@ -136,8 +143,9 @@ class ProxyProtocolIT {
              Bascule bascule = Bascule.serve(Bascule.writeConfig("proxy-protocol", bascule(p, pem, syslog.port(0))),
                      p.http)) {
             // The checks reach the origin only with a header: v2 as the traffic (no port), v1 forced with a port.
-            bascule.awaitLog("Health check for server origin_v2/o succeeded", 10_000);
-            bascule.awaitLog("Health check for server origin_v1/o succeeded", 10_000);
+            for (String server : List.of("origin_v2/o", "origin_v1/o")) {
+                bascule.awaitLog("Health check for server " + server + " succeeded, .* status: (\\d)/\\1 UP", 10_000);
+            }
 
             // HAProxy v1 to Bascule, Bascule v1 to HAProxy; then v2 both ways. The destination port is the edge's.
             assertEquals("src=" + CLIENT + " dport=" + p.edgeV1 + " xff=" + CLIENT + " ssl=0 pp=1",
@@ -146,8 +154,14 @@ class ProxyProtocolIT {
                     fromClient(p.edgeV2, "/b"));
             // A connection that began with a header for one client never carries another's, even with http-reuse
             // always: the next client's request gets a connection (and a header) of its own.
-            assertTrue(from("127.0.0.6", p.edgeV2, "/b2").startsWith("src=127.0.0.6 "));
-            // TCP mode: the bytes are relayed, the header is Bascule's, naming the client HAProxy told it of.
+            String next = from("127.0.0.6", p.edgeV2, "/b2");
+            assertTrue(next.startsWith("src=127.0.0.6 "), next);
+            // The connection rules saw the socket's address (HAProxy's, not the client's), the session rules the
+            // header's: a client they refuse gets no answer from the origin.
+            Curl.Reply refused = Curl.run("--interface", "127.0.0.7", "http://127.0.0.1:" + p.edgeV2 + "/e");
+            assertTrue(refused.status() >= 500 && !refused.body().contains("src="), refused.toString());
+            // TCP mode, the header expected by a tcp-request connection rule: the bytes are relayed, the header is
+            // Bascule's, naming the client HAProxy told it of.
             String tcp = fromClient(p.edgeTcp, "/c");
             assertTrue(tcp.startsWith("src=" + CLIENT + " dport=" + p.edgeTcp + " xff="), tcp);
             assertTrue(tcp.contains(" ssl=0 ") && !tcp.contains("xff=" + CLIENT), "no forwardfor in TCP mode: " + tcp);
@@ -163,9 +177,40 @@ class ProxyProtocolIT {
         }
     }
 
-    /** The same accept-proxy frontend on both: what each logs of garbage, a silent client and an empty close. */
     @Test
     void garbage_and_silence_are_closed_and_logged_as_haproxy_does() throws Exception {
+        List<List<String>> logged = errorLines("errors", "");
+        List<String> bascule = logged.get(1);
+        for (String reason : List.of("Received something which does not look like a PROXY protocol header",
+                "Timeout while waiting for PROXY protocol header",
+                "Connection closed while waiting for PROXY protocol header")) {
+            assertTrue(bascule.stream().anyMatch(l -> l.equals("127.0.0.1:PORT [DATE] pp/1: " + reason)),
+                    logged.toString());
+        }
+        // The connection errors are the same lines, in the same number, on both.
+        assertEquals(errors(logged.get(0)), errors(bascule));
+    }
+
+    @Test
+    void with_dontlognull_a_connection_that_sent_nothing_writes_no_line_as_in_haproxy() throws Exception {
+        List<List<String>> logged = errorLines("dontlognull", "option dontlognull");
+        List<String> bascule = logged.get(1);
+        assertTrue(bascule.stream().noneMatch(l -> l.contains("Connection closed while waiting")
+                || l.contains("Timeout while waiting")), bascule::toString);
+        assertTrue(bascule.stream().anyMatch(l -> l.endsWith("does not look like a PROXY protocol header")),
+                bascule::toString);
+        assertEquals(errors(logged.get(0)), errors(bascule));
+    }
+
+    private static List<String> errors(List<String> lines) {
+        return lines.stream().filter(l -> l.contains("PROXY protocol")).toList();
+    }
+
+    /**
+     * The same accept-proxy frontend on HAProxy and on Bascule, each sent garbage, silence, an empty close and then a
+     * good header with bytes behind it: the lines each logged (HAProxy's first), from their client field on.
+     */
+    private static List<List<String>> errorLines(String name, String option) throws Exception {
         String config = """
                 defaults
                     mode tcp
@@ -176,19 +221,20 @@ class ProxyProtocolIT {
                     bind 127.0.0.1:%d accept-proxy
                     log 127.0.0.1:%d local0
                     option tcplog
+                    %s
                     default_backend none
                 backend none
                     server s 127.0.0.1:%d
                 """;
-        try (RsyslogServer syslog = RsyslogServer.start("proxy-protocol-errors", 2);
+        try (RsyslogServer syslog = RsyslogServer.start("proxy-protocol-" + name, 2);
              TestServer echo = TestServer.start(TestServer.echo())) {
             int haproxyPort = Ports.free();
             int basculePort = Ports.free();
             List<List<String>> logged = new ArrayList<>();
-            try (HaproxyServer haproxy = HaproxyServer.start("proxy-protocol-errors",
-                    config.formatted(haproxyPort, syslog.port(0), echo.port()), haproxyPort);
-                 Bascule bascule = Bascule.serve(Bascule.writeConfig("proxy-protocol-errors",
-                         config.formatted(basculePort, syslog.port(1), echo.port())), basculePort)) {
+            try (HaproxyServer haproxy = HaproxyServer.start("proxy-protocol-" + name,
+                    config.formatted(haproxyPort, syslog.port(0), option, echo.port()), haproxyPort);
+                 Bascule bascule = Bascule.serve(Bascule.writeConfig("proxy-protocol-" + name,
+                         config.formatted(basculePort, syslog.port(1), option, echo.port())), basculePort)) {
                 int[][] sides = {{haproxyPort, syslog.port(0)}, {basculePort, syslog.port(1)}};
                 for (int[] side : sides) {
                     assertClosed(side[0], "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
@@ -211,22 +257,14 @@ class ProxyProtocolIT {
                             && System.nanoTime() < deadline) {
                         Thread.sleep(50);
                     }
-                    logged.add(syslog.lines(side[1]).stream().map(ProxyProtocolIT::fromClientField).sorted()
-                            .toList());
+                    List<String> lines = syslog.lines(side[1]).stream().map(ProxyProtocolIT::fromClientField)
+                            .sorted().toList();
+                    assertTrue(lines.stream().anyMatch(l -> l.startsWith("192.0.2.7:4242 [DATE] pp none/s ")),
+                            lines.toString());
+                    logged.add(lines);
                 }
             }
-            List<String> bascule = logged.get(1);
-            assertTrue(bascule.stream().anyMatch(l -> l.endsWith(
-                    "pp/1: Received something which does not look like a PROXY protocol header")), logged.toString());
-            assertTrue(bascule.stream().anyMatch(l -> l.endsWith(
-                    "pp/1: Timeout while waiting for PROXY protocol header")), logged.toString());
-            assertTrue(bascule.stream().anyMatch(l -> l.startsWith("192.0.2.7:4242 [DATE] pp none/s ")),
-                    logged.toString());
-            // The connection errors are the same lines, in the same number, on both.
-            assertEquals(logged.get(0).stream().filter(l -> l.contains("PROXY protocol")).toList(),
-                    bascule.stream().filter(l -> l.contains("PROXY protocol")).toList());
-            assertTrue(logged.get(0).stream().anyMatch(l -> l.startsWith("192.0.2.7:4242 [DATE] pp none/s ")),
-                    logged.toString());
+            return logged;
         }
     }
 

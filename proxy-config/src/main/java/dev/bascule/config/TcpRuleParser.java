@@ -20,7 +20,8 @@ import java.util.Set;
 /**
  * A frontend's {@code tcp-request} lines (doc section 4.2, HAProxy's {@code tcp_parse_tcp_req}): {@code inspect-delay}
  * and the {@code connection}, {@code session} and {@code content} rules. Bascule runs {@code accept},
- * {@code reject}, {@code capture} (content rules) and the variable actions; the other actions HAProxy 2.6 has are parsed as not implemented yet, an unknown one is an alert in
+ * {@code reject}, {@code capture} (content rules), the variable actions and (connection rules) {@code expect-proxy
+ * layer4}; the other actions HAProxy 2.6 has are parsed as not implemented yet, an unknown one is an alert in
  * HAProxy's words. Inherited from a {@code defaults} section: the delay only.
  */
 final class TcpRuleParser {
@@ -93,8 +94,24 @@ final class TcpRuleParser {
             case "accept" -> TcpRule.Action.ACCEPT;
             case "reject" -> TcpRule.Action.REJECT;
             case "capture" -> TcpRule.Action.CAPTURE;
+            case "expect-proxy" -> TcpRule.Action.EXPECT_PROXY;
             default -> VarActions.isVarAction(action) ? TcpRule.Action.VAR : null;
         };
+        int conditionAt = 3;
+        if (a == TcpRule.Action.EXPECT_PROXY) {
+            if (!layer.equals("connection")) {
+                diag.alert(line.source(), "'" + keyword + " expect-proxy' is only allowed in 'tcp-request connection' "
+                        + "rules, in " + proxy);
+                return true;
+            }
+            if (!"layer4".equals(line.word(3))) {
+                diag.alert(line.source(), "'" + keyword + " expect-proxy' only supports 'layer4', in " + proxy
+                        + " (got '" + line.word(3) + "')");
+                return true;
+            }
+            action = "expect-proxy layer4";
+            conditionAt = 4;
+        }
         if (a == null) {
             if (pending(action)) {
                 return false;
@@ -104,7 +121,7 @@ final class TcpRuleParser {
                     + Nearest.suggestion(action, List.of("accept", "reject", "capture", "track-sc0", "set-var")));
             return true;
         }
-        int cond = 3;
+        int cond = conditionAt;
         VarAction var = null;
         TcpRule.Capture capture = null;
         if (a == TcpRule.Action.VAR) {
@@ -139,9 +156,9 @@ final class TcpRuleParser {
             }
             int length = Integer.parseInt(line.word(5));
             capture = new TcpRule.Capture(expr, log.ruleCapture(length), length);
-        } else if (line.size() > 3 && !ConditionParser.starts(line.word(3))) {
+        } else if (line.size() > cond && !ConditionParser.starts(line.word(cond))) {
             diag.alert(line.source(), "'" + keyword + " " + action + "' only accepts 'if' or 'unless', in " + proxy
-                    + " (got '" + line.word(3) + "')");
+                    + " (got '" + line.word(conditionAt) + "')");
             return true;
         }
         AclCondition c = acls.condition(line, cond, keyword + " " + action);

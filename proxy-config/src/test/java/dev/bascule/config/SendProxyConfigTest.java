@@ -40,6 +40,20 @@ class SendProxyConfigTest {
     }
 
     @Test
+    void expect_proxy_layer4_is_a_connection_rule_only() {
+        ParseResult r = parse("frontend f\n    bind 127.0.0.1:8080\n"
+                + "    tcp-request connection expect-proxy layer4 if { src 10.0.0.0/8 }\n");
+        assertTrue(r.valid(), () -> r.diagnostics().toString());
+        assertEquals(dev.bascule.config.model.TcpRule.Action.EXPECT_PROXY,
+                r.config().frontends().get(0).tcpRequest().connection().get(0).action());
+        ParseResult session = parse("frontend f\n    bind 127.0.0.1:8080\n    tcp-request session expect-proxy layer4\n");
+        assertFalse(session.valid());
+        ParseResult layer = parse("frontend f\n    bind 127.0.0.1:8080\n    tcp-request connection expect-proxy layer7\n");
+        assertTrue(layer.diagnostics().stream().anyMatch(d -> d.text().contains("only supports 'layer4'")),
+                layer.diagnostics().toString());
+    }
+
+    @Test
     void versions_and_options_combine_as_in_haproxy() {
         List<Server> s = servers("""
                     default-server send-proxy

@@ -58,13 +58,13 @@ final class FrontendSetup {
      * The {@code tcp-request connection} rules, on the addresses alone: a rejected connection is closed with a reset
      * (HAProxy's no-linger close), counted, and neither logged nor given a stream.
      */
-    private boolean connectionAdmitted(Channel ch) {
-        if (state.tcpRules().connectionAccepted(addresses(ch))) {
-            return true;
+    private TcpRequestRules.Admission connectionAdmission(Channel ch) {
+        TcpRequestRules.Admission a = state.tcpRules().connectionAdmission(addresses(ch));
+        if (a == TcpRequestRules.Admission.REFUSED) {
+            state.counters().connectionDenied();
+            TcpRequestRules.kill(ch);
         }
-        state.counters().connectionDenied();
-        TcpRequestRules.kill(ch);
-        return false;
+        return a;
     }
 
     /** The {@code tcp-request session} rules, once the connection is established (its TLS handshake done), as HAProxy. */
@@ -99,17 +99,24 @@ final class FrontendSetup {
         Stream.acceptedOn(ch, configuredName(bound));
         // tcp-request connection rules come first, on the socket's addresses, before a PROXY header and a TLS
         // handshake; session rules once both are done, on the header's addresses.
-        if (state.tcpRules().hasConnectionRules() && !connectionAdmitted(ch)) {
+        TcpRequestRules.Admission admission = state.tcpRules().hasConnectionRules() ? connectionAdmission(ch)
+                : TcpRequestRules.Admission.ADMITTED;
+        if (admission == TcpRequestRules.Admission.REFUSED) {
             return;
         }
-        if (!acceptProxy.contains(bound)) {
+        // accept-proxy on the bind, or tcp-request connection expect-proxy layer4 for this client.
+        if (!acceptProxy.contains(bound) && admission != TcpRequestRules.Admission.ADMITTED_EXPECTING_PROXY) {
             established(ch, bound, current);
             return;
         }
         ch.config().setAutoRead(false);
         long accepted = System.currentTimeMillis();
         ch.pipeline().addLast(new ProxyHeaderReceiver(handshakeMs(), () -> established(ch, bound, current),
-                error -> connectionError(ch, bound, accepted, error.message())));
+                error -> {
+                    if (!(error.isNull() && state.config().log().dontLogNull())) {
+                        connectionError(ch, bound, accepted, error.message());
+                    }
+                }));
     }
 
     /** How long a PROXY header or a TLS handshake may take: {@code timeout client}, as HAProxy's embryonic session. */

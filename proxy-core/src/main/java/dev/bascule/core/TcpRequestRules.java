@@ -23,12 +23,18 @@ public final class TcpRequestRules {
     /** What the content rules say of the bytes held so far. */
     public enum Verdict { ACCEPT, REJECT, WAIT }
 
+    /** What the connection rules let a new connection do. */
+    public enum Admission { REFUSED, ADMITTED, ADMITTED_EXPECTING_PROXY }
+
     /**
      * @param var     the compiled variable action of a {@link TcpRule.Action#VAR} rule, else null
      * @param capture what a {@link TcpRule.Action#CAPTURE} rule captures, else null
      */
     private record Rule(Condition condition, TcpRule.Action action, VarEdit var, Expression capture, int slot,
                         int length) {
+        boolean reject() {
+            return action == TcpRule.Action.REJECT;
+        }
     }
 
     private final long inspectDelayMs;
@@ -77,9 +83,26 @@ public final class TcpRequestRules {
         return content.length > 0;
     }
 
-    /** The {@code tcp-request connection} rules on a new connection: whether it may go on. */
-    public boolean connectionAccepted(SampleContext c) {
-        return decided(connection, c);
+    /**
+     * The {@code tcp-request connection} rules on a new connection: whether it may go on, and whether an
+     * {@code expect-proxy layer4} that held asks it to begin with a PROXY header (that action does not end the rules).
+     */
+    public Admission connectionAdmission(SampleContext c) {
+        boolean expectProxy = false;
+        for (Rule r : connection) {
+            if (r.condition.holds(c)) {
+                if (r.var != null) {
+                    r.var.apply(c);
+                } else if (r.action == TcpRule.Action.EXPECT_PROXY) {
+                    expectProxy = true;
+                } else if (r.reject()) {
+                    return Admission.REFUSED;
+                } else {
+                    break;
+                }
+            }
+        }
+        return expectProxy ? Admission.ADMITTED_EXPECTING_PROXY : Admission.ADMITTED;
     }
 
     /** The {@code tcp-request session} rules, once the connection's rules let it in. */

@@ -6,13 +6,15 @@ import dev.bascule.config.sample.SampleExpr;
 /**
  * One {@code tcp-request connection|session|content} line (doc section 4.2) Bascule runs: {@code accept} ends the
  * layer's rules and lets the connection go on, {@code reject} closes it, a variable action ({@code var}) sets or
- * unsets a variable and the rules go on, as after a {@code capture}; when its condition holds.
+ * unsets a variable and the rules go on, as after a {@code capture} and an {@code expect-proxy layer4} (connection
+ * rules only: the connection begins with a PROXY protocol header, as on an {@code accept-proxy} bind); when its
+ * condition holds.
  *
  * @param var     the variable action of a {@link Action#VAR} rule, else null
  * @param capture what a {@link Action#CAPTURE} rule captures, else null
  */
 public record TcpRule(Action action, VarAction var, Capture capture, AclCondition condition, Source source) {
-    public enum Action { ACCEPT, REJECT, VAR, CAPTURE }
+    public enum Action { ACCEPT, REJECT, VAR, CAPTURE, EXPECT_PROXY }
 
     /**
      * {@code capture <sample> len <length>}: the sample as text, cut at {@code length}, into the frontend's request

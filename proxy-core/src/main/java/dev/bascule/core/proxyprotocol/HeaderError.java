@@ -15,6 +15,14 @@ public enum HeaderError {
         this.message = message;
     }
 
+    /**
+     * Whether {@code option dontlognull} writes no line for it: a connection that closed, failed or timed out without
+     * bringing anything judged (HAProxy 2.6 measured: its silent timeout is not logged either).
+     */
+    public boolean isNull() {
+        return this == CLOSED || this == ABORTED || this == TIMEOUT;
+    }
+
     /** The connection error line's reason. */
     public String message() {
         return message;
