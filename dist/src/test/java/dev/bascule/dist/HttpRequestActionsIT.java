@@ -15,8 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * An operator rewrites requests on their way to the servers: {@code replace-header}, {@code replace-value},
  * {@code del-header -m}, {@code set-method}, {@code set-path}, {@code set-pathq}, {@code set-query},
  * {@code set-uri}, {@code normalize-uri}, in a frontend, in the backends it routes to and in a listen section; reads
- * bodies with {@code wait-for-body} and {@code req.body}; sends {@code early-hint}s; and slows a robot down with
- * {@code tarpit}. Bascule and a real HAProxy 2.6 given the same configuration send every request to the server alike:
+ * bodies with {@code wait-for-body} or {@code option http-buffer-request} and {@code req.body}; sends
+ * {@code early-hint}s; and slows a robot down with {@code tarpit}. Bascule and a real HAProxy 2.6 given the same configuration send every request to the server alike:
  * the same request line and headers (as the server sees them, names in any case), or answer it alike.
  */
 class HttpRequestActionsIT {
@@ -51,6 +51,7 @@ class HttpRequestActionsIT {
                     http-request set-pathq /q if { path /pathq }
                     http-request set-uri /whole?x=1 if { path /uri }
                     use_backend other if { path_beg /other }
+                    use_backend buffered if { path_beg /buffered }
                     default_backend be
                 backend be
                     http-request set-header X-Backend %%[be_name] if { path_beg /v2/ }
@@ -58,6 +59,10 @@ class HttpRequestActionsIT {
                 backend other
                     http-request set-path /from-other%%[path]
                     http-request deny deny_status 410 if { path_end /gone }
+                    server s 127.0.0.1:%3$d
+                backend buffered
+                    option http-buffer-request
+                    http-request set-header X-Buffered %%[req.body,lower]
                     server s 127.0.0.1:%3$d
                 listen solo
                     bind 127.0.0.1:%2$d
@@ -85,6 +90,7 @@ class HttpRequestActionsIT {
             List.of("/trap"),
             List.of("/post", "-d", "hello secret"),
             List.of("/post", "-d", "hello"),
+            List.of("/buffered", "-d", "Whole BODY"),
             List.of("/post", "-d", "x".repeat(2000), "-H", "Expect: 100-continue"),
             List.of("/norm//a/b/../%61%2f?c=1&a=2&b", "--path-as-is"),
             List.of("/strict/%7e%zz", "--path-as-is"),

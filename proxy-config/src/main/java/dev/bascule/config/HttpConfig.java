@@ -51,6 +51,7 @@ final class HttpConfig {
     private record ErrorLine(Source source, int code, ErrorPage page, String section, List<Integer> codes) {
     }
     private HttpSettings.Reuse reuse = HttpSettings.Reuse.SAFE;
+    private boolean bufferRequest;
 
     HttpConfig(Diagnostics diag, HttpConfig defaults) {
         this.diag = diag;
@@ -61,6 +62,7 @@ final class HttpConfig {
             monitorUri = defaults.monitorUri;
             errorLines.addAll(defaults.errorLines);
             reuse = defaults.reuse;
+            bufferRequest = defaults.bufferRequest;
         }
     }
 
@@ -389,8 +391,13 @@ final class HttpConfig {
     }
 
     /** @param httpResponse the section's {@code http-response} rules, and {@code http-after-response} ones */
+    /** {@code [no] option http-buffer-request}. */
+    void bufferRequest(boolean on) {
+        bufferRequest = on;
+    }
+
     HttpSettings build(List<HttpRule> httpResponse, List<HttpRule> httpAfterResponse) {
         return new HttpSettings(connection, forwardFor, originalTo, monitorUri, errorPages, reuse, httpResponse,
-                httpAfterResponse);
+                httpAfterResponse, bufferRequest);
     }
 }

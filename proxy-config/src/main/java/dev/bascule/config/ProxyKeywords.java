@@ -150,6 +150,7 @@ final class ProxyKeywords {
         supported("option httpslog", "DFL", "4.2", 0, "", (p, l) -> p.log.httpslog(l));
         supported("option tcplog", "DFL", "4.2", 0, "", (p, l) -> p.log.tcplog());
         supported("option dontlognull", "DFL", "4.2", 0, "", (p, l) -> p.log.dontLogNull(true));
+        supported("option http-buffer-request", "DFLB", "4.2", 0, "", (p, l) -> p.http.bufferRequest(true));
         supported("option log-separate-errors", "DFL", "4.2", 0, "", (p, l) -> p.log.separateErrors(true));
         supported("option dontlog-normal", "DFL", "4.2", 0, "", (p, l) -> p.log.dontLogNormal(true));
         supported("option logasap", "DFL", "4.2", 0, "", (p, l) -> p.log.logAsap(true));
@@ -222,7 +223,7 @@ final class ProxyKeywords {
                 "accept-invalid-http-response:DLB", "checkcache:DLB", "clitcpka:DFL",
                 "contstats:DFL", "disable-h2-upgrade:DFL",
                 "external-check:DLB", "h1-case-adjust-bogus-client:DFL",
-                "h1-case-adjust-bogus-server:DLB", "http-buffer-request:DFLB", "http-ignore-probes:DFL",
+                "h1-case-adjust-bogus-server:DLB", "http-ignore-probes:DFL",
                 "http-no-delay:DFLB", "http-pretend-keepalive:DFLB",
                 "http-restrict-req-hdr-names:DFLB", "http-use-proxy-header:DFL",
                 "idle-close-on-response:DFL",

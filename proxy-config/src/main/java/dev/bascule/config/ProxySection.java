@@ -213,6 +213,8 @@ final class ProxySection implements Section {
             http.negateConnectionMode();
         } else if (List.of("option httplog", "option httpslog", "option tcplog").contains(option)) {
             log.negateFormat();
+        } else if (option.equals("option http-buffer-request")) {
+            http.bufferRequest(false);
         } else if (option.equals("option dontlognull")) {
             log.dontLogNull(false);
         } else if (option.equals("option log-separate-errors")) {

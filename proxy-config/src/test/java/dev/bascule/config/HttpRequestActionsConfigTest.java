@@ -224,4 +224,13 @@ class HttpRequestActionsConfigTest {
         assertTrue(level.startsWith("parsing [test.cfg:9] : 'http-request set-log-level' : unknown log level 'loud'; "
                 + "expects one of emerg, alert, crit, err, warning, notice, info, debug or silent"), level);
     }
+
+    @Test
+    void option_http_buffer_request_is_inherited_and_turned_off_by_no() {
+        Config c = valid(DEFAULTS.replace("defaults\n", "defaults\n    option http-buffer-request\n")
+                + "frontend f\n    bind :80\n    default_backend b\n"
+                + "backend b\n    no option http-buffer-request\n    server s 127.0.0.1:80\n");
+        assertTrue(c.frontends().get(0).http().bufferRequest(), "the frontend inherits it from defaults");
+        assertFalse(c.backends().get(0).http().bufferRequest(), "'no option' turns it off in the backend");
+    }
 }

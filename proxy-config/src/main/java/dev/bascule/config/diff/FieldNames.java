@@ -72,6 +72,7 @@ final class FieldNames {
             Map.entry("http.reuse", "http-reuse"),
             Map.entry("http.httpResponse", "http-response"),
             Map.entry("http.httpAfterResponse", "http-after-response"),
+            Map.entry("http.bufferRequest", "option http-buffer-request"),
             Map.entry("stats.enabled", "stats enable"),
             Map.entry("cookie.name", "cookie"),
             Map.entry("checks.type", "check type"),

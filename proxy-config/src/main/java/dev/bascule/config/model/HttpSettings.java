@@ -15,9 +15,10 @@ package dev.bascule.config.model;
  */
 public record HttpSettings(ConnectionMode connection, AddressHeader forwardFor, AddressHeader originalTo,
                            String monitorUri, java.util.Map<Integer, ErrorPage> errorFiles, Reuse reuse,
-                           java.util.List<HttpRule> httpResponse, java.util.List<HttpRule> httpAfterResponse) {
+                           java.util.List<HttpRule> httpResponse, java.util.List<HttpRule> httpAfterResponse,
+                           boolean bufferRequest) {
     public static final HttpSettings NONE = new HttpSettings(ConnectionMode.KEEP_ALIVE, null, null, null,
-            java.util.Map.of(), Reuse.SAFE, java.util.List.of(), java.util.List.of());
+            java.util.Map.of(), Reuse.SAFE, java.util.List.of(), java.util.List.of(), false);
 
     /**
      * {@code http-reuse}: which requests may be sent over an idle server connection another client opened.

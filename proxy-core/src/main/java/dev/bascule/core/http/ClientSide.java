@@ -560,12 +560,24 @@ public final class ClientSide extends ChannelInboundHandlerAdapter implements Di
     }
 
     boolean requestRules(RequestHead head) {
+        if (proxy.frontendBuffers && waitForBody(head, proxy.requestRules, 0, bufferedBody())) {
+            return true;
+        }
         return proxy.requestRules.run(this, head, stream, SampleContext.of(stream, head, proxy.switching::backend));
+    }
+
+    /** {@code option http-buffer-request}: the whole body (up to the buffer), within {@code timeout http-request}. */
+    private HttpAction.WaitForBody bufferedBody() {
+        var t = proxy.frontend.config().timeouts();
+        return new HttpAction.WaitForBody(t.httpRequestMs() > 0 ? t.httpRequestMs() : t.clientMs(), 0);
     }
 
     /** The chosen backend's {@code http-request} rules, which read it as the request's backend ({@code be_name}). */
     boolean backendRequestRules(RequestHead head) {
         stream.backend(proxy.backend);
+        if (proxy.backendBuffers && waitForBody(head, proxy.backendRules, 0, bufferedBody())) {
+            return true;
+        }
         return proxy.backendRules.run(this, head, stream, SampleContext.of(stream, head, proxy.switching::backend));
     }
 

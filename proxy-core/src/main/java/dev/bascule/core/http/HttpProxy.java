@@ -46,6 +46,12 @@ public final class HttpProxy {
     final ResponseRules frontendAfterResponse;
     /** The backend's, run after the frontend's (none for a listen section's own: they ran as its frontend's). */
     final RequestRules backendRules;
+    /**
+     * {@code option http-buffer-request} of the frontend and of the backend: the body is waited for (as
+     * {@code wait-for-body time <timeout http-request>} would) before that section's {@code http-request} rules.
+     */
+    final boolean frontendBuffers;
+    final boolean backendBuffers;
     /** The frontend's {@code monitor-uri} and {@code monitor fail} conditions, or null. */
     final Monitor monitor;
     /** The applet handlers answering a request locally (stats page, exporter), or null. */
@@ -103,6 +109,8 @@ public final class HttpProxy {
         this.frontendAfterResponse = ResponseRules.of(List.of(f.httpAfterResponse()));
         this.backendRules = backend == null || sameSection ? RequestRules.of(List.of())
                 : RequestRules.of(backend.config().httpRequest());
+        this.frontendBuffers = f.bufferRequest() || sameSection && b.bufferRequest();
+        this.backendBuffers = backend != null && !sameSection && b.bufferRequest();
         List<RequestAnalyzer> list = new ArrayList<>();
         if (frontend.tcpRules().hasContentRules()) {
             list.add(RequestAnalyzer.TCP_CONTENT_RULES);
@@ -113,7 +121,7 @@ public final class HttpProxy {
         if (claim != null) {
             list.add(RequestAnalyzer.APPLETS);
         }
-        if (!requestRules.isEmpty()) {
+        if (!requestRules.isEmpty() || frontendBuffers) {
             list.add(RequestAnalyzer.HTTP_REQUEST_RULES);
         }
         if (switching.hasRules()) {
@@ -121,7 +129,7 @@ public final class HttpProxy {
         } else if (backend == null) {
             list.add(RequestAnalyzer.NO_BACKEND);
         } else {
-            if (!backendRules.isEmpty()) {
+            if (!backendRules.isEmpty() || backendBuffers) {
                 list.add(RequestAnalyzer.BACKEND_REQUEST_RULES);
             }
             list.add(RequestAnalyzer.DISPATCH);

@@ -50,7 +50,8 @@ enum RequestAnalyzer {
             if (client.proxy.backend == null) {
                 return NO_BACKEND.analyze(client, request);
             }
-            return !client.proxy.backendRules.isEmpty() && BACKEND_REQUEST_RULES.analyze(client, request)
+            return (!client.proxy.backendRules.isEmpty() || client.proxy.backendBuffers)
+                    && BACKEND_REQUEST_RULES.analyze(client, request)
                     || DISPATCH.analyze(client, request);
         }
     },
