@@ -43,6 +43,40 @@ final class HeadBytes {
         return true;
     }
 
+    /** Whether the bytes are the header name {@code name}, ignoring the case of ASCII letters. */
+    static boolean isName(ByteBuf in, int at, int length, String name) {
+        if (length != name.length()) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            int b = in.getByte(at + i);
+            int c = name.charAt(i);
+            if (b != c && ((b | 0x20) != (c | 0x20) || (b | 0x20) < 'a' || (b | 0x20) > 'z')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether the head in {@code raw} has a header line named {@code name} (any case), from offset {@code first}. */
+    static boolean has(ByteBuf raw, int first, String name) {
+        int to = raw.writerIndex();
+        for (int pos = raw.readerIndex() + first; ; ) {
+            int lf = raw.indexOf(pos, to, (byte) '\n');
+            int end = lineEnd(raw, pos, lf);
+            if (end == pos) {
+                return false;
+            }
+            if (!isBlank(raw.getByte(pos))) {
+                int colon = raw.indexOf(pos, end, (byte) ':');
+                if (isName(raw, pos, colon - pos, name)) {
+                    return true;
+                }
+            }
+            pos = lf + 1;
+        }
+    }
+
     /** Whether the bytes at {@code at} are {@code expected}, case included. */
     static boolean isExactly(ByteBuf in, int at, byte[] expected) {
         for (int i = 0; i < expected.length; i++) {
@@ -281,8 +315,7 @@ final class HeadBytes {
                 if (name == null) {
                     out.add(raw.toString(pos, colon - pos, StandardCharsets.ISO_8859_1));
                 } else {
-                    matched = colon - pos == name.length()
-                            && raw.toString(pos, colon - pos, StandardCharsets.ISO_8859_1).equalsIgnoreCase(name);
+                    matched = isName(raw, pos, colon - pos, name);
                     if (matched) {
                         out.add(raw.toString(colon + 1, end - colon - 1, StandardCharsets.ISO_8859_1));
                     }

@@ -5,14 +5,30 @@ import io.netty.buffer.ByteBuf;
 import io.netty.util.AbstractReferenceCounted;
 import io.netty.util.ReferenceCounted;
 
+import io.netty.handler.codec.http.HttpHeaders;
+
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /** A message head kept in the bytes it arrived in (a retained slice of the read buffer), which it releases. */
 abstract class MessageHead extends AbstractReferenceCounted implements MessageFramer.Head {
     protected final ByteBuf raw;
     /** What HAProxy's internal form of its chunked body leaves out of the bytes, so far (see {@link HtxSize}). */
     private long chunkFraming;
+    /**
+     * Lines rules added while the head is still only its bytes (name, value, name, value...): written before its
+     * blank line when it goes out, so that a rule adding a header does not turn the head into header objects.
+     */
+    private List<String> added;
+    /**
+     * Headers the proxy itself writes or drops on the way out (the connection's and the body's framing): a rule
+     * setting one edits the header objects, where those lines are reconciled, never only the bytes.
+     */
+    private static final Set<String> FRAMING = Set.of("connection", "keep-alive", "proxy-connection", "upgrade",
+            "te", "trailer", "transfer-encoding", "content-length");
 
     MessageHead(ByteBuf raw) {
         this.raw = raw;
@@ -83,6 +99,84 @@ abstract class MessageHead extends AbstractReferenceCounted implements MessageFr
             return true;
         });
         return found[0];
+    }
+
+    /** Where the header lines start, from the head's first byte. */
+    abstract int headersAt();
+
+    /** Whether the head is still only its bytes (and lines added to them): no rule made it header objects. */
+    abstract boolean inBytes();
+
+    /** The head's header objects, made from its bytes (and added lines) the first time: it is encoded from them. */
+    abstract HttpHeaders headers();
+
+    /** {@code add-header}: a line more. */
+    final void addLine(String name, String value) {
+        if (!inBytes() || FRAMING.contains(name.toLowerCase(Locale.ROOT))) {
+            headers().add(name, value);
+            return;
+        }
+        if (added == null) {
+            added = new ArrayList<>(4);
+        }
+        added.add(name);
+        added.add(value);
+    }
+
+    /** {@code set-header}: every line of the name replaced by one; a name the bytes do not have is only added. */
+    final void setLine(String name, String value) {
+        if (inBytes() && !HeadBytes.has(raw, headersAt(), name)) {
+            removeAdded(name);
+            addLine(name, value);
+        } else {
+            headers().set(name, value);
+        }
+    }
+
+    private void removeAdded(String name) {
+        for (int i = added == null ? -2 : added.size() - 2; i >= 0; i -= 2) {
+            if (added.get(i).equalsIgnoreCase(name)) {
+                added.subList(i, i + 2).clear();
+            }
+        }
+    }
+
+    /** {@code lines} (the bytes' values of {@code name}) and the added lines' of that name after them. */
+    final List<String> withAdded(String name, List<String> lines) {
+        for (int i = 0; added != null && i < added.size(); i += 2) {
+            if (added.get(i).equalsIgnoreCase(name)) {
+                lines.add(added.get(i + 1));
+            }
+        }
+        return lines;
+    }
+
+    /** {@code names} (the bytes' header names) and the added lines' after them. */
+    final List<String> namesWithAdded(List<String> names) {
+        for (int i = 0; added != null && i < added.size(); i += 2) {
+            names.add(added.get(i));
+        }
+        return names;
+    }
+
+    /** Moves the added lines into the header objects being made of the head. */
+    final void moveAdded(HttpHeaders headers) {
+        for (int i = 0; added != null && i < added.size(); i += 2) {
+            headers.add(added.get(i), added.get(i + 1));
+        }
+        added = null;
+    }
+
+    /** The added lines as they go out, or null when there are none. */
+    final byte[] addedLines() {
+        if (added == null || added.isEmpty()) {
+            return null;
+        }
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < added.size(); i += 2) {
+            lines.append(added.get(i)).append(": ").append(added.get(i + 1)).append("\r\n");
+        }
+        return lines.toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
     /** A header line: its start, its colon and its end (before CR LF); false to stop. */

@@ -439,7 +439,7 @@ final class RequestHead extends MessageHead implements HttpRequest, RequestView 
             }
             return HeadBytes.encode(alloc, method.asciiName() + " " + uri() + " " + version.text(), h);
         }
-        return HeadBytes.rewrite(alloc, raw, hopLines, hopCount,
+        return HeadBytes.rewrite(alloc, raw, hopLines, hopCount, addedLines(),
                 uniqueIdHeader == null ? null
                         : (uniqueIdHeader + ": " + uniqueId + "\r\n").getBytes(StandardCharsets.ISO_8859_1),
                 RequestHeaders.addressLine(forwardFor, client), RequestHeaders.addressLine(originalTo, local),
@@ -548,13 +548,13 @@ final class RequestHead extends MessageHead implements HttpRequest, RequestView 
     }
 
     private List<String> lines(String name) {
-        return headers != null ? headers.getAll(name) : HeadBytes.read(raw, headersAt, name);
+        return headers != null ? headers.getAll(name) : withAdded(name, HeadBytes.read(raw, headersAt, name));
     }
 
     @Override
     public List<String> headerNames() {
         List<String> names = headers != null ? headers.entries().stream().map(Map.Entry::getKey).toList()
-                : HeadBytes.read(raw, headersAt, null);
+                : namesWithAdded(HeadBytes.read(raw, headersAt, null));
         if (names.stream().noneMatch("connection"::equalsIgnoreCase)) {
             return names;
         }
@@ -608,12 +608,23 @@ final class RequestHead extends MessageHead implements HttpRequest, RequestView 
         return edited;
     }
 
+    @Override
+    int headersAt() {
+        return headersAt;
+    }
+
+    @Override
+    boolean inBytes() {
+        return headers == null;
+    }
+
     /** The headers as objects: from now on the head sent is encoded from them. */
     @Override
     public HttpHeaders headers() {
         if (headers == null) {
             headers = DefaultHttpHeadersFactory.headersFactory().withValidation(false).newHeaders();
             HeadBytes.headersOf(raw, headersAt, headers);
+            moveAdded(headers);
         }
         edited = true;
         return headers;

@@ -22,7 +22,6 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 
@@ -253,16 +252,12 @@ final class RequestRules {
         }
     }
 
+    /** Setting or adding a header the head lacks keeps it in its bytes, the line added when it goes out. */
     private static void edit(RequestHead head, HeaderEdit edit, String value) {
-        edit(head.headers(), edit, value);
-    }
-
-    /** A header edit on either side's header objects. */
-    static void edit(HttpHeaders h, HeaderEdit edit, String value) {
         switch (edit.edit()) {
-            case SET -> h.set(edit.name(), value);
-            case ADD -> h.add(edit.name(), value);
-            case DEL -> h.remove(edit.name());
+            case SET -> head.setLine(edit.name(), value);
+            case ADD -> head.addLine(edit.name(), value);
+            case DEL -> head.headers().remove(edit.name());
         }
     }
 

@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ByteProcessor;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -53,11 +52,6 @@ final class ResponseHead extends MessageHead implements EditableResponse {
     private final int connectionLineCount;
     /** The header objects once a rule edited the head (it is then encoded from them), else null. */
     private HttpResponse edited;
-    /**
-     * Lines rules added while the head is still only its bytes (name, value, name, value...): appended at its end
-     * when it goes out, so that a response rule adding a header does not turn the head into header objects.
-     */
-    private List<String> added;
     /** The status a {@code set-status} rule gave, and its status line; else the server's. */
     private int statusNow;
     private String statusLine;
@@ -92,13 +86,7 @@ final class ResponseHead extends MessageHead implements EditableResponse {
         if (edited != null) {
             return edited.headers().getAll(name);
         }
-        List<String> lines = HeadBytes.read(raw, headersAt(), name);
-        for (int i = 0; added != null && i < added.size(); i += 2) {
-            if (added.get(i).equalsIgnoreCase(name)) {
-                lines.add(added.get(i + 1));
-            }
-        }
-        return lines;
+        return withAdded(name, HeadBytes.read(raw, headersAt(), name));
     }
 
     @Override
@@ -106,38 +94,26 @@ final class ResponseHead extends MessageHead implements EditableResponse {
         if (edited != null) {
             return edited.headers().entries().stream().map(Map.Entry::getKey).toList();
         }
-        List<String> names = HeadBytes.read(raw, headersAt(), null);
-        for (int i = 0; added != null && i < added.size(); i += 2) {
-            names.add(added.get(i));
-        }
-        return names;
+        return namesWithAdded(HeadBytes.read(raw, headersAt(), null));
     }
 
     @Override
     public void add(String name, String value) {
-        if (edited != null) {
-            edited.headers().add(name, value);
-            return;
-        }
-        if (added == null) {
-            added = new ArrayList<>(4);
-        }
-        added.add(name);
-        added.add(value);
+        addLine(name, value);
     }
 
-    /** A name the head does not have yet is only added: the head stays in its bytes. */
     @Override
     public void set(String name, String value) {
-        if (edited == null && headerLines(name).isEmpty()) {
-            add(name, value);
-        } else {
-            headers().set(name, value);
-        }
+        setLine(name, value);
     }
 
-    /** Where the header lines start, from the head's first byte. */
-    private int headersAt() {
+    @Override
+    boolean inBytes() {
+        return edited == null;
+    }
+
+    @Override
+    int headersAt() {
         return raw.indexOf(raw.readerIndex(), raw.writerIndex(), (byte) '\n') + 1 - raw.readerIndex();
     }
 
@@ -146,10 +122,7 @@ final class ResponseHead extends MessageHead implements EditableResponse {
     public HttpHeaders headers() {
         if (edited == null) {
             edited = objects();
-            for (int i = 0; added != null && i < added.size(); i += 2) {
-                edited.headers().add(added.get(i), added.get(i + 1));
-            }
-            added = null;
+            moveAdded(edited.headers());
         }
         return edited.headers();
     }
@@ -339,25 +312,9 @@ final class ResponseHead extends MessageHead implements EditableResponse {
         if (edit != null || edited != null || ambiguous || connectionLineCount > MAX_CONNECTION_LINES) {
             return rebuilt(alloc, connectionLine, edit);
         }
-        ByteBuf out = connectionLineCount == 0 && connectionLine == null ? raw.retainedDuplicate()
-                : HeadBytes.rewrite(alloc, raw, connectionLines, connectionLineCount, connectionLine);
-        return added == null ? out : withAdded(alloc, out);
-    }
-
-    /** The head's bytes with the added lines before its blank line; {@code head} is released. */
-    private ByteBuf withAdded(ByteBufAllocator alloc, ByteBuf head) {
-        int end = head.writerIndex();
-        int blank = head.getByte(end - 2) == '\r' ? 2 : 1;
-        StringBuilder lines = new StringBuilder();
-        for (int i = 0; i < added.size(); i += 2) {
-            lines.append(added.get(i)).append(": ").append(added.get(i + 1)).append("\r\n");
-        }
-        lines.append("\r\n");
-        ByteBuf out = alloc.directBuffer(head.readableBytes() - blank + lines.length());
-        out.writeBytes(head, head.readerIndex(), head.readableBytes() - blank);
-        out.writeCharSequence(lines, StandardCharsets.ISO_8859_1);
-        head.release();
-        return out;
+        byte[] added = addedLines();
+        return connectionLineCount == 0 && connectionLine == null && added == null ? raw.retainedDuplicate()
+                : HeadBytes.rewrite(alloc, raw, connectionLines, connectionLineCount, added, connectionLine);
     }
 
     /** The head as header objects, read from its bytes. */

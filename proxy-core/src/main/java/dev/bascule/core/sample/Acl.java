@@ -33,11 +33,9 @@ final class Acl {
     int test(SampleContext c) {
         int r = Condition.FAIL;
         for (int i = 0; i < exprs.length; i++) {
-            for (Object sample : exprs[i].all(c)) {
-                if (matchers[i].indexOf(sample) >= 0) {
-                    c.takeMayChange();
-                    return negated ? Condition.FAIL : Condition.PASS;
-                }
+            if (exprs[i].match(matchers[i], c) >= 0) {
+                c.takeMayChange();
+                return negated ? Condition.FAIL : Condition.PASS;
             }
             if (c.takeMayChange()) {
                 r = Condition.MISS;

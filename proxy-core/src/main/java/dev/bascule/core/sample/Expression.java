@@ -8,8 +8,6 @@ import dev.bascule.config.sample.SampleParser;
 import dev.bascule.config.sample.SampleType;
 import dev.bascule.config.sample.VarName;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.UnaryOperator;
 
 /** A sample expression ready to run: its fetch, then its converters prepared once. */
@@ -21,9 +19,12 @@ public final class Expression {
 
     private final SampleExpr expr;
     private final Step[] converters;
+    /** The fetch may find several values (a header's, a cookie's): an ACL matches any of them. */
+    private final boolean multiple;
 
     private Expression(SampleExpr expr) {
         this.expr = expr;
+        this.multiple = Fetches.multiple(expr.fetch());
         this.converters = expr.converters().stream().map(Expression::step).toArray(Step[]::new);
     }
 
@@ -97,16 +98,23 @@ public final class Expression {
         return v == null ? null : Casts.bytes(v);
     }
 
-    /** Every sample, for an ACL: each value the fetch finds, converted; those a converter fails on left out. */
-    List<Object> all(SampleContext c) {
-        List<Object> out = new ArrayList<>();
+    /**
+     * The index of the first pattern of {@code m} that a sample matches, for an ACL: each value the fetch finds,
+     * converted (those a converter fails on left out), tried in order; -1 when none does.
+     */
+    int match(PatternMatcher m, SampleContext c) {
+        if (!multiple) {
+            Object v = evaluate(c);
+            return v == null ? -1 : m.indexOf(v);
+        }
         for (Object v : Fetches.all(expr, c)) {
             Object converted = convert(v, c);
-            if (converted != null) {
-                out.add(converted);
+            int i = converted == null ? -1 : m.indexOf(converted);
+            if (i >= 0) {
+                return i;
             }
         }
-        return out;
+        return -1;
     }
 
     private Object convert(Object v, SampleContext c) {

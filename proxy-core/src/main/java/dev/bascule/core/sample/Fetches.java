@@ -21,8 +21,17 @@ final class Fetches {
     private Fetches() {
     }
 
+    /** Whether {@link #all} may find more than one value: else it finds what {@link #one} does. */
+    static boolean multiple(FetchKeyword f) {
+        return switch (f) {
+            case REQ_HDR, REQ_FHDR, REQ_HDR_VAL, REQ_HDR_IP, REQ_COOK, URL_PARAM, HTTP_AUTH_GROUP, RES_HDR, RES_FHDR,
+                    RES_HDR_VAL, RES_COOK -> true;
+            default -> false;
+        };
+    }
+
     /** Every value for an ACL; empty when there is none. */
-    static List<Object> all(SampleExpr e, SampleContext c) {
+    static List<?> all(SampleExpr e, SampleContext c) {
         RequestView r = c.request();
         return switch (e.fetch()) {
             case REQ_HDR -> r == null ? List.of() : occurrences(HttpFetches.values(r, e.arg(0)), e.arg(1));
@@ -52,9 +61,9 @@ final class Fetches {
         };
     }
 
-    private static List<Object> occurrences(List<String> values, String occ) {
+    private static List<String> occurrences(List<String> values, String occ) {
         if (occ == null || occ.equals("0")) {
-            return List.copyOf(values);
+            return values;
         }
         String v = HttpFetches.occurrence(values, Integer.parseInt(occ.strip()));
         return v == null ? List.of() : List.of(v);

@@ -74,8 +74,13 @@ public final class HttpFetches {
 
     /** A header's values, each line split at its commas ({@code hdr}), blanks around each removed. */
     static List<String> values(HeaderView r, String name) {
-        List<String> out = new ArrayList<>();
-        for (String line : lines(r, name)) {
+        List<String> lines = lines(r, name);
+        List<String> out = new ArrayList<>(lines.size());
+        for (String line : lines) {
+            if (line.indexOf(',') < 0) {
+                out.add(line);
+                continue;
+            }
             for (String v : line.split(",", -1)) {
                 out.add(v.strip());
             }
@@ -86,7 +91,12 @@ public final class HttpFetches {
     /** Every header line's value ({@code fhdr}), or every line of every header when {@code name} is null. */
     static List<String> lines(HeaderView r, String name) {
         if (name != null) {
-            return r.headerLines(name).stream().map(String::strip).toList();
+            List<String> lines = r.headerLines(name);
+            List<String> out = new ArrayList<>(lines.size());
+            for (String line : lines) {
+                out.add(line.strip());
+            }
+            return out;
         }
         List<String> out = new ArrayList<>();
         for (String n : new java.util.LinkedHashSet<>(r.headerNames())) {
