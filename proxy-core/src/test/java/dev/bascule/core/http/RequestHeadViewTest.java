@@ -59,6 +59,51 @@ class RequestHeadViewTest {
     }
 
     @Test
+    void a_header_a_rule_adds_goes_out_after_the_clients_lines_which_stay_as_they_came() {
+        RequestHead h = head("GET /x HTTP/1.1\r\nhost: x\r\nX-A: 1\r\n\r\n");
+        try {
+            h.setLine("X-Route", "first");
+            h.setLine("x-route", "x");
+            h.addLine("X-Via", "bascule");
+            assertFalse(h.edited(), "headers the head lacks are only added");
+            assertEquals(List.of("x"), h.headerLines("X-ROUTE"), "the second set replaced the first");
+            assertEquals(List.of("host", "X-A", "x-route", "X-Via"), h.headerNames());
+            ByteBuf out = h.toServer(ByteBufAllocator.DEFAULT,
+                    new dev.bascule.config.model.HttpSettings.AddressHeader("X-Forwarded-For", null, false),
+                    new java.net.InetSocketAddress("10.0.0.1", 1), null, null, false);
+            try {
+                assertEquals("GET /x HTTP/1.1\r\nhost: x\r\nX-A: 1\r\nx-route: x\r\nX-Via: bascule\r\n"
+                        + "X-Forwarded-For: 10.0.0.1\r\n\r\n", out.toString(StandardCharsets.ISO_8859_1));
+            } finally {
+                out.release();
+            }
+        } finally {
+            h.release();
+        }
+    }
+
+    @Test
+    void setting_a_header_the_client_sent_or_one_of_the_framing_edits_the_header_objects() {
+        RequestHead h = head("GET /x HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n\r\n");
+        try {
+            h.addLine("X-B", "2");
+            h.setLine("x-a", "9");
+            assertTrue(h.edited());
+            assertEquals(List.of("9"), h.headerLines("X-A"));
+            assertEquals(List.of("2"), h.headerLines("X-B"), "the added line moved into the header objects");
+        } finally {
+            h.release();
+        }
+        RequestHead c = head("GET /x HTTP/1.1\r\nHost: x\r\n\r\n");
+        try {
+            c.addLine("Content-Length", "0");
+            assertTrue(c.edited(), "the proxy reconciles framing headers in the header objects");
+        } finally {
+            c.release();
+        }
+    }
+
+    @Test
     void close_and_keep_alive_are_the_connections_not_a_header_as_haproxy_shows_them() {
         RequestHead h = head("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-A: 1\r\nConnection: Keep-Alive, "
                 + "Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
