@@ -29,6 +29,11 @@ interface EditableResponse extends ResponseView {
         headers().add(name, value);
     }
 
+    /** {@code del-header}: every line of the name. */
+    default void delete(String name) {
+        headers().remove(name);
+    }
+
     /** One of the proxy's answers, edited in place (each is a copy made for its transaction). */
     static EditableResponse of(FullHttpResponse page) {
         return new EditableResponse() {

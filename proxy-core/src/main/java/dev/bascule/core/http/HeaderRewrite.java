@@ -1,7 +1,9 @@
 package dev.bascule.core.http;
 
+import dev.bascule.config.model.HttpAction.DelHeaders;
 import dev.bascule.config.model.HttpAction.ReplaceHeader;
 import dev.bascule.config.sample.MatchMethod;
+import dev.bascule.core.sample.HeaderView;
 import io.netty.handler.codec.http.HttpHeaders;
 
 import java.util.Arrays;
@@ -9,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -18,6 +21,25 @@ import java.util.regex.Pattern;
  */
 final class HeaderRewrite {
     private HeaderRewrite() {
+    }
+
+    /**
+     * {@code replace-header}/{@code replace-value} on a head read through {@code head}: its header objects are made
+     * (and it is encoded from them) only when a line would change, so a rule that matches nothing leaves the head to
+     * go in its own bytes. The replacement was evaluated before, once, as HAProxy builds it.
+     */
+    static void replace(HeaderView head, Supplier<HttpHeaders> objects, ReplaceHeader replace, Pattern regex,
+                        String replacement) {
+        if (finds(head.headerLines(replace.name()), replace.scope(), regex)) {
+            replace(objects.get(), replace.name(), replace.scope(), regex, replacement);
+        }
+    }
+
+    /** {@code del-header -m} on a head read through {@code head}: its header objects made only when a name matches. */
+    static void delete(HeaderView head, Supplier<HttpHeaders> objects, DelHeaders del, Pattern regex) {
+        if (head.headerNames().stream().anyMatch(n -> named(n, del.pattern(), del.match(), regex))) {
+            delete(objects.get(), del.pattern(), del.match(), regex);
+        }
     }
 
     /**
@@ -42,11 +64,8 @@ final class HeaderRewrite {
         }
     }
 
-    /**
-     * Whether {@link #replace} would change any of these values (a head's lines of the name, read without turning it
-     * into header objects): a rule that changes nothing leaves the head to go in its own bytes.
-     */
-    static boolean finds(List<String> lines, ReplaceHeader.Scope scope, Pattern regex) {
+    /** Whether {@link #replace} would change any of these values (a head's lines of the name). */
+    private static boolean finds(List<String> lines, ReplaceHeader.Scope scope, Pattern regex) {
         for (String line : lines) {
             if (scope == ReplaceHeader.Scope.LINE ? regex.matcher(line).find()
                     : Arrays.stream(line.split(",", -1)).anyMatch(v -> regex.matcher(v.strip()).find())) {

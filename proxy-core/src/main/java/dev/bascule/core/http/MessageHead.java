@@ -133,6 +133,15 @@ abstract class MessageHead extends AbstractReferenceCounted implements MessageFr
         }
     }
 
+    /** {@code del-header}: a name the head lacks changes nothing, and it stays in its bytes. */
+    final void deleteLines(String name) {
+        if (!inBytes() || HeadBytes.has(raw, headersAt(), name)) {
+            headers().remove(name);
+        } else {
+            removeAdded(name);
+        }
+    }
+
     private void removeAdded(String name) {
         for (int i = added == null ? -2 : added.size() - 2; i >= 0; i -= 2) {
             if (added.get(i).equalsIgnoreCase(name)) {

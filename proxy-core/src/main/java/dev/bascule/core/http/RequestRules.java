@@ -156,19 +156,11 @@ final class RequestRules {
         }
         // An edit that would change nothing leaves the head as it came (read, not turned into header objects).
         if (a instanceof HeaderEdit edit) {
-            if (edit.edit() != HeaderEdit.Edit.DEL || !head.headerLines(edit.name()).isEmpty()) {
-                edit(head, edit, r.value == null ? null : r.value.evaluate(c));
-            }
+            edit(head, edit, r.value == null ? null : r.value.evaluate(c));
         } else if (a instanceof ReplaceHeader replace) {
-            // The replacement is evaluated once, before the lines are changed, as HAProxy builds it.
-            String replacement = r.value.evaluate(c);
-            if (HeaderRewrite.finds(head.headerLines(replace.name()), replace.scope(), r.regex)) {
-                HeaderRewrite.replace(head.headers(), replace.name(), replace.scope(), r.regex, replacement);
-            }
+            HeaderRewrite.replace(head, head::headers, replace, r.regex, r.value.evaluate(c));
         } else if (a instanceof DelHeaders del) {
-            if (head.headerNames().stream().anyMatch(n -> HeaderRewrite.named(n, del.pattern(), del.match(), r.regex))) {
-                HeaderRewrite.delete(head.headers(), del.pattern(), del.match(), r.regex);
-            }
+            HeaderRewrite.delete(head, head::headers, del, r.regex);
         } else if (a instanceof SetRequestLine set) {
             RequestLine.set(head, set.part(), r.value.evaluate(c));
         } else if (a instanceof HttpAction.NormalizeUri normalize) {
@@ -257,7 +249,7 @@ final class RequestRules {
         switch (edit.edit()) {
             case SET -> head.setLine(edit.name(), value);
             case ADD -> head.addLine(edit.name(), value);
-            case DEL -> head.headers().remove(edit.name());
+            case DEL -> head.deleteLines(edit.name());
         }
     }
 

@@ -108,6 +108,11 @@ final class ResponseHead extends MessageHead implements EditableResponse {
     }
 
     @Override
+    public void delete(String name) {
+        deleteLines(name);
+    }
+
+    @Override
     boolean inBytes() {
         return edited == null;
     }

@@ -74,10 +74,9 @@ final class ResponseRules {
                 if (a instanceof HeaderEdit edit) {
                     edit(head, edit, r.value == null ? null : r.value.evaluate(c));
                 } else if (a instanceof HttpAction.ReplaceHeader replace) {
-                    HeaderRewrite.replace(head.headers(), replace.name(), replace.scope(), r.regex,
-                            r.value.evaluate(c));
+                    HeaderRewrite.replace(head, head::headers, replace, r.regex, r.value.evaluate(c));
                 } else if (a instanceof HttpAction.DelHeaders del) {
-                    HeaderRewrite.delete(head.headers(), del.pattern(), del.match(), r.regex);
+                    HeaderRewrite.delete(head, head::headers, del, r.regex);
                 } else if (r.var != null) {
                     r.var.apply(c);
                 } else if (a instanceof HttpAction.SetStatus s) {
@@ -101,7 +100,7 @@ final class ResponseRules {
         switch (edit.edit()) {
             case SET -> head.set(edit.name(), value);
             case ADD -> head.add(edit.name(), value);
-            case DEL -> head.headers().remove(edit.name());
+            case DEL -> head.delete(edit.name());
         }
     }
 

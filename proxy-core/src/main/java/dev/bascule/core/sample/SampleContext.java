@@ -37,19 +37,20 @@ public final class SampleContext {
     /** The {@code name} of the bind line the connection came in on, or null. */
     private final String listenerName;
     /** The process's variables where there is no frontend (the global section's {@code set-var}), or null. */
-    private Vars process;
+    private final Vars process;
     /** A fetch of the current evaluation lacked bytes that may still come (HAProxy's SMP_F_MAY_CHANGE). */
     private boolean mayChange;
 
     public SampleContext(SocketAddress client, SocketAddress local, RequestView request, FrontendState frontend,
                          BackendState backend, ServerState server, Function<String, BackendState> backends) {
-        this(client, local, request, frontend, backend, server, backends, null, null);
+        this(client, local, request, frontend, backend, server, backends, null, null, null);
     }
 
     private SampleContext(SocketAddress client, SocketAddress local, RequestView request, FrontendState frontend,
                           BackendState backend, ServerState server, Function<String, BackendState> backends,
-                          Stream stream, String listenerName) {
+                          Stream stream, String listenerName, Vars process) {
         this.stream = stream;
+        this.process = process;
         this.listenerName = listenerName;
         this.client = client;
         this.local = local;
@@ -66,6 +67,7 @@ public final class SampleContext {
     private SampleContext(SampleContext c, Payload payload, Vars session, ResponseView response,
             String listenerName) {
         this.stream = c.stream;
+        this.process = c.process;
         this.listenerName = listenerName;
         this.client = c.client;
         this.local = c.local;
@@ -88,9 +90,7 @@ public final class SampleContext {
      * What the global section's {@code set-var} reads and sets: the process's variables, nothing of any traffic.
      */
     public static SampleContext ofProcess(Vars proc) {
-        SampleContext c = new SampleContext(null, null, null, null, null, null, NO_BACKENDS);
-        c.process = proc;
-        return c;
+        return new SampleContext(null, null, null, null, null, null, NO_BACKENDS, null, null, proc);
     }
 
     /** This context, outside a stream, with its connection's session variables. */
@@ -157,7 +157,7 @@ public final class SampleContext {
     /** The stream's view: its addresses, its proxies so far, and {@code request} (null for a TCP session). */
     public static SampleContext of(Stream stream, RequestView request, Function<String, BackendState> backends) {
         return new SampleContext(stream.clientAddress(), stream.frontendAddress(), request, stream.frontend(),
-                stream.backend(), stream.server(), backends, stream, stream.listenerName());
+                stream.backend(), stream.server(), backends, stream, stream.listenerName(), null);
     }
 
     /** The request's method: from its head, or as the transaction kept it for its log line; null without either. */

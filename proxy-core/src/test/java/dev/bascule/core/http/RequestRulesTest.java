@@ -1,14 +1,11 @@
 package dev.bascule.core.http;
 
 import dev.bascule.core.stream.Loopback;
+import dev.bascule.core.stream.Loopback.OneRequestServer;
 import dev.bascule.core.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
@@ -19,37 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@code http-request} rules and {@code redirect} through the proxy: answers, termination letters, edited heads. */
 class RequestRulesTest {
     /** A server answering each connection's one request with the request head it got, as its body. */
-    private static final class Echo implements AutoCloseable {
-        final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-
-        Echo() throws IOException {
-            Thread t = new Thread(() -> {
-                while (!socket.isClosed()) {
-                    try (Socket c = socket.accept()) {
-                        InputStream in = c.getInputStream();
-                        ByteArrayOutputStream head = new ByteArrayOutputStream();
-                        int window = 0;
-                        for (int b; window != 0x0D0A0D0A && (b = in.read()) >= 0; ) {
-                            head.write(b);
-                            window = window << 8 | b;
-                        }
-                        byte[] body = head.toByteArray();
-                        c.getOutputStream().write(("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: "
-                                + body.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-                        c.getOutputStream().write(body);
-                    } catch (IOException e) {
-                        // closed
-                    }
-                }
-            });
-            t.setDaemon(true);
-            t.start();
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
+    private static OneRequestServer echo() throws IOException {
+        return new OneRequestServer((head, in) -> OneRequestServer.ok(head));
     }
 
     private static String config(int port, int echo) {
@@ -81,7 +49,7 @@ class RequestRulesTest {
     @Test
     void rules_answer_edit_or_let_go() throws Exception {
         int port = Loopback.freePort();
-        try (Echo echo = new Echo(); Loopback proxy = new Loopback(config(port, echo.socket.getLocalPort()))) {
+        try (OneRequestServer echo = echo(); Loopback proxy = new Loopback(config(port, echo.port()))) {
             String denied = Loopback.exchange(port, "GET /admin HTTP/1.1\r\nHost: a\r\nX-Deny: 1\r\n\r\n");
             assertTrue(denied.startsWith("HTTP/1.1 403 Forbidden\r\n"), denied);
             assertTrue(denied.contains("Request forbidden by administrative rules."), denied);
@@ -166,7 +134,7 @@ class RequestRulesTest {
     void rewriting_rules_edit_the_request_line_and_headers_in_frontends_and_backends() throws Exception {
         int port = Loopback.freePort();
         int listen = Loopback.freePort();
-        try (Echo echo = new Echo(); Loopback proxy = new Loopback(rewriting(port, listen, echo.socket.getLocalPort()))) {
+        try (OneRequestServer echo = echo(); Loopback proxy = new Loopback(rewriting(port, listen, echo.port()))) {
             String got = seen(Loopback.exchange(port, "GET /x HTTP/1.1\r\nHost: a\r\nX-Cookie: foo=bar; path=/\r\n"
                     + "X-List: 192.168.1.2, 10.0.0.1,192.168.3.4\r\nX-Debug-A: 1\r\nx-debug-b: 2\r\nConnection: close\r\n\r\n"));
             assertTrue(got.startsWith("GET /x HTTP/1.1\r\n"), got);
@@ -226,7 +194,7 @@ class RequestRulesTest {
     @Test
     void tarpit_holds_the_request_for_timeout_tarpit_then_answers_its_status() throws Exception {
         int port = Loopback.freePort();
-        try (Echo echo = new Echo(); Loopback proxy = new Loopback("""
+        try (OneRequestServer echo = echo(); Loopback proxy = new Loopback("""
                 defaults
                     mode http
                     timeout connect 1s
@@ -240,7 +208,7 @@ class RequestRulesTest {
                     default_backend be
                 backend be
                     server s 127.0.0.1:%d
-                """.formatted(port, echo.socket.getLocalPort()))) {
+                """.formatted(port, echo.port()))) {
             long start = System.nanoTime();
             String trapped = Loopback.exchange(port, "GET /trap HTTP/1.1\r\nHost: a\r\n\r\n");
             long ms = (System.nanoTime() - start) / 1_000_000;
@@ -266,7 +234,7 @@ class RequestRulesTest {
     @Test
     void early_hints_go_ahead_of_the_answer_one_103_per_run_of_unconditional_rules() throws Exception {
         int port = Loopback.freePort();
-        try (Echo echo = new Echo(); Loopback proxy = new Loopback("""
+        try (OneRequestServer echo = echo(); Loopback proxy = new Loopback("""
                 defaults
                     mode http
                     timeout connect 1s
@@ -280,7 +248,7 @@ class RequestRulesTest {
                     default_backend be
                 backend be
                     server s 127.0.0.1:%d
-                """.formatted(port, echo.socket.getLocalPort()))) {
+                """.formatted(port, echo.port()))) {
             String both = Loopback.exchange(port, "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
             assertTrue(both.startsWith("HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n"
                     + "Link: </b.js>; rel=preload\r\n\r\nHTTP/1.1 200 OK\r\n"), both);
@@ -335,54 +303,27 @@ class RequestRulesTest {
     }
 
     /** A server answering each connection's one request with the head and the body it got (by length, or chunked). */
-    private static final class BodyEcho implements AutoCloseable {
-        final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-
-        BodyEcho() throws IOException {
-            Thread t = new Thread(() -> {
-                while (!socket.isClosed()) {
-                    try (Socket c = socket.accept()) {
-                        InputStream in = c.getInputStream();
-                        ByteArrayOutputStream got = new ByteArrayOutputStream();
-                        int window = 0;
-                        for (int b; window != 0x0D0A0D0A && (b = in.read()) >= 0; ) {
-                            got.write(b);
-                            window = window << 8 | b;
-                        }
-                        String head = got.toString(StandardCharsets.ISO_8859_1).toLowerCase();
-                        int cl = head.indexOf("content-length: ");
-                        if (cl >= 0) {
-                            int n = Integer.parseInt(head.substring(cl + 16, head.indexOf("\r\n", cl)).trim());
-                            got.write(in.readNBytes(n));
-                        } else if (head.contains("transfer-encoding: chunked")) {
-                            for (int b; !got.toString(StandardCharsets.ISO_8859_1).endsWith("0\r\n\r\n")
-                                    && (b = in.read()) >= 0; ) {
-                                got.write(b);
-                            }
-                        }
-                        byte[] body = got.toByteArray();
-                        c.getOutputStream().write(("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: "
-                                + body.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-                        c.getOutputStream().write(body);
-                    } catch (IOException e) {
-                        // closed
-                    }
+    private static OneRequestServer bodyEcho() throws IOException {
+        return new OneRequestServer((head, in) -> {
+            StringBuilder got = new StringBuilder(head);
+            String lower = head.toLowerCase();
+            int cl = lower.indexOf("content-length: ");
+            if (cl >= 0) {
+                int n = Integer.parseInt(lower.substring(cl + 16, lower.indexOf("\r\n", cl)).trim());
+                got.append(new String(in.readNBytes(n), StandardCharsets.ISO_8859_1));
+            } else if (lower.contains("transfer-encoding: chunked")) {
+                for (int b; !got.toString().endsWith("0\r\n\r\n") && (b = in.read()) >= 0; ) {
+                    got.append((char) b);
                 }
-            });
-            t.setDaemon(true);
-            t.start();
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
+            }
+            return OneRequestServer.ok(got.toString());
+        });
     }
 
     @Test
     void wait_for_body_lets_the_rules_read_the_body_which_then_goes_to_the_server_as_it_came() throws Exception {
         int port = Loopback.freePort();
-        try (BodyEcho echo = new BodyEcho(); Loopback proxy = new Loopback("""
+        try (OneRequestServer echo = bodyEcho(); Loopback proxy = new Loopback("""
                 defaults
                     mode http
                     timeout connect 1s
@@ -397,7 +338,7 @@ class RequestRulesTest {
                     default_backend be
                 backend be
                     server s 127.0.0.1:%d
-                """.formatted(port, echo.socket.getLocalPort()))) {
+                """.formatted(port, echo.port()))) {
             assertTrue(Loopback.exchange(port, "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 12\r\n\r\nhello secret")
                     .startsWith("HTTP/1.1 403"), "a rule read the body");
             proxy.nextEnded();

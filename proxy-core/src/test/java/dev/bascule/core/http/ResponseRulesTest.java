@@ -1,15 +1,11 @@
 package dev.bascule.core.http;
 
 import dev.bascule.core.stream.Loopback;
+import dev.bascule.core.stream.Loopback.OneRequestServer;
 import dev.bascule.core.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,44 +18,15 @@ class ResponseRulesTest {
      * A server answering {@code GET /<code>[/leak]} with that status, a {@code Server} and an {@code X-Order} header, a
      * session cookie, {@code X-Leak} when asked, and a short body.
      */
-    private static final class Origin implements AutoCloseable {
-        final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-
-        Origin() throws IOException {
-            Thread t = new Thread(() -> {
-                while (!socket.isClosed()) {
-                    try (Socket c = socket.accept()) {
-                        String target = head(c.getInputStream()).split(" ")[1];
-                        String code = target.substring(1, 4);
-                        String body = "origin " + code;
-                        c.getOutputStream().write(("HTTP/1.1 " + code + " Whatever\r\nServer: origin/1\r\n"
-                                + "X-Order: origin\r\nSet-Cookie: sid=abc; Path=/\r\n"
-                                + (target.endsWith("/leak") ? "X-Leak: secret\r\n" : "")
-                                + "Connection: close\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
-                                .getBytes(StandardCharsets.ISO_8859_1));
-                    } catch (IOException e) {
-                        // closed
-                    }
-                }
-            });
-            t.setDaemon(true);
-            t.start();
-        }
-
-        private static String head(InputStream in) throws IOException {
-            ByteArrayOutputStream head = new ByteArrayOutputStream();
-            int window = 0;
-            for (int b; window != 0x0D0A0D0A && (b = in.read()) >= 0; ) {
-                head.write(b);
-                window = window << 8 | b;
-            }
-            return head.toString(StandardCharsets.ISO_8859_1);
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
+    private static OneRequestServer origin() throws IOException {
+        return new OneRequestServer((head, in) -> {
+            String target = head.split(" ")[1];
+            String code = target.substring(1, 4);
+            String body = "origin " + code;
+            return "HTTP/1.1 " + code + " Whatever\r\nServer: origin/1\r\nX-Order: origin\r\n"
+                    + "Set-Cookie: sid=abc; Path=/\r\n" + (target.endsWith("/leak") ? "X-Leak: secret\r\n" : "")
+                    + "Connection: close\r\nContent-Length: " + body.length() + "\r\n\r\n" + body;
+        });
     }
 
     private static String config(int port, int origin) {
@@ -94,7 +61,7 @@ class ResponseRulesTest {
     @Test
     void the_backends_rules_run_before_the_frontends_and_allow_ends_only_its_own() throws Exception {
         int port = Loopback.freePort();
-        try (Origin origin = new Origin(); Loopback proxy = new Loopback(config(port, origin.socket.getLocalPort()))) {
+        try (OneRequestServer origin = origin(); Loopback proxy = new Loopback(config(port, origin.port()))) {
             String ok = get(port, "/200");
             assertTrue(ok.startsWith("HTTP/1.1 200 Whatever\r\n"), ok);
             assertTrue(ok.contains("X-Order: front-back\r\n"), ok);
@@ -112,7 +79,7 @@ class ResponseRulesTest {
     @Test
     void set_status_deny_return_and_redirect_answer_for_the_server() throws Exception {
         int port = Loopback.freePort();
-        try (Origin origin = new Origin(); Loopback proxy = new Loopback(config(port, origin.socket.getLocalPort()))) {
+        try (OneRequestServer origin = origin(); Loopback proxy = new Loopback(config(port, origin.port()))) {
             String slow = get(port, "/429");
             assertTrue(slow.startsWith("HTTP/1.1 503 Slow Down\r\n"), slow);
             assertTrue(slow.contains("X-After: 503\r\n"), "later rules see the new status: " + slow);

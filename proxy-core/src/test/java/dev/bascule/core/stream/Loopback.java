@@ -154,6 +154,59 @@ public final class Loopback implements AutoCloseable {
         }
     }
 
+    /**
+     * A loopback server that reads each connection's one request head, writes what {@code answer} makes of it (which
+     * may read a body after it), then closes the connection.
+     */
+    public static final class OneRequestServer implements AutoCloseable {
+        public interface Answer {
+            String to(String head, InputStream in) throws IOException;
+        }
+
+        private final ServerSocket socket;
+
+        public OneRequestServer(Answer answer) throws IOException {
+            socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            Thread t = new Thread(() -> {
+                while (!socket.isClosed()) {
+                    try (Socket c = socket.accept()) {
+                        InputStream in = c.getInputStream();
+                        c.getOutputStream().write(answer.to(head(in), in).getBytes(StandardCharsets.ISO_8859_1));
+                    } catch (IOException e) {
+                        // closed
+                    }
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+        }
+
+        public int port() {
+            return socket.getLocalPort();
+        }
+
+        /** The request head, up to and with its blank line (less at end of stream). */
+        private static String head(InputStream in) throws IOException {
+            ByteArrayOutputStream head = new ByteArrayOutputStream();
+            int window = 0;
+            for (int b; window != 0x0D0A0D0A && (b = in.read()) >= 0; ) {
+                head.write(b);
+                window = window << 8 | b;
+            }
+            return head.toString(StandardCharsets.ISO_8859_1);
+        }
+
+        /** A 200 carrying {@code body}, the connection closing. */
+        public static String ok(String body) {
+            return "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: " + body.length() + "\r\n\r\n" + body;
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
     public static List<String> lines(String text) {
         return List.of(text.split("\r\n"));
     }
