@@ -54,9 +54,9 @@ Knobs (option, or env var; option wins; default in brackets):
       header), wrk's requests cycling over paths and hosts each rule routes (bench/rules50.lua); the number is
       wrk's -c.
   --dur DUR [5s]  --reps REPS [3]  --warmup WARMUP [5s]  --gap GAP [0.5] (seconds between runs)
-  --scenario-warmup SCENARIO_WARMUP [6s]  an unmeasured run of each scenario on both targets before it is measured
+  --scenario-warmup SCENARIO_WARMUP [12s]  an unmeasured run of each scenario on both targets before it is measured
                  (the JIT compiles the scenario's code paths during it; with PIN=1 its compiler threads share CPU 0
-                 with the event loop and nginx, and 2 s left rules50's first repetition at 0.4 to 0.6 of the others)
+                 with the event loop and nginx: 2 s, and on a slow day 6 s, left rules50's first repetition at half the others)
   --order ORDER [alt]  alt: odd repetitions ref then cand, even ones cand then ref; abab: always ref first
   --pin PIN [1]  1: wrk -t1 on CPU 1, backends and both proxies on CPU 0 (a JVM then sees one CPU);
                  0: nothing pinned, wrk -t2
@@ -75,8 +75,8 @@ Knobs (option, or env var; option wins; default in brackets):
   --backends BACKENDS [start]  start: launch the nginx pair; reuse: use what already serves both files there
   --proxy-pidfile PROXY_PIDFILE  for a candidate that daemonizes anyway: its pid file, to stop it
   --port-base PORT_BASE [18080]
-Budget: 6 scenarios x (3 reps x 2 targets x (5 s + 0.5 s gap) + 12 s warm-up) + 17 s warm-up + start-up:
-about 5.5 minutes.
+Budget: 6 scenarios x (3 reps x 2 targets x (5 s + 0.5 s gap) + 24 s warm-up) + 17 s warm-up + start-up:
+about 6.5 minutes.
 Output: table on stdout; WORKDIR/logs/{table,runs,wrk}-<runid>.* and the proxies' and servers' logs.
 """
 import argparse
@@ -176,7 +176,7 @@ def options(argv):
     p.add_argument("--dur", default=opt("DUR", "5s"))
     p.add_argument("--reps", type=int, default=int(opt("REPS", "3")))
     p.add_argument("--warmup", default=opt("WARMUP", "5s"))
-    p.add_argument("--scenario-warmup", default=opt("SCENARIO_WARMUP", "6s"))
+    p.add_argument("--scenario-warmup", default=opt("SCENARIO_WARMUP", "12s"))
     p.add_argument("--gap", type=float, default=float(opt("GAP", "0.5")))
     p.add_argument("--order", choices=("alt", "abab"), default=opt("ORDER", "alt"))
     p.add_argument("--pin", choices=("0", "1"), default=opt("PIN", "1"))
