@@ -2,16 +2,13 @@ package dev.bascule.core.http;
 
 import dev.bascule.config.model.LogSettings;
 import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AbstractReferenceCounted;
 import io.netty.util.ReferenceCounted;
-
-import io.netty.handler.codec.http.HttpHeaders;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 
 /** A message head kept in the bytes it arrived in (a retained slice of the read buffer), which it releases. */
 abstract class MessageHead extends AbstractReferenceCounted implements MessageFramer.Head {
@@ -27,8 +24,8 @@ abstract class MessageHead extends AbstractReferenceCounted implements MessageFr
      * Headers the proxy itself writes or drops on the way out (the connection's and the body's framing): a rule
      * setting one edits the header objects, where those lines are reconciled, never only the bytes.
      */
-    private static final Set<String> FRAMING = Set.of("connection", "keep-alive", "proxy-connection", "upgrade",
-            "te", "trailer", "transfer-encoding", "content-length");
+    private static final String[] FRAMING = {"connection", "keep-alive", "proxy-connection", "upgrade", "te",
+            "trailer", "transfer-encoding", "content-length"};
 
     MessageHead(ByteBuf raw) {
         this.raw = raw;
@@ -112,7 +109,7 @@ abstract class MessageHead extends AbstractReferenceCounted implements MessageFr
 
     /** {@code add-header}: a line more. */
     final void addLine(String name, String value) {
-        if (!inBytes() || FRAMING.contains(name.toLowerCase(Locale.ROOT))) {
+        if (!inBytes() || framing(name)) {
             headers().add(name, value);
             return;
         }
@@ -140,6 +137,15 @@ abstract class MessageHead extends AbstractReferenceCounted implements MessageFr
         } else {
             removeAdded(name);
         }
+    }
+
+    private static boolean framing(String name) {
+        for (String f : FRAMING) {
+            if (f.equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void removeAdded(String name) {

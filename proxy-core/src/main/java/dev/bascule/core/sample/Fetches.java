@@ -21,7 +21,7 @@ final class Fetches {
     private Fetches() {
     }
 
-    /** Whether {@link #all} may find more than one value: else it finds what {@link #one} does. */
+    /** Whether the fetch may find more than one value ({@link #all}); the others find one ({@link #one}). */
     static boolean multiple(FetchKeyword f) {
         return switch (f) {
             case REQ_HDR, REQ_FHDR, REQ_HDR_VAL, REQ_HDR_IP, REQ_COOK, URL_PARAM, HTTP_AUTH_GROUP, RES_HDR, RES_FHDR,
@@ -30,7 +30,7 @@ final class Fetches {
         };
     }
 
-    /** Every value for an ACL; empty when there is none. */
+    /** Every value for an ACL of a fetch {@link #multiple} names; empty when there is none. */
     static List<?> all(SampleExpr e, SampleContext c) {
         RequestView r = c.request();
         return switch (e.fetch()) {
@@ -54,10 +54,7 @@ final class Fetches {
                     : occurrences(HttpFetches.values(c.response(), e.arg(0)), e.arg(1)).stream()
                     .map(v -> (Object) Casts.integer((String) v)).filter(java.util.Objects::nonNull).toList();
             case RES_COOK -> c.response() == null ? List.of() : List.copyOf(HttpFetches.setCookies(c.response(), e.arg(0)));
-            default -> {
-                Object v = one(e, c);
-                yield v == null ? List.of() : List.of(v);
-            }
+            default -> throw new IllegalArgumentException(e.fetch() + " finds one value: see one()");
         };
     }
 
