@@ -77,6 +77,7 @@ class HandoffIT {
             Bascule current = start(dir, 0, seedReload, started);
             current.awaitPort(p.www);
             current.awaitPort(p.cache);
+            awaitPidFile(pidFile, current);
             int reloads = 0;
             String api = "UNIX-CONNECT:" + dir.resolve("api.sock");
             try (ClientLoad load = ClientLoad.httpAndRedis(p.www, p.cache)) {
@@ -168,6 +169,7 @@ class HandoffIT {
                     + " -sf $(cat " + pidFile + ")";
             Bascule old = start(dir, 0, reload, started);
             old.awaitPort(www);
+            awaitPidFile(pidFile, old);
             old.signal("TTOU");
             old.awaitLog("Paused frontend www.", 5000);
             for (int i = 0; i < 20; i++) {
@@ -275,6 +277,8 @@ class HandoffIT {
             String reload = "bascule -f " + cfg + " -p " + pidFile + " -sf $(cat " + pidFile + ")";
             Bascule old = start(dir, 0, reload, started);
             old.awaitLog("Proxy www started", 30_000);
+            // The pid file follows the "started" line: the next command line reads it.
+            awaitPidFile(pidFile, old);
             // The new config also binds nginx's own port: the new process takes the Unix socket, then fails.
             Files.writeString(cfg, config.formatted(sock, "    bind 127.0.0.1:" + s1.port, s1.port));
             Bascule failed = start(dir, 1, reload, started);
@@ -296,7 +300,7 @@ class HandoffIT {
         return b;
     }
 
-    /** The new process writes its pid once it serves, right before it tells the old one to stop. */
+    /** A process writes its pid once it serves, right before it tells the old one to stop. */
     private static void awaitPidFile(Path pidFile, Bascule next) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!(Files.exists(pidFile) && Files.readString(pidFile).trim().equals(String.valueOf(next.pid())))) {
