@@ -536,8 +536,9 @@ class Wrk:
         self.a = a
         self.raw_path = raw_path
 
-    def run(self, url, conns, duration, close=False, cpu_pids=(), script=None):
-        """One wrk run -> (req/s, p50 ms, p99 ms, errors, proxy CPU % of one core); raw output appended."""
+    def run(self, url, conns, duration, close=False, cpu_pids=(), script=None, backend_pids=()):
+        """One wrk run -> (req/s, p50 ms, p99 ms, errors, proxy CPU %, backends' CPU %, of one core); raw output
+        appended."""
         cmd = ["wrk", f"-t{self.a.threads}", f"-c{conns}", f"-d{duration}", "--latency", "--timeout", "5s"]
         if close:
             cmd += ["-H", "Connection: close"]
@@ -546,7 +547,7 @@ class Wrk:
         cmd.append(url)
         if self.a.layout["wrk"]:
             cmd = ["taskset", "-c", self.a.layout["wrk"], *cmd]
-        c0, t0 = cpu_ticks(cpu_pids), time.monotonic()
+        c0, b0, t0 = cpu_ticks(cpu_pids), cpu_ticks(backend_pids), time.monotonic()
         try:
             p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                text=True, timeout=seconds(duration) + 20)
@@ -554,7 +555,7 @@ class Wrk:
         except subprocess.TimeoutExpired as e:
             out = (e.stdout.decode(errors="replace") if isinstance(e.stdout, bytes) else (e.stdout or "")) \
                 + "\n(wrk killed: timed out)\n"
-        t1, c1 = time.monotonic(), cpu_ticks(cpu_pids)
+        t1, c1, b1 = time.monotonic(), cpu_ticks(cpu_pids), cpu_ticks(backend_pids)
         with open(self.raw_path, "a") as f:
             f.write(f"### {' '.join(cmd)}\n{out.rstrip(chr(10))}\n")
         m = re.search(r"^Requests/sec:\s+([\d.]+)", out, re.M)
@@ -567,8 +568,9 @@ class Wrk:
         m = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
         if m:
             errors += int(m.group(1))
-        cpu = round((c1 - c0) * 100 / CLK_TCK / (t1 - t0)) if t1 > t0 else 0
-        return rps, lat.get("50", 0.0), lat.get("99", 0.0), errors, cpu
+        def share(ticks):
+            return round(ticks * 100 / CLK_TCK / (t1 - t0)) if t1 > t0 else 0
+        return rps, lat.get("50", 0.0), lat.get("99", 0.0), errors, share(c1 - c0), share(b1 - b0)
 
 
 # ----------------------------------------------------------------------------------------------- main ----
@@ -586,9 +588,9 @@ def write(path, text):
 
 
 def table(a, runs):
-    """runs: list of (scenario, rep, target, rps, p50, p99, errors, cpu) -> table text."""
+    """runs: list of (scenario, rep, target, rps, p50, p99, errors, cpu, backend cpu) -> table text."""
     head = (f"{'scenario':<9} {'ref_rps':>10} {'cand_rps':>10} {'ratio':>7} {'[min..max]':>15} {'ref_p99':>9} "
-            f"{'cand_p99':>9} {'p99_x':>7} {'ref_cpu%':>8} {'cand_cpu%':>8} {'errors':>7}")
+            f"{'cand_p99':>9} {'p99_x':>7} {'ref_cpu%':>8} {'cand_cpu%':>8} {'be_cpu%':>8} {'errors':>7}")
     lines = [head]
     for s in a.scenarios:
         by = {(r[1], r[2]): r for r in runs if r[0] == s}
@@ -606,6 +608,7 @@ def table(a, runs):
             f"{statistics.median(ratios):7.3f} [{min(ratios):.3f}..{max(ratios):.3f}] {rp99:8.2f}ms "
             f"{cp99:8.2f}ms {(cp99 / rp99 if rp99 > 0 else 0):7.2f} "
             f"{statistics.median(r[7] for r in ref):8.0f} {statistics.median(c[7] for c in cand):8.0f} "
+            f"{statistics.median(r[8] for r in ref):4.0f}/{statistics.median(c[8] for c in cand):<3.0f} "
             f"{sum(r[6] for r in ref):3d}/{sum(c[6] for c in cand):<3d}")
     return "\n".join(lines) + "\n"
 
@@ -640,6 +643,7 @@ def main(argv):
         signal.signal(sig, on_signal)
     try:
         # ---- backends
+        nginxes = []  # the ones started here: their CPU is measured beside the proxies'
         if a.backends == "start":
             busy = [p for p in (ports["be1"], ports["be2"]) if listening(p)]
             if busy:
@@ -649,7 +653,6 @@ def main(argv):
             for path in RULES_PATHS:                               # what the rules50 rule set routes
                 os.makedirs(os.path.dirname(f"{work}/www{path}"), exist_ok=True)
                 write(f"{work}/www{path}", "x" * 99 + "\n")
-            nginxes = []
             for name, port in (("a", ports["be1"]), ("b", ports["be2"])):
                 conf = f"{work}/nginx-{name}/nginx.conf"
                 write(conf, nginx_conf(work, name, port))
@@ -733,6 +736,7 @@ def main(argv):
 
         # ---- measurement
         runs = []
+        backend_pids = [pid for proc in nginxes for pid in group_members(proc.pid)]
         for s in a.scenarios:
             path, conns, close, listener = SCENARIOS[s]
             base = "https://127.0.0.1:" if listener in TLS_LISTENERS else "http://127.0.0.1:"
@@ -746,9 +750,10 @@ def main(argv):
                 for t in targets:
                     port = ports[f"{t}_{listener}"]
                     pids = [ref.pid] if t == "ref" else group_members(cand.pid)
-                    r = (s, rep, t, *wrk.run(f"{base}{port}{path}", conns, a.dur, close, pids, script))
+                    r = (s, rep, t, *wrk.run(f"{base}{port}{path}", conns, a.dur, close, pids, script,
+                                                    backend_pids))
                     runs.append(r)
-                    line = f"{s} {rep} {t:<4} {r[3]:.0f} {r[4]:.3f} {r[5]:.3f} {r[6]} {r[7]}"
+                    line = f"{s} {rep} {t:<4} {r[3]:.0f} {r[4]:.3f} {r[5]:.3f} {r[6]} {r[7]} {r[8]}"
                     with open(runs_path, "a") as f:
                         f.write(line + "\n")
                     print("  " + line, flush=True)
@@ -760,6 +765,7 @@ def main(argv):
               f"(ratio = median of per-rep ratios [min..max])")
         print(text, end="")
         print("(p99_x = cand p99 / ref p99; cpu% = proxy process CPU, 100 = one core; "
+              "be_cpu% = both nginx backends' CPU, ref/cand; "
               "errors = socket errors+non-2xx ref/cand)")
         print(f"raw wrk output: {raw}   per-run lines: {runs_path}   logs: {work}/logs", flush=True)
         return 0
