@@ -751,7 +751,7 @@ def main(argv):
                     port = ports[f"{t}_{listener}"]
                     pids = [ref.pid] if t == "ref" else group_members(cand.pid)
                     r = (s, rep, t, *wrk.run(f"{base}{port}{path}", conns, a.dur, close, pids, script,
-                                                    backend_pids))
+                                             backend_pids))
                     runs.append(r)
                     line = f"{s} {rep} {t:<4} {r[3]:.0f} {r[4]:.3f} {r[5]:.3f} {r[6]} {r[7]} {r[8]}"
                     with open(runs_path, "a") as f:
