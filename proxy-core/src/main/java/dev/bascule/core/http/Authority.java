@@ -60,12 +60,21 @@ record Authority(String name, String defaultPort, int portFrom, int portTo) {
         return portFrom < 0 ? null : target.substring(0, portFrom) + target.substring(portTo);
     }
 
+    /**
+     * Drops an empty or default port, again while what is left ends in one ({@code a:80:} is {@code a}): the target
+     * sent must not normalize further when read again.
+     */
     private static String withoutDefaultPort(String authority, String defaultPort) {
-        int colon = authority.lastIndexOf(':');
-        if (colon < 0 || authority.indexOf(']', colon) >= 0) {
-            return authority;
+        while (true) {
+            int colon = authority.lastIndexOf(':');
+            if (colon < 0 || authority.indexOf(']', colon) >= 0) {
+                return authority;
+            }
+            String port = authority.substring(colon + 1);
+            if (!port.isEmpty() && !port.equals(defaultPort)) {
+                return authority;
+            }
+            authority = authority.substring(0, colon);
         }
-        String port = authority.substring(colon + 1);
-        return port.isEmpty() || port.equals(defaultPort) ? authority.substring(0, colon) : authority;
     }
 }
