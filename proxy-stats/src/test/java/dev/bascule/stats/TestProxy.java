@@ -19,6 +19,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A real Bascule on loopback for the stats tests: a frontend {@code web} in front of backend {@code app}
@@ -28,6 +29,7 @@ import java.util.Set;
  * exporter. HAProxy numbers these proxies 1 to 4 in that declaration order.
  */
 final class TestProxy implements AutoCloseable {
+    private static final Set<Integer> GIVEN_PORTS = ConcurrentHashMap.newKeySet();
     static final String CONFIG = """
             global
                 nbthread 1
@@ -98,10 +100,18 @@ final class TestProxy implements AutoCloseable {
         }
     }
 
-    /** A port nobody listens on right now (the proxy binds it next; a clash would fail the start loudly). */
+    /**
+     * A port nobody listens on right now (the proxy binds it next; a clash would fail the start loudly), and not one
+     * handed out before: the kernel may give a closed probe's port to the next probe, and two listeners of a test
+     * on one port both bind (SO_REUSEPORT) and share its connections.
+     */
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+        while (true) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                if (GIVEN_PORTS.add(s.getLocalPort())) {
+                    return s.getLocalPort();
+                }
+            }
         }
     }
 

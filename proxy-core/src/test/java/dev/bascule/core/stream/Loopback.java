@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -24,6 +25,8 @@ import java.util.concurrent.TimeUnit;
  * the runtime's stream hook; and small loopback servers and clients around it.
  */
 public final class Loopback implements AutoCloseable {
+    private static final Set<Integer> GIVEN_PORTS = ConcurrentHashMap.newKeySet();
+
     public final Runtime runtime;
     private final BlockingQueue<Stream> ended = new LinkedBlockingQueue<>();
 
@@ -59,9 +62,18 @@ public final class Loopback implements AutoCloseable {
         runtime.close();
     }
 
+    /**
+     * A port nobody listens on right now, and one this JVM has not handed out before: once the probe closes, the
+     * kernel may give the same port to the next probe, and a test's two listeners on one port both bind (Bascule
+     * sets SO_REUSEPORT, as HAProxy does) and share its connections between them.
+     */
     public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+        while (true) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                if (GIVEN_PORTS.add(s.getLocalPort())) {
+                    return s.getLocalPort();
+                }
+            }
         }
     }
 
